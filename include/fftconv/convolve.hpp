@@ -1,0 +1,166 @@
+#pragma once
+// convolve / correlate: free functions over views (compiled, float and double) and thin inline
+// Eigen adapters over them.
+//
+//   convolve(I, g)[n]  = sum_m I[n - m] * g[m]     (the kernel is flipped)
+//   correlate(I, g)[n] = sum_m I[n + m] * g[m]     (it is not)
+//   correlate(I, g)    = convolve(I, flip(g)),     flip = reverse every axis
+//
+// The output window is chosen by Options::mode (scipy.signal's full / same / valid).
+
+#include <Eigen/Core>
+#include <type_traits>
+
+#include "fftconv/error.hpp"
+#include "fftconv/export.hpp"
+#include "fftconv/options.hpp"
+#include "fftconv/shape.hpp"
+#include "fftconv/view.hpp"
+
+namespace fftconv {
+
+// ---- Views: the compiled core ---------------------------------------------------------------
+// image, kernel and out have the same rank (1..3); out must have exactly
+// output_shape(image.shape(), kernel.shape(), options.mode). Images and kernels are read in
+// full before out is written, so out may alias the image or the kernel. On any error an
+// fftconv::Error is thrown and out is untouched.
+
+FFTCONV_API void convolve(ConstView<float> image, ConstView<float> kernel, View<float> out,
+                          const Options& options = Options{});
+FFTCONV_API void convolve(ConstView<double> image, ConstView<double> kernel, View<double> out,
+                          const Options& options = Options{});
+FFTCONV_API void correlate(ConstView<float> image, ConstView<float> kernel, View<float> out,
+                           const Options& options = Options{});
+FFTCONV_API void correlate(ConstView<double> image, ConstView<double> kernel, View<double> out,
+                           const Options& options = Options{});
+
+// ---- Eigen: thin adapters --------------------------------------------------------------------
+namespace detail {
+
+/// The dynamic-size plain object a result is returned in: the input's own kind (Matrix or
+/// Array), scalar and storage order. For dynamic-size inputs this is exactly
+/// typename Derived::PlainObject; a fixed-size input gets its dynamic-size counterpart (a `full`
+/// result is larger than the input).
+template <class Derived>
+struct eigen_result {
+  using Scalar = typename Derived::Scalar;
+  static constexpr bool is_array = std::is_base_of_v<Eigen::ArrayBase<Derived>, Derived>;
+  static constexpr bool is_col_vector = Derived::ColsAtCompileTime == 1;
+  static constexpr bool is_row_vector = Derived::RowsAtCompileTime == 1 && !is_col_vector;
+  static constexpr int rows = is_row_vector ? 1 : Eigen::Dynamic;
+  static constexpr int cols = is_col_vector ? 1 : Eigen::Dynamic;
+  static constexpr int order = is_row_vector  ? Eigen::RowMajor
+                               : is_col_vector ? Eigen::ColMajor
+                               : (Derived::IsRowMajor ? Eigen::RowMajor : Eigen::ColMajor);
+  using type = std::conditional_t<is_array, Eigen::Array<Scalar, rows, cols, order>,
+                                  Eigen::Matrix<Scalar, rows, cols, order>>;
+};
+template <class Derived>
+using eigen_result_t = typename eigen_result<Derived>::type;
+
+/// Read access to any dense Eigen object as a ConstView: objects with direct access are viewed in
+/// place (strides taken from Eigen); expressions are evaluated once into a plain object here.
+template <class Derived, bool direct = (Derived::Flags & Eigen::DirectAccessBit) != 0>
+class EigenInput {
+ public:
+  explicit EigenInput(const Eigen::DenseBase<Derived>& x) : x_(x.derived()) {}
+  using Scalar = typename Derived::Scalar;
+  /// As a rank-1 view along the longer axis (for an object with one row or one column; the
+  /// element step is taken from the 2-D view, which is right for runtime 1 x n blocks too).
+  ConstView<Scalar> as_vector() const {
+    const ConstView<Scalar> m = as_matrix();
+    const int axis = m.extent(0) == 1 ? 1 : 0;
+    return ConstView<Scalar>(m.data(), {m.extent(axis)}, {m.stride(axis)});
+  }
+  /// As a rank-2 view, rows x cols, in the object's own storage order.
+  ConstView<Scalar> as_matrix() const {
+    const auto inner = static_cast<std::ptrdiff_t>(x_.innerStride());
+    const auto outer = static_cast<std::ptrdiff_t>(x_.outerStride());
+    return ConstView<Scalar>(
+        x_.data(), {static_cast<std::size_t>(x_.rows()), static_cast<std::size_t>(x_.cols())},
+        Derived::IsRowMajor ? Strides{outer, inner} : Strides{inner, outer});
+  }
+
+ private:
+  const Derived& x_;
+};
+
+template <class Derived>
+class EigenInput<Derived, false> {
+ public:
+  using Plain = typename Derived::PlainObject;
+  explicit EigenInput(const Eigen::DenseBase<Derived>& x) : plain_(x.derived()), in_(plain_) {}
+  auto as_vector() const { return in_.as_vector(); }
+  auto as_matrix() const { return in_.as_matrix(); }
+
+ private:
+  Plain plain_;
+  EigenInput<Plain, true> in_;
+};
+
+template <class Derived>
+constexpr bool is_vector_at_compile_time = Derived::IsVectorAtCompileTime != 0;
+
+/// Shared body of the Eigen convolve / correlate overloads: a compile-time vector image is 1-D
+/// (its kernel must then have one row or one column), anything else is a 2-D rows x cols image.
+template <class ImageDerived, class KernelDerived, class ViewFunction>
+eigen_result_t<ImageDerived> eigen_call(const Eigen::DenseBase<ImageDerived>& image,
+                                        const Eigen::DenseBase<KernelDerived>& kernel,
+                                        const Options& options, ViewFunction&& function) {
+  using Scalar = typename ImageDerived::Scalar;
+  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
+                "fftconv: the image scalar type must be float or double");
+  static_assert(std::is_same_v<Scalar, typename KernelDerived::Scalar>,
+                "fftconv: image and kernel must have the same scalar type");
+  using Result = eigen_result_t<ImageDerived>;
+  const EigenInput<ImageDerived> in(image);
+  const EigenInput<KernelDerived> ker(kernel);
+  Result result;
+  if constexpr (is_vector_at_compile_time<ImageDerived>) {
+    const ConstView<Scalar> image_view = in.as_vector();
+    const ConstView<Scalar> kernel_view =
+        (kernel.rows() == 1 || kernel.cols() == 1) ? ker.as_vector() : ker.as_matrix();
+    const Shape out_shape = output_shape(image_view.shape(), kernel_view.shape(), options.mode);
+    result.resize(static_cast<Eigen::Index>(out_shape[0]));
+    function(image_view, kernel_view,
+             View<Scalar>(result.data(), out_shape, {static_cast<std::ptrdiff_t>(1)}), options);
+  } else {
+    const ConstView<Scalar> image_view = in.as_matrix();
+    const ConstView<Scalar> kernel_view = ker.as_matrix();
+    const Shape out_shape = output_shape(image_view.shape(), kernel_view.shape(), options.mode);
+    result.resize(static_cast<Eigen::Index>(out_shape[0]),
+                  static_cast<Eigen::Index>(out_shape[1]));
+    const auto ld = static_cast<std::ptrdiff_t>(Result::IsRowMajor ? out_shape[1] : out_shape[0]);
+    function(image_view, kernel_view,
+             View<Scalar>(result.data(), out_shape,
+                          Result::IsRowMajor ? Strides{ld, 1} : Strides{1, ld}),
+             options);
+  }
+  return result;
+}
+
+}  // namespace detail
+
+/// Convolution of any dense Eigen image (Matrix or Array, row- or column-major, Map or Block with
+/// strides; a column or row vector is a 1-D signal) with a kernel of the same scalar type. Returns
+/// a new object of the image's kind and storage order. Throws fftconv::Error on bad input.
+template <class ImageDerived, class KernelDerived>
+detail::eigen_result_t<ImageDerived> convolve(const Eigen::DenseBase<ImageDerived>& image,
+                                              const Eigen::DenseBase<KernelDerived>& kernel,
+                                              const Options& options = Options{}) {
+  return detail::eigen_call(image, kernel, options, [](auto i, auto k, auto o, const Options& opt) {
+    convolve(i, k, o, opt);
+  });
+}
+
+/// Cross-correlation, same conventions as the Eigen convolve above.
+template <class ImageDerived, class KernelDerived>
+detail::eigen_result_t<ImageDerived> correlate(const Eigen::DenseBase<ImageDerived>& image,
+                                               const Eigen::DenseBase<KernelDerived>& kernel,
+                                               const Options& options = Options{}) {
+  return detail::eigen_call(image, kernel, options, [](auto i, auto k, auto o, const Options& opt) {
+    correlate(i, k, o, opt);
+  });
+}
+
+}  // namespace fftconv

@@ -1,0 +1,8 @@
+#pragma once
+// Umbrella header: everything a user of fftconv may include.
+#include "fftconv/convolve.hpp"
+#include "fftconv/error.hpp"
+#include "fftconv/options.hpp"
+#include "fftconv/shape.hpp"
+#include "fftconv/version.hpp"
+#include "fftconv/view.hpp"

@@ -1,0 +1,25 @@
+#pragma once
+
+namespace fftconv {
+
+/// Which part of the full convolution is returned, per axis (image length n, kernel length k).
+/// Identical to scipy.signal.convolve / correlate:
+///   full:  n + k - 1 values, every position where kernel and image overlap;
+///   same:  n values, the centre of `full` starting at offset (k - 1) / 2 (integer division);
+///   valid: max(n - k + 1, 0) values, where the kernel lies wholly inside the image (a kernel
+///          longer than the image gives an empty result, not an error).
+enum class Mode { full, same, valid };
+
+/// How the result is computed. All methods give the same numbers up to rounding.
+///   automatic: a cost model picks direct or fft (see README, "Choosing a method");
+///   direct:    the spatial sum, cost ~ output size x kernel size;
+///   fft:       zero-pad, real-to-complex FFTW transforms, pointwise product, inverse.
+enum class Method { automatic, direct, fft };
+
+/// Options for convolve / correlate. A plain struct: set the fields you need.
+struct Options {
+  Mode mode = Mode::same;  ///< `same` by default: image users expect an image-sized output
+  Method method = Method::automatic;
+};
+
+}  // namespace fftconv

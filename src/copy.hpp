@@ -1,0 +1,53 @@
+#pragma once
+// Copies between caller views (any strides) and our dense C-order rank-3 buffers. Both paths
+// use these: the FFT path to zero-pad into its transform buffer, the direct path to build its
+// extended image and its dense kernel.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+
+#include "fftconv/view.hpp"
+
+namespace fftconv::detail {
+
+/// Element strides of a dense rank-3 buffer; the last axis is contiguous.
+using DenseStrides = std::array<std::size_t, 3>;
+
+/// Copies the rank-3 view `src` into `dst` with its corner at `offset` (per axis).
+template <class T>
+void place(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides,
+           const std::array<std::size_t, 3>& offset) {
+  const std::size_t n0 = src.extent(0), n1 = src.extent(1), n2 = src.extent(2);
+  const std::ptrdiff_t s0 = src.stride(0), s1 = src.stride(1), s2 = src.stride(2);
+  for (std::size_t i0 = 0; i0 < n0; ++i0)
+    for (std::size_t i1 = 0; i1 < n1; ++i1) {
+      const T* from = src.data() + static_cast<std::ptrdiff_t>(i0) * s0 +
+                      static_cast<std::ptrdiff_t>(i1) * s1;
+      T* to = dst + (i0 + offset[0]) * dst_strides[0] + (i1 + offset[1]) * dst_strides[1] +
+              offset[2];
+      if (s2 == 1) {
+        std::copy(from, from + n2, to);
+      } else {
+        for (std::size_t i2 = 0; i2 < n2; ++i2) to[i2] = from[static_cast<std::ptrdiff_t>(i2) * s2];
+      }
+    }
+}
+
+/// Writes `count` contiguous values to a strided row of the output.
+template <class T>
+void store_row(const T* from, std::size_t count, T* to, std::ptrdiff_t stride) {
+  if (stride == 1) {
+    std::copy(from, from + count, to);
+  } else {
+    for (std::size_t i = 0; i < count; ++i) to[static_cast<std::ptrdiff_t>(i) * stride] = from[i];
+  }
+}
+
+/// Start of row (i0, i1) of a rank-3 view.
+template <class T>
+T* row_start(const View<T>& v, std::size_t i0, std::size_t i1) {
+  return v.data() + static_cast<std::ptrdiff_t>(i0) * v.stride(0) +
+         static_cast<std::ptrdiff_t>(i1) * v.stride(1);
+}
+
+}  // namespace fftconv::detail

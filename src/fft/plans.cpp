@@ -1,0 +1,189 @@
+#include "plans.hpp"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <cassert>
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+#include "../check.hpp"
+#include "memory.hpp"
+
+namespace fftconv::detail::fft {
+
+namespace {
+
+// Precision through traits, not macros.
+template <class T>
+struct fftw_traits;
+
+template <>
+struct fftw_traits<double> {
+  using plan_type = fftw_plan;
+  using complex_type = fftw_complex;
+  static constexpr auto plan_r2c = fftw_plan_dft_r2c;
+  static constexpr auto plan_c2r = fftw_plan_dft_c2r;
+  static constexpr auto execute_r2c = fftw_execute_dft_r2c;
+  static constexpr auto execute_c2r = fftw_execute_dft_c2r;
+  static constexpr auto destroy = fftw_destroy_plan;
+};
+
+template <>
+struct fftw_traits<float> {
+  using plan_type = fftwf_plan;
+  using complex_type = fftwf_complex;
+  static constexpr auto plan_r2c = fftwf_plan_dft_r2c;
+  static constexpr auto plan_c2r = fftwf_plan_dft_c2r;
+  static constexpr auto execute_r2c = fftwf_execute_dft_r2c;
+  static constexpr auto execute_c2r = fftwf_execute_dft_c2r;
+  static constexpr auto destroy = fftwf_destroy_plan;
+};
+
+std::mutex& planner_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+std::atomic<std::size_t> plan_count{0};
+
+template <class T>
+class TypedPlan final : public Plan {
+ public:
+  using traits = fftw_traits<T>;
+  TypedPlan(typename traits::plan_type p, Direction d) : plan_(p), direction_(d) {}
+  ~TypedPlan() override {
+    std::lock_guard<std::mutex> lock(planner_mutex());
+    traits::destroy(plan_);
+  }
+  TypedPlan(const TypedPlan&) = delete;
+  TypedPlan& operator=(const TypedPlan&) = delete;
+
+  void execute(T* data) const {
+    assert(fftw_alignment_of(reinterpret_cast<double*>(data)) == 0);
+    auto* spectrum = reinterpret_cast<typename traits::complex_type*>(data);
+    if (direction_ == Direction::forward)
+      traits::execute_r2c(plan_, data, spectrum);
+    else
+      traits::execute_c2r(plan_, spectrum, data);
+  }
+
+ private:
+  typename traits::plan_type plan_;
+  Direction direction_;
+};
+
+// A complete key: everything that makes two plans different (STYLE.md: Eigen's FFT once reused
+// an r2c plan for a c2c call because its key lacked the kind).
+struct PlanKey {
+  std::size_t precision = 0;  // sizeof(T)
+  Direction direction = Direction::forward;
+  RealShape shape;
+  unsigned flags = 0;        // planning effort
+  int threads = 1;
+  bool in_place = true;
+  int alignment = 0;  // fftw_alignment_of the buffers: 0 for fftw_malloc's, ours throughout
+  friend bool operator==(const PlanKey& a, const PlanKey& b) {
+    return a.precision == b.precision && a.direction == b.direction && a.shape == b.shape &&
+           a.flags == b.flags && a.threads == b.threads && a.in_place == b.in_place &&
+           a.alignment == b.alignment;
+  }
+};
+
+// Bounded LRU of shared plans (pocketfft/ducc style): built outside the cache lock, checked
+// again before insert. Eviction only drops the cache's reference; a plan in use lives on.
+class PlanCache {
+ public:
+  static constexpr std::size_t capacity = 64;
+
+  template <class T>
+  std::shared_ptr<const Plan> get(const PlanKey& key) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (auto hit = find_and_touch(key)) return hit;
+    }
+    std::shared_ptr<const Plan> made = make<T>(key);
+    std::vector<std::shared_ptr<const Plan>> evicted;  // released after the lock
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto hit = find_and_touch(key)) return hit;
+    entries_.insert(entries_.begin(), Entry{key, made});
+    while (entries_.size() > capacity) {
+      evicted.push_back(std::move(entries_.back().plan));
+      entries_.pop_back();
+    }
+    return made;
+  }
+
+ private:
+  struct Entry {
+    PlanKey key;
+    std::shared_ptr<const Plan> plan;
+  };
+
+  std::shared_ptr<const Plan> find_and_touch(const PlanKey& key) {
+    auto it = std::find_if(entries_.begin(), entries_.end(),
+                           [&](const Entry& e) { return e.key == key; });
+    if (it == entries_.end()) return nullptr;
+    std::rotate(entries_.begin(), it, it + 1);  // most recently used first
+    return entries_.front().plan;
+  }
+
+  template <class T>
+  static std::shared_ptr<const Plan> make(const PlanKey& key) {
+    using traits = fftw_traits<T>;
+    const RealShape& s = key.shape;
+    std::size_t reals = 2 * (static_cast<std::size_t>(s.n[static_cast<std::size_t>(s.rank - 1)]) / 2 + 1);
+    for (int i = 0; i + 1 < s.rank; ++i) reals *= static_cast<std::size_t>(s.n[static_cast<std::size_t>(i)]);
+    AlignedBuffer<T> scratch(reals);  // planning may overwrite its arrays: never user memory
+    auto* spectrum = reinterpret_cast<typename traits::complex_type*>(scratch.data());
+    typename traits::plan_type p;
+    {
+      std::lock_guard<std::mutex> lock(planner_mutex());
+      p = key.direction == Direction::forward
+              ? traits::plan_r2c(s.rank, s.n.data(), scratch.data(), spectrum, key.flags)
+              : traits::plan_c2r(s.rank, s.n.data(), spectrum, scratch.data(), key.flags);
+    }
+    FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a real transform of rank ",
+                  s.rank);
+    ++plan_count;
+    return std::make_shared<TypedPlan<T>>(p, key.direction);
+  }
+
+  std::mutex mutex_;
+  std::vector<Entry> entries_;
+};
+
+PlanCache& cache() {
+  static PlanCache c;
+  return c;
+}
+
+}  // namespace
+
+template <class T>
+std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape) {
+  PlanKey key;
+  key.precision = sizeof(T);
+  key.direction = direction;
+  key.shape = shape;
+  key.flags = FFTW_ESTIMATE;
+  key.threads = 1;
+  key.in_place = true;
+  key.alignment = 0;  // every buffer is an AlignedBuffer (fftw_malloc); execute asserts it
+  return cache().get<T>(key);
+}
+
+template <class T>
+void execute(const Plan& plan, T* data) {
+  static_cast<const TypedPlan<T>&>(plan).execute(data);
+}
+
+std::size_t plans_created() { return plan_count.load(); }
+
+template std::shared_ptr<const Plan> real_plan<float>(Direction, const RealShape&);
+template std::shared_ptr<const Plan> real_plan<double>(Direction, const RealShape&);
+template void execute<float>(const Plan&, float*);
+template void execute<double>(const Plan&, double*);
+
+}  // namespace fftconv::detail::fft

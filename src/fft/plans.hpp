@@ -1,0 +1,42 @@
+#pragma once
+// FFTW plans behind opaque handles (no fftw3.h here). Plans are made once per key and cached;
+// all planning and destruction holds one process-wide lock, because FFTW's planner is not
+// thread-safe while its execute functions are (FFTW manual, "Thread safety"). Plans are always
+// made on scratch buffers we own and executed with the new-array functions on other buffers of
+// ours from the same allocator (same alignment), never on user memory.
+#include <array>
+#include <cstddef>
+#include <memory>
+
+namespace fftconv::detail::fft {
+
+enum class Direction { forward, inverse };  ///< real-to-complex / complex-to-real
+
+/// The logical real shape of an in-place multi-dimensional real transform. The buffer holds
+/// n[0] x ... x n[rank-2] x 2 * (n[rank-1] / 2 + 1) reals (FFTW's padded in-place layout).
+struct RealShape {
+  int rank = 0;
+  std::array<int, 3> n{};
+  friend bool operator==(const RealShape& a, const RealShape& b) {
+    return a.rank == b.rank && a.n == b.n;
+  }
+};
+
+class Plan {
+ public:
+  virtual ~Plan() = default;
+};
+
+/// The cached in-place plan for `shape` in precision T (float or double). Throws
+/// fftconv::Error(internal) if FFTW cannot plan it.
+template <class T>
+std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape);
+
+/// Runs a plan from real_plan<T> in place on `data` (an aligned buffer of the padded layout).
+template <class T>
+void execute(const Plan& plan, T* data);
+
+/// How many plans FFTW has made in this process (for tests of the cache).
+std::size_t plans_created();
+
+}  // namespace fftconv::detail::fft

@@ -1,0 +1,72 @@
+#pragma once
+// The geometry of one convolution problem, shared by every method: per-axis lengths and the
+// position of the requested output window inside the full result. Everything downstream works on
+// a canonical rank-3 form (lower ranks get leading axes of length 1), so each path has one loop
+// nest for 1-D, 2-D and 3-D.
+#include <array>
+#include <cstddef>
+
+#include "fftconv/options.hpp"
+#include "fftconv/shape.hpp"
+#include "fftconv/view.hpp"
+
+namespace fftconv::detail {
+
+/// One axis, in the coordinates of the full result (length n + k - 1).
+struct Axis {
+  std::size_t n = 1;      ///< image length
+  std::size_t k = 1;      ///< kernel length
+  std::size_t out = 1;    ///< output length
+  std::size_t start = 0;  ///< offset of the output window in the full result
+};
+
+/// Window of `mode` on one axis (scipy.signal semantics; see Mode). n, k > 0.
+Axis make_axis(std::size_t n, std::size_t k, Mode mode);
+
+struct Problem {
+  int rank = 0;                    ///< the caller's rank, 1..3
+  std::array<Axis, max_rank> axes; ///< canonical: axes[max_rank - rank + i] is caller axis i
+  bool correlate = false;
+
+  std::size_t output_count() const;
+  /// The output shape in the caller's rank.
+  Shape output_shape() const;
+  /// The smallest circular-transform length per axis whose wrap-around leaves the output
+  /// window exact: circular result c[i] = sum_q full[i + qP] must equal full[i] on the window.
+  std::size_t min_transform_length(int axis) const;
+};
+
+/// Validated problem (ranks equal and 1..3, extents > 0); throws fftconv::Error otherwise.
+/// `what` names the calling function in messages.
+Problem make_problem(const Shape& image, const Shape& kernel, Mode mode, bool correlate,
+                     const char* what);
+
+/// The view as canonical rank 3: leading axes of extent 1 prepended.
+template <class T>
+View<T> to_rank3(const View<T>& v) {
+  Shape shape;
+  Strides strides;
+  for (int i = v.rank(); i < max_rank; ++i) {
+    shape.push_back(1);
+    strides.push_back(0);
+  }
+  for (int i = 0; i < v.rank(); ++i) {
+    shape.push_back(v.extent(i));
+    strides.push_back(v.stride(i));
+  }
+  return View<T>(v.data(), shape, strides);
+}
+
+/// The same elements with every axis reversed (no copy): flip(g) in the semantics.
+template <class T>
+View<T> flipped(const View<T>& v) {
+  T* last = v.data();
+  Strides strides;
+  for (int i = 0; i < v.rank(); ++i) {
+    last += static_cast<std::ptrdiff_t>(v.extent(i) - 1) * v.stride(i);
+    strides.push_back(-v.stride(i));
+  }
+  return View<T>(last, v.shape(), strides);
+}
+
+}  // namespace fftconv::detail

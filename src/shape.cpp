@@ -1,0 +1,30 @@
+#include "fftconv/shape.hpp"
+
+#include <string>
+
+#include "check.hpp"
+#include "problem.hpp"
+
+namespace fftconv {
+
+namespace detail {
+void throw_rank_too_large(std::size_t rank) {
+  fail(ErrorCode::invalid_argument, "rank ", rank, " exceeds the maximum rank ", max_rank);
+}
+}  // namespace detail
+
+std::string to_string(const Shape& shape) {
+  std::string s;
+  for (int i = 0; i < shape.rank(); ++i) {
+    if (i > 0) s += 'x';
+    s += std::to_string(shape[i]);
+  }
+  return shape.rank() == 0 ? "(rank 0)" : s;
+}
+
+Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode) {
+  return detail::make_problem(image_shape, kernel_shape, mode, false, "fftconv::output_shape")
+      .output_shape();
+}
+
+}  // namespace fftconv
