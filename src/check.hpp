@@ -24,7 +24,7 @@ template <class... Parts>
 
 }  // namespace fftconv::detail
 
-#define FFTCONV_CHECK(cond, code, ...)                                     \
-  do {                                                                     \
+#define FFTCONV_CHECK(cond, code, ...)                                             \
+  do {                                                                             \
     if (!(cond)) ::fftconv::detail::fail(::fftconv::ErrorCode::code, __VA_ARGS__); \
   } while (false)

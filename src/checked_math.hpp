@@ -9,15 +9,15 @@ namespace fftconv::detail {
 
 inline std::size_t checked_add(std::size_t a, std::size_t b, const char* what) {
   std::size_t r = 0;
-  FFTCONV_CHECK(!__builtin_add_overflow(a, b, &r), invalid_argument, what, " overflows size_t (",
-                a, " + ", b, ")");
+  FFTCONV_CHECK(!__builtin_add_overflow(a, b, &r), invalid_argument, what, " overflows size_t (", a,
+                " + ", b, ")");
   return r;
 }
 
 inline std::size_t checked_mul(std::size_t a, std::size_t b, const char* what) {
   std::size_t r = 0;
-  FFTCONV_CHECK(!__builtin_mul_overflow(a, b, &r), invalid_argument, what, " overflows size_t (",
-                a, " x ", b, ")");
+  FFTCONV_CHECK(!__builtin_mul_overflow(a, b, &r), invalid_argument, what, " overflows size_t (", a,
+                " x ", b, ")");
   return r;
 }
 

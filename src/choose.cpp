@@ -10,9 +10,9 @@ namespace {
 // Per-operation costs in nanoseconds, single thread, fitted to bench/bench_paths on the
 // development machine (see README, "Choosing a method", for the run and the fit).
 struct CostModel {
-  double direct_ns_per_tap;          // one multiply-add of the direct path, per output value
-  double fft_ns_per_point_log2;      // per transform point and log2(points), all three transforms
-  double fft_ns_per_point;           // per transform point: zeroing, copies, product, crop
+  double direct_ns_per_tap;      // one multiply-add of the direct path, per output value
+  double fft_ns_per_point_log2;  // per transform point and log2(points), all three transforms
+  double fft_ns_per_point;       // per transform point: zeroing, copies, product, crop
 };
 constexpr CostModel float_model{0.10, 0.25, 2.0};
 constexpr CostModel double_model{0.20, 0.35, 3.0};

@@ -38,10 +38,9 @@ void run(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& o
   const ConstView<T> image3 = detail::to_rank3(image);
   const ConstView<T> kernel3 = detail::to_rank3(kernel);
   const View<T> out3 = detail::to_rank3(out);
-  const Method chosen =
-      method != Method::automatic
-          ? method
-          : detail::choose_method(p, detail::count_nonzero(kernel3), sizeof(T));
+  const Method chosen = method != Method::automatic
+                            ? method
+                            : detail::choose_method(p, detail::count_nonzero(kernel3), sizeof(T));
   try {
     if (chosen == Method::direct)
       detail::direct_convolve(p, image3, kernel3, out3);

@@ -21,14 +21,15 @@ void place(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides,
   const std::ptrdiff_t s0 = src.stride(0), s1 = src.stride(1), s2 = src.stride(2);
   for (std::size_t i0 = 0; i0 < n0; ++i0)
     for (std::size_t i1 = 0; i1 < n1; ++i1) {
-      const T* from = src.data() + static_cast<std::ptrdiff_t>(i0) * s0 +
-                      static_cast<std::ptrdiff_t>(i1) * s1;
-      T* to = dst + (i0 + offset[0]) * dst_strides[0] + (i1 + offset[1]) * dst_strides[1] +
-              offset[2];
+      const T* from =
+          src.data() + static_cast<std::ptrdiff_t>(i0) * s0 + static_cast<std::ptrdiff_t>(i1) * s1;
+      T* to =
+          dst + (i0 + offset[0]) * dst_strides[0] + (i1 + offset[1]) * dst_strides[1] + offset[2];
       if (s2 == 1) {
         std::copy(from, from + n2, to);
       } else {
-        for (std::size_t i2 = 0; i2 < n2; ++i2) to[i2] = from[static_cast<std::ptrdiff_t>(i2) * s2];
+        for (std::size_t i2 = 0; i2 < n2; ++i2)
+          to[i2] = from[static_cast<std::ptrdiff_t>(i2) * s2];
       }
     }
 }
@@ -39,7 +40,8 @@ void store_row(const T* from, std::size_t count, T* to, std::ptrdiff_t stride) {
   if (stride == 1) {
     std::copy(from, from + count, to);
   } else {
-    for (std::size_t i = 0; i < count; ++i) to[static_cast<std::ptrdiff_t>(i) * stride] = from[i];
+    for (std::size_t i = 0; i < count; ++i)
+      to[static_cast<std::ptrdiff_t>(i) * stride] = from[i];
   }
 }
 

@@ -55,12 +55,14 @@ void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T
   const std::array<std::size_t, 3> P = transform_lengths(p);
   fft::RealShape shape;
   int first = 0;  // leading axes of length 1 are not transformed
-  while (first < 2 && P[static_cast<std::size_t>(first)] == 1) ++first;
+  while (first < 2 && P[static_cast<std::size_t>(first)] == 1)
+    ++first;
   for (int a = first; a < 3; ++a) {
     FFTCONV_CHECK(P[static_cast<std::size_t>(a)] <= static_cast<std::size_t>(INT_MAX),
                   invalid_argument, "transform length ", P[static_cast<std::size_t>(a)],
                   " in axis ", a - (3 - p.rank), " exceeds FFTW's limit ", INT_MAX);
-    shape.n[static_cast<std::size_t>(shape.rank++)] = static_cast<int>(P[static_cast<std::size_t>(a)]);
+    shape.n[static_cast<std::size_t>(shape.rank++)] =
+        static_cast<int>(P[static_cast<std::size_t>(a)]);
   }
 
   // FFTW's in-place layout: the last axis padded to 2 * (P2 / 2 + 1) reals.
@@ -82,21 +84,22 @@ void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T
   place(kernel, g.data(), strides, {0, 0, 0});
   fft::execute(*forward, x.data());
   fft::execute(*forward, g.data());
-  const double total = static_cast<double>(P[0]) * static_cast<double>(P[1]) *
-                       static_cast<double>(P[2]);
+  const double total =
+      static_cast<double>(P[0]) * static_cast<double>(P[1]) * static_cast<double>(P[2]);
   multiply_spectra(x.data(), g.data(), complex_count, static_cast<T>(1.0 / total), p.correlate);
   fft::execute(*inverse, x.data());
 
   // Crop: output index j of each axis comes from circular index (j + shift) mod P; along the last
   // axis that is at most two contiguous runs.
   std::array<std::size_t, 3> shift{};
-  for (std::size_t a = 0; a < 3; ++a) shift[a] = crop_shift(p.axes[a], P[a], p.correlate);
+  for (std::size_t a = 0; a < 3; ++a)
+    shift[a] = crop_shift(p.axes[a], P[a], p.correlate);
   const std::size_t n2 = p.axes[2].out;
   const std::size_t first_run = std::min(n2, P[2] - shift[2]);
   for (std::size_t i0 = 0; i0 < p.axes[0].out; ++i0)
     for (std::size_t i1 = 0; i1 < p.axes[1].out; ++i1) {
-      const T* row = x.data() + ((i0 + shift[0]) % P[0]) * strides[0] +
-                     ((i1 + shift[1]) % P[1]) * strides[1];
+      const T* row =
+          x.data() + ((i0 + shift[0]) % P[0]) * strides[0] + ((i1 + shift[1]) % P[1]) * strides[1];
       T* to = row_start(out, i0, i1);
       store_row(row + shift[2], first_run, to, out.stride(2));
       store_row(row, n2 - first_run, to + static_cast<std::ptrdiff_t>(first_run) * out.stride(2),
@@ -104,8 +107,8 @@ void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T
     }
 }
 
-template void fft_convolve<float>(const Problem&, const ConstView<float>&,
-                                  const ConstView<float>&, const View<float>&);
+template void fft_convolve<float>(const Problem&, const ConstView<float>&, const ConstView<float>&,
+                                  const View<float>&);
 template void fft_convolve<double>(const Problem&, const ConstView<double>&,
                                    const ConstView<double>&, const View<double>&);
 

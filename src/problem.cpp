@@ -33,13 +33,15 @@ Axis make_axis(std::size_t n, std::size_t k, Mode mode) {
 
 std::size_t Problem::output_count() const {
   std::size_t count = 1;
-  for (const Axis& a : axes) count = checked_mul(count, a.out, "output element count");
+  for (const Axis& a : axes)
+    count = checked_mul(count, a.out, "output element count");
   return count;
 }
 
 Shape Problem::output_shape() const {
   Shape out;
-  for (int i = max_rank - rank; i < max_rank; ++i) out.push_back(axes[static_cast<std::size_t>(i)].out);
+  for (int i = max_rank - rank; i < max_rank; ++i)
+    out.push_back(axes[static_cast<std::size_t>(i)].out);
   return out;
 }
 

@@ -24,8 +24,8 @@ struct Axis {
 Axis make_axis(std::size_t n, std::size_t k, Mode mode);
 
 struct Problem {
-  int rank = 0;                    ///< the caller's rank, 1..3
-  std::array<Axis, max_rank> axes; ///< canonical: axes[max_rank - rank + i] is caller axis i
+  int rank = 0;                     ///< the caller's rank, 1..3
+  std::array<Axis, max_rank> axes;  ///< canonical: axes[max_rank - rank + i] is caller axis i
   bool correlate = false;
 
   std::size_t output_count() const;

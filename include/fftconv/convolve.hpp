@@ -49,9 +49,10 @@ struct eigen_result {
   static constexpr bool is_row_vector = Derived::RowsAtCompileTime == 1 && !is_col_vector;
   static constexpr int rows = is_row_vector ? 1 : Eigen::Dynamic;
   static constexpr int cols = is_col_vector ? 1 : Eigen::Dynamic;
-  static constexpr int order = is_row_vector  ? Eigen::RowMajor
-                               : is_col_vector ? Eigen::ColMajor
-                               : (Derived::IsRowMajor ? Eigen::RowMajor : Eigen::ColMajor);
+  static constexpr int order = is_row_vector ? Eigen::RowMajor
+                               : is_col_vector
+                                   ? Eigen::ColMajor
+                                   : (Derived::IsRowMajor ? Eigen::RowMajor : Eigen::ColMajor);
   using type = std::conditional_t<is_array, Eigen::Array<Scalar, rows, cols, order>,
                                   Eigen::Matrix<Scalar, rows, cols, order>>;
 };
@@ -128,8 +129,7 @@ eigen_result_t<ImageDerived> eigen_call(const Eigen::DenseBase<ImageDerived>& im
     const ConstView<Scalar> image_view = in.as_matrix();
     const ConstView<Scalar> kernel_view = ker.as_matrix();
     const Shape out_shape = output_shape(image_view.shape(), kernel_view.shape(), options.mode);
-    result.resize(static_cast<Eigen::Index>(out_shape[0]),
-                  static_cast<Eigen::Index>(out_shape[1]));
+    result.resize(static_cast<Eigen::Index>(out_shape[0]), static_cast<Eigen::Index>(out_shape[1]));
     const auto ld = static_cast<std::ptrdiff_t>(Result::IsRowMajor ? out_shape[1] : out_shape[0]);
     function(image_view, kernel_view,
              View<Scalar>(result.data(), out_shape,

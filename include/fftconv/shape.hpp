@@ -26,7 +26,8 @@ class Dims {
   Dims(std::initializer_list<Int> values) {
     if (values.size() > static_cast<std::size_t>(max_rank))
       detail::throw_rank_too_large(values.size());
-    for (Int v : values) values_[static_cast<std::size_t>(rank_++)] = v;
+    for (Int v : values)
+      values_[static_cast<std::size_t>(rank_++)] = v;
   }
   constexpr int rank() const { return rank_; }
   constexpr Int operator[](int axis) const { return values_[static_cast<std::size_t>(axis)]; }
@@ -57,7 +58,8 @@ using Strides = Dims<std::ptrdiff_t>;
 /// Number of elements of a shape (1 for rank 0). Does not check for overflow.
 constexpr std::size_t element_count(const Shape& shape) {
   std::size_t n = 1;
-  for (std::size_t e : shape) n *= e;
+  for (std::size_t e : shape)
+    n *= e;
   return n;
 }
 

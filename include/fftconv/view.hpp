@@ -43,7 +43,8 @@ class View {
   /// Strides of a contiguous C-order array of this shape.
   static Strides c_order(const Shape& shape) {
     Strides s;
-    for (int i = 0; i < shape.rank(); ++i) s.push_back(1);
+    for (int i = 0; i < shape.rank(); ++i)
+      s.push_back(1);
     for (int i = shape.rank() - 2; i >= 0; --i)
       s[i] = s[i + 1] * static_cast<std::ptrdiff_t>(shape[i + 1]);
     return s;

@@ -41,18 +41,20 @@ struct Tap {
 
 // acc[x] (+)= sum over taps of value * src[x + offset], x in [0, width).
 template <class T>
-void row_taps(const Tap<T>* taps, std::size_t tap_count, const T* __restrict src,
-              T* __restrict acc, std::size_t width) {
+void row_taps(const Tap<T>* taps, std::size_t tap_count, const T* __restrict src, T* __restrict acc,
+              std::size_t width) {
   for (std::size_t t = 0; t < tap_count; ++t) {
     const T v = taps[t].value;
     const T* __restrict s = src + taps[t].offset;
-    for (std::size_t x = 0; x < width; ++x) acc[x] += v * s[x];
+    for (std::size_t x = 0; x < width; ++x)
+      acc[x] += v * s[x];
   }
 }
 
 template <class T>
 void add_row(const T* __restrict from, T* __restrict to, std::size_t width) {
-  for (std::size_t x = 0; x < width; ++x) to[x] += from[x];
+  for (std::size_t x = 0; x < width; ++x)
+    to[x] += from[x];
 }
 
 }  // namespace

@@ -13,7 +13,9 @@ void* aligned_allocate(std::size_t bytes) {
   return p;
 }
 
-void aligned_free(void* p) noexcept { fftw_free(p); }
+void aligned_free(void* p) noexcept {
+  fftw_free(p);
+}
 
 template <class T>
 AlignedBuffer<T>::AlignedBuffer(std::size_t count)

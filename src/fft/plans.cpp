@@ -3,8 +3,8 @@
 #include <fftw3.h>
 
 #include <algorithm>
-#include <cassert>
 #include <atomic>
+#include <cassert>
 #include <mutex>
 #include <vector>
 
@@ -80,7 +80,7 @@ struct PlanKey {
   std::size_t precision = 0;  // sizeof(T)
   Direction direction = Direction::forward;
   RealShape shape;
-  unsigned flags = 0;        // planning effort
+  unsigned flags = 0;  // planning effort
   int threads = 1;
   bool in_place = true;
   int alignment = 0;  // fftw_alignment_of the buffers: 0 for fftw_malloc's, ours throughout
@@ -133,8 +133,10 @@ class PlanCache {
   static std::shared_ptr<const Plan> make(const PlanKey& key) {
     using traits = fftw_traits<T>;
     const RealShape& s = key.shape;
-    std::size_t reals = 2 * (static_cast<std::size_t>(s.n[static_cast<std::size_t>(s.rank - 1)]) / 2 + 1);
-    for (int i = 0; i + 1 < s.rank; ++i) reals *= static_cast<std::size_t>(s.n[static_cast<std::size_t>(i)]);
+    std::size_t reals =
+        2 * (static_cast<std::size_t>(s.n[static_cast<std::size_t>(s.rank - 1)]) / 2 + 1);
+    for (int i = 0; i + 1 < s.rank; ++i)
+      reals *= static_cast<std::size_t>(s.n[static_cast<std::size_t>(i)]);
     AlignedBuffer<T> scratch(reals);  // planning may overwrite its arrays: never user memory
     auto* spectrum = reinterpret_cast<typename traits::complex_type*>(scratch.data());
     typename traits::plan_type p;
@@ -144,8 +146,7 @@ class PlanCache {
               ? traits::plan_r2c(s.rank, s.n.data(), scratch.data(), spectrum, key.flags)
               : traits::plan_c2r(s.rank, s.n.data(), spectrum, scratch.data(), key.flags);
     }
-    FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a real transform of rank ",
-                  s.rank);
+    FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a real transform of rank ", s.rank);
     ++plan_count;
     return std::make_shared<TypedPlan<T>>(p, key.direction);
   }
@@ -179,7 +180,9 @@ void execute(const Plan& plan, T* data) {
   static_cast<const TypedPlan<T>&>(plan).execute(data);
 }
 
-std::size_t plans_created() { return plan_count.load(); }
+std::size_t plans_created() {
+  return plan_count.load();
+}
 
 template std::shared_ptr<const Plan> real_plan<float>(Direction, const RealShape&);
 template std::shared_ptr<const Plan> real_plan<double>(Direction, const RealShape&);

@@ -1,0 +1,38 @@
+#pragma once
+// Calls the library's view API on test arrays stored in chosen layouts, and reads the result back
+// as a dense array. Checks on the way that nothing outside the output view was written.
+#include <doctest/doctest.h>
+
+#include "reference.hpp"
+#include "test_data.hpp"
+
+namespace testing {
+
+enum class Op { convolve, correlate };
+inline const char* name(Op op) {
+  return op == Op::convolve ? "convolve" : "correlate";
+}
+inline const char* name(fftconv::Mode m) {
+  return m == fftconv::Mode::full ? "full" : m == fftconv::Mode::same ? "same" : "valid";
+}
+inline const char* name(fftconv::Method m) {
+  return m == fftconv::Method::direct ? "direct" : m == fftconv::Method::fft ? "fft" : "automatic";
+}
+
+template <class T>
+Array<T> call(Op op, const Array<T>& image, const Array<T>& kernel, const fftconv::Options& options,
+              Layout image_layout = Layout::c_order, Layout kernel_layout = Layout::c_order,
+              Layout out_layout = Layout::c_order) {
+  Stored<T> in(image, image_layout);
+  Stored<T> ker(kernel, kernel_layout);
+  Stored<T> out(reference_shape<T>(image.shape, kernel.shape, options.mode), out_layout);
+  if (op == Op::convolve)
+    fftconv::convolve(fftconv::ConstView<T>(in.view), ker.view, out.view, options);
+  else
+    fftconv::correlate(fftconv::ConstView<T>(in.view), ker.view, out.view, options);
+  CHECK(out.touched_outside() == 0);
+  CHECK(in.read().values == image.values);  // input preserved
+  return out.read();
+}
+
+}  // namespace testing

@@ -1,0 +1,126 @@
+#pragma once
+// The independent reference: convolution and correlation computed straight from their
+// definitions with long double accumulation, written here without any library code.
+//   convolve(I, g)[n]  = sum_m I[n - m] g[m]
+//   correlate(I, g)[n] = sum_m I[n + m] g[m]
+// The output window per axis (image n, kernel k), as scipy.signal: full starts at full-result
+// index 0 with n + k - 1 values, same at (k - 1) / 2 with n values, valid at k - 1 with
+// max(n - k + 1, 0) values. Correlation's full result at index f is the lag f - (k - 1).
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+
+#include "test_data.hpp"
+
+namespace testing {
+
+struct Window {
+  std::size_t start, count;
+};
+
+inline Window window(std::size_t n, std::size_t k, fftconv::Mode mode) {
+  switch (mode) {
+    case fftconv::Mode::full:
+      return {0, n + k - 1};
+    case fftconv::Mode::same:
+      return {(k - 1) / 2, n};
+    case fftconv::Mode::valid:
+      return {k - 1, n >= k ? n - k + 1 : 0};
+  }
+  return {0, 0};
+}
+
+/// Reference output plus S = max over outputs of sum_m |I[..]| |g[m]|, the scale the rounding
+/// error of any method is measured against.
+struct Reference {
+  Array<long double> values;
+  long double abs_sum_max = 0;
+  long double max_abs() const {
+    long double m = 0;
+    for (long double v : values.values)
+      m = std::max(m, std::fabs(v));
+    return m;
+  }
+};
+
+/// One output value (multi-index `o` in the output window) and its sum of |terms|.
+template <class T>
+long double reference_at(const Array<T>& image, const Array<T>& kernel, fftconv::Mode mode,
+                         bool correlate, const std::array<std::size_t, 3>& o,
+                         long double* abs_sum) {
+  const int r = image.shape.rank();
+  long double sum = 0, abs = 0;
+  for (std::size_t m = 0; m < kernel.size(); ++m) {
+    const std::array<std::size_t, 3> km = unravel(m, kernel.shape);
+    std::array<std::size_t, 3> ii{};
+    bool inside = true;
+    for (int a = 0; a < r && inside; ++a) {
+      const auto A = static_cast<std::size_t>(a);
+      const auto n = static_cast<long long>(image.shape[a]);
+      const auto k = static_cast<long long>(kernel.shape[a]);
+      const long long f =
+          static_cast<long long>(window(image.shape[a], kernel.shape[a], mode).start + o[A]);
+      const long long i = correlate ? (f - (k - 1)) + static_cast<long long>(km[A])
+                                    : f - static_cast<long long>(km[A]);
+      inside = i >= 0 && i < n;
+      ii[A] = static_cast<std::size_t>(i);
+    }
+    if (!inside) continue;
+    const long double term =
+        static_cast<long double>(image.values[image.index(ii)]) * kernel.values[m];
+    sum += term;
+    abs += std::fabs(term);
+  }
+  if (abs_sum) *abs_sum = abs;
+  return sum;
+}
+
+template <class T>
+fftconv::Shape reference_shape(const fftconv::Shape& image, const fftconv::Shape& kernel,
+                               fftconv::Mode mode) {
+  fftconv::Shape s;
+  for (int a = 0; a < image.rank(); ++a)
+    s.push_back(window(image[a], kernel[a], mode).count);
+  return s;
+}
+
+template <class T>
+Reference reference(const Array<T>& image, const Array<T>& kernel, fftconv::Mode mode,
+                    bool correlate) {
+  Reference ref;
+  ref.values = Array<long double>(reference_shape<T>(image.shape, kernel.shape, mode));
+  for (std::size_t l = 0; l < ref.values.size(); ++l) {
+    long double abs = 0;
+    ref.values.values[l] =
+        reference_at(image, kernel, mode, correlate, unravel(l, ref.values.shape), &abs);
+    ref.abs_sum_max = std::max(ref.abs_sum_max, abs);
+  }
+  return ref;
+}
+
+/// Tolerance for any method against the reference, as an absolute error:
+///   tol = 16 * eps(T) * log2(2 * P) * S
+/// P = product over axes of (n + k), the order of the transform size; S = Reference::abs_sum_max.
+/// Why: the direct sum's rounding error is typically sqrt(K) * eps * S (K kernel taps, K <= P);
+/// the FFT's grows by about eps per butterfly stage (log2 P of them in each of three transforms)
+/// relative to the magnitudes flowing through, which S bounds for the data used here. 16 covers
+/// the three transforms and the spread of the maximum over many outputs.
+template <class T>
+long double tolerance(const fftconv::Shape& image, const fftconv::Shape& kernel, long double S) {
+  long double P = 1;
+  for (int a = 0; a < image.rank(); ++a)
+    P *= static_cast<long double>(image[a] + kernel[a]);
+  return 16 * static_cast<long double>(std::numeric_limits<T>::epsilon()) * std::log2(2 * P) * S;
+}
+
+/// Largest |result - reference|.
+template <class T>
+long double max_abs_error(const Array<T>& result, const Array<long double>& ref) {
+  long double e = 0;
+  for (std::size_t l = 0; l < ref.size(); ++l)
+    e = std::max(e, std::fabs(static_cast<long double>(result.values[l]) - ref.values[l]));
+  return e;
+}
+
+}  // namespace testing

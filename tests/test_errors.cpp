@@ -1,0 +1,126 @@
+// Bad input throws fftconv::Error whose message names the argument and its value, and the
+// output is left untouched.
+#include <doctest/doctest.h>
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "fftconv/fftconv.hpp"
+
+using fftconv::ConstView;
+using fftconv::Error;
+using fftconv::ErrorCode;
+using fftconv::Mode;
+using fftconv::Options;
+using fftconv::View;
+
+namespace {
+
+// Runs f, expects an invalid_argument Error whose message contains every fragment.
+template <class F>
+void expect_invalid(F&& f, std::initializer_list<const char*> fragments) {
+  try {
+    f();
+    FAIL("no exception");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::invalid_argument);
+    const std::string message = e.what();
+    for (const char* fragment : fragments) {
+      CAPTURE(message);
+      CHECK(message.find(fragment) != std::string::npos);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("bad input is refused with a message naming the argument; out is untouched") {
+  std::vector<double> image(20, 1.0), kernel(6, 1.0);
+  std::vector<double> out(20, -7.0);
+  const std::vector<double> untouched = out;
+  const ConstView<double> img(image.data(), {4, 5});
+  const ConstView<double> ker(kernel.data(), {2, 3});
+  const View<double> dst(out.data(), {4, 5});
+
+  SUBCASE("empty image") {
+    expect_invalid(
+        [&] {
+          fftconv::convolve(ConstView<double>(image.data(), {4, 0}), ker, dst);
+        },
+        {"image", "extent 0", "axis 1", "4x0"});
+  }
+  SUBCASE("empty kernel") {
+    expect_invalid(
+        [&] {
+          fftconv::correlate(img, ConstView<double>(kernel.data(), {0, 3}), dst);
+        },
+        {"kernel", "extent 0", "axis 0"});
+  }
+  SUBCASE("rank mismatch") {
+    expect_invalid([&] { fftconv::convolve(img, ConstView<double>(kernel.data(), {6}), dst); },
+                   {"kernel rank 1", "image rank 2"});
+  }
+  SUBCASE("rank 0") {
+    expect_invalid(
+        [&] { fftconv::convolve(ConstView<double>(), ConstView<double>(), View<double>()); },
+        {"image rank", "got 0"});
+  }
+  SUBCASE("rank above 3") {
+    CHECK_THROWS_AS(fftconv::Shape({1, 2, 3, 4}), Error);
+  }
+  SUBCASE("output of the wrong shape") {
+    expect_invalid(
+        [&] {
+          fftconv::convolve(img, ker, View<double>(out.data(), {5, 4}));
+        },
+        {"out has shape 5x4", "expected 4x5"});
+    Options full;
+    full.mode = Mode::full;
+    expect_invalid([&] { fftconv::convolve(img, ker, dst, full); },
+                   {"out has shape 4x5", "expected 5x7"});
+  }
+  SUBCASE("null data") {
+    expect_invalid(
+        [&] {
+          fftconv::convolve(ConstView<double>(nullptr, {4, 5}), ker, dst);
+        },
+        {"image data is null"});
+    expect_invalid(
+        [&] {
+          fftconv::convolve(img, ConstView<double>(nullptr, {2, 3}), dst);
+        },
+        {"kernel data is null"});
+    expect_invalid(
+        [&] {
+          fftconv::convolve(img, ker, View<double>(nullptr, {4, 5}));
+        },
+        {"out data is null"});
+  }
+  SUBCASE("unknown mode and method values") {
+    Options bad_mode;
+    bad_mode.mode = static_cast<Mode>(7);
+    expect_invalid([&] { fftconv::convolve(img, ker, dst, bad_mode); }, {"options.mode", "7"});
+    Options bad_method;
+    bad_method.method = static_cast<fftconv::Method>(-1);
+    expect_invalid([&] { fftconv::convolve(img, ker, dst, bad_method); }, {"options.method", "-1"});
+  }
+  SUBCASE("sizes that overflow size_t") {
+    const std::size_t huge = std::numeric_limits<std::size_t>::max() - 1;
+    expect_invalid(
+        [&] {
+          (void)fftconv::output_shape({huge, 2}, {3, 3}, Mode::full);
+        },
+        {"overflows size_t"});
+  }
+  CHECK(out == untouched);
+}
+
+TEST_CASE("valid mode with a kernel longer than the image gives an empty result") {
+  std::vector<float> image(6, 1.0f), kernel(8, 1.0f);
+  Options valid;
+  valid.mode = Mode::valid;
+  CHECK_NOTHROW(fftconv::convolve(ConstView<float>(image.data(), {6}),
+                                  ConstView<float>(kernel.data(), {8}), View<float>(nullptr, {0}),
+                                  valid));
+}

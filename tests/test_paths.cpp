@@ -1,0 +1,104 @@
+// Both paths against the long double reference over randomized problems: ranks 1-3; odd, even
+// and prime lengths; 1-length kernels and kernels longer than the image; every mode; convolution
+// and correlation; float and double; C-order, column-major, strided and reversed layouts.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "library_call.hpp"
+
+using namespace testing;
+using fftconv::Method;
+using fftconv::Mode;
+
+namespace {
+
+constexpr std::size_t lengths_1d[] = {1, 2, 3, 4, 5, 7, 8, 11, 13, 16, 17, 31, 32, 37, 64, 97};
+constexpr std::size_t lengths_2d[] = {1, 2, 3, 4, 5, 7, 8, 11, 13, 16, 17, 23, 32};
+constexpr std::size_t lengths_3d[] = {1, 2, 3, 4, 5, 7, 8, 9};
+
+template <std::size_t N>
+std::size_t pick(const std::size_t (&list)[N], std::mt19937_64& rng) {
+  return list[std::uniform_int_distribution<std::size_t>(0, N - 1)(rng)];
+}
+
+fftconv::Shape random_shape(int rank, std::mt19937_64& rng) {
+  fftconv::Shape s;
+  for (int a = 0; a < rank; ++a)
+    s.push_back(rank == 1   ? pick(lengths_1d, rng)
+                : rank == 2 ? pick(lengths_2d, rng)
+                            : pick(lengths_3d, rng));
+  return s;
+}
+
+template <class T>
+void check_random_problems(int rank, int count, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  for (int c = 0; c < count; ++c) {
+    const fftconv::Shape image_shape = random_shape(rank, rng);
+    const fftconv::Shape kernel_shape = random_shape(rank, rng);
+    const Array<T> image = uniform<T>(image_shape, rng, -1, 1);
+    const Array<T> kernel = normal<T>(kernel_shape, rng);
+    const Layout image_layout = all_layouts[static_cast<std::size_t>(c) % all_layouts.size()];
+    const Layout kernel_layout = all_layouts[static_cast<std::size_t>(c / 2) % all_layouts.size()];
+    const Layout out_layout = all_layouts[static_cast<std::size_t>(c / 3) % all_layouts.size()];
+    for (Op op : {Op::convolve, Op::correlate})
+      for (Mode mode : {Mode::full, Mode::same, Mode::valid}) {
+        const Reference ref = reference(image, kernel, mode, op == Op::correlate);
+        const long double tol = tolerance<T>(image_shape, kernel_shape, ref.abs_sum_max);
+        for (Method method : {Method::direct, Method::fft, Method::automatic}) {
+          CAPTURE(rank);
+          CAPTURE(fftconv::to_string(image_shape));
+          CAPTURE(fftconv::to_string(kernel_shape));
+          CAPTURE(name(op));
+          CAPTURE(name(mode));
+          CAPTURE(name(method));
+          CAPTURE(name(image_layout));
+          CAPTURE(name(out_layout));
+          fftconv::Options options;
+          options.mode = mode;
+          options.method = method;
+          const Array<T> result =
+              call(op, image, kernel, options, image_layout, kernel_layout, out_layout);
+          REQUIRE(result.shape == ref.values.shape);
+          const long double err = max_abs_error(result, ref.values);
+          CAPTURE(static_cast<double>(err));
+          CAPTURE(static_cast<double>(tol));
+          CHECK(err <= tol);
+        }
+      }
+  }
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("1-D paths match the long double reference", T, float, double) {
+  check_random_problems<T>(1, 60, 101);
+}
+
+TEST_CASE_TEMPLATE("2-D paths match the long double reference", T, float, double) {
+  check_random_problems<T>(2, 40, 202);
+}
+
+TEST_CASE_TEMPLATE("3-D paths match the long double reference", T, float, double) {
+  check_random_problems<T>(3, 12, 303);
+}
+
+TEST_CASE_TEMPLATE("kernels longer than the image, every mode", T, float, double) {
+  std::mt19937_64 rng(404);
+  const Array<T> image = uniform<T>({3, 5}, rng);
+  const Array<T> kernel = normal<T>({7, 9}, rng);
+  for (Op op : {Op::convolve, Op::correlate})
+    for (Mode mode : {Mode::full, Mode::same, Mode::valid})
+      for (Method method : {Method::direct, Method::fft}) {
+        CAPTURE(name(op));
+        CAPTURE(name(mode));
+        CAPTURE(name(method));
+        const Reference ref = reference(image, kernel, mode, op == Op::correlate);
+        const Array<T> result = call(op, image, kernel, fftconv::Options{mode, method});
+        REQUIRE(result.shape == ref.values.shape);
+        CHECK(max_abs_error(result, ref.values) <=
+              tolerance<T>(image.shape, kernel.shape, ref.abs_sum_max));
+        if (mode == Mode::valid) CHECK(result.size() == 0);
+      }
+}

@@ -1,0 +1,55 @@
+// output_shape (scipy.signal's window lengths) and next_fast_size.
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include "fftconv/fftconv.hpp"
+
+using fftconv::Mode;
+using fftconv::Shape;
+
+namespace {
+bool is_7_smooth_with_one_11_or_13(std::size_t m) {
+  for (std::size_t p : {2, 3, 5, 7})
+    while (m % p == 0)
+      m /= p;
+  return m == 1 || m == 11 || m == 13;
+}
+}  // namespace
+
+TEST_CASE("output_shape follows scipy.signal for full, same and valid") {
+  CHECK(fftconv::output_shape({10}, {3}, Mode::full) == Shape{12});
+  CHECK(fftconv::output_shape({10}, {3}, Mode::same) == Shape{10});
+  CHECK(fftconv::output_shape({10}, {3}, Mode::valid) == Shape{8});
+  CHECK(fftconv::output_shape({10, 4}, {4, 4}, Mode::valid) == Shape{7, 1});
+  CHECK(fftconv::output_shape({10, 4}, {4, 5}, Mode::valid) == Shape{7, 0});  // empty, no error
+  CHECK(fftconv::output_shape({3, 5}, {7, 9}, Mode::same) == Shape{3, 5});
+  CHECK(fftconv::output_shape({3, 5}, {7, 9}, Mode::full) == Shape{9, 13});
+  CHECK(fftconv::output_shape({2, 3, 4}, {1, 1, 1}, Mode::valid) == Shape{2, 3, 4});
+}
+
+TEST_CASE("next_fast_size is the smallest FFT-friendly size at or above n") {
+  CHECK(fftconv::next_fast_size(0) == 1);
+  CHECK(fftconv::next_fast_size(1) == 1);
+  // Brute force over a range: the answer is friendly and nothing between n and it is.
+  std::size_t expected = 1;
+  for (std::size_t n = 1; n <= 20000; ++n) {
+    if (expected < n) {
+      expected = n;
+      while (!is_7_smooth_with_one_11_or_13(expected))
+        ++expected;
+    }
+    REQUIRE(fftconv::next_fast_size(n) == expected);
+  }
+  CHECK(fftconv::next_fast_size(2175) == 2184);  // 2^3 3 7 13, not 2187 = 3^7
+  CHECK(fftconv::next_fast_size(1031) == 1040);  // 2^4 5 13
+  CHECK(fftconv::next_fast_size(143) == 144);    // 11 * 13 is not allowed
+}
+
+TEST_CASE("next_fast_size at the top of size_t") {
+  const std::size_t big = (std::size_t{1} << 62) + 1;
+  const std::size_t m = fftconv::next_fast_size(big);
+  CHECK(m >= big);
+  CHECK(is_7_smooth_with_one_11_or_13(m));
+  CHECK_THROWS_AS(fftconv::next_fast_size(std::numeric_limits<std::size_t>::max()), fftconv::Error);
+}
