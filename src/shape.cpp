@@ -3,6 +3,7 @@
 #include <string>
 
 #include "check.hpp"
+#include "fft_path.hpp"
 #include "problem.hpp"
 
 namespace fftconv {
@@ -25,6 +26,16 @@ std::string to_string(const Shape& shape) {
 Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode) {
   return detail::make_problem(image_shape, kernel_shape, mode, false, "fftconv::output_shape")
       .output_shape();
+}
+
+Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode) {
+  const detail::Problem p =
+      detail::make_problem(image_shape, kernel_shape, mode, false, "fftconv::fft_shape");
+  const auto lengths = detail::transform_lengths(p);
+  Shape shape;
+  for (int i = max_rank - p.rank; i < max_rank; ++i)
+    shape.push_back(lengths[static_cast<std::size_t>(i)]);
+  return shape;
 }
 
 }  // namespace fftconv

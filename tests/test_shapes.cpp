@@ -53,3 +53,13 @@ TEST_CASE("next_fast_size at the top of size_t") {
   CHECK(is_7_smooth_with_one_11_or_13(m));
   CHECK_THROWS_AS(fftconv::next_fast_size(std::numeric_limits<std::size_t>::max()), fftconv::Error);
 }
+
+TEST_CASE("fft_shape: the shortest exact circular length, rounded up to a fast size") {
+  // same: 2048 + ceil(254 / 2) = 2175 -> 2184; full: 2048 + 254 = 2302 -> 2304; valid: 2048.
+  CHECK(fftconv::fft_shape({2048, 2048}, {255, 255}, Mode::same) == Shape{2184, 2184});
+  CHECK(fftconv::fft_shape({2048, 2048}, {255, 255}, Mode::full) == Shape{2304, 2304});
+  CHECK(fftconv::fft_shape({2048, 2048}, {255, 255}, Mode::valid) == Shape{2048, 2048});
+  // An even kernel in same mode needs one more than an odd one: 100 + ceil(3 / 2) = 102.
+  CHECK(fftconv::fft_shape({100}, {4}, Mode::same) == Shape{fftconv::next_fast_size(102)});
+  CHECK(fftconv::fft_shape({3}, {10}, Mode::same) == Shape{10});  // the kernel must fit
+}
