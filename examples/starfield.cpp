@@ -37,7 +37,8 @@ Image star_field(Eigen::Index n, int stars, std::vector<Star>& catalogue) {
   std::normal_distribution<double> noise(0, 5);
   Image img(n, n);
   for (Eigen::Index y = 0; y < n; ++y)
-    for (Eigen::Index x = 0; x < n; ++x) img(y, x) = 100 + noise(rng);
+    for (Eigen::Index x = 0; x < n; ++x)
+      img(y, x) = 100 + noise(rng);
   const double seeing = 1.2;
   for (int s = 0; s < stars; ++s) {
     const Star star{pos(rng), pos(rng), 1e2 * std::pow(1e4, std::pow(u(rng), 3))};  // 1e2..1e6
@@ -90,18 +91,24 @@ int main(int argc, char** argv) {
   int stars = 3000;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--size") n = std::atol(argv[i + 1]);
-    else if (a == "--kernel") k = std::atol(argv[i + 1]);
-    else if (a == "--sigma") sigma = std::atof(argv[i + 1]);
-    else if (a == "--stars") stars = std::atoi(argv[i + 1]);
+    if (a == "--size")
+      n = std::atol(argv[i + 1]);
+    else if (a == "--kernel")
+      k = std::atol(argv[i + 1]);
+    else if (a == "--sigma")
+      sigma = std::atof(argv[i + 1]);
+    else if (a == "--stars")
+      stars = std::atoi(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: fftconv-starfield [--size N] [--kernel K] [--sigma S] [--stars M]\n");
+      std::fprintf(stderr,
+                   "usage: fftconv-starfield [--size N] [--kernel K] [--sigma S] [--stars M]\n");
       return 2;
     }
   }
   try {
-    std::printf("fftconv %d.%d.%d main job: blur a synthetic star field with a large Gaussian PSF\n",
-                fftconv::version_major, fftconv::version_minor, fftconv::version_patch);
+    std::printf(
+        "fftconv %d.%d.%d main job: blur a synthetic star field with a large Gaussian PSF\n",
+        fftconv::version_major, fftconv::version_minor, fftconv::version_patch);
     std::vector<Star> catalogue;
     auto t0 = std::chrono::steady_clock::now();
     const Image img = star_field(n, stars, catalogue);
@@ -114,20 +121,23 @@ int main(int argc, char** argv) {
     fftconv::Options fft;
     fft.mode = fftconv::Mode::same;
     fft.method = fftconv::Method::fft;
-    const fftconv::Shape padded = fftconv::fft_shape(
-        {static_cast<std::size_t>(n), static_cast<std::size_t>(n)},
-        {static_cast<std::size_t>(k), static_cast<std::size_t>(k)}, fft.mode);
+    const fftconv::Shape padded =
+        fftconv::fft_shape({static_cast<std::size_t>(n), static_cast<std::size_t>(n)},
+                           {static_cast<std::size_t>(k), static_cast<std::size_t>(k)}, fft.mode);
     t0 = std::chrono::steady_clock::now();
     const Image blurred = fftconv::convolve(img, psf, fft);
     const double fft_s = seconds_since(t0);
     std::printf("fft     same mode, transform %zu x %zu: %.3f s\n", padded[0], padded[1], fft_s);
 
     // Windows: centred on the brightest star, and the top-left corner.
-    const Star brightest = *std::max_element(
-        catalogue.begin(), catalogue.end(), [](const Star& a, const Star& b) { return a.flux < b.flux; });
+    const Star brightest =
+        *std::max_element(catalogue.begin(), catalogue.end(),
+                          [](const Star& a, const Star& b) { return a.flux < b.flux; });
     const Eigen::Index w = std::min<Eigen::Index>(64, n);
-    const Eigen::Index by = std::clamp<Eigen::Index>(static_cast<Eigen::Index>(brightest.y) - w / 2, 0, n - w);
-    const Eigen::Index bx = std::clamp<Eigen::Index>(static_cast<Eigen::Index>(brightest.x) - w / 2, 0, n - w);
+    const Eigen::Index by =
+        std::clamp<Eigen::Index>(static_cast<Eigen::Index>(brightest.y) - w / 2, 0, n - w);
+    const Eigen::Index bx =
+        std::clamp<Eigen::Index>(static_cast<Eigen::Index>(brightest.x) - w / 2, 0, n - w);
     double max_err = 0, max_ref = 0, direct_s = 0;
     for (const auto& [y0, x0] : {std::pair<Eigen::Index, Eigen::Index>{by, bx}, {0, 0}}) {
       t0 = std::chrono::steady_clock::now();
@@ -138,18 +148,21 @@ int main(int argc, char** argv) {
     }
     const double whole_image_estimate =
         direct_s / (2.0 * static_cast<double>(w * w)) * static_cast<double>(n * n);
-    std::printf("direct  2 windows of %ld x %ld (brightest star at %.0f,%.0f; corner): %.3f s;"
-                " the whole image would take ~%.0f s\n",
-                static_cast<long>(w), static_cast<long>(w), brightest.y, brightest.x, direct_s,
-                whole_image_estimate);
+    std::printf(
+        "direct  2 windows of %ld x %ld (brightest star at %.0f,%.0f; corner): %.3f s;"
+        " the whole image would take ~%.0f s\n",
+        static_cast<long>(w), static_cast<long>(w), brightest.y, brightest.x, direct_s,
+        whole_image_estimate);
     // Bound: FFT rounding error ~ eps * log2(N) relative to the largest values; 1e-12 leaves a
     // wide margin over the ~1e-15 seen and is far below any real defect.
     const double relative = max_err / max_ref;
     const double bound = 1e-12;
-    std::printf("error   max |fft - direct| = %.3g (relative to max |direct| = %.3g: %.3g, bound %.0e)\n",
-                max_err, max_ref, relative, bound);
-    std::printf("flux    image sum %.6g, blurred sum %.6g (PSF wings leave the image at the edges)\n",
-                img.sum(), blurred.sum());
+    std::printf(
+        "error   max |fft - direct| = %.3g (relative to max |direct| = %.3g: %.3g, bound %.0e)\n",
+        max_err, max_ref, relative, bound);
+    std::printf(
+        "flux    image sum %.6g, blurred sum %.6g (PSF wings leave the image at the edges)\n",
+        img.sum(), blurred.sum());
     std::printf("speed   fft is %.0fx faster than the direct path would be on this image\n",
                 whole_image_estimate / fft_s);
     if (!(relative <= bound)) {

@@ -7,15 +7,19 @@
 namespace fftconv::detail {
 
 namespace {
-// Per-operation costs in nanoseconds, single thread, fitted to bench/bench_paths on the
-// development machine (see README, "Choosing a method", for the run and the fit).
+// Cost model in nanoseconds, single thread:
+//   direct = outputs * (per_output + per_tap * non-zero taps)
+//   fft    = points * per_point_log2 * log2(points)     (points = fft_shape element count)
+// Fitted by bench/fit_chooser.py to bench/bench_paths (1024^2 and 2048^2, k = 3..255, same mode)
+// on the development machine, 2026-11-21: the model picks the faster measured method on every
+// one of those workloads (crossover: float k 15..21, double k 11..15).
 struct CostModel {
-  double direct_ns_per_tap;      // one multiply-add of the direct path, per output value
-  double fft_ns_per_point_log2;  // per transform point and log2(points), all three transforms
-  double fft_ns_per_point;       // per transform point: zeroing, copies, product, crop
+  double direct_ns_per_output;
+  double direct_ns_per_tap;
+  double fft_ns_per_point_log2;
 };
-constexpr CostModel float_model{0.10, 0.25, 2.0};
-constexpr CostModel double_model{0.20, 0.35, 3.0};
+constexpr CostModel float_model{0.643, 0.0620, 0.976};
+constexpr CostModel double_model{1.840, 0.1264, 1.024};
 }  // namespace
 
 MethodCosts estimate_costs(const Problem& p, std::size_t nonzero_taps, std::size_t element_bytes) {
@@ -27,8 +31,9 @@ MethodCosts estimate_costs(const Problem& p, std::size_t nonzero_taps, std::size
     points *= static_cast<double>(lengths[a]);
   }
   MethodCosts c;
-  c.direct_ns = outputs * static_cast<double>(nonzero_taps) * m.direct_ns_per_tap;
-  c.fft_ns = points * (m.fft_ns_per_point_log2 * std::log2(points + 1) + m.fft_ns_per_point);
+  c.direct_ns =
+      outputs * (m.direct_ns_per_output + static_cast<double>(nonzero_taps) * m.direct_ns_per_tap);
+  c.fft_ns = points * m.fft_ns_per_point_log2 * std::log2(points + 1);
   return c;
 }
 
