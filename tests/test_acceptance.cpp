@@ -7,7 +7,9 @@
 // The reference runs on a sample of rows (every border row plus every 16th), all columns.
 #include <doctest/doctest.h>
 
+#include <iomanip>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "library_call.hpp"
@@ -46,10 +48,10 @@ TEST_CASE_TEMPLATE("512x512 image, 63x63 kernel: relative error within the state
           err = std::max(err, std::fabs(static_cast<long double>(out.values[rows[r] * 512 + x]) -
                                         ref.values[r * 512 + x]));
       const double relative = static_cast<double>(err / ref_max);
-      const std::string what = std::string(name(op)) + " " + name(method) +
-                               (sizeof(T) == 4 ? " float" : " double") +
-                               ": max|err|/max|ref| = " + std::to_string(relative);
-      MESSAGE(what);
+      std::ostringstream what;
+      what << name(op) << " " << name(method) << (sizeof(T) == 4 ? " float" : " double")
+           << ": max|err|/max|ref| = " << std::scientific << std::setprecision(2) << relative;
+      MESSAGE(what.str());
       CHECK(relative <= bound);
     }
   }
