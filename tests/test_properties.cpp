@@ -47,10 +47,11 @@ Array<T> from_rows(std::initializer_list<std::initializer_list<T>> rows) {
 
 TEST_CASE_TEMPLATE("flip identity: correlate(I, g) == convolve(I, flip(g))", T, float, double) {
   std::mt19937_64 rng(11);
-  for (const auto& [is, ks] : {std::pair<fftconv::Shape, fftconv::Shape>{{40}, {7}},
-                               {{33, 20}, {4, 7}},
-                               {{12, 15}, {6, 6}},
-                               {{6, 7, 8}, {3, 2, 5}}}) {
+  const std::pair<fftconv::Shape, fftconv::Shape> problems[] = {
+      {{40}, {7}}, {{33, 20}, {4, 7}}, {{12, 15}, {6, 6}}, {{6, 7, 8}, {3, 2, 5}}};
+  for (const auto& problem : problems) {
+    const fftconv::Shape& is = problem.first;
+    const fftconv::Shape& ks = problem.second;
     const Array<T> image = uniform<T>(is, rng, -1, 1);
     const Array<T> kernel = normal<T>(ks, rng);
     for (Mode mode : {Mode::full, Mode::same, Mode::valid})

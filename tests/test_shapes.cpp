@@ -10,7 +10,7 @@ using fftconv::Shape;
 
 namespace {
 bool is_7_smooth_with_one_11_or_13(std::size_t m) {
-  for (std::size_t p : {2, 3, 5, 7})
+  for (std::size_t p : {std::size_t{2}, std::size_t{3}, std::size_t{5}, std::size_t{7}})
     while (m % p == 0)
       m /= p;
   return m == 1 || m == 11 || m == 13;
