@@ -102,3 +102,28 @@ TEST_CASE_TEMPLATE("kernels longer than the image, every mode", T, float, double
         if (mode == Mode::valid) CHECK(result.size() == 0);
       }
 }
+
+TEST_CASE_TEMPLATE("1x1, 1xk and kx1 kernels, and 1xN / Nx1 images", T, float, double) {
+  std::mt19937_64 rng(505);
+  const std::pair<fftconv::Shape, fftconv::Shape> problems[] = {
+      {{17, 23}, {1, 1}}, {{17, 23}, {1, 6}}, {{17, 23}, {5, 1}}, {{1, 40}, {1, 7}},
+      {{40, 1}, {7, 1}},  {{1, 40}, {3, 7}},  {{1}, {1}},         {{1, 1}, {1, 1}}};
+  for (const auto& problem : problems) {
+    const Array<T> image = uniform<T>(problem.first, rng, -1, 1);
+    const Array<T> kernel = normal<T>(problem.second, rng);
+    for (Op op : {Op::convolve, Op::correlate})
+      for (Mode mode : {Mode::full, Mode::same, Mode::valid})
+        for (Method method : {Method::direct, Method::fft}) {
+          CAPTURE(fftconv::to_string(problem.first));
+          CAPTURE(fftconv::to_string(problem.second));
+          CAPTURE(name(op));
+          CAPTURE(name(mode));
+          CAPTURE(name(method));
+          const Reference ref = reference(image, kernel, mode, op == Op::correlate);
+          const Array<T> result = call(op, image, kernel, fftconv::Options{mode, method});
+          REQUIRE(result.shape == ref.values.shape);
+          CHECK(max_abs_error(result, ref.values) <=
+                tolerance<T>(image.shape, kernel.shape, ref.abs_sum_max));
+        }
+  }
+}
