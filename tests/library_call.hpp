@@ -3,19 +3,22 @@
 // as a dense array. Checks on the way that nothing outside the output view was written.
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "reference.hpp"
 #include "test_data.hpp"
 
 namespace testing {
 
 enum class Op { convolve, correlate };
-inline const char* name(Op op) {
+// Names return std::string: doctest's CAPTURE prints a const char* as a pointer.
+inline std::string name(Op op) {
   return op == Op::convolve ? "convolve" : "correlate";
 }
-inline const char* name(fftconv::Mode m) {
+inline std::string name(fftconv::Mode m) {
   return m == fftconv::Mode::full ? "full" : m == fftconv::Mode::same ? "same" : "valid";
 }
-inline const char* name(fftconv::Method m) {
+inline std::string name(fftconv::Method m) {
   return m == fftconv::Method::direct ? "direct" : m == fftconv::Method::fft ? "fft" : "automatic";
 }
 

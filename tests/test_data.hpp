@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "fftconv/fftconv.hpp"
@@ -74,7 +75,7 @@ Array<T> flip(const Array<T>& a) {
 enum class Layout { c_order, f_order, strided_block, reversed_axis0 };
 inline constexpr std::array<Layout, 4> all_layouts{Layout::c_order, Layout::f_order,
                                                    Layout::strided_block, Layout::reversed_axis0};
-inline const char* name(Layout l) {
+inline std::string name(Layout l) {
   switch (l) {
     case Layout::c_order:
       return "c_order";

@@ -35,7 +35,7 @@ void expect_invalid(F&& f, std::initializer_list<const char*> fragments) {
 
 }  // namespace
 
-TEST_CASE("bad input is refused with a message naming the argument; out is untouched") {
+TEST_CASE("bad input is refused with a message naming the argument, out untouched") {
   std::vector<double> image(20, 1.0), kernel(6, 1.0);
   std::vector<double> out(20, -7.0);
   const std::vector<double> untouched = out;

@@ -54,6 +54,7 @@ void check_random_problems(int rank, int count, std::uint64_t seed) {
           CAPTURE(name(mode));
           CAPTURE(name(method));
           CAPTURE(name(image_layout));
+          CAPTURE(name(kernel_layout));
           CAPTURE(name(out_layout));
           fftconv::Options options;
           options.mode = mode;
