@@ -14,11 +14,23 @@ namespace fftconv {
 
 namespace {
 
+// A view's strides must name every axis of its shape (a Strides list of another length would
+// leave axes with stride 0 and read the wrong elements).
+template <class T>
+void check_strides(const View<T>& v, const char* view_name, const char* what) {
+  FFTCONV_CHECK(v.strides().rank() == v.rank(), invalid_argument, what, ": ", view_name, " has ",
+                v.strides().rank(), " strides for rank ", v.rank(), " (shape ",
+                to_string(v.shape()), ")");
+}
+
 template <class T>
 void run(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
          const Options& options, bool correlate, const char* what) {
   const detail::Problem p =
       detail::make_problem(image.shape(), kernel.shape(), options.mode, correlate, what);
+  check_strides(image, "image", what);
+  check_strides(kernel, "kernel", what);
+  check_strides(out, "out", what);
   FFTCONV_CHECK(image.data() != nullptr, invalid_argument, what, ": image data is null (shape ",
                 to_string(image.shape()), ")");
   FFTCONV_CHECK(kernel.data() != nullptr, invalid_argument, what, ": kernel data is null (shape ",

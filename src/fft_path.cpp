@@ -102,8 +102,9 @@ void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T
           x.data() + ((i0 + shift[0]) % P[0]) * strides[0] + ((i1 + shift[1]) % P[1]) * strides[1];
       T* to = row_start(out, i0, i1);
       store_row(row + shift[2], first_run, to, out.stride(2));
-      store_row(row, n2 - first_run, to + static_cast<std::ptrdiff_t>(first_run) * out.stride(2),
-                out.stride(2));
+      if (n2 > first_run)  // (no pointer past the row is formed when there is no second run)
+        store_row(row, n2 - first_run, to + static_cast<std::ptrdiff_t>(first_run) * out.stride(2),
+                  out.stride(2));
     }
 }
 

@@ -97,6 +97,18 @@ TEST_CASE("bad input is refused with a message naming the argument, out untouche
         },
         {"out data is null"});
   }
+  SUBCASE("strides whose count does not match the rank") {
+    expect_invalid(
+        [&] {
+          fftconv::convolve(ConstView<double>(image.data(), {4, 5}, {5}), ker, dst);
+        },
+        {"image has 1 strides for rank 2"});
+    expect_invalid(
+        [&] {
+          fftconv::convolve(img, ker, View<double>(out.data(), {4, 5}, {5, 1, 1}));
+        },
+        {"out has 3 strides for rank 2"});
+  }
   SUBCASE("unknown mode and method values") {
     Options bad_mode;
     bad_mode.mode = static_cast<Mode>(7);

@@ -41,8 +41,10 @@ struct fftw_traits<float> {
   static constexpr auto destroy = fftwf_destroy_plan;
 };
 
+// The lock and the cache below are never destroyed: a call from a static destructor or from a
+// thread still running at exit must not find them gone (the OS reclaims the plans).
 std::mutex& planner_mutex() {
-  static std::mutex m;
+  static std::mutex& m = *new std::mutex;
   return m;
 }
 
@@ -156,7 +158,7 @@ class PlanCache {
 };
 
 PlanCache& cache() {
-  static PlanCache c;
+  static PlanCache& c = *new PlanCache;
   return c;
 }
 
