@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "check.hpp"
+#include "direct/direct_path.hpp"
 #include "fft_path.hpp"
 
 namespace fftconv::detail {
@@ -40,6 +42,29 @@ MethodCosts estimate_costs(const Problem& p, std::size_t nonzero_taps, std::size
 Method choose_method(const Problem& p, std::size_t nonzero_taps, std::size_t element_bytes) {
   const MethodCosts c = estimate_costs(p, nonzero_taps, element_bytes);
   return c.direct_ns <= c.fft_ns ? Method::direct : Method::fft;
+}
+
+Method select_method(const Problem& p, Method requested, std::size_t nonzero_taps,
+                     std::size_t element_bytes, std::size_t memory_limit, const char* what) {
+  const auto needed = [&](Method m) {
+    return m == Method::direct ? direct_working_bytes(p, element_bytes)
+                               : fft_working_bytes(p, element_bytes);
+  };
+  if (requested != Method::automatic) {
+    const std::size_t bytes = needed(requested);
+    FFTCONV_CHECK(bytes <= memory_limit, out_of_memory, what, ": the ",
+                  requested == Method::direct ? "direct" : "fft", " method needs ", bytes,
+                  " bytes of working memory, more than options.max_memory_bytes = ", memory_limit);
+    return requested;
+  }
+  const std::size_t direct_bytes = needed(Method::direct), fft_bytes = needed(Method::fft);
+  const bool direct_fits = direct_bytes <= memory_limit, fft_fits = fft_bytes <= memory_limit;
+  FFTCONV_CHECK(direct_fits || fft_fits, out_of_memory, what, ": the direct method needs ",
+                direct_bytes, " bytes of working memory and the fft method ", fft_bytes,
+                ", both more than options.max_memory_bytes = ", memory_limit);
+  if (!fft_fits) return Method::direct;
+  if (!direct_fits) return Method::fft;
+  return choose_method(p, nonzero_taps, element_bytes);
 }
 
 }  // namespace fftconv::detail

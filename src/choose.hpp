@@ -19,4 +19,11 @@ MethodCosts estimate_costs(const Problem& p, std::size_t nonzero_taps, std::size
 /// direct or fft, whichever the model says is faster.
 Method choose_method(const Problem& p, std::size_t nonzero_taps, std::size_t element_bytes);
 
+/// The method a call runs: `requested` if it is direct or fft, else the faster by the model among
+/// the methods whose working memory fits `memory_limit`. Throws fftconv::Error(out_of_memory)
+/// naming the needed bytes when the method (or, for automatic, every method) needs more than the
+/// limit. `what` names the calling function in messages.
+Method select_method(const Problem& p, Method requested, std::size_t nonzero_taps,
+                     std::size_t element_bytes, std::size_t memory_limit, const char* what);
+
 }  // namespace fftconv::detail

@@ -19,6 +19,25 @@ std::array<std::size_t, 3> transform_lengths(const Problem& p) {
   return lengths;
 }
 
+FftLayout fft_layout(const Problem& p) {
+  FftLayout l;
+  l.lengths = transform_lengths(p);
+  for (int a = 0; a < 3; ++a)
+    FFTCONV_CHECK(l.lengths[static_cast<std::size_t>(a)] <= static_cast<std::size_t>(INT_MAX),
+                  invalid_argument, "transform length ", l.lengths[static_cast<std::size_t>(a)],
+                  " in axis ", a - (3 - p.rank), " exceeds FFTW's limit ", INT_MAX);
+  l.half = l.lengths[2] / 2 + 1;
+  l.pitch = 2 * l.half;
+  const std::size_t rows = checked_mul(l.lengths[0], l.lengths[1], "transform row count");
+  l.reals = checked_mul(rows, l.pitch, "transform buffer size");
+  l.complex_count = rows * l.half;
+  return l;
+}
+
+std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
+  return checked_mul(2 * element_bytes, fft_layout(p).reals, "fft working memory in bytes");
+}
+
 namespace {
 
 // Where output index j of an axis is found in the circular result of length P: at full-result
@@ -52,31 +71,24 @@ void multiply_spectra(T* x, const T* g, std::size_t complex_count, T scale, bool
 template <class T>
 void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T>& kernel,
                   const View<T>& out) {
-  const std::array<std::size_t, 3> P = transform_lengths(p);
+  const FftLayout layout = fft_layout(p);
+  const std::array<std::size_t, 3>& P = layout.lengths;
   fft::RealShape shape;
   int first = 0;  // leading axes of length 1 are not transformed
   while (first < 2 && P[static_cast<std::size_t>(first)] == 1)
     ++first;
-  for (int a = first; a < 3; ++a) {
-    FFTCONV_CHECK(P[static_cast<std::size_t>(a)] <= static_cast<std::size_t>(INT_MAX),
-                  invalid_argument, "transform length ", P[static_cast<std::size_t>(a)],
-                  " in axis ", a - (3 - p.rank), " exceeds FFTW's limit ", INT_MAX);
+  for (int a = first; a < 3; ++a)
     shape.n[static_cast<std::size_t>(shape.rank++)] =
         static_cast<int>(P[static_cast<std::size_t>(a)]);
-  }
-
-  // FFTW's in-place layout: the last axis padded to 2 * (P2 / 2 + 1) reals.
-  const std::size_t half = P[2] / 2 + 1;
-  const std::size_t pitch = 2 * half;
-  const DenseStrides strides{P[1] * pitch, pitch, 1};
-  const std::size_t rows = checked_mul(P[0], P[1], "transform row count");
-  const std::size_t reals = checked_mul(rows, pitch, "transform buffer size");
-  const std::size_t complex_count = rows * half;
+  const DenseStrides strides{P[1] * layout.pitch, layout.pitch, 1};
+  const std::size_t reals = layout.reals;
 
   AlignedBuffer<T> x(reals);
   AlignedBuffer<T> g(reals);
-  const auto forward = fft::real_plan<T>(fft::Direction::forward, shape);
-  const auto inverse = fft::real_plan<T>(fft::Direction::inverse, shape);
+  // Planned on x before it is filled (planning may overwrite its array); g runs the same plan
+  // through FFTW's new-array execute, from the same allocator, so with the same alignment.
+  const auto forward = fft::real_plan<T>(fft::Direction::forward, shape, x.data());
+  const auto inverse = fft::real_plan<T>(fft::Direction::inverse, shape, x.data());
 
   std::memset(x.data(), 0, reals * sizeof(T));
   std::memset(g.data(), 0, reals * sizeof(T));
@@ -86,7 +98,8 @@ void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T
   fft::execute(*forward, g.data());
   const double total =
       static_cast<double>(P[0]) * static_cast<double>(P[1]) * static_cast<double>(P[2]);
-  multiply_spectra(x.data(), g.data(), complex_count, static_cast<T>(1.0 / total), p.correlate);
+  multiply_spectra(x.data(), g.data(), layout.complex_count, static_cast<T>(1.0 / total),
+                   p.correlate);
   fft::execute(*inverse, x.data());
 
   // Crop: output index j of each axis comes from circular index (j + shift) mod P; along the last

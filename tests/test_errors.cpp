@@ -109,6 +109,23 @@ TEST_CASE("bad input is refused with a message naming the argument, out untouche
         },
         {"out has 3 strides for rank 2"});
   }
+  SUBCASE("an output view that overlaps itself") {
+    expect_invalid(
+        [&] {
+          fftconv::convolve(img, ker, View<double>(out.data(), {4, 5}, {1, 1}));
+        },
+        {"out strides (1,1)", "share memory"});
+    expect_invalid(
+        [&] {
+          fftconv::convolve(img, ker, View<double>(out.data(), {4, 5}, {0, 1}));
+        },
+        {"out strides (0,1)", "share memory"});
+    expect_invalid(
+        [&] {
+          fftconv::convolve(img, ker, View<double>(out.data(), {4, 5}, {4, 1}));
+        },
+        {"out strides (4,1)", "share memory"});
+  }
   SUBCASE("unknown mode and method values") {
     Options bad_mode;
     bad_mode.mode = static_cast<Mode>(7);
@@ -124,6 +141,42 @@ TEST_CASE("bad input is refused with a message naming the argument, out untouche
           (void)fftconv::output_shape({huge, 2}, {3, 3}, Mode::full);
         },
         {"overflows size_t"});
+  }
+  CHECK(out == untouched);
+}
+
+TEST_CASE("options.max_memory_bytes: refused before allocation, or the method that fits") {
+  std::vector<double> image(64 * 64, 1.0), kernel(15 * 15, 1.0), out(64 * 64, -7.0);
+  const std::vector<double> untouched = out;
+  const ConstView<double> img(image.data(), {64, 64}), ker(kernel.data(), {15, 15});
+  const View<double> dst(out.data(), {64, 64});
+  // fft: 2 buffers of 72 x 2*(72/2+1) doubles = 2 * 72 * 74 * 8 = 85248 bytes (72 = 64 + 7 + 1
+  // rounded up to a fast size). direct: (78 * 78 + 225 + 64) doubles = 50984 bytes, + 225 taps
+  // * 16 bytes, + (1 * 15 + 1) kernel-row starts * 8 bytes = 54712 bytes.
+  CHECK(fftconv::fft_shape({64, 64}, {15, 15}, Mode::same) == fftconv::Shape{72, 72});
+  Options o;
+  o.max_memory_bytes = 60000;
+  o.method = fftconv::Method::fft;
+  try {
+    fftconv::convolve(img, ker, dst, o);
+    FAIL("no exception");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::out_of_memory);
+    CHECK(std::string(e.what()).find("fft method needs 85248 bytes") != std::string::npos);
+    CHECK(std::string(e.what()).find("max_memory_bytes = 60000") != std::string::npos);
+  }
+  CHECK(out == untouched);
+  o.method = fftconv::Method::automatic;  // the model would pick fft here; only direct fits
+  CHECK_NOTHROW(fftconv::convolve(img, ker, dst, o));
+  CHECK(out[32 * 64 + 32] == doctest::Approx(225.0));
+  out = untouched;
+  o.max_memory_bytes = 1000;
+  try {
+    fftconv::convolve(img, ker, dst, o);
+    FAIL("no exception");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::out_of_memory);
+    CHECK(std::string(e.what()).find("direct method needs 54712 bytes") != std::string::npos);
   }
   CHECK(out == untouched);
 }

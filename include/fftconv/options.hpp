@@ -1,4 +1,6 @@
 #pragma once
+#include <cstddef>
+#include <limits>
 
 namespace fftconv {
 
@@ -20,6 +22,11 @@ enum class Method { automatic, direct, fft };
 struct Options {
   Mode mode = Mode::same;  ///< `same` by default: image users expect an image-sized output
   Method method = Method::automatic;
+  /// Upper bound on the working memory one call may allocate, in bytes (default: no limit).
+  /// A call whose method would need more is refused before it allocates anything
+  /// (fftconv::Error, code out_of_memory, the needed size in the message); `automatic` picks
+  /// the cheaper of the methods that fit.
+  std::size_t max_memory_bytes = std::numeric_limits<std::size_t>::max();
 };
 
 }  // namespace fftconv

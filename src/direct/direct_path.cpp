@@ -32,6 +32,17 @@ std::size_t count_nonzero(const ConstView<T>& kernel3) {
   return count;
 }
 
+DirectLayout direct_layout(const Problem& p) {
+  DirectLayout l;
+  for (std::size_t a = 0; a < 3; ++a) {
+    l.extent[a] = checked_add(p.axes[a].out, p.axes[a].k - 1, "extended image extent");
+    l.offset[a] = p.axes[a].k - 1 - p.axes[a].start;
+  }
+  l.strides = {checked_mul(l.extent[1], l.extent[2], "extended image plane"), l.extent[2], 1};
+  l.count = checked_mul(l.extent[0], l.strides[0], "extended image size");
+  return l;
+}
+
 namespace {
 
 template <class T>
@@ -107,21 +118,30 @@ void row_taps(const Tap<T>* taps, std::size_t tap_count, const T* src, T* acc, s
 
 }  // namespace
 
+std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes) {
+  const std::size_t taps =
+      checked_mul(checked_mul(p.axes[0].k, p.axes[1].k, "kernel size"), p.axes[2].k, "kernel size");
+  // extended image + dense kernel + accumulator row, then the tap list and its row index
+  std::size_t elements = checked_add(direct_layout(p).count, taps, "direct working memory");
+  elements = checked_add(elements, p.axes[2].out, "direct working memory");
+  std::size_t bytes = checked_mul(elements, element_bytes, "direct working memory in bytes");
+  // (Tap<double> is the larger tap: an upper bound for float too)
+  bytes = checked_add(bytes, checked_mul(taps, sizeof(Tap<double>), "tap list"),
+                      "direct working memory");
+  return checked_add(bytes,
+                     checked_mul(p.axes[0].k * p.axes[1].k + 1, sizeof(std::size_t), "tap rows"),
+                     "direct working memory");
+}
+
 template <class T>
 void direct_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T>& kernel,
                      const View<T>& out) {
   const Axis* ax = p.axes.data();
-  // Extended image: extent out + k - 1 per axis, image placed at k - 1 - start.
-  std::array<std::size_t, 3> e{}, offset{};
-  for (std::size_t a = 0; a < 3; ++a) {
-    e[a] = ax[a].out + ax[a].k - 1;
-    offset[a] = ax[a].k - 1 - ax[a].start;
-  }
-  const DenseStrides es{checked_mul(e[1], e[2], "extended image plane"), e[2], 1};
-  const std::size_t e_count = checked_mul(e[0], es[0], "extended image size");
-  AlignedBuffer<T> extended(e_count);
-  std::memset(extended.data(), 0, e_count * sizeof(T));
-  place(image, extended.data(), es, offset);
+  const DirectLayout layout = direct_layout(p);
+  const DenseStrides& es = layout.strides;
+  AlignedBuffer<T> extended(layout.count);
+  std::memset(extended.data(), 0, layout.count * sizeof(T));
+  place(image, extended.data(), es, layout.offset);
 
   // Dense h (flipped for convolution), then its non-zero taps grouped by kernel row.
   const std::size_t k0 = ax[0].k, k1 = ax[1].k, k2 = ax[2].k;

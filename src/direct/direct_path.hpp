@@ -1,5 +1,6 @@
 #pragma once
 // The direct path: the spatial sum, for kernels small enough that it beats the transforms.
+#include <array>
 #include <cstddef>
 
 #include "../problem.hpp"
@@ -10,6 +11,20 @@ namespace fftconv::detail {
 /// Number of non-zero kernel values (the direct path skips zero taps).
 template <class T>
 std::size_t count_nonzero(const ConstView<T>& kernel3);
+
+/// The zero-extended image the direct path sums over: extent out + k - 1 per axis, the image
+/// placed at k - 1 - start. Throws fftconv::Error(invalid_argument) if a size overflows size_t.
+struct DirectLayout {
+  std::array<std::size_t, 3> extent{};
+  std::array<std::size_t, 3> offset{};
+  std::array<std::size_t, 3> strides{};  ///< dense C order
+  std::size_t count = 0;                 ///< elements of the extended image
+};
+DirectLayout direct_layout(const Problem& p);
+
+/// Bytes the direct path allocates for problem p: extended image, dense kernel and its tap list,
+/// one accumulator row.
+std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes);
 
 /// image, kernel and out are canonical rank-3 views of the problem's shapes.
 template <class T>

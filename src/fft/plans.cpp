@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "../check.hpp"
-#include "memory.hpp"
 
 namespace fftconv::detail::fft {
 
@@ -100,12 +99,12 @@ class PlanCache {
   static constexpr std::size_t capacity = 64;
 
   template <class T>
-  std::shared_ptr<const Plan> get(const PlanKey& key) {
+  std::shared_ptr<const Plan> get(const PlanKey& key, T* buffer) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (auto hit = find_and_touch(key)) return hit;
     }
-    std::shared_ptr<const Plan> made = make<T>(key);
+    std::shared_ptr<const Plan> made = make<T>(key, buffer);
     std::vector<std::shared_ptr<const Plan>> evicted;  // released after the lock
     std::lock_guard<std::mutex> lock(mutex_);
     if (auto hit = find_and_touch(key)) return hit;
@@ -132,21 +131,16 @@ class PlanCache {
   }
 
   template <class T>
-  static std::shared_ptr<const Plan> make(const PlanKey& key) {
+  static std::shared_ptr<const Plan> make(const PlanKey& key, T* buffer) {
     using traits = fftw_traits<T>;
     const RealShape& s = key.shape;
-    std::size_t reals =
-        2 * (static_cast<std::size_t>(s.n[static_cast<std::size_t>(s.rank - 1)]) / 2 + 1);
-    for (int i = 0; i + 1 < s.rank; ++i)
-      reals *= static_cast<std::size_t>(s.n[static_cast<std::size_t>(i)]);
-    AlignedBuffer<T> scratch(reals);  // planning may overwrite its arrays: never user memory
-    auto* spectrum = reinterpret_cast<typename traits::complex_type*>(scratch.data());
+    auto* spectrum = reinterpret_cast<typename traits::complex_type*>(buffer);
     typename traits::plan_type p;
     {
       std::lock_guard<std::mutex> lock(planner_mutex());
       p = key.direction == Direction::forward
-              ? traits::plan_r2c(s.rank, s.n.data(), scratch.data(), spectrum, key.flags)
-              : traits::plan_c2r(s.rank, s.n.data(), spectrum, scratch.data(), key.flags);
+              ? traits::plan_r2c(s.rank, s.n.data(), buffer, spectrum, key.flags)
+              : traits::plan_c2r(s.rank, s.n.data(), spectrum, buffer, key.flags);
     }
     FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a real transform of rank ", s.rank);
     ++plan_count;
@@ -165,7 +159,7 @@ PlanCache& cache() {
 }  // namespace
 
 template <class T>
-std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape) {
+std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer) {
   PlanKey key;
   key.precision = sizeof(T);
   key.direction = direction;
@@ -174,7 +168,7 @@ std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shap
   key.threads = 1;
   key.in_place = true;
   key.alignment = 0;  // every buffer is an AlignedBuffer (fftw_malloc); execute asserts it
-  return cache().get<T>(key);
+  return cache().get<T>(key, buffer);
 }
 
 template <class T>
@@ -186,8 +180,8 @@ std::size_t plans_created() {
   return plan_count.load();
 }
 
-template std::shared_ptr<const Plan> real_plan<float>(Direction, const RealShape&);
-template std::shared_ptr<const Plan> real_plan<double>(Direction, const RealShape&);
+template std::shared_ptr<const Plan> real_plan<float>(Direction, const RealShape&, float*);
+template std::shared_ptr<const Plan> real_plan<double>(Direction, const RealShape&, double*);
 template void execute<float>(const Plan&, float*);
 template void execute<double>(const Plan&, double*);
 

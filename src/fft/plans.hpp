@@ -1,9 +1,9 @@
 #pragma once
 // FFTW plans behind opaque handles (no fftw3.h here). Plans are made once per key and cached;
 // all planning and destruction holds one process-wide lock, because FFTW's planner is not
-// thread-safe while its execute functions are (FFTW manual, "Thread safety"). Plans are always
-// made on scratch buffers we own and executed with the new-array functions on other buffers of
-// ours from the same allocator (same alignment), never on user memory.
+// thread-safe while its execute functions are (FFTW manual, "Thread safety"). Plans are made on
+// buffers we own before they are filled, and executed with the new-array functions on other
+// buffers of ours from the same allocator (same alignment), never on user memory.
 #include <array>
 #include <cstddef>
 #include <memory>
@@ -27,10 +27,12 @@ class Plan {
   virtual ~Plan() = default;
 };
 
-/// The cached in-place plan for `shape` in precision T (float or double). Throws
-/// fftconv::Error(internal) if FFTW cannot plan it.
+/// The cached in-place plan for `shape` in precision T (float or double). If it is not cached it
+/// is made on `buffer` (an AlignedBuffer of the padded layout), whose contents planning may
+/// overwrite: call this before filling the buffer. Throws fftconv::Error(internal) if FFTW
+/// cannot plan it.
 template <class T>
-std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape);
+std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer);
 
 /// Runs a plan from real_plan<T> in place on `data` (an aligned buffer of the padded layout).
 template <class T>

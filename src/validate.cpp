@@ -1,0 +1,82 @@
+#include "validate.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+#include "check.hpp"
+
+namespace fftconv::detail {
+
+bool overlaps_itself(const Shape& shape, const Strides& strides) {
+  std::vector<std::pair<std::size_t, std::size_t>> axes;  // (|stride|, extent), extent > 1
+  for (int a = 0; a < shape.rank(); ++a)
+    if (shape[a] > 1) axes.emplace_back(static_cast<std::size_t>(std::llabs(strides[a])), shape[a]);
+  std::sort(axes.begin(), axes.end());
+  std::size_t span = 0;  // largest offset reachable with the axes so far
+  for (const auto& [stride, extent] : axes) {
+    if (stride <= span) return true;
+    // span + (extent - 1) * stride, saturating: a span beyond size_t cannot be stepped past.
+    std::size_t reach = 0;
+    if (__builtin_mul_overflow(extent - 1, stride, &reach) ||
+        __builtin_add_overflow(span, reach, &span))
+      span = static_cast<std::size_t>(-1);
+  }
+  return false;
+}
+
+namespace {
+
+// A view's strides must name every axis of its shape (a Strides list of another length would
+// leave axes with stride 0 and read the wrong elements).
+template <class T>
+void check_strides(const View<T>& v, const char* view_name, const char* what) {
+  FFTCONV_CHECK(v.strides().rank() == v.rank(), invalid_argument, what, ": ", view_name, " has ",
+                v.strides().rank(), " strides for rank ", v.rank(), " (shape ",
+                to_string(v.shape()), ")");
+}
+
+std::string strides_string(const Strides& s) {
+  std::string r;
+  for (int i = 0; i < s.rank(); ++i)
+    r += (i ? "," : "") + std::to_string(s[i]);
+  return r;
+}
+
+}  // namespace
+
+template <class T>
+Problem validate_call(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
+                      const Options& options, bool correlate, const char* what) {
+  const Problem p = make_problem(image.shape(), kernel.shape(), options.mode, correlate, what);
+  check_strides(image, "image", what);
+  check_strides(kernel, "kernel", what);
+  check_strides(out, "out", what);
+  FFTCONV_CHECK(image.data() != nullptr, invalid_argument, what, ": image data is null (shape ",
+                to_string(image.shape()), ")");
+  FFTCONV_CHECK(kernel.data() != nullptr, invalid_argument, what, ": kernel data is null (shape ",
+                to_string(kernel.shape()), ")");
+  const Method method = options.method;
+  FFTCONV_CHECK(method == Method::automatic || method == Method::direct || method == Method::fft,
+                invalid_argument, what, ": options.method has unknown value ",
+                static_cast<int>(method));
+  const Shape expected = p.output_shape();
+  FFTCONV_CHECK(out.shape() == expected, invalid_argument, what, ": out has shape ",
+                to_string(out.shape()), ", expected ", to_string(expected), " for image ",
+                to_string(image.shape()), " and kernel ", to_string(kernel.shape()));
+  if (p.output_count() == 0) return p;  // valid mode, kernel longer than the image: no output
+  FFTCONV_CHECK(out.data() != nullptr, invalid_argument, what, ": out data is null (shape ",
+                to_string(out.shape()), ")");
+  FFTCONV_CHECK(!overlaps_itself(out.shape(), out.strides()), invalid_argument, what,
+                ": out strides (", strides_string(out.strides()), ") make elements of its shape ",
+                to_string(out.shape()), " share memory");
+  return p;
+}
+
+template Problem validate_call<float>(const ConstView<float>&, const ConstView<float>&,
+                                      const View<float>&, const Options&, bool, const char*);
+template Problem validate_call<double>(const ConstView<double>&, const ConstView<double>&,
+                                       const View<double>&, const Options&, bool, const char*);
+
+}  // namespace fftconv::detail

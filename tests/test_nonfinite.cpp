@@ -1,0 +1,77 @@
+// NaN and Inf in the data are not errors; what each method does with them is documented in the
+// README ("Errors and guarantees") and pinned down here:
+//   direct: a non-finite pixel affects exactly the outputs whose window puts a non-zero kernel
+//           value on it (zero taps are skipped); every other output is bit-identical to the
+//           result with that pixel set to 0.
+//   fft:    one non-finite pixel makes every output non-finite (each frequency mixes all pixels).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "library_call.hpp"
+
+using namespace testing;
+using fftconv::Method;
+using fftconv::Mode;
+
+namespace {
+
+// Which outputs have the pixel `p` under a non-zero kernel value: the reference sum of an
+// indicator image (1 at p) with the kernel's non-zero pattern, computed by the reference.
+template <class T>
+Array<long double> footprint(const Array<T>& image, const Array<T>& kernel, std::size_t p,
+                             Mode mode, bool correlate) {
+  Array<T> indicator(image.shape), pattern(kernel.shape);
+  indicator.values[p] = 1;
+  for (std::size_t i = 0; i < kernel.size(); ++i)
+    pattern.values[i] = kernel.values[i] != 0;
+  return reference(indicator, pattern, mode, correlate).values;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("NaN and Inf: direct keeps them to the kernel footprint, fft spreads them", T,
+                   float, double) {
+  std::mt19937_64 rng(808);
+  const Array<T> clean = uniform<T>({21, 18}, rng, -1, 1);
+  Array<T> kernel = normal<T>({5, 4}, rng);
+  kernel.values[kernel.index({1, 2, 0})] = 0;  // zero taps do not carry a NaN
+  kernel.values[kernel.index({4, 0, 0})] = 0;
+  for (const T bad : {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity()})
+    for (const std::size_t p : {clean.index({9, 7, 0}), clean.index({0, 0, 0}),
+                                clean.index({20, 17, 0})})  // inside, and both corners
+      for (Op op : {Op::convolve, Op::correlate})
+        for (Mode mode : {Mode::full, Mode::same, Mode::valid}) {
+          CAPTURE(static_cast<double>(bad));
+          CAPTURE(p);
+          CAPTURE(name(op));
+          CAPTURE(name(mode));
+          Array<T> image = clean;
+          image.values[p] = bad;
+          Array<T> zeroed = clean;
+          zeroed.values[p] = 0;
+          const Array<long double> hit = footprint(image, kernel, p, mode, op == Op::correlate);
+
+          const Array<T> direct = call(op, image, kernel, fftconv::Options{mode, Method::direct});
+          const Array<T> direct_zeroed =
+              call(op, zeroed, kernel, fftconv::Options{mode, Method::direct});
+          std::size_t wrong = 0;
+          for (std::size_t i = 0; i < direct.size(); ++i) {
+            const bool in_footprint = hit.values[i] > 0;
+            const T v = direct.values[i];
+            if (in_footprint)
+              wrong += std::isnan(bad) ? !std::isnan(v) : !std::isinf(v);  // one Inf term: +-Inf
+            else
+              wrong += !(v == direct_zeroed.values[i]);
+          }
+          CHECK(wrong == 0);
+
+          const Array<T> fft = call(op, image, kernel, fftconv::Options{mode, Method::fft});
+          std::size_t finite = 0;
+          for (const T v : fft.values)
+            finite += std::isfinite(v);
+          CHECK(finite == 0);
+        }
+}
