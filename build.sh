@@ -2,15 +2,20 @@
 # The README's quick start. On Debian 12 with git, a C++ compiler and cmake:
 #   ./build.sh demo   install missing Debian packages, build, run the main job (fftconv-starfield)
 #   ./build.sh test   install missing Debian packages, build, run the whole test suite (CTest)
+#   ./build.sh checks the reliability jobs CI runs after `test` (about 10 minutes on 2 cores):
+#                     the suite under AddressSanitizer + UndefinedBehaviorSanitizer, the
+#                     concurrency tests under ThreadSanitizer, the libFuzzer target for
+#                     FUZZ_SECONDS (default 60) from the committed corpus, valgrind memcheck
 # With CI=true, compiler warnings are errors.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(make pkg-config libfftw3-dev libeigen3-dev doctest-dev)
+check_packages=(clang libclang-rt-14-dev valgrind)
 
 install_missing() {
   local missing=() p
-  for p in "${packages[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -22,27 +27,80 @@ install_missing() {
   fi
 }
 
+werror() { [[ ${CI:-} == true ]] && echo ON || echo OFF; }
+
 build() {
-  local werror=OFF
-  [[ ${CI:-} == true ]] && werror=ON
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFFTCONV_WERROR="$werror" \
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFFTCONV_WERROR="$(werror)" \
     -DFFTCONV_BUILD_TESTS=ON -DFFTCONV_BUILD_EXAMPLES=ON
   cmake --build build -j "$(nproc)"
 }
 
+# A clang build with sanitizers in build-NAME: optimized (-O1) so the suite stays fast, with
+# assertions on (no NDEBUG), every sanitizer finding fatal.
+sanitizer_build() {
+  local name=$1 flags=$2
+  shift 2
+  CXX=clang++ cmake -S . -B "build-$name" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+    -DCMAKE_CXX_FLAGS="$flags -fno-omit-frame-pointer" -DFFTCONV_WERROR="$(werror)" \
+    -DFFTCONV_BUILD_TESTS=ON -DFFTCONV_BUILD_BENCH=OFF -DFFTCONV_BUILD_EXAMPLES=OFF "$@"
+}
+
+checks() {
+  local jobs
+  jobs=$(nproc)
+  echo "== AddressSanitizer + UndefinedBehaviorSanitizer: the whole suite"
+  sanitizer_build asan "-fsanitize=address,undefined -fno-sanitize-recover=all"
+  cmake --build build-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs"
+
+  echo "== ThreadSanitizer: the concurrency tests"
+  sanitizer_build tsan "-fsanitize=thread"
+  cmake --build build-tsan -j "$jobs" --target fftconv_tests
+  TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure --no-tests=error \
+    -R "threads|alias"
+
+  echo "== libFuzzer: fuzz_api for ${FUZZ_SECONDS:-60} s from tests/fuzz/corpus/api"
+  sanitizer_build fuzz "-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" \
+    -DBUILD_SHARED_LIBS=OFF -DFFTCONV_FUZZ=ON
+  cmake --build build-fuzz -j "$jobs" --target fuzz_api
+  rm -rf build-fuzz/corpus && mkdir -p build-fuzz/corpus build-fuzz/artifacts
+  cp tests/fuzz/corpus/api/* build-fuzz/corpus/  # the committed corpus stays as it is
+  if ! build-fuzz/tests/fuzz_api -max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 \
+      -artifact_prefix=build-fuzz/artifacts/ build-fuzz/corpus; then
+    echo "fuzz_api found a failing input (build-fuzz/artifacts/): commit it to" \
+      "tests/fuzz/corpus/api/ as a regression test once fixed" >&2
+    return 1
+  fi
+
+  echo "== valgrind memcheck: a subset of the Release suite"
+  local vg=(valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
+            --quiet)
+  "${vg[@]}" build/tests/fftconv_tests \
+    -tc="hand-computed*,bad input*,options.max_memory*,Eigen layouts*,1x1*,NaN and Inf*,the output may alias*"
+  "${vg[@]}" build/tests/fftconv_exit_order
+  "${vg[@]}" build/tests/fftconv_fuzz_replay tests/fuzz/corpus/api
+  echo "checks: all passed"
+}
+
 case "${1:-}" in
   demo)
-    install_missing
+    install_missing "${packages[@]}"
     build
     ./build/examples/fftconv-starfield
     ;;
   test)
-    install_missing
+    install_missing "${packages[@]}"
     build
     ctest --test-dir build --output-on-failure --no-tests=error -j "$(nproc)"
     ;;
+  checks)
+    install_missing "${packages[@]}" "${check_packages[@]}"
+    [[ -x build/tests/fftconv_tests ]] || build
+    checks
+    ;;
   *)
-    echo "usage: ./build.sh demo|test" >&2
+    echo "usage: ./build.sh demo|test|checks" >&2
     exit 2
     ;;
 esac

@@ -3,6 +3,7 @@
 #include "fftconv/convolve.hpp"
 
 #include <new>
+#include <string>
 
 #include "check.hpp"
 #include "choose.hpp"
@@ -32,6 +33,8 @@ void run(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& o
       detail::fft_convolve(p, image3, kernel3, out3);
   } catch (const std::bad_alloc&) {
     detail::fail(ErrorCode::out_of_memory, what, ": out of memory");
+  } catch (const Error& e) {  // name the call in errors raised below it (allocation, planning)
+    throw Error(e.code(), std::string(what) + ": " + e.what());
   }
 }
 

@@ -1,0 +1,269 @@
+// libFuzzer target for the C++ API: arbitrary ranks, shapes, strides (including negative, zero
+// and self-overlapping), enum values, memory limits and data bits (NaN, Inf, denormals) go to
+// convolve / correlate. The target fails (aborts) when
+//   - anything but fftconv::Error escapes,
+//   - a refused call wrote to its output,
+//   - an accepted call on finite data disagrees with a long double direct sum by more than the
+//     tests' tolerance 16 * eps * log2(2P) * S (see tests/reference.hpp),
+// (plus the FFT's bound through ||image||_1 ||kernel||_1 for adversarial values),
+// and, under AddressSanitizer, when the library touches memory outside the views.
+// Built with clang -fsanitize=fuzzer,address,undefined (FFTCONV_FUZZ=ON), and as a replay
+// program over the committed corpus in the ordinary test suite (replay_main.cpp).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "fftconv/fftconv.hpp"
+
+namespace {
+
+class Bytes {
+ public:
+  Bytes(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  std::uint8_t byte() { return pos_ < size_ ? data_[pos_++] : 0; }
+  template <class T>
+  T value() {
+    T v{};
+    std::uint8_t raw[sizeof(T)] = {};
+    for (auto& b : raw)
+      b = byte();
+    std::memcpy(&v, raw, sizeof v);
+    return v;
+  }
+  bool empty() const { return pos_ >= size_; }
+
+ private:
+  const std::uint8_t* data_;
+  std::size_t size_, pos_ = 0;
+};
+
+[[noreturn]] void fail(const char* why) {
+  std::fprintf(stderr, "fuzz_api: %s\n", why);
+  std::abort();
+}
+
+// A view over its own storage, laid out by a layout code: 0 C order, 1 Fortran order,
+// 2 padded (every other element, rows padded), 3 first axis reversed, 4 all strides 0,
+// 5 strides that overlap (1 on every axis).
+template <class T>
+struct Storage {
+  std::vector<T> data;
+  fftconv::View<T> view;
+  Storage(const fftconv::Shape& shape, int layout) {
+    const int r = shape.rank();
+    fftconv::Strides strides;
+    for (int a = 0; a < r; ++a)
+      strides.push_back(0);
+    std::size_t span = 1;
+    std::ptrdiff_t origin = 0;
+    switch (layout) {
+      case 1:
+        for (int a = 0; a < r; ++a) {
+          strides[a] = static_cast<std::ptrdiff_t>(span);
+          span *= shape[a];
+        }
+        break;
+      case 2:
+        for (int a = r - 1; a >= 0; --a) {
+          strides[a] = static_cast<std::ptrdiff_t>(span) * (a == r - 1 ? 2 : 1);
+          span = (a == r - 1 ? 2 * shape[a] : shape[a]) * span + 1;
+        }
+        break;
+      case 4:
+        span = 1;
+        break;
+      case 5:
+        for (int a = 0; a < r; ++a)
+          strides[a] = 1;
+        span = 1;
+        for (int a = 0; a < r; ++a)
+          span += shape[a];
+        break;
+      default:
+        for (int a = r - 1; a >= 0; --a) {
+          strides[a] = static_cast<std::ptrdiff_t>(span);
+          span *= shape[a];
+        }
+        if (layout == 3 && r > 0 && shape[0] > 0) {
+          origin = static_cast<std::ptrdiff_t>(shape[0] - 1) * strides[0];
+          strides[0] = -strides[0];
+        }
+    }
+    data.assign(std::max<std::size_t>(span, 1), T(-3.5));
+    view = fftconv::View<T>(data.data() + origin, shape, strides);
+  }
+};
+
+template <class T>
+T at(const fftconv::View<T>& v, std::size_t linear) {
+  std::ptrdiff_t off = 0;
+  for (int a = v.rank() - 1; a >= 0; --a) {
+    off += static_cast<std::ptrdiff_t>(linear % v.extent(a)) * v.stride(a);
+    linear /= v.extent(a);
+  }
+  return v.data()[off];
+}
+
+// Long double direct sum at output `o` (multi-index as a linear C-order index of out), plus S.
+template <class T>
+long double reference(const fftconv::View<T>& image, const fftconv::View<T>& kernel,
+                      const fftconv::Shape& out_shape, fftconv::Mode mode, bool correlate,
+                      std::size_t o, long double* abs_sum) {
+  const int r = image.rank();
+  std::size_t oi[3] = {0, 0, 0};
+  for (int a = r - 1; a >= 0; --a) {
+    oi[a] = o % out_shape[a];
+    o /= out_shape[a];
+  }
+  long double sum = 0, abs = 0;
+  for (std::size_t m = 0; m < kernel.size(); ++m) {
+    std::size_t mi[3] = {0, 0, 0}, rest = m;
+    for (int a = r - 1; a >= 0; --a) {
+      mi[a] = rest % kernel.extent(a);
+      rest /= kernel.extent(a);
+    }
+    std::size_t lin = 0;
+    bool inside = true;
+    for (int a = 0; a < r && inside; ++a) {
+      const auto n = static_cast<long long>(image.extent(a));
+      const auto k = static_cast<long long>(kernel.extent(a));
+      const long long start = mode == fftconv::Mode::full   ? 0
+                              : mode == fftconv::Mode::same ? (k - 1) / 2
+                                                            : k - 1;
+      const long long f = start + static_cast<long long>(oi[a]);
+      const long long i = correlate ? f - (k - 1) + static_cast<long long>(mi[a])
+                                    : f - static_cast<long long>(mi[a]);
+      inside = i >= 0 && i < n;
+      lin = lin * image.extent(a) + static_cast<std::size_t>(i);
+    }
+    if (!inside) continue;
+    const long double t = static_cast<long double>(at(image, lin)) * at(kernel, m);
+    sum += t;
+    abs += std::fabs(t);
+  }
+  *abs_sum = abs;
+  return sum;
+}
+
+template <class T>
+void run(Bytes& in) {
+  const int rank = in.byte() % 5;  // 0 and 4 are invalid
+  const auto mode = static_cast<fftconv::Mode>(static_cast<std::int8_t>(in.byte()) % 5);
+  const auto method = static_cast<fftconv::Method>(static_cast<std::int8_t>(in.byte()) % 5);
+  const std::uint8_t flags = in.byte();
+  const bool correlate = flags & 1;
+  fftconv::Shape image_shape, kernel_shape;
+  const int max_extent = rank <= 1 ? 40 : rank == 2 ? 12 : 6;
+  for (int a = 0; a < std::min(rank, 3); ++a) {
+    image_shape.push_back(in.byte() % (max_extent + 1));  // 0 is invalid
+    kernel_shape.push_back(in.byte() % (max_extent + 1));
+  }
+  if (rank == 4) image_shape = fftconv::Shape{};
+  fftconv::Options options;
+  options.mode = mode;
+  options.method = method;
+  if (flags & 2) options.max_memory_bytes = static_cast<std::size_t>(in.byte()) * 64;
+
+  fftconv::Shape out_shape;
+  bool shapes_valid = true;
+  try {
+    out_shape = fftconv::output_shape(image_shape, kernel_shape, mode);
+  } catch (const fftconv::Error&) {
+    shapes_valid = false;
+    out_shape = image_shape;
+  }
+  const bool wrong_shape = (flags & 4) && out_shape.rank() > 0;
+  if (wrong_shape) out_shape[0] += 1;  // a wrong output shape
+  Storage<T> image(image_shape, in.byte() % 5), kernel(kernel_shape, in.byte() % 5);
+  Storage<T> out(out_shape, (flags & 8) ? 5 : in.byte() % 4);  // 5: overlapping output
+  for (T& v : image.data)
+    v = in.empty() ? T(0.25) : in.value<T>();
+  for (T& v : kernel.data)
+    v = in.empty() ? T(-0.5) : in.value<T>();
+  const std::vector<T> before = out.data;
+
+  bool accepted = true;
+  try {
+    if (correlate)
+      fftconv::correlate(fftconv::ConstView<T>(image.view), kernel.view, out.view, options);
+    else
+      fftconv::convolve(fftconv::ConstView<T>(image.view), kernel.view, out.view, options);
+  } catch (const fftconv::Error&) {
+    accepted = false;
+  }
+  if (!accepted) {
+    if (std::memcmp(before.data(), out.data.data(), before.size() * sizeof(T)) != 0)
+      fail("a refused call wrote to its output");
+    return;
+  }
+  if (!shapes_valid) fail("a call with invalid shapes was accepted");
+  if (wrong_shape) fail("an output of the wrong shape was accepted");
+  // Accepted: compare with the reference when every input is finite (NaN/Inf behaviour is
+  // method-specific and tested separately).
+  // The FFT's spectra reach ||image||_1, ||kernel||_1 and their product (and FFTW's butterflies a
+  // small constant factor more): beyond the type's range they overflow to Inf/NaN by design
+  // (README, "Errors and guarantees"), so compare only with headroom 16 below it.
+  long double image_l1 = 0, kernel_l1 = 0;
+  for (std::size_t i = 0; i < image.view.size(); ++i)
+    image_l1 += std::fabs(at(image.view, i));
+  for (std::size_t i = 0; i < kernel.view.size(); ++i)
+    kernel_l1 += std::fabs(at(kernel.view, i));
+  if (!std::isfinite(image_l1) || !std::isfinite(kernel_l1)) return;
+  const long double headroom = static_cast<long double>(std::numeric_limits<T>::max()) / 16;
+  if (!(image_l1 < headroom && kernel_l1 < headroom && image_l1 * kernel_l1 < headroom)) return;
+  long double P = 1;
+  for (int a = 0; a < image_shape.rank(); ++a)
+    P *= static_cast<long double>(image_shape[a] + kernel_shape[a]);
+  const long double eps = std::numeric_limits<T>::epsilon();
+  std::vector<long double> ref(out.view.size()), sums(out.view.size());
+  long double S = 0;
+  for (std::size_t o = 0; o < out.view.size(); ++o) {
+    ref[o] = reference(image.view, kernel.view, out_shape, mode, correlate, o, &sums[o]);
+    S = std::max(S, sums[o]);
+  }
+  // The tests' tolerance 16 eps log2(2P) S models typical data (and bounds the direct path's
+  // summation chains here). Fuzz data are adversarial: a few huge values that cancel at one
+  // output. The FFT's error is bounded through its spectra, each at most ||x||_1 ||g||_1: about
+  // eps log2(P) ||x||_1 ||g||_1 per transform, three transforms; 8 covers it with margin.
+  // Denormals carry fewer bits: a spectrum value rounded on the denormal grid (the kernel's, with
+  // 1/N folded in, or the image's) errs by up to denorm_min per transform stage, times the other
+  // factor's 1-norm.
+  const long double denorm = std::numeric_limits<T>::denorm_min();
+  const long double tol = eps * std::log2(2 * P) * (16 * S + 8 * image_l1 * kernel_l1) +
+                          8 * std::log2(2 * P) * denorm * (image_l1 + kernel_l1 + 1);
+  for (std::size_t o = 0; o < out.view.size(); ++o) {
+    const long double got = at(out.view, o);
+    if (!(std::fabs(got - ref[o]) <= tol)) {
+      std::fprintf(stderr,
+                   "%s %s image %s kernel %s mode %d method %d, S %.3Lg, |image|_1 %.3Lg, "
+                   "|kernel|_1 %.3Lg\noutput %zu: got %.17Lg, reference %.17Lg, tolerance %.3Lg\n",
+                   sizeof(T) == 4 ? "float" : "double", correlate ? "correlate" : "convolve",
+                   fftconv::to_string(image_shape).c_str(),
+                   fftconv::to_string(kernel_shape).c_str(), static_cast<int>(mode),
+                   static_cast<int>(method), S, image_l1, kernel_l1, o, got, ref[o], tol);
+      fail("result disagrees with the long double reference");
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  Bytes in(data, size);
+  try {
+    if (in.byte() & 1)
+      run<double>(in);
+    else
+      run<float>(in);
+  } catch (const fftconv::Error&) {
+    fail("fftconv::Error escaped from a place that should not throw");
+  } catch (...) {
+    fail("an exception other than fftconv::Error escaped");
+  }
+  return 0;
+}
