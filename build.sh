@@ -2,7 +2,7 @@
 # The README's quick start. On Debian 12 with git, a C++ compiler and cmake:
 #   ./build.sh demo   install missing Debian packages, build, run the main job (fftconv-starfield)
 #   ./build.sh test   install missing Debian packages, build, run the whole test suite (CTest)
-#   ./build.sh checks the reliability jobs CI runs after `test` (about 10 minutes on 2 cores):
+#   ./build.sh checks the reliability jobs CI runs besides `test` (about 3 minutes on 2 cores):
 #                     the suite under AddressSanitizer + UndefinedBehaviorSanitizer, the
 #                     concurrency tests under ThreadSanitizer, the libFuzzer target for
 #                     FUZZ_SECONDS (default 60) from the committed corpus, valgrind memcheck
