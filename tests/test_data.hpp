@@ -72,7 +72,10 @@ Array<T> flip(const Array<T>& a) {
   return f;
 }
 
-enum class Layout { c_order, f_order, strided_block, reversed_axis0 };
+/// Memory layouts for views. The path tests use all_layouts; broadcast (every stride 0: one
+/// element seen everywhere) and overlapping (every stride 1) are legal inputs but must be refused
+/// as outputs (when more than one element), which the fuzz target exercises.
+enum class Layout { c_order, f_order, strided_block, reversed_axis0, broadcast, overlapping };
 inline constexpr std::array<Layout, 4> all_layouts{Layout::c_order, Layout::f_order,
                                                    Layout::strided_block, Layout::reversed_axis0};
 inline std::string name(Layout l) {
@@ -85,6 +88,10 @@ inline std::string name(Layout l) {
       return "strided_block";
     case Layout::reversed_axis0:
       return "reversed_axis0";
+    case Layout::broadcast:
+      return "broadcast";
+    case Layout::overlapping:
+      return "overlapping";
   }
   return "?";
 }
@@ -127,6 +134,14 @@ struct Stored {
         for (int a = r - 1; a >= 0; --a) {
           strides[a] = static_cast<std::ptrdiff_t>(span) * (a == r - 1 ? 2 : 1);
           span = (a == r - 1 ? 2 * shape[a] : shape[a]) * span + 3;
+        }
+        break;
+      case Layout::broadcast:  // strides stay 0
+        break;
+      case Layout::overlapping:
+        for (int a = 0; a < r; ++a) {
+          strides[a] = 1;
+          span += shape[a];
         }
         break;
     }

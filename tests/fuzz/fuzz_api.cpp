@@ -18,6 +18,7 @@
 #include <limits>
 #include <vector>
 
+#include "../test_data.hpp"
 #include "fftconv/fftconv.hpp"
 
 namespace {
@@ -46,58 +47,6 @@ class Bytes {
   std::fprintf(stderr, "fuzz_api: %s\n", why);
   std::abort();
 }
-
-// A view over its own storage, laid out by a layout code: 0 C order, 1 Fortran order,
-// 2 padded (every other element, rows padded), 3 first axis reversed, 4 all strides 0,
-// 5 strides that overlap (1 on every axis).
-template <class T>
-struct Storage {
-  std::vector<T> data;
-  fftconv::View<T> view;
-  Storage(const fftconv::Shape& shape, int layout) {
-    const int r = shape.rank();
-    fftconv::Strides strides;
-    for (int a = 0; a < r; ++a)
-      strides.push_back(0);
-    std::size_t span = 1;
-    std::ptrdiff_t origin = 0;
-    switch (layout) {
-      case 1:
-        for (int a = 0; a < r; ++a) {
-          strides[a] = static_cast<std::ptrdiff_t>(span);
-          span *= shape[a];
-        }
-        break;
-      case 2:
-        for (int a = r - 1; a >= 0; --a) {
-          strides[a] = static_cast<std::ptrdiff_t>(span) * (a == r - 1 ? 2 : 1);
-          span = (a == r - 1 ? 2 * shape[a] : shape[a]) * span + 1;
-        }
-        break;
-      case 4:
-        span = 1;
-        break;
-      case 5:
-        for (int a = 0; a < r; ++a)
-          strides[a] = 1;
-        span = 1;
-        for (int a = 0; a < r; ++a)
-          span += shape[a];
-        break;
-      default:
-        for (int a = r - 1; a >= 0; --a) {
-          strides[a] = static_cast<std::ptrdiff_t>(span);
-          span *= shape[a];
-        }
-        if (layout == 3 && r > 0 && shape[0] > 0) {
-          origin = static_cast<std::ptrdiff_t>(shape[0] - 1) * strides[0];
-          strides[0] = -strides[0];
-        }
-    }
-    data.assign(std::max<std::size_t>(span, 1), T(-3.5));
-    view = fftconv::View<T>(data.data() + origin, shape, strides);
-  }
-};
 
 template <class T>
 T at(const fftconv::View<T>& v, std::size_t linear) {
@@ -179,13 +128,18 @@ void run(Bytes& in) {
   }
   const bool wrong_shape = (flags & 4) && out_shape.rank() > 0;
   if (wrong_shape) out_shape[0] += 1;  // a wrong output shape
-  Storage<T> image(image_shape, in.byte() % 5), kernel(kernel_shape, in.byte() % 5);
-  Storage<T> out(out_shape, (flags & 8) ? 5 : in.byte() % 4);  // 5: overlapping output
-  for (T& v : image.data)
+  // Layouts (tests/test_data.hpp): inputs up to broadcast (every stride 0), outputs the four
+  // ordinary ones or, with flag 8, overlapping (must be refused unless it has one element).
+  using testing::Layout;
+  const auto layout = [](std::uint8_t b, int count) { return static_cast<Layout>(b % count); };
+  testing::Stored<T> image(image_shape, layout(in.byte(), 5));
+  testing::Stored<T> kernel(kernel_shape, layout(in.byte(), 5));
+  testing::Stored<T> out(out_shape, (flags & 8) ? Layout::overlapping : layout(in.byte(), 4));
+  for (T& v : image.storage)
     v = in.empty() ? T(0.25) : in.value<T>();
-  for (T& v : kernel.data)
+  for (T& v : kernel.storage)
     v = in.empty() ? T(-0.5) : in.value<T>();
-  const std::vector<T> before = out.data;
+  const std::vector<T> before = out.storage;
 
   bool accepted = true;
   try {
@@ -197,7 +151,7 @@ void run(Bytes& in) {
     accepted = false;
   }
   if (!accepted) {
-    if (std::memcmp(before.data(), out.data.data(), before.size() * sizeof(T)) != 0)
+    if (std::memcmp(before.data(), out.storage.data(), before.size() * sizeof(T)) != 0)
       fail("a refused call wrote to its output");
     return;
   }
