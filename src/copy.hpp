@@ -34,6 +34,21 @@ void place(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides,
     }
 }
 
+/// Adds the rank-3 view `src` into `dst` at positions taken modulo `lengths` per axis (a kernel
+/// longer than a circular transform folds onto itself; a shorter one is simply placed).
+template <class T>
+void fold_into(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides,
+               const std::array<std::size_t, 3>& lengths) {
+  for (std::size_t i0 = 0; i0 < src.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < src.extent(1); ++i1) {
+      const T* from = src.data() + static_cast<std::ptrdiff_t>(i0) * src.stride(0) +
+                      static_cast<std::ptrdiff_t>(i1) * src.stride(1);
+      T* to = dst + (i0 % lengths[0]) * dst_strides[0] + (i1 % lengths[1]) * dst_strides[1];
+      for (std::size_t i2 = 0; i2 < src.extent(2); ++i2)
+        to[i2 % lengths[2]] += from[static_cast<std::ptrdiff_t>(i2) * src.stride(2)];
+    }
+}
+
 /// Writes `count` contiguous values to a strided row of the output.
 template <class T>
 void store_row(const T* from, std::size_t count, T* to, std::ptrdiff_t stride) {

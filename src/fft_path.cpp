@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstring>
 
+#include "boundary.hpp"
 #include "check.hpp"
 #include "checked_math.hpp"
 #include "copy.hpp"
@@ -12,11 +13,58 @@
 
 namespace fftconv::detail {
 
+FftScheme fft_scheme(const Problem& p) {
+  if (!p.extends_image()) return FftScheme::zero_padded;
+  bool same = true;
+  for (const Axis& a : p.axes)
+    same = same && a.out == a.n && a.start == (a.k - 1) / 2;
+  return p.boundary == Boundary::wrap && same ? FftScheme::circular : FftScheme::extended;
+}
+
 std::array<std::size_t, 3> transform_lengths(const Problem& p) {
+  const FftScheme scheme = fft_scheme(p);
   std::array<std::size_t, 3> lengths{};
-  for (int a = 0; a < 3; ++a)
-    lengths[static_cast<std::size_t>(a)] = next_fast_size(p.min_transform_length(a));
+  for (std::size_t a = 0; a < 3; ++a) {
+    const Axis& ax = p.axes[a];
+    switch (scheme) {
+      case FftScheme::zero_padded:
+        lengths[a] = next_fast_size(p.min_transform_length(static_cast<int>(a)));
+        break;
+      case FftScheme::circular:  // exactly the period: no padding beyond the image
+        lengths[a] = ax.n;
+        break;
+      case FftScheme::extended:  // a valid problem on the extended image of out + k - 1
+        lengths[a] = next_fast_size(ax.out + ax.k - 1);
+        break;
+    }
+  }
   return lengths;
+}
+
+FftGeometry fft_geometry(const Problem& p) {
+  FftGeometry g;
+  g.lengths = transform_lengths(p);
+  const FftScheme scheme = fft_scheme(p);
+  for (std::size_t a = 0; a < 3; ++a) {
+    const Axis& ax = p.axes[a];
+    const std::size_t P = g.lengths[a];
+    const std::size_t k_mod = (ax.k - 1) % P;  // k may exceed P (circular scheme)
+    if (scheme == FftScheme::extended) {
+      // Buffer position t is extended position t + start - (k - 1); the problem is then valid
+      // on it: window start k - 1 for convolution, lag 0 for correlation.
+      g.image_maps[a] = boundary_map(
+          p.boundary, static_cast<std::ptrdiff_t>(ax.start) - static_cast<std::ptrdiff_t>(ax.k - 1),
+          ax.out + ax.k - 1, ax.n);
+      g.shifts[a] = p.correlate ? 0 : k_mod;
+    } else {
+      // The image itself at the origin. Convolution: output j is full index j + start;
+      // correlation (conjugate spectrum): the circular result is indexed by lag, full index i
+      // is lag i - (k - 1).
+      g.image_maps[a] = boundary_map(Boundary::zero, 0, ax.n, ax.n);
+      g.shifts[a] = p.correlate ? (ax.start % P + P - k_mod) % P : ax.start % P;
+    }
+  }
+  return g;
 }
 
 FftLayout fft_layout(const Problem& p) {
@@ -39,13 +87,6 @@ std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
 }
 
 namespace {
-
-// Where output index j of an axis is found in the circular result of length P: at full-result
-// index j + start for convolution; for correlation (product with the conjugate spectrum) the
-// circular result is indexed by lag, and full index i is lag i - (k - 1).
-std::size_t crop_shift(const Axis& a, std::size_t P, bool correlate) {
-  return correlate ? (a.start + P - (a.k - 1)) % P : a.start % P;
-}
 
 // x *= g * scale (convolution) or x *= conj(g) * scale (correlation), over interleaved complex
 // values. The 1/N of the unnormalized inverse transform is folded in here, once per value.
@@ -72,6 +113,7 @@ template <class T>
 void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T>& kernel,
                   const View<T>& out) {
   const FftLayout layout = fft_layout(p);
+  const FftGeometry geometry = fft_geometry(p);
   const std::array<std::size_t, 3>& P = layout.lengths;
   fft::RealShape shape;
   int first = 0;  // leading axes of length 1 are not transformed
@@ -92,8 +134,8 @@ void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T
 
   std::memset(x.data(), 0, reals * sizeof(T));
   std::memset(g.data(), 0, reals * sizeof(T));
-  place(image, x.data(), strides, {0, 0, 0});
-  place(kernel, g.data(), strides, {0, 0, 0});
+  extend_into(image, geometry.image_maps, static_cast<T>(p.fill_value), x.data(), strides);
+  fold_into(kernel, g.data(), strides, P);
   fft::execute(*forward, x.data());
   fft::execute(*forward, g.data());
   const double total =
@@ -104,9 +146,7 @@ void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T
 
   // Crop: output index j of each axis comes from circular index (j + shift) mod P; along the last
   // axis that is at most two contiguous runs.
-  std::array<std::size_t, 3> shift{};
-  for (std::size_t a = 0; a < 3; ++a)
-    shift[a] = crop_shift(p.axes[a], P[a], p.correlate);
+  const std::array<std::size_t, 3>& shift = geometry.shifts;
   const std::size_t n2 = p.axes[2].out;
   const std::size_t first_run = std::min(n2, P[2] - shift[2]);
   for (std::size_t i0 = 0; i0 < p.axes[0].out; ++i0)

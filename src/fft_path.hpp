@@ -1,18 +1,39 @@
 #pragma once
-// The FFT path: zero-pad image and kernel into transform buffers of fast sizes, real-to-complex
-// transforms, pointwise product with the kernel spectrum (its conjugate for correlation, so the
-// kernel is never flipped in space here), complex-to-real inverse, crop the window.
+// The FFT path: image (extended by the boundary rule where needed) and kernel into transform
+// buffers, real-to-complex transforms, pointwise product with the kernel spectrum (its conjugate
+// for correlation, so the kernel is never flipped in space here), complex-to-real inverse, crop
+// the window. Three schemes share that pipeline and differ in what fills the buffer:
+//   zero_padded: zero boundary (or valid mode): the image at the origin, zeros after it, the
+//                shortest length whose wrap-around misses the window;
+//   circular:    wrap in same mode: circular convolution at exactly the image length, the kernel
+//                folded modulo that length if longer;
+//   extended:    any other rule: the extended image the window needs (out + k - 1 values per
+//                axis) at the origin, then a valid-mode problem on it.
 #include <array>
 #include <cstddef>
+#include <vector>
 
 #include "fftconv/view.hpp"
 #include "problem.hpp"
 
 namespace fftconv::detail {
 
-/// The transform length per canonical axis: the next fast size at or above the shortest
-/// length whose circular wrap-around leaves the requested window exact.
+enum class FftScheme { zero_padded, circular, extended };
+FftScheme fft_scheme(const Problem& p);
+
+/// The transform length per canonical axis for the problem's scheme.
 std::array<std::size_t, 3> transform_lengths(const Problem& p);
+
+/// What fills the image buffer and where the window is read back, per canonical axis.
+struct FftGeometry {
+  std::array<std::size_t, 3> lengths{};
+  /// Buffer position t < map.size() holds image[map[t]] (or the fill value where -1); positions
+  /// past the map hold 0.
+  std::array<std::vector<std::ptrdiff_t>, 3> image_maps;
+  /// Output index j comes from circular position (j + shift) mod length.
+  std::array<std::size_t, 3> shifts{};
+};
+FftGeometry fft_geometry(const Problem& p);
 
 /// The transform buffers of one problem: FFTW's in-place real layout, the last axis padded to
 /// 2 * (P2 / 2 + 1) reals. Throws fftconv::Error(invalid_argument) if a size overflows size_t or a

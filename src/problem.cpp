@@ -54,6 +54,13 @@ std::size_t Problem::min_transform_length(int axis) const {
   return std::max({a.n, a.k, a.start + a.out, full - std::min(a.start, full)});
 }
 
+bool Problem::extends_image() const {
+  if (boundary == Boundary::zero) return false;
+  for (const Axis& a : axes)  // valid mode never looks outside the image
+    if (a.start + a.out > a.n || a.start < a.k - 1) return true;
+  return false;
+}
+
 Problem make_problem(const Shape& image, const Shape& kernel, Mode mode, bool correlate,
                      const char* what) {
   FFTCONV_CHECK(image.rank() >= 1 && image.rank() <= max_rank, invalid_argument, what,

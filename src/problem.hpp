@@ -27,13 +27,18 @@ struct Problem {
   int rank = 0;                     ///< the caller's rank, 1..3
   std::array<Axis, max_rank> axes;  ///< canonical: axes[max_rank - rank + i] is caller axis i
   bool correlate = false;
+  Boundary boundary = Boundary::zero;  ///< set from Options by validation; zero by default
+  double fill_value = 0;               ///< for Boundary::constant
 
   std::size_t output_count() const;
   /// The output shape in the caller's rank.
   Shape output_shape() const;
   /// The smallest circular-transform length per axis whose wrap-around leaves the output
-  /// window exact: circular result c[i] = sum_q full[i + qP] must equal full[i] on the window.
+  /// window exact (zero boundary): circular result c[i] = sum_q full[i + qP] must equal full[i]
+  /// on the window.
   std::size_t min_transform_length(int axis) const;
+  /// Whether values outside the image matter: a non-zero rule and a mode other than valid.
+  bool extends_image() const;
 };
 
 /// Validated problem (ranks equal and 1..3, extents > 0); throws fftconv::Error otherwise.

@@ -28,9 +28,10 @@ Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mod
       .output_shape();
 }
 
-Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode) {
-  const detail::Problem p =
-      detail::make_problem(image_shape, kernel_shape, mode, false, "fftconv::fft_shape");
+Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape, const Options& options) {
+  detail::Problem p =
+      detail::make_problem(image_shape, kernel_shape, options.mode, false, "fftconv::fft_shape");
+  p.boundary = options.boundary;
   const auto lengths = detail::transform_lengths(p);
   Shape shape;
   for (int i = max_rank - p.rank; i < max_rank; ++i)

@@ -1,6 +1,7 @@
 #include "validate.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <utility>
 #include <vector>
@@ -49,7 +50,7 @@ std::string strides_string(const Strides& s) {
 template <class T>
 Problem validate_call(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
                       const Options& options, bool correlate, const char* what) {
-  const Problem p = make_problem(image.shape(), kernel.shape(), options.mode, correlate, what);
+  Problem p = make_problem(image.shape(), kernel.shape(), options.mode, correlate, what);
   check_strides(image, "image", what);
   check_strides(kernel, "kernel", what);
   check_strides(out, "out", what);
@@ -61,6 +62,16 @@ Problem validate_call(const ConstView<T>& image, const ConstView<T>& kernel, con
   FFTCONV_CHECK(method == Method::automatic || method == Method::direct || method == Method::fft,
                 invalid_argument, what, ": options.method has unknown value ",
                 static_cast<int>(method));
+  const Boundary boundary = options.boundary;
+  FFTCONV_CHECK(boundary == Boundary::zero || boundary == Boundary::constant ||
+                    boundary == Boundary::reflect || boundary == Boundary::mirror ||
+                    boundary == Boundary::nearest || boundary == Boundary::wrap,
+                invalid_argument, what, ": options.boundary has unknown value ",
+                static_cast<int>(boundary));
+  FFTCONV_CHECK(!std::isnan(options.fill_value), invalid_argument, what,
+                ": options.fill_value is NaN");
+  p.boundary = boundary;
+  p.fill_value = boundary == Boundary::constant ? options.fill_value : 0;  // zero means 0
   const Shape expected = p.output_shape();
   FFTCONV_CHECK(out.shape() == expected, invalid_argument, what, ": out has shape ",
                 to_string(out.shape()), ", expected ", to_string(expected), " for image ",

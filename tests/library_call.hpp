@@ -23,6 +23,11 @@ inline std::string name(fftconv::Method m) {
   return m == fftconv::Method::direct ? "direct" : m == fftconv::Method::fft ? "fft" : "automatic";
 }
 
+inline std::string name(fftconv::Boundary b) {
+  const char* names[] = {"zero", "constant", "reflect", "mirror", "nearest", "wrap"};
+  return names[static_cast<int>(b)];
+}
+
 template <class T>
 Array<T> call(Op op, const Array<T>& image, const Array<T>& kernel, const fftconv::Options& options,
               Layout image_layout = Layout::c_order, Layout kernel_layout = Layout::c_order,

@@ -44,18 +44,45 @@ struct Reference {
   }
 };
 
-/// One output value (multi-index `o` in the output window) and its sum of |terms|.
+/// Where extended position i (any integer) of an axis of length n reads the image, under a
+/// boundary rule, or -1 for the fill value. Written by folding step by step, independently of
+/// the library's modular arithmetic:
+///   reflect  c b a | a b c d | d c b      mirror  d c b | a b c d | c b a
+///   nearest  a a a | a b c d | d d d      wrap    b c d | a b c d | a b c
+inline long long extended_index(fftconv::Boundary rule, long long i, long long n) {
+  using fftconv::Boundary;
+  if (rule == Boundary::zero || rule == Boundary::constant) return i >= 0 && i < n ? i : -1;
+  if (rule == Boundary::nearest) return i < 0 ? 0 : i >= n ? n - 1 : i;
+  if (rule == Boundary::wrap) {
+    while (i < 0)
+      i += n;
+    while (i >= n)
+      i -= n;
+    return i;
+  }
+  if (rule == Boundary::mirror && n == 1) return 0;
+  while (i < 0 || i >= n) {
+    if (rule == Boundary::reflect)
+      i = i < 0 ? -i - 1 : 2 * n - 1 - i;  // the edge value repeated
+    else
+      i = i < 0 ? -i : 2 * n - 2 - i;  // mirror: the edge value not repeated
+  }
+  return i;
+}
+
+/// One output value (multi-index `o` in the output window) and its sum of |terms|, the image
+/// extended by `rule` (fill value `fill` for constant, 0 for zero).
 template <class T>
 long double reference_at(const Array<T>& image, const Array<T>& kernel, fftconv::Mode mode,
-                         bool correlate, const std::array<std::size_t, 3>& o,
-                         long double* abs_sum) {
+                         bool correlate, const std::array<std::size_t, 3>& o, long double* abs_sum,
+                         fftconv::Boundary rule = fftconv::Boundary::zero, double fill = 0) {
   const int r = image.shape.rank();
   long double sum = 0, abs = 0;
   for (std::size_t m = 0; m < kernel.size(); ++m) {
     const std::array<std::size_t, 3> km = unravel(m, kernel.shape);
     std::array<std::size_t, 3> ii{};
     bool inside = true;
-    for (int a = 0; a < r && inside; ++a) {
+    for (int a = 0; a < r; ++a) {
       const auto A = static_cast<std::size_t>(a);
       const auto n = static_cast<long long>(image.shape[a]);
       const auto k = static_cast<long long>(kernel.shape[a]);
@@ -63,12 +90,14 @@ long double reference_at(const Array<T>& image, const Array<T>& kernel, fftconv:
           static_cast<long long>(window(image.shape[a], kernel.shape[a], mode).start + o[A]);
       const long long i = correlate ? (f - (k - 1)) + static_cast<long long>(km[A])
                                     : f - static_cast<long long>(km[A]);
-      inside = i >= 0 && i < n;
-      ii[A] = static_cast<std::size_t>(i);
+      const long long e = extended_index(rule, i, n);
+      inside = inside && e >= 0;
+      ii[A] = static_cast<std::size_t>(e < 0 ? 0 : e);
     }
-    if (!inside) continue;
-    const long double term =
-        static_cast<long double>(image.values[image.index(ii)]) * kernel.values[m];
+    const long double outside = rule == fftconv::Boundary::constant ? fill : 0;
+    const long double value =
+        inside ? static_cast<long double>(image.values[image.index(ii)]) : outside;
+    const long double term = value * kernel.values[m];
     sum += term;
     abs += std::fabs(term);
   }
@@ -87,13 +116,14 @@ fftconv::Shape reference_shape(const fftconv::Shape& image, const fftconv::Shape
 
 template <class T>
 Reference reference(const Array<T>& image, const Array<T>& kernel, fftconv::Mode mode,
-                    bool correlate) {
+                    bool correlate, fftconv::Boundary rule = fftconv::Boundary::zero,
+                    double fill = 0) {
   Reference ref;
   ref.values = Array<long double>(reference_shape<T>(image.shape, kernel.shape, mode));
   for (std::size_t l = 0; l < ref.values.size(); ++l) {
     long double abs = 0;
-    ref.values.values[l] =
-        reference_at(image, kernel, mode, correlate, unravel(l, ref.values.shape), &abs);
+    ref.values.values[l] = reference_at(image, kernel, mode, correlate,
+                                        unravel(l, ref.values.shape), &abs, rule, fill);
     ref.abs_sum_max = std::max(ref.abs_sum_max, abs);
   }
   return ref;

@@ -103,6 +103,17 @@ TEST_CASE("bad input is refused with a message naming the argument, out untouche
         },
         {"out data is null"});
   }
+  SUBCASE("unknown boundary value, NaN fill value") {
+    Options bad_boundary;
+    bad_boundary.boundary = static_cast<fftconv::Boundary>(42);
+    expect_invalid([&] { fftconv::convolve(img, ker, dst, bad_boundary); },
+                   {"options.boundary has unknown value 42"});
+    Options nan_fill;
+    nan_fill.boundary = fftconv::Boundary::constant;
+    nan_fill.fill_value = std::numeric_limits<double>::quiet_NaN();
+    expect_invalid([&] { fftconv::convolve(img, ker, dst, nan_fill); },
+                   {"options.fill_value is NaN"});
+  }
   SUBCASE("strides whose count does not match the rank") {
     expect_invalid(
         [&] {

@@ -18,10 +18,28 @@ enum class Mode { full, same, valid };
 ///   fft:       zero-pad, real-to-complex FFTW transforms, pointwise product, inverse.
 enum class Method { automatic, direct, fft };
 
+/// Values outside the image: the image is conceptually extended forever by the rule, then the
+/// output window (Mode) is cut out. For an image a b c d:
+///
+///   rule       extension              scipy.ndimage  numpy.pad   OpenCV
+///   zero       0 0 0 | a b c d | 0 0 0   constant, 0   constant    BORDER_CONSTANT
+///   constant   v v v | a b c d | v v v   constant      constant    BORDER_CONSTANT
+///   reflect    c b a | a b c d | d c b   reflect       symmetric   BORDER_REFLECT
+///   mirror     d c b | a b c d | c b a   mirror        reflect     BORDER_REFLECT_101
+///   nearest    a a a | a b c d | d d d   nearest       edge        BORDER_REPLICATE
+///   wrap       b c d | a b c d | a b c   grid-wrap     wrap        BORDER_WRAP
+///
+/// (v = Options::fill_value.) A kernel longer than the image repeats the rule as often as
+/// needed. `valid` never looks outside the image, so it ignores the rule. `wrap` in `same` mode
+/// is circular convolution over the image's own period.
+enum class Boundary { zero, constant, reflect, mirror, nearest, wrap };
+
 /// Options for convolve / correlate. A plain struct: set the fields you need.
 struct Options {
   Mode mode = Mode::same;  ///< `same` by default: image users expect an image-sized output
   Method method = Method::automatic;
+  Boundary boundary = Boundary::zero;
+  double fill_value = 0;  ///< the value outside the image for Boundary::constant (not NaN)
   /// Upper bound on the working memory one call may allocate, in bytes (default: no limit).
   /// A call whose method would need more is refused before it allocates anything
   /// (fftconv::Error, code out_of_memory, the needed size in the message); `automatic` picks

@@ -71,11 +71,21 @@ FFTCONV_API std::string to_string(const Shape& shape);
 /// Throws fftconv::Error for a rank mismatch, rank 0 or above 3, or a zero extent.
 FFTCONV_API Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode);
 
-/// The transform shape the fft method uses for this problem (same for convolve and correlate):
-/// per axis next_fast_size of the shortest circular length that leaves the output window exact
-/// (full: n + k - 1; same: n + ceil((k - 1) / 2); valid: max(n, k)). Its element count times
-/// the element size, twice, is the FFT path's main working memory.
-FFTCONV_API Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode);
+/// The transform shape the fft method uses for this problem (same for convolve and correlate).
+/// Zero boundary (or valid mode): per axis next_fast_size of the shortest circular length that
+/// leaves the output window exact (full: n + k - 1; same: n + ceil((k - 1) / 2); valid:
+/// max(n, k)). wrap in same mode: exactly n (circular convolution). Other rules: next_fast_size
+/// of out + k - 1 (the extended image the window needs). The FFT method's working memory is two
+/// real arrays of this shape (FFTW's padded layout).
+FFTCONV_API Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape,
+                            const Options& options);
+
+/// fft_shape for the zero boundary and the given mode.
+inline Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode) {
+  Options options;
+  options.mode = mode;
+  return fft_shape(image_shape, kernel_shape, options);
+}
 
 /// The smallest n' >= n that FFTW transforms fast: 2^a 3^b 5^c 7^d times at most one 11 or 13.
 /// next_fast_size(0) == 1. Throws fftconv::Error if no such size fits in std::size_t.

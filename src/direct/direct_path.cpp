@@ -1,7 +1,7 @@
 // Direct path. Every mode and both operations reduce to one kernel loop:
 //   out[j] = sum_m E[j + m] * h[m]
-// where E is the image extended once with zeros so that the window needs no bounds checks
-// (E[t] = I[t + start - (k - 1)], zero outside the image) and h is the kernel flipped for
+// where E is the image extended once by the boundary rule so that the window needs no bounds
+// checks (E[t] = ext(I)[t + start - (k - 1)]) and h is the kernel flipped for
 // convolution, as given for correlation (correlate(I, g) = convolve(I, flip(g))).
 //
 // The hot loop (OpenCV Filter2D style): for each output row, for each kernel row, for each
@@ -14,6 +14,7 @@
 #include <cstring>
 #include <vector>
 
+#include "../boundary.hpp"
 #include "../checked_math.hpp"
 #include "../copy.hpp"
 #include "../fft/memory.hpp"
@@ -36,7 +37,6 @@ DirectLayout direct_layout(const Problem& p) {
   DirectLayout l;
   for (std::size_t a = 0; a < 3; ++a) {
     l.extent[a] = checked_add(p.axes[a].out, p.axes[a].k - 1, "extended image extent");
-    l.offset[a] = p.axes[a].k - 1 - p.axes[a].start;
   }
   l.strides = {checked_mul(l.extent[1], l.extent[2], "extended image plane"), l.extent[2], 1};
   l.count = checked_mul(l.extent[0], l.strides[0], "extended image size");
@@ -140,8 +140,13 @@ void direct_convolve(const Problem& p, const ConstView<T>& image, const ConstVie
   const DirectLayout layout = direct_layout(p);
   const DenseStrides& es = layout.strides;
   AlignedBuffer<T> extended(layout.count);
-  std::memset(extended.data(), 0, layout.count * sizeof(T));
-  place(image, extended.data(), es, layout.offset);
+  std::array<std::vector<std::ptrdiff_t>, 3> maps;
+  for (std::size_t a = 0; a < 3; ++a)  // extended position t is t + start - (k - 1)
+    maps[a] = boundary_map(
+        p.boundary,
+        static_cast<std::ptrdiff_t>(ax[a].start) - static_cast<std::ptrdiff_t>(ax[a].k - 1),
+        layout.extent[a], ax[a].n);
+  extend_into(image, maps, static_cast<T>(p.fill_value), extended.data(), es);
 
   // Dense h (flipped for convolution), then its non-zero taps grouped by kernel row.
   const std::size_t k0 = ax[0].k, k1 = ax[1].k, k2 = ax[2].k;

@@ -12,11 +12,11 @@ namespace fftconv::detail {
 template <class T>
 std::size_t count_nonzero(const ConstView<T>& kernel3);
 
-/// The zero-extended image the direct path sums over: extent out + k - 1 per axis, the image
-/// placed at k - 1 - start. Throws fftconv::Error(invalid_argument) if a size overflows size_t.
+/// The extended image the direct path sums over: extent out + k - 1 per axis, position t holding
+/// the extended image at t + start - (k - 1). Throws fftconv::Error(invalid_argument) if a size
+/// overflows size_t.
 struct DirectLayout {
   std::array<std::size_t, 3> extent{};
-  std::array<std::size_t, 3> offset{};
   std::array<std::size_t, 3> strides{};  ///< dense C order
   std::size_t count = 0;                 ///< elements of the extended image
 };

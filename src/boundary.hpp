@@ -1,0 +1,29 @@
+#pragma once
+// Boundary rules: where each position of the conceptually extended image comes from. One index
+// map per axis, one filler for any dense block of the extended image; the direct path builds its
+// extended image with them, the FFT path fills its transform buffer with them.
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "copy.hpp"
+#include "fftconv/options.hpp"
+#include "fftconv/view.hpp"
+
+namespace fftconv::detail {
+
+/// Image index of extended position i (any integer) of an axis of length n >= 1 under `rule`,
+/// or -1 where the rule gives the fill value (zero, constant).
+std::ptrdiff_t boundary_index(Boundary rule, std::ptrdiff_t i, std::ptrdiff_t n);
+
+/// boundary_index for positions first, first + 1, ..., first + count - 1.
+std::vector<std::ptrdiff_t> boundary_map(Boundary rule, std::ptrdiff_t first, std::size_t count,
+                                         std::size_t n);
+
+/// dst[t0][t1][t2] = image[map0[t0]][map1[t1]][map2[t2]], or `fill` where a map is -1, for the
+/// dense block of extents map.size() at dst (strides dst_strides). image is canonical rank 3.
+template <class T>
+void extend_into(const ConstView<T>& image, const std::array<std::vector<std::ptrdiff_t>, 3>& maps,
+                 T fill, T* dst, const DenseStrides& dst_strides);
+
+}  // namespace fftconv::detail

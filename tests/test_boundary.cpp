@@ -1,0 +1,148 @@
+// Boundary rules on both paths against the reference (tests/reference.hpp builds the extended
+// image by index arithmetic of its own), every rule, mode, rank, operation, odd and even kernels,
+// kernels longer than the image; and the a b c d rows of the table in the README.
+#include <doctest/doctest.h>
+
+#include <random>
+#include <vector>
+
+#include "library_call.hpp"
+
+using namespace testing;
+using fftconv::Boundary;
+using fftconv::Method;
+using fftconv::Mode;
+
+namespace {
+
+constexpr Boundary all_rules[] = {Boundary::zero,   Boundary::constant, Boundary::reflect,
+                                  Boundary::mirror, Boundary::nearest,  Boundary::wrap};
+
+fftconv::Options options(Mode mode, Method method, Boundary rule) {
+  fftconv::Options o;
+  o.mode = mode;
+  o.method = method;
+  o.boundary = rule;
+  o.fill_value = 0.625;
+  return o;
+}
+
+template <class T>
+void check_rules(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_shape,
+                 std::mt19937_64& rng) {
+  const Array<T> image = uniform<T>(image_shape, rng, -1, 1);
+  const Array<T> kernel = normal<T>(kernel_shape, rng);
+  for (Boundary rule : all_rules)
+    for (Op op : {Op::convolve, Op::correlate})
+      for (Mode mode : {Mode::full, Mode::same, Mode::valid}) {
+        const Reference ref = reference(image, kernel, mode, op == Op::correlate, rule, 0.625);
+        const long double tol = tolerance<T>(image.shape, kernel.shape, ref.abs_sum_max);
+        for (Method method : {Method::direct, Method::fft, Method::automatic}) {
+          CAPTURE(fftconv::to_string(image_shape));
+          CAPTURE(fftconv::to_string(kernel_shape));
+          CAPTURE(name(rule));
+          CAPTURE(name(op));
+          CAPTURE(name(mode));
+          CAPTURE(name(method));
+          const Array<T> result = call(op, image, kernel, options(mode, method, rule),
+                                       Layout::strided_block, Layout::reversed_axis0);
+          REQUIRE(result.shape == ref.values.shape);
+          const long double err = max_abs_error(result, ref.values);
+          CAPTURE(static_cast<double>(err));
+          CAPTURE(static_cast<double>(tol));
+          CHECK(err <= tol);
+        }
+      }
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("boundary rules, 1-D: odd and even kernels, kernels longer than the image", T,
+                   float, double) {
+  std::mt19937_64 rng(901);
+  for (const auto& [n, k] : std::vector<std::pair<std::size_t, std::size_t>>{
+           {16, 5}, {16, 4}, {7, 7}, {5, 12}, {3, 11}, {1, 4}, {2, 9}, {31, 1}})
+    check_rules<T>({n}, {k}, rng);
+}
+
+TEST_CASE_TEMPLATE("boundary rules, 2-D", T, float, double) {
+  std::mt19937_64 rng(902);
+  check_rules<T>({9, 12}, {3, 4}, rng);
+  check_rules<T>({6, 5}, {8, 3}, rng);   // longer than the image along axis 0
+  check_rules<T>({4, 3}, {9, 10}, rng);  // longer along both: the rule repeats
+  check_rules<T>({1, 7}, {1, 6}, rng);
+}
+
+TEST_CASE_TEMPLATE("boundary rules, 3-D", T, float, double) {
+  std::mt19937_64 rng(903);
+  check_rules<T>({5, 4, 6}, {2, 3, 3}, rng);
+  check_rules<T>({3, 2, 4}, {4, 5, 2}, rng);
+}
+
+TEST_CASE("the a b c d rows: what each rule puts outside the image") {
+  // Correlating with a delta at the kernel's first position reads the extension to the left of
+  // the image, with a delta at its last position the extension to the right (full mode).
+  const std::vector<double> image{1, 2, 3, 4};  // a b c d
+  struct Row {
+    Boundary rule;
+    std::vector<double> left, right;  // 3 values each side
+  };
+  const double v = 9;  // fill value for constant
+  const Row rows[] = {
+      {Boundary::zero, {0, 0, 0}, {0, 0, 0}},    {Boundary::constant, {v, v, v}, {v, v, v}},
+      {Boundary::reflect, {3, 2, 1}, {4, 3, 2}},  // c b a | a b c d | d c b
+      {Boundary::mirror, {4, 3, 2}, {3, 2, 1}},   // d c b | a b c d | c b a
+      {Boundary::nearest, {1, 1, 1}, {4, 4, 4}},  // a a a | a b c d | d d d
+      {Boundary::wrap, {2, 3, 4}, {1, 2, 3}},     // b c d | a b c d | a b c
+  };
+  for (const Row& row : rows)
+    for (Method method : {Method::direct, Method::fft}) {
+      CAPTURE(name(row.rule));
+      CAPTURE(name(method));
+      fftconv::Options o;
+      o.mode = Mode::full;
+      o.method = method;
+      o.boundary = row.rule;
+      o.fill_value = v;
+      std::vector<double> left(7), right(7);
+      const std::vector<double> first{1, 0, 0, 0}, last{0, 0, 0, 1};
+      fftconv::correlate(fftconv::ConstView<double>(image.data(), {4}),
+                         fftconv::ConstView<double>(first.data(), {4}),
+                         fftconv::View<double>(left.data(), {7}), o);
+      fftconv::correlate(fftconv::ConstView<double>(image.data(), {4}),
+                         fftconv::ConstView<double>(last.data(), {4}),
+                         fftconv::View<double>(right.data(), {7}), o);
+      // left = ext[-3 .. 3], right = ext[0 .. 6]
+      for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(left[i] == doctest::Approx(row.left[i]).epsilon(1e-12));
+        CHECK(right[4 + i] == doctest::Approx(row.right[i]).epsilon(1e-12));
+      }
+      for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(left[3 + i] == doctest::Approx(image[i]).epsilon(1e-12));
+        CHECK(right[i] == doctest::Approx(image[i]).epsilon(1e-12));
+      }
+    }
+}
+
+TEST_CASE("wrap in same mode is circular convolution at the image's own length") {
+  // A transform of exactly n = 97 (prime, not a fast size): the circular scheme pads nothing.
+  const std::size_t n = 97;
+  CHECK(fftconv::fft_shape({n}, {9}, [] {
+          fftconv::Options o;
+          o.boundary = Boundary::wrap;
+          return o;
+        }()) == fftconv::Shape{n});
+  std::vector<double> image(n, 0.0), kernel{1, 2, 3}, out(n);
+  image[0] = 1;  // the impulse response wraps around: out[n-1] sees kernel[2]
+  fftconv::Options o;
+  o.boundary = Boundary::wrap;
+  o.method = Method::fft;
+  fftconv::convolve(fftconv::ConstView<double>(image.data(), {n}),
+                    fftconv::ConstView<double>(kernel.data(), {3}),
+                    fftconv::View<double>(out.data(), {n}), o);
+  // same: out[j] = full[j + 1] = sum_m I[(j + 1 - m) mod n] g[m]: out[0] = g[1], out[1] = g[2],
+  // out[n - 1] = g[0].
+  CHECK(out[0] == doctest::Approx(2));
+  CHECK(out[1] == doctest::Approx(3));
+  CHECK(out[n - 1] == doctest::Approx(1));
+}
