@@ -18,6 +18,7 @@
 #include <limits>
 #include <vector>
 
+#include "../reference.hpp"
 #include "../test_data.hpp"
 #include "fftconv/fftconv.hpp"
 
@@ -58,11 +59,13 @@ T at(const fftconv::View<T>& v, std::size_t linear) {
   return v.data()[off];
 }
 
-// Long double direct sum at output `o` (multi-index as a linear C-order index of out), plus S.
+// Long double direct sum at output `o` (multi-index as a linear C-order index of out), plus S,
+// the image extended by `rule` (testing::extended_index, the tests' own rule arithmetic).
 template <class T>
 long double reference(const fftconv::View<T>& image, const fftconv::View<T>& kernel,
                       const fftconv::Shape& out_shape, fftconv::Mode mode, bool correlate,
-                      std::size_t o, long double* abs_sum) {
+                      fftconv::Boundary rule, long double fill, std::size_t o,
+                      long double* abs_sum) {
   const int r = image.rank();
   std::size_t oi[3] = {0, 0, 0};
   for (int a = r - 1; a >= 0; --a) {
@@ -87,11 +90,13 @@ long double reference(const fftconv::View<T>& image, const fftconv::View<T>& ker
       const long long f = start + static_cast<long long>(oi[a]);
       const long long i = correlate ? f - (k - 1) + static_cast<long long>(mi[a])
                                     : f - static_cast<long long>(mi[a]);
-      inside = i >= 0 && i < n;
-      lin = lin * image.extent(a) + static_cast<std::size_t>(i);
+      const long long e = testing::extended_index(rule, i, n);
+      inside = inside && e >= 0;
+      lin = lin * image.extent(a) + static_cast<std::size_t>(e < 0 ? 0 : e);
     }
-    if (!inside) continue;
-    const long double t = static_cast<long double>(at(image, lin)) * at(kernel, m);
+    const long double outside = rule == fftconv::Boundary::constant ? fill : 0;
+    const long double t =
+        (inside ? static_cast<long double>(at(image, lin)) : outside) * at(kernel, m);
     sum += t;
     abs += std::fabs(t);
   }
@@ -116,6 +121,8 @@ void run(Bytes& in) {
   fftconv::Options options;
   options.mode = mode;
   options.method = method;
+  options.boundary = static_cast<fftconv::Boundary>(in.byte() % 7);  // 6 is invalid
+  options.fill_value = static_cast<double>(static_cast<std::int8_t>(in.byte())) / 8;
   if (flags & 2) options.max_memory_bytes = static_cast<std::size_t>(in.byte()) * 64;
 
   fftconv::Shape out_shape;
@@ -177,7 +184,8 @@ void run(Bytes& in) {
   std::vector<long double> ref(out.view.size()), sums(out.view.size());
   long double S = 0;
   for (std::size_t o = 0; o < out.view.size(); ++o) {
-    ref[o] = reference(image.view, kernel.view, out_shape, mode, correlate, o, &sums[o]);
+    ref[o] = reference(image.view, kernel.view, out_shape, mode, correlate, options.boundary,
+                       options.fill_value, o, &sums[o]);
     S = std::max(S, sums[o]);
   }
   // The tests' tolerance 16 eps log2(2P) S models typical data (and bounds the direct path's
