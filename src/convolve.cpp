@@ -8,7 +8,7 @@
 #include "check.hpp"
 #include "choose.hpp"
 #include "direct/direct_path.hpp"
-#include "fft_path.hpp"
+#include "filter_core.hpp"
 #include "problem.hpp"
 #include "validate.hpp"
 
@@ -21,21 +21,12 @@ void run(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& o
          const Options& options, bool correlate, const char* what) {
   const detail::Problem p = detail::validate_call(image, kernel, out, options, correlate, what);
   if (p.output_count() == 0) return;  // valid mode, kernel longer than the image
-  const ConstView<T> image3 = detail::to_rank3(image);
   const ConstView<T> kernel3 = detail::to_rank3(kernel);
-  const View<T> out3 = detail::to_rank3(out);
   const Method method = detail::select_method(p, options.method, detail::count_nonzero(kernel3),
                                               sizeof(T), options.max_memory_bytes, what);
-  try {
-    if (method == Method::direct)
-      detail::direct_convolve(p, image3, kernel3, out3);
-    else
-      detail::fft_convolve(p, image3, kernel3, out3);
-  } catch (const std::bad_alloc&) {
-    detail::fail(ErrorCode::out_of_memory, what, ": out of memory");
-  } catch (const Error& e) {  // name the call in errors raised below it (allocation, planning)
-    throw Error(e.code(), std::string(what) + ": " + e.what());
-  }
+  detail::with_call_errors(what, [&] {
+    detail::FilterCore<T>(p, kernel3, method).apply(detail::to_rank3(image), detail::to_rank3(out));
+  });
 }
 
 }  // namespace

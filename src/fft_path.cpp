@@ -88,33 +88,17 @@ std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
 
 namespace {
 
-// x *= g * scale (convolution) or x *= conj(g) * scale (correlation), over interleaved complex
-// values. The 1/N of the unnormalized inverse transform is folded in here, once per value.
+// x *= g, over interleaved complex values.
 template <class T>
-void multiply_spectra(T* x, const T* g, std::size_t complex_count, T scale, bool conjugate) {
-  if (conjugate) {
-    for (std::size_t i = 0; i < complex_count; ++i) {
-      const T a = x[2 * i], b = x[2 * i + 1], c = g[2 * i] * scale, d = g[2 * i + 1] * scale;
-      x[2 * i] = a * c + b * d;
-      x[2 * i + 1] = b * c - a * d;
-    }
-  } else {
-    for (std::size_t i = 0; i < complex_count; ++i) {
-      const T a = x[2 * i], b = x[2 * i + 1], c = g[2 * i] * scale, d = g[2 * i + 1] * scale;
-      x[2 * i] = a * c - b * d;
-      x[2 * i + 1] = b * c + a * d;
-    }
+void multiply_spectra(T* __restrict x, const T* __restrict g, std::size_t complex_count) {
+  for (std::size_t i = 0; i < complex_count; ++i) {
+    const T a = x[2 * i], b = x[2 * i + 1], c = g[2 * i], d = g[2 * i + 1];
+    x[2 * i] = a * c - b * d;
+    x[2 * i + 1] = b * c + a * d;
   }
 }
 
-}  // namespace
-
-template <class T>
-void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T>& kernel,
-                  const View<T>& out) {
-  const FftLayout layout = fft_layout(p);
-  const FftGeometry geometry = fft_geometry(p);
-  const std::array<std::size_t, 3>& P = layout.lengths;
+fft::RealShape real_shape(const std::array<std::size_t, 3>& P) {
   fft::RealShape shape;
   int first = 0;  // leading axes of length 1 are not transformed
   while (first < 2 && P[static_cast<std::size_t>(first)] == 1)
@@ -122,35 +106,58 @@ void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T
   for (int a = first; a < 3; ++a)
     shape.n[static_cast<std::size_t>(shape.rank++)] =
         static_cast<int>(P[static_cast<std::size_t>(a)]);
-  const DenseStrides strides{P[1] * layout.pitch, layout.pitch, 1};
-  const std::size_t reals = layout.reals;
+  return shape;
+}
 
-  AlignedBuffer<T> x(reals);
-  AlignedBuffer<T> g(reals);
-  // Planned on x before it is filled (planning may overwrite its array); g runs the same plan
-  // through FFTW's new-array execute, from the same allocator, so with the same alignment.
-  const auto forward = fft::real_plan<T>(fft::Direction::forward, shape, x.data());
-  const auto inverse = fft::real_plan<T>(fft::Direction::inverse, shape, x.data());
+DenseStrides buffer_strides(const FftLayout& layout) {
+  return {layout.lengths[1] * layout.pitch, layout.pitch, 1};
+}
 
-  std::memset(x.data(), 0, reals * sizeof(T));
-  std::memset(g.data(), 0, reals * sizeof(T));
-  extend_into(image, geometry.image_maps, static_cast<T>(p.fill_value), x.data(), strides);
-  fold_into(kernel, g.data(), strides, P);
-  fft::execute(*forward, x.data());
-  fft::execute(*forward, g.data());
-  const double total =
-      static_cast<double>(P[0]) * static_cast<double>(P[1]) * static_cast<double>(P[2]);
-  multiply_spectra(x.data(), g.data(), layout.complex_count, static_cast<T>(1.0 / total),
-                   p.correlate);
-  fft::execute(*inverse, x.data());
+}  // namespace
+
+template <class T>
+FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
+    : p_(p), layout_(fft_layout(p)), geometry_(fft_geometry(p)), spectrum_(layout_.reals) {
+  const fft::RealShape shape = real_shape(layout_.lengths);
+  // Planned on the spectrum buffer before it is filled (planning may overwrite its array); apply
+  // runs the same plans on its own buffers through FFTW's new-array execute, from the same
+  // allocator, so with the same alignment.
+  forward_ = fft::real_plan<T>(fft::Direction::forward, shape, spectrum_.data());
+  inverse_ = fft::real_plan<T>(fft::Direction::inverse, shape, spectrum_.data());
+  std::memset(spectrum_.data(), 0, layout_.reals * sizeof(T));
+  fold_into(kernel, spectrum_.data(), buffer_strides(layout_), layout_.lengths);
+  fft::execute(*forward_, spectrum_.data());
+  // Fold in the 1/N of the unnormalized inverse (pocketfft's explicit scale), and conjugate for
+  // correlation: conj(G) is the spectrum of the flipped kernel, so nothing is flipped in space.
+  const std::array<std::size_t, 3>& P = layout_.lengths;
+  const T scale = static_cast<T>(
+      1.0 / (static_cast<double>(P[0]) * static_cast<double>(P[1]) * static_cast<double>(P[2])));
+  T* g = spectrum_.data();
+  const T sign = p.correlate ? T(-1) : T(1);
+  for (std::size_t i = 0; i < layout_.complex_count; ++i) {
+    g[2 * i] *= scale;
+    g[2 * i + 1] *= sign * scale;
+  }
+}
+
+template <class T>
+void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out) const {
+  const std::array<std::size_t, 3>& P = layout_.lengths;
+  const DenseStrides strides = buffer_strides(layout_);
+  AlignedBuffer<T> x(layout_.reals);
+  std::memset(x.data(), 0, layout_.reals * sizeof(T));
+  extend_into(image, geometry_.image_maps, static_cast<T>(p_.fill_value), x.data(), strides);
+  fft::execute(*forward_, x.data());
+  multiply_spectra(x.data(), spectrum_.data(), layout_.complex_count);
+  fft::execute(*inverse_, x.data());
 
   // Crop: output index j of each axis comes from circular index (j + shift) mod P; along the last
   // axis that is at most two contiguous runs.
-  const std::array<std::size_t, 3>& shift = geometry.shifts;
-  const std::size_t n2 = p.axes[2].out;
+  const std::array<std::size_t, 3>& shift = geometry_.shifts;
+  const std::size_t n2 = p_.axes[2].out;
   const std::size_t first_run = std::min(n2, P[2] - shift[2]);
-  for (std::size_t i0 = 0; i0 < p.axes[0].out; ++i0)
-    for (std::size_t i1 = 0; i1 < p.axes[1].out; ++i1) {
+  for (std::size_t i0 = 0; i0 < p_.axes[0].out; ++i0)
+    for (std::size_t i1 = 0; i1 < p_.axes[1].out; ++i1) {
       const T* row =
           x.data() + ((i0 + shift[0]) % P[0]) * strides[0] + ((i1 + shift[1]) % P[1]) * strides[1];
       T* to = row_start(out, i0, i1);
@@ -161,9 +168,7 @@ void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T
     }
 }
 
-template void fft_convolve<float>(const Problem&, const ConstView<float>&, const ConstView<float>&,
-                                  const View<float>&);
-template void fft_convolve<double>(const Problem&, const ConstView<double>&,
-                                   const ConstView<double>&, const View<double>&);
+template class FftKernel<float>;
+template class FftKernel<double>;
 
 }  // namespace fftconv::detail

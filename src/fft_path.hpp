@@ -11,8 +11,11 @@
 //                axis) at the origin, then a valid-mode problem on it.
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
+#include "fft/memory.hpp"
+#include "fft/plans.hpp"
 #include "fftconv/view.hpp"
 #include "problem.hpp"
 
@@ -47,12 +50,30 @@ struct FftLayout {
 };
 FftLayout fft_layout(const Problem& p);
 
-/// Bytes the fft method allocates for problem p (two transform buffers), element size given.
+/// Bytes the fft method allocates for problem p (two transform buffers: the kernel spectrum and
+/// one per apply), element size given.
 std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes);
 
-/// image, kernel and out are canonical rank-3 views of the problem's shapes.
+/// The kernel prepared for the FFT path: the plans, and the kernel spectrum with the 1/N of the
+/// unnormalized inverse folded in (conjugated for correlation). apply is const, plans nothing and
+/// allocates one transform buffer per call, so it may run from many threads at once.
 template <class T>
-void fft_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T>& kernel,
-                  const View<T>& out);
+class FftKernel {
+ public:
+  /// kernel is a canonical rank-3 view of the problem's kernel shape.
+  FftKernel(const Problem& p, const ConstView<T>& kernel);
+  /// out = the problem's result for image (canonical rank-3 views of the problem's shapes).
+  void apply(const ConstView<T>& image, const View<T>& out) const;
+
+ private:
+  Problem p_;
+  FftLayout layout_;
+  FftGeometry geometry_;
+  std::shared_ptr<const fft::Plan> forward_, inverse_;
+  AlignedBuffer<T> spectrum_;
+};
+
+extern template class FftKernel<float>;
+extern template class FftKernel<double>;
 
 }  // namespace fftconv::detail

@@ -38,11 +38,24 @@ std::size_t Problem::output_count() const {
   return count;
 }
 
+namespace {
+template <class Field>
+Shape caller_shape(const Problem& p, Field field) {
+  Shape shape;
+  for (int i = max_rank - p.rank; i < max_rank; ++i)
+    shape.push_back(p.axes[static_cast<std::size_t>(i)].*field);
+  return shape;
+}
+}  // namespace
+
 Shape Problem::output_shape() const {
-  Shape out;
-  for (int i = max_rank - rank; i < max_rank; ++i)
-    out.push_back(axes[static_cast<std::size_t>(i)].out);
-  return out;
+  return caller_shape(*this, &Axis::out);
+}
+Shape Problem::image_shape() const {
+  return caller_shape(*this, &Axis::n);
+}
+Shape Problem::kernel_shape() const {
+  return caller_shape(*this, &Axis::k);
 }
 
 std::size_t Problem::min_transform_length(int axis) const {

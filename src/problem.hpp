@@ -31,8 +31,10 @@ struct Problem {
   double fill_value = 0;               ///< for Boundary::constant
 
   std::size_t output_count() const;
-  /// The output shape in the caller's rank.
+  /// The output, image and kernel shapes in the caller's rank.
   Shape output_shape() const;
+  Shape image_shape() const;
+  Shape kernel_shape() const;
   /// The smallest circular-transform length per axis whose wrap-around leaves the output
   /// window exact (zero boundary): circular result c[i] = sum_q full[i + qP] must equal full[i]
   /// on the window.

@@ -48,14 +48,10 @@ std::string strides_string(const Strides& s) {
 }  // namespace
 
 template <class T>
-Problem validate_call(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
-                      const Options& options, bool correlate, const char* what) {
-  Problem p = make_problem(image.shape(), kernel.shape(), options.mode, correlate, what);
-  check_strides(image, "image", what);
+Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, const Options& options,
+                       bool correlate, const char* what) {
+  Problem p = make_problem(image_shape, kernel.shape(), options.mode, correlate, what);
   check_strides(kernel, "kernel", what);
-  check_strides(out, "out", what);
-  FFTCONV_CHECK(image.data() != nullptr, invalid_argument, what, ": image data is null (shape ",
-                to_string(image.shape()), ")");
   FFTCONV_CHECK(kernel.data() != nullptr, invalid_argument, what, ": kernel data is null (shape ",
                 to_string(kernel.shape()), ")");
   const Method method = options.method;
@@ -72,22 +68,38 @@ Problem validate_call(const ConstView<T>& image, const ConstView<T>& kernel, con
                 ": options.fill_value is NaN");
   p.boundary = boundary;
   p.fill_value = boundary == Boundary::constant ? options.fill_value : 0;  // zero means 0
+  return p;
+}
+
+template <class T>
+void validate_apply(const Problem& p, const ConstView<T>& image, const View<T>& out,
+                    const char* what) {
+  const Shape image_shape = p.image_shape();
+  FFTCONV_CHECK(image.shape() == image_shape, invalid_argument, what, ": image has shape ",
+                to_string(image.shape()), ", expected ", to_string(image_shape));
+  check_strides(image, "image", what);
+  FFTCONV_CHECK(image.data() != nullptr, invalid_argument, what, ": image data is null (shape ",
+                to_string(image.shape()), ")");
+  check_strides(out, "out", what);
   const Shape expected = p.output_shape();
   FFTCONV_CHECK(out.shape() == expected, invalid_argument, what, ": out has shape ",
                 to_string(out.shape()), ", expected ", to_string(expected), " for image ",
-                to_string(image.shape()), " and kernel ", to_string(kernel.shape()));
-  if (p.output_count() == 0) return p;  // valid mode, kernel longer than the image: no output
+                to_string(image_shape), " and kernel ", to_string(p.kernel_shape()));
+  if (p.output_count() == 0) return;  // valid mode, kernel longer than the image: no output
   FFTCONV_CHECK(out.data() != nullptr, invalid_argument, what, ": out data is null (shape ",
                 to_string(out.shape()), ")");
   FFTCONV_CHECK(!overlaps_itself(out.shape(), out.strides()), invalid_argument, what,
                 ": out strides (", strides_string(out.strides()), ") make elements of its shape ",
                 to_string(out.shape()), " share memory");
-  return p;
 }
 
-template Problem validate_call<float>(const ConstView<float>&, const ConstView<float>&,
-                                      const View<float>&, const Options&, bool, const char*);
-template Problem validate_call<double>(const ConstView<double>&, const ConstView<double>&,
-                                       const View<double>&, const Options&, bool, const char*);
+template Problem validate_setup<float>(const ConstView<float>&, const Shape&, const Options&, bool,
+                                       const char*);
+template Problem validate_setup<double>(const ConstView<double>&, const Shape&, const Options&,
+                                        bool, const char*);
+template void validate_apply<float>(const Problem&, const ConstView<float>&, const View<float>&,
+                                    const char*);
+template void validate_apply<double>(const Problem&, const ConstView<double>&, const View<double>&,
+                                     const char*);
 
 }  // namespace fftconv::detail

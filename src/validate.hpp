@@ -7,12 +7,27 @@
 
 namespace fftconv::detail {
 
-/// The problem of convolve/correlate(image, kernel, out, options), or fftconv::Error naming the
-/// bad argument: rank, extents, strides count, null data, output shape, an output view that
-/// overlaps itself, unknown enum values. `what` names the calling function in messages.
+/// The problem of an operation on images of `image_shape` with `kernel` and `options`, or
+/// fftconv::Error naming the bad argument: ranks, extents, the kernel view (strides count, null
+/// data), unknown enum values, a NaN fill value. `what` names the calling function in messages.
+template <class T>
+Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, const Options& options,
+                       bool correlate, const char* what);
+
+/// Checks the image and output views of one application of problem p: the image's shape, strides
+/// and data, the output's shape, strides, data and that it does not overlap itself.
+template <class T>
+void validate_apply(const Problem& p, const ConstView<T>& image, const View<T>& out,
+                    const char* what);
+
+/// Both of the above, for the free functions.
 template <class T>
 Problem validate_call(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
-                      const Options& options, bool correlate, const char* what);
+                      const Options& options, bool correlate, const char* what) {
+  const Problem p = validate_setup(kernel, image.shape(), options, correlate, what);
+  validate_apply(p, image, out, what);
+  return p;
+}
 
 /// True if two different elements of the view share an address. Conservative: the axes sorted
 /// by |stride| must each step past the whole span of the smaller ones (C order, Fortran order,

@@ -102,40 +102,57 @@ class EigenInput<Derived, false> {
 template <class Derived>
 constexpr bool is_vector_at_compile_time = Derived::IsVectorAtCompileTime != 0;
 
+/// The view of an Eigen image: a compile-time vector is 1-D, anything else rows x cols.
+template <class ImageDerived>
+auto image_view(const EigenInput<ImageDerived>& in) {
+  if constexpr (is_vector_at_compile_time<ImageDerived>)
+    return in.as_vector();
+  else
+    return in.as_matrix();
+}
+
+/// Resizes `result` (a plain Eigen object) to `shape` (rank 1 for vectors, 2 otherwise) and
+/// returns a view onto it in its own storage order.
+template <class Result>
+View<typename Result::Scalar> result_view(Result& result, const Shape& shape) {
+  using Scalar = typename Result::Scalar;
+  if constexpr (Result::IsVectorAtCompileTime) {
+    result.resize(static_cast<Eigen::Index>(shape[0]));
+    return View<Scalar>(result.data(), shape, {static_cast<std::ptrdiff_t>(1)});
+  } else {
+    result.resize(static_cast<Eigen::Index>(shape[0]), static_cast<Eigen::Index>(shape[1]));
+    const auto ld = static_cast<std::ptrdiff_t>(Result::IsRowMajor ? shape[1] : shape[0]);
+    return View<Scalar>(result.data(), shape, Result::IsRowMajor ? Strides{ld, 1} : Strides{1, ld});
+  }
+}
+
+template <class ImageDerived, class KernelDerived>
+void check_scalars() {
+  using Scalar = typename ImageDerived::Scalar;
+  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
+                "fftconv: the image scalar type must be float or double");
+  static_assert(std::is_same_v<Scalar, typename KernelDerived::Scalar>,
+                "fftconv: image and kernel must have the same scalar type");
+}
+
 /// Shared body of the Eigen convolve / correlate overloads: a compile-time vector image is 1-D
 /// (its kernel must then have one row or one column), anything else is a 2-D rows x cols image.
 template <class ImageDerived, class KernelDerived, class ViewFunction>
 eigen_result_t<ImageDerived> eigen_call(const Eigen::DenseBase<ImageDerived>& image,
                                         const Eigen::DenseBase<KernelDerived>& kernel,
                                         const Options& options, ViewFunction&& function) {
-  using Scalar = typename ImageDerived::Scalar;
-  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
-                "fftconv: the image scalar type must be float or double");
-  static_assert(std::is_same_v<Scalar, typename KernelDerived::Scalar>,
-                "fftconv: image and kernel must have the same scalar type");
-  using Result = eigen_result_t<ImageDerived>;
+  check_scalars<ImageDerived, KernelDerived>();
   const EigenInput<ImageDerived> in(image);
   const EigenInput<KernelDerived> ker(kernel);
-  Result result;
-  if constexpr (is_vector_at_compile_time<ImageDerived>) {
-    const ConstView<Scalar> image_view = in.as_vector();
-    const ConstView<Scalar> kernel_view =
-        (kernel.rows() == 1 || kernel.cols() == 1) ? ker.as_vector() : ker.as_matrix();
-    const Shape out_shape = output_shape(image_view.shape(), kernel_view.shape(), options.mode);
-    result.resize(static_cast<Eigen::Index>(out_shape[0]));
-    function(image_view, kernel_view,
-             View<Scalar>(result.data(), out_shape, {static_cast<std::ptrdiff_t>(1)}), options);
-  } else {
-    const ConstView<Scalar> image_view = in.as_matrix();
-    const ConstView<Scalar> kernel_view = ker.as_matrix();
-    const Shape out_shape = output_shape(image_view.shape(), kernel_view.shape(), options.mode);
-    result.resize(static_cast<Eigen::Index>(out_shape[0]), static_cast<Eigen::Index>(out_shape[1]));
-    const auto ld = static_cast<std::ptrdiff_t>(Result::IsRowMajor ? out_shape[1] : out_shape[0]);
-    function(image_view, kernel_view,
-             View<Scalar>(result.data(), out_shape,
-                          Result::IsRowMajor ? Strides{ld, 1} : Strides{1, ld}),
-             options);
-  }
+  const auto image_v = image_view(in);
+  const auto kernel_v =
+      is_vector_at_compile_time<ImageDerived> && (kernel.rows() == 1 || kernel.cols() == 1)
+          ? ker.as_vector()
+          : ker.as_matrix();
+  eigen_result_t<ImageDerived> result;
+  const auto out =
+      result_view(result, output_shape(image_v.shape(), kernel_v.shape(), options.mode));
+  function(image_v, kernel_v, out, options);
   return result;
 }
 

@@ -2,6 +2,7 @@
 // Umbrella header: everything a user of fftconv may include.
 #include "fftconv/convolve.hpp"
 #include "fftconv/error.hpp"
+#include "fftconv/filter.hpp"
 #include "fftconv/options.hpp"
 #include "fftconv/shape.hpp"
 #include "fftconv/version.hpp"

@@ -11,10 +11,13 @@
 // k0*k1*k2 (this matters in float).
 #include "direct_path.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "../boundary.hpp"
+#include "../check.hpp"
 #include "../checked_math.hpp"
 #include "../copy.hpp"
 #include "../fft/memory.hpp"
@@ -44,12 +47,6 @@ DirectLayout direct_layout(const Problem& p) {
 }
 
 namespace {
-
-template <class T>
-struct Tap {
-  std::size_t offset;  // along the row
-  T value;
-};
 
 // 16-byte SIMD vectors (SSE2, the x86-64 baseline, so the .so stays portable) through the
 // GCC/Clang vector extension: the kernel below is written in vectors so that its shape does not
@@ -134,32 +131,41 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes) {
 }
 
 template <class T>
-void direct_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T>& kernel,
-                     const View<T>& out) {
-  const Axis* ax = p.axes.data();
-  const DirectLayout layout = direct_layout(p);
+DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel) : p_(p) {
+  const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
+  AlignedBuffer<T> h(k0 * k1 * k2);  // dense, flipped for convolution
+  place(p.correlate ? kernel : flipped(kernel), h.data(), {k1 * k2, k2, 1}, {0, 0, 0});
+  const std::size_t nonzero = static_cast<std::size_t>(
+      std::count_if(h.data(), h.data() + h.size(), [](T v) { return v != T(0); }));
+  try {
+    taps_.reserve(nonzero);
+    row_begin_.assign(k0 * k1 + 1, 0);
+  } catch (const std::bad_alloc&) {
+    fail(ErrorCode::out_of_memory, "could not allocate ",
+         nonzero * sizeof(Tap<T>) + (k0 * k1 + 1) * sizeof(std::size_t), " bytes for the taps");
+  }
+  for (std::size_t r = 0; r < k0 * k1; ++r) {
+    for (std::size_t b = 0; b < k2; ++b)
+      if (h[r * k2 + b] != T(0)) taps_.push_back({b, h[r * k2 + b]});
+    row_begin_[r + 1] = taps_.size();
+  }
+}
+
+template <class T>
+void DirectKernel<T>::apply(const ConstView<T>& image, const View<T>& out) const {
+  const Axis* ax = p_.axes.data();
+  const DirectLayout layout = direct_layout(p_);
   const DenseStrides& es = layout.strides;
   AlignedBuffer<T> extended(layout.count);
   std::array<std::vector<std::ptrdiff_t>, 3> maps;
   for (std::size_t a = 0; a < 3; ++a)  // extended position t is t + start - (k - 1)
     maps[a] = boundary_map(
-        p.boundary,
+        p_.boundary,
         static_cast<std::ptrdiff_t>(ax[a].start) - static_cast<std::ptrdiff_t>(ax[a].k - 1),
         layout.extent[a], ax[a].n);
-  extend_into(image, maps, static_cast<T>(p.fill_value), extended.data(), es);
+  extend_into(image, maps, static_cast<T>(p_.fill_value), extended.data(), es);
 
-  // Dense h (flipped for convolution), then its non-zero taps grouped by kernel row.
-  const std::size_t k0 = ax[0].k, k1 = ax[1].k, k2 = ax[2].k;
-  std::vector<T> h(k0 * k1 * k2);
-  place(p.correlate ? kernel : flipped(kernel), h.data(), {k1 * k2, k2, 1}, {0, 0, 0});
-  std::vector<Tap<T>> taps;
-  std::vector<std::size_t> row_begin(k0 * k1 + 1, 0);
-  for (std::size_t r = 0; r < k0 * k1; ++r) {
-    for (std::size_t b = 0; b < k2; ++b)
-      if (h[r * k2 + b] != T(0)) taps.push_back({b, h[r * k2 + b]});
-    row_begin[r + 1] = taps.size();
-  }
-
+  const std::size_t k0 = ax[0].k, k1 = ax[1].k;
   const std::size_t width = ax[2].out;
   AlignedBuffer<T> acc(width);
   for (std::size_t y0 = 0; y0 < ax[0].out; ++y0)
@@ -168,10 +174,10 @@ void direct_convolve(const Problem& p, const ConstView<T>& image, const ConstVie
       for (std::size_t a0 = 0; a0 < k0; ++a0)
         for (std::size_t a1 = 0; a1 < k1; ++a1) {
           const std::size_t r = a0 * k1 + a1;
-          const std::size_t tap_count = row_begin[r + 1] - row_begin[r];
+          const std::size_t tap_count = row_begin_[r + 1] - row_begin_[r];
           if (tap_count == 0) continue;
           const T* src = extended.data() + (y0 + a0) * es[0] + (y1 + a1) * es[1];
-          row_taps(taps.data() + row_begin[r], tap_count, src, acc.data(), width);
+          row_taps(taps_.data() + row_begin_[r], tap_count, src, acc.data(), width);
         }
       store_row(acc.data(), width, row_start(out, y0, y1), out.stride(2));
     }
@@ -179,9 +185,7 @@ void direct_convolve(const Problem& p, const ConstView<T>& image, const ConstVie
 
 template std::size_t count_nonzero<float>(const ConstView<float>&);
 template std::size_t count_nonzero<double>(const ConstView<double>&);
-template void direct_convolve<float>(const Problem&, const ConstView<float>&,
-                                     const ConstView<float>&, const View<float>&);
-template void direct_convolve<double>(const Problem&, const ConstView<double>&,
-                                      const ConstView<double>&, const View<double>&);
+template class DirectKernel<float>;
+template class DirectKernel<double>;
 
 }  // namespace fftconv::detail

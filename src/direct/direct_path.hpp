@@ -2,6 +2,7 @@
 // The direct path: the spatial sum, for kernels small enough that it beats the transforms.
 #include <array>
 #include <cstddef>
+#include <vector>
 
 #include "../problem.hpp"
 #include "fftconv/view.hpp"
@@ -26,9 +27,30 @@ DirectLayout direct_layout(const Problem& p);
 /// one accumulator row.
 std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes);
 
-/// image, kernel and out are canonical rank-3 views of the problem's shapes.
+/// One non-zero kernel value and its offset along the row.
 template <class T>
-void direct_convolve(const Problem& p, const ConstView<T>& image, const ConstView<T>& kernel,
-                     const View<T>& out);
+struct Tap {
+  std::size_t offset;
+  T value;
+};
+
+/// The kernel prepared for the direct path: its non-zero values grouped by kernel row, flipped
+/// for convolution. apply is const and allocates its own working memory per call.
+template <class T>
+class DirectKernel {
+ public:
+  /// kernel is a canonical rank-3 view of the problem's kernel shape.
+  DirectKernel(const Problem& p, const ConstView<T>& kernel);
+  /// out = the problem's result for image (canonical rank-3 views of the problem's shapes).
+  void apply(const ConstView<T>& image, const View<T>& out) const;
+
+ private:
+  Problem p_;
+  std::vector<Tap<T>> taps_;
+  std::vector<std::size_t> row_begin_;  ///< taps of kernel row r: [row_begin_[r], row_begin_[r+1])
+};
+
+extern template class DirectKernel<float>;
+extern template class DirectKernel<double>;
 
 }  // namespace fftconv::detail

@@ -1,0 +1,72 @@
+#pragma once
+// Filter<T>: one kernel, planned once, applied to many images of one shape.
+#include <memory>
+
+#include "fftconv/convolve.hpp"
+#include "fftconv/export.hpp"
+#include "fftconv/options.hpp"
+#include "fftconv/shape.hpp"
+#include "fftconv/view.hpp"
+
+namespace fftconv {
+
+/// Which operation a Filter applies (see convolve.hpp for the definitions).
+enum class Operation { convolve, correlate };
+
+/// One kernel prepared for images of one shape: validation, the method choice, FFTW planning
+/// and the kernel spectrum (conjugated for correlation, 1/N folded in) or the direct path's
+/// taps all happen once, in the constructor. `apply` is const and thread-safe: any number of
+/// threads may apply one Filter at once; it plans nothing and allocates only its own working
+/// buffer. convolve/correlate are the same computation with a Filter made and used once, so a
+/// Filter's results equal theirs. T is float or double.
+///
+///   fftconv::Filter<float> blur(psf_view, {2048, 2048}, fftconv::Operation::convolve);
+///   for (auto& frame : frames) blur.apply(frame.view(), out.view());
+template <class T>
+class FFTCONV_API Filter {
+ public:
+  /// Copies what it needs of `kernel`: the view need not outlive the constructor. Throws
+  /// fftconv::Error on bad arguments, a method needing more than options.max_memory_bytes, or
+  /// an allocation failure.
+  Filter(ConstView<T> kernel, const Shape& image_shape, Operation operation,
+         const Options& options = Options{});
+  Filter(Filter&&) noexcept;
+  Filter& operator=(Filter&&) noexcept;
+  Filter(const Filter&) = delete;
+  Filter& operator=(const Filter&) = delete;
+  ~Filter();
+
+  /// out = operation(image, kernel). image must have image_shape(), out output_shape(); out may
+  /// alias image. On error nothing is written.
+  void apply(ConstView<T> image, View<T> out) const;
+
+  /// The same for any dense Eigen object of image_shape() (see convolve.hpp for the rules):
+  /// returns a new object of the input's kind and storage order.
+  template <class Derived>
+  detail::eigen_result_t<Derived> apply(const Eigen::DenseBase<Derived>& image) const {
+    detail::check_scalars<Derived, Eigen::Matrix<T, 1, 1>>();
+    const detail::EigenInput<Derived> in(image);
+    const auto image_v = detail::image_view(in);
+    if (image_v.shape() != image_shape())
+      apply(image_v, View<T>());  // throws the shape error, naming both shapes
+    detail::eigen_result_t<Derived> result;
+    apply(image_v, detail::result_view(result, output_shape()));
+    return result;
+  }
+
+  Method method() const;  ///< direct or fft: what apply runs
+  Operation operation() const;
+  Mode mode() const;
+  const Shape& image_shape() const;
+  const Shape& kernel_shape() const;
+  const Shape& output_shape() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<const Impl> impl_;
+};
+
+extern template class Filter<float>;
+extern template class Filter<double>;
+
+}  // namespace fftconv

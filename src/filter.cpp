@@ -1,0 +1,88 @@
+#include "fftconv/filter.hpp"
+
+#include "check.hpp"
+#include "choose.hpp"
+#include "direct/direct_path.hpp"
+#include "filter_core.hpp"
+#include "validate.hpp"
+
+namespace fftconv {
+
+template <class T>
+struct Filter<T>::Impl {
+  Operation operation;
+  Mode mode;
+  Shape image_shape, kernel_shape, output_shape;
+  detail::FilterCore<T> core;
+};
+
+namespace {
+constexpr const char* constructor_name = "fftconv::Filter";
+constexpr const char* apply_name = "fftconv::Filter::apply";
+}  // namespace
+
+template <class T>
+Filter<T>::Filter(ConstView<T> kernel, const Shape& image_shape, Operation operation,
+                  const Options& options) {
+  FFTCONV_CHECK(operation == Operation::convolve || operation == Operation::correlate,
+                invalid_argument, constructor_name, ": operation has unknown value ",
+                static_cast<int>(operation));
+  const detail::Problem p = detail::validate_setup(
+      kernel, image_shape, options, operation == Operation::correlate, constructor_name);
+  const ConstView<T> kernel3 = detail::to_rank3(kernel);
+  const Method method =
+      detail::select_method(p, options.method, detail::count_nonzero(kernel3), sizeof(T),
+                            options.max_memory_bytes, constructor_name);
+  detail::with_call_errors(constructor_name, [&] {
+    impl_ = std::make_unique<const Impl>(Impl{operation, options.mode, p.image_shape(),
+                                              p.kernel_shape(), p.output_shape(),
+                                              detail::FilterCore<T>(p, kernel3, method)});
+  });
+}
+
+template <class T>
+Filter<T>::Filter(Filter&&) noexcept = default;
+template <class T>
+Filter<T>& Filter<T>::operator=(Filter&&) noexcept = default;
+template <class T>
+Filter<T>::~Filter() = default;
+
+template <class T>
+void Filter<T>::apply(ConstView<T> image, View<T> out) const {
+  FFTCONV_CHECK(impl_ != nullptr, invalid_argument, apply_name, ": the Filter was moved from");
+  const detail::Problem& p = impl_->core.problem();
+  detail::validate_apply(p, image, out, apply_name);
+  if (p.output_count() == 0) return;
+  detail::with_call_errors(
+      apply_name, [&] { impl_->core.apply(detail::to_rank3(image), detail::to_rank3(out)); });
+}
+
+template <class T>
+Method Filter<T>::method() const {
+  return impl_->core.method();
+}
+template <class T>
+Operation Filter<T>::operation() const {
+  return impl_->operation;
+}
+template <class T>
+Mode Filter<T>::mode() const {
+  return impl_->mode;
+}
+template <class T>
+const Shape& Filter<T>::image_shape() const {
+  return impl_->image_shape;
+}
+template <class T>
+const Shape& Filter<T>::kernel_shape() const {
+  return impl_->kernel_shape;
+}
+template <class T>
+const Shape& Filter<T>::output_shape() const {
+  return impl_->output_shape;
+}
+
+template class Filter<float>;
+template class Filter<double>;
+
+}  // namespace fftconv
