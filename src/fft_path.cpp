@@ -122,8 +122,10 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
   // Planned on the spectrum buffer before it is filled (planning may overwrite its array); apply
   // runs the same plans on its own buffers through FFTW's new-array execute, from the same
   // allocator, so with the same alignment.
-  forward_ = fft::real_plan<T>(fft::Direction::forward, shape, spectrum_.data());
-  inverse_ = fft::real_plan<T>(fft::Direction::inverse, shape, spectrum_.data());
+  forward_ =
+      fft::real_plan<T>(fft::Direction::forward, shape, spectrum_.data(), p.planning, p.threads);
+  inverse_ =
+      fft::real_plan<T>(fft::Direction::inverse, shape, spectrum_.data(), p.planning, p.threads);
   std::memset(spectrum_.data(), 0, layout_.reals * sizeof(T));
   fold_into(kernel, spectrum_.data(), buffer_strides(layout_), layout_.lengths);
   fft::execute(*forward_, spectrum_.data());

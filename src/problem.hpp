@@ -27,8 +27,10 @@ struct Problem {
   int rank = 0;                     ///< the caller's rank, 1..3
   std::array<Axis, max_rank> axes;  ///< canonical: axes[max_rank - rank + i] is caller axis i
   bool correlate = false;
-  Boundary boundary = Boundary::zero;  ///< set from Options by validation; zero by default
-  double fill_value = 0;               ///< for Boundary::constant
+  Boundary boundary = Boundary::zero;      ///< set from Options by validation; zero by default
+  double fill_value = 0;                   ///< for Boundary::constant
+  Planning planning = Planning::estimate;  ///< FFTW planning effort
+  int threads = 1;                         ///< resolved: >= 1
 
   std::size_t output_count() const;
   /// The output, image and kernel shapes in the caller's rank.

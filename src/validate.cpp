@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -66,8 +67,20 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
                 static_cast<int>(boundary));
   FFTCONV_CHECK(!std::isnan(options.fill_value), invalid_argument, what,
                 ": options.fill_value is NaN");
+  const Planning planning = options.planning;
+  FFTCONV_CHECK(planning == Planning::estimate || planning == Planning::measure ||
+                    planning == Planning::patient,
+                invalid_argument, what, ": options.planning has unknown value ",
+                static_cast<int>(planning));
+  FFTCONV_CHECK(options.threads >= 0, invalid_argument, what, ": options.threads is ",
+                options.threads,
+                "; use 1 (the default) for one thread, 0 for all hardware threads");
   p.boundary = boundary;
   p.fill_value = boundary == Boundary::constant ? options.fill_value : 0;  // zero means 0
+  p.planning = planning;
+  p.threads = options.threads == 0
+                  ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
+                  : options.threads;
   return p;
 }
 

@@ -4,6 +4,7 @@
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
 #include "fftconv/options.hpp"
+#include "fftconv/planning.hpp"
 #include "fftconv/shape.hpp"
 #include "fftconv/version.hpp"
 #include "fftconv/view.hpp"

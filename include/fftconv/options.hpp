@@ -34,12 +34,23 @@ enum class Method { automatic, direct, fft };
 /// is circular convolution over the image's own period.
 enum class Boundary { zero, constant, reflect, mirror, nearest, wrap };
 
+/// How hard FFTW searches for a fast plan (FFTW's ESTIMATE, MEASURE, PATIENT). estimate plans
+/// in microseconds from a model; measure times candidate algorithms (seconds for a new large
+/// size, then cached, and reusable across runs through wisdom: see planning.hpp); patient tries
+/// more of them. Results agree to rounding whatever the effort.
+enum class Planning { estimate, measure, patient };
+
 /// Options for convolve / correlate. A plain struct: set the fields you need.
 struct Options {
   Mode mode = Mode::same;  ///< `same` by default: image users expect an image-sized output
   Method method = Method::automatic;
   Boundary boundary = Boundary::zero;
   double fill_value = 0;  ///< the value outside the image for Boundary::constant (not NaN)
+  Planning planning = Planning::estimate;
+  /// Threads for one call: FFTW's threaded transforms and the direct path's rows. 1 (the
+  /// default) runs on the calling thread only; 0 means all hardware threads; negative values are
+  /// refused. Results do not depend on it beyond rounding (the direct path: not at all).
+  int threads = 1;
   /// Upper bound on the working memory one call may allocate, in bytes (default: no limit).
   /// A call whose method would need more is refused before it allocates anything
   /// (fftconv::Error, code out_of_memory, the needed size in the message); `automatic` picks

@@ -21,6 +21,7 @@
 #include "../checked_math.hpp"
 #include "../copy.hpp"
 #include "../fft/memory.hpp"
+#include "../parallel.hpp"
 
 namespace fftconv::detail {
 
@@ -118,9 +119,12 @@ void row_taps(const Tap<T>* taps, std::size_t tap_count, const T* src, T* acc, s
 std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes) {
   const std::size_t taps =
       checked_mul(checked_mul(p.axes[0].k, p.axes[1].k, "kernel size"), p.axes[2].k, "kernel size");
-  // extended image + dense kernel + accumulator row, then the tap list and its row index
+  // extended image + dense kernel + accumulator rows, then the tap list and its row index
   std::size_t elements = checked_add(direct_layout(p).count, taps, "direct working memory");
-  elements = checked_add(elements, p.axes[2].out, "direct working memory");
+  elements = checked_add(
+      elements,  // one accumulator row per thread
+      checked_mul(p.axes[2].out, static_cast<std::size_t>(p.threads), "accumulator rows"),
+      "direct working memory");
   std::size_t bytes = checked_mul(elements, element_bytes, "direct working memory in bytes");
   // (Tap<double> is the larger tap: an upper bound for float too)
   bytes = checked_add(bytes, checked_mul(taps, sizeof(Tap<double>), "tap list"),
@@ -167,20 +171,32 @@ void DirectKernel<T>::apply(const ConstView<T>& image, const View<T>& out) const
 
   const std::size_t k0 = ax[0].k, k1 = ax[1].k;
   const std::size_t width = ax[2].out;
-  AlignedBuffer<T> acc(width);
-  for (std::size_t y0 = 0; y0 < ax[0].out; ++y0)
-    for (std::size_t y1 = 0; y1 < ax[1].out; ++y1) {
-      std::fill(acc.data(), acc.data() + width, T(0));
+  const std::size_t rows = ax[0].out * ax[1].out;
+  // Threads only pay off for real work (each costs tens of microseconds to start): about a
+  // million multiply-adds per thread. Every output row is computed the same way whichever thread
+  // runs it, so the result does not depend on the thread count.
+  const double work = static_cast<double>(rows) * static_cast<double>(width) *
+                      static_cast<double>(std::max<std::size_t>(taps_.size(), 1));
+  const int threads = static_cast<int>(std::min<double>(p_.threads, std::max(1.0, work / 1e6)));
+  std::vector<AlignedBuffer<T>> accumulators;  // all allocated before any row is written
+  for (int t = 0; t < threads; ++t)
+    accumulators.emplace_back(width);
+  parallel_for(rows, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    T* acc = accumulators[chunk].data();
+    for (std::size_t row = begin; row < end; ++row) {
+      const std::size_t y0 = row / ax[1].out, y1 = row % ax[1].out;
+      std::fill(acc, acc + width, T(0));
       for (std::size_t a0 = 0; a0 < k0; ++a0)
         for (std::size_t a1 = 0; a1 < k1; ++a1) {
           const std::size_t r = a0 * k1 + a1;
           const std::size_t tap_count = row_begin_[r + 1] - row_begin_[r];
           if (tap_count == 0) continue;
           const T* src = extended.data() + (y0 + a0) * es[0] + (y1 + a1) * es[1];
-          row_taps(taps_.data() + row_begin_[r], tap_count, src, acc.data(), width);
+          row_taps(taps_.data() + row_begin_[r], tap_count, src, acc, width);
         }
-      store_row(acc.data(), width, row_start(out, y0, y1), out.stride(2));
+      store_row(acc, width, row_start(out, y0, y1), out.stride(2));
     }
+  });
 }
 
 template std::size_t count_nonzero<float>(const ConstView<float>&);

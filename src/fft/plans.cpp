@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../check.hpp"
+#include "fftconv/planning.hpp"
 
 namespace fftconv::detail::fft {
 
@@ -27,6 +28,8 @@ struct fftw_traits<double> {
   static constexpr auto execute_r2c = fftw_execute_dft_r2c;
   static constexpr auto execute_c2r = fftw_execute_dft_c2r;
   static constexpr auto destroy = fftw_destroy_plan;
+  static constexpr auto init_threads = fftw_init_threads;
+  static constexpr auto plan_with_nthreads = fftw_plan_with_nthreads;
 };
 
 template <>
@@ -38,16 +41,27 @@ struct fftw_traits<float> {
   static constexpr auto execute_r2c = fftwf_execute_dft_r2c;
   static constexpr auto execute_c2r = fftwf_execute_dft_c2r;
   static constexpr auto destroy = fftwf_destroy_plan;
+  static constexpr auto init_threads = fftwf_init_threads;
+  static constexpr auto plan_with_nthreads = fftwf_plan_with_nthreads;
 };
 
-// The lock and the cache below are never destroyed: a call from a static destructor or from a
-// thread still running at exit must not find them gone (the OS reclaims the plans).
-std::mutex& planner_mutex() {
-  static std::mutex& m = *new std::mutex;
-  return m;
+// FFTW's threads library, set up once per precision under the planner lock. fftconv keeps its
+// own lock as well (for its cache, and because fftw_plan_with_nthreads is a global setting it
+// changes per plan): fftw_make_planner_thread_safe is not called, so a host program that plans
+// with FFTW from other threads must serialize with its own lock, as FFTW requires anyway.
+template <class T>
+void ensure_threads_initialized() {
+  static bool done = false;  // guarded by planner_mutex()
+  if (!done) {
+    FFTCONV_CHECK(fftw_traits<T>::init_threads() != 0, internal,
+                  "FFTW could not initialize its threads");
+    done = true;
+  }
 }
 
-std::atomic<std::size_t> plan_count{0};
+}  // namespace
+std::atomic<std::size_t> plan_count{0};  // plans made, for fftconv::fft_plans_created
+namespace {
 
 template <class T>
 class TypedPlan final : public Plan {
@@ -138,6 +152,8 @@ class PlanCache {
     typename traits::plan_type p;
     {
       std::lock_guard<std::mutex> lock(planner_mutex());
+      ensure_threads_initialized<T>();
+      traits::plan_with_nthreads(key.threads);
       p = key.direction == Direction::forward
               ? traits::plan_r2c(s.rank, s.n.data(), buffer, spectrum, key.flags)
               : traits::plan_c2r(s.rank, s.n.data(), spectrum, buffer, key.flags);
@@ -158,14 +174,36 @@ PlanCache& cache() {
 
 }  // namespace
 
+// The lock and the cache are never destroyed: a call from a static destructor or from a thread
+// still running at exit must not find them gone (the OS reclaims the plans).
+std::mutex& planner_mutex() {
+  static std::mutex& m = *new std::mutex;
+  return m;
+}
+
+namespace {
+unsigned fftw_flags(Planning effort) {
+  switch (effort) {
+    case Planning::measure:
+      return FFTW_MEASURE;
+    case Planning::patient:
+      return FFTW_PATIENT;
+    case Planning::estimate:
+      break;
+  }
+  return FFTW_ESTIMATE;
+}
+}  // namespace
+
 template <class T>
-std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer) {
+std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer,
+                                      Planning effort, int threads) {
   PlanKey key;
   key.precision = sizeof(T);
   key.direction = direction;
   key.shape = shape;
-  key.flags = FFTW_ESTIMATE;
-  key.threads = 1;
+  key.flags = fftw_flags(effort);
+  key.threads = threads;
   key.in_place = true;
   key.alignment = 0;  // every buffer is an AlignedBuffer (fftw_malloc); execute asserts it
   return cache().get<T>(key, buffer);
@@ -176,13 +214,17 @@ void execute(const Plan& plan, T* data) {
   static_cast<const TypedPlan<T>&>(plan).execute(data);
 }
 
-std::size_t plans_created() {
-  return plan_count.load();
-}
-
-template std::shared_ptr<const Plan> real_plan<float>(Direction, const RealShape&, float*);
-template std::shared_ptr<const Plan> real_plan<double>(Direction, const RealShape&, double*);
+template std::shared_ptr<const Plan> real_plan<float>(Direction, const RealShape&, float*, Planning,
+                                                      int);
+template std::shared_ptr<const Plan> real_plan<double>(Direction, const RealShape&, double*,
+                                                       Planning, int);
 template void execute<float>(const Plan&, float*);
 template void execute<double>(const Plan&, double*);
 
 }  // namespace fftconv::detail::fft
+
+namespace fftconv {
+std::size_t fft_plans_created() {
+  return detail::fft::plan_count.load();
+}
+}  // namespace fftconv

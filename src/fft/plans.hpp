@@ -5,8 +5,12 @@
 // buffers we own before they are filled, and executed with the new-array functions on other
 // buffers of ours from the same allocator (same alignment), never on user memory.
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <memory>
+#include <mutex>
+
+#include "fftconv/options.hpp"
 
 namespace fftconv::detail::fft {
 
@@ -32,13 +36,17 @@ class Plan {
 /// overwrite: call this before filling the buffer. Throws fftconv::Error(internal) if FFTW
 /// cannot plan it.
 template <class T>
-std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer);
+std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer,
+                                      Planning effort, int threads);
 
 /// Runs a plan from real_plan<T> in place on `data` (an aligned buffer of the padded layout).
 template <class T>
 void execute(const Plan& plan, T* data);
 
-/// How many plans FFTW has made in this process (for tests of the cache).
-std::size_t plans_created();
+/// The lock every FFTW planner, wisdom and plan-destroy call in fftconv holds.
+std::mutex& planner_mutex();
+
+/// Plans made so far (fftconv::fft_plans_created).
+extern std::atomic<std::size_t> plan_count;
 
 }  // namespace fftconv::detail::fft

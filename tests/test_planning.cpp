@@ -1,0 +1,105 @@
+// Plans are cached (the counter does not move on repeated calls), planning efforts and thread
+// counts change nothing beyond rounding (the direct path: nothing at all), wisdom round-trips
+// through a string and a file, and bad planning options are refused.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "library_call.hpp"
+
+using namespace testing;
+using fftconv::Method;
+using fftconv::Mode;
+using fftconv::Planning;
+
+TEST_CASE("repeated calls and filters of one shape do not plan again") {
+  std::mt19937_64 rng(1101);
+  const Array<double> image = uniform<double>({37, 41}, rng);  // a shape no other test uses
+  const Array<double> kernel = normal<double>({6, 5}, rng);
+  fftconv::Options o;
+  o.method = Method::fft;
+  (void)call(Op::convolve, image, kernel, o);
+  const std::size_t after_first = fftconv::fft_plans_created();
+  for (int i = 0; i < 5; ++i)
+    (void)call(Op::correlate, image, kernel, o);
+  const fftconv::Filter<double> a(kernel.view(), image.shape, fftconv::Operation::convolve, o);
+  const fftconv::Filter<double> b(kernel.view(), image.shape, fftconv::Operation::convolve, o);
+  CHECK(fftconv::fft_plans_created() == after_first);
+  o.planning = Planning::measure;  // a different key: new plans
+  (void)call(Op::convolve, image, kernel, o);
+  CHECK(fftconv::fft_plans_created() == after_first + 2);  // forward and inverse
+}
+
+TEST_CASE_TEMPLATE("planning effort and thread count change nothing beyond rounding", T, float,
+                   double) {
+  std::mt19937_64 rng(1102);
+  const Array<T> image = uniform<T>({96, 80}, rng, -1, 1);
+  const Array<T> kernel = normal<T>({9, 12}, rng);
+  for (Method method : {Method::direct, Method::fft}) {
+    CAPTURE(name(method));
+    fftconv::Options base;
+    base.method = method;
+    base.boundary = fftconv::Boundary::nearest;
+    const Array<T> reference_result = call(Op::convolve, image, kernel, base);
+    const Reference ref = reference(image, kernel, Mode::same, false, base.boundary);
+    const long double tol = tolerance<T>(image.shape, kernel.shape, ref.abs_sum_max);
+    for (Planning effort : {Planning::estimate, Planning::measure, Planning::patient})
+      for (int threads : {1, 2, 3, 0}) {
+        CAPTURE(static_cast<int>(effort));
+        CAPTURE(threads);
+        fftconv::Options o = base;
+        o.planning = effort;
+        o.threads = threads;
+        const Array<T> result = call(Op::convolve, image, kernel, o);
+        if (method == Method::direct)
+          CHECK(result.values == reference_result.values);  // same arithmetic per row
+        CHECK(max_abs_error(result, ref.values) <= tol);
+      }
+  }
+}
+
+TEST_CASE("wisdom round trip through a string and a file") {
+  std::mt19937_64 rng(1103);
+  fftconv::Options measure;
+  measure.method = Method::fft;
+  measure.planning = Planning::measure;
+  (void)call(Op::convolve, uniform<double>({30, 22}, rng), normal<double>({3, 3}, rng), measure);
+  (void)call(Op::convolve, uniform<float>({30, 22}, rng), normal<float>({3, 3}, rng), measure);
+  const std::string wisdom = fftconv::export_wisdom();
+  CHECK(wisdom.find("fftw_wisdom") != std::string::npos);
+  CHECK(wisdom.find("fftwf_wisdom") != std::string::npos);
+  CHECK_NOTHROW(fftconv::import_wisdom(wisdom));
+  const std::string path = "fftconv_test_wisdom.txt";
+  fftconv::export_wisdom_to_file(path);
+  CHECK_NOTHROW(fftconv::import_wisdom_from_file(path));
+  std::remove(path.c_str());
+  CHECK_THROWS_WITH_AS(fftconv::import_wisdom("not wisdom"),
+                       "fftconv::import_wisdom: not wisdom exported by fftconv (no precision "
+                       "separator)",
+                       fftconv::Error);
+  const std::string mangled =
+      "(garbage)" + wisdom.substr(wisdom.find("\n;; fftconv"));  // a bad double part
+  CHECK_THROWS_AS(fftconv::import_wisdom(mangled), fftconv::Error);
+  CHECK_THROWS_WITH_AS(fftconv::import_wisdom_from_file("/nonexistent/wisdom"),
+                       "fftconv::import_wisdom_from_file: cannot read /nonexistent/wisdom",
+                       fftconv::Error);
+  CHECK_THROWS_AS(fftconv::export_wisdom_to_file("/nonexistent/dir/wisdom"), fftconv::Error);
+}
+
+TEST_CASE("bad planning options are refused") {
+  std::vector<double> image(16, 1.0), kernel(3, 1.0), out(16);
+  const fftconv::ConstView<double> img(image.data(), {16}), ker(kernel.data(), {3});
+  const fftconv::View<double> dst(out.data(), {16});
+  fftconv::Options negative;
+  negative.threads = -2;
+  CHECK_THROWS_WITH_AS(fftconv::convolve(img, ker, dst, negative),
+                       "fftconv::convolve: options.threads is -2; use 1 (the default) for one "
+                       "thread, 0 for all hardware threads",
+                       fftconv::Error);
+  fftconv::Options effort;
+  effort.planning = static_cast<Planning>(9);
+  CHECK_THROWS_WITH_AS(fftconv::convolve(img, ker, dst, effort),
+                       "fftconv::convolve: options.planning has unknown value 9", fftconv::Error);
+}
