@@ -1,0 +1,57 @@
+// The Eigen::Tensor<T, 3> overloads: both storage orders map onto the right views (the result
+// equals the view API on a dense C-order copy, to the bit) and agree with the reference.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "fftconv/tensor.hpp"
+#include "library_call.hpp"
+
+using namespace testing;
+using fftconv::Method;
+using fftconv::Mode;
+
+namespace {
+
+template <class T, int Layout>
+Array<T> to_array(const Eigen::Tensor<T, 3, Layout>& t) {
+  Array<T> a({static_cast<std::size_t>(t.dimension(0)), static_cast<std::size_t>(t.dimension(1)),
+              static_cast<std::size_t>(t.dimension(2))});
+  for (Eigen::Index i = 0; i < t.dimension(0); ++i)
+    for (Eigen::Index j = 0; j < t.dimension(1); ++j)
+      for (Eigen::Index k = 0; k < t.dimension(2); ++k)
+        a.values[a.index({static_cast<std::size_t>(i), static_cast<std::size_t>(j),
+                          static_cast<std::size_t>(k)})] = t(i, j, k);
+  return a;
+}
+
+template <class T, int Layout>
+void check_layout() {
+  Eigen::Tensor<T, 3, Layout> volume(9, 7, 8), kernel(3, 4, 2);
+  volume.setRandom();
+  kernel.setRandom();
+  const Array<T> volume_a = to_array(volume), kernel_a = to_array(kernel);
+  for (Mode mode : {Mode::full, Mode::same, Mode::valid})
+    for (Method method : {Method::direct, Method::fft}) {
+      CAPTURE(name(mode));
+      CAPTURE(name(method));
+      fftconv::Options o;
+      o.mode = mode;
+      o.method = method;
+      o.boundary = fftconv::Boundary::reflect;
+      const Array<T> conv = to_array(fftconv::convolve(volume, kernel, o));
+      const Array<T> corr = to_array(fftconv::correlate(volume, kernel, o));
+      CHECK(conv.values == call(Op::convolve, volume_a, kernel_a, o).values);
+      CHECK(corr.values == call(Op::correlate, volume_a, kernel_a, o).values);
+      const Reference ref = reference(volume_a, kernel_a, mode, false, o.boundary);
+      CHECK(max_abs_error(conv, ref.values) <=
+            tolerance<T>(volume_a.shape, kernel_a.shape, ref.abs_sum_max));
+    }
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("Eigen::Tensor<T, 3> volumes, column- and row-major", T, float, double) {
+  check_layout<T, Eigen::ColMajor>();
+  check_layout<T, Eigen::RowMajor>();
+}
