@@ -5,12 +5,9 @@
 // effort fftconv uses today) and with FFTW_MEASURE. One JSON line per measurement on stdout, a
 // table on stderr.
 //
-// The floor talks to FFTW directly (this file includes fftw3.h): it must not depend on
-// fftconv's own wrappers, since it is what they are measured against.
+// The floor (fftw_floor.hpp) talks to FFTW directly.
 //
 //   bench_paths [--sizes 1024,2048] [--kernels 3,5,...] [--budget SECONDS] [--direct-limit S]
-#include <fftw3.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -22,92 +19,13 @@
 #include <vector>
 
 #include "fftconv/fftconv.hpp"
+#include "fftw_floor.hpp"
+#include "timing.hpp"
 
 namespace {
 
-struct Timing {
-  double best = 0, median = 0;
-  int repeats = 0;
-};
-
-// One warm-up call, then clamp(budget / warm-up, 3, 15) timed calls; best and median.
-Timing time_it(const std::function<void()>& f, double budget) {
-  using clock = std::chrono::steady_clock;
-  auto t0 = clock::now();
-  f();
-  const double warm = std::chrono::duration<double>(clock::now() - t0).count();
-  const int repeats = std::clamp(static_cast<int>(budget / std::max(warm, 1e-9)), 3, 15);
-  std::vector<double> t;
-  for (int r = 0; r < repeats; ++r) {
-    t0 = clock::now();
-    f();
-    t.push_back(std::chrono::duration<double>(clock::now() - t0).count());
-  }
-  std::sort(t.begin(), t.end());
-  return {t.front(), t[t.size() / 2], repeats};
-}
-
-template <class T>
-struct Fftw;
-template <>
-struct Fftw<double> {
-  using plan = fftw_plan;
-  using cpx = fftw_complex;
-  static constexpr auto r2c = fftw_plan_dft_r2c_2d;
-  static constexpr auto c2r = fftw_plan_dft_c2r_2d;
-  static constexpr auto exec_r2c = fftw_execute_dft_r2c;
-  static constexpr auto exec_c2r = fftw_execute_dft_c2r;
-  static constexpr auto destroy = fftw_destroy_plan;
-  static void* alloc(std::size_t b) { return fftw_malloc(b); }
-  static void free(void* p) { fftw_free(p); }
-};
-template <>
-struct Fftw<float> {
-  using plan = fftwf_plan;
-  using cpx = fftwf_complex;
-  static constexpr auto r2c = fftwf_plan_dft_r2c_2d;
-  static constexpr auto c2r = fftwf_plan_dft_c2r_2d;
-  static constexpr auto exec_r2c = fftwf_execute_dft_r2c;
-  static constexpr auto exec_c2r = fftwf_execute_dft_c2r;
-  static constexpr auto destroy = fftwf_destroy_plan;
-  static void* alloc(std::size_t b) { return fftwf_malloc(b); }
-  static void free(void* p) { fftwf_free(p); }
-};
-
-// The FFTW floor at padded size P0 x P1: r2c + multiply by a cached spectrum + c2r, in place.
-template <class T>
-Timing fftw_floor(int P0, int P1, unsigned flags, double budget) {
-  using F = Fftw<T>;
-  const std::size_t half = static_cast<std::size_t>(P1) / 2 + 1;
-  const std::size_t reals = static_cast<std::size_t>(P0) * 2 * half;
-  T* x = static_cast<T*>(F::alloc(reals * sizeof(T)));
-  T* g = static_cast<T*>(F::alloc(reals * sizeof(T)));
-  auto* xc = reinterpret_cast<typename F::cpx*>(x);
-  typename F::plan fwd = F::r2c(P0, P1, x, xc, flags);
-  typename F::plan inv = F::c2r(P0, P1, xc, x, flags);
-  std::mt19937_64 rng(1);
-  std::uniform_real_distribution<double> u(0, 1);
-  for (std::size_t i = 0; i < reals; ++i)
-    g[i] = static_cast<T>(u(rng));
-  const std::size_t count = static_cast<std::size_t>(P0) * half;
-  const Timing t = time_it(
-      [&] {
-        std::memset(x, 0, reals * sizeof(T));  // keeps values bounded across repeats
-        F::exec_r2c(fwd, x, xc);
-        for (std::size_t i = 0; i < count; ++i) {
-          const T a = x[2 * i], b = x[2 * i + 1], c = g[2 * i], d = g[2 * i + 1];
-          x[2 * i] = a * c - b * d;
-          x[2 * i + 1] = a * d + b * c;
-        }
-        F::exec_c2r(inv, xc, x);
-      },
-      budget);
-  F::destroy(fwd);
-  F::destroy(inv);
-  F::free(x);
-  F::free(g);
-  return t;
-}
+using bench::time_it;
+using bench::Timing;
 
 std::vector<std::size_t> parse_list(const char* s) {
   std::vector<std::size_t> v;
@@ -163,10 +81,9 @@ void run(const std::vector<std::size_t>& sizes, const std::vector<std::size_t>& 
         direct_ns_per_tap = direct.median / taps * 1e9;
         emit("direct", dtype, n, k, padded, direct);
       }
-      const int P0 = static_cast<int>(padded[0]), P1 = static_cast<int>(padded[1]);
-      const Timing floor_est = fftw_floor<T>(P0, P1, FFTW_ESTIMATE, budget);
+      const Timing floor_est = bench::fftw_floor<T>(padded, fftconv::Planning::estimate, budget);
       emit("fftw_floor_estimate", dtype, n, k, padded, floor_est);
-      const Timing floor_meas = fftw_floor<T>(P0, P1, FFTW_MEASURE, budget);
+      const Timing floor_meas = bench::fftw_floor<T>(padded, fftconv::Planning::measure, budget);
       emit("fftw_floor_measure", dtype, n, k, padded, floor_meas);
       auto ms = [](const Timing& t) { return t.repeats ? t.median * 1e3 : NAN; };
       std::fprintf(stderr,
