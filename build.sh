@@ -76,10 +76,11 @@ checks() {
   echo "== valgrind memcheck: a subset of the Release suite"
   local vg=(valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
             --quiet)
+  # (Not the fuzz corpus: valgrind computes x87 long double in 64 bits, which breaks the fuzz
+  # target's long double reference on its adversarial inputs; ASan covers the corpus.)
   "${vg[@]}" build/tests/fftconv_tests \
-    -tc="hand-computed*,bad input*,options.max_memory*,Eigen layouts*,1x1*,NaN and Inf*,the output may alias*"
+    -tc="hand-computed*,bad input*,options.max_memory*,Eigen layouts*,1x1*,NaN and Inf*,the output may alias*,Filter::apply*,the a b c d*"
   "${vg[@]}" build/tests/fftconv_exit_order
-  "${vg[@]}" build/tests/fftconv_fuzz_replay tests/fuzz/corpus/api
   echo "checks: all passed"
 }
 

@@ -5,7 +5,8 @@
 //   - a refused call wrote to its output,
 //   - an accepted call on finite data disagrees with a long double direct sum by more than the
 //     tests' tolerance 16 * eps * log2(2P) * S (see tests/reference.hpp),
-// (plus the FFT's bound through ||image||_1 ||kernel||_1 for adversarial values),
+// (plus the FFT's bound through the 1-norms of the extended image and the kernel, for
+// adversarial values),
 // and, under AddressSanitizer, when the library touches memory outside the views.
 // Built with clang -fsanitize=fuzzer,address,undefined (FFTCONV_FUZZ=ON), and as a replay
 // program over the committed corpus in the ordinary test suite (replay_main.cpp).
@@ -104,6 +105,43 @@ long double reference(const fftconv::View<T>& image, const fftconv::View<T>& ker
   return sum;
 }
 
+// Sum of |extended image| over the region the output window of `mode` reads.
+template <class T>
+long double extended_l1(const fftconv::View<T>& image, const fftconv::Shape& kernel_shape,
+                        fftconv::Mode mode, fftconv::Boundary rule, double fill) {
+  const int r = image.rank();
+  long long lo[3] = {0, 0, 0}, count[3] = {1, 1, 1};
+  for (int a = 0; a < r; ++a) {
+    const auto n = static_cast<long long>(image.extent(a));
+    const auto k = static_cast<long long>(kernel_shape[a]);
+    const long long start = mode == fftconv::Mode::full   ? 0
+                            : mode == fftconv::Mode::same ? (k - 1) / 2
+                                                          : k - 1;
+    const long long out = mode == fftconv::Mode::full   ? n + k - 1
+                          : mode == fftconv::Mode::same ? n
+                                                        : std::max(n - k + 1, 0LL);
+    lo[a] = start - (k - 1);
+    count[a] = out + k - 1;
+  }
+  long double sum = 0;
+  for (long long i0 = 0; i0 < count[0]; ++i0)
+    for (long long i1 = 0; i1 < count[1]; ++i1)
+      for (long long i2 = 0; i2 < count[2]; ++i2) {
+        const long long pos[3] = {lo[0] + i0, lo[1] + i1, lo[2] + i2};
+        std::size_t lin = 0;
+        bool inside = true;
+        for (int a = 0; a < r; ++a) {
+          const long long e =
+              testing::extended_index(rule, pos[a], static_cast<long long>(image.extent(a)));
+          inside = inside && e >= 0;
+          lin = lin * image.extent(a) + static_cast<std::size_t>(e < 0 ? 0 : e);
+        }
+        sum += inside ? std::fabs(static_cast<long double>(at(image, lin)))
+                      : (rule == fftconv::Boundary::constant ? std::fabs(fill) : 0.0L);
+      }
+  return sum;
+}
+
 template <class T>
 void run(Bytes& in) {
   const int rank = in.byte() % 5;  // 0 and 4 are invalid
@@ -123,6 +161,11 @@ void run(Bytes& in) {
   options.method = method;
   options.boundary = static_cast<fftconv::Boundary>(in.byte() % 7);  // 6 is invalid
   options.fill_value = static_cast<double>(static_cast<std::int8_t>(in.byte())) / 8;
+  const std::uint8_t run_flags = in.byte();
+  options.threads = static_cast<int>(run_flags % 5) - 1;  // -1 is invalid; 0 = all cores
+  // estimate, or an unknown value (measure would make every new shape cost milliseconds)
+  options.planning =
+      (run_flags & 0x80) ? static_cast<fftconv::Planning>(7) : fftconv::Planning::estimate;
   if (flags & 2) options.max_memory_bytes = static_cast<std::size_t>(in.byte()) * 64;
 
   fftconv::Shape out_shape;
@@ -169,9 +212,11 @@ void run(Bytes& in) {
   // The FFT's spectra reach ||image||_1, ||kernel||_1 and their product (and FFTW's butterflies a
   // small constant factor more): beyond the type's range they overflow to Inf/NaN by design
   // (README, "Errors and guarantees"), so compare only with headroom 16 below it.
-  long double image_l1 = 0, kernel_l1 = 0;
-  for (std::size_t i = 0; i < image.view.size(); ++i)
-    image_l1 += std::fabs(at(image.view, i));
+  // The 1-norm of what the FFT transforms: the image extended by the rule (fill values
+  // included) over the region the output window reads, per axis [start - (k - 1), start + out).
+  long double kernel_l1 = 0;
+  const long double image_l1 =
+      extended_l1(image.view, kernel_shape, mode, options.boundary, options.fill_value);
   for (std::size_t i = 0; i < kernel.view.size(); ++i)
     kernel_l1 += std::fabs(at(kernel.view, i));
   if (!std::isfinite(image_l1) || !std::isfinite(kernel_l1)) return;
