@@ -45,4 +45,29 @@ Array<T> call(Op op, const Array<T>& image, const Array<T>& kernel, const fftcon
   return out.read();
 }
 
+/// Runs op with `options` on arrays stored in the given layouts and checks the result against the
+/// reference (same mode, boundary and fill value) within tolerance<T>. `ref` is the reference of
+/// this problem, computed once by the caller for the methods it checks.
+template <class T>
+void check_against(const Reference& ref, Op op, const Array<T>& image, const Array<T>& kernel,
+                   const fftconv::Options& options, Layout image_layout = Layout::c_order,
+                   Layout kernel_layout = Layout::c_order, Layout out_layout = Layout::c_order) {
+  CAPTURE(fftconv::to_string(image.shape));
+  CAPTURE(fftconv::to_string(kernel.shape));
+  CAPTURE(name(op));
+  CAPTURE(name(options.mode));
+  CAPTURE(name(options.method));
+  CAPTURE(name(options.boundary));
+  CAPTURE(name(image_layout));
+  CAPTURE(name(kernel_layout));
+  CAPTURE(name(out_layout));
+  const Array<T> result = call(op, image, kernel, options, image_layout, kernel_layout, out_layout);
+  REQUIRE(result.shape == ref.values.shape);
+  const long double err = max_abs_error(result, ref.values);
+  const long double tol = tolerance<T>(image.shape, kernel.shape, ref.abs_sum_max);
+  CAPTURE(static_cast<double>(err));
+  CAPTURE(static_cast<double>(tol));
+  CHECK(err <= tol);
+}
+
 }  // namespace testing
