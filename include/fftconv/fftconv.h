@@ -1,0 +1,107 @@
+/* fftconv C API: plain C99, usable from C, Fortran (iso_c_binding), Python ctypes and Julia.
+ *
+ * Arrays are contiguous in C order (last axis fastest), rank 1 to 3. Every function returns a
+ * status (FFTCONV_OK = 0 on success) and never lets a C++ exception escape; on failure it writes
+ * nothing to its outputs, and fftconv_last_error() returns a message naming the bad argument
+ * (per thread, valid until that thread's next fftconv call). Semantics are those of the C++ API
+ * (fftconv/convolve.hpp): convolution flips the kernel, correlation does not, and modes follow
+ * scipy.signal. */
+#ifndef FFTCONV_FFTCONV_H
+#define FFTCONV_FFTCONV_H
+
+#include <stddef.h>
+
+#if defined(FFTCONV_STATIC)
+#define FFTCONV_C_API
+#else
+#define FFTCONV_C_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { FFTCONV_MODE_FULL = 0, FFTCONV_MODE_SAME = 1, FFTCONV_MODE_VALID = 2 };
+enum {
+  FFTCONV_BOUNDARY_ZERO = 0,
+  FFTCONV_BOUNDARY_CONSTANT = 1,
+  FFTCONV_BOUNDARY_REFLECT = 2,
+  FFTCONV_BOUNDARY_MIRROR = 3,
+  FFTCONV_BOUNDARY_NEAREST = 4,
+  FFTCONV_BOUNDARY_WRAP = 5
+};
+enum { FFTCONV_METHOD_AUTOMATIC = 0, FFTCONV_METHOD_DIRECT = 1, FFTCONV_METHOD_FFT = 2 };
+enum {
+  FFTCONV_PLANNING_ESTIMATE = 0,
+  FFTCONV_PLANNING_MEASURE = 1,
+  FFTCONV_PLANNING_PATIENT = 2
+};
+
+/* Status codes. */
+enum {
+  FFTCONV_OK = 0,
+  FFTCONV_INVALID_ARGUMENT = 1,
+  FFTCONV_OUT_OF_MEMORY = 2,
+  FFTCONV_INTERNAL_ERROR = 3
+};
+
+/* Options; fftconv_options_default sets the C++ Options defaults: mode SAME, boundary ZERO,
+ * fill_value 0, method AUTOMATIC, threads 1 (0 = all hardware threads), planning ESTIMATE. */
+typedef struct fftconv_options {
+  int mode;
+  int boundary;
+  double fill_value;
+  int method;
+  int threads;
+  int planning;
+} fftconv_options;
+
+FFTCONV_C_API void fftconv_options_default(fftconv_options* options);
+
+/* The message of this thread's last failed call ("" if none). */
+FFTCONV_C_API const char* fftconv_last_error(void);
+
+/* out_shape[0 .. rank) = the result's shape for `mode`. */
+FFTCONV_C_API int fftconv_output_shape(int rank, const size_t* image_shape,
+                                       const size_t* kernel_shape, int mode, size_t* out_shape);
+
+/* out = convolve / correlate(image, kernel). out has the shape fftconv_output_shape gives;
+ * options may be NULL for the defaults. out may be the same array as image. */
+FFTCONV_C_API int fftconv_convolve_f64(int rank, const size_t* image_shape, const double* image,
+                                       const size_t* kernel_shape, const double* kernel,
+                                       double* out, const fftconv_options* options);
+FFTCONV_C_API int fftconv_correlate_f64(int rank, const size_t* image_shape, const double* image,
+                                        const size_t* kernel_shape, const double* kernel,
+                                        double* out, const fftconv_options* options);
+FFTCONV_C_API int fftconv_convolve_f32(int rank, const size_t* image_shape, const float* image,
+                                       const size_t* kernel_shape, const float* kernel,
+                                       float* out, const fftconv_options* options);
+FFTCONV_C_API int fftconv_correlate_f32(int rank, const size_t* image_shape, const float* image,
+                                        const size_t* kernel_shape, const float* kernel,
+                                        float* out, const fftconv_options* options);
+
+/* A kernel planned once for images of one shape (fftconv::Filter). apply on one handle from many
+ * threads at once is safe. A handle made by _f64 must be applied with _f64, _f32 with _f32
+ * (otherwise FFTCONV_INVALID_ARGUMENT). correlate: 0 for convolution, 1 for correlation. */
+typedef struct fftconv_filter fftconv_filter;
+
+FFTCONV_C_API int fftconv_filter_create_f64(fftconv_filter** filter, int rank,
+                                            const size_t* image_shape, const size_t* kernel_shape,
+                                            const double* kernel, int correlate,
+                                            const fftconv_options* options);
+FFTCONV_C_API int fftconv_filter_create_f32(fftconv_filter** filter, int rank,
+                                            const size_t* image_shape, const size_t* kernel_shape,
+                                            const float* kernel, int correlate,
+                                            const fftconv_options* options);
+FFTCONV_C_API int fftconv_filter_apply_f64(const fftconv_filter* filter, const double* image,
+                                           double* out);
+FFTCONV_C_API int fftconv_filter_apply_f32(const fftconv_filter* filter, const float* image,
+                                           float* out);
+/* NULL is a no-op. */
+FFTCONV_C_API void fftconv_filter_destroy(fftconv_filter* filter);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FFTCONV_FFTCONV_H */

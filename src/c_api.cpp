@@ -1,0 +1,222 @@
+// The C API over the C++ core: argument checks for what C can get wrong (NULL pointers, ranks),
+// conversion to views and Options, and every exception turned into a status plus a thread-local
+// message. No exception crosses this boundary.
+#include "fftconv/fftconv.h"
+
+#include <memory>
+#include <new>
+#include <string>
+#include <variant>
+
+#include "check.hpp"
+#include "fftconv/filter.hpp"
+
+struct fftconv_filter {
+  std::variant<fftconv::Filter<float>, fftconv::Filter<double>> filter;
+};
+
+namespace {
+
+thread_local std::string last_error;
+
+// Runs f; returns FFTCONV_OK, or the status of the exception it threw with its message kept.
+template <class F>
+int guarded(F&& f) noexcept {
+  try {
+    f();
+    last_error.clear();
+    return FFTCONV_OK;
+  } catch (const fftconv::Error& e) {
+    last_error = e.what();
+    switch (e.code()) {
+      case fftconv::ErrorCode::invalid_argument:
+        return FFTCONV_INVALID_ARGUMENT;
+      case fftconv::ErrorCode::out_of_memory:
+        return FFTCONV_OUT_OF_MEMORY;
+      case fftconv::ErrorCode::internal:
+        break;
+    }
+    return FFTCONV_INTERNAL_ERROR;
+  } catch (const std::bad_alloc&) {
+    try {
+      last_error = "out of memory";
+    } catch (...) {  // no memory even for the message
+    }
+    return FFTCONV_OUT_OF_MEMORY;
+  } catch (const std::exception& e) {
+    try {
+      last_error = std::string("internal error: ") + e.what();
+    } catch (...) {
+    }
+    return FFTCONV_INTERNAL_ERROR;
+  } catch (...) {
+    try {
+      last_error = "internal error: unknown exception";
+    } catch (...) {
+    }
+    return FFTCONV_INTERNAL_ERROR;
+  }
+}
+
+void check_pointer(const void* p, const char* what, const char* name) {
+  FFTCONV_CHECK(p != nullptr, invalid_argument, what, ": ", name, " is NULL");
+}
+
+fftconv::Shape to_shape(int rank, const size_t* shape, const char* what, const char* name) {
+  FFTCONV_CHECK(rank >= 1 && rank <= fftconv::max_rank, invalid_argument, what,
+                ": rank must be 1 to ", fftconv::max_rank, ", got ", rank);
+  check_pointer(shape, what, name);
+  fftconv::Shape s;
+  for (int i = 0; i < rank; ++i)
+    s.push_back(shape[i]);
+  return s;
+}
+
+// Enum values are passed through unchecked: the C++ validation refuses unknown ones by name.
+fftconv::Options to_options(const fftconv_options* options) {
+  fftconv_options c;
+  fftconv_options_default(&c);
+  if (options) c = *options;
+  fftconv::Options o;
+  o.mode = static_cast<fftconv::Mode>(c.mode);
+  o.boundary = static_cast<fftconv::Boundary>(c.boundary);
+  o.fill_value = c.fill_value;
+  o.method = static_cast<fftconv::Method>(c.method);
+  o.threads = c.threads;
+  o.planning = static_cast<fftconv::Planning>(c.planning);
+  return o;
+}
+
+template <class T>
+int run(bool correlate, int rank, const size_t* image_shape, const T* image,
+        const size_t* kernel_shape, const T* kernel, T* out, const fftconv_options* options,
+        const char* what) {
+  return guarded([&] {
+    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
+    const fftconv::Shape ks = to_shape(rank, kernel_shape, what, "kernel_shape");
+    check_pointer(image, what, "image");
+    check_pointer(kernel, what, "kernel");
+    const fftconv::Options o = to_options(options);
+    const fftconv::Shape os = fftconv::output_shape(is, ks, o.mode);
+    if (fftconv::element_count(os) > 0) check_pointer(out, what, "out");
+    const fftconv::ConstView<T> iv(image, is), kv(kernel, ks);
+    const fftconv::View<T> ov(out, os);
+    if (correlate)
+      fftconv::correlate(iv, kv, ov, o);
+    else
+      fftconv::convolve(iv, kv, ov, o);
+  });
+}
+
+template <class T>
+int create(fftconv_filter** filter, int rank, const size_t* image_shape, const size_t* kernel_shape,
+           const T* kernel, int correlate, const fftconv_options* options, const char* what) {
+  return guarded([&] {
+    check_pointer(filter, what, "filter");
+    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
+    const fftconv::Shape ks = to_shape(rank, kernel_shape, what, "kernel_shape");
+    check_pointer(kernel, what, "kernel");
+    FFTCONV_CHECK(correlate == 0 || correlate == 1, invalid_argument, what,
+                  ": correlate must be 0 or 1, got ", correlate);
+    auto made = std::make_unique<fftconv_filter>(fftconv_filter{
+        fftconv::Filter<T>(fftconv::ConstView<T>(kernel, ks), is,
+                           correlate ? fftconv::Operation::correlate : fftconv::Operation::convolve,
+                           to_options(options))});
+    *filter = made.release();
+  });
+}
+
+template <class T>
+int apply(const fftconv_filter* filter, const T* image, T* out, const char* what) {
+  return guarded([&] {
+    check_pointer(filter, what, "filter");
+    const auto* f = std::get_if<fftconv::Filter<T>>(&filter->filter);
+    FFTCONV_CHECK(f != nullptr, invalid_argument, what, ": the filter was created for ",
+                  sizeof(T) == 4 ? "double (_f64)" : "float (_f32)", " data");
+    check_pointer(image, what, "image");
+    if (fftconv::element_count(f->output_shape()) > 0) check_pointer(out, what, "out");
+    f->apply(fftconv::ConstView<T>(image, f->image_shape()),
+             fftconv::View<T>(out, f->output_shape()));
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+void fftconv_options_default(fftconv_options* options) {
+  if (!options) return;
+  const fftconv::Options d;
+  options->mode = static_cast<int>(d.mode);
+  options->boundary = static_cast<int>(d.boundary);
+  options->fill_value = d.fill_value;
+  options->method = static_cast<int>(d.method);
+  options->threads = d.threads;
+  options->planning = static_cast<int>(d.planning);
+}
+
+const char* fftconv_last_error(void) {
+  return last_error.c_str();
+}
+
+int fftconv_output_shape(int rank, const size_t* image_shape, const size_t* kernel_shape, int mode,
+                         size_t* out_shape) {
+  const char* what = "fftconv_output_shape";
+  return guarded([&] {
+    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
+    const fftconv::Shape ks = to_shape(rank, kernel_shape, what, "kernel_shape");
+    check_pointer(out_shape, what, "out_shape");
+    const fftconv::Shape os = fftconv::output_shape(is, ks, static_cast<fftconv::Mode>(mode));
+    for (int i = 0; i < rank; ++i)
+      out_shape[i] = os[i];
+  });
+}
+
+int fftconv_convolve_f64(int rank, const size_t* image_shape, const double* image,
+                         const size_t* kernel_shape, const double* kernel, double* out,
+                         const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_f64");
+}
+int fftconv_correlate_f64(int rank, const size_t* image_shape, const double* image,
+                          const size_t* kernel_shape, const double* kernel, double* out,
+                          const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_f64");
+}
+int fftconv_convolve_f32(int rank, const size_t* image_shape, const float* image,
+                         const size_t* kernel_shape, const float* kernel, float* out,
+                         const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_f32");
+}
+int fftconv_correlate_f32(int rank, const size_t* image_shape, const float* image,
+                          const size_t* kernel_shape, const float* kernel, float* out,
+                          const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_f32");
+}
+
+int fftconv_filter_create_f64(fftconv_filter** filter, int rank, const size_t* image_shape,
+                              const size_t* kernel_shape, const double* kernel, int correlate,
+                              const fftconv_options* options) {
+  return create(filter, rank, image_shape, kernel_shape, kernel, correlate, options,
+                "fftconv_filter_create_f64");
+}
+int fftconv_filter_create_f32(fftconv_filter** filter, int rank, const size_t* image_shape,
+                              const size_t* kernel_shape, const float* kernel, int correlate,
+                              const fftconv_options* options) {
+  return create(filter, rank, image_shape, kernel_shape, kernel, correlate, options,
+                "fftconv_filter_create_f32");
+}
+int fftconv_filter_apply_f64(const fftconv_filter* filter, const double* image, double* out) {
+  return apply(filter, image, out, "fftconv_filter_apply_f64");
+}
+int fftconv_filter_apply_f32(const fftconv_filter* filter, const float* image, float* out) {
+  return apply(filter, image, out, "fftconv_filter_apply_f32");
+}
+void fftconv_filter_destroy(fftconv_filter* filter) {
+  delete filter;
+}
+
+}  // extern "C"
