@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(make pkg-config libfftw3-dev libeigen3-dev doctest-dev)
-check_packages=(clang libclang-rt-14-dev valgrind)
+check_packages=(clang libclang-rt-14-dev valgrind python3-numpy)
 
 install_missing() {
   local missing=() p
