@@ -42,7 +42,8 @@ sanitizer_build() {
   shift 2
   CXX=clang++ cmake -S . -B "build-$name" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
     -DCMAKE_CXX_FLAGS="$flags -fno-omit-frame-pointer" -DFFTCONV_WERROR="$(werror)" \
-    -DFFTCONV_BUILD_TESTS=ON -DFFTCONV_BUILD_BENCH=OFF -DFFTCONV_BUILD_EXAMPLES=OFF "$@"
+    -DFFTCONV_BUILD_TESTS=ON -DFFTCONV_BUILD_BENCH=OFF -DFFTCONV_BUILD_EXAMPLES=OFF \
+    -DFFTCONV_PYTHON_TESTS=OFF "$@"
 }
 
 checks() {
