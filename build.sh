@@ -5,7 +5,8 @@
 #   ./build.sh checks the reliability jobs CI runs besides `test` (about 3 minutes on 2 cores):
 #                     the suite under AddressSanitizer + UndefinedBehaviorSanitizer, the
 #                     concurrency tests under ThreadSanitizer, the libFuzzer target for
-#                     FUZZ_SECONDS (default 60) from the committed corpus, valgrind memcheck
+#                     FUZZ_SECONDS (default 60) from the committed corpus, the installed tree
+#                     used by consumer projects (CMake and pkg-config), valgrind memcheck
 # With CI=true, compiler warnings are errors.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -73,6 +74,14 @@ checks() {
       "tests/fuzz/corpus/api/ as a regression test once fixed" >&2
     return 1
   fi
+
+  echo "== install, then consumers built against the installed tree (CMake and pkg-config)"
+  rm -rf build-install && cmake --install build --prefix "$PWD/build-install/prefix" > /dev/null
+  cmake -S examples/consumer -B build-install/cmake -DCMAKE_PREFIX_PATH="$PWD/build-install/prefix"
+  cmake --build build-install/cmake
+  build-install/cmake/consumer_cpp
+  build-install/cmake/consumer_c
+  examples/consumer/build_with_pkg_config.sh "$PWD/build-install/prefix" build-install/pkg-config
 
   echo "== valgrind memcheck: a subset of the Release suite"
   local vg=(valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
