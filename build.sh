@@ -4,8 +4,9 @@
 #   ./build.sh test   install missing Debian packages, build, run the whole test suite (CTest)
 #   ./build.sh checks the reliability jobs CI runs besides `test` (about 3 minutes on 2 cores):
 #                     the suite under AddressSanitizer + UndefinedBehaviorSanitizer, the
-#                     concurrency tests under ThreadSanitizer, the libFuzzer target for
-#                     FUZZ_SECONDS (default 60) from the committed corpus, the installed tree
+#                     concurrency tests under ThreadSanitizer, the libFuzzer targets (C++ API,
+#                     C API) for FUZZ_SECONDS each (default 60) from the committed corpora, the
+#                     installed tree
 #                     used by consumer projects (CMake and pkg-config), valgrind memcheck
 # With CI=true, compiler warnings are errors.
 set -euo pipefail
@@ -62,18 +63,21 @@ checks() {
   TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure --no-tests=error \
     -R "threads|alias"
 
-  echo "== libFuzzer: fuzz_api for ${FUZZ_SECONDS:-60} s from tests/fuzz/corpus/api"
   sanitizer_build fuzz "-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" \
     -DBUILD_SHARED_LIBS=OFF -DFFTCONV_FUZZ=ON
-  cmake --build build-fuzz -j "$jobs" --target fuzz_api
-  rm -rf build-fuzz/corpus && mkdir -p build-fuzz/corpus build-fuzz/artifacts
-  cp tests/fuzz/corpus/api/* build-fuzz/corpus/  # the committed corpus stays as it is
-  if ! build-fuzz/tests/fuzz_api -max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 \
-      -artifact_prefix=build-fuzz/artifacts/ build-fuzz/corpus; then
-    echo "fuzz_api found a failing input (build-fuzz/artifacts/): commit it to" \
-      "tests/fuzz/corpus/api/ as a regression test once fixed" >&2
-    return 1
-  fi
+  cmake --build build-fuzz -j "$jobs" --target fuzz_api fuzz_c_api
+  local target
+  for target in api c_api; do
+    echo "== libFuzzer: fuzz_$target for ${FUZZ_SECONDS:-60} s from tests/fuzz/corpus/$target"
+    rm -rf "build-fuzz/corpus-$target" && mkdir -p "build-fuzz/corpus-$target" build-fuzz/artifacts
+    cp "tests/fuzz/corpus/$target"/* "build-fuzz/corpus-$target/"  # the committed corpus stays
+    if ! "build-fuzz/tests/fuzz_$target" -max_total_time="${FUZZ_SECONDS:-60}" \
+        -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/ "build-fuzz/corpus-$target"; then
+      echo "fuzz_$target found a failing input (build-fuzz/artifacts/): commit it to" \
+        "tests/fuzz/corpus/$target/ as a regression test once fixed" >&2
+      return 1
+    fi
+  done
 
   echo "== install, then consumers built against the installed tree (CMake and pkg-config)"
   rm -rf build-install && cmake --install build --prefix "$PWD/build-install/prefix" > /dev/null
