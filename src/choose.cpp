@@ -1,6 +1,7 @@
 #include "choose.hpp"
 
 #include <cmath>
+#include <string>
 
 #include "check.hpp"
 #include "direct/direct_path.hpp"
@@ -45,23 +46,43 @@ Method choose_method(const Problem& p, std::size_t nonzero_taps, std::size_t ele
 }
 
 Method select_method(const Problem& p, Method requested, std::size_t nonzero_taps,
-                     std::size_t element_bytes, std::size_t memory_limit, const char* what) {
+                     std::size_t element_bytes, std::size_t memory_limit) {
   const auto needed = [&](Method m) {
     return m == Method::direct ? direct_working_bytes(p, element_bytes)
                                : fft_working_bytes(p, element_bytes);
   };
   if (requested != Method::automatic) {
     const std::size_t bytes = needed(requested);
-    FFTCONV_CHECK(bytes <= memory_limit, out_of_memory, what, ": the ",
+    FFTCONV_CHECK(bytes <= memory_limit, out_of_memory, "the ",
                   requested == Method::direct ? "direct" : "fft", " method needs ", bytes,
                   " bytes of working memory, more than options.max_memory_bytes = ", memory_limit);
     return requested;
   }
-  const std::size_t direct_bytes = needed(Method::direct), fft_bytes = needed(Method::fft);
-  const bool direct_fits = direct_bytes <= memory_limit, fft_fits = fft_bytes <= memory_limit;
-  FFTCONV_CHECK(direct_fits || fft_fits, out_of_memory, what, ": the direct method needs ",
-                direct_bytes, " bytes of working memory and the fft method ", fft_bytes,
-                ", both more than options.max_memory_bytes = ", memory_limit);
+  // For automatic, a method whose sizes are impossible (overflow, a transform length beyond
+  // FFTW's int) simply does not fit; only if neither is possible is that an error.
+  std::size_t direct_bytes = 0, fft_bytes = 0;
+  bool direct_possible = true, fft_possible = true;
+  try {
+    direct_bytes = needed(Method::direct);
+  } catch (const Error&) {
+    direct_possible = false;
+  }
+  try {
+    fft_bytes = needed(Method::fft);
+  } catch (const Error&) {
+    fft_possible = false;
+  }
+  if (!direct_possible && !fft_possible) needed(Method::fft);  // throws, naming the size
+  const bool direct_fits = direct_possible && direct_bytes <= memory_limit;
+  const bool fft_fits = fft_possible && fft_bytes <= memory_limit;
+  if (!direct_fits && !fft_fits) {
+    const auto need = [](bool possible, std::size_t bytes) {
+      return possible ? std::to_string(bytes) + " bytes" : std::string("an impossible size");
+    };
+    fail(ErrorCode::out_of_memory, "the direct method needs ", need(direct_possible, direct_bytes),
+         " of working memory and the fft method ", need(fft_possible, fft_bytes),
+         ", more than options.max_memory_bytes = ", memory_limit);
+  }
   if (!fft_fits) return Method::direct;
   if (!direct_fits) return Method::fft;
   return choose_method(p, nonzero_taps, element_bytes);

@@ -20,10 +20,10 @@ MethodCosts estimate_costs(const Problem& p, std::size_t nonzero_taps, std::size
 Method choose_method(const Problem& p, std::size_t nonzero_taps, std::size_t element_bytes);
 
 /// The method a call runs: `requested` if it is direct or fft, else the faster by the model among
-/// the methods whose working memory fits `memory_limit`. Throws fftconv::Error(out_of_memory)
-/// naming the needed bytes when the method (or, for automatic, every method) needs more than the
-/// limit. `what` names the calling function in messages.
+/// the methods whose working memory fits `memory_limit` (a method whose sizes are impossible does
+/// not fit). Throws fftconv::Error(out_of_memory) naming the needed bytes when the method (or,
+/// for automatic, every method) needs more than the limit; callers prefix the call's name.
 Method select_method(const Problem& p, Method requested, std::size_t nonzero_taps,
-                     std::size_t element_bytes, std::size_t memory_limit, const char* what);
+                     std::size_t element_bytes, std::size_t memory_limit);
 
 }  // namespace fftconv::detail

@@ -22,9 +22,9 @@ void run(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& o
   const detail::Problem p = detail::validate_call(image, kernel, out, options, correlate, what);
   if (p.output_count() == 0) return;  // valid mode, kernel longer than the image
   const ConstView<T> kernel3 = detail::to_rank3(kernel);
-  const Method method = detail::select_method(p, options.method, detail::count_nonzero(kernel3),
-                                              sizeof(T), options.max_memory_bytes, what);
   detail::with_call_errors(what, [&] {
+    const Method method = detail::select_method(p, options.method, detail::count_nonzero(kernel3),
+                                                sizeof(T), options.max_memory_bytes);
     detail::FilterCore<T>(p, kernel3, method).apply(detail::to_rank3(image), detail::to_rank3(out));
   });
 }

@@ -18,7 +18,12 @@ FftScheme fft_scheme(const Problem& p) {
   bool same = true;
   for (const Axis& a : p.axes)
     same = same && a.out == a.n && a.start == (a.k - 1) / 2;
-  return p.boundary == Boundary::wrap && same ? FftScheme::circular : FftScheme::extended;
+  // Circular at exactly n only where n is itself a fast size: FFTW's prime-size algorithms at,
+  // say, n = 999983 are several times slower than the extended scheme at a padded fast size.
+  bool fast = true;
+  for (const Axis& a : p.axes)
+    fast = fast && next_fast_size(a.n) == a.n;
+  return p.boundary == Boundary::wrap && same && fast ? FftScheme::circular : FftScheme::extended;
 }
 
 std::array<std::size_t, 3> transform_lengths(const Problem& p) {
@@ -83,7 +88,15 @@ FftLayout fft_layout(const Problem& p) {
 }
 
 std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
-  return checked_mul(2 * element_bytes, fft_layout(p).reals, "fft working memory in bytes");
+  // Two transform buffers (the kernel spectrum, one per apply) and the image index maps (one
+  // ptrdiff_t per buffer position and axis, kept with the spectrum).
+  const FftLayout layout = fft_layout(p);
+  std::size_t map_entries = 0;
+  for (std::size_t a = 0; a < 3; ++a)
+    map_entries = checked_add(map_entries, layout.lengths[a], "fft index maps");
+  return checked_add(checked_mul(2 * element_bytes, layout.reals, "fft working memory in bytes"),
+                     checked_mul(map_entries, sizeof(std::ptrdiff_t), "fft index maps"),
+                     "fft working memory in bytes");
 }
 
 namespace {

@@ -5,8 +5,8 @@
 // the window. Three schemes share that pipeline and differ in what fills the buffer:
 //   zero_padded: zero boundary (or valid mode): the image at the origin, zeros after it, the
 //                shortest length whose wrap-around misses the window;
-//   circular:    wrap in same mode: circular convolution at exactly the image length, the kernel
-//                folded modulo that length if longer;
+//   circular:    wrap in same mode, image lengths that are fast sizes: circular convolution at
+//                exactly the image length, the kernel folded modulo that length if longer;
 //   extended:    any other rule: the extended image the window needs (out + k - 1 values per
 //                axis) at the origin, then a valid-mode problem on it.
 #include <array>

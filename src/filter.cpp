@@ -30,10 +30,9 @@ Filter<T>::Filter(ConstView<T> kernel, const Shape& image_shape, Operation opera
   const detail::Problem p = detail::validate_setup(
       kernel, image_shape, options, operation == Operation::correlate, constructor_name);
   const ConstView<T> kernel3 = detail::to_rank3(kernel);
-  const Method method =
-      detail::select_method(p, options.method, detail::count_nonzero(kernel3), sizeof(T),
-                            options.max_memory_bytes, constructor_name);
   detail::with_call_errors(constructor_name, [&] {
+    const Method method = detail::select_method(p, options.method, detail::count_nonzero(kernel3),
+                                                sizeof(T), options.max_memory_bytes);
     impl_ = std::make_unique<const Impl>(Impl{operation, options.mode, p.image_shape(),
                                               p.kernel_shape(), p.output_shape(),
                                               detail::FilterCore<T>(p, kernel3, method)});
@@ -47,10 +46,17 @@ Filter<T>& Filter<T>::operator=(Filter&&) noexcept = default;
 template <class T>
 Filter<T>::~Filter() = default;
 
+// Every member goes through this: a moved-from Filter throws instead of dereferencing null.
+template <class T>
+const typename Filter<T>::Impl& Filter<T>::impl() const {
+  FFTCONV_CHECK(impl_ != nullptr, invalid_argument, constructor_name,
+                ": this Filter was moved from");
+  return *impl_;
+}
+
 template <class T>
 void Filter<T>::apply(ConstView<T> image, View<T> out) const {
-  FFTCONV_CHECK(impl_ != nullptr, invalid_argument, apply_name, ": the Filter was moved from");
-  const detail::Problem& p = impl_->core.problem();
+  const detail::Problem& p = impl().core.problem();
   detail::validate_apply(p, image, out, apply_name);
   if (p.output_count() == 0) return;
   detail::with_call_errors(
@@ -59,27 +65,27 @@ void Filter<T>::apply(ConstView<T> image, View<T> out) const {
 
 template <class T>
 Method Filter<T>::method() const {
-  return impl_->core.method();
+  return impl().core.method();
 }
 template <class T>
 Operation Filter<T>::operation() const {
-  return impl_->operation;
+  return impl().operation;
 }
 template <class T>
 Mode Filter<T>::mode() const {
-  return impl_->mode;
+  return impl().mode;
 }
 template <class T>
 const Shape& Filter<T>::image_shape() const {
-  return impl_->image_shape;
+  return impl().image_shape;
 }
 template <class T>
 const Shape& Filter<T>::kernel_shape() const {
-  return impl_->kernel_shape;
+  return impl().kernel_shape;
 }
 template <class T>
 const Shape& Filter<T>::output_shape() const {
-  return impl_->output_shape;
+  return impl().output_shape;
 }
 
 template class Filter<float>;

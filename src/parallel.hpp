@@ -10,7 +10,8 @@
 namespace fftconv::detail {
 
 /// Runs body(chunk, begin, end) for `threads` chunks covering [0, count). body must not throw.
-/// If a thread cannot be started, its chunk runs on the calling thread.
+/// If a thread cannot be started (no thread or no memory for it), its chunk runs on the calling
+/// thread: every chunk runs exactly once and no exception leaves with threads still running.
 template <class Body>
 void parallel_for(std::size_t count, int threads, Body&& body) {
   const std::size_t chunks = std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)),

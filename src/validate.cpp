@@ -1,6 +1,7 @@
 #include "validate.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <thread>
@@ -12,12 +13,17 @@
 namespace fftconv::detail {
 
 bool overlaps_itself(const Shape& shape, const Strides& strides) {
-  std::vector<std::pair<std::size_t, std::size_t>> axes;  // (|stride|, extent), extent > 1
+  // (|stride|, extent) of the axes with extent > 1, sorted; a fixed array: no allocation here.
+  std::array<std::pair<std::size_t, std::size_t>, max_rank> axes{};
+  std::size_t count = 0;
   for (int a = 0; a < shape.rank(); ++a)
-    if (shape[a] > 1) axes.emplace_back(static_cast<std::size_t>(std::llabs(strides[a])), shape[a]);
-  std::sort(axes.begin(), axes.end());
+    if (shape[a] > 1) axes[count++] = {static_cast<std::size_t>(std::llabs(strides[a])), shape[a]};
+  for (std::size_t i = 1; i < count; ++i)  // insertion sort of at most 3 entries
+    for (std::size_t j = i; j > 0 && axes[j] < axes[j - 1]; --j)
+      std::swap(axes[j], axes[j - 1]);
   std::size_t span = 0;  // largest offset reachable with the axes so far
-  for (const auto& [stride, extent] : axes) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto [stride, extent] = axes[i];
     if (stride <= span) return true;
     // span + (extent - 1) * stride, saturating: a span beyond size_t cannot be stepped past.
     std::size_t reach = 0;

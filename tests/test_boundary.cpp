@@ -111,25 +111,26 @@ TEST_CASE("the a b c d rows: what each rule puts outside the image") {
     }
 }
 
-TEST_CASE("wrap in same mode is circular convolution at the image's own length") {
-  // A transform of exactly n = 97 (prime, not a fast size): the circular scheme pads nothing.
-  const std::size_t n = 97;
-  CHECK(fftconv::fft_shape({n}, {9}, [] {
-          fftconv::Options o;
-          o.boundary = Boundary::wrap;
-          return o;
-        }()) == fftconv::Shape{n});
-  std::vector<double> image(n, 0.0), kernel{1, 2, 3}, out(n);
-  image[0] = 1;  // the impulse response wraps around: out[n-1] sees kernel[2]
-  fftconv::Options o;
-  o.boundary = Boundary::wrap;
-  o.method = Method::fft;
-  fftconv::convolve(fftconv::ConstView<double>(image.data(), {n}),
-                    fftconv::ConstView<double>(kernel.data(), {3}),
-                    fftconv::View<double>(out.data(), {n}), o);
-  // same: out[j] = full[j + 1] = sum_m I[(j + 1 - m) mod n] g[m]: out[0] = g[1], out[1] = g[2],
-  // out[n - 1] = g[0].
-  CHECK(out[0] == doctest::Approx(2));
-  CHECK(out[1] == doctest::Approx(3));
-  CHECK(out[n - 1] == doctest::Approx(1));
+TEST_CASE("wrap in same mode: circular at the image's own length when that is a fast size") {
+  fftconv::Options wrap;
+  wrap.boundary = Boundary::wrap;
+  // 96 = 2^5 3 is a fast size: a transform of exactly 96, no padding at all.
+  CHECK(fftconv::fft_shape({96}, {9}, wrap) == fftconv::Shape{96});
+  // 97 is prime: FFTW's prime-size algorithms are slow, so the extended scheme pads instead,
+  // to the fast size at or above out + k - 1 = 105.
+  CHECK(fftconv::fft_shape({97}, {9}, wrap) == fftconv::Shape{105});
+  for (const std::size_t n : {std::size_t{96}, std::size_t{97}}) {
+    CAPTURE(n);
+    std::vector<double> image(n, 0.0), kernel{1, 2, 3}, out(n);
+    image[0] = 1;  // the impulse response wraps around: out[n-1] sees kernel[0]
+    wrap.method = Method::fft;
+    fftconv::convolve(fftconv::ConstView<double>(image.data(), {n}),
+                      fftconv::ConstView<double>(kernel.data(), {3}),
+                      fftconv::View<double>(out.data(), {n}), wrap);
+    // same: out[j] = full[j + 1] = sum_m I[(j + 1 - m) mod n] g[m]: out[0] = g[1],
+    // out[1] = g[2], out[n - 1] = g[0].
+    CHECK(out[0] == doctest::Approx(2));
+    CHECK(out[1] == doctest::Approx(3));
+    CHECK(out[n - 1] == doctest::Approx(1));
+  }
 }

@@ -168,14 +168,15 @@ TEST_CASE("options.max_memory_bytes: refused before allocation, or the method th
   const ConstView<double> img(image.data(), {64, 64}), ker(kernel.data(), {15, 15});
   const View<double> dst(out.data(), {64, 64});
   // fft: 2 buffers of 72 x 2*(72/2+1) doubles = 2 * 72 * 74 * 8 = 85248 bytes (72 = 64 + 7 + 1
-  // rounded up to a fast size). direct: (78 * 78 + 225 + 64) doubles = 50984 bytes, + 225 taps
-  // * 16 bytes, + (1 * 15 + 1) kernel-row starts * 8 bytes = 54712 bytes.
+  // rounded up to a fast size), + index maps (1 + 72 + 72) * 8 = 1160: 86408 bytes.
+  // direct: (78 * 78 + 225 + 64) doubles = 50984 bytes, + 225 taps * 16 bytes, + (1 * 15 + 1)
+  // kernel-row starts * 8 bytes, + index maps (1 + 78 + 78) * 8 = 1256: 55968 bytes.
   CHECK(fftconv::fft_shape({64, 64}, {15, 15}, Mode::same) == fftconv::Shape{72, 72});
   Options o;
   o.max_memory_bytes = 60000;
   o.method = fftconv::Method::fft;
   expect_error(ErrorCode::out_of_memory, [&] { fftconv::convolve(img, ker, dst, o); },
-               {"fft method needs 85248 bytes", "max_memory_bytes = 60000"});
+               {"fft method needs 86408 bytes", "max_memory_bytes = 60000"});
   CHECK(out == untouched);
   o.method = fftconv::Method::automatic;  // the model would pick fft here; only direct fits
   CHECK_NOTHROW(fftconv::convolve(img, ker, dst, o));
@@ -183,7 +184,28 @@ TEST_CASE("options.max_memory_bytes: refused before allocation, or the method th
   out = untouched;
   o.max_memory_bytes = 1000;
   expect_error(ErrorCode::out_of_memory, [&] { fftconv::convolve(img, ker, dst, o); },
-               {"direct method needs 54712 bytes", "fft method 85248"});
+               {"direct method needs 55968 bytes", "fft method 86408 bytes"});
+  CHECK(out == untouched);
+}
+
+TEST_CASE("automatic: a method whose sizes are impossible does not fit, the other is used") {
+  // A 1-D image of 3e9 samples and a kernel of 3e9 - 7 (stride-0 views of one value), valid
+  // mode: 8 outputs. The FFT length (3e9) exceeds FFTW's int limit, so automatic considers only
+  // direct, which needs 48 GB: over the 1 GB limit.
+  const double one = 1.0;
+  const std::size_t n = 3000000000, k = n - 7;
+  std::vector<double> out(8, -7.0);
+  const std::vector<double> untouched = out;
+  Options o;
+  o.mode = Mode::valid;
+  o.max_memory_bytes = std::size_t{1} << 30;
+  expect_error(ErrorCode::out_of_memory,
+               [&] {
+                 fftconv::convolve(ConstView<double>(&one, {n}, {0}),
+                                   ConstView<double>(&one, {k}, {0}),
+                                   View<double>(out.data(), {8}), o);
+               },
+               {"fftconv::convolve: the direct method needs", "fft method an impossible size"});
   CHECK(out == untouched);
 }
 

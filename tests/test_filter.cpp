@@ -81,6 +81,11 @@ TEST_CASE("Filter::apply with Eigen objects, and refused applications") {
       moved.apply(fftconv::ConstView<double>(image.data(), {40, 30}, {1, 40}),  // NOLINT
                   fftconv::View<double>(out.data(), {40, 30})),
       fftconv::Error);
+  // every member of a moved-from Filter throws rather than dereferencing nothing
+  CHECK_THROWS_WITH_AS(moved.method(), "fftconv::Filter: this Filter was moved from",  // NOLINT
+                       fftconv::Error);
+  CHECK_THROWS_AS(moved.image_shape(), fftconv::Error);  // NOLINT
+  CHECK_THROWS_AS(moved.apply(image), fftconv::Error);   // NOLINT (the Eigen overload)
   CHECK_THROWS_WITH_AS(fftconv::Filter<double>(fftconv::ConstView<double>(psf.data(), {7, 5}),
                                                {40, 30}, static_cast<Operation>(5)),
                        "fftconv::Filter: operation has unknown value 5", fftconv::Error);

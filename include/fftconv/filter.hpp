@@ -54,6 +54,7 @@ class FFTCONV_API Filter {
     return result;
   }
 
+  // Every member throws fftconv::Error on a moved-from Filter.
   Method method() const;  ///< direct or fft: what apply runs
   Operation operation() const;
   Mode mode() const;
@@ -63,6 +64,7 @@ class FFTCONV_API Filter {
 
  private:
   struct Impl;
+  const Impl& impl() const;
   std::unique_ptr<const Impl> impl_;
 };
 

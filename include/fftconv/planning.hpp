@@ -13,8 +13,9 @@ namespace fftconv {
 /// FFTW's accumulated wisdom, double and single precision, as one string.
 FFTCONV_API std::string export_wisdom();
 
-/// Adds wisdom produced by export_wisdom (this or an earlier run, same FFTW version). Throws
-/// fftconv::Error(invalid_argument) if FFTW rejects it.
+/// Adds wisdom produced by export_wisdom (this or an earlier run, same FFTW version); call it at
+/// start-up, before planning. Throws fftconv::Error(invalid_argument) if FFTW rejects it (the
+/// double precision part is imported first and stays if only the single precision part fails).
 FFTCONV_API void import_wisdom(const std::string& wisdom);
 
 /// export_wisdom to a file (written whole or not at all: a temporary file, then a rename).

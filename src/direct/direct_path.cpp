@@ -129,8 +129,15 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes) {
   // (Tap<double> is the larger tap: an upper bound for float too)
   bytes = checked_add(bytes, checked_mul(taps, sizeof(Tap<double>), "tap list"),
                       "direct working memory");
-  return checked_add(bytes,
-                     checked_mul(p.axes[0].k * p.axes[1].k + 1, sizeof(std::size_t), "tap rows"),
+  bytes = checked_add(bytes,
+                      checked_mul(p.axes[0].k * p.axes[1].k + 1, sizeof(std::size_t), "tap rows"),
+                      "direct working memory");
+  // the extended image's index maps: one ptrdiff_t per position and axis
+  const DirectLayout layout = direct_layout(p);
+  std::size_t map_entries = 0;
+  for (std::size_t a = 0; a < 3; ++a)
+    map_entries = checked_add(map_entries, layout.extent[a], "direct index maps");
+  return checked_add(bytes, checked_mul(map_entries, sizeof(std::ptrdiff_t), "direct index maps"),
                      "direct working memory");
 }
 

@@ -28,7 +28,6 @@ struct fftw_traits<double> {
   static constexpr auto execute_r2c = fftw_execute_dft_r2c;
   static constexpr auto execute_c2r = fftw_execute_dft_c2r;
   static constexpr auto destroy = fftw_destroy_plan;
-  static constexpr auto init_threads = fftw_init_threads;
   static constexpr auto plan_with_nthreads = fftw_plan_with_nthreads;
 };
 
@@ -41,23 +40,13 @@ struct fftw_traits<float> {
   static constexpr auto execute_r2c = fftwf_execute_dft_r2c;
   static constexpr auto execute_c2r = fftwf_execute_dft_c2r;
   static constexpr auto destroy = fftwf_destroy_plan;
-  static constexpr auto init_threads = fftwf_init_threads;
   static constexpr auto plan_with_nthreads = fftwf_plan_with_nthreads;
 };
 
-// FFTW's threads library, set up once per precision under the planner lock. fftconv keeps its
-// own lock as well (for its cache, and because fftw_plan_with_nthreads is a global setting it
-// changes per plan): fftw_make_planner_thread_safe is not called, so a host program that plans
-// with FFTW from other threads must serialize with its own lock, as FFTW requires anyway.
-template <class T>
-void ensure_threads_initialized() {
-  static bool done = false;  // guarded by planner_mutex()
-  if (!done) {
-    FFTCONV_CHECK(fftw_traits<T>::init_threads() != 0, internal,
-                  "FFTW could not initialize its threads");
-    done = true;
-  }
-}
+// fftconv keeps its own planner lock (for its cache, and because fftw_plan_with_nthreads is a
+// global setting it changes per plan, then resets to 1): fftw_make_planner_thread_safe is not
+// called, so a host program that plans with FFTW from other threads must serialize with its own
+// lock, as FFTW requires anyway.
 
 }  // namespace
 std::atomic<std::size_t> plan_count{0};  // plans made, for fftconv::fft_plans_created
@@ -152,11 +141,12 @@ class PlanCache {
     typename traits::plan_type p;
     {
       std::lock_guard<std::mutex> lock(planner_mutex());
-      ensure_threads_initialized<T>();
+      initialize_fftw_threads();
       traits::plan_with_nthreads(key.threads);
       p = key.direction == Direction::forward
               ? traits::plan_r2c(s.rank, s.n.data(), buffer, spectrum, key.flags)
               : traits::plan_c2r(s.rank, s.n.data(), spectrum, buffer, key.flags);
+      traits::plan_with_nthreads(1);  // leave FFTW's global setting as we found it
     }
     FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a real transform of rank ", s.rank);
     ++plan_count;
@@ -179,6 +169,14 @@ PlanCache& cache() {
 std::mutex& planner_mutex() {
   static std::mutex& m = *new std::mutex;
   return m;
+}
+
+void initialize_fftw_threads() {
+  static bool done = false;  // guarded by planner_mutex()
+  if (done) return;
+  FFTCONV_CHECK(fftw_init_threads() != 0 && fftwf_init_threads() != 0, internal,
+                "FFTW could not initialize its threads");
+  done = true;
 }
 
 namespace {

@@ -46,6 +46,11 @@ void execute(const Plan& plan, T* data);
 /// The lock every FFTW planner, wisdom and plan-destroy call in fftconv holds.
 std::mutex& planner_mutex();
 
+/// FFTW's threads library for both precisions, set up once. FFTW requires fftw_init_threads
+/// before any other FFTW call (exported wisdom names threaded solvers, so importing it needs
+/// them). Call with planner_mutex() held.
+void initialize_fftw_threads();
+
 /// Plans made so far (fftconv::fft_plans_created).
 extern std::atomic<std::size_t> plan_count;
 

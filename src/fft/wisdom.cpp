@@ -2,9 +2,14 @@
 // separate in FFTW; fftconv's string holds both, each as FFTW printed it, separated by a line.
 #include <fftw3.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include "../check.hpp"
 #include "fftconv/planning.hpp"
@@ -16,16 +21,19 @@ namespace {
 
 constexpr const char* separator = "\n;; fftconv: single precision wisdom follows\n";
 
-std::string take(char* s) {  // FFTW's malloc'ed string
+std::string take(char* s) {  // FFTW's string, malloc'ed: the manual says to free() it
   std::string r = s ? s : "";
-  fftw_free(s);
+  std::free(s);
   return r;
 }
+
+std::atomic<unsigned> temporary_counter{0};
 
 }  // namespace
 
 std::string export_wisdom() {
   std::lock_guard<std::mutex> lock(detail::fft::planner_mutex());
+  detail::fft::initialize_fftw_threads();
   return take(fftw_export_wisdom_to_string()) + separator + take(fftwf_export_wisdom_to_string());
 }
 
@@ -36,6 +44,7 @@ void import_wisdom(const std::string& wisdom) {
   const std::string double_part = wisdom.substr(0, at);
   const std::string float_part = wisdom.substr(at + std::string(separator).size());
   std::lock_guard<std::mutex> lock(detail::fft::planner_mutex());
+  detail::fft::initialize_fftw_threads();
   FFTCONV_CHECK(double_part.empty() || fftw_import_wisdom_from_string(double_part.c_str()) != 0,
                 invalid_argument,
                 "fftconv::import_wisdom: FFTW rejected the double precision part");
@@ -46,7 +55,9 @@ void import_wisdom(const std::string& wisdom) {
 
 void export_wisdom_to_file(const std::string& path) {
   const std::string wisdom = export_wisdom();
-  const std::string temporary = path + ".tmp";
+  // A name of its own per process and call, so concurrent exporters cannot mix their files.
+  const std::string temporary =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(temporary_counter++);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << wisdom;
