@@ -256,6 +256,31 @@ void run(Bytes& in) {
       fail("result disagrees with the long double reference");
     }
   }
+  // The 1-norm term above is the FFT's; the direct sum's error is bounded by S alone. Run the
+  // same problem with the direct method into a dense output and hold it to the tight tolerance,
+  // so a wrong extended value on the direct path cannot hide behind one huge input.
+  fftconv::Options direct = options;
+  direct.method = fftconv::Method::direct;
+  std::vector<T> dense(out.view.size());
+  try {
+    const fftconv::View<T> dense_view(dense.data(), out_shape);
+    if (correlate)
+      fftconv::correlate(fftconv::ConstView<T>(image.view), kernel.view, dense_view, direct);
+    else
+      fftconv::convolve(fftconv::ConstView<T>(image.view), kernel.view, dense_view, direct);
+  } catch (const fftconv::Error&) {
+    return;  // the direct method does not fit options.max_memory_bytes here
+  }
+  // Under gradual underflow every product and every addition may err by half a denorm_min in
+  // absolute terms: 2 K operations per output for K kernel values.
+  const long double taps = static_cast<long double>(fftconv::element_count(kernel_shape));
+  const long double tight = 16 * eps * std::log2(2 * P) * S + (2 * taps + 8) * denorm;
+  for (std::size_t o = 0; o < dense.size(); ++o)
+    if (!(std::fabs(static_cast<long double>(dense[o]) - ref[o]) <= tight)) {
+      std::fprintf(stderr, "direct output %zu: got %.17Lg, reference %.17Lg, tolerance %.3Lg\n", o,
+                   static_cast<long double>(dense[o]), ref[o], tight);
+      fail("the direct method disagrees with the long double reference");
+    }
 }
 
 }  // namespace
