@@ -1,8 +1,8 @@
 // NaN and Inf in the data are not errors; what each method does with them is documented in the
-// README ("Errors and guarantees") and pinned down here:
+// README ("Errors and guarantees") and pinned down here, under every boundary rule:
 //   direct: a non-finite pixel affects exactly the outputs whose window puts a non-zero kernel
-//           value on it (zero taps are skipped); every other output is bit-identical to the
-//           result with that pixel set to 0.
+//           value on it or on one of its copies made by the boundary rule (zero taps are
+//           skipped); every other output is bit-identical to the result with that pixel set to 0.
 //   fft:    one non-finite pixel makes every output non-finite (each frequency mixes all pixels).
 #include <doctest/doctest.h>
 
@@ -22,12 +22,14 @@ namespace {
 // indicator image (1 at p) with the kernel's non-zero pattern, computed by the reference.
 template <class T>
 Array<long double> footprint(const Array<T>& image, const Array<T>& kernel, std::size_t p,
-                             Mode mode, bool correlate) {
+                             Mode mode, bool correlate, fftconv::Boundary rule) {
+  // The pixel's copies under the rule count too: the indicator (1 at p) is extended by the same
+  // rule, with fill 0.
   Array<T> indicator(image.shape), pattern(kernel.shape);
   indicator.values[p] = 1;
   for (std::size_t i = 0; i < kernel.size(); ++i)
     pattern.values[i] = kernel.values[i] != 0;
-  return reference(indicator, pattern, mode, correlate).values;
+  return reference(indicator, pattern, mode, correlate, rule, 0).values;
 }
 
 }  // namespace
@@ -43,35 +45,46 @@ TEST_CASE_TEMPLATE("NaN and Inf: direct keeps them to the kernel footprint, fft 
     for (const std::size_t p : {clean.index({9, 7, 0}), clean.index({0, 0, 0}),
                                 clean.index({20, 17, 0})})  // inside, and both corners
       for (Op op : {Op::convolve, Op::correlate})
-        for (Mode mode : {Mode::full, Mode::same, Mode::valid}) {
-          CAPTURE(static_cast<double>(bad));
-          CAPTURE(p);
-          CAPTURE(name(op));
-          CAPTURE(name(mode));
-          Array<T> image = clean;
-          image.values[p] = bad;
-          Array<T> zeroed = clean;
-          zeroed.values[p] = 0;
-          const Array<long double> hit = footprint(image, kernel, p, mode, op == Op::correlate);
+        for (Mode mode : {Mode::full, Mode::same, Mode::valid})
+          for (fftconv::Boundary rule :
+               {fftconv::Boundary::zero, fftconv::Boundary::constant, fftconv::Boundary::reflect,
+                fftconv::Boundary::mirror, fftconv::Boundary::nearest, fftconv::Boundary::wrap}) {
+            CAPTURE(name(rule));
+            CAPTURE(static_cast<double>(bad));
+            CAPTURE(p);
+            CAPTURE(name(op));
+            CAPTURE(name(mode));
+            Array<T> image = clean;
+            image.values[p] = bad;
+            Array<T> zeroed = clean;
+            zeroed.values[p] = 0;
+            const Array<long double> hit =
+                footprint(image, kernel, p, mode, op == Op::correlate, rule);
+            fftconv::Options direct_options{mode, Method::direct};
+            direct_options.boundary = rule;
+            direct_options.fill_value = 0.5;
+            fftconv::Options fft_options = direct_options;
+            fft_options.method = Method::fft;
 
-          const Array<T> direct = call(op, image, kernel, fftconv::Options{mode, Method::direct});
-          const Array<T> direct_zeroed =
-              call(op, zeroed, kernel, fftconv::Options{mode, Method::direct});
-          std::size_t wrong = 0;
-          for (std::size_t i = 0; i < direct.size(); ++i) {
-            const bool in_footprint = hit.values[i] > 0;
-            const T v = direct.values[i];
-            if (in_footprint)
-              wrong += std::isnan(bad) ? !std::isnan(v) : !std::isinf(v);  // one Inf term: +-Inf
-            else
-              wrong += !(v == direct_zeroed.values[i]);
+            const Array<T> direct = call(op, image, kernel, direct_options);
+            const Array<T> direct_zeroed = call(op, zeroed, kernel, direct_options);
+            std::size_t wrong = 0;
+            for (std::size_t i = 0; i < direct.size(); ++i) {
+              const bool in_footprint = hit.values[i] > 0;
+              const T v = direct.values[i];
+              if (in_footprint)
+                // NaN stays NaN; an Inf gives +-Inf, or NaN where the rule puts copies of it
+                // under kernel values of both signs (Inf - Inf)
+                wrong += std::isnan(bad) ? !std::isnan(v) : std::isfinite(v);
+              else
+                wrong += !(v == direct_zeroed.values[i]);
+            }
+            CHECK(wrong == 0);
+
+            const Array<T> fft = call(op, image, kernel, fft_options);
+            std::size_t finite = 0;
+            for (const T v : fft.values)
+              finite += std::isfinite(v);
+            CHECK(finite == 0);
           }
-          CHECK(wrong == 0);
-
-          const Array<T> fft = call(op, image, kernel, fftconv::Options{mode, Method::fft});
-          std::size_t finite = 0;
-          for (const T v : fft.values)
-            finite += std::isfinite(v);
-          CHECK(finite == 0);
-        }
 }
