@@ -3,12 +3,15 @@
 // message. No exception crosses this boundary.
 #include "fftconv/fftconv.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <new>
 #include <string>
 #include <variant>
 
 #include "check.hpp"
+#include "checked_math.hpp"
 #include "fftconv/filter.hpp"
 
 struct fftconv_filter {
@@ -17,17 +20,23 @@ struct fftconv_filter {
 
 namespace {
 
-thread_local std::string last_error;
+// The message of this thread's last call: a fixed buffer, so storing it never allocates or throws
+// (a bad_alloc while reporting a bad_alloc must not escape the noexcept boundary).
+thread_local char last_error[512] = "";
+
+void set_error(const char* message) noexcept {
+  std::snprintf(last_error, sizeof last_error, "%s", message);
+}
 
 // Runs f; returns FFTCONV_OK, or the status of the exception it threw with its message kept.
 template <class F>
 int guarded(F&& f) noexcept {
   try {
     f();
-    last_error.clear();
+    last_error[0] = '\0';
     return FFTCONV_OK;
   } catch (const fftconv::Error& e) {
-    last_error = e.what();
+    set_error(e.what());
     switch (e.code()) {
       case fftconv::ErrorCode::invalid_argument:
         return FFTCONV_INVALID_ARGUMENT;
@@ -38,22 +47,13 @@ int guarded(F&& f) noexcept {
     }
     return FFTCONV_INTERNAL_ERROR;
   } catch (const std::bad_alloc&) {
-    try {
-      last_error = "out of memory";
-    } catch (...) {  // no memory even for the message
-    }
+    set_error("out of memory");
     return FFTCONV_OUT_OF_MEMORY;
   } catch (const std::exception& e) {
-    try {
-      last_error = std::string("internal error: ") + e.what();
-    } catch (...) {
-    }
+    std::snprintf(last_error, sizeof last_error, "internal error: %s", e.what());
     return FFTCONV_INTERNAL_ERROR;
   } catch (...) {
-    try {
-      last_error = "internal error: unknown exception";
-    } catch (...) {
-    }
+    set_error("internal error: unknown exception");
     return FFTCONV_INTERNAL_ERROR;
   }
 }
@@ -67,8 +67,13 @@ fftconv::Shape to_shape(int rank, const size_t* shape, const char* what, const c
                 ": rank must be 1 to ", fftconv::max_rank, ", got ", rank);
   check_pointer(shape, what, name);
   fftconv::Shape s;
-  for (int i = 0; i < rank; ++i)
+  std::size_t count = 1;
+  for (int i = 0; i < rank; ++i) {
     s.push_back(shape[i]);
+    count = fftconv::detail::checked_mul(count, shape[i], name);  // names the shape on overflow
+  }
+  FFTCONV_CHECK(count <= static_cast<std::size_t>(PTRDIFF_MAX), invalid_argument, what, ": ", name,
+                " has ", count, " elements, more than an array can index");
   return s;
 }
 
@@ -156,7 +161,7 @@ void fftconv_options_default(fftconv_options* options) {
 }
 
 const char* fftconv_last_error(void) {
-  return last_error.c_str();
+  return last_error;
 }
 
 int fftconv_output_shape(int rank, const size_t* image_shape, const size_t* kernel_shape, int mode,

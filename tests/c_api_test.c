@@ -150,6 +150,13 @@ int main(void) {
             fftconv_last_error()[0] == '\0',
         "a successful call clears the message");
 
+  /* a shape whose element count no array can index is refused before any view is made */
+  const size_t huge_shape[3] = {1, (size_t)1 << 32, (size_t)1 << 32};
+  check(fftconv_convolve_f64(3, huge_shape, image, huge_shape, kernel, out, NULL) ==
+                FFTCONV_INVALID_ARGUMENT &&
+            strstr(fftconv_last_error(), "image_shape") != NULL,
+        "a shape of 2^64 elements is refused, naming it");
+
   /* filters */
   fftconv_filter* filter = NULL;
   check(fftconv_filter_create_f64(&filter, 2, shape3, shape3, kernel, 0, NULL) == FFTCONV_OK &&

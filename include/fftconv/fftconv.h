@@ -13,8 +13,16 @@
 
 #if defined(FFTCONV_STATIC)
 #define FFTCONV_C_API
+#elif defined(_WIN32)
+#if defined(FFTCONV_BUILDING)
+#define FFTCONV_C_API __declspec(dllexport)
 #else
+#define FFTCONV_C_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__)
 #define FFTCONV_C_API __attribute__((visibility("default")))
+#else
+#define FFTCONV_C_API
 #endif
 
 #ifdef __cplusplus

@@ -41,12 +41,17 @@ class View {
   std::size_t size() const { return element_count(shape_); }
 
   /// Strides of a contiguous C-order array of this shape.
+  /// (Computed in unsigned arithmetic: an absurd shape gives wrapped strides, never undefined
+  /// behaviour, and the call that uses the view refuses its sizes.)
   static Strides c_order(const Shape& shape) {
     Strides s;
     for (int i = 0; i < shape.rank(); ++i)
       s.push_back(1);
-    for (int i = shape.rank() - 2; i >= 0; --i)
-      s[i] = s[i + 1] * static_cast<std::ptrdiff_t>(shape[i + 1]);
+    std::size_t step = 1;
+    for (int i = shape.rank() - 1; i >= 0; --i) {
+      s[i] = static_cast<std::ptrdiff_t>(step);
+      step *= shape[i];
+    }
     return s;
   }
 
