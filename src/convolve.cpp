@@ -6,8 +6,6 @@
 #include <string>
 
 #include "check.hpp"
-#include "choose.hpp"
-#include "direct/direct_path.hpp"
 #include "filter_core.hpp"
 #include "problem.hpp"
 #include "validate.hpp"
@@ -21,11 +19,9 @@ void run(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& o
          const Options& options, bool correlate, const char* what) {
   const detail::Problem p = detail::validate_call(image, kernel, out, options, correlate, what);
   if (p.output_count() == 0) return;  // valid mode, kernel longer than the image
-  const ConstView<T> kernel3 = detail::to_rank3(kernel);
   detail::with_call_errors(what, [&] {
-    const Method method = detail::select_method(p, options.method, detail::count_nonzero(kernel3),
-                                                sizeof(T), options.max_memory_bytes);
-    detail::FilterCore<T>(p, kernel3, method).apply(detail::to_rank3(image), detail::to_rank3(out));
+    detail::FilterCore<T>(p, detail::to_rank3(kernel), options)
+        .apply(detail::to_rank3(image), detail::to_rank3(out));
   });
 }
 

@@ -1,8 +1,6 @@
 #include "fftconv/filter.hpp"
 
 #include "check.hpp"
-#include "choose.hpp"
-#include "direct/direct_path.hpp"
 #include "filter_core.hpp"
 #include "validate.hpp"
 
@@ -29,13 +27,10 @@ Filter<T>::Filter(ConstView<T> kernel, const Shape& image_shape, Operation opera
                 static_cast<int>(operation));
   const detail::Problem p = detail::validate_setup(
       kernel, image_shape, options, operation == Operation::correlate, constructor_name);
-  const ConstView<T> kernel3 = detail::to_rank3(kernel);
   detail::with_call_errors(constructor_name, [&] {
-    const Method method = detail::select_method(p, options.method, detail::count_nonzero(kernel3),
-                                                sizeof(T), options.max_memory_bytes);
-    impl_ = std::make_unique<const Impl>(Impl{operation, options.mode, p.image_shape(),
-                                              p.kernel_shape(), p.output_shape(),
-                                              detail::FilterCore<T>(p, kernel3, method)});
+    impl_ = std::make_unique<const Impl>(
+        Impl{operation, options.mode, p.image_shape(), p.kernel_shape(), p.output_shape(),
+             detail::FilterCore<T>(p, detail::to_rank3(kernel), options)});
   });
 }
 

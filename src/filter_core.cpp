@@ -1,5 +1,7 @@
 #include "filter_core.hpp"
 
+#include "choose.hpp"
+
 namespace fftconv::detail {
 
 namespace {
@@ -12,8 +14,11 @@ std::variant<DirectKernel<T>, FftKernel<T>> prepare(const Problem& p, const Cons
 }  // namespace
 
 template <class T>
-FilterCore<T>::FilterCore(const Problem& p, const ConstView<T>& kernel, Method method)
-    : p_(p), method_(method), kernel_(prepare(p, kernel, method)) {}
+FilterCore<T>::FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options)
+    : p_(p),
+      method_(select_method(p, options.method, count_nonzero(kernel), sizeof(T),
+                            options.max_memory_bytes)),
+      kernel_(prepare(p, kernel, method_)) {}
 
 template <class T>
 void FilterCore<T>::apply(const ConstView<T>& image, const View<T>& out) const {

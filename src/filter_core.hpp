@@ -14,8 +14,10 @@ namespace fftconv::detail {
 template <class T>
 class FilterCore {
  public:
-  /// kernel is a canonical rank-3 view; method is direct or fft (already selected).
-  FilterCore(const Problem& p, const ConstView<T>& kernel, Method method);
+  /// kernel is a canonical rank-3 view. The method is options.method, or for automatic the
+  /// faster that fits options.max_memory_bytes (select_method); throws fftconv::Error if none
+  /// fits.
+  FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options);
   /// Canonical rank-3 views of the problem's image and output shapes, already validated.
   void apply(const ConstView<T>& image, const View<T>& out) const;
   Method method() const { return method_; }
