@@ -13,18 +13,16 @@ namespace fftconv::detail {
 /// Element strides of a dense rank-3 buffer; the last axis is contiguous.
 using DenseStrides = std::array<std::size_t, 3>;
 
-/// Copies the rank-3 view `src` into `dst` with its corner at `offset` (per axis).
+/// Copies the rank-3 view `src` into the dense block at `dst`.
 template <class T>
-void place(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides,
-           const std::array<std::size_t, 3>& offset) {
+void place(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides) {
   const std::size_t n0 = src.extent(0), n1 = src.extent(1), n2 = src.extent(2);
   const std::ptrdiff_t s0 = src.stride(0), s1 = src.stride(1), s2 = src.stride(2);
   for (std::size_t i0 = 0; i0 < n0; ++i0)
     for (std::size_t i1 = 0; i1 < n1; ++i1) {
       const T* from =
           src.data() + static_cast<std::ptrdiff_t>(i0) * s0 + static_cast<std::ptrdiff_t>(i1) * s1;
-      T* to =
-          dst + (i0 + offset[0]) * dst_strides[0] + (i1 + offset[1]) * dst_strides[1] + offset[2];
+      T* to = dst + i0 * dst_strides[0] + i1 * dst_strides[1];
       if (s2 == 1) {
         std::copy(from, from + n2, to);
       } else {

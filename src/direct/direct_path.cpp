@@ -145,9 +145,8 @@ template <class T>
 DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel) : p_(p) {
   const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
   AlignedBuffer<T> h(k0 * k1 * k2);  // dense, flipped for convolution
-  place(p.correlate ? kernel : flipped(kernel), h.data(), {k1 * k2, k2, 1}, {0, 0, 0});
-  const std::size_t nonzero = static_cast<std::size_t>(
-      std::count_if(h.data(), h.data() + h.size(), [](T v) { return v != T(0); }));
+  place(p.correlate ? kernel : flipped(kernel), h.data(), {k1 * k2, k2, 1});
+  const std::size_t nonzero = count_nonzero(kernel);  // flipping does not change it
   try {
     taps_.reserve(nonzero);
     row_begin_.assign(k0 * k1 + 1, 0);
