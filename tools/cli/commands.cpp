@@ -1,0 +1,397 @@
+// The subcommands: convolve/correlate/blur (files in, files out, one Filter per image shape)
+// and compare (FFT against direct on one image: timings and the difference).
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "fftconv/error.hpp"
+#include "fftconv/filter.hpp"
+#include "gaussian.hpp"
+#include "io/convert.hpp"
+#include "io/files.hpp"
+#include "job.hpp"
+#include "progress.hpp"
+
+namespace fftconv::cli {
+
+namespace {
+
+using io::Image;
+using io::PixelType;
+
+std::string base_name(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
+
+bool computes_in_double(Precision precision, PixelType image_type) {
+  if (precision == Precision::automatic) return image_type != PixelType::f32;
+  return precision == Precision::double_precision;
+}
+
+const char* precision_name(bool in_double) {
+  return in_double ? "float64" : "float32";
+}
+
+/// The kernel's shape with leading unit axes up to the image's rank: a 2-D kernel filters every
+/// plane of a 3-D stack.
+Shape promote(const Shape& kernel, const Shape& image, const std::string& kernel_name,
+              const std::string& image_name) {
+  if (kernel.rank() > image.rank())
+    throw io::IoError(kernel_name + ": the kernel is " + std::to_string(kernel.rank()) + "-D but " +
+                      image_name + " is " + std::to_string(image.rank()) +
+                      "-D (a kernel may have the image's rank or less)");
+  Shape promoted;
+  for (int a = kernel.rank(); a < image.rank(); ++a)
+    promoted.push_back(1);
+  for (std::size_t e : kernel)
+    promoted.push_back(e);
+  return promoted;
+}
+
+/// One value per axis from a list of one value (all axes) or `rank` values.
+template <class V>
+std::vector<V> per_axis(const std::vector<V>& values, int rank, const char* option,
+                        const std::string& image_name) {
+  if (values.size() == 1) return std::vector<V>(static_cast<std::size_t>(rank), values[0]);
+  if (values.size() != static_cast<std::size_t>(rank))
+    throw UsageError(std::string(option) + " has " + std::to_string(values.size()) +
+                     " values but " + image_name + " is " + std::to_string(rank) +
+                     "-D (give one value, or one per axis)");
+  return values;
+}
+
+/// A kernel as doubles with its shape: read once from the kernel file, or (blur) the Gaussian
+/// for the image's rank.
+struct Kernel {
+  Shape shape;
+  std::vector<double> values;
+};
+
+Kernel blur_kernel(const Job& job, const Shape& image_shape, const std::string& image_name) {
+  const int rank = image_shape.rank();
+  const std::vector<double> sigma = per_axis(job.sigma, rank, "--sigma", image_name);
+  std::vector<std::size_t> sizes(static_cast<std::size_t>(rank));
+  if (job.size.empty())
+    for (std::size_t a = 0; a < sizes.size(); ++a)
+      sizes[a] = 2 * gaussian_radius(sigma[a]) + 1;
+  else
+    sizes = per_axis(job.size, rank, "--size", image_name);
+  Kernel k;
+  k.values = gaussian_kernel(sigma, sizes, k.shape);
+  return k;
+}
+
+/// The output pixel type: --type, else the image's type when it is floating point, else (an
+/// integer image) the computation's float type, except that PNG stores uint8/uint16 only.
+PixelType output_type(const Job& job, PixelType image_type, io::Format format, bool in_double) {
+  if (job.type) return *job.type;
+  PixelType t = !io::is_integer(image_type) ? image_type
+                : in_double                 ? PixelType::f64
+                                            : PixelType::f32;
+  if (!io::can_store(format, t))
+    t = io::can_store(format, image_type) ? image_type : PixelType::u16;
+  return t;
+}
+
+/// Where each image's result goes: -o itself for one image (unless it names a directory), else
+/// DIR/<image name>, with the extension replaced by --format when given.
+std::vector<std::string> output_paths(const Job& job) {
+  namespace fs = std::filesystem;
+  const bool directory = job.images.size() > 1 || fs::is_directory(job.output) ||
+                         (!job.output.empty() && job.output.back() == '/');
+  if (!directory) {
+    if (!job.format.empty())
+      throw UsageError("--format applies to -o DIR (several images); the extension of -o " +
+                       job.output + " chooses the format");
+    return {job.output};
+  }
+  std::error_code ec;
+  fs::create_directories(job.output, ec);
+  if (ec) throw io::IoError(job.output + ": cannot create the directory: " + ec.message());
+  std::vector<std::string> paths;
+  std::set<std::string> seen;
+  for (const std::string& image : job.images) {
+    fs::path name = fs::path(image).filename();
+    if (!job.format.empty()) name.replace_extension(job.format);
+    const std::string path = (fs::path(job.output) / name).string();
+    if (!seen.insert(path).second)
+      throw UsageError("two images would both be written to " + path + " (same file name)");
+    paths.push_back(path);
+  }
+  return paths;
+}
+
+/// Refuses an output that is one of the input files (it would be replaced).
+void check_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
+  struct stat out {};
+  if (::stat(output.c_str(), &out) != 0) return;
+  for (const std::string& input : inputs) {
+    struct stat in {};
+    if (::stat(input.c_str(), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+      throw UsageError(output + " is the input file " + input +
+                       "; write the result to another file");
+  }
+}
+
+/// Filters by image shape and precision: every image of one shape reuses one Filter (plans and
+/// the kernel spectrum made once).
+class Filters {
+ public:
+  Filters(const Job& job, Operation operation) : job_(job), operation_(operation) {}
+
+  template <class T>
+  const Filter<T>& get(const Kernel& kernel, const Shape& image_shape) {
+    auto& cache = cache_for<T>();
+    const std::vector<std::size_t> key(image_shape.begin(), image_shape.end());
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      const std::vector<T> values(kernel.values.begin(), kernel.values.end());
+      auto filter = std::make_unique<Filter<T>>(ConstView<T>(values.data(), kernel.shape),
+                                                image_shape, operation_, job_.options);
+      it = cache.emplace(key, std::move(filter)).first;
+    }
+    return *it->second;
+  }
+
+ private:
+  template <class T>
+  std::map<std::vector<std::size_t>, std::unique_ptr<Filter<T>>>& cache_for() {
+    if constexpr (std::is_same_v<T, float>)
+      return single_;
+    else
+      return double_;
+  }
+
+  const Job& job_;
+  Operation operation_;
+  std::map<std::vector<std::size_t>, std::unique_ptr<Filter<float>>> single_;
+  std::map<std::vector<std::size_t>, std::unique_ptr<Filter<double>>> double_;
+};
+
+/// Prefixes a library error with the file it concerns.
+[[noreturn]] void rethrow_for(const std::string& file, const Error& e) {
+  throw Error(e.code(), file + ": " + e.what());
+}
+
+template <class T>
+Image filter_image(Filters& filters, const Kernel& kernel, const Image& image,
+                   const std::string& image_name, PixelType type, io::Conversion& report) {
+  try {
+    const Filter<T>& filter = filters.get<T>(kernel, image.shape);
+    const std::vector<T> in = io::to_values<T>(image);
+    std::vector<T> out(element_count(filter.output_shape()));
+    filter.apply(ConstView<T>(in.data(), image.shape), View<T>(out.data(), filter.output_shape()));
+    return io::from_values(filter.output_shape(), out.data(), type, report);
+  } catch (const Error& e) {
+    rethrow_for(image_name, e);
+  }
+}
+
+void warn_conversion(Progress& progress, const Job& job, const std::string& path, PixelType type,
+                     const io::Conversion& report) {
+  if (job.quiet || (report.clipped == 0 && report.nonfinite == 0)) return;
+  char range[96];
+  std::snprintf(range, sizeof range, "[%.17g, %.17g]", io::lowest(type), io::highest(type));
+  std::string line = "fftconv: warning: " + path + ": ";
+  if (report.clipped)
+    line += std::to_string(report.clipped) + " pixels outside the " + io::name(type) + " range " +
+            range + " were clipped";
+  if (report.clipped && report.nonfinite) line += "; ";
+  if (report.nonfinite)
+    line += std::to_string(report.nonfinite) + " NaN/Inf pixels were written as 0 (NaN) or " +
+            "the range's end (Inf)";
+  progress.print(line);
+}
+
+int run_filter(const Job& job) {
+  const Operation operation =
+      job.command == Command::correlate ? Operation::correlate : Operation::convolve;
+  const std::vector<std::string> outputs = output_paths(job);
+  std::vector<std::string> inputs = job.images;
+  if (!job.kernel.empty()) inputs.push_back(job.kernel);
+  for (const std::string& out : outputs) {
+    const io::Format format = io::format_of(out);
+    if (job.type && !io::can_store(format, *job.type))
+      throw UsageError(out + ": " + io::name(format) + " cannot store " + io::name(*job.type) +
+                       " pixels (PNG: uint8 or uint16)");
+    check_not_an_input(out, inputs);
+  }
+
+  Progress progress(job.progress);
+  Kernel file_kernel;
+  if (!job.kernel.empty()) {
+    progress.update(0, job.images.size(), "reading " + base_name(job.kernel));
+    const Image k = io::read_image(job.kernel);
+    file_kernel.shape = k.shape;
+    file_kernel.values = io::to_values<double>(k);
+  }
+  Filters filters(job, operation);
+  for (std::size_t i = 0; i < job.images.size(); ++i) {
+    const std::string& image_name = job.images[i];
+    io::OutputFile output(outputs[i]);  // an unwritable target fails before the work
+    progress.update(i, job.images.size(), "reading " + base_name(image_name));
+    const Image image = io::read_image(image_name);
+    Kernel kernel =
+        job.command == Command::blur ? blur_kernel(job, image.shape, image_name) : file_kernel;
+    kernel.shape = promote(kernel.shape, image.shape, job.kernel, image_name);
+    const bool in_double = computes_in_double(job.precision, image.type);
+    const PixelType type = output_type(job, image.type, io::format_of(outputs[i]), in_double);
+    progress.update(i, job.images.size(), "filtering " + base_name(image_name));
+    io::Conversion report;
+    const Image result =
+        in_double ? filter_image<double>(filters, kernel, image, image_name, type, report)
+                  : filter_image<float>(filters, kernel, image, image_name, type, report);
+    progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));
+    output.write(result);
+    warn_conversion(progress, job, outputs[i], type, report);
+  }
+  return 0;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::automatic:
+      return "automatic";
+    case Method::direct:
+      return "direct";
+    case Method::fft:
+      break;
+  }
+  return "fft";
+}
+
+/// Time to construct a Filter (setup) and the median time of its apply over `repeat` runs.
+template <class T>
+std::vector<T> time_method(const Job& job, Method method, Operation operation, const Kernel& kernel,
+                           const Shape& image_shape, const std::vector<T>& image, double& setup_ms,
+                           double& apply_ms) {
+  using clock = std::chrono::steady_clock;
+  Options options = job.options;
+  options.method = method;
+  const std::vector<T> k(kernel.values.begin(), kernel.values.end());
+  const auto t0 = clock::now();
+  const Filter<T> filter(ConstView<T>(k.data(), kernel.shape), image_shape, operation, options);
+  setup_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+  std::vector<T> out(element_count(filter.output_shape()));
+  std::vector<double> times;
+  for (int r = 0; r < job.repeat; ++r) {
+    const auto t1 = clock::now();
+    filter.apply(ConstView<T>(image.data(), image_shape),
+                 View<T>(out.data(), filter.output_shape()));
+    times.push_back(std::chrono::duration<double, std::milli>(clock::now() - t1).count());
+  }
+  apply_ms = median(times);
+  return out;
+}
+
+std::string position(std::size_t index, const Shape& shape) {
+  std::string s = ")";
+  for (int a = shape.rank() - 1; a >= 0; --a) {
+    s = std::to_string(index % shape[a]) + (s == ")" ? "" : ", ") + s;
+    index /= shape[a];
+  }
+  return "(" + s;
+}
+
+template <class T>
+void compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
+  const Operation operation = job.correlate ? Operation::correlate : Operation::convolve;
+  const std::vector<T> values = io::to_values<T>(image);
+  Options automatic_options = job.options;
+  automatic_options.method = Method::automatic;
+  const std::vector<T> k(kernel.values.begin(), kernel.values.end());
+  const Filter<T> automatic(ConstView<T>(k.data(), kernel.shape), image.shape, operation,
+                            automatic_options);
+  double fft_setup = 0, fft_apply = 0, direct_setup = 0, direct_apply = 0;
+  const std::vector<T> fft =
+      time_method(job, Method::fft, operation, kernel, image.shape, values, fft_setup, fft_apply);
+  const std::vector<T> direct = time_method(job, Method::direct, operation, kernel, image.shape,
+                                            values, direct_setup, direct_apply);
+  const Shape out_shape = automatic.output_shape();
+  double max_abs = 0, max_ref = 0, sum_sq = 0;
+  std::size_t worst = 0, nonfinite = 0;
+  for (std::size_t i = 0; i < fft.size(); ++i) {
+    const double d = std::abs(static_cast<double>(fft[i]) - static_cast<double>(direct[i]));
+    if (!std::isfinite(d)) {
+      ++nonfinite;
+      continue;
+    }
+    if (d > max_abs) {
+      max_abs = d;
+      worst = i;
+    }
+    max_ref = std::max(max_ref, std::abs(static_cast<double>(direct[i])));
+    sum_sq += d * d;
+  }
+  const Shape transform = fft_shape(image.shape, kernel.shape, job.options);
+  std::printf("operation     %s, mode %s, %s, computed in %s\n",
+              operation == Operation::convolve ? "convolve" : "correlate",
+              job.options.mode == Mode::full   ? "full"
+              : job.options.mode == Mode::same ? "same"
+                                               : "valid",
+              job.repeat == 1 ? "1 run per method"
+                              : (std::to_string(job.repeat) + " runs per method (median)").c_str(),
+              precision_name(std::is_same_v<T, double>));
+  std::printf("image         %s  %s %s\n", job.images[0].c_str(), to_string(image.shape).c_str(),
+              io::name(image.type));
+  std::printf("kernel        %s  %s\n", job.kernel.c_str(), to_string(kernel.shape).c_str());
+  std::printf("output        %s\n", to_string(out_shape).c_str());
+  std::printf("automatic     %s\n", method_name(automatic.method()));
+  std::printf("fft           setup %.3f ms, apply %.3f ms (transform %s)\n", fft_setup, fft_apply,
+              to_string(transform).c_str());
+  std::printf("direct        setup %.3f ms, apply %.3f ms\n", direct_setup, direct_apply);
+  std::printf("speedup       %.2fx (direct apply / fft apply)\n", direct_apply / fft_apply);
+  std::printf("max_abs       %.3e  (|fft - direct|, at %s)\n", max_abs,
+              position(worst, out_shape).c_str());
+  std::printf("max_rel       %.3e  (max_abs / max |direct|)\n",
+              max_ref > 0 ? max_abs / max_ref : 0);
+  std::printf("rms           %.3e\n",
+              fft.size() > nonfinite
+                  ? std::sqrt(sum_sq / static_cast<double>(fft.size() - nonfinite))
+                  : 0.0);
+  if (nonfinite)
+    std::printf("nonfinite     %zu pixels where either result is NaN or Inf (not counted)\n",
+                nonfinite);
+}
+
+int run_compare(const Job& job) {
+  Progress progress(job.progress);
+  progress.update(0, 1, "reading");
+  const Image image = io::read_image(job.images[0]);
+  const Image k = io::read_image(job.kernel);
+  Kernel kernel{promote(k.shape, image.shape, job.kernel, job.images[0]), io::to_values<double>(k)};
+  progress.update(0, 1, "timing fft and direct");
+  try {
+    if (computes_in_double(job.precision, image.type))
+      compare_methods<double>(job, kernel, image);
+    else
+      compare_methods<float>(job, kernel, image);
+  } catch (const Error& e) {
+    rethrow_for(job.images[0], e);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run(const Job& job) {
+  return job.command == Command::compare ? run_compare(job) : run_filter(job);
+}
+
+}  // namespace fftconv::cli

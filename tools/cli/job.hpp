@@ -1,0 +1,49 @@
+#pragma once
+// What one `fftconv` invocation asks for, after argument parsing (main.cpp) and before any file
+// is touched (commands.cpp).
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fftconv/filter.hpp"
+#include "fftconv/options.hpp"
+#include "io/pixel_type.hpp"
+
+namespace fftconv::cli {
+
+enum class Command { convolve, correlate, blur, compare };
+
+/// The precision the computation runs in: `automatic` is float for float32 images and double
+/// for everything else (float64 and integer images).
+enum class Precision { automatic, single, double_precision };
+
+struct Job {
+  Command command = Command::convolve;
+  std::vector<std::string> images;
+  std::string kernel;             // convolve, correlate, compare
+  std::vector<double> sigma;      // blur: one value, or one per image axis
+  std::vector<std::size_t> size;  // blur: kernel length, one value or one per axis
+  std::string output;             // -o: a file, or a directory for several images
+  std::string format;             // --format: the extension of files written into -o DIR
+  Options options;
+  Precision precision = Precision::automatic;
+  std::optional<io::PixelType> type;  // --type; by default chosen per output (commands.cpp)
+  bool correlate = false;             // compare --correlate
+  int repeat = 1;                     // compare: timed runs per method (median reported)
+  bool quiet = false;
+  bool progress = false;  // stderr is a terminal and not --quiet
+};
+
+/// A request that cannot run as given (exit code 2), found after parsing (e.g. --sigma with
+/// three values for a 2-D image).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Runs the job; returns the exit code (0) or throws io::IoError, fftconv::Error (exit 1) or
+/// UsageError (exit 2).
+int run(const Job& job);
+
+}  // namespace fftconv::cli

@@ -1,0 +1,212 @@
+// fftconv: convolve, correlate and blur image files, and compare the FFT path with the direct
+// sum, from the command line. Exit codes: 0 success, 1 a file or computation problem (one line
+// on stderr naming the file), 2 a usage error.
+#include <CLI/CLI.hpp>
+
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <new>
+#include <string>
+
+#include "fftconv/error.hpp"
+#include "fftconv/version.hpp"
+#include "io/image.hpp"
+#include "job.hpp"
+#include "progress.hpp"
+
+namespace {
+
+using fftconv::cli::Command;
+using fftconv::cli::Job;
+using fftconv::cli::Precision;
+
+/// Accepts one of the map's names (any case) and hands CLI11 the enum's value.
+template <class E>
+CLI::Validator one_of(const std::map<std::string, E>& choices) {
+  std::string names;
+  for (const auto& [name, value] : choices)
+    names += (names.empty() ? "" : ", ") + name;
+  return CLI::Validator(
+      [choices, names](std::string& input) -> std::string {
+        std::string key = input;
+        for (char& c : key)
+          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const auto it = choices.find(key);
+        if (it == choices.end()) return input + " is not one of " + names;
+        input = std::to_string(static_cast<int>(it->second));
+        return "";
+      },
+      "{" + names + "}");
+}
+
+/// The options every subcommand takes, mirroring fftconv::Options.
+void add_options(CLI::App* sub, Job& job) {
+  const std::map<std::string, fftconv::Mode> modes{{"full", fftconv::Mode::full},
+                                                   {"same", fftconv::Mode::same},
+                                                   {"valid", fftconv::Mode::valid}};
+  const std::map<std::string, fftconv::Boundary> boundaries{
+      {"zero", fftconv::Boundary::zero},       {"constant", fftconv::Boundary::constant},
+      {"reflect", fftconv::Boundary::reflect}, {"mirror", fftconv::Boundary::mirror},
+      {"nearest", fftconv::Boundary::nearest}, {"wrap", fftconv::Boundary::wrap}};
+  const std::map<std::string, fftconv::Method> methods{{"auto", fftconv::Method::automatic},
+                                                       {"automatic", fftconv::Method::automatic},
+                                                       {"direct", fftconv::Method::direct},
+                                                       {"fft", fftconv::Method::fft}};
+  const std::map<std::string, fftconv::Planning> plannings{
+      {"estimate", fftconv::Planning::estimate},
+      {"measure", fftconv::Planning::measure},
+      {"patient", fftconv::Planning::patient}};
+  const std::map<std::string, Precision> precisions{{"auto", Precision::automatic},
+                                                    {"float", Precision::single},
+                                                    {"double", Precision::double_precision}};
+  sub->add_option("--mode", job.options.mode,
+                  "Output size: full (n+k-1), same (n, the default), valid (n-k+1)")
+      ->transform(one_of(modes));
+  sub->add_option("--boundary", job.options.boundary,
+                  "Values outside the image: zero (default), constant (--fill), reflect "
+                  "(c b a | a b c d | d c b, scipy.ndimage 'reflect'), mirror (d c b | a b c d | "
+                  "c b a, scipy.ndimage 'mirror'), nearest, wrap")
+      ->transform(one_of(boundaries));
+  sub->add_option("--fill", job.options.fill_value,
+                  "The value outside the image for --boundary constant (implies it)");
+  sub->add_option("--method", job.options.method,
+                  "auto (default: the faster by fftconv's cost model), direct or fft")
+      ->transform(one_of(methods));
+  sub->add_option("--threads", job.options.threads, "Threads per image (0 = all; default 1)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--planning", job.options.planning,
+                  "FFTW planning: estimate (default), measure, patient")
+      ->transform(one_of(plannings));
+  sub->add_option("--precision", job.precision,
+                  "Compute in float or double; auto (default): float for float32 images, "
+                  "double otherwise")
+      ->transform(one_of(precisions));
+  sub->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
+}
+
+/// -o, --type and --format: the subcommands that write files.
+void add_output_options(CLI::App* sub, Job& job, std::string& type) {
+  sub->add_option("-o,--output", job.output,
+                  "Output file (its extension picks the format), or a directory for several "
+                  "images")
+      ->required();
+  sub->add_option("--type", type,
+                  "Output pixel type: uint8, int8, uint16, int16, uint32, int32, uint64, int64, "
+                  "float32, float64 (default: the image's float type, or the computation's for "
+                  "integer images; PNG: the image's uint8/uint16, else uint16). Integers are "
+                  "rounded and clipped, with a warning");
+  sub->add_option("--format", job.format,
+                  "With -o DIR: the extension of the written files (npy, fits, tif, png; "
+                  "default: each image's own)");
+}
+
+std::string one_line(std::string s) {
+  while (!s.empty() && s.back() == '\n')
+    s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Job job;
+  std::string type;
+  std::vector<std::string> files;
+  CLI::App app{
+      "fftconv: FFT convolution, correlation and blurring of images and volumes (.npy, .fits, "
+      ".tif, .png)",
+      "fftconv"};
+  app.set_version_flag("--version", "fftconv " + std::to_string(fftconv::version_major) + "." +
+                                        std::to_string(fftconv::version_minor) + "." +
+                                        std::to_string(fftconv::version_patch));
+  app.require_subcommand(1);
+
+  auto* convolve = app.add_subcommand(
+      "convolve", "Convolve images with a kernel (the kernel is flipped): IMAGE... KERNEL -o OUT");
+  auto* correlate = app.add_subcommand(
+      "correlate", "Cross-correlate images with a kernel (not flipped): IMAGE... KERNEL -o OUT");
+  for (auto* sub : {convolve, correlate}) {
+    sub->add_option("files", files,
+                    "One or more images, then the kernel (a kernel of lower rank filters every "
+                    "plane of a stack)")
+        ->required();
+    add_options(sub, job);
+    add_output_options(sub, job, type);
+  }
+  auto* blur = app.add_subcommand("blur", "Gaussian blur: IMAGE... --sigma S [--size K] -o OUT");
+  blur->add_option("files", files, "One or more images")->required();
+  blur->add_option("--sigma", job.sigma,
+                   "Standard deviation in pixels: one value, or one per axis (0 = no blur "
+                   "along that axis)")
+      ->required()
+      ->delimiter(',')
+      ->check(CLI::NonNegativeNumber);
+  blur->add_option("--size", job.size,
+                   "Odd kernel length: one value, or one per axis (default 2*int(4*sigma+0.5)+1,"
+                   " as scipy.ndimage.gaussian_filter)")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  add_options(blur, job);
+  add_output_options(blur, job, type);
+
+  auto* compare = app.add_subcommand(
+      "compare", "Run the FFT and the direct method on one image: timings and their difference");
+  compare->add_option("files", files, "IMAGE KERNEL")->required()->expected(2);
+  compare->add_flag("--correlate", job.correlate, "Correlate instead of convolve");
+  compare->add_option("--repeat", job.repeat, "Timed runs per method (the median is reported)")
+      ->check(CLI::Range(1, 1000));
+  add_options(compare, job);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  const auto usage = [](const std::string& message) {
+    std::fprintf(stderr, "fftconv: usage error: %s\n", one_line(message).c_str());
+    return 2;
+  };
+  auto* chosen = app.get_subcommands().front();
+  if (chosen == convolve || chosen == correlate || chosen == compare) {
+    if (files.size() < 2)
+      return usage(chosen->get_name() + " needs an image and a kernel (IMAGE... KERNEL)");
+    job.kernel = files.back();
+    files.pop_back();
+  }
+  job.images = files;
+  job.command = chosen == convolve    ? Command::convolve
+                : chosen == correlate ? Command::correlate
+                : chosen == blur      ? Command::blur
+                                      : Command::compare;
+  if (chosen->count("--fill")) {
+    if (chosen->count("--boundary") && job.options.boundary != fftconv::Boundary::constant)
+      return usage("--fill is the value outside the image for --boundary constant");
+    job.options.boundary = fftconv::Boundary::constant;
+  }
+  if (!type.empty()) {
+    fftconv::io::PixelType t;
+    if (!fftconv::io::parse_pixel_type(type, t)) return usage("unknown --type " + type);
+    job.type = t;
+  }
+  for (std::size_t s : job.size)
+    if (s % 2 == 0)
+      return usage("--size " + std::to_string(s) + " is even; the Gaussian needs a centre tap");
+  job.progress = !job.quiet && fftconv::cli::Progress::stderr_is_terminal();
+
+  try {
+    return fftconv::cli::run(job);
+  } catch (const fftconv::cli::UsageError& e) {
+    return usage(e.what());
+  } catch (const fftconv::io::IoError& e) {
+    std::fprintf(stderr, "fftconv: error: %s\n", one_line(e.what()).c_str());
+  } catch (const fftconv::Error& e) {
+    std::fprintf(stderr, "fftconv: error: %s\n", one_line(e.what()).c_str());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "fftconv: error: out of memory\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fftconv: error: %s\n", one_line(e.what()).c_str());
+  }
+  return 1;
+}

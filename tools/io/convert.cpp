@@ -1,0 +1,111 @@
+#include "convert.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+namespace fftconv::io {
+
+namespace {
+
+template <class T>
+struct Tag {
+  using type = T;
+};
+
+/// Calls f(Tag<C type of `type`>{}).
+template <class F>
+decltype(auto) with_type(PixelType type, F&& f) {
+  switch (type) {
+    case PixelType::u8:
+      return f(Tag<std::uint8_t>{});
+    case PixelType::i8:
+      return f(Tag<std::int8_t>{});
+    case PixelType::u16:
+      return f(Tag<std::uint16_t>{});
+    case PixelType::i16:
+      return f(Tag<std::int16_t>{});
+    case PixelType::u32:
+      return f(Tag<std::uint32_t>{});
+    case PixelType::i32:
+      return f(Tag<std::int32_t>{});
+    case PixelType::u64:
+      return f(Tag<std::uint64_t>{});
+    case PixelType::i64:
+      return f(Tag<std::int64_t>{});
+    case PixelType::f32:
+      return f(Tag<float>{});
+    case PixelType::f64:
+      break;
+  }
+  return f(Tag<double>{});
+}
+
+/// v rounded and clipped into integer type S's range. The limits are compared in double, where
+/// S's lowest (0 or -2^digits) and 2^digits (one past its max) are exact even for 64-bit types
+/// (whose max itself is not).
+template <class S, class T>
+S to_integer(T v, Conversion& report) {
+  if (std::isnan(v)) {
+    ++report.nonfinite;
+    return 0;
+  }
+  if (std::isinf(v)) ++report.nonfinite;
+  const double r = std::round(static_cast<double>(v));
+  if (r < static_cast<double>(std::numeric_limits<S>::lowest())) {
+    if (std::isfinite(v)) ++report.clipped;
+    return std::numeric_limits<S>::lowest();
+  }
+  if (r >= std::ldexp(1.0, std::numeric_limits<S>::digits)) {
+    if (std::isfinite(v)) ++report.clipped;
+    return std::numeric_limits<S>::max();
+  }
+  return static_cast<S>(r);
+}
+
+}  // namespace
+
+template <class T>
+std::vector<T> to_values(const Image& image) {
+  const std::size_t n = element_count(image.shape);
+  std::vector<T> values(n);
+  with_type(image.type, [&](auto tag) {
+    using S = typename decltype(tag)::type;
+    const unsigned char* p = image.bytes.data();
+    for (std::size_t i = 0; i < n; ++i, p += sizeof(S)) {
+      S s;
+      std::memcpy(&s, p, sizeof(S));
+      values[i] = static_cast<T>(s);
+    }
+  });
+  return values;
+}
+
+template <class T>
+Image from_values(const Shape& shape, const T* values, PixelType type, Conversion& report) {
+  Image image{shape, type, {}};
+  const std::size_t n = element_count(shape);
+  image.bytes.resize(n * size_of(type));
+  with_type(type, [&](auto tag) {
+    using S = typename decltype(tag)::type;
+    unsigned char* p = image.bytes.data();
+    for (std::size_t i = 0; i < n; ++i, p += sizeof(S)) {
+      S s;
+      if constexpr (std::is_integral_v<S>)
+        s = to_integer<S>(values[i], report);
+      else
+        s = static_cast<S>(values[i]);
+      std::memcpy(p, &s, sizeof(S));
+    }
+  });
+  return image;
+}
+
+template std::vector<float> to_values(const Image&);
+template std::vector<double> to_values(const Image&);
+template Image from_values(const Shape&, const float*, PixelType, Conversion&);
+template Image from_values(const Shape&, const double*, PixelType, Conversion&);
+
+}  // namespace fftconv::io

@@ -1,0 +1,25 @@
+#pragma once
+// Between an Image's stored pixels and the float/double numbers fftconv computes with.
+#include <cstddef>
+#include <vector>
+
+#include "image.hpp"
+
+namespace fftconv::io {
+
+/// The pixels as T (float or double), C order. Integers convert exactly up to T's mantissa.
+template <class T>
+std::vector<T> to_values(const Image& image);
+
+/// What storing numbers as an integer type changed.
+struct Conversion {
+  std::size_t clipped = 0;    ///< finite values outside the type's range, stored as its min/max
+  std::size_t nonfinite = 0;  ///< NaN (stored as 0) and +-Inf (stored as max/min)
+};
+
+/// Stores values as `type`: integers round to nearest (halves away from zero) and clip to the
+/// type's range, counted in `report`; float32 from double rounds to nearest.
+template <class T>
+Image from_values(const Shape& shape, const T* values, PixelType type, Conversion& report);
+
+}  // namespace fftconv::io

@@ -1,0 +1,36 @@
+#pragma once
+// The file formats, each a decoder (bytes in memory -> Image, so fuzzers and readers share it)
+// and a writer (Image -> file at a path). Errors throw IoError. files.hpp picks the format by
+// the file's extension and adds the temporary-then-rename and the file name in messages.
+#include <cstddef>
+#include <string>
+
+#include "image.hpp"
+
+namespace fftconv::io {
+
+/// .npy, versions 1 to 3: integer and float types of any byte order, C or Fortran order,
+/// rank 1 to 3 (bool reads as uint8). Writes version 1, little-endian, C order.
+Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
+void write_npy(const Image& image, const std::string& path);
+
+/// FITS (cfitsio): the first image HDU with data (tile-compressed ones included), rank 1 to 3
+/// (further axes of length 1 are dropped). BITPIX 8/16/32/64/-32/-64 with BSCALE/BZERO applied:
+/// the unsigned conventions (BZERO 2^15, 2^31, 2^63; -128 for int8) read as unsigned/signed
+/// integers, other scalings as float64 (float32 for 8/16-bit data). Integer data with BLANK
+/// reads as floats with NaN at the blank pixels. Writes a primary HDU of the image's type.
+Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
+void write_fits(const Image& image, const std::string& path);
+
+/// TIFF (libtiff): one-sample greyscale (MinIsBlack) pages, 8/16/32/64-bit signed or unsigned
+/// integers or 32/64-bit floats, strips or tiles, any compression libtiff decodes. One page is
+/// 2-D; several pages of equal size and type are a 3-D stack (axis 0 = page). Writes
+/// uncompressed strips, one page per plane (BigTIFF beyond 2 GiB).
+Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
+void write_tiff(const Image& image, const std::string& path);
+
+/// PNG (libpng): 8- and 16-bit greyscale, interlaced or not; 2-D only.
+Image decode_png(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
+void write_png(const Image& image, const std::string& path);
+
+}  // namespace fftconv::io

@@ -1,0 +1,36 @@
+#pragma once
+// An image as a file stores it: rank 1..3, C order (axis 0 outermost), pixels of one type in
+// host byte order. Readers produce it, writers consume it; convert.hpp turns it into numbers.
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fftconv/shape.hpp"
+#include "pixel_type.hpp"
+
+namespace fftconv::io {
+
+struct Image {
+  Shape shape;
+  PixelType type = PixelType::f64;
+  std::vector<unsigned char> bytes;  ///< element_count(shape) * size_of(type)
+};
+
+/// A file that cannot be read or written: what is wrong, without the file name (the caller
+/// adds it, so every message reads "FILE: problem").
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Limits a reader checks before it allocates, so a small file cannot ask for a huge buffer.
+struct ReadLimits {
+  std::size_t max_bytes = static_cast<std::size_t>(-1);  ///< of decoded pixels
+};
+
+/// The byte count of `count` pixels of `type`, checked against overflow and `limits`; throws
+/// IoError otherwise. Every reader sizes its buffer with it.
+std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLimits& limits);
+
+}  // namespace fftconv::io

@@ -1,0 +1,269 @@
+// The .npy format: "\x93NUMPY", version, header length, a Python dict literal
+// {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), } padded with spaces, then the data.
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "formats.hpp"
+
+namespace fftconv::io {
+
+namespace {
+
+constexpr unsigned char magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+constexpr bool host_little_endian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
+/// A cursor over the header dict, with the few Python literals .npy headers use.
+class DictParser {
+ public:
+  explicit DictParser(std::string text) : s_(std::move(text)) {}
+
+  void skip_space() {
+    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_])))
+      ++i_;
+  }
+  bool accept(char c) {
+    skip_space();
+    if (i_ < s_.size() && s_[i_] == c) {
+      ++i_;
+      return true;
+    }
+    return false;
+  }
+  void expect(char c) {
+    if (!accept(c)) fail(std::string("expected '") + c + "'");
+  }
+  std::string string_literal() {
+    skip_space();
+    if (i_ >= s_.size() || (s_[i_] != '\'' && s_[i_] != '"')) fail("expected a string");
+    const char quote = s_[i_++];
+    const std::size_t end = s_.find(quote, i_);
+    if (end == std::string::npos) fail("unterminated string");
+    std::string value = s_.substr(i_, end - i_);
+    i_ = end + 1;
+    return value;
+  }
+  bool boolean() {
+    skip_space();
+    for (const char* word : {"True", "False"})
+      if (s_.compare(i_, std::strlen(word), word) == 0) {
+        i_ += std::strlen(word);
+        return word[0] == 'T';
+      }
+    fail("expected True or False");
+  }
+  std::size_t integer() {
+    skip_space();
+    std::size_t value = 0, digits = 0;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) {
+      const auto d = static_cast<std::size_t>(s_[i_++] - '0');
+      if (value > (static_cast<std::size_t>(-1) - d) / 10) fail("shape extent too large");
+      value = value * 10 + d;
+      ++digits;
+    }
+    if (digits == 0) fail("expected a non-negative integer");
+    accept('L');  // Python 2 longs in old files
+    return value;
+  }
+  /// (a, b, c) or (a,) or ().
+  std::vector<std::size_t> tuple() {
+    expect('(');
+    std::vector<std::size_t> values;
+    while (!accept(')')) {
+      values.push_back(integer());
+      if (!accept(',')) {
+        expect(')');
+        break;
+      }
+    }
+    return values;
+  }
+  /// Fails on anything but a structured dtype's opening bracket, for a clearer message.
+  bool at(char c) {
+    skip_space();
+    return i_ < s_.size() && s_[i_] == c;
+  }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw IoError("corrupt .npy header (" + what + " at offset " + std::to_string(i_) + ")");
+  }
+
+ private:
+  std::string s_;
+  std::size_t i_ = 0;
+};
+
+struct Header {
+  PixelType type = PixelType::f64;
+  bool byte_swapped = false;
+  bool fortran_order = false;
+  std::vector<std::size_t> shape;
+};
+
+/// numpy's descr string ('<f8', '|u1', '>i4', '|b1') as a pixel type and byte order.
+void parse_descr(const std::string& descr, Header& h) {
+  if (descr.size() < 3) throw IoError("unsupported .npy dtype '" + descr + "'");
+  const char order = descr[0], kind = descr[1];
+  const std::string size = descr.substr(2);
+  const char* const types[][3] = {{"u1", "uint8"},   {"i1", "int8"},   {"u2", "uint16"},
+                                  {"i2", "int16"},   {"u4", "uint32"}, {"i4", "int32"},
+                                  {"u8", "uint64"},  {"i8", "int64"},  {"f4", "float32"},
+                                  {"f8", "float64"}, {"b1", "uint8"}};
+  const std::string code = std::string(1, kind) + size;
+  bool known = false;
+  for (const auto& t : types)
+    if (code == t[0]) known = parse_pixel_type(t[1], h.type);
+  if (!known || (order != '<' && order != '>' && order != '|' && order != '='))
+    throw IoError("unsupported .npy dtype '" + descr +
+                  "' (supported: bool, int8..int64, uint8..uint64, float32, float64)");
+  h.byte_swapped = size_of(h.type) > 1 &&
+                   ((order == '<' && !host_little_endian) || (order == '>' && host_little_endian));
+}
+
+Header parse_header(const std::string& text) {
+  DictParser p(text);
+  Header h;
+  bool have_descr = false, have_order = false, have_shape = false;
+  p.expect('{');
+  while (!p.accept('}')) {
+    const std::string key = p.string_literal();
+    p.expect(':');
+    if (key == "descr") {
+      if (p.at('[')) throw IoError("unsupported .npy dtype: structured arrays are not images");
+      parse_descr(p.string_literal(), h);
+      have_descr = true;
+    } else if (key == "fortran_order") {
+      h.fortran_order = p.boolean();
+      have_order = true;
+    } else if (key == "shape") {
+      h.shape = p.tuple();
+      have_shape = true;
+    } else {
+      p.fail("unknown key '" + key + "'");
+    }
+    if (!p.accept(',')) {
+      p.expect('}');
+      break;
+    }
+  }
+  if (!have_descr || !have_order || !have_shape)
+    throw IoError("corrupt .npy header (needs descr, fortran_order and shape)");
+  return h;
+}
+
+void byte_swap(unsigned char* p, std::size_t count, std::size_t size) {
+  for (std::size_t i = 0; i < count; ++i, p += size)
+    std::reverse(p, p + size);
+}
+
+/// Fortran-order pixels (axis 0 fastest) to C order.
+std::vector<unsigned char> to_c_order(const unsigned char* src, const Shape& shape,
+                                      std::size_t size) {
+  std::vector<unsigned char> dst(element_count(shape) * size);
+  // Pad to rank 3 with leading unit axes: shape (a, b, c), Fortran element (i, j, l) at
+  // i + a*(j + b*l), C element at (i*b + j)*c + l.
+  std::size_t e[3] = {1, 1, 1};
+  for (int a = 0; a < shape.rank(); ++a)
+    e[3 - shape.rank() + a] = shape[a];
+  for (std::size_t i = 0; i < e[0]; ++i)
+    for (std::size_t j = 0; j < e[1]; ++j)
+      for (std::size_t l = 0; l < e[2]; ++l)
+        std::memcpy(&dst[((i * e[1] + j) * e[2] + l) * size],
+                    &src[(i + e[0] * (j + e[1] * l)) * size], size);
+  return dst;
+}
+
+}  // namespace
+
+Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
+  if (size < 10 || std::memcmp(data, magic, sizeof magic) != 0)
+    throw IoError("not a .npy file (no \\x93NUMPY magic)");
+  const unsigned major = data[6];
+  if (major < 1 || major > 3)
+    throw IoError("unsupported .npy version " + std::to_string(major) + "." +
+                  std::to_string(data[7]));
+  std::size_t header_len, offset;
+  if (major == 1) {
+    header_len = data[8] | static_cast<std::size_t>(data[9]) << 8;
+    offset = 10;
+  } else {
+    if (size < 12) throw IoError("truncated .npy header");
+    header_len = 0;
+    for (int b = 3; b >= 0; --b)
+      header_len = header_len << 8 | data[8 + b];
+    offset = 12;
+  }
+  if (header_len > size - offset) throw IoError("truncated .npy header");
+  const Header h =
+      parse_header(std::string(reinterpret_cast<const char*>(data + offset), header_len));
+  offset += header_len;
+
+  if (h.shape.empty() || h.shape.size() > 3)
+    throw IoError(".npy array has rank " + std::to_string(h.shape.size()) +
+                  "; fftconv reads rank 1 to 3");
+  Image image;
+  image.type = h.type;
+  for (std::size_t e : h.shape)
+    image.shape.push_back(e);
+  const std::size_t bytes = checked_image_bytes(image.shape, image.type, ReadLimits{});
+  if (bytes > size - offset)
+    throw IoError("truncated .npy data (" + std::to_string(size - offset) + " of " +
+                  std::to_string(bytes) + " bytes)");
+  checked_image_bytes(image.shape, image.type, limits);
+  const unsigned char* pixels = data + offset;
+  const bool reorder = h.fortran_order && image.shape.rank() > 1;
+  if (reorder)
+    image.bytes = to_c_order(pixels, image.shape, size_of(image.type));
+  else
+    image.bytes.assign(pixels, pixels + bytes);
+  if (h.byte_swapped)
+    byte_swap(image.bytes.data(), element_count(image.shape), size_of(image.type));
+  return image;
+}
+
+void write_npy(const Image& image, const std::string& path) {
+  const char* const descr[] = {"|u1", "|i1", "<u2", "<i2", "<u4",
+                               "<i4", "<u8", "<i8", "<f4", "<f8"};
+  std::string shape;  // "3, 4" or "3," (Python's one-element tuple)
+  for (std::size_t e : image.shape)
+    shape += (shape.empty() ? "" : ", ") + std::to_string(e);
+  if (image.shape.rank() == 1) shape += ',';
+  std::string header = "{'descr': '" + std::string(descr[static_cast<int>(image.type)]) +
+                       "', 'fortran_order': False, 'shape': (" + shape + "), }";
+  // Pad with spaces and a newline so the data starts at a multiple of 64 bytes.
+  const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
+  header.append(total - 10 - header.size() - 1, ' ');
+  header += '\n';
+  if (header.size() > 0xffff) throw IoError(".npy header too long");
+  const unsigned char prefix[10] = {0x93,
+                                    'N',
+                                    'U',
+                                    'M',
+                                    'P',
+                                    'Y',
+                                    1,
+                                    0,
+                                    static_cast<unsigned char>(header.size() & 0xff),
+                                    static_cast<unsigned char>(header.size() >> 8)};
+  std::vector<unsigned char> swapped;
+  const unsigned char* pixels = image.bytes.data();
+  if (!host_little_endian && size_of(image.type) > 1) {
+    swapped = image.bytes;
+    byte_swap(swapped.data(), element_count(image.shape), size_of(image.type));
+    pixels = swapped.data();
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
+  if (!f) throw IoError(std::string("cannot create: ") + std::strerror(errno));
+  const bool ok = std::fwrite(prefix, 1, sizeof prefix, f.get()) == sizeof prefix &&
+                  std::fwrite(header.data(), 1, header.size(), f.get()) == header.size() &&
+                  std::fwrite(pixels, 1, image.bytes.size(), f.get()) == image.bytes.size();
+  if (!ok || std::fclose(f.release()) != 0)
+    throw IoError(std::string("write failed: ") + std::strerror(errno));
+}
+
+}  // namespace fftconv::io
