@@ -244,6 +244,10 @@ int run_filter(const Job& job) {
     Kernel kernel =
         job.command == Command::blur ? blur_kernel(job, image.shape, image_name) : file_kernel;
     kernel.shape = promote(kernel.shape, image.shape, job.kernel, image_name);
+    if (element_count(output_shape(image.shape, kernel.shape, job.options.mode)) == 0)
+      throw io::IoError(image_name + ": the kernel (" + to_string(kernel.shape) +
+                        ") is larger than the image (" + to_string(image.shape) +
+                        ") along some axis, so the valid-mode result is empty");
     const bool in_double = computes_in_double(job.precision, image.type);
     const PixelType type = output_type(job, image.type, io::format_of(outputs[i]), in_double);
     progress.update(i, job.images.size(), "filtering " + base_name(image_name));

@@ -127,6 +127,17 @@ Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits&
     has_blank = fits_read_key(file.f, TLONGLONG, "BLANK", &blank, nullptr, &key_status) == 0;
     fits_clear_errmsg();
   }
+  if (raw_bitpix == LONGLONG_IMG && equiv_bitpix == LONGLONG_IMG) {
+    // cfitsio (4.2) reports BZERO = 2^63, the uint64 convention, as int64; reading as uint64
+    // applies the offset.
+    double bzero = 0, bscale = 1;
+    int key_status = 0;
+    fits_read_key(file.f, TDOUBLE, "BZERO", &bzero, nullptr, &key_status);
+    key_status = 0;
+    fits_read_key(file.f, TDOUBLE, "BSCALE", &bscale, nullptr, &key_status);
+    fits_clear_errmsg();
+    if (bscale == 1 && bzero == 9223372036854775808.0) equiv_bitpix = ULONGLONG_IMG;
+  }
   const TypeMap* map = by_image_type(equiv_bitpix);
   if (!map) throw IoError("unsupported FITS BITPIX " + std::to_string(equiv_bitpix));
   if (has_blank && is_integer(map->type))

@@ -159,9 +159,8 @@ Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits&
   install_handlers();
   last_tiff_error.clear();
   MemoryStream stream{data, size};
-  // "m": no memory mapping (the client procedures are the only access); "h": header only at
-  // open, directories read as needed.
-  TiffPtr tif(TIFFClientOpen("tiff", "rmh", &stream, read_proc, write_proc, seek_proc, close_proc,
+  // "m": no memory mapping (the client procedures are the only access).
+  TiffPtr tif(TIFFClientOpen("tiff", "rm", &stream, read_proc, write_proc, seek_proc, close_proc,
                              size_proc, nullptr, nullptr),
               TIFFClose);
   if (!tif) throw_tiff_error("opening");

@@ -1,0 +1,123 @@
+#pragma once
+// Helpers for the image-file and command-line tests: a scratch directory, random images of any
+// pixel type, and running the `fftconv` program.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "io/convert.hpp"
+#include "io/image.hpp"
+
+extern char** environ;
+
+namespace fftconv::test {
+
+/// A fresh directory, removed with everything in it at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "fftconv-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+  const std::filesystem::path& path() const { return path_; }
+  /// Every file name in the directory (to check that nothing else was left behind).
+  std::vector<std::string> files() const {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(path_))
+      names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Random pixels of `type` spread over [lo, hi] (clamped to the type's range), as an Image.
+inline io::Image random_image(const Shape& shape, io::PixelType type, std::uint64_t seed,
+                              double lo = 0, double hi = 200) {
+  std::mt19937_64 rng(seed);
+  lo = std::max(lo, io::lowest(type));
+  hi = std::min(hi, io::highest(type));
+  std::uniform_real_distribution<double> u(lo, hi);
+  std::vector<double> v(element_count(shape));
+  for (double& x : v)
+    x = io::is_integer(type) ? std::floor(u(rng)) : u(rng);
+  io::Conversion report;
+  return io::from_values(shape, v.data(), type, report);
+}
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+inline std::vector<unsigned char> read_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+inline void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+/// Runs the fftconv program with `args`, stdout and stderr captured (through files in `dir`).
+inline RunResult run_fftconv(const std::vector<std::string>& args, const TempDir& dir) {
+  const std::string out_file =
+      (dir.path().parent_path() / (dir.path().filename().string() + ".stdout")).string();
+  const std::string err_file = out_file.substr(0, out_file.size() - 7) + ".stderr";
+  std::vector<std::string> argv_strings{FFTCONV_CLI_PATH};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& s : argv_strings)
+    argv.push_back(s.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  pid_t pid = 0;
+  RunResult r;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  r.out = read_text(out_file);
+  r.err = read_text(err_file);
+  std::remove(out_file.c_str());
+  std::remove(err_file.c_str());
+  return r;
+}
+
+}  // namespace fftconv::test
