@@ -2,11 +2,11 @@
 # The README's quick start. On Debian 12 with git, a C++ compiler and cmake:
 #   ./build.sh demo   install missing Debian packages, build, run the main job (fftconv-starfield)
 #   ./build.sh test   install missing Debian packages, build, run the whole test suite (CTest)
-#   ./build.sh checks the reliability jobs CI runs besides `test` (about 3 minutes on 2 cores):
+#   ./build.sh checks the reliability jobs CI runs besides `test` (about 10 minutes on 2 cores):
 #                     the suite under AddressSanitizer + UndefinedBehaviorSanitizer, the
 #                     concurrency tests under ThreadSanitizer, the libFuzzer targets (C++ API,
-#                     C API) for FUZZ_SECONDS each (default 60) from the committed corpora, the
-#                     installed tree
+#                     C API, the npy/FITS/TIFF/PNG readers) for FUZZ_SECONDS each (default 60)
+#                     from the committed corpora, the installed tree
 #                     used by consumer projects (CMake and pkg-config), valgrind memcheck
 # With CI=true, compiler warnings are errors.
 set -euo pipefail
@@ -69,9 +69,9 @@ checks() {
 
   sanitizer_build fuzz "-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" \
     -DBUILD_SHARED_LIBS=OFF -DFFTCONV_FUZZ=ON
-  cmake --build build-fuzz -j "$jobs" --target fuzz_api fuzz_c_api
-  local target
-  for target in api c_api; do
+  local targets=(api c_api npy fits tiff png) target
+  cmake --build build-fuzz -j "$jobs" --target "${targets[@]/#/fuzz_}"
+  for target in "${targets[@]}"; do
     echo "== libFuzzer: fuzz_$target for ${FUZZ_SECONDS:-60} s from tests/fuzz/corpus/$target"
     rm -rf "build-fuzz/corpus-$target" && mkdir -p "build-fuzz/corpus-$target" build-fuzz/artifacts
     cp "tests/fuzz/corpus/$target"/* "build-fuzz/corpus-$target/"  # the committed corpus stays
@@ -90,6 +90,10 @@ checks() {
   build-install/cmake/consumer_cpp
   build-install/cmake/consumer_c
   examples/consumer/build_with_pkg_config.sh "$PWD/build-install/prefix" build-install/pkg-config
+  # The installed program finds the installed library (RPATH relative to bin/).
+  build-install/prefix/bin/fftconv --version
+  build-install/prefix/bin/fftconv blur tests/fuzz/corpus/png/u8.png --sigma 1 \
+    -o build-install/blurred.png
 
   echo "== valgrind memcheck: a subset of the Release suite"
   local vg=(valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect

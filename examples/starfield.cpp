@@ -10,49 +10,19 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "fftconv/fftconv.hpp"
+#include "star_field.hpp"
 
 namespace {
 
-using Image = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using starfield::Image;
+using starfield::Star;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-struct Star {
-  double y, x, flux;
-};
-
-// Sky background plus stars with a power-law flux distribution (many faint, few bright), each a
-// small Gaussian (seeing sigma 1.2 px), plus Gaussian read noise. Deterministic (fixed seed).
-Image star_field(Eigen::Index n, int stars, std::vector<Star>& catalogue) {
-  std::mt19937_64 rng(20261121);
-  std::uniform_real_distribution<double> pos(0, static_cast<double>(n));
-  std::uniform_real_distribution<double> u(0, 1);
-  std::normal_distribution<double> noise(0, 5);
-  Image img(n, n);
-  for (Eigen::Index y = 0; y < n; ++y)
-    for (Eigen::Index x = 0; x < n; ++x)
-      img(y, x) = 100 + noise(rng);
-  const double seeing = 1.2;
-  for (int s = 0; s < stars; ++s) {
-    const Star star{pos(rng), pos(rng), 1e2 * std::pow(1e4, std::pow(u(rng), 3))};  // 1e2..1e6
-    catalogue.push_back(star);
-    const auto cy = static_cast<Eigen::Index>(star.y), cx = static_cast<Eigen::Index>(star.x);
-    const double norm = star.flux / (2 * M_PI * seeing * seeing);
-    for (Eigen::Index y = std::max<Eigen::Index>(cy - 6, 0); y <= std::min(cy + 6, n - 1); ++y)
-      for (Eigen::Index x = std::max<Eigen::Index>(cx - 6, 0); x <= std::min(cx + 6, n - 1); ++x) {
-        const double dy = static_cast<double>(y) + 0.5 - star.y;
-        const double dx = static_cast<double>(x) + 0.5 - star.x;
-        img(y, x) += norm * std::exp(-(dy * dy + dx * dx) / (2 * seeing * seeing));
-      }
-  }
-  return img;
 }
 
 Image gaussian_psf(Eigen::Index k, double sigma) {
@@ -111,7 +81,10 @@ int main(int argc, char** argv) {
         fftconv::version_major, fftconv::version_minor, fftconv::version_patch);
     std::vector<Star> catalogue;
     auto t0 = std::chrono::steady_clock::now();
-    const Image img = star_field(n, stars, catalogue);
+    starfield::Spec spec;
+    spec.size = n;
+    spec.stars = stars;
+    const Image img = starfield::make(spec, catalogue);
     const Image psf = gaussian_psf(k, sigma);
     std::printf("image   %ld x %ld float64, %d stars (flux 1e2..1e6), sky 100, made in %.2f s\n",
                 static_cast<long>(n), static_cast<long>(n), stars, seconds_since(t0));

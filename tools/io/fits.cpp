@@ -2,6 +2,7 @@
 // the same path.
 #include <fitsio.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -89,9 +90,18 @@ void move_to_image(fitsfile* f) {
 }  // namespace
 
 Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
+  // cfitsio reads whole 2880-byte records: from a buffer of another length (a truncated file)
+  // it would read past the end, so such a buffer is copied into one padded with zeros.
+  constexpr std::size_t record = 2880;
+  std::vector<unsigned char> padded;
+  if (size % record != 0) {
+    padded.assign(data, data + size);
+    padded.resize((size / record + 1) * record, 0);
+    data = padded.data();
+  }
   // cfitsio keeps pointers to these two for as long as the file is open.
   void* buffer = const_cast<unsigned char*>(data);  // READONLY: never written
-  std::size_t buffer_size = size;
+  std::size_t buffer_size = padded.empty() ? size : padded.size();
   FitsFile file;
   int status = 0;
   if (fits_open_memfile(&file.f, "fits", READONLY, &buffer, &buffer_size, 0, nullptr, &status))

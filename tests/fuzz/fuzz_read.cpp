@@ -1,0 +1,74 @@
+// libFuzzer target for one image-file reader, chosen at compile time by FFTCONV_FUZZ_FORMAT
+// (0 npy, 1 FITS, 2 TIFF, 3 PNG). Arbitrary bytes must give an image or an IoError, never a
+// crash, a hang or an allocation beyond the limit. A decoded image must be consistent (rank 1
+// to 3, no zero extent, as many bytes as pixels) and survive a round trip through the writer of
+// its own format unchanged, so the writers are fuzzed with every shape and type the readers
+// produce.
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "io/files.hpp"
+#include "io/formats.hpp"
+
+namespace {
+
+[[noreturn]] void fail(const char* why) {
+  std::fprintf(stderr, "fuzz_read: %s\n", why);
+  std::abort();
+}
+
+using fftconv::io::Format;
+
+constexpr Format format = static_cast<Format>(FFTCONV_FUZZ_FORMAT);
+constexpr const char* extension[] = {".npy", ".fits", ".tif", ".png"};
+// Enough for every seed and far below libFuzzer's 2 GB memory limit.
+constexpr fftconv::io::ReadLimits limits{std::size_t{64} << 20};
+// Round trips write a file: only for small images, to keep the target fast.
+constexpr std::size_t round_trip_bytes = std::size_t{1} << 20;
+
+fftconv::io::Image decode(const std::uint8_t* data, std::size_t size) {
+  switch (format) {
+    case Format::npy:
+      return fftconv::io::decode_npy(data, size, limits);
+    case Format::fits:
+      return fftconv::io::decode_fits(data, size, limits);
+    case Format::tiff:
+      return fftconv::io::decode_tiff(data, size, limits);
+    case Format::png:
+      break;
+  }
+  return fftconv::io::decode_png(data, size, limits);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fftconv::io::Image image;
+  try {
+    image = decode(data, size);
+  } catch (const fftconv::io::IoError&) {
+    return 0;
+  }
+  const int rank = image.shape.rank();
+  if (rank < 1 || rank > 3) fail("rank outside 1..3");
+  for (std::size_t e : image.shape)
+    if (e == 0) fail("zero extent");
+  if (image.bytes.size() != fftconv::element_count(image.shape) * fftconv::io::size_of(image.type))
+    fail("byte count differs from the shape");
+  if (image.bytes.size() > round_trip_bytes) return 0;
+  if (format == Format::tiff && rank == 1) fail("TIFF decoded a 1-D image");
+  if (format == Format::png && rank != 2) fail("PNG decoded a non-2-D image");
+
+  static const std::string path =
+      "/tmp/fftconv-fuzz-read-" + std::to_string(::getpid()) + extension[static_cast<int>(format)];
+  fftconv::io::write_image(path, image);
+  const fftconv::io::Image back = fftconv::io::read_image(path);
+  std::remove(path.c_str());
+  if (back.shape != image.shape || back.type != image.type || back.bytes != image.bytes)
+    fail("the round trip through the writer changed the image");
+  return 0;
+}
