@@ -26,7 +26,8 @@ class IoError : public std::runtime_error {
 
 /// Limits a reader checks before it allocates, so a small file cannot ask for a huge buffer.
 struct ReadLimits {
-  std::size_t max_bytes = static_cast<std::size_t>(-1);  ///< of decoded pixels
+  /// Of the decoded pixels, and of any buffer whose size a header declares (TIFF tiles).
+  std::size_t max_bytes = static_cast<std::size_t>(-1);
 };
 
 /// The byte count of `count` pixels of `type`, checked against overflow and `limits`; throws

@@ -115,8 +115,16 @@ PixelType page_type(TIFF* tif) {
                 std::to_string(format) + "; supported: 8/16/32/64-bit integers, 32/64-bit floats)");
 }
 
+/// A tile or strip buffer's size comes from the header: a tiny file may declare 4 GB tiles.
+void check_buffer(const char* what, tmsize_t bytes, const ReadLimits& limits) {
+  if (static_cast<std::size_t>(bytes) > limits.max_bytes)
+    throw IoError(std::string("TIFF ") + what + " of " + std::to_string(bytes) +
+                  " bytes is over the limit of " + std::to_string(limits.max_bytes));
+}
+
 /// Reads the current page into `out` (width * height pixels of `pixel` bytes, C order).
-void read_page(TIFF* tif, uint32_t width, uint32_t height, std::size_t pixel, unsigned char* out) {
+void read_page(TIFF* tif, uint32_t width, uint32_t height, std::size_t pixel, unsigned char* out,
+               const ReadLimits& limits) {
   const std::size_t row_bytes = width * pixel;
   if (TIFFIsTiled(tif)) {
     uint32_t tw = 0, th = 0;
@@ -126,6 +134,7 @@ void read_page(TIFF* tif, uint32_t width, uint32_t height, std::size_t pixel, un
     if (tw == 0 || th == 0 || tile_size <= 0 ||
         static_cast<std::size_t>(tile_size) < std::size_t{tw} * th * pixel)
       throw_tiff_error("reading the tile layout");
+    check_buffer("tile", tile_size, limits);
     std::vector<unsigned char> tile(static_cast<std::size_t>(tile_size));
     for (uint32_t y = 0; y < height; y += th)
       for (uint32_t x = 0; x < width; x += tw) {
@@ -142,6 +151,7 @@ void read_page(TIFF* tif, uint32_t width, uint32_t height, std::size_t pixel, un
   const tmsize_t strip_size = TIFFStripSize(tif);
   if (strip_size <= 0 || static_cast<std::size_t>(strip_size) < rows_per_strip * row_bytes)
     throw_tiff_error("reading the strip layout");
+  check_buffer("strip", strip_size, limits);
   std::vector<unsigned char> strip(static_cast<std::size_t>(strip_size));
   for (uint32_t y = 0; y < height; y += rows_per_strip) {
     const uint32_t rows = std::min(rows_per_strip, height - y);
@@ -192,7 +202,7 @@ Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits&
       checked_image_bytes(Shape{pages, height, width}, image.type, limits);
       image.bytes.resize(pages * page_bytes);
       read_page(tif.get(), width, height, size_of(image.type),
-                image.bytes.data() + (pages - 1) * page_bytes);
+                image.bytes.data() + (pages - 1) * page_bytes, limits);
     }
     last_tiff_error.clear();
     if (!TIFFReadDirectory(tif.get())) {
