@@ -347,6 +347,11 @@ TEST_CASE("usage errors exit 2") {
       {"blur", im, "-o", out, "--sigma", "1,2,3"},
       {"blur", im, "-o", out, "--sigma", "1", "--size", "4"},
       {"blur", im, "-o", out, "--sigma", "-1"},
+      {"blur", im, "-o", out, "--sigma", "nan"},
+      {"blur", im, "-o", out, "--sigma", "1e300"},
+      {"blur", im, "-o", dir / "o.jpg", "--sigma", "1"},
+      {"blur", im, "-o", dir / "noext", "--sigma", "1"},
+      {"blur", im, im, "-o", dir / "d", "--format", "jpg", "--sigma", "1"},
       {"compare", im},
       {"compare", im, k, "--repeat", "0"},
   };
@@ -356,7 +361,14 @@ TEST_CASE("usage errors exit 2") {
     CHECK(r.exit_code == 2);
     CHECK(!r.err.empty());
   }
-  CHECK(dir.files() == std::vector<std::string>{"im.npy", "k.npy"});
+  // A 3-D result for a PNG is refused before the work.
+  fftconv::io::write_image(dir / "vol.npy",
+                           fftconv::test::random_image(Shape{2, 8, 8}, PixelType::u8, 1));
+  const auto png3d =
+      run_fftconv({"blur", dir / "vol.npy", "--sigma", "1", "-o", dir / "v.png"}, dir);
+  CHECK(png3d.exit_code == 2);
+  CHECK(png3d.err.find("cannot hold a 3-D result") != std::string::npos);
+  CHECK(dir.files() == std::vector<std::string>{"im.npy", "k.npy", "vol.npy"});
   CHECK(run_fftconv({"--help"}, dir).exit_code == 0);
   const auto version = run_fftconv({"--version"}, dir);
   CHECK(version.exit_code == 0);

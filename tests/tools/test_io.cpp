@@ -4,7 +4,13 @@
 #include <doctest/doctest.h>
 #include <fitsio.h>
 #include <png.h>
+#include <sys/stat.h>
 #include <tiffio.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdint>
 
 #include <cmath>
 #include <cstdio>
@@ -299,6 +305,16 @@ TEST_CASE(
   CHECK(a.type == PixelType::i32);
   CHECK(fftconv::io::to_values<double>(a)[1199] == ints[1199]);
 
+  // A primary HDU with NAXIS1 = 0 ("no data") is skipped like an empty one.
+  f = create("zero_axis.fits");
+  long zero[1] = {0};
+  fits_create_img(f, BYTE_IMG, 1, zero, &status);
+  fits_create_img(f, SHORT_IMG, 2, axes, &status);
+  fits_write_img(f, TSHORT, 1, 6, raw, &status);
+  a = close_and_read(f, "zero_axis.fits");
+  CHECK(a.shape == Shape{2, 3});
+  CHECK(a.type == PixelType::i16);
+
   // A file with only a table has no image.
   f = create("table.fits");
   char* names[] = {const_cast<char*>("A")};
@@ -516,4 +532,61 @@ TEST_CASE("a failed write leaves an existing file untouched and no temporary beh
                        doctest::Contains("unknown extension '.jpg'"), IoError);
   CHECK_THROWS_WITH_AS(fftconv::io::read_image(dir / "missing.npy"),
                        doctest::Contains("missing.npy: No such file or directory"), IoError);
+}
+
+TEST_CASE("a small file declaring a huge image is refused before the allocation") {
+  // PNG: a valid IHDR for 60000 x 60000 8-bit greyscale and a 10-byte IDAT.
+  std::vector<unsigned char> png{0x89, 'P', 'N', 'G', 13, 10, 26, 10};
+  const auto chunk = [&](const char* type, std::vector<unsigned char> data) {
+    const auto n = static_cast<std::uint32_t>(data.size());
+    for (int s = 24; s >= 0; s -= 8)
+      png.push_back(static_cast<unsigned char>(n >> s));
+    std::vector<unsigned char> body(type, type + 4);
+    body.insert(body.end(), data.begin(), data.end());
+    png.insert(png.end(), body.begin(), body.end());
+    const auto crc =
+        static_cast<std::uint32_t>(crc32(0, body.data(), static_cast<uInt>(body.size())));
+    for (int s = 24; s >= 0; s -= 8)
+      png.push_back(static_cast<unsigned char>(crc >> s));
+  };
+  chunk("IHDR", {0, 0, 0xea, 0x60, 0, 0, 0xea, 0x60, 8, 0, 0, 0, 0});
+  chunk("IDAT", std::vector<unsigned char>(10, 0));
+  chunk("IEND", {});
+  CHECK_THROWS_WITH_AS(fftconv::io::decode_png(png.data(), png.size()),
+                       doctest::Contains("PNG declares 60000x60000 pixels, more than its"),
+                       IoError);
+
+  // TIFF: an uncompressed page cannot hold more bytes than the file.
+  TempDir dir;
+  fftconv::io::write_image(dir / "t.tif", spanning_image(Shape{4, 4}, PixelType::u8, 1));
+  auto tif = fftconv::test::read_bytes(dir / "t.tif");
+  // ImageWidth (tag 256) as written, SHORT 4; made LONG 65536.
+  const std::vector<unsigned char> width_tag{0, 1, 3, 0, 1, 0, 0, 0, 4, 0};
+  const auto at = std::search(tif.begin(), tif.end(), width_tag.begin(), width_tag.end());
+  REQUIRE(at != tif.end());
+  at[2] = 4;
+  at[8] = 0;
+  at[9] = 0;
+  at[10] = 1;
+  at[11] = 0;
+  CHECK_THROWS_WITH_AS(fftconv::io::decode_tiff(tif.data(), tif.size()),
+                       doctest::Contains("more than its"), IoError);
+}
+
+TEST_CASE("writing over a file keeps its permissions and follows a symlink") {
+  TempDir dir;
+  const Image image = spanning_image(Shape{3, 3}, PixelType::f32, 1);
+  fftconv::io::write_image(dir / "private.npy", image);
+  ::chmod((dir / "private.npy").c_str(), 0600);
+  fftconv::io::write_image(dir / "private.npy", image);
+  struct stat st {};
+  REQUIRE(::stat((dir / "private.npy").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  REQUIRE(::symlink((dir / "private.npy").c_str(), (dir / "link.npy").c_str()) == 0);
+  const Image other = spanning_image(Shape{2, 2}, PixelType::f64, 2);
+  fftconv::io::write_image(dir / "link.npy", other);
+  REQUIRE(::lstat((dir / "link.npy").c_str(), &st) == 0);
+  CHECK(S_ISLNK(st.st_mode));
+  check_same(fftconv::io::read_image(dir / "private.npy"), other);
 }

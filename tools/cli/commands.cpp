@@ -1,6 +1,7 @@
 // The subcommands: convolve/correlate/blur (files in, files out, one Filter per image shape)
 // and compare (FFT against direct on one image: timings and the difference).
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -31,6 +32,38 @@ using io::PixelType;
 
 std::string base_name(const std::string& path) {
   return std::filesystem::path(path).filename().string();
+}
+
+/// No file may ask for more memory than the machine has: a corrupt header declaring a huge
+/// image is refused before the allocation, instead of pushing the machine into swap.
+io::ReadLimits read_limits() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  io::ReadLimits limits;
+  if (pages > 0 && page > 0)
+    limits.max_bytes = static_cast<std::size_t>(pages) * static_cast<std::size_t>(page);
+  return limits;
+}
+
+Image read(const std::string& path) {
+  return io::read_image(path, read_limits());
+}
+
+/// The output format, as a usage error when the extension is not one.
+io::Format output_format(const std::string& path) {
+  try {
+    return io::format_of(path);
+  } catch (const io::IoError& e) {
+    throw UsageError(e.what());
+  }
+}
+
+/// Refuses an image the output format cannot hold, before the work.
+void check_rank_fits(const std::string& out, const Shape& shape) {
+  const io::Format format = io::format_of(out);
+  if ((format == io::Format::png && shape.rank() != 2) ||
+      (format == io::Format::tiff && shape.rank() < 2))
+    throw UsageError(out + ": " + io::name(format) + " cannot hold a " +
+                     std::to_string(shape.rank()) + "-D result (PNG: 2-D; TIFF: 2-D or 3-D)");
 }
 
 bool computes_in_double(Precision precision, PixelType image_type) {
@@ -115,9 +148,6 @@ std::vector<std::string> output_paths(const Job& job) {
                        job.output + " chooses the format");
     return {job.output};
   }
-  std::error_code ec;
-  fs::create_directories(job.output, ec);
-  if (ec) throw io::IoError(job.output + ": cannot create the directory: " + ec.message());
   std::vector<std::string> paths;
   std::set<std::string> seen;
   for (const std::string& image : job.images) {
@@ -127,7 +157,11 @@ std::vector<std::string> output_paths(const Job& job) {
     if (!seen.insert(path).second)
       throw UsageError("two images would both be written to " + path + " (same file name)");
     paths.push_back(path);
+    output_format(path);
   }
+  std::error_code ec;
+  fs::create_directories(job.output, ec);
+  if (ec) throw io::IoError(job.output + ": cannot create the directory: " + ec.message());
   return paths;
 }
 
@@ -220,7 +254,7 @@ int run_filter(const Job& job) {
   std::vector<std::string> inputs = job.images;
   if (!job.kernel.empty()) inputs.push_back(job.kernel);
   for (const std::string& out : outputs) {
-    const io::Format format = io::format_of(out);
+    const io::Format format = output_format(out);
     if (job.type && !io::can_store(format, *job.type))
       throw UsageError(out + ": " + io::name(format) + " cannot store " + io::name(*job.type) +
                        " pixels (PNG: uint8 or uint16)");
@@ -231,7 +265,7 @@ int run_filter(const Job& job) {
   Kernel file_kernel;
   if (!job.kernel.empty()) {
     progress.update(0, job.images.size(), "reading " + base_name(job.kernel));
-    const Image k = io::read_image(job.kernel);
+    const Image k = read(job.kernel);
     file_kernel.shape = k.shape;
     file_kernel.values = io::to_values<double>(k);
   }
@@ -240,7 +274,8 @@ int run_filter(const Job& job) {
     const std::string& image_name = job.images[i];
     io::OutputFile output(outputs[i]);  // an unwritable target fails before the work
     progress.update(i, job.images.size(), "reading " + base_name(image_name));
-    const Image image = io::read_image(image_name);
+    const Image image = read(image_name);
+    check_rank_fits(outputs[i], image.shape);
     Kernel kernel =
         job.command == Command::blur ? blur_kernel(job, image.shape, image_name) : file_kernel;
     kernel.shape = promote(kernel.shape, image.shape, job.kernel, image_name);
@@ -377,8 +412,8 @@ void compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
 int run_compare(const Job& job) {
   Progress progress(job.progress);
   progress.update(0, 1, "reading");
-  const Image image = io::read_image(job.images[0]);
-  const Image k = io::read_image(job.kernel);
+  const Image image = read(job.images[0]);
+  const Image k = read(job.kernel);
   Kernel kernel{promote(k.shape, image.shape, job.kernel, job.images[0]), io::to_values<double>(k)};
   progress.update(0, 1, "timing fft and direct");
   try {

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <exception>
 #include <map>
 #include <new>
 #include <string>
@@ -141,12 +142,26 @@ int main(int argc, char** argv) {
                    "along that axis)")
       ->required()
       ->delimiter(',')
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            // (not NonNegativeNumber: it lets NaN through)
+            double v = 0;
+            std::size_t used = 0;
+            try {
+              v = std::stod(text, &used);
+            } catch (const std::exception&) {
+              used = 0;
+            }
+            if (used != text.size() || !(v >= 0 && v <= 1e6))
+              return "sigma " + text + " is not a number in [0, 1e6]";
+            return "";
+          },
+          "SIGMA"));
   blur->add_option("--size", job.size,
                    "Odd kernel length: one value, or one per axis (default 2*int(4*sigma+0.5)+1,"
                    " as scipy.ndimage.gaussian_filter)")
       ->delimiter(',')
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
   add_options(blur, job);
   add_output_options(blur, job, type);
 

@@ -80,10 +80,18 @@ extern "C" void remove_temporary_and_reraise(int sig) {
   std::raise(sig);
 }
 
+/// Installs the handler for the signals that end a run, except ones the caller ignores (nohup,
+/// background jobs): those stay ignored.
 void install_signal_cleanup() {
   static const bool installed = [] {
-    for (int sig : {SIGINT, SIGTERM, SIGHUP})
-      std::signal(sig, remove_temporary_and_reraise);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+      struct sigaction current {};
+      if (::sigaction(sig, nullptr, &current) != 0 || current.sa_handler == SIG_IGN) continue;
+      struct sigaction action {};
+      action.sa_handler = remove_temporary_and_reraise;
+      sigemptyset(&action.sa_mask);
+      ::sigaction(sig, &action, nullptr);
+    }
     return true;
   }();
   (void)installed;
@@ -151,16 +159,28 @@ Image read_image(const std::string& path, const ReadLimits& limits) {
   }
 }
 
-OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
+OutputFile::OutputFile(std::string path) : path_(std::move(path)), target_(path_) {
   format_of(path_);  // an unknown extension fails before anything is created
-  const std::size_t slash = path_.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "" : path_.substr(0, slash + 1);
-  const std::string base = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+  // An existing symlink is followed (its target gets the result), and an existing file keeps
+  // its permissions; a new file gets 0666 minus the umask.
+  struct stat st {};
+  if (::lstat(path_.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    if (char* resolved = ::realpath(path_.c_str(), nullptr)) {
+      target_ = resolved;
+      std::free(resolved);
+    }
+  }
+  const mode_t mode = ::stat(target_.c_str(), &st) == 0 && S_ISREG(st.st_mode)
+                          ? static_cast<mode_t>(st.st_mode & 07777)
+                          : default_file_mode();
+  const std::size_t slash = target_.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "" : target_.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? target_ : target_.substr(slash + 1);
   std::string pattern = dir + "." + base + ".fftconv-XXXXXX";
   if (pattern.size() >= sizeof pending_temporary) fail(path_, "path too long");
   const int fd = ::mkstemp(pattern.data());
   if (fd < 0) fail(path_, std::string("cannot create a file there: ") + std::strerror(errno));
-  ::fchmod(fd, default_file_mode());
+  ::fchmod(fd, mode);
   ::close(fd);
   temporary_ = pattern;
   install_signal_cleanup();
@@ -195,7 +215,7 @@ void OutputFile::write(const Image& image) {
   } catch (const std::bad_alloc&) {
     fail(path_, "out of memory while writing");
   }
-  if (::rename(temporary_.c_str(), path_.c_str()) != 0)
+  if (::rename(temporary_.c_str(), target_.c_str()) != 0)
     fail(path_, std::string("cannot rename the finished file into place: ") + std::strerror(errno));
   committed_ = true;
   have_pending_temporary = 0;

@@ -20,8 +20,10 @@ bool can_store(Format format, PixelType type);
 Image read_image(const std::string& path, const ReadLimits& limits = {});
 
 /// A file being written: the temporary exists from construction (so an unwritable directory is
-/// found before any work), commit() renames it over the target, and the destructor removes it
-/// if commit() never ran. While one is alive, SIGINT/SIGTERM/SIGHUP remove the temporary too.
+/// found before any work), write() renames it over the target, and the destructor removes it
+/// if write() never finished. While one is alive (one at a time), SIGINT/SIGTERM/SIGHUP remove
+/// the temporary too (unless the process ignores them). An existing target keeps its
+/// permissions; a symlink is followed.
 class OutputFile {
  public:
   explicit OutputFile(std::string path);
@@ -35,7 +37,7 @@ class OutputFile {
   const std::string& path() const { return path_; }
 
  private:
-  std::string path_, temporary_;
+  std::string path_, target_, temporary_;  // target_: path_ with a symlink resolved
   bool committed_ = false;
 };
 

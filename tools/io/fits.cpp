@@ -1,13 +1,14 @@
 // FITS through cfitsio, read from memory (fits_open_memfile) so a file and a fuzzer's bytes take
 // the same path.
-#include <fitsio.h>
 #include <fcntl.h>
+#include <fitsio.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -74,6 +75,17 @@ const TypeMap& by_pixel_type(PixelType type) {
   throw IoError("no FITS type for " + std::string(name(type)));
 }
 
+/// The real size of the buffer decode_fits hands cfitsio (read by its resize function).
+thread_local std::size_t memory_file_size = 0;
+
+/// Whether the current image HDU's axes are all non-zero (NAXIS1 = 0 is a legal "no data").
+bool has_pixels(fitsfile* f, int naxis) {
+  std::vector<LONGLONG> axes(static_cast<std::size_t>(naxis));
+  int status = 0;
+  if (fits_get_img_sizell(f, naxis, axes.data(), &status)) return true;  // reported later
+  return std::all_of(axes.begin(), axes.end(), [](LONGLONG n) { return n != 0; });
+}
+
 /// Moves to the first HDU holding an image with at least one axis (the primary HDU is often
 /// empty, with the image in an extension, possibly tile-compressed).
 void move_to_image(fitsfile* f) {
@@ -81,7 +93,8 @@ void move_to_image(fitsfile* f) {
     int status = 0, hdu_type = 0, naxis = 0;
     if (fits_get_hdu_type(f, &hdu_type, &status)) throw_fits_error(status, "reading the header");
     const bool image = hdu_type == IMAGE_HDU || fits_is_compressed_image(f, &status);
-    if (image && fits_get_img_dim(f, &naxis, &status) == 0 && naxis > 0) return;
+    if (image && fits_get_img_dim(f, &naxis, &status) == 0 && naxis > 0 && has_pixels(f, naxis))
+      return;
     status = 0;
     if (fits_movrel_hdu(f, 1, nullptr, &status)) {
       if (status == END_OF_FILE) {
@@ -98,8 +111,10 @@ void move_to_image(fitsfile* f) {
 /// bounds and crash on some corrupt tiles (fuzz_fits found one); isolated like this, a corrupt
 /// compressed file is an error message, not a crashed program. The parent's state is untouched
 /// whatever the child does.
+/// (`out` is allocated only for a successful read: a corrupt header's huge size costs no
+/// memory until the child has produced that many pixels.)
 template <class Read>
-int read_in_child(std::size_t bytes, unsigned char* out, const Read& read) {
+int read_in_child(std::size_t bytes, std::vector<unsigned char>& out, const Read& read) {
   const std::size_t header = 64;  // the child's status, ahead of the pixels
   const std::size_t length = header + bytes;
   void* shared = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -108,7 +123,11 @@ int read_in_child(std::size_t bytes, unsigned char* out, const Read& read) {
   std::fflush(nullptr);  // nothing buffered is written twice
   const pid_t pid = ::fork();
   if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);  // a crash report would only confuse
+    // A crash ends the child quietly (no inherited crash handlers, no report): the parent
+    // reports it.
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
+      std::signal(sig, SIG_DFL);
+    const int null = ::open("/dev/null", O_WRONLY);
     if (null >= 0) ::dup2(null, STDERR_FILENO);
     const int status = read(base + header);
     std::memcpy(base, &status, sizeof status);
@@ -118,8 +137,12 @@ int read_in_child(std::size_t bytes, unsigned char* out, const Read& read) {
   const bool waited = pid > 0 && ::waitpid(pid, &wait_status, 0) == pid;
   int status = 0;
   std::memcpy(&status, base, sizeof status);
-  if (waited && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0 && status == 0)
-    std::memcpy(out, base + header, bytes);
+  if (waited && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0 && status == 0) try {
+      out.assign(base + header, base + header + bytes);
+    } catch (...) {
+      ::munmap(shared, length);
+      throw;
+    }
   ::munmap(shared, length);
   if (pid < 0) throw IoError("cannot start a process to decompress the image");
   if (!waited || !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0)
@@ -148,7 +171,14 @@ Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits&
   std::size_t buffer_size = padded.empty() ? size : padded.size();
   FitsFile file;
   int status = 0;
-  if (fits_open_memfile(&file.f, "fits", READONLY, &buffer, &buffer_size, 0, nullptr, &status))
+  // cfitsio "resizes" the file through this function (also on open, to the size it already
+  // has). Without one, a header declaring data past the end would only raise cfitsio's idea of
+  // the size, and it would read past the buffer; this one refuses to grow beyond the buffer.
+  memory_file_size = buffer_size;
+  const auto no_growth = [](void* p, std::size_t n) -> void* {
+    return n <= memory_file_size ? p : nullptr;
+  };
+  if (fits_open_memfile(&file.f, "fits", READONLY, &buffer, &buffer_size, 0, no_growth, &status))
     throw_fits_error(status, "opening");
   move_to_image(file.f);
 
@@ -213,7 +243,6 @@ Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits&
                     " pixels of BITPIX " + std::to_string(raw_bitpix) + ")");
   }
   checked_image_bytes(image.shape, image.type, limits);
-  image.bytes.resize(bytes);
   double nan_double = std::numeric_limits<double>::quiet_NaN();
   float nan_float = std::numeric_limits<float>::quiet_NaN();
   void* null_value = nullptr;
@@ -226,8 +255,12 @@ Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits&
                   null_value, out, &any_null, &read_status);
     return read_status;
   };
-  status = compressed ? read_in_child(bytes, image.bytes.data(), read_pixels)
-                      : read_pixels(image.bytes.data());
+  if (compressed) {
+    status = read_in_child(bytes, image.bytes, read_pixels);
+  } else {
+    image.bytes.resize(bytes);
+    status = read_pixels(image.bytes.data());
+  }
   if (status) throw_fits_error(status, "reading the pixels");
   return image;
 }

@@ -3,6 +3,7 @@
 // destructor is ever skipped. The C++ parts (buffers, exceptions) stay outside them.
 #include <png.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csetjmp>
 #include <cstdio>
@@ -102,7 +103,16 @@ Image decode_png(const unsigned char* data, std::size_t size, const ReadLimits& 
   Image image;
   image.shape = Shape{h.height, h.width};
   image.type = h.bit_depth == 8 ? PixelType::u8 : PixelType::u16;
-  image.bytes.resize(checked_image_bytes(image.shape, image.type, limits));
+  // The rows (plus a filter byte each) are deflate-compressed, and deflate expands at most
+  // 1032:1: a header declaring more than that is corrupt, found before allocating for it.
+  const std::size_t bytes = checked_image_bytes(image.shape, image.type, ReadLimits{});
+  if ((bytes + h.height) / 1032 > size)
+    throw IoError("PNG declares " + std::to_string(h.height) + "x" + std::to_string(h.width) +
+                  " pixels, more than its " + std::to_string(size) +
+                  " bytes can hold (deflate expands at most 1032:1): corrupt or truncated");
+  ReadLimits rest = limits;  // the row pointers count too
+  rest.max_bytes -= std::min(rest.max_bytes, std::size_t{h.height} * sizeof(png_bytep));
+  image.bytes.resize(checked_image_bytes(image.shape, image.type, rest));
   std::vector<png_bytep> rows(h.height);
   for (std::size_t y = 0; y < h.height; ++y)
     rows[y] = image.bytes.data() + y * h.width * size_of(image.type);

@@ -122,6 +122,37 @@ void check_buffer(const char* what, tmsize_t bytes, const ReadLimits& limits) {
                   " bytes is over the limit of " + std::to_string(limits.max_bytes));
 }
 
+/// Refuses a page that declares more pixel data than its compression can expand the whole file
+/// into (uncompressed 1:1, PackBits 64:1, deflate 1032:1, LZW < 4096:1), before allocating for
+/// it. Other compressions (JPEG, ZSTD, LZMA, ...) have no useful bound; the read limits apply.
+void check_expansion(TIFF* tif, std::size_t page_bytes, std::size_t file_size) {
+  uint16_t compression = COMPRESSION_NONE;
+  TIFFGetFieldDefaulted(tif, TIFFTAG_COMPRESSION, &compression);
+  std::size_t ratio = 0;
+  switch (compression) {
+    case COMPRESSION_NONE:
+      ratio = 1;
+      break;
+    case COMPRESSION_PACKBITS:
+      ratio = 64;
+      break;
+    case COMPRESSION_DEFLATE:
+    case COMPRESSION_ADOBE_DEFLATE:
+      ratio = 1032;
+      break;
+    case COMPRESSION_LZW:
+      ratio = 4096;
+      break;
+    default:
+      return;
+  }
+  if (page_bytes / ratio > file_size)
+    throw IoError("TIFF page declares " + std::to_string(page_bytes) +
+                  " bytes of pixels, more than its " + std::to_string(file_size) +
+                  "-byte file can hold with compression " + std::to_string(compression) +
+                  ": corrupt or truncated");
+}
+
 /// Reads the current page into `out` (width * height pixels of `pixel` bytes, C order).
 void read_page(TIFF* tif, uint32_t width, uint32_t height, std::size_t pixel, unsigned char* out,
                const ReadLimits& limits) {
@@ -198,6 +229,7 @@ Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits&
                       std::to_string(height) + "x" + std::to_string(width) + " " +
                       name(image.type) + "; a stack needs pages of one size and type");
       }
+      check_expansion(tif.get(), page_bytes, size);
       ++pages;
       checked_image_bytes(Shape{pages, height, width}, image.type, limits);
       image.bytes.resize(pages * page_bytes);
