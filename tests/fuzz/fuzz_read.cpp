@@ -12,7 +12,6 @@
 #include <string>
 
 #include "io/files.hpp"
-#include "io/formats.hpp"
 
 namespace {
 
@@ -30,20 +29,6 @@ constexpr fftconv::io::ReadLimits limits{std::size_t{64} << 20};
 // Round trips write a file: only for small images, to keep the target fast.
 constexpr std::size_t round_trip_bytes = std::size_t{1} << 20;
 
-fftconv::io::Image decode(const std::uint8_t* data, std::size_t size) {
-  switch (format) {
-    case Format::npy:
-      return fftconv::io::decode_npy(data, size, limits);
-    case Format::fits:
-      return fftconv::io::decode_fits(data, size, limits);
-    case Format::tiff:
-      return fftconv::io::decode_tiff(data, size, limits);
-    case Format::png:
-      break;
-  }
-  return fftconv::io::decode_png(data, size, limits);
-}
-
 }  // namespace
 
 // cfitsio sizes some buffers from header values (binary-table columns) and handles a failed
@@ -57,7 +42,7 @@ extern "C" const char* __asan_default_options() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fftconv::io::Image image;
   try {
-    image = decode(data, size);
+    image = fftconv::io::decode(format, data, size, limits);
   } catch (const fftconv::io::IoError&) {
     return 0;
   }

@@ -63,6 +63,14 @@ std::vector<PixelType> readable_types(const std::string& ext) {
           PixelType::i32, PixelType::u64, PixelType::i64, PixelType::f32, PixelType::f64};
 }
 
+/// An 8x8 image im.npy and a 3x3 kernel k.npy (float64) in `dir`.
+void write_image_and_kernel(const TempDir& dir) {
+  fftconv::io::write_image(dir / "im.npy",
+                           fftconv::test::random_image(Shape{8, 8}, PixelType::f64, 1));
+  fftconv::io::write_image(dir / "k.npy",
+                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
+}
+
 std::size_t lines(const std::string& s) {
   return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
 }
@@ -264,10 +272,7 @@ TEST_CASE("fftconv compare prints both timings and the difference of FFT and dir
 
 TEST_CASE("bad input: exit 1, one line naming the file, nothing written") {
   TempDir dir;
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{8, 8}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
+  write_image_and_kernel(dir);
   fftconv::io::write_image(dir / "k3.npy",
                            fftconv::test::random_image(Shape{2, 3, 3}, PixelType::f64, 2));
   auto npy = fftconv::test::read_bytes(dir / "im.npy");
@@ -326,10 +331,7 @@ TEST_CASE("bad input: exit 1, one line naming the file, nothing written") {
 
 TEST_CASE("usage errors exit 2") {
   TempDir dir;
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{8, 8}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
+  write_image_and_kernel(dir);
   const std::string im = dir / "im.npy", k = dir / "k.npy", out = dir / "o.npy";
   const std::vector<std::string> cases[] = {
       {},

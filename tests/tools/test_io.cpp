@@ -49,21 +49,6 @@ Image spanning_image(const Shape& shape, PixelType type, std::uint64_t seed) {
                                      small ? fftconv::io::highest(type) : 1e6);
 }
 
-Image decode(fftconv::io::Format format, const std::vector<unsigned char>& bytes) {
-  using fftconv::io::Format;
-  switch (format) {
-    case Format::npy:
-      return fftconv::io::decode_npy(bytes.data(), bytes.size());
-    case Format::fits:
-      return fftconv::io::decode_fits(bytes.data(), bytes.size());
-    case Format::tiff:
-      return fftconv::io::decode_tiff(bytes.data(), bytes.size());
-    case Format::png:
-      break;
-  }
-  return fftconv::io::decode_png(bytes.data(), bytes.size());
-}
-
 /// The raw .npy bytes for a header dict and data.
 std::vector<unsigned char> npy_bytes(const std::string& dict,
                                      const std::vector<unsigned char>& data,
@@ -211,7 +196,8 @@ TEST_CASE("every prefix of a valid file either is refused or decodes to the whol
       const std::vector<unsigned char> prefix(whole.begin(),
                                               whole.begin() + static_cast<std::ptrdiff_t>(n));
       try {
-        check_same(decode(format, prefix), image);  // only trailing padding or chunks missing
+        check_same(fftconv::io::decode(format, prefix.data(), prefix.size()),
+                   image);  // only trailing padding or chunks missing
       } catch (const IoError&) {
         ++refused;
       }

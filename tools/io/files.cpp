@@ -137,21 +137,25 @@ bool can_store(Format format, PixelType type) {
   return format != Format::png || type == PixelType::u8 || type == PixelType::u16;
 }
 
+Image decode(Format format, const unsigned char* data, std::size_t size, const ReadLimits& limits) {
+  switch (format) {
+    case Format::npy:
+      return decode_npy(data, size, limits);
+    case Format::fits:
+      return decode_fits(data, size, limits);
+    case Format::tiff:
+      return decode_tiff(data, size, limits);
+    case Format::png:
+      break;
+  }
+  return decode_png(data, size, limits);
+}
+
 Image read_image(const std::string& path, const ReadLimits& limits) {
   const Format format = format_of(path);
   const MappedFile file(path);
   try {
-    switch (format) {
-      case Format::npy:
-        return decode_npy(file.data(), file.size(), limits);
-      case Format::fits:
-        return decode_fits(file.data(), file.size(), limits);
-      case Format::tiff:
-        return decode_tiff(file.data(), file.size(), limits);
-      case Format::png:
-        break;
-    }
-    return decode_png(file.data(), file.size(), limits);
+    return decode(format, file.data(), file.size(), limits);
   } catch (const IoError& e) {
     fail(path, e.what());
   } catch (const std::bad_alloc&) {

@@ -2,6 +2,7 @@
 // Reading and writing image files by extension. Every error is an IoError whose message starts
 // with the file name. A written file appears complete or not at all: it is written to a
 // temporary in the same directory and renamed over the target.
+#include <cstddef>
 #include <string>
 
 #include "image.hpp"
@@ -16,6 +17,10 @@ Format format_of(const std::string& path);
 const char* name(Format format);
 /// Whether `format` can store pixels of `type` (PNG: uint8 and uint16 only).
 bool can_store(Format format, PixelType type);
+
+/// Decodes a file's bytes in `format` (formats.hpp's decoder for it).
+Image decode(Format format, const unsigned char* data, std::size_t size,
+             const ReadLimits& limits = {});
 
 Image read_image(const std::string& path, const ReadLimits& limits = {});
 
