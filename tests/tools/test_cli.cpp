@@ -306,8 +306,9 @@ TEST_CASE("bad input: exit 1, one line naming the file, nothing written") {
       {{"blur", dir / "data.npy", "--sigma", "1"}, "data.npy: truncated"},
   };
   for (const char* ext : {".npy", ".png"})
-    for (const auto& [args, message] : cases) {
-      std::vector<std::string> a = args;
+    for (const auto& c : cases) {
+      const std::string& message = c.second;  // (no structured binding: CAPTURE is a lambda)
+      std::vector<std::string> a = c.first;
       a.push_back("-o");
       a.push_back(dir / (std::string("out") + ext));
       CAPTURE(message);

@@ -164,7 +164,9 @@ TEST_CASE("npy: corrupt and unsupported headers are refused with a reason") {
        "too large to address"},
       {"{'descr': '<f4', 'color': 1}", "unknown key 'color'"},
   };
-  for (const auto& [dict, message] : cases) {
+  for (const auto& c : cases) {
+    const std::string& dict = c.first;  // (no structured binding: CAPTURE is a lambda)
+    const std::string& message = c.second;
     CAPTURE(dict);
     const auto bytes = npy_bytes(dict, data);
     CHECK_THROWS_WITH_AS(fftconv::io::decode_npy(bytes.data(), bytes.size()),
@@ -184,7 +186,9 @@ TEST_CASE("every prefix of a valid file either is refused or decodes to the whol
                                                      {".fits", PixelType::i16},
                                                      {".tif", PixelType::f32},
                                                      {".png", PixelType::u16}};
-  for (const auto& [ext, type] : files) {
+  for (const auto& file : files) {
+    const char* ext = file.first;
+    const PixelType type = file.second;
     CAPTURE(ext);
     const Image image = spanning_image(Shape{9, 11}, type, 5);
     const std::string path = dir / (std::string("p") + ext);
@@ -332,7 +336,7 @@ TEST_CASE("TIFF written by libtiff: tiles with partial edges, compressed strips,
   TempDir dir;
   const std::uint32_t w = 37, h = 23;
   const auto value = [](std::uint32_t x, std::uint32_t y, int p) {
-    return static_cast<std::uint16_t>(1000 * p + 40 * y + x);
+    return static_cast<std::uint16_t>(1000 * static_cast<std::uint32_t>(p) + 40 * y + x);
   };
   // Tiled (16 x 16, so the right and bottom tiles are partial), deflate, 16-bit, two pages.
   write_tiff_with(dir / "tiled.tif", 2, [&](TIFF* t, int p) {
