@@ -59,6 +59,7 @@ tmsize_t read_proc(thandle_t h, void* buf, tmsize_t n) {
   if (n < 0) return -1;
   const std::size_t count =
       std::min(static_cast<std::size_t>(n), s->size - std::min(s->pos, s->size));
+  if (count == 0) return 0;  // (an empty buffer's data may be null)
   std::memcpy(buf, s->data + s->pos, count);
   s->pos += count;
   return static_cast<tmsize_t>(count);
