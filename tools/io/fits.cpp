@@ -1,23 +1,18 @@
 // FITS through cfitsio, read from memory (fits_open_memfile) so a file and a fuzzer's bytes take
 // the same path.
-#include <fcntl.h>
 #include <fitsio.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <limits>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "fftconv/version.hpp"
 #include "formats.hpp"
+#include "isolated.hpp"
 
 namespace fftconv::io {
 
@@ -106,57 +101,8 @@ void move_to_image(fitsfile* f) {
   }
 }
 
-/// Runs read(buffer) in a child process that writes the pixels (and cfitsio's status) into
-/// shared memory, and copies them to `out`. cfitsio 4.2's tile decompressors (Rice) read out of
-/// bounds and crash on some corrupt tiles (fuzz_fits found one); isolated like this, a corrupt
-/// compressed file is an error message, not a crashed program. The parent's state is untouched
-/// whatever the child does.
-/// (`out` is allocated only for a successful read: a corrupt header's huge size costs no
-/// memory until the child has produced that many pixels.)
-template <class Read>
-int read_in_child(std::size_t bytes, std::vector<unsigned char>& out, const Read& read) {
-  const std::size_t header = 64;  // the child's status, ahead of the pixels
-  const std::size_t length = header + bytes;
-  void* shared = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (shared == MAP_FAILED) throw std::bad_alloc();
-  auto* base = static_cast<unsigned char*>(shared);
-  std::fflush(nullptr);  // nothing buffered is written twice
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    // A crash ends the child quietly (no inherited crash handlers, no report): the parent
-    // reports it.
-    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
-      std::signal(sig, SIG_DFL);
-    const int null = ::open("/dev/null", O_WRONLY);
-    if (null >= 0) ::dup2(null, STDERR_FILENO);
-    const int status = read(base + header);
-    std::memcpy(base, &status, sizeof status);
-    ::_exit(0);
-  }
-  int wait_status = 0;
-  const bool waited = pid > 0 && ::waitpid(pid, &wait_status, 0) == pid;
-  int status = 0;
-  std::memcpy(&status, base, sizeof status);
-  if (waited && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0 && status == 0) try {
-      out.assign(base + header, base + header + bytes);
-    } catch (...) {
-      ::munmap(shared, length);
-      throw;
-    }
-  ::munmap(shared, length);
-  if (pid < 0) throw IoError("cannot start a process to decompress the image");
-  if (!waited || !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0)
-    throw IoError("corrupt tile-compressed FITS data (cfitsio's decompressor failed" +
-                  (waited && WIFSIGNALED(wait_status)
-                       ? " with signal " + std::to_string(WTERMSIG(wait_status))
-                       : std::string()) +
-                  ")");
-  return status;
-}
-
-}  // namespace
-
-Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
+/// The decoder itself, run in a child process by decode_fits.
+Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
   // cfitsio reads whole 2880-byte records: from a buffer of another length (a truncated file)
   // it would read past the end, so such a buffer is copied into one padded with zeros.
   constexpr std::size_t record = 2880;
@@ -255,14 +201,16 @@ Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits&
                   null_value, out, &any_null, &read_status);
     return read_status;
   };
-  if (compressed) {
-    status = read_in_child(bytes, image.bytes, read_pixels);
-  } else {
-    image.bytes.resize(bytes);
-    status = read_pixels(image.bytes.data());
-  }
+  image.bytes.resize(bytes);
+  status = read_pixels(image.bytes.data());
   if (status) throw_fits_error(status, "reading the pixels");
   return image;
+}
+
+}  // namespace
+
+Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
+  return decode_isolated([&] { return decode_fits_here(data, size, limits); }, limits, "cfitsio");
 }
 
 void write_fits(const Image& image, const std::string& path) {

@@ -1,0 +1,122 @@
+#include "isolated.hpp"
+
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+namespace fftconv::io {
+
+namespace {
+
+/// What the child writes at the start of the memory file; the pixels follow.
+struct Result {
+  std::uint32_t ok = 0;  // 1: an image follows; 0: `message` says why not
+  std::int32_t rank = 0, type = 0;
+  std::uint64_t extent[3] = {0, 0, 0};
+  std::uint64_t bytes = 0;
+  char message[1024] = "";
+};
+
+bool write_all(int fd, const void* data, std::size_t n, off_t offset) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd, p, n, offset);
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    offset += w;
+  }
+  return true;
+}
+
+bool read_all(int fd, void* data, std::size_t n, off_t offset) {
+  auto* p = static_cast<unsigned char*>(data);
+  while (n > 0) {
+    const ssize_t r = ::pread(fd, p, n, offset);
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<std::size_t>(r);
+    offset += r;
+  }
+  return true;
+}
+
+[[noreturn]] void child(int fd, const std::function<Image()>& decode) {
+  // A crash ends the child quietly (no inherited crash handlers): the parent reports it.
+  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
+    std::signal(sig, SIG_DFL);
+  Result r;
+  try {
+    const Image image = decode();
+    r.ok = 1;
+    r.rank = image.shape.rank();
+    r.type = static_cast<std::int32_t>(image.type);
+    for (int a = 0; a < r.rank; ++a)
+      r.extent[a] = image.shape[a];
+    r.bytes = image.bytes.size();
+    if (!write_all(fd, image.bytes.data(), image.bytes.size(), sizeof r)) ::_exit(4);
+  } catch (const IoError& e) {
+    std::snprintf(r.message, sizeof r.message, "%s", e.what());
+  } catch (const std::bad_alloc&) {
+    std::snprintf(r.message, sizeof r.message, "out of memory while decoding");
+  } catch (...) {
+    ::_exit(3);
+  }
+  ::_exit(write_all(fd, &r, sizeof r, 0) ? 0 : 4);
+}
+
+/// Closes the memory file however decode_isolated leaves.
+struct Fd {
+  int fd;
+  ~Fd() { ::close(fd); }
+};
+
+}  // namespace
+
+Image decode_isolated(const std::function<Image()>& decode, const ReadLimits& limits,
+                      const char* what) {
+  const Fd file{::memfd_create("fftconv-decode", MFD_CLOEXEC)};
+  if (file.fd < 0) throw IoError("cannot create a memory file for the decoder");
+  std::fflush(nullptr);  // nothing buffered is written twice
+  const pid_t pid = ::fork();
+  if (pid < 0) throw IoError("cannot start a process for the decoder");
+  if (pid == 0) child(file.fd, decode);
+
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid) throw IoError("lost the decoder's process");
+  if (WIFSIGNALED(status))
+    throw IoError(std::string("corrupt file: ") + what + " crashed on it (signal " +
+                  std::to_string(WTERMSIG(status)) + ")");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::logic_error(std::string("the ") + what + " decoder's process failed (exit " +
+                           std::to_string(WEXITSTATUS(status)) + ")");
+  Result r;
+  if (!read_all(file.fd, &r, sizeof r, 0))
+    throw std::logic_error(std::string("the ") + what + " decoder returned no result");
+  r.message[sizeof r.message - 1] = '\0';
+  if (!r.ok) throw IoError(r.message);
+
+  Image image;
+  if (r.rank < 1 || r.rank > 3 || r.type < 0 || r.type > static_cast<int>(PixelType::f64))
+    throw std::logic_error(std::string("the ") + what + " decoder returned a bad header");
+  image.type = static_cast<PixelType>(r.type);
+  for (int a = 0; a < r.rank; ++a)
+    image.shape.push_back(static_cast<std::size_t>(r.extent[a]));
+  const std::size_t bytes = checked_image_bytes(image.shape, image.type, limits);
+  if (bytes != r.bytes)
+    throw std::logic_error(std::string("the ") + what + " decoder returned a bad size");
+  image.bytes.resize(bytes);
+  if (!read_all(file.fd, image.bytes.data(), bytes, sizeof r))
+    throw std::logic_error(std::string("the ") + what + " decoder returned too few bytes");
+  return image;
+}
+
+}  // namespace fftconv::io
