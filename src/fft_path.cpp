@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstring>
 
 #include "boundary.hpp"
@@ -153,6 +154,19 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
     g[2 * i] *= scale;
     g[2 * i + 1] *= sign * scale;
   }
+}
+
+template <class T>
+double FftKernel<T>::spectrum_max() const {
+  const std::array<std::size_t, 3>& P = layout_.lengths;
+  const double n =
+      static_cast<double>(P[0]) * static_cast<double>(P[1]) * static_cast<double>(P[2]);
+  const T* g = spectrum_.data();
+  double most = 0;
+  for (std::size_t i = 0; i < layout_.complex_count; ++i)
+    most = std::max(most,
+                    std::hypot(static_cast<double>(g[2 * i]), static_cast<double>(g[2 * i + 1])));
+  return most * n;  // the stored spectrum has the 1/N folded in
 }
 
 template <class T>

@@ -64,6 +64,8 @@ class FftKernel {
   FftKernel(const Problem& p, const ConstView<T>& kernel);
   /// out = the problem's result for image (canonical rank-3 views of the problem's shapes).
   void apply(const ConstView<T>& image, const View<T>& out) const;
+  /// max_k |DFT(kernel)_k| over the transform grid (for error_bound).
+  double spectrum_max() const;
 
  private:
   Problem p_;

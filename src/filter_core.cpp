@@ -1,30 +1,148 @@
 #include "filter_core.hpp"
 
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "check.hpp"
+#include "checked_math.hpp"
 #include "choose.hpp"
+#include "copy.hpp"
 
 namespace fftconv::detail {
 
 namespace {
+
+/// A dense C-order rank-3 copy of v, converted to U.
+template <class U, class T>
+std::vector<U> dense_copy(const ConstView<T>& v) {
+  std::vector<U> dense(v.extent(0) * v.extent(1) * v.extent(2));
+  U* dst = dense.data();
+  for (std::size_t i0 = 0; i0 < v.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < v.extent(1); ++i1) {
+      const T* row = row_start(v, i0, i1);
+      for (std::size_t i2 = 0; i2 < v.extent(2); ++i2)
+        *dst++ = static_cast<U>(row[static_cast<std::ptrdiff_t>(i2) * v.stride(2)]);
+    }
+  return dense;
+}
+
+View<double> dense_view(std::vector<double>& data, const Problem& p, bool output) {
+  Shape shape;
+  for (const Axis& a : p.axes)
+    shape.push_back(output ? a.out : a.n);
+  return View<double>(data.data(), shape);
+}
+
+/// The memory limit left for the double core once the widening copies are counted.
+Options widened_options(const Problem& p, const Options& options) {
+  Options inner = options;
+  inner.compute_precision = Precision::native;
+  inner.nonnegative = false;  // clamped once, after rounding to float
+  const std::size_t copies = widening_bytes(p);
+  FFTCONV_CHECK(copies <= options.max_memory_bytes, out_of_memory,
+                "computing float data in double needs ", copies,
+                " bytes for double copies of the image and output, more than "
+                "options.max_memory_bytes = ",
+                options.max_memory_bytes);
+  inner.max_memory_bytes = options.max_memory_bytes - copies;
+  return inner;
+}
+
 template <class T>
-std::variant<DirectKernel<T>, FftKernel<T>> prepare(const Problem& p, const ConstView<T>& kernel,
-                                                    Method method) {
+void clamp_negative(const View<T>& out) {
+  for (std::size_t i0 = 0; i0 < out.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < out.extent(1); ++i1) {
+      T* row = row_start(out, i0, i1);
+      for (std::size_t i2 = 0; i2 < out.extent(2); ++i2) {
+        T& v = row[static_cast<std::ptrdiff_t>(i2) * out.stride(2)];
+        if (v < T(0)) v = T(0);  // (NaN compares false and stays)
+      }
+    }
+}
+
+}  // namespace
+
+std::size_t widening_bytes(const Problem& p) {
+  std::size_t image = 1, out = 1;
+  for (const Axis& a : p.axes) {
+    image = checked_mul(image, a.n, "image size");
+    out = checked_mul(out, a.out, "output size");
+  }
+  return checked_mul(checked_add(image, out, "widened copies"), sizeof(double), "widened copies");
+}
+
+template <class T>
+Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options) {
+  if (widens<T>(options))
+    return select_method(p, options.method, count_nonzero(kernel), sizeof(double),
+                         widened_options(p, options).max_memory_bytes);
+  return select_method(p, options.method, count_nonzero(kernel), sizeof(T),
+                       options.max_memory_bytes);
+}
+
+template <class T>
+struct FilterCore<T>::Widened {
+  FilterCore<double> core;
+};
+
+template <class T>
+typename FilterCore<T>::Prepared FilterCore<T>::prepare(const Problem& p,
+                                                        const ConstView<T>& kernel,
+                                                        const Options& options, Method method) {
+  if (widens<T>(options)) {
+    std::vector<double> k = dense_copy<double>(kernel);
+    Shape shape;
+    for (const Axis& a : p.axes)
+      shape.push_back(a.k);
+    Options inner = widened_options(p, options);
+    inner.method = method;
+    return std::make_unique<Widened>(
+        Widened{FilterCore<double>(p, ConstView<double>(k.data(), shape), inner)});
+  }
   if (method == Method::direct) return DirectKernel<T>(p, kernel);
   return FftKernel<T>(p, kernel);
 }
-}  // namespace
 
 template <class T>
 FilterCore<T>::FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options)
     : p_(p),
-      method_(select_method(p, options.method, count_nonzero(kernel), sizeof(T),
-                            options.max_memory_bytes)),
-      kernel_(prepare(p, kernel, method_)) {}
+      method_(method_for(p, kernel, options)),
+      nonnegative_(options.nonnegative),
+      kernel_(prepare(p, kernel, options, method_)) {}
+
+template <class T>
+FilterCore<T>::~FilterCore() = default;
+template <class T>
+FilterCore<T>::FilterCore(FilterCore&&) noexcept = default;
 
 template <class T>
 void FilterCore<T>::apply(const ConstView<T>& image, const View<T>& out) const {
-  std::visit([&](const auto& k) { k.apply(image, out); }, kernel_);
+  if (const auto* widened = std::get_if<std::unique_ptr<Widened>>(&kernel_)) {
+    // Widen, compute in double, round to float once.
+    std::vector<double> in = dense_copy<double>(image);
+    std::vector<double> result(p_.output_count());
+    (*widened)->core.apply(dense_view(in, p_, false), dense_view(result, p_, true));
+    const double* src = result.data();
+    for (std::size_t i0 = 0; i0 < out.extent(0); ++i0)
+      for (std::size_t i1 = 0; i1 < out.extent(1); ++i1) {
+        T* row = row_start(out, i0, i1);
+        for (std::size_t i2 = 0; i2 < out.extent(2); ++i2)
+          row[static_cast<std::ptrdiff_t>(i2) * out.stride(2)] = static_cast<T>(*src++);
+      }
+  } else {
+    std::visit(
+        [&](const auto& k) {
+          if constexpr (!std::is_same_v<std::decay_t<decltype(k)>, std::unique_ptr<Widened>>)
+            k.apply(image, out);
+        },
+        kernel_);
+  }
+  if (nonnegative_) clamp_negative(out);
 }
 
+template Method method_for(const Problem&, const ConstView<float>&, const Options&);
+template Method method_for(const Problem&, const ConstView<double>&, const Options&);
 template class FilterCore<float>;
 template class FilterCore<double>;
 

@@ -1,7 +1,10 @@
 #pragma once
 // What a call does once its arguments are valid: the method chosen and the kernel prepared for it
 // (spectrum and plans, or direct taps), then any number of const applications. Filter<T> is this
-// plus validation; convolve/correlate build one per call.
+// plus validation; convolve/correlate build one per call. Options::compute_precision (float data
+// computed by a double core) and Options::nonnegative (clamping) are applied here, so every
+// entry point has them.
+#include <memory>
 #include <variant>
 
 #include "direct/direct_path.hpp"
@@ -11,22 +14,45 @@
 
 namespace fftconv::detail {
 
+/// The method FilterCore uses for problem p: options.method, or for automatic the faster that
+/// fits the memory limit (select_method), for the precision the arithmetic runs in. Throws
+/// fftconv::Error if none fits. kernel is canonical rank 3.
+template <class T>
+Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options);
+
+/// Whether float data is computed in double (compute_precision on float data).
+template <class T>
+constexpr bool widens(const Options& options) {
+  return std::is_same_v<T, float> && options.compute_precision == Precision::double_precision;
+}
+
+/// Bytes a widened call allocates besides the double core's own: double copies of the image
+/// and of the output.
+std::size_t widening_bytes(const Problem& p);
+
 template <class T>
 class FilterCore {
  public:
-  /// kernel is a canonical rank-3 view. The method is options.method, or for automatic the
-  /// faster that fits options.max_memory_bytes (select_method); throws fftconv::Error if none
-  /// fits.
+  /// kernel is a canonical rank-3 view. The method is method_for(p, kernel, options).
   FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options);
+  ~FilterCore();
+  FilterCore(FilterCore&&) noexcept;
   /// Canonical rank-3 views of the problem's image and output shapes, already validated.
   void apply(const ConstView<T>& image, const View<T>& out) const;
   Method method() const { return method_; }
   const Problem& problem() const { return p_; }
 
  private:
+  /// float data computed by a double core (compute_precision = double_precision).
+  struct Widened;
+  using Prepared = std::variant<DirectKernel<T>, FftKernel<T>, std::unique_ptr<Widened>>;
+  static Prepared prepare(const Problem& p, const ConstView<T>& kernel, const Options& options,
+                          Method method);
+
   Problem p_;
   Method method_;
-  std::variant<DirectKernel<T>, FftKernel<T>> kernel_;
+  bool nonnegative_;
+  Prepared kernel_;
 };
 
 extern template class FilterCore<float>;

@@ -78,6 +78,10 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
                     planning == Planning::patient,
                 invalid_argument, what, ": options.planning has unknown value ",
                 static_cast<int>(planning));
+  FFTCONV_CHECK(options.compute_precision == Precision::native ||
+                    options.compute_precision == Precision::double_precision,
+                invalid_argument, what, ": options.compute_precision has unknown value ",
+                static_cast<int>(options.compute_precision));
   FFTCONV_CHECK(options.threads >= 0, invalid_argument, what, ": options.threads is ",
                 options.threads,
                 "; use 1 (the default) for one thread, 0 for all hardware threads");
@@ -91,14 +95,20 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
 }
 
 template <class T>
-void validate_apply(const Problem& p, const ConstView<T>& image, const View<T>& out,
-                    const char* what) {
+void validate_image(const Problem& p, const ConstView<T>& image, const char* what) {
   const Shape image_shape = p.image_shape();
   FFTCONV_CHECK(image.shape() == image_shape, invalid_argument, what, ": image has shape ",
                 to_string(image.shape()), ", expected ", to_string(image_shape));
   check_strides(image, "image", what);
   FFTCONV_CHECK(image.data() != nullptr, invalid_argument, what, ": image data is null (shape ",
                 to_string(image.shape()), ")");
+}
+
+template <class T>
+void validate_apply(const Problem& p, const ConstView<T>& image, const View<T>& out,
+                    const char* what) {
+  validate_image(p, image, what);
+  const Shape image_shape = p.image_shape();
   check_strides(out, "out", what);
   const Shape expected = p.output_shape();
   FFTCONV_CHECK(out.shape() == expected, invalid_argument, what, ": out has shape ",
@@ -116,6 +126,8 @@ template Problem validate_setup<float>(const ConstView<float>&, const Shape&, co
                                        const char*);
 template Problem validate_setup<double>(const ConstView<double>&, const Shape&, const Options&,
                                         bool, const char*);
+template void validate_image<float>(const Problem&, const ConstView<float>&, const char*);
+template void validate_image<double>(const Problem&, const ConstView<double>&, const char*);
 template void validate_apply<float>(const Problem&, const ConstView<float>&, const View<float>&,
                                     const char*);
 template void validate_apply<double>(const Problem&, const ConstView<double>&, const View<double>&,

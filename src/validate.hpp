@@ -14,6 +14,10 @@ template <class T>
 Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, const Options& options,
                        bool correlate, const char* what);
 
+/// Checks the image view of problem p: its shape, strides and data.
+template <class T>
+void validate_image(const Problem& p, const ConstView<T>& image, const char* what);
+
 /// Checks the image and output views of one application of problem p: the image's shape, strides
 /// and data, the output's shape, strides, data and that it does not overlap itself.
 template <class T>

@@ -135,12 +135,12 @@ void check_scalars() {
                 "fftconv: image and kernel must have the same scalar type");
 }
 
-/// Shared body of the Eigen convolve / correlate overloads: a compile-time vector image is 1-D
-/// (its kernel must then have one row or one column), anything else is a 2-D rows x cols image.
-template <class ImageDerived, class KernelDerived, class ViewFunction>
-eigen_result_t<ImageDerived> eigen_call(const Eigen::DenseBase<ImageDerived>& image,
-                                        const Eigen::DenseBase<KernelDerived>& kernel,
-                                        const Options& options, ViewFunction&& function) {
+/// Calls function(image_view, kernel_view) on views of Eigen objects (kept alive meanwhile): a
+/// compile-time vector image is 1-D (its kernel must then have one row or one column), anything
+/// else is a 2-D rows x cols image.
+template <class ImageDerived, class KernelDerived, class Function>
+auto with_eigen_views(const Eigen::DenseBase<ImageDerived>& image,
+                      const Eigen::DenseBase<KernelDerived>& kernel, Function&& function) {
   check_scalars<ImageDerived, KernelDerived>();
   const EigenInput<ImageDerived> in(image);
   const EigenInput<KernelDerived> ker(kernel);
@@ -149,11 +149,22 @@ eigen_result_t<ImageDerived> eigen_call(const Eigen::DenseBase<ImageDerived>& im
       is_vector_at_compile_time<ImageDerived> && (kernel.rows() == 1 || kernel.cols() == 1)
           ? ker.as_vector()
           : ker.as_matrix();
-  eigen_result_t<ImageDerived> result;
-  const auto out =
-      result_view(result, output_shape(image_v.shape(), kernel_v.shape(), options.mode));
-  function(image_v, kernel_v, out, options);
-  return result;
+  return function(image_v, kernel_v);
+}
+
+/// Shared body of the Eigen convolve / correlate overloads: the result is allocated in the
+/// image's kind and filled by function(image_view, kernel_view, out_view, options).
+template <class ImageDerived, class KernelDerived, class ViewFunction>
+eigen_result_t<ImageDerived> eigen_call(const Eigen::DenseBase<ImageDerived>& image,
+                                        const Eigen::DenseBase<KernelDerived>& kernel,
+                                        const Options& options, ViewFunction&& function) {
+  return with_eigen_views(image, kernel, [&](auto image_v, auto kernel_v) {
+    eigen_result_t<ImageDerived> result;
+    const auto out =
+        result_view(result, output_shape(image_v.shape(), kernel_v.shape(), options.mode));
+    function(image_v, kernel_v, out, options);
+    return result;
+  });
 }
 
 }  // namespace detail

@@ -1,5 +1,6 @@
 #pragma once
 // Umbrella header: everything a user of fftconv may include.
+#include "fftconv/accuracy.hpp"
 #include "fftconv/convolve.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"

@@ -40,6 +40,14 @@ enum class Boundary { zero, constant, reflect, mirror, nearest, wrap };
 /// more of them. Results agree to rounding whatever the effort.
 enum class Planning { estimate, measure, patient };
 
+/// The precision the arithmetic runs in. native: the data's own (float images in float, double
+/// in double). double_precision: float images are widened to double, transformed (or summed) in
+/// double, and the result is rounded to float once, so its error is essentially the float
+/// rounding of the output (about 6e-8 relative to each value's magnitude) instead of float FFT
+/// noise spread over the whole image. Costs about twice the time and memory of float; no effect
+/// on double data.
+enum class Precision { native, double_precision };
+
 /// Options for convolve / correlate. A plain struct: set the fields you need.
 struct Options {
   Mode mode = Mode::same;  ///< `same` by default: image users expect an image-sized output
@@ -56,6 +64,14 @@ struct Options {
   /// (fftconv::Error, code out_of_memory, the needed size in the message); `automatic` picks
   /// the cheaper of the methods that fit.
   std::size_t max_memory_bytes = std::numeric_limits<std::size_t>::max();
+  /// See Precision. The working memory of double_precision on float data (a double copy of the
+  /// image and output besides the double method's own) counts towards max_memory_bytes.
+  Precision compute_precision = Precision::native;
+  /// A promise that the image, the kernel (and the fill value) are non-negative, so the exact
+  /// result is too: outputs are clamped at zero, removing the tiny negative values FFT rounding
+  /// leaves where the true result is 0 or nearly so (dark sky, PSF wings). NaN stays NaN. The
+  /// promise is not checked; with negative data the clamp makes results wrong.
+  bool nonnegative = false;
 };
 
 }  // namespace fftconv

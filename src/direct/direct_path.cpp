@@ -47,6 +47,23 @@ DirectLayout direct_layout(const Problem& p) {
   return l;
 }
 
+template <class T>
+AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image) {
+  const DirectLayout layout = direct_layout(p);
+  AlignedBuffer<T> extended(layout.count);
+  std::array<std::vector<std::ptrdiff_t>, 3> maps;
+  for (std::size_t a = 0; a < 3; ++a)  // extended position t is t + start - (k - 1)
+    maps[a] = boundary_map(
+        p.boundary,
+        static_cast<std::ptrdiff_t>(p.axes[a].start) - static_cast<std::ptrdiff_t>(p.axes[a].k - 1),
+        layout.extent[a], p.axes[a].n);
+  extend_into(image, maps, static_cast<T>(p.fill_value), extended.data(), layout.strides);
+  return extended;
+}
+
+template AlignedBuffer<float> extended_image(const Problem&, const ConstView<float>&);
+template AlignedBuffer<double> extended_image(const Problem&, const ConstView<double>&);
+
 namespace {
 
 // 16-byte SIMD vectors (SSE2, the x86-64 baseline, so the .so stays portable) through the
@@ -166,14 +183,7 @@ void DirectKernel<T>::apply(const ConstView<T>& image, const View<T>& out) const
   const Axis* ax = p_.axes.data();
   const DirectLayout layout = direct_layout(p_);
   const DenseStrides& es = layout.strides;
-  AlignedBuffer<T> extended(layout.count);
-  std::array<std::vector<std::ptrdiff_t>, 3> maps;
-  for (std::size_t a = 0; a < 3; ++a)  // extended position t is t + start - (k - 1)
-    maps[a] = boundary_map(
-        p_.boundary,
-        static_cast<std::ptrdiff_t>(ax[a].start) - static_cast<std::ptrdiff_t>(ax[a].k - 1),
-        layout.extent[a], ax[a].n);
-  extend_into(image, maps, static_cast<T>(p_.fill_value), extended.data(), es);
+  const AlignedBuffer<T> extended = extended_image(p_, image);
 
   const std::size_t k0 = ax[0].k, k1 = ax[1].k;
   const std::size_t width = ax[2].out;

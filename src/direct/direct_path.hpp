@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "../fft/memory.hpp"
 #include "../problem.hpp"
 #include "fftconv/view.hpp"
 
@@ -22,6 +23,11 @@ struct DirectLayout {
   std::size_t count = 0;                 ///< elements of the extended image
 };
 DirectLayout direct_layout(const Problem& p);
+
+/// The extended image of problem p (direct_layout(p)), filled from `image` (canonical rank 3) by
+/// the boundary rule.
+template <class T>
+AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image);
 
 /// Bytes the direct path allocates for problem p: extended image, dense kernel and its tap list,
 /// one accumulator row.

@@ -1,0 +1,295 @@
+// error_bound: an a-priori bound on the error of the method the options select.
+//
+// Direct path. Each output is a sum of products E[j+m] h[m]; each kernel row (k2 taps, t of them
+// non-zero) is summed into its own partial sum, and the R rows with taps are then added in turn
+// (direct_path.cpp). Every term therefore passes through at most t + R roundings (one for its
+// product), and the standard bound for such a sum is (Higham, Accuracy and Stability, 3.1)
+//   |error| <= gamma(t + R) * sum |terms|,   gamma(n) = n u / (1 - n u),
+// with u the unit roundoff. We bound sum |terms| by S = its maximum over the outputs.
+//
+// FFT path. out = (1/N) IDFT(DFT(a) .* DFT(b)) with a the transformed buffer (the image, padded
+// and extended by the boundary rule) and b the kernel, both of N points. A computed transform
+// over a (of log2 N radix-2 stages, each with error eta ~ (4 sqrt2 + 1) u, Higham 24.1) is
+// normwise accurate, ||dA||_2 <= log2(N) eta ||A||_2 with ||A||_2 = sqrt(N) ||a||_2 (Parseval),
+// and each output of the inverse is a tree of log2 N stages over its N inputs, so its error is
+// at most log2(N) eta (1/N) sum |P_k| <= log2(N) eta ||a||_2 ||b||_2 (Cauchy-Schwarz). With
+// the same bound for the two forward transforms through Cauchy-Schwarz and a few u for the
+// product and the folded 1/N, every output obeys
+//   |error| <= (3 log2(N) eta + 4 u) ||a||_2 ||b||_2.
+// FFTW's mixed-radix codelets (2, 3, 5, 7), its real-to-complex pre/post-processing stage per
+// axis and its trigonometric tables are not covered by the radix-2 analysis; we use
+// eta = 8 u per stage and count one extra stage per transformed axis:
+//   |error| <= (24 (log2 N + d) + 4) u ||a||_2 ||b||_2.
+// The tests check it on thousands of random and adversarial cases. It is a worst-case bound:
+// on random data the error is a random sum over N spectral errors, which is about sqrt(N)
+// times smaller (see README, "Accuracy").
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "check.hpp"
+#include "copy.hpp"
+#include "direct/direct_path.hpp"
+#include "fft_path.hpp"
+#include "fftconv/accuracy.hpp"
+#include "filter_core.hpp"
+#include "validate.hpp"
+
+namespace fftconv {
+
+namespace {
+
+constexpr const char* bound_name = "fftconv::error_bound";
+
+template <class T>
+constexpr double unit_roundoff = std::numeric_limits<T>::epsilon() / 2;
+
+double gamma(double n, double u) {
+  return n * u < 1 ? n * u / (1 - n * u) : std::numeric_limits<double>::infinity();
+}
+
+template <class T>
+bool all_finite(const ConstView<T>& v3) {
+  for (std::size_t i0 = 0; i0 < v3.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < v3.extent(1); ++i1) {
+      const T* row = detail::row_start(v3, i0, i1);
+      for (std::size_t i2 = 0; i2 < v3.extent(2); ++i2)
+        if (!std::isfinite(row[static_cast<std::ptrdiff_t>(i2) * v3.stride(2)])) return false;
+    }
+  return true;
+}
+
+/// |v| as a dense double array of v's (canonical rank-3) shape.
+template <class T>
+std::vector<double> abs_dense(const ConstView<T>& v3) {
+  std::vector<double> out;
+  out.reserve(v3.extent(0) * v3.extent(1) * v3.extent(2));
+  for (std::size_t i0 = 0; i0 < v3.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < v3.extent(1); ++i1) {
+      const T* row = detail::row_start(v3, i0, i1);
+      for (std::size_t i2 = 0; i2 < v3.extent(2); ++i2)
+        out.push_back(
+            std::fabs(static_cast<double>(row[static_cast<std::ptrdiff_t>(i2) * v3.stride(2)])));
+    }
+  return out;
+}
+
+/// The depth of the direct path's summation: the most non-zero taps in a kernel row plus the
+/// number of kernel rows with any.
+template <class T>
+std::size_t direct_depth(const ConstView<T>& kernel3) {
+  std::size_t most = 0, rows = 0;
+  for (std::size_t i0 = 0; i0 < kernel3.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < kernel3.extent(1); ++i1) {
+      const T* row = detail::row_start(kernel3, i0, i1);
+      std::size_t taps = 0;
+      for (std::size_t i2 = 0; i2 < kernel3.extent(2); ++i2)
+        taps += row[static_cast<std::ptrdiff_t>(i2) * kernel3.stride(2)] != T(0);
+      most = std::max(most, taps);
+      rows += taps > 0;
+    }
+  return most + rows;
+}
+
+/// ||a||_2 of the FFT path's transform buffer for problem p (fft_geometry: the image through
+/// the boundary maps, the fill value where a map says so, zeros beyond).
+template <class T>
+double transformed_norm(const detail::Problem& p, const ConstView<T>& image3) {
+  const detail::FftGeometry g = detail::fft_geometry(p);
+  const auto& m = g.image_maps;
+  const double fill_sq = p.fill_value * p.fill_value;
+  double sum = 0;
+  for (std::ptrdiff_t t0 : m[0])
+    for (std::ptrdiff_t t1 : m[1]) {
+      const bool row_inside = t0 >= 0 && t1 >= 0;
+      const T* row = row_inside ? detail::row_start(image3, static_cast<std::size_t>(t0),
+                                                    static_cast<std::size_t>(t1))
+                                : nullptr;
+      for (std::ptrdiff_t t2 : m[2]) {
+        if (row_inside && t2 >= 0) {
+          const auto v = static_cast<double>(row[t2 * image3.stride(2)]);
+          sum += v * v;
+        } else {
+          sum += fill_sq;
+        }
+      }
+    }
+  return std::sqrt(sum);
+}
+
+template <class T>
+double norm2(const ConstView<T>& v3) {
+  double sum = 0;
+  for (double x : abs_dense(v3))
+    sum += x * x;
+  return std::sqrt(sum);
+}
+
+/// What a bound needs to know of the data: the norms of the transformed buffer a and of the
+/// kernel b, and the sizes.
+struct Norms {
+  double a2 = 0;     ///< ||a||_2, a the FFT path's transform buffer
+  double b2 = 0;     ///< ||b||_2, b the kernel
+  double b1 = 0;     ///< ||b||_1
+  double b_hat = 0;  ///< max |DFT(b)| over the transform grid (<= ||b||_1)
+};
+
+/// log2 N + d: the radix-2 stages of the transforms of problem p plus one per transformed axis.
+double stages(const detail::Problem& p) {
+  double s = 0;
+  for (std::size_t n : detail::transform_lengths(p))
+    if (n > 1) s += std::log2(static_cast<double>(n)) + 1;
+  return s;
+}
+
+double transform_size(const detail::Problem& p) {
+  double n = 1;
+  for (std::size_t l : detail::transform_lengths(p))
+    n *= static_cast<double>(l);
+  return n;
+}
+
+/// The FFT path's worst-case bound (see the top of the file).
+double fft_bound(const detail::Problem& p, const Norms& n, double u) {
+  return (24 * stages(p) + 4) * u * n.a2 * n.b2;
+}
+
+/// The probability that a probabilistic bound fails (under its model) on one call.
+constexpr double failure_probability = 1e-9;
+
+/// lambda with 2 exp(-lambda^2 / 2) = failure_probability / events: Hoeffding's inequality for
+/// one sum of independent rounding errors, union over `events` sums.
+double lambda(double events) {
+  return std::sqrt(2 * std::log(2 * events / failure_probability));
+}
+
+/// The FFT path's probabilistic bound: the same error terms as fft_bound, but rounding errors
+/// taken as independent, mean zero and at most u in size (Higham & Mary 2019). Each output is
+/// then a sum of the spectral errors with random phases, so the (1/N) sum |.| of the worst case
+/// becomes a root-sum-square: the forward terms give ||a||_2 ||b||_2 / sqrt(N) per sqrt(stage),
+/// the inverse and the product ||DFT(a) DFT(b)||_2 / N <= ||a||_2 max|DFT(b)| / sqrt(N).
+double fft_probable(const detail::Problem& p, const Norms& n, double u) {
+  const double outputs = static_cast<double>(p.output_count());
+  return lambda(outputs) *
+         (8 * u * std::sqrt(stages(p)) * (2 * n.a2 * n.b2 + n.a2 * n.b_hat) +
+          4 * u * n.a2 * n.b_hat) /
+         std::sqrt(transform_size(p));
+}
+
+/// max |DFT(b)| on problem p's transform grid, computed in double (its error, far below the
+/// float or double rounding it scales, is covered by rounding up by 1e-12 relative).
+template <class T>
+double kernel_spectrum_max(const detail::Problem& p, const ConstView<T>& kernel3) {
+  std::vector<double> k;
+  k.reserve(kernel3.extent(0) * kernel3.extent(1) * kernel3.extent(2));
+  for (std::size_t i0 = 0; i0 < kernel3.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < kernel3.extent(1); ++i1) {
+      const T* row = detail::row_start(kernel3, i0, i1);
+      for (std::size_t i2 = 0; i2 < kernel3.extent(2); ++i2)
+        k.push_back(static_cast<double>(row[static_cast<std::ptrdiff_t>(i2) * kernel3.stride(2)]));
+    }
+  const Shape shape{kernel3.extent(0), kernel3.extent(1), kernel3.extent(2)};
+  return detail::FftKernel<double>(p, ConstView<double>(k.data(), shape)).spectrum_max() *
+         (1 + 1e-12);
+}
+
+/// S = max over outputs of sum |terms|, rounded up: computed in double by the library on |image|
+/// and |kernel| (|ext(I)| = ext(|I|), with |fill|), plus that computation's own error bound.
+template <class T>
+double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
+                   const ConstView<T>& kernel3, const Options& options, const Norms& norms) {
+  std::vector<double> image = abs_dense(image3), kernel = abs_dense(kernel3);
+  std::vector<double> out(p.output_count());
+  Shape in_shape, k_shape, out_shape;
+  for (const detail::Axis& a : p.axes) {
+    in_shape.push_back(a.n);
+    k_shape.push_back(a.k);
+    out_shape.push_back(a.out);
+  }
+  Options o;
+  o.mode = options.mode;
+  o.boundary = options.boundary;
+  o.fill_value = std::fabs(p.fill_value);
+  o.threads = p.threads;
+  const ConstView<double> iv(image.data(), in_shape), kv(kernel.data(), k_shape);
+  const View<double> ov(out.data(), out_shape);
+  if (p.correlate)
+    fftconv::correlate(iv, kv, ov, o);
+  else
+    fftconv::convolve(iv, kv, ov, o);
+  double s = 0;
+  for (double v : out)
+    s = std::max(s, v);
+  // Whichever method computed S, its error is within these (direct: relative; fft: absolute).
+  const double u = unit_roundoff<double>;
+  return s * (1 + gamma(static_cast<double>(direct_depth(kernel3)), u)) + fft_bound(p, norms, u);
+}
+
+/// The direct path's bound on each output's error relative to its sum of |terms|: gamma(m)
+/// worst case; lambda sqrt(m) u probabilistically (Higham & Mary 2019, Theorem 3.1, union over
+/// the m roundings of every output).
+double direct_factor(const detail::Problem& p, double depth, double u, Guarantee guarantee) {
+  if (guarantee == Guarantee::worst_case) return gamma(depth, u);
+  const double l = lambda(depth * static_cast<double>(p.output_count()));
+  return std::expm1(l * std::sqrt(depth) * u + depth * u * u / (1 - u));
+}
+
+template <class T>
+double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Options& options,
+             Operation operation, Guarantee guarantee) {
+  FFTCONV_CHECK(operation == Operation::convolve || operation == Operation::correlate,
+                invalid_argument, bound_name, ": operation has unknown value ",
+                static_cast<int>(operation));
+  FFTCONV_CHECK(guarantee == Guarantee::worst_case || guarantee == Guarantee::probabilistic,
+                invalid_argument, bound_name, ": guarantee has unknown value ",
+                static_cast<int>(guarantee));
+  const detail::Problem p = detail::validate_setup(kernel, image.shape(), options,
+                                                   operation == Operation::correlate, bound_name);
+  detail::validate_image(p, image, bound_name);
+  if (p.output_count() == 0) return 0;
+  double result = 0;
+  detail::with_call_errors(bound_name, [&] {
+    const ConstView<T> image3 = detail::to_rank3(image), kernel3 = detail::to_rank3(kernel);
+    if (!all_finite(image3) || !all_finite(kernel3) || !std::isfinite(p.fill_value)) {
+      result = std::numeric_limits<double>::infinity();
+      return;
+    }
+    const bool widened = detail::widens<T>(options);
+    const double u = widened ? unit_roundoff<double> : unit_roundoff<T>;
+    const Method method = detail::method_for(p, kernel3, options);
+    Norms norms;
+    norms.a2 = transformed_norm(p, image3);
+    norms.b2 = norm2(kernel3);
+    for (double v : abs_dense(kernel3))
+      norms.b1 += v;
+    if (method == Method::fft && guarantee == Guarantee::probabilistic)
+      norms.b_hat = std::min(norms.b1, kernel_spectrum_max(p, kernel3));
+    const double s =
+        method == Method::direct || widened ? abs_sum_max(p, image3, kernel3, options, norms) : 0;
+    // (A probabilistic bound is never worse than the worst case: the smaller one holds.)
+    const double depth = static_cast<double>(direct_depth(kernel3));
+    if (method == Method::direct)
+      result = std::min(direct_factor(p, depth, u, Guarantee::worst_case),
+                        direct_factor(p, depth, u, guarantee)) *
+               s;
+    else
+      result = guarantee == Guarantee::worst_case
+                   ? fft_bound(p, norms, u)
+                   : std::min(fft_bound(p, norms, u), fft_probable(p, norms, u));
+    if (widened) result += unit_roundoff<float> * s;  // the final rounding to float
+  });
+  return result;
+}
+
+}  // namespace
+
+double error_bound(ConstView<float> image, ConstView<float> kernel, const Options& options,
+                   Operation operation, Guarantee guarantee) {
+  return bound(image, kernel, options, operation, guarantee);
+}
+double error_bound(ConstView<double> image, ConstView<double> kernel, const Options& options,
+                   Operation operation, Guarantee guarantee) {
+  return bound(image, kernel, options, operation, guarantee);
+}
+
+}  // namespace fftconv
