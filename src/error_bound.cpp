@@ -48,6 +48,16 @@ double gamma(double n, double u) {
   return n * u < 1 ? n * u / (1 - n * u) : std::numeric_limits<double>::infinity();
 }
 
+/// What a bound needs to know of the data: the norms of the transformed buffer a and of the
+/// kernel b, and the sizes.
+struct Norms {
+  double a2 = 0;     ///< ||a||_2, a the FFT path's transform buffer
+  double a1 = 0;     ///< ||a||_1
+  double b2 = 0;     ///< ||b||_2, b the kernel
+  double b1 = 0;     ///< ||b||_1
+  double b_hat = 0;  ///< max |DFT(b)| over the transform grid (<= ||b||_1)
+};
+
 template <class T>
 bool all_finite(const ConstView<T>& v3) {
   for (std::size_t i0 = 0; i0 < v3.extent(0); ++i0)
@@ -94,11 +104,11 @@ std::size_t direct_depth(const ConstView<T>& kernel3) {
 /// ||a||_2 of the FFT path's transform buffer for problem p (fft_geometry: the image through
 /// the boundary maps, the fill value where a map says so, zeros beyond).
 template <class T>
-double transformed_norm(const detail::Problem& p, const ConstView<T>& image3) {
+void transformed_norms(const detail::Problem& p, const ConstView<T>& image3, Norms& norms) {
   const detail::FftGeometry g = detail::fft_geometry(p);
   const auto& m = g.image_maps;
-  const double fill_sq = p.fill_value * p.fill_value;
-  double sum = 0;
+  const double fill = std::fabs(p.fill_value);
+  long double sum = 0, l1 = 0;  // (long double: squares of large doubles do not overflow)
   for (std::ptrdiff_t t0 : m[0])
     for (std::ptrdiff_t t1 : m[1]) {
       const bool row_inside = t0 >= 0 && t1 >= 0;
@@ -106,33 +116,24 @@ double transformed_norm(const detail::Problem& p, const ConstView<T>& image3) {
                                                     static_cast<std::size_t>(t1))
                                 : nullptr;
       for (std::ptrdiff_t t2 : m[2]) {
-        if (row_inside && t2 >= 0) {
-          const auto v = static_cast<double>(row[t2 * image3.stride(2)]);
-          sum += v * v;
-        } else {
-          sum += fill_sq;
-        }
+        const double v = row_inside && t2 >= 0
+                             ? std::fabs(static_cast<double>(row[t2 * image3.stride(2)]))
+                             : fill;
+        sum += static_cast<long double>(v) * v;
+        l1 += v;
       }
     }
-  return std::sqrt(sum);
+  norms.a2 = static_cast<double>(std::sqrt(sum));
+  norms.a1 = static_cast<double>(l1);
 }
 
 template <class T>
 double norm2(const ConstView<T>& v3) {
-  double sum = 0;
+  long double sum = 0;
   for (double x : abs_dense(v3))
-    sum += x * x;
-  return std::sqrt(sum);
+    sum += static_cast<long double>(x) * x;
+  return static_cast<double>(std::sqrt(sum));
 }
-
-/// What a bound needs to know of the data: the norms of the transformed buffer a and of the
-/// kernel b, and the sizes.
-struct Norms {
-  double a2 = 0;     ///< ||a||_2, a the FFT path's transform buffer
-  double b2 = 0;     ///< ||b||_2, b the kernel
-  double b1 = 0;     ///< ||b||_1
-  double b_hat = 0;  ///< max |DFT(b)| over the transform grid (<= ||b||_1)
-};
 
 /// log2 N + d: the radix-2 stages of the transforms of problem p plus one per transformed axis.
 double stages(const detail::Problem& p) {
@@ -225,6 +226,26 @@ double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
   return s * (1 + gamma(static_cast<double>(direct_depth(kernel3)), u)) + fft_bound(p, norms, u);
 }
 
+/// Rounding in the subnormal range errs by up to half the smallest subnormal, whatever the
+/// size of the value: an absolute term, negligible unless the data are tiny. Direct: 2 m
+/// roundings per output. FFT: every spectral value may carry one per stage, and the inverse adds
+/// N of them (conservatively, times the other factor's largest spectral value, ||.||_1).
+template <class C>
+double underflow_term(const detail::Problem& p, Method method, const Norms& n, double depth) {
+  const double tiny = std::numeric_limits<C>::denorm_min();
+  if (method == Method::direct) return 2 * depth * tiny;
+  return stages(p) * transform_size(p) * tiny * (n.a1 + n.b1 + 1);
+}
+
+/// Whether the computation in C may overflow (spectra reach ||a||_1 ||b||_1; direct sums S):
+/// then no finite bound holds.
+template <class C>
+bool may_overflow(Method method, const Norms& n, double s) {
+  const double headroom = static_cast<double>(std::numeric_limits<C>::max()) / 16;
+  if (method == Method::direct) return !(s < headroom);
+  return !(n.a1 < headroom && n.b1 < headroom && n.a1 * n.b1 < headroom);
+}
+
 /// The direct path's bound on each output's error relative to its sum of |terms|: gamma(m)
 /// worst case; lambda sqrt(m) u probabilistically (Higham & Mary 2019, Theorem 3.1, union over
 /// the m roundings of every output).
@@ -258,16 +279,16 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     const double u = widened ? unit_roundoff<double> : unit_roundoff<T>;
     const Method method = detail::method_for(p, kernel3, options);
     Norms norms;
-    norms.a2 = transformed_norm(p, image3);
+    transformed_norms(p, image3, norms);
     norms.b2 = norm2(kernel3);
     for (double v : abs_dense(kernel3))
       norms.b1 += v;
     if (method == Method::fft && guarantee == Guarantee::probabilistic)
       norms.b_hat = std::min(norms.b1, kernel_spectrum_max(p, kernel3));
+    const double depth = static_cast<double>(direct_depth(kernel3));
     const double s =
         method == Method::direct || widened ? abs_sum_max(p, image3, kernel3, options, norms) : 0;
     // (A probabilistic bound is never worse than the worst case: the smaller one holds.)
-    const double depth = static_cast<double>(direct_depth(kernel3));
     if (method == Method::direct)
       result = std::min(direct_factor(p, depth, u, Guarantee::worst_case),
                         direct_factor(p, depth, u, guarantee)) *
@@ -276,7 +297,13 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
       result = guarantee == Guarantee::worst_case
                    ? fft_bound(p, norms, u)
                    : std::min(fft_bound(p, norms, u), fft_probable(p, norms, u));
-    if (widened) result += unit_roundoff<float> * s;  // the final rounding to float
+    if (widened)  // the final rounding to float, relative or (underflow) absolute
+      result += unit_roundoff<float> * s +
+                static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
+    result += widened ? underflow_term<double>(p, method, norms, depth)
+                      : underflow_term<T>(p, method, norms, depth);
+    if (widened ? may_overflow<double>(method, norms, s) : may_overflow<T>(method, norms, s))
+      result = std::numeric_limits<double>::infinity();
   });
   return result;
 }

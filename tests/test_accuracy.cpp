@@ -287,9 +287,10 @@ struct Tally {
       std::vector<double> r = ratios[m];
       if (r.empty()) continue;
       std::sort(r.begin(), r.end());
-      s += std::string("; ") + names[m] + " bound/error min " + std::to_string(r.front()) +
-           ", median " + std::to_string(r[r.size() / 2]) + ", 90% " +
-           std::to_string(r[r.size() * 9 / 10]) + ", max " + std::to_string(r.back());
+      s += std::string("; ") + names[m] + " largest error/bound " + std::to_string(1 / r.front()) +
+           ", bound/error min " + std::to_string(r.front()) + ", median " +
+           std::to_string(r[r.size() / 2]) + ", 90% " + std::to_string(r[r.size() * 9 / 10]) +
+           ", max " + std::to_string(r.back());
     }
     return s;
   }

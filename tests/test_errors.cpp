@@ -202,8 +202,8 @@ TEST_CASE("automatic: a method whose sizes are impossible does not fit, the othe
   expect_error(ErrorCode::out_of_memory,
                [&] {
                  fftconv::convolve(ConstView<double>(&one, {n}, {0}),
-                                   ConstView<double>(&one, {k}, {0}),
-                                   View<double>(out.data(), {8}), o);
+                                   ConstView<double>(&one, {k}, {0}), View<double>(out.data(), {8}),
+                                   o);
                },
                {"fftconv::convolve: the direct method needs", "fft method an impossible size"});
   CHECK(out == untouched);

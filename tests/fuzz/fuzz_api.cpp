@@ -6,7 +6,8 @@
 //   - an accepted call on finite data disagrees with a long double direct sum by more than the
 //     tests' tolerance 16 * eps * log2(2P) * S (see tests/reference.hpp),
 // (plus the FFT's bound through the 1-norms of the extended image and the kernel, for
-// adversarial values),
+// adversarial values), or by more than fftconv::error_bound (also with
+// compute_precision = double_precision and nonnegative, on non-negative data),
 // and, under AddressSanitizer, when the library touches memory outside the views.
 // Built with clang -fsanitize=fuzzer,address,undefined (FFTCONV_FUZZ=ON), and as a replay
 // program over the committed corpus in the ordinary test suite (replay_main.cpp).
@@ -167,6 +168,11 @@ void run(Bytes& in) {
   options.planning =
       (run_flags & 0x80) ? static_cast<fftconv::Planning>(7) : fftconv::Planning::estimate;
   if (flags & 2) options.max_memory_bytes = static_cast<std::size_t>(in.byte()) * 64;
+  if (flags & 16) options.compute_precision = fftconv::Precision::double_precision;
+  // nonnegative: a promise about the data, kept by making the data non-negative.
+  const bool nonnegative = flags & 32;
+  options.nonnegative = nonnegative;
+  if (nonnegative) options.fill_value = std::fabs(options.fill_value);
 
   fftconv::Shape out_shape;
   bool shapes_valid = true;
@@ -189,6 +195,12 @@ void run(Bytes& in) {
     v = in.empty() ? T(0.25) : in.value<T>();
   for (T& v : kernel.storage)
     v = in.empty() ? T(-0.5) : in.value<T>();
+  if (nonnegative) {
+    for (T& v : image.storage)
+      v = std::fabs(v);
+    for (T& v : kernel.storage)
+      v = std::fabs(v);
+  }
   const std::vector<T> before = out.storage;
 
   bool accepted = true;
@@ -256,6 +268,44 @@ void run(Bytes& in) {
       fail("result disagrees with the long double reference");
     }
   }
+  // error_bound: the worst-case bound holds on every accepted call with finite data, and the
+  // probabilistic one is no larger (it is a model, so it is not held to the fuzz data). The
+  // long double reference itself errs by up to K 2^-64 S (K kernel values), and the data are
+  // finite here, so error_bound must not throw.
+  const fftconv::Operation operation =
+      correlate ? fftconv::Operation::correlate : fftconv::Operation::convolve;
+  const double bound =
+      fftconv::error_bound(fftconv::ConstView<T>(image.view), kernel.view, options, operation);
+  const double likely = fftconv::error_bound(fftconv::ConstView<T>(image.view), kernel.view,
+                                             options, operation, fftconv::Guarantee::probabilistic);
+  if (!(likely <= bound)) {
+    std::fprintf(stderr, "%s, image %s kernel %s: worst case %.17g, probabilistic %.17g\n",
+                 sizeof(T) == 4 ? "float" : "double", fftconv::to_string(image_shape).c_str(),
+                 fftconv::to_string(kernel_shape).c_str(), bound, likely);
+    fail("the probabilistic bound exceeds the worst-case bound");
+  }
+  const long double kernel_count = static_cast<long double>(fftconv::element_count(kernel_shape));
+  const long double reference_error =
+      2 * kernel_count * std::numeric_limits<long double>::epsilon() * S;
+  for (std::size_t o = 0; o < out.view.size(); ++o) {
+    const long double error = std::fabs(static_cast<long double>(at(out.view, o)) - ref[o]);
+    if (!(error <= static_cast<long double>(bound) + reference_error)) {
+      std::fprintf(stderr,
+                   "%s %s image %s kernel %s mode %d method %d boundary %d fill %g compute %d "
+                   "nonnegative %d, S %.3Lg\noutput %zu: got %.17Lg, reference %.17Lg, error "
+                   "%.3Lg, error_bound %.3g\n",
+                   sizeof(T) == 4 ? "float" : "double", correlate ? "correlate" : "convolve",
+                   fftconv::to_string(image_shape).c_str(),
+                   fftconv::to_string(kernel_shape).c_str(), static_cast<int>(mode),
+                   static_cast<int>(method), static_cast<int>(options.boundary), options.fill_value,
+                   static_cast<int>(options.compute_precision), nonnegative, S, o,
+                   static_cast<long double>(at(out.view, o)), ref[o], error, bound);
+      fail("error_bound was exceeded");
+    }
+  }
+  if (nonnegative)
+    for (std::size_t o = 0; o < out.view.size(); ++o)
+      if (at(out.view, o) < 0) fail("nonnegative left a negative output");
   // The 1-norm term above is the FFT's; the direct sum's error is bounded by S alone. Run the
   // same problem with the direct method into a dense output and hold it to the tight tolerance,
   // so a wrong extended value on the direct path cannot hide behind one huge input.

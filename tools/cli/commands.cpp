@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "fftconv/accuracy.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
 #include "gaussian.hpp"
@@ -339,13 +340,12 @@ std::vector<T> time_method(const Job& job, Method method, Operation operation, c
   return out;
 }
 
-std::string position(std::size_t index, const Shape& shape) {
-  std::string s = ")";
-  for (int a = shape.rank() - 1; a >= 0; --a) {
-    s = std::to_string(index % shape[a]) + (s == ")" ? "" : ", ") + s;
-    index /= shape[a];
-  }
-  return "(" + s;
+/// "(y, x)": a multi-index for the report.
+std::string position(const Shape& index) {
+  std::string s;
+  for (std::size_t i : index)
+    s += (s.empty() ? "(" : ", ") + std::to_string(i);
+  return s + ")";
 }
 
 template <class T>
@@ -363,21 +363,16 @@ void compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
   const std::vector<T> direct = time_method(job, Method::direct, operation, kernel, image.shape,
                                             values, direct_setup, direct_apply);
   const Shape out_shape = automatic.output_shape();
-  double max_abs = 0, max_ref = 0, sum_sq = 0;
-  std::size_t worst = 0, nonfinite = 0;
-  for (std::size_t i = 0; i < fft.size(); ++i) {
-    const double d = std::abs(static_cast<double>(fft[i]) - static_cast<double>(direct[i]));
-    if (!std::isfinite(d)) {
-      ++nonfinite;
-      continue;
-    }
-    if (d > max_abs) {
-      max_abs = d;
-      worst = i;
-    }
-    max_ref = std::max(max_ref, std::abs(static_cast<double>(direct[i])));
-    sum_sq += d * d;
-  }
+  // The difference, with the direct result as the reference (fftconv::compare), and what
+  // error_bound promises for each method on this data.
+  const ErrorStats stats =
+      compare(ConstView<T>(fft.data(), out_shape), ConstView<T>(direct.data(), out_shape));
+  const auto bound = [&](Method m, Guarantee g) {
+    Options o = job.options;
+    o.method = m;
+    return error_bound(ConstView<T>(values.data(), image.shape),
+                       ConstView<T>(k.data(), kernel.shape), o, operation, g);
+  };
   const Shape transform = fft_shape(image.shape, kernel.shape, job.options);
   std::printf("operation     %s, mode %s, %s, computed in %s\n",
               operation == Operation::convolve ? "convolve" : "correlate",
@@ -396,17 +391,18 @@ void compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
               to_string(transform).c_str());
   std::printf("direct        setup %.3f ms, apply %.3f ms\n", direct_setup, direct_apply);
   std::printf("speedup       %.2fx (direct apply / fft apply)\n", direct_apply / fft_apply);
-  std::printf("max_abs       %.3e  (|fft - direct|, at %s)\n", max_abs,
-              position(worst, out_shape).c_str());
-  std::printf("max_rel       %.3e  (max_abs / max |direct|)\n",
-              max_ref > 0 ? max_abs / max_ref : 0);
-  std::printf("rms           %.3e\n",
-              fft.size() > nonfinite
-                  ? std::sqrt(sum_sq / static_cast<double>(fft.size() - nonfinite))
-                  : 0.0);
-  if (nonfinite)
-    std::printf("nonfinite     %zu pixels where either result is NaN or Inf (not counted)\n",
-                nonfinite);
+  std::printf("max_abs       %.3e  (|fft - direct|, at %s)\n", stats.max_abs,
+              position(stats.worst_position).c_str());
+  std::printf("max_rel       %.3e  (max_abs / max |direct|)\n", stats.max_rel);
+  std::printf("rms           %.3e\n", stats.rms);
+  std::printf("ulps          max %.3g, median %.3g  (|fft - direct| in units of the last place)\n",
+              stats.max_ulp, stats.median_ulp);
+  std::printf("bound fft     %.3e worst case, %.3e probabilistic  (fftconv::error_bound)\n",
+              bound(Method::fft, Guarantee::worst_case),
+              bound(Method::fft, Guarantee::probabilistic));
+  std::printf("bound direct  %.3e worst case, %.3e probabilistic\n",
+              bound(Method::direct, Guarantee::worst_case),
+              bound(Method::direct, Guarantee::probabilistic));
 }
 
 int run_compare(const Job& job) {
