@@ -15,13 +15,18 @@ namespace {
 
 constexpr const char* compare_name = "fftconv::compare";
 
-/// The gap from |x| (as R) to the next larger R: one ulp in the result's precision.
+/// One ulp of x in the result's type R: the gap between the two R around |x| (the R at or below
+/// |x| and the next one up; beyond R's range, the gap at its largest value). A double |x| is
+/// first truncated to R, so 1 - 2^-30 has float's ulp below 1 (2^-24), not above it.
 template <class R>
 double ulp(double x) {
-  const R r = static_cast<R>(std::fabs(x));
-  if (!std::isfinite(r)) return std::numeric_limits<double>::infinity();
-  return static_cast<double>(std::nextafter(r, std::numeric_limits<R>::infinity())) -
-         static_cast<double>(r);
+  const double a = std::fabs(x);
+  constexpr R largest = std::numeric_limits<R>::max();
+  if (!(a < static_cast<double>(largest)))
+    return static_cast<double>(largest) - static_cast<double>(std::nextafter(largest, R(0)));
+  R r = static_cast<R>(a);
+  if (static_cast<double>(r) > a) r = std::nextafter(r, R(0));  // truncate, not round
+  return static_cast<double>(std::nextafter(r, largest)) - static_cast<double>(r);
 }
 
 /// |result - reference|, 0 where both are NaN or the same infinity, inf where only one is
@@ -74,8 +79,8 @@ ErrorStats compare_views(const ConstView<R>& result, const ConstView<F>& referen
         }
         if (std::isfinite(ref)) max_ref = std::max(max_ref, std::fabs(ref));
         sum_sq += e * e;
-        ulps.push_back(e == 0 ? 0 : e / ulp<R>(ref));
-        if (e > rel_tol * std::fabs(ref)) ++s.count_over;
+        ulps.push_back(e == 0 ? 0 : std::isinf(e) ? e : e / ulp<R>(ref));
+        if (std::isinf(e) || e > rel_tol * std::fabs(ref)) ++s.count_over;
       }
     }
   s.max_rel = s.max_abs == 0 ? 0 : s.max_abs / max_ref;  // (inf for an all-zero reference)

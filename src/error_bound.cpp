@@ -127,12 +127,41 @@ void transformed_norms(const detail::Problem& p, const ConstView<T>& image3, Nor
   norms.a1 = static_cast<double>(l1);
 }
 
+/// The norms of the kernel as the FFT path transforms it: folded modulo the transform lengths
+/// (fold_into) when it is longer than them (wrap in same mode: the image's own period). Returns
+/// how many kernel values share one folded bin at most: they are summed naively in the data's
+/// precision, an error the transform bound does not cover.
 template <class T>
-double norm2(const ConstView<T>& v3) {
-  long double sum = 0;
-  for (double x : abs_dense(v3))
-    sum += static_cast<long double>(x) * x;
-  return static_cast<double>(std::sqrt(sum));
+double kernel_norms(const detail::Problem& p, const ConstView<T>& kernel3, Norms& norms) {
+  const std::array<std::size_t, 3> P = detail::transform_lengths(p);
+  double shared = 1;
+  for (int a = 0; a < 3; ++a)
+    shared *= std::ceil(static_cast<double>(kernel3.extent(a)) /
+                        static_cast<double>(P[static_cast<std::size_t>(a)]));
+  const std::vector<double> k = abs_dense(kernel3);
+  std::vector<long double> folded;
+  if (shared > 1) {  // (|folded value| <= sum of the |values| folded into it)
+    folded.assign(std::min(P[0], kernel3.extent(0)) * std::min(P[1], kernel3.extent(1)) *
+                      std::min(P[2], kernel3.extent(2)),
+                  0.0L);
+    const std::size_t e1 = std::min(P[1], kernel3.extent(1)),
+                      e2 = std::min(P[2], kernel3.extent(2));
+    std::size_t i = 0;
+    for (std::size_t i0 = 0; i0 < kernel3.extent(0); ++i0)
+      for (std::size_t i1 = 0; i1 < kernel3.extent(1); ++i1)
+        for (std::size_t i2 = 0; i2 < kernel3.extent(2); ++i2)
+          folded[((i0 % P[0]) * e1 + i1 % P[1]) * e2 + i2 % P[2]] += k[i++];
+  } else {
+    folded.assign(k.begin(), k.end());
+  }
+  long double sum = 0, l1 = 0;  // (long double: squares of large doubles do not overflow)
+  for (long double v : folded) {
+    sum += v * v;
+    l1 += v;
+  }
+  norms.b2 = static_cast<double>(std::sqrt(sum));
+  norms.b1 = static_cast<double>(l1);
+  return shared;
 }
 
 /// log2 N + d: the radix-2 stages of the transforms of problem p plus one per transformed axis.
@@ -198,7 +227,8 @@ double kernel_spectrum_max(const detail::Problem& p, const ConstView<T>& kernel3
 /// and |kernel| (|ext(I)| = ext(|I|), with |fill|), plus that computation's own error bound.
 template <class T>
 double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
-                   const ConstView<T>& kernel3, const Options& options, const Norms& norms) {
+                   const ConstView<T>& kernel3, const Options& options, const Norms& norms,
+                   double folded) {
   std::vector<double> image = abs_dense(image3), kernel = abs_dense(kernel3);
   std::vector<double> out(p.output_count());
   Shape in_shape, k_shape, out_shape;
@@ -223,7 +253,8 @@ double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
     s = std::max(s, v);
   // Whichever method computed S, its error is within these (direct: relative; fft: absolute).
   const double u = unit_roundoff<double>;
-  return s * (1 + gamma(static_cast<double>(direct_depth(kernel3)), u)) + fft_bound(p, norms, u);
+  return s * (1 + gamma(static_cast<double>(direct_depth(kernel3)), u) + gamma(folded - 1, u)) +
+         fft_bound(p, norms, u);
 }
 
 /// Rounding in the subnormal range errs by up to half the smallest subnormal, whatever the
@@ -234,7 +265,7 @@ template <class C>
 double underflow_term(const detail::Problem& p, Method method, const Norms& n, double depth) {
   const double tiny = std::numeric_limits<C>::denorm_min();
   if (method == Method::direct) return 2 * depth * tiny;
-  return stages(p) * transform_size(p) * tiny * (n.a1 + n.b1 + 1);
+  return (stages(p) + 2) * transform_size(p) * tiny * (n.a1 + n.b1 + 1);  // (+2: product, 1/N)
 }
 
 /// Whether the computation in C may overflow (spectra reach ||a||_1 ||b||_1; direct sums S):
@@ -280,14 +311,14 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     const Method method = detail::method_for(p, kernel3, options);
     Norms norms;
     transformed_norms(p, image3, norms);
-    norms.b2 = norm2(kernel3);
-    for (double v : abs_dense(kernel3))
-      norms.b1 += v;
+    const double folded = kernel_norms(p, kernel3, norms);
     if (method == Method::fft && guarantee == Guarantee::probabilistic)
       norms.b_hat = std::min(norms.b1, kernel_spectrum_max(p, kernel3));
     const double depth = static_cast<double>(direct_depth(kernel3));
-    const double s =
-        method == Method::direct || widened ? abs_sum_max(p, image3, kernel3, options, norms) : 0;
+    const bool folds = method == Method::fft && folded > 1;
+    const double s = method == Method::direct || widened || folds
+                         ? abs_sum_max(p, image3, kernel3, options, norms, folded)
+                         : 0;
     // (A probabilistic bound is never worse than the worst case: the smaller one holds.)
     if (method == Method::direct)
       result = std::min(direct_factor(p, depth, u, Guarantee::worst_case),
@@ -297,12 +328,19 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
       result = guarantee == Guarantee::worst_case
                    ? fft_bound(p, norms, u)
                    : std::min(fft_bound(p, norms, u), fft_probable(p, norms, u));
+    // Folding a long kernel sums up to `folded` values per bin: gamma(folded - 1) of their
+    // |sum|, which reaches the output through at most S.
+    if (folds) result += gamma(folded - 1, u) * s;
     if (widened)  // the final rounding to float, relative or (underflow) absolute
       result += unit_roundoff<float> * s +
                 static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
     result += widened ? underflow_term<double>(p, method, norms, depth)
                       : underflow_term<T>(p, method, norms, depth);
     if (widened ? may_overflow<double>(method, norms, s) : may_overflow<T>(method, norms, s))
+      result = std::numeric_limits<double>::infinity();
+    // Float data computed in double: the result itself (|result| <= S) must fit in float.
+    if (widened && !(s * (1 + 2 * unit_roundoff<float>) <
+                     static_cast<double>(std::numeric_limits<float>::max())))
       result = std::numeric_limits<double>::infinity();
   });
   return result;

@@ -61,6 +61,16 @@ void clamp_negative(const View<T>& out) {
     }
 }
 
+/// x rounded to float, overflowing to +-inf as IEEE rounding does (a plain conversion of a
+/// double beyond the float range is undefined behaviour in C++).
+float round_to_float(double x) {
+  constexpr double limit = static_cast<double>(std::numeric_limits<float>::max()) +
+                           0x1p103;  // FLT_MAX + half an ulp: from here on, rounding gives inf
+  if (x >= limit) return std::numeric_limits<float>::infinity();
+  if (x <= -limit) return -std::numeric_limits<float>::infinity();
+  return static_cast<float>(x);
+}
+
 }  // namespace
 
 std::size_t widening_bytes(const Problem& p) {
@@ -74,9 +84,19 @@ std::size_t widening_bytes(const Problem& p) {
 
 template <class T>
 Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options) {
-  if (widens<T>(options))
-    return select_method(p, options.method, count_nonzero(kernel), sizeof(double),
-                         widened_options(p, options).max_memory_bytes);
+  if (widens<T>(options)) {
+    const std::size_t limit = widened_options(p, options).max_memory_bytes;
+    try {
+      return select_method(p, options.method, count_nonzero(kernel), sizeof(double), limit);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::out_of_memory) throw;
+      // Name the caller's limit, not what the double copies leave of it.
+      fail(ErrorCode::out_of_memory, e.what(),
+           " (of options.max_memory_bytes = ", options.max_memory_bytes, ", ", widening_bytes(p),
+           " bytes go to double copies of the image and output for compute_precision = "
+           "double_precision)");
+    }
+  }
   return select_method(p, options.method, count_nonzero(kernel), sizeof(T),
                        options.max_memory_bytes);
 }
@@ -128,7 +148,7 @@ void FilterCore<T>::apply(const ConstView<T>& image, const View<T>& out) const {
       for (std::size_t i1 = 0; i1 < out.extent(1); ++i1) {
         T* row = row_start(out, i0, i1);
         for (std::size_t i2 = 0; i2 < out.extent(2); ++i2)
-          row[static_cast<std::ptrdiff_t>(i2) * out.stride(2)] = static_cast<T>(*src++);
+          row[static_cast<std::ptrdiff_t>(i2) * out.stride(2)] = round_to_float(*src++);
       }
   } else {
     std::visit(

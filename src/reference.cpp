@@ -4,9 +4,12 @@
 //
 // Dot2 (Ogita, Rump, Oishi 2005): each product a*b is split exactly into p + e with an fma
 // (TwoProduct), each partial sum s + p exactly into s' + e' (TwoSum); the errors are summed
-// separately and added at the end. The result is as accurate as a sum computed in twice the
-// working precision and then rounded: |error| <= u |sum| + 2 gamma(n)^2 sum |terms|. Inputs are
-// converted to double exactly (float products are even exact in double).
+// separately (here with Neumaier's compensation too) and added at the end. The result is as
+// accurate as a sum computed in about three times the working precision, then rounded once,
+// with ties settled by the remainder: the correctly rounded value unless the sum cancels by
+// more than ~1e30 relative to the sum of |terms|. Not handled: intermediate overflow (a partial
+// sum beyond the double range gives inf) and products that underflow (their fma error term is
+// then inexact). Inputs are converted to double exactly (float products are even exact).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -23,39 +26,76 @@ namespace fftconv {
 
 namespace {
 
-/// The double-double sum of products.
+/// TwoSum (Knuth): a + b = s + e exactly.
+inline void two_sum(double a, double b, double& s, double& e) {
+  s = a + b;
+  const double z = s - a;
+  e = (a - (s - z)) + (b - z);
+}
+
+/// The sum of products in double-double, with the error terms themselves summed with
+/// Neumaier's compensation (so small errors after large ones are not lost): the value is
+/// sum + error + compensation.
 struct Dot2 {
-  double sum = 0, error = 0;
+  double sum = 0, error = 0, compensation = 0;
   void add(double a, double b) {
     const double p = a * b;
-    const double product_error = std::fma(a, b, -p);  // exact: a*b = p + product_error
-    const double s = sum + p;
-    const double z = s - sum;
-    const double sum_error = (sum - (s - z)) + (p - z);  // exact: sum + p = s + sum_error
-    sum = s;
-    error += product_error + sum_error;
+    const double product_error = std::fma(a, b, -p);  // exact (unless a*b underflows)
+    double sum_error;
+    two_sum(sum, p, sum, sum_error);
+    add_error(product_error);
+    add_error(sum_error);
+  }
+  void add_error(double e) {
+    const double t = error + e;
+    compensation += std::fabs(error) >= std::fabs(e) ? (error - t) + e : (e - t) + error;
+    error = t;
   }
 };
 
-/// The double-double value hi + lo rounded to T. For double, hi + lo. For float, the rounding of
-/// hi (the double nearest the sum) is wrong only when hi lies exactly halfway between two
-/// floats; lo then says which way the exact sum lies.
+/// The value rounded to the nearest double (d), and the sign-carrying remainder x - d (rest).
+/// hi = fl(sum + error) is the nearest double to sum + error; the compensation can move the
+/// exact value past the midpoint to a neighbour, or break a tie.
+void round_to_double(const Dot2& v, double& d, double& rest) {
+  double t;
+  two_sum(v.sum, v.error, d, t);  // sum + error = d + t exactly, |t| <= ulp(d) / 2
+  double r, rr;
+  two_sum(t, v.compensation, r, rr);  // x - d = r + rr
+  if (r != 0 && std::isfinite(d)) {
+    const double neighbour = std::nextafter(d, r > 0 ? HUGE_VAL : -HUGE_VAL);
+    const double half = std::fabs(neighbour - d) / 2;
+    if (std::fabs(r) > half || (std::fabs(r) == half && rr != 0 && (rr > 0) == (r > 0))) {
+      r -= neighbour - d;  // (exact: both are within a few ulps of each other)
+      d = neighbour;
+    }
+  }
+  rest = r + rr;
+}
+
+/// The exact value rounded to T. For float: the rounding of d (the nearest double) is wrong
+/// only when d lies exactly halfway between two floats (or on the overflow threshold); the
+/// remainder then says which way the exact value lies.
 template <class T>
-T round_to(double hi, double lo) {
+T round_to(const Dot2& v) {
+  double d, rest;
+  round_to_double(v, d, rest);
   if constexpr (std::is_same_v<T, double>) {
-    return hi + lo;
+    return d;
   } else {
-    const double d = hi + lo;
+    constexpr double largest = std::numeric_limits<float>::max();
+    constexpr double threshold = largest + 0x1p103;  // FLT_MAX + half an ulp: rounds to inf
+    if (std::fabs(d) >= threshold) {
+      const bool below = std::fabs(d) == threshold && rest != 0 && (rest < 0) == (d > 0);
+      return static_cast<float>(std::copysign(below ? largest : HUGE_VAL, d));
+    }
     const auto f = static_cast<float>(d);
-    if (!std::isfinite(d) || lo == 0) return f;
-    const double rest = (hi - d) + lo;  // d + rest = hi + lo (up to far smaller terms)
+    if (rest == 0) return f;
     const double gap = static_cast<double>(f) - d;
     const double other =
         static_cast<double>(std::nextafter(f, gap > 0 ? -std::numeric_limits<float>::infinity()
                                                       : std::numeric_limits<float>::infinity()));
     // d is a midpoint when f and its neighbour on d's other side are equally far from it.
-    if (gap != 0 && std::fabs(other - d) == std::fabs(gap) && rest != 0 &&
-        (rest > 0) == (other > d))
+    if (gap != 0 && std::fabs(other - d) == std::fabs(gap) && (rest > 0) == (other > d))
       return static_cast<float>(other);
     return f;
   }
@@ -98,7 +138,7 @@ void reference(const ConstView<T>& image, const ConstView<T>& kernel, const View
             }
           // Infinite or NaN terms make the error terms NaN: the plain sum is then the answer.
           out_row[static_cast<std::ptrdiff_t>(x) * o.stride(2)] =
-              std::isfinite(dot.sum) ? round_to<T>(dot.sum, dot.error) : static_cast<T>(dot.sum);
+              std::isfinite(dot.sum) ? round_to<T>(dot) : static_cast<T>(dot.sum);
         }
       }
     });

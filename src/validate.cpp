@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -86,7 +87,16 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
                 options.threads,
                 "; use 1 (the default) for one thread, 0 for all hardware threads");
   p.boundary = boundary;
-  p.fill_value = boundary == Boundary::constant ? options.fill_value : 0;  // zero means 0
+  // The fill value in the data's precision, as every path uses it (float data: rounded to float
+  // once, here, so the widened double core, the reference and error_bound agree with the float
+  // paths).
+  FFTCONV_CHECK(boundary != Boundary::constant ||
+                    std::fabs(options.fill_value) <= std::numeric_limits<T>::max(),
+                invalid_argument, what, ": options.fill_value ", options.fill_value,
+                " is outside the range of the data's type");
+  p.fill_value = boundary == Boundary::constant
+                     ? static_cast<double>(static_cast<T>(options.fill_value))
+                     : 0;  // zero means 0
   p.planning = planning;
   p.threads = options.threads == 0
                   ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))

@@ -497,3 +497,80 @@ TEST_CASE("the Eigen overloads of the reference and the bound") {
   CHECK(fftconv::error_bound(signal, taps, Options{}, Operation::correlate,
                              Guarantee::probabilistic) > 0);
 }
+
+TEST_CASE("error_bound covers a long kernel folded onto the period (wrap, same) and overflow") {
+  std::mt19937_64 rng(9);
+  for (std::size_t k : {1001u, 100001u}) {
+    const Array<float> image = testing::normal<float>(Shape{8}, rng);
+    const Array<float> kernel = testing::normal<float>(Shape{k}, rng);
+    Options o;
+    o.boundary = Boundary::wrap;
+    o.method = Method::fft;
+    const Array<float> got = call_library(image, kernel, o, false);
+    const Array<double> ref = call_reference(to_double(image), to_double(kernel), o, false);
+    CAPTURE(k);
+    CHECK(fftconv::compare(got.view(), ref.view()).max_abs <=
+          fftconv::error_bound(image.view(), kernel.view(), o));
+  }
+  // Float data computed in double whose result overflows float: no finite bound.
+  Array<float> big(Shape{2}), weights(Shape{2});
+  big.values = {3e38f, 3e38f};
+  weights.values = {0.6f, 0.6f};
+  Options o;
+  o.mode = Mode::valid;
+  o.compute_precision = Precision::double_precision;
+  CHECK(std::isinf(call_library(big, weights, o, false).values[0]));
+  CHECK(fftconv::error_bound(big.view(), weights.view(), o) ==
+        std::numeric_limits<double>::infinity());
+}
+
+TEST_CASE("the fill value is the data's: float paths, double compute and the reference agree") {
+  Array<float> image(Shape{4}), box(Shape{3});
+  image.values = {0.5f, 0.25f, 1, 2};
+  box.values = {1, 1, 1};
+  Options o;
+  o.boundary = Boundary::constant;
+  o.fill_value = 0.1;  // not a float: rounded to 0.1f for float data, everywhere
+  const Array<float> ref = call_reference(image, box, o, false);
+  for (Precision precision : {Precision::native, Precision::double_precision}) {
+    o.compute_precision = precision;
+    const fftconv::ErrorStats s =
+        fftconv::compare(call_library(image, box, o, false).view(), ref.view());
+    CHECK(s.max_abs <= fftconv::error_bound(image.view(), box.view(), o));
+  }
+  o.fill_value = 1e39;  // beyond float
+  CHECK_THROWS_WITH_AS(call_library(image, box, o, false),
+                       doctest::Contains("options.fill_value 1e+39 is outside the range"),
+                       fftconv::Error);
+}
+
+TEST_CASE("the reference settles ties with the compensated remainder") {
+  // 1 + 2^-53 + 2^-110: 1 + 2^-53 alone is a tie between 1 and 1 + 2^-52; the tiny third term
+  // makes it round up.
+  Array<double> d(Shape{3}), ones(Shape{3});
+  d.values = {1, std::ldexp(1.0, -53), std::ldexp(1.0, -110)};
+  ones.values = {1, 1, 1};
+  Options valid;
+  valid.mode = Mode::valid;
+  CHECK(call_reference(d, ones, valid, true).values[0] == 1 + std::ldexp(1.0, -52));
+  // Float: FLT_MAX + 2^103 (the overflow threshold) minus a little is FLT_MAX, not inf.
+  Array<float> f(Shape{3}), f_ones(Shape{3});
+  f.values = {std::numeric_limits<float>::max(), std::ldexp(1.0f, 103), -std::ldexp(1.0f, -20)};
+  f_ones.values = {1, 1, 1};
+  CHECK(call_reference(f, f_ones, valid, true).values[0] == std::numeric_limits<float>::max());
+}
+
+TEST_CASE("compare: infinite errors count everywhere, ulps are the gap at the reference") {
+  Array<float> r(Shape{2});
+  Array<double> ref(Shape{2});
+  r.values = {1, 2};
+  ref.values = {std::numeric_limits<double>::infinity(), 2};
+  fftconv::ErrorStats s = fftconv::compare(r.view(), ref.view());
+  CHECK(s.max_ulp == std::numeric_limits<double>::infinity());
+  CHECK(s.count_over == 1);
+  // Just below 1 a float's ulp is 2^-24, not 2^-23.
+  r.values = {1.0f, 2};
+  ref.values = {1 - std::ldexp(1.0, -30), 2};
+  s = fftconv::compare(r.view(), ref.view());
+  CHECK(s.max_ulp == doctest::Approx((std::ldexp(1.0, -30)) / std::ldexp(1.0, -24)));
+}

@@ -3,9 +3,11 @@
 // a-priori bound on the error of the method the options select.
 //
 //   reference_convolve / reference_correlate: the direct sum, every term an exact product
-//       accumulated in double-double (Ogita-Rump-Oishi Dot2: TwoProduct by fma, TwoSum), then
-//       rounded once. The result is the correctly rounded value unless the sum cancels by more
-//       than about 1e16 (relative to the sum of |terms|). Same shapes, modes, boundary rules and
+//       accumulated in double-double (Ogita-Rump-Oishi Dot2: TwoProduct by fma, TwoSum, the
+//       error terms compensated), then rounded once. The result is the correctly rounded value
+//       unless the sum cancels by more than about 1e30 relative to the sum of |terms|, a partial
+//       sum overflows the double range, or products underflow. Same shapes, modes, boundary
+//       rules and
 //       validation as convolve / correlate; Options::method, threads (used: outputs in parallel),
 //       planning, compute_precision and nonnegative are ignored. Slow by design: about 10 flops
 //       per kernel tap per output, no FFT.
@@ -96,14 +98,18 @@ ErrorStats compare(const Eigen::DenseBase<ResultDerived>& result,
 ///   worst_case: never exceeded (the classical rounding error analysis, constants rounded up).
 ///   probabilistic: not exceeded with probability at least 1 - 1e-9, under the model of
 ///     rounding errors as independent, mean-zero random variables of size at most u (Higham &
-///     Mary, SIAM J. Sci. Comput. 2019), which describes real computations well. For the FFT path
+///     Mary, SIAM J. Sci. Comput. 2019), which describes most computations well. For the FFT path
 ///     it is about sqrt(N) times smaller than worst_case (N the transform size) and within a
-///     small factor of the errors actually seen.
+///     small factor of the errors actually seen. The model fails where rounding errors are all
+///     alike: a constant image summed by the direct path along kernel rows of thousands of taps
+///     exceeds it (1.2x at 4000 taps, 2x at 30000); use worst_case there.
 enum class Guarantee { worst_case, probabilistic };
 
 /// An a-priori bound on max |convolve(image, kernel, options) - exact| (or correlate, with
 /// `operation`), for the method `options` selects (automatic: the one it would choose), in the
-/// precision it computes in. Costs about one convolution in double (see README, "Accuracy").
+/// precision it computes in. Costs about one convolution in double (see README, "Accuracy"),
+/// whose memory Options::max_memory_bytes does not limit. The constant fill value is taken in
+/// the data's precision (as every path uses it).
 ///   direct: each output is a sum of products, rounded as it is accumulated (each kernel row in
 ///     its own partial sum, then the rows): |error| <= gamma(m) S, m = (most non-zero taps in a
 ///     kernel row) + (kernel rows with taps), gamma(m) = m u / (1 - m u), S = max over the

@@ -42,10 +42,12 @@ enum class Planning { estimate, measure, patient };
 
 /// The precision the arithmetic runs in. native: the data's own (float images in float, double
 /// in double). double_precision: float images are widened to double, transformed (or summed) in
-/// double, and the result is rounded to float once, so its error is essentially the float
-/// rounding of the output (about 6e-8 relative to each value's magnitude) instead of float FFT
-/// noise spread over the whole image. Costs about twice the time and memory of float; no effect
-/// on double data.
+/// double, and the result is rounded to float once. Each value's error is then its float
+/// rounding (at most 6e-8 of the value) plus double-precision noise: none for the direct sum
+/// beyond rounding, and for the FFT about 1e-16 of the largest values, spread evenly, which only
+/// pixels more than ~1e8 times fainter than the brightest can see (float FFT noise is ~1e-7 of
+/// the largest values). Costs about twice the time and memory of float; no effect on double
+/// data.
 enum class Precision { native, double_precision };
 
 /// Options for convolve / correlate. A plain struct: set the fields you need.
