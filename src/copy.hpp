@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <vector>
 
 #include "fftconv/view.hpp"
 
@@ -12,6 +13,21 @@ namespace fftconv::detail {
 
 /// Element strides of a dense rank-3 buffer; the last axis is contiguous.
 using DenseStrides = std::array<std::size_t, 3>;
+
+/// The elements of the rank-3 view v in C order, each as f(element), in a vector of U.
+template <class U, class T, class F>
+std::vector<U> dense_values(const View<T>& v, F f) {
+  std::vector<U> dense;
+  dense.reserve(v.extent(0) * v.extent(1) * v.extent(2));
+  for (std::size_t i0 = 0; i0 < v.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < v.extent(1); ++i1) {
+      const T* row = v.data() + static_cast<std::ptrdiff_t>(i0) * v.stride(0) +
+                     static_cast<std::ptrdiff_t>(i1) * v.stride(1);
+      for (std::size_t i2 = 0; i2 < v.extent(2); ++i2)
+        dense.push_back(f(row[static_cast<std::ptrdiff_t>(i2) * v.stride(2)]));
+    }
+  return dense;
+}
 
 /// Copies the rank-3 view `src` into the dense block at `dst`.
 template <class T>

@@ -72,16 +72,7 @@ bool all_finite(const ConstView<T>& v3) {
 /// |v| as a dense double array of v's (canonical rank-3) shape.
 template <class T>
 std::vector<double> abs_dense(const ConstView<T>& v3) {
-  std::vector<double> out;
-  out.reserve(v3.extent(0) * v3.extent(1) * v3.extent(2));
-  for (std::size_t i0 = 0; i0 < v3.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < v3.extent(1); ++i1) {
-      const T* row = detail::row_start(v3, i0, i1);
-      for (std::size_t i2 = 0; i2 < v3.extent(2); ++i2)
-        out.push_back(
-            std::fabs(static_cast<double>(row[static_cast<std::ptrdiff_t>(i2) * v3.stride(2)])));
-    }
-  return out;
+  return detail::dense_values<double>(v3, [](T x) { return std::fabs(static_cast<double>(x)); });
 }
 
 /// The depth of the direct path's summation: the most non-zero taps in a kernel row plus the
@@ -210,14 +201,8 @@ double fft_probable(const detail::Problem& p, const Norms& n, double u) {
 /// float or double rounding it scales, is covered by rounding up by 1e-12 relative).
 template <class T>
 double kernel_spectrum_max(const detail::Problem& p, const ConstView<T>& kernel3) {
-  std::vector<double> k;
-  k.reserve(kernel3.extent(0) * kernel3.extent(1) * kernel3.extent(2));
-  for (std::size_t i0 = 0; i0 < kernel3.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < kernel3.extent(1); ++i1) {
-      const T* row = detail::row_start(kernel3, i0, i1);
-      for (std::size_t i2 = 0; i2 < kernel3.extent(2); ++i2)
-        k.push_back(static_cast<double>(row[static_cast<std::ptrdiff_t>(i2) * kernel3.stride(2)]));
-    }
+  const std::vector<double> k =
+      detail::dense_values<double>(kernel3, [](T x) { return static_cast<double>(x); });
   const Shape shape{kernel3.extent(0), kernel3.extent(1), kernel3.extent(2)};
   return detail::FftKernel<double>(p, ConstView<double>(k.data(), shape)).spectrum_max() *
          (1 + 1e-12);

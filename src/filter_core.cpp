@@ -13,18 +13,10 @@ namespace fftconv::detail {
 
 namespace {
 
-/// A dense C-order rank-3 copy of v, converted to U.
-template <class U, class T>
-std::vector<U> dense_copy(const ConstView<T>& v) {
-  std::vector<U> dense(v.extent(0) * v.extent(1) * v.extent(2));
-  U* dst = dense.data();
-  for (std::size_t i0 = 0; i0 < v.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < v.extent(1); ++i1) {
-      const T* row = row_start(v, i0, i1);
-      for (std::size_t i2 = 0; i2 < v.extent(2); ++i2)
-        *dst++ = static_cast<U>(row[static_cast<std::ptrdiff_t>(i2) * v.stride(2)]);
-    }
-  return dense;
+/// A dense C-order rank-3 copy of v as doubles.
+template <class T>
+std::vector<double> dense_copy(const ConstView<T>& v) {
+  return dense_values<double>(v, [](T x) { return static_cast<double>(x); });
 }
 
 View<double> dense_view(std::vector<double>& data, const Problem& p, bool output) {
@@ -111,7 +103,7 @@ typename FilterCore<T>::Prepared FilterCore<T>::prepare(const Problem& p,
                                                         const ConstView<T>& kernel,
                                                         const Options& options, Method method) {
   if (widens<T>(options)) {
-    std::vector<double> k = dense_copy<double>(kernel);
+    std::vector<double> k = dense_copy(kernel);
     Shape shape;
     for (const Axis& a : p.axes)
       shape.push_back(a.k);
@@ -140,7 +132,7 @@ template <class T>
 void FilterCore<T>::apply(const ConstView<T>& image, const View<T>& out) const {
   if (const auto* widened = std::get_if<std::unique_ptr<Widened>>(&kernel_)) {
     // Widen, compute in double, round to float once.
-    std::vector<double> in = dense_copy<double>(image);
+    std::vector<double> in = dense_copy(image);
     std::vector<double> result(p_.output_count());
     (*widened)->core.apply(dense_view(in, p_, false), dense_view(result, p_, true));
     const double* src = result.data();

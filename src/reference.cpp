@@ -112,14 +112,8 @@ void reference(const ConstView<T>& image, const ConstView<T>& kernel, const View
     const ConstView<T> k3 = detail::to_rank3(kernel);
     const ConstView<T> h = correlate ? k3 : detail::flipped(k3);
     const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
-    std::vector<double> taps;  // h as doubles, dense C order
-    taps.reserve(k0 * k1 * k2);
-    for (std::size_t a0 = 0; a0 < k0; ++a0)
-      for (std::size_t a1 = 0; a1 < k1; ++a1) {
-        const T* row = detail::row_start(h, a0, a1);
-        for (std::size_t a2 = 0; a2 < k2; ++a2)
-          taps.push_back(static_cast<double>(row[static_cast<std::ptrdiff_t>(a2) * h.stride(2)]));
-      }
+    const std::vector<double> taps =  // h as doubles, dense C order
+        detail::dense_values<double>(h, [](T x) { return static_cast<double>(x); });
     const View<T> o = detail::to_rank3(out);
     const std::size_t rows = p.axes[0].out * p.axes[1].out;
     const detail::DenseStrides& es = layout.strides;

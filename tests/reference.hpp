@@ -70,30 +70,39 @@ inline long long extended_index(fftconv::Boundary rule, long long i, long long n
   return i;
 }
 
+/// Where kernel element km of output o (multi-indices) reads the image extended by `rule`: the
+/// image's multi-index, or false for the fill value.
+inline bool tap_source(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_shape,
+                       fftconv::Mode mode, bool correlate, const std::array<std::size_t, 3>& o,
+                       const std::array<std::size_t, 3>& km, fftconv::Boundary rule,
+                       std::array<std::size_t, 3>& source) {
+  bool inside = true;
+  for (int a = 0; a < image_shape.rank(); ++a) {
+    const auto A = static_cast<std::size_t>(a);
+    const auto n = static_cast<long long>(image_shape[a]);
+    const auto k = static_cast<long long>(kernel_shape[a]);
+    const long long f =
+        static_cast<long long>(window(image_shape[a], kernel_shape[a], mode).start + o[A]);
+    const long long i = correlate ? (f - (k - 1)) + static_cast<long long>(km[A])
+                                  : f - static_cast<long long>(km[A]);
+    const long long e = extended_index(rule, i, n);
+    inside = inside && e >= 0;
+    source[A] = static_cast<std::size_t>(e < 0 ? 0 : e);
+  }
+  return inside;
+}
+
 /// One output value (multi-index `o` in the output window) and its sum of |terms|, the image
 /// extended by `rule` (fill value `fill` for constant, 0 for zero).
 template <class T>
 long double reference_at(const Array<T>& image, const Array<T>& kernel, fftconv::Mode mode,
                          bool correlate, const std::array<std::size_t, 3>& o, long double* abs_sum,
                          fftconv::Boundary rule = fftconv::Boundary::zero, double fill = 0) {
-  const int r = image.shape.rank();
   long double sum = 0, abs = 0;
   for (std::size_t m = 0; m < kernel.size(); ++m) {
-    const std::array<std::size_t, 3> km = unravel(m, kernel.shape);
     std::array<std::size_t, 3> ii{};
-    bool inside = true;
-    for (int a = 0; a < r; ++a) {
-      const auto A = static_cast<std::size_t>(a);
-      const auto n = static_cast<long long>(image.shape[a]);
-      const auto k = static_cast<long long>(kernel.shape[a]);
-      const long long f =
-          static_cast<long long>(window(image.shape[a], kernel.shape[a], mode).start + o[A]);
-      const long long i = correlate ? (f - (k - 1)) + static_cast<long long>(km[A])
-                                    : f - static_cast<long long>(km[A]);
-      const long long e = extended_index(rule, i, n);
-      inside = inside && e >= 0;
-      ii[A] = static_cast<std::size_t>(e < 0 ? 0 : e);
-    }
+    const bool inside = tap_source(image.shape, kernel.shape, mode, correlate, o,
+                                   unravel(m, kernel.shape), rule, ii);
     const long double outside = rule == fftconv::Boundary::constant ? fill : 0;
     const long double value =
         inside ? static_cast<long double>(image.values[image.index(ii)]) : outside;

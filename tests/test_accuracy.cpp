@@ -67,26 +67,13 @@ Array<T> exact_integer_result(const Array<T>& image, const Array<T>& kernel, Mod
                               bool correlate, Boundary rule, double fill) {
   const Shape out_shape = testing::reference_shape<T>(image.shape, kernel.shape, mode);
   Array<T> out(out_shape);
-  const int r = image.shape.rank();
   for (std::size_t o = 0; o < out.size(); ++o) {
     const auto oi = testing::unravel(o, out_shape);
     Int sum = 0;
     for (std::size_t m = 0; m < kernel.size(); ++m) {
-      const auto km = testing::unravel(m, kernel.shape);
       std::array<std::size_t, 3> ii{};
-      bool inside = true;
-      for (int a = 0; a < r; ++a) {
-        const auto A = static_cast<std::size_t>(a);
-        const auto n = static_cast<long long>(image.shape[a]);
-        const auto k = static_cast<long long>(kernel.shape[a]);
-        const auto f = static_cast<long long>(
-            testing::window(image.shape[a], kernel.shape[a], mode).start + oi[A]);
-        const long long i = correlate ? f - (k - 1) + static_cast<long long>(km[A])
-                                      : f - static_cast<long long>(km[A]);
-        const long long e = testing::extended_index(rule, i, n);
-        inside = inside && e >= 0;
-        ii[A] = static_cast<std::size_t>(e < 0 ? 0 : e);
-      }
+      const bool inside = testing::tap_source(image.shape, kernel.shape, mode, correlate, oi,
+                                              testing::unravel(m, kernel.shape), rule, ii);
       const Int value = inside ? static_cast<Int>(image.values[image.index(ii)])
                                : static_cast<Int>(rule == Boundary::constant ? fill : 0);
       sum += value * static_cast<Int>(kernel.values[m]);
