@@ -243,13 +243,14 @@ double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
 }
 
 /// Rounding in the subnormal range errs by up to half the smallest subnormal, whatever the
-/// size of the value: an absolute term, negligible unless the data are tiny. Direct: 2 m
-/// roundings per output. FFT: every spectral value may carry one per stage, and the inverse adds
-/// N of them (conservatively, times the other factor's largest spectral value, ||.||_1).
+/// size of the value: an absolute term, negligible unless the data are tiny. Direct: one product
+/// and one addition per non-zero tap of each output, half a subnormal each. FFT: every spectral
+/// value may carry one per stage, and the inverse adds N of them (conservatively, times the
+/// other factor's largest spectral value, ||.||_1).
 template <class C>
-double underflow_term(const detail::Problem& p, Method method, const Norms& n, double depth) {
+double underflow_term(const detail::Problem& p, Method method, const Norms& n, double taps) {
   const double tiny = std::numeric_limits<C>::denorm_min();
-  if (method == Method::direct) return 2 * depth * tiny;
+  if (method == Method::direct) return (taps + 1) * tiny;
   return (stages(p) + 2) * transform_size(p) * tiny * (n.a1 + n.b1 + 1);  // (+2: product, 1/N)
 }
 
@@ -319,8 +320,9 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     if (widened)  // the final rounding to float, relative or (underflow) absolute
       result += unit_roundoff<float> * s +
                 static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
-    result += widened ? underflow_term<double>(p, method, norms, depth)
-                      : underflow_term<T>(p, method, norms, depth);
+    const auto taps = static_cast<double>(detail::count_nonzero(kernel3));
+    result += widened ? underflow_term<double>(p, method, norms, taps)
+                      : underflow_term<T>(p, method, norms, taps);
     if (widened ? may_overflow<double>(method, norms, s) : may_overflow<T>(method, norms, s))
       result = std::numeric_limits<double>::infinity();
     // Float data computed in double: the result itself (|result| <= S) must fit in float.
