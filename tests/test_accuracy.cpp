@@ -372,8 +372,8 @@ TEST_CASE_TEMPLATE("error_bound holds on adversarial data", T, float, double) {
   one_tap.values[3] = T(1);
   kernels.emplace_back("one tap", one_tap);
 
-  for (const auto& [iname, image] : images)
-    for (const auto& [kname, kernel] : kernels)
+  for (const auto& named_image : images)
+    for (const auto& named_kernel : kernels)
       for (Method method : {Method::direct, Method::fft})
         for (Precision precision : {Precision::native, Precision::double_precision})
           for (Boundary rule : {Boundary::zero, Boundary::reflect, Boundary::wrap}) {
@@ -381,10 +381,12 @@ TEST_CASE_TEMPLATE("error_bound holds on adversarial data", T, float, double) {
             o.method = method;
             o.compute_precision = precision;
             o.boundary = rule;
+            const char* iname = named_image.first;  // (no structured binding: CAPTURE is a lambda)
+            const char* kname = named_kernel.first;
             CAPTURE(iname);
             CAPTURE(kname);
             CAPTURE(static_cast<int>(method));
-            check_bound(image, kernel, o, false, worst_case, probable);
+            check_bound(named_image.second, named_kernel.second, o, false, worst_case, probable);
           }
   MESSAGE("adversarial, worst case: ", worst_case.summary());
   MESSAGE("adversarial, probabilistic: ", probable.summary());
