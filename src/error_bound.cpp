@@ -234,8 +234,10 @@ double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
   else
     fftconv::convolve(iv, kv, ov, o);
   double s = 0;
-  for (double v : out)
+  for (double v : out) {
+    if (!std::isfinite(v)) return std::numeric_limits<double>::infinity();  // S overflowed
     s = std::max(s, v);
+  }
   // Whichever method computed S, its error is within these (direct: relative; fft: absolute).
   const double u = unit_roundoff<double>;
   return s * (1 + gamma(static_cast<double>(direct_depth(kernel3)), u) + gamma(folded - 1, u)) +

@@ -34,7 +34,7 @@ Options widened_options(const Problem& p, const Options& options) {
   const std::size_t copies = widening_bytes(p);
   FFTCONV_CHECK(copies <= options.max_memory_bytes, out_of_memory,
                 "computing float data in double needs ", copies,
-                " bytes for double copies of the image and output, more than "
+                " bytes for double copies of the image, kernel and output, more than "
                 "options.max_memory_bytes = ",
                 options.max_memory_bytes);
   inner.max_memory_bytes = options.max_memory_bytes - copies;
@@ -66,12 +66,15 @@ float round_to_float(double x) {
 }  // namespace
 
 std::size_t widening_bytes(const Problem& p) {
-  std::size_t image = 1, out = 1;
+  std::size_t image = 1, kernel = 1, out = 1;
   for (const Axis& a : p.axes) {
     image = checked_mul(image, a.n, "image size");
+    kernel = checked_mul(kernel, a.k, "kernel size");
     out = checked_mul(out, a.out, "output size");
   }
-  return checked_mul(checked_add(image, out, "widened copies"), sizeof(double), "widened copies");
+  const std::size_t copies =
+      checked_add(checked_add(image, kernel, "widened copies"), out, "widened copies");
+  return checked_mul(copies, sizeof(double), "widened copies");
 }
 
 template <class T>
@@ -85,7 +88,7 @@ Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& o
       // Name the caller's limit, not what the double copies leave of it.
       fail(ErrorCode::out_of_memory, e.what(),
            " (of options.max_memory_bytes = ", options.max_memory_bytes, ", ", widening_bytes(p),
-           " bytes go to double copies of the image and output for compute_precision = "
+           " bytes go to double copies of the image, kernel and output for compute_precision = "
            "double_precision)");
     }
   }

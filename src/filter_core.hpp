@@ -26,8 +26,8 @@ constexpr bool widens(const Options& options) {
   return std::is_same_v<T, float> && options.compute_precision == Precision::double_precision;
 }
 
-/// Bytes a widened call allocates besides the double core's own: double copies of the image
-/// and of the output.
+/// Bytes a widened call allocates besides the double core's own: double copies of the image,
+/// the kernel (while the core is made) and the output.
 std::size_t widening_bytes(const Problem& p);
 
 template <class T>

@@ -90,10 +90,14 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
   // The fill value in the data's precision, as every path uses it (float data: rounded to float
   // once, here, so the widened double core, the reference and error_bound agree with the float
   // paths).
-  FFTCONV_CHECK(boundary != Boundary::constant ||
-                    std::fabs(options.fill_value) <= std::numeric_limits<T>::max(),
+  // (Infinities are kept; a finite value that would round to infinity in T is refused.)
+  const double largest = static_cast<double>(std::numeric_limits<T>::max());
+  const double half_ulp =
+      (largest - static_cast<double>(std::nextafter(std::numeric_limits<T>::max(), T(0)))) / 2;
+  FFTCONV_CHECK(boundary != Boundary::constant || std::isinf(options.fill_value) ||
+                    std::fabs(options.fill_value) < largest + half_ulp,
                 invalid_argument, what, ": options.fill_value ", options.fill_value,
-                " is outside the range of the data's type");
+                " is outside the range of the data's type (largest ", largest, ")");
   p.fill_value = boundary == Boundary::constant
                      ? static_cast<double>(static_cast<T>(options.fill_value))
                      : 0;  // zero means 0

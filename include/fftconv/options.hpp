@@ -55,7 +55,9 @@ struct Options {
   Mode mode = Mode::same;  ///< `same` by default: image users expect an image-sized output
   Method method = Method::automatic;
   Boundary boundary = Boundary::zero;
-  double fill_value = 0;  ///< the value outside the image for Boundary::constant (not NaN)
+  /// The value outside the image for Boundary::constant: not NaN, not beyond the data type's
+  /// range (infinities are allowed); rounded to float for float data.
+  double fill_value = 0;
   Planning planning = Planning::estimate;
   /// Threads for one call: FFTW's threaded transforms and the direct path's rows. 1 (the
   /// default) runs on the calling thread only; 0 means all hardware threads; negative values are
@@ -66,8 +68,8 @@ struct Options {
   /// (fftconv::Error, code out_of_memory, the needed size in the message); `automatic` picks
   /// the cheaper of the methods that fit.
   std::size_t max_memory_bytes = std::numeric_limits<std::size_t>::max();
-  /// See Precision. The working memory of double_precision on float data (a double copy of the
-  /// image and output besides the double method's own) counts towards max_memory_bytes.
+  /// See Precision. The working memory of double_precision on float data (double copies of the
+  /// image, kernel and output besides the double method's own) counts towards max_memory_bytes.
   Precision compute_precision = Precision::native;
   /// A promise that the image, the kernel (and the fill value) are non-negative, so the exact
   /// result is too: outputs are clamped at zero, removing the tiny negative values FFT rounding

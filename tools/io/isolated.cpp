@@ -1,9 +1,11 @@
 #include "isolated.hpp"
 
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -49,10 +51,20 @@ bool read_all(int fd, void* data, std::size_t n, off_t offset) {
   return true;
 }
 
-[[noreturn]] void child(int fd, const std::function<Image()>& decode) {
-  // A crash ends the child quietly (no inherited crash handlers): the parent reports it.
+[[noreturn]] void child(int fd, pid_t parent, const std::function<Image()>& decode) {
+  // A crash ends the child quietly (no inherited crash handlers): the parent reports it. The
+  // parent's handlers for ending signals (which remove its output temporary) are not the
+  // child's to run; if the parent dies, so does the child.
   for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
     std::signal(sig, SIG_DFL);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction current {};
+    if (::sigaction(sig, nullptr, &current) == 0 && current.sa_handler != SIG_IGN)
+      std::signal(sig, SIG_DFL);
+  }
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit fails the write instead (exit 4 below)
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(5);  // the parent died before prctl
   Result r;
   try {
     const Image image = decode();
@@ -85,16 +97,34 @@ Image decode_isolated(const std::function<Image()>& decode, const ReadLimits& li
                       const char* what) {
   const Fd file{::memfd_create("fftconv-decode", MFD_CLOEXEC)};
   if (file.fd < 0) throw IoError("cannot create a memory file for the decoder");
+  // The child must be waited for: an ignored SIGCHLD (inherited from a shell, or SA_NOCLDWAIT)
+  // would reap it automatically, so the default disposition is restored while it runs.
+  struct sigaction chld {
+  }, saved{};
+  chld.sa_handler = SIG_DFL;
+  sigemptyset(&chld.sa_mask);
+  ::sigaction(SIGCHLD, &chld, &saved);
   std::fflush(nullptr);  // nothing buffered is written twice
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
-  if (pid < 0) throw IoError("cannot start a process for the decoder");
-  if (pid == 0) child(file.fd, decode);
-
+  if (pid == 0) child(file.fd, parent, decode);
   int status = 0;
-  if (::waitpid(pid, &status, 0) != pid) throw IoError("lost the decoder's process");
+  pid_t waited = -1;
+  if (pid > 0) do
+      waited = ::waitpid(pid, &status, 0);
+    while (waited < 0 && errno == EINTR);
+  ::sigaction(SIGCHLD, &saved, nullptr);
+  if (pid < 0) throw IoError("cannot start a process for the decoder");
+  if (waited != pid) throw IoError("lost the decoder's process");
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+    throw IoError(std::string("the ") + what +
+                  " decoder was killed (out of memory, or by another process)");
   if (WIFSIGNALED(status))
     throw IoError(std::string("corrupt file: ") + what + " crashed on it (signal " +
                   std::to_string(WTERMSIG(status)) + ")");
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 4)
+    throw IoError(std::string("the ") + what +
+                  " decoder could not pass the image back (no memory or space for it)");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw std::logic_error(std::string("the ") + what + " decoder's process failed (exit " +
                            std::to_string(WEXITSTATUS(status)) + ")");
