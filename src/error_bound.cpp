@@ -33,6 +33,7 @@
 #include "fft_path.hpp"
 #include "fftconv/accuracy.hpp"
 #include "filter_core.hpp"
+#include "kernel_normalization.hpp"
 #include "validate.hpp"
 
 namespace fftconv {
@@ -289,7 +290,9 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
   if (p.output_count() == 0) return 0;
   double result = 0;
   detail::with_call_errors(bound_name, [&] {
-    const ConstView<T> image3 = detail::to_rank3(image), kernel3 = detail::to_rank3(kernel);
+    const ConstView<T> image3 = detail::to_rank3(image);
+    const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);
+    const ConstView<T> kernel3 = effective.view();
     if (!all_finite(image3) || !all_finite(kernel3) || !std::isfinite(p.fill_value)) {
       result = std::numeric_limits<double>::infinity();
       return;

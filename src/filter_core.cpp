@@ -112,6 +112,7 @@ typename FilterCore<T>::Prepared FilterCore<T>::prepare(const Problem& p,
       shape.push_back(a.k);
     Options inner = widened_options(p, options);
     inner.method = method;
+    inner.normalize_kernel = false;  // (already normalized, in the data's precision)
     return std::make_unique<Widened>(
         Widened{FilterCore<double>(p, ConstView<double>(k.data(), shape), inner)});
   }
@@ -121,10 +122,15 @@ typename FilterCore<T>::Prepared FilterCore<T>::prepare(const Problem& p,
 
 template <class T>
 FilterCore<T>::FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options)
+    : FilterCore(p, EffectiveKernel<T>(kernel, options), options) {}
+
+template <class T>
+FilterCore<T>::FilterCore(const Problem& p, const EffectiveKernel<T>& kernel,
+                          const Options& options)
     : p_(p),
-      method_(method_for(p, kernel, options)),
+      method_(method_for(p, kernel.view(), options)),
       nonnegative_(options.nonnegative),
-      kernel_(prepare(p, kernel, options, method_)) {}
+      kernel_(prepare(p, kernel.view(), options, method_)) {}
 
 template <class T>
 FilterCore<T>::~FilterCore() = default;

@@ -10,6 +10,7 @@
 #include "direct/direct_path.hpp"
 #include "fft_path.hpp"
 #include "fftconv/options.hpp"
+#include "kernel_normalization.hpp"
 #include "problem.hpp"
 
 namespace fftconv::detail {
@@ -33,7 +34,8 @@ std::size_t widening_bytes(const Problem& p);
 template <class T>
 class FilterCore {
  public:
-  /// kernel is a canonical rank-3 view. The method is method_for(p, kernel, options).
+  /// kernel is a canonical rank-3 view, normalized here with options.normalize_kernel. The
+  /// method is method_for(p, that kernel, options).
   FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options);
   ~FilterCore();
   FilterCore(FilterCore&&) noexcept;
@@ -48,6 +50,8 @@ class FilterCore {
   using Prepared = std::variant<DirectKernel<T>, FftKernel<T>, std::unique_ptr<Widened>>;
   static Prepared prepare(const Problem& p, const ConstView<T>& kernel, const Options& options,
                           Method method);
+
+  FilterCore(const Problem& p, const EffectiveKernel<T>& kernel, const Options& options);
 
   Problem p_;
   Method method_;

@@ -19,6 +19,7 @@
 #include "copy.hpp"
 #include "direct/direct_path.hpp"
 #include "fftconv/accuracy.hpp"
+#include "kernel_normalization.hpp"
 #include "parallel.hpp"
 #include "validate.hpp"
 
@@ -109,7 +110,8 @@ void reference(const ConstView<T>& image, const ConstView<T>& kernel, const View
   detail::with_call_errors(what, [&] {
     const detail::DirectLayout layout = detail::direct_layout(p);
     const detail::AlignedBuffer<T> extended = detail::extended_image(p, detail::to_rank3(image));
-    const ConstView<T> k3 = detail::to_rank3(kernel);
+    const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);
+    const ConstView<T> k3 = effective.view();
     const ConstView<T> h = correlate ? k3 : detail::flipped(k3);
     const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
     const std::vector<double> taps =  // h as doubles, dense C order

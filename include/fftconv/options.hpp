@@ -76,6 +76,12 @@ struct Options {
   /// leaves where the true result is 0 or nearly so (dark sky, PSF wings). NaN stays NaN. The
   /// promise is not checked; with negative data the clamp makes results wrong.
   bool nonnegative = false;
+  /// Divide the kernel by its sum before use (a PSF or smoothing kernel that should preserve
+  /// flux). The sum is computed with compensation and the normalized kernel rounded to the data's
+  /// type, the same for every method, the reference and error_bound. A kernel whose sum is zero
+  /// or within the rounding of its sum (|sum| <= K u sum |k| for K values) is refused with
+  /// fftconv::Error rather than divided by noise.
+  bool normalize_kernel = false;
 };
 
 }  // namespace fftconv

@@ -131,7 +131,11 @@ TEST_CASE("fftconv correlate with options: mode, boundary, fill, method, precisi
   mirrored.boundary = fftconv::Boundary::mirror;
   mirrored.threads = 2;
   mirrored.planning = fftconv::Planning::measure;
+  fftconv::Options normalized;
+  normalized.normalize_kernel = true;
+  normalized.method = fftconv::Method::direct;
   const Case cases[] = {
+      {{"--normalize-kernel", "--method", "direct"}, normalized},
       {{"--mode", "valid", "--method", "fft"}, valid},
       {{"--mode", "full", "--fill", "2.5", "--method", "direct"}, filled},
       {{"--boundary", "MIRROR", "--threads", "2", "--planning", "measure"}, mirrored},

@@ -83,6 +83,8 @@ void add_options(CLI::App* sub, Job& job) {
                   "Compute in float or double; auto (default): float for float32 images, "
                   "double otherwise")
       ->transform(one_of(precisions));
+  sub->add_flag("--normalize-kernel", job.options.normalize_kernel,
+                "Divide the kernel by its sum (refused if it sums to zero)");
   sub->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
 }
 
