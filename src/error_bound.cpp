@@ -34,6 +34,7 @@
 #include "fftconv/accuracy.hpp"
 #include "filter_core.hpp"
 #include "kernel_normalization.hpp"
+#include "rounding.hpp"
 #include "validate.hpp"
 
 namespace fftconv {
@@ -42,8 +43,7 @@ namespace {
 
 constexpr const char* bound_name = "fftconv::error_bound";
 
-template <class T>
-constexpr double unit_roundoff = std::numeric_limits<T>::epsilon() / 2;
+using detail::unit_roundoff;
 
 double gamma(double n, double u) {
   return n * u < 1 ? n * u / (1 - n * u) : std::numeric_limits<double>::infinity();

@@ -5,6 +5,7 @@
 
 #include "check.hpp"
 #include "copy.hpp"
+#include "rounding.hpp"
 
 namespace fftconv::detail {
 
@@ -13,18 +14,15 @@ EffectiveKernel<T>::EffectiveKernel(const ConstView<T>& kernel3, const Options& 
     : view_(kernel3) {
   if (!options.normalize_kernel) return;
   normalized_ = dense_values<T>(kernel3, [](T x) { return x; });
-  // Neumaier's compensated sum in double, and the sum of |values| for the tolerance.
-  double sum = 0, compensation = 0, abs_sum = 0;
+  // The compensated sum in double, and the sum of |values| for the tolerance.
+  CompensatedSum compensated;
+  double abs_sum = 0;
   for (T x : normalized_) {
-    const auto v = static_cast<double>(x);
-    const double t = sum + v;
-    compensation += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
-    sum = t;
-    abs_sum += std::fabs(v);
+    compensated.add(static_cast<double>(x));
+    abs_sum += std::fabs(static_cast<double>(x));
   }
-  sum += compensation;
-  const double tolerance =
-      static_cast<double>(normalized_.size()) * (std::numeric_limits<T>::epsilon() / 2) * abs_sum;
+  const double sum = compensated.value();
+  const double tolerance = static_cast<double>(normalized_.size()) * unit_roundoff<T> * abs_sum;
   FFTCONV_CHECK(std::isfinite(sum) && std::fabs(sum) > tolerance, invalid_argument,
                 "options.normalize_kernel: the kernel sums to ", sum,
                 ", which is zero within the rounding of its sum (|sum| <= ", tolerance,

@@ -21,6 +21,7 @@
 #include "fftconv/accuracy.hpp"
 #include "kernel_normalization.hpp"
 #include "parallel.hpp"
+#include "rounding.hpp"
 #include "validate.hpp"
 
 namespace fftconv {
@@ -36,21 +37,17 @@ inline void two_sum(double a, double b, double& s, double& e) {
 
 /// The sum of products in double-double, with the error terms themselves summed with
 /// Neumaier's compensation (so small errors after large ones are not lost): the value is
-/// sum + error + compensation.
+/// sum + errors.sum + errors.compensation.
 struct Dot2 {
-  double sum = 0, error = 0, compensation = 0;
+  double sum = 0;
+  detail::CompensatedSum errors;
   void add(double a, double b) {
     const double p = a * b;
     const double product_error = std::fma(a, b, -p);  // exact (unless a*b underflows)
     double sum_error;
     two_sum(sum, p, sum, sum_error);
-    add_error(product_error);
-    add_error(sum_error);
-  }
-  void add_error(double e) {
-    const double t = error + e;
-    compensation += std::fabs(error) >= std::fabs(e) ? (error - t) + e : (e - t) + error;
-    error = t;
+    errors.add(product_error);
+    errors.add(sum_error);
   }
 };
 
@@ -59,9 +56,9 @@ struct Dot2 {
 /// exact value past the midpoint to a neighbour, or break a tie.
 void round_to_double(const Dot2& v, double& d, double& rest) {
   double t;
-  two_sum(v.sum, v.error, d, t);  // sum + error = d + t exactly, |t| <= ulp(d) / 2
+  two_sum(v.sum, v.errors.sum, d, t);  // sum + error = d + t exactly, |t| <= ulp(d) / 2
   double r, rr;
-  two_sum(t, v.compensation, r, rr);  // x - d = r + rr
+  two_sum(t, v.errors.compensation, r, rr);  // x - d = r + rr
   if (r != 0 && std::isfinite(d)) {
     const double neighbour = std::nextafter(d, r > 0 ? HUGE_VAL : -HUGE_VAL);
     const double half = std::fabs(neighbour - d) / 2;
