@@ -59,8 +59,7 @@ io::Format output_format(const std::string& path) {
 }
 
 /// Refuses an image the output format cannot hold, before the work.
-void check_rank_fits(const std::string& out, const Shape& shape) {
-  const io::Format format = io::format_of(out);
+void check_rank_fits(const std::string& out, io::Format format, const Shape& shape) {
   if ((format == io::Format::png && shape.rank() != 2) ||
       (format == io::Format::tiff && shape.rank() < 2))
     throw UsageError(out + ": " + io::name(format) + " cannot hold a " +
@@ -138,7 +137,8 @@ PixelType output_type(const Job& job, PixelType image_type, io::Format format, b
 }
 
 /// Where each image's result goes: -o itself for one image (unless it names a directory), else
-/// DIR/<image name>, with the extension replaced by --format when given.
+/// DIR/<image name>, with the extension replaced by --format when given. (run_filter creates
+/// DIR once every output has passed its checks.)
 std::vector<std::string> output_paths(const Job& job) {
   namespace fs = std::filesystem;
   const bool directory = job.images.size() > 1 || fs::is_directory(job.output) ||
@@ -158,11 +158,7 @@ std::vector<std::string> output_paths(const Job& job) {
     if (!seen.insert(path).second)
       throw UsageError("two images would both be written to " + path + " (same file name)");
     paths.push_back(path);
-    output_format(path);
   }
-  std::error_code ec;
-  fs::create_directories(job.output, ec);
-  if (ec) throw io::IoError(job.output + ": cannot create the directory: " + ec.message());
   return paths;
 }
 
@@ -254,12 +250,18 @@ int run_filter(const Job& job) {
   const std::vector<std::string> outputs = output_paths(job);
   std::vector<std::string> inputs = job.images;
   if (!job.kernel.empty()) inputs.push_back(job.kernel);
+  std::vector<io::Format> formats;
   for (const std::string& out : outputs) {
-    const io::Format format = output_format(out);
-    if (job.type && !io::can_store(format, *job.type))
-      throw UsageError(out + ": " + io::name(format) + " cannot store " + io::name(*job.type) +
-                       " pixels (PNG: uint8 or uint16)");
+    formats.push_back(output_format(out));
+    if (job.type && !io::can_store(formats.back(), *job.type))
+      throw UsageError(out + ": " + io::name(formats.back()) + " cannot store " +
+                       io::name(*job.type) + " pixels (PNG: uint8 or uint16)");
     check_not_an_input(out, inputs);
+  }
+  if (outputs.size() > 1 || outputs.front() != job.output) {  // -o DIR
+    std::error_code ec;
+    std::filesystem::create_directories(job.output, ec);
+    if (ec) throw io::IoError(job.output + ": cannot create the directory: " + ec.message());
   }
 
   Progress progress(job.progress);
@@ -276,7 +278,7 @@ int run_filter(const Job& job) {
     io::OutputFile output(outputs[i]);  // an unwritable target fails before the work
     progress.update(i, job.images.size(), "reading " + base_name(image_name));
     const Image image = read(image_name);
-    check_rank_fits(outputs[i], image.shape);
+    check_rank_fits(outputs[i], formats[i], image.shape);
     Kernel kernel =
         job.command == Command::blur ? blur_kernel(job, image.shape, image_name) : file_kernel;
     kernel.shape = promote(kernel.shape, image.shape, job.kernel, image_name);
@@ -285,7 +287,7 @@ int run_filter(const Job& job) {
                         ") is larger than the image (" + to_string(image.shape) +
                         ") along some axis, so the valid-mode result is empty");
     const bool in_double = computes_in_double(job.precision, image.type);
-    const PixelType type = output_type(job, image.type, io::format_of(outputs[i]), in_double);
+    const PixelType type = output_type(job, image.type, formats[i], in_double);
     progress.update(i, job.images.size(), "filtering " + base_name(image_name));
     io::Conversion report;
     const Image result =
