@@ -287,6 +287,8 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
   const detail::Problem p = detail::validate_setup(kernel, image.shape(), options,
                                                    operation == Operation::correlate, bound_name);
   detail::validate_image(p, image, bound_name);
+  FFTCONV_CHECK(p.nan_policy == NanPolicy::propagate, invalid_argument, bound_name,
+                ": options.nan_policy must be propagate (bounds are for the plain operation)");
   if (p.output_count() == 0) return 0;
   double result = 0;
   detail::with_call_errors(bound_name, [&] {

@@ -170,12 +170,12 @@ double FftKernel<T>::spectrum_max() const {
 }
 
 template <class T>
-void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out) const {
+void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) const {
   const std::array<std::size_t, 3>& P = layout_.lengths;
   const DenseStrides strides = buffer_strides(layout_);
   AlignedBuffer<T> x(layout_.reals);
   std::memset(x.data(), 0, layout_.reals * sizeof(T));
-  extend_into(image, geometry_.image_maps, static_cast<T>(p_.fill_value), x.data(), strides);
+  extend_into(image, geometry_.image_maps, fill, x.data(), strides);
   fft::execute(*forward_, x.data());
   multiply_spectra(x.data(), spectrum_.data(), layout_.complex_count);
   fft::execute(*inverse_, x.data());

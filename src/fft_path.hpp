@@ -62,8 +62,10 @@ class FftKernel {
  public:
   /// kernel is a canonical rank-3 view of the problem's kernel shape.
   FftKernel(const Problem& p, const ConstView<T>& kernel);
-  /// out = the problem's result for image (canonical rank-3 views of the problem's shapes).
-  void apply(const ConstView<T>& image, const View<T>& out) const;
+  /// out = the problem's result for image (canonical rank-3 views of the problem's shapes), with
+  /// `fill` outside the image where the rule gives a constant (the problem's fill value, or the
+  /// weight image's: see missing_pixels.hpp).
+  void apply(const ConstView<T>& image, const View<T>& out, T fill) const;
   /// max_k |DFT(kernel)_k| over the transform grid (for error_bound).
   double spectrum_max() const;
 

@@ -27,11 +27,11 @@ View<double> dense_view(std::vector<double>& data, const Problem& p, bool output
 }
 
 /// The memory limit left for the double core once the widening copies are counted.
-Options widened_options(const Problem& p, const Options& options) {
+Options widened_options(const Problem& p, const Options& options, bool masked) {
   Options inner = options;
   inner.compute_precision = Precision::native;
   inner.nonnegative = false;  // clamped once, after rounding to float
-  const std::size_t copies = widening_bytes(p);
+  const std::size_t copies = widening_bytes(p, masked);
   FFTCONV_CHECK(copies <= options.max_memory_bytes, out_of_memory,
                 "computing float data in double needs ", copies,
                 " bytes for double copies of the image, kernel and output, more than "
@@ -63,37 +63,60 @@ float round_to_float(double x) {
   return static_cast<float>(x);
 }
 
+/// Dense double values rounded into the rank-3 view of T.
+template <class T>
+void round_into(const std::vector<double>& from, const View<T>& to) {
+  const double* src = from.data();
+  for (std::size_t i0 = 0; i0 < to.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < to.extent(1); ++i1) {
+      T* row = row_start(to, i0, i1);
+      for (std::size_t i2 = 0; i2 < to.extent(2); ++i2)
+        if constexpr (std::is_same_v<T, float>)
+          row[static_cast<std::ptrdiff_t>(i2) * to.stride(2)] = round_to_float(*src++);
+        else
+          row[static_cast<std::ptrdiff_t>(i2) * to.stride(2)] = *src++;
+    }
+}
+
 }  // namespace
 
-std::size_t widening_bytes(const Problem& p) {
+std::size_t widening_bytes(const Problem& p, bool masked) {
   std::size_t image = 1, kernel = 1, out = 1;
   for (const Axis& a : p.axes) {
     image = checked_mul(image, a.n, "image size");
     kernel = checked_mul(kernel, a.k, "kernel size");
     out = checked_mul(out, a.out, "output size");
   }
+  const std::size_t outputs = masked ? checked_mul(out, 2, "widened copies") : out;
   const std::size_t copies =
-      checked_add(checked_add(image, kernel, "widened copies"), out, "widened copies");
+      checked_add(checked_add(image, kernel, "widened copies"), outputs, "widened copies");
   return checked_mul(copies, sizeof(double), "widened copies");
 }
 
 template <class T>
-Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options) {
-  if (widens<T>(options)) {
-    const std::size_t limit = widened_options(p, options).max_memory_bytes;
-    try {
-      return select_method(p, options.method, count_nonzero(kernel), sizeof(double), limit);
-    } catch (const Error& e) {
-      if (e.code() != ErrorCode::out_of_memory) throw;
-      // Name the caller's limit, not what the double copies leave of it.
-      fail(ErrorCode::out_of_memory, e.what(),
-           " (of options.max_memory_bytes = ", options.max_memory_bytes, ", ", widening_bytes(p),
-           " bytes go to double copies of the image, kernel and output for compute_precision = "
-           "double_precision)");
-    }
+Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
+                  bool masked) {
+  const bool widened = widens<T>(options);
+  const std::size_t element = widened ? sizeof(double) : sizeof(T);
+  std::size_t limit =
+      widened ? widened_options(p, options, masked).max_memory_bytes : options.max_memory_bytes;
+  const std::size_t missing =
+      handles_missing(p, masked, masked) ? missing_pixel_bytes(p, element, masked) : 0;
+  FFTCONV_CHECK(missing <= limit, out_of_memory, "handling missing pixels needs ", missing,
+                " bytes for a copy of the image, its flags and the weights, more than the ", limit,
+                " bytes options.max_memory_bytes = ", options.max_memory_bytes, " leaves");
+  limit -= missing;
+  try {
+    return select_method(p, options.method, count_nonzero(kernel), element, limit);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::out_of_memory || limit == options.max_memory_bytes) throw;
+    // Name the caller's limit, not what the other buffers leave of it.
+    fail(ErrorCode::out_of_memory, e.what(),
+         " (of options.max_memory_bytes = ", options.max_memory_bytes, ", ",
+         widened ? widening_bytes(p, masked) : 0,
+         " bytes go to double copies for compute_precision = double_precision and ", missing,
+         " to missing-pixel buffers)");
   }
-  return select_method(p, options.method, count_nonzero(kernel), sizeof(T),
-                       options.max_memory_bytes);
 }
 
 template <class T>
@@ -104,33 +127,43 @@ struct FilterCore<T>::Widened {
 template <class T>
 typename FilterCore<T>::Prepared FilterCore<T>::prepare(const Problem& p,
                                                         const ConstView<T>& kernel,
-                                                        const Options& options, Method method) {
+                                                        const Options& options, Method method,
+                                                        bool masked) {
   if (widens<T>(options)) {
     std::vector<double> k = dense_copy(kernel);
     Shape shape;
     for (const Axis& a : p.axes)
       shape.push_back(a.k);
-    Options inner = widened_options(p, options);
+    Options inner = widened_options(p, options, masked);
     inner.method = method;
     inner.normalize_kernel = false;  // (already normalized, in the data's precision)
+    // The double core handles missing pixels too: the ratio and weights in double, rounded once.
     return std::make_unique<Widened>(
-        Widened{FilterCore<double>(p, ConstView<double>(k.data(), shape), inner)});
+        Widened{FilterCore<double>(p, ConstView<double>(k.data(), shape), inner, masked)});
   }
   if (method == Method::direct) return DirectKernel<T>(p, kernel);
   return FftKernel<T>(p, kernel);
 }
 
 template <class T>
-FilterCore<T>::FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options)
-    : FilterCore(p, EffectiveKernel<T>(kernel, options), options) {}
+FilterCore<T>::FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options,
+                          bool masked)
+    : FilterCore(p, EffectiveKernel<T>(kernel, options), options, masked) {}
 
 template <class T>
 FilterCore<T>::FilterCore(const Problem& p, const EffectiveKernel<T>& kernel,
-                          const Options& options)
+                          const Options& options, bool masked)
     : p_(p),
-      method_(method_for(p, kernel.view(), options)),
+      method_(method_for(p, kernel.view(), options, masked)),
       nonnegative_(options.nonnegative),
-      kernel_(prepare(p, kernel.view(), options, method_)) {}
+      kernel_sum_(kernel_sum(kernel.view())),
+      kernel_(prepare(p, kernel.view(), options, method_, masked)) {
+  FFTCONV_CHECK(p.nan_policy != NanPolicy::interpolate ||
+                    (kernel_sum_.distinct_from_zero() && kernel_sum_.sum > 0),
+                invalid_argument, "options.nan_policy = interpolate: the kernel sums to ",
+                kernel_sum_.sum, " (rounding of its sum: ", kernel_sum_.tolerance,
+                "); normalized convolution needs a kernel with a positive sum");
+}
 
 template <class T>
 FilterCore<T>::~FilterCore() = default;
@@ -138,32 +171,40 @@ template <class T>
 FilterCore<T>::FilterCore(FilterCore&&) noexcept = default;
 
 template <class T>
-void FilterCore<T>::apply(const ConstView<T>& image, const View<T>& out) const {
+void FilterCore<T>::run(const ConstView<T>& image, const View<T>& out, T fill) const {
+  std::visit(
+      [&](const auto& k) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(k)>, std::unique_ptr<Widened>>)
+          k.apply(image, out, fill);
+      },
+      kernel_);
+}
+
+template <class T>
+void FilterCore<T>::apply(const ConstView<T>& image, const unsigned char* masked,
+                          const View<T>& out, const View<T>& weight) const {
+  const bool want_weight = weight.data() != nullptr;
   if (const auto* widened = std::get_if<std::unique_ptr<Widened>>(&kernel_)) {
     // Widen, compute in double, round to float once.
     std::vector<double> in = dense_copy(image);
     std::vector<double> result(p_.output_count());
-    (*widened)->core.apply(dense_view(in, p_, false), dense_view(result, p_, true));
-    const double* src = result.data();
-    for (std::size_t i0 = 0; i0 < out.extent(0); ++i0)
-      for (std::size_t i1 = 0; i1 < out.extent(1); ++i1) {
-        T* row = row_start(out, i0, i1);
-        for (std::size_t i2 = 0; i2 < out.extent(2); ++i2)
-          row[static_cast<std::ptrdiff_t>(i2) * out.stride(2)] = round_to_float(*src++);
-      }
+    std::vector<double> weights(want_weight ? p_.output_count() : 0);
+    (*widened)->core.apply(dense_view(in, p_, false), masked, dense_view(result, p_, true),
+                           want_weight ? dense_view(weights, p_, true) : View<double>());
+    round_into(result, out);
+    if (want_weight) round_into(weights, weight);
+  } else if (!handles_missing(p_, masked != nullptr, want_weight)) {
+    run(image, out, static_cast<T>(p_.fill_value));
   } else {
-    std::visit(
-        [&](const auto& k) {
-          if constexpr (!std::is_same_v<std::decay_t<decltype(k)>, std::unique_ptr<Widened>>)
-            k.apply(image, out);
-        },
-        kernel_);
+    apply_with_missing<T>(
+        p_, kernel_sum_, image, masked, out, weight,
+        [this](const ConstView<T>& i, const View<T>& o, T fill) { run(i, o, fill); });
   }
   if (nonnegative_) clamp_negative(out);
 }
 
-template Method method_for(const Problem&, const ConstView<float>&, const Options&);
-template Method method_for(const Problem&, const ConstView<double>&, const Options&);
+template Method method_for(const Problem&, const ConstView<float>&, const Options&, bool);
+template Method method_for(const Problem&, const ConstView<double>&, const Options&, bool);
 template class FilterCore<float>;
 template class FilterCore<double>;
 

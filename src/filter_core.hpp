@@ -2,8 +2,8 @@
 // What a call does once its arguments are valid: the method chosen and the kernel prepared for it
 // (spectrum and plans, or direct taps), then any number of const applications. Filter<T> is this
 // plus validation; convolve/correlate build one per call. Options::compute_precision (float data
-// computed by a double core) and Options::nonnegative (clamping) are applied here, so every
-// entry point has them.
+// computed by a double core), Options::nonnegative (clamping) and missing pixels (NanPolicy, masks:
+// missing_pixels.hpp) are applied here, so every entry point has them.
 #include <memory>
 #include <variant>
 
@@ -11,15 +11,18 @@
 #include "fft_path.hpp"
 #include "fftconv/options.hpp"
 #include "kernel_normalization.hpp"
+#include "missing_pixels.hpp"
 #include "problem.hpp"
 
 namespace fftconv::detail {
 
 /// The method FilterCore uses for problem p: options.method, or for automatic the faster that
-/// fits the memory limit (select_method), for the precision the arithmetic runs in. Throws
-/// fftconv::Error if none fits. kernel is canonical rank 3.
+/// fits the memory limit (select_method), for the precision the arithmetic runs in and with the
+/// missing-pixel buffers counted (p.nan_policy; `masked`: applications with a mask and weights).
+/// Throws fftconv::Error if none fits. kernel is canonical rank 3.
 template <class T>
-Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options);
+Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
+                  bool masked = false);
 
 /// Whether float data is computed in double (compute_precision on float data).
 template <class T>
@@ -28,19 +31,28 @@ constexpr bool widens(const Options& options) {
 }
 
 /// Bytes a widened call allocates besides the double core's own: double copies of the image,
-/// the kernel (while the core is made) and the output.
-std::size_t widening_bytes(const Problem& p);
+/// the kernel (while the core is made) and the output (and the weights, if `masked`).
+std::size_t widening_bytes(const Problem& p, bool masked);
 
 template <class T>
 class FilterCore {
  public:
   /// kernel is a canonical rank-3 view, normalized here with options.normalize_kernel. The
-  /// method is method_for(p, that kernel, options).
-  FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options);
+  /// method is method_for(p, that kernel, options, masked). masked: applications will pass a
+  /// mask and want weights (convolve_masked). Throws fftconv::Error for NanPolicy::interpolate
+  /// with a kernel whose sum is not positive.
+  FilterCore(const Problem& p, const ConstView<T>& kernel, const Options& options,
+             bool masked = false);
   ~FilterCore();
   FilterCore(FilterCore&&) noexcept;
   /// Canonical rank-3 views of the problem's image and output shapes, already validated.
-  void apply(const ConstView<T>& image, const View<T>& out) const;
+  void apply(const ConstView<T>& image, const View<T>& out) const {
+    apply(image, nullptr, out, View<T>());
+  }
+  /// The same with a mask (null, or one flag per image pixel in C order, non-zero = masked) and
+  /// the weights conv(M, k) written to `weight` unless it is empty (see missing_pixels.hpp).
+  void apply(const ConstView<T>& image, const unsigned char* masked, const View<T>& out,
+             const View<T>& weight) const;
   Method method() const { return method_; }
   const Problem& problem() const { return p_; }
 
@@ -49,13 +61,17 @@ class FilterCore {
   struct Widened;
   using Prepared = std::variant<DirectKernel<T>, FftKernel<T>, std::unique_ptr<Widened>>;
   static Prepared prepare(const Problem& p, const ConstView<T>& kernel, const Options& options,
-                          Method method);
+                          Method method, bool masked);
 
-  FilterCore(const Problem& p, const EffectiveKernel<T>& kernel, const Options& options);
+  FilterCore(const Problem& p, const EffectiveKernel<T>& kernel, const Options& options,
+             bool masked);
+  /// The prepared direct or fft method on one image (not Widened).
+  void run(const ConstView<T>& image, const View<T>& out, T fill) const;
 
   Problem p_;
   Method method_;
   bool nonnegative_;
+  KernelSum kernel_sum_;
   Prepared kernel_;
 };
 

@@ -10,28 +10,44 @@
 namespace fftconv::detail {
 
 template <class T>
-EffectiveKernel<T>::EffectiveKernel(const ConstView<T>& kernel3, const Options& options)
-    : view_(kernel3) {
-  if (!options.normalize_kernel) return;
-  normalized_ = dense_values<T>(kernel3, [](T x) { return x; });
+KernelSum kernel_sum(const ConstView<T>& kernel3) {
   // The compensated sum in double, and the sum of |values| for the tolerance.
   CompensatedSum compensated;
   double abs_sum = 0;
-  for (T x : normalized_) {
-    compensated.add(static_cast<double>(x));
-    abs_sum += std::fabs(static_cast<double>(x));
-  }
-  const double sum = compensated.value();
-  const double tolerance = static_cast<double>(normalized_.size()) * unit_roundoff<T> * abs_sum;
-  FFTCONV_CHECK(std::isfinite(sum) && std::fabs(sum) > tolerance, invalid_argument,
-                "options.normalize_kernel: the kernel sums to ", sum,
-                ", which is zero within the rounding of its sum (|sum| <= ", tolerance,
+  std::size_t count = 0;
+  KernelSum result;
+  for (std::size_t i0 = 0; i0 < kernel3.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < kernel3.extent(1); ++i1) {
+      const T* row = row_start(kernel3, i0, i1);
+      for (std::size_t i2 = 0; i2 < kernel3.extent(2); ++i2, ++count) {
+        const T x = row[static_cast<std::ptrdiff_t>(i2) * kernel3.stride(2)];
+        compensated.add(static_cast<double>(x));
+        abs_sum += std::fabs(static_cast<double>(x));
+        if (x < T(0)) result.nonnegative = false;
+      }
+    }
+  result.sum = compensated.value();
+  result.tolerance = static_cast<double>(count) * unit_roundoff<T> * abs_sum;
+  return result;
+}
+
+template <class T>
+EffectiveKernel<T>::EffectiveKernel(const ConstView<T>& kernel3, const Options& options)
+    : view_(kernel3) {
+  if (!options.normalize_kernel) return;
+  const KernelSum s = kernel_sum(kernel3);
+  FFTCONV_CHECK(s.distinct_from_zero(), invalid_argument,
+                "options.normalize_kernel: the kernel sums to ", s.sum,
+                ", which is zero within the rounding of its sum (|sum| <= ", s.tolerance,
                 "): it cannot be normalized");
+  normalized_ = dense_values<T>(kernel3, [](T x) { return x; });
   for (T& x : normalized_)
-    x = static_cast<T>(static_cast<double>(x) / sum);
+    x = static_cast<T>(static_cast<double>(x) / s.sum);
   view_ = ConstView<T>(normalized_.data(), kernel3.shape());
 }
 
+template KernelSum kernel_sum(const ConstView<float>&);
+template KernelSum kernel_sum(const ConstView<double>&);
 template class EffectiveKernel<float>;
 template class EffectiveKernel<double>;
 

@@ -1,12 +1,24 @@
 #pragma once
 // Options::normalize_kernel: the kernel divided by its sum, in one place for every entry point
 // (the methods, the reference, error_bound).
+#include <cmath>
 #include <vector>
 
 #include "fftconv/options.hpp"
 #include "fftconv/view.hpp"
 
 namespace fftconv::detail {
+
+/// A kernel's sum, computed with compensation in double, and what rounding makes of it: the sum
+/// is indistinguishable from zero when |sum| <= tolerance = K u sum |k| (K values, u of T).
+struct KernelSum {
+  double sum = 0;
+  double tolerance = 0;
+  bool nonnegative = true;  ///< no negative value
+  bool distinct_from_zero() const { return std::isfinite(sum) && std::fabs(sum) > tolerance; }
+};
+template <class T>
+KernelSum kernel_sum(const ConstView<T>& kernel3);
 
 /// The kernel an operation uses: the caller's (canonical rank-3) kernel itself, or with
 /// options.normalize_kernel a dense copy divided by its sum and rounded to T. The sum is

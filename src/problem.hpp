@@ -27,8 +27,14 @@ struct Problem {
   int rank = 0;                     ///< the caller's rank, 1..3
   std::array<Axis, max_rank> axes;  ///< canonical: axes[max_rank - rank + i] is caller axis i
   bool correlate = false;
-  Boundary boundary = Boundary::zero;      ///< set from Options by validation; zero by default
-  double fill_value = 0;                   ///< for Boundary::constant
+  Boundary boundary = Boundary::zero;  ///< set from Options by validation; zero by default
+  double fill_value = 0;               ///< for Boundary::constant
+  /// Missing pixels (see NanPolicy), from Options by validation. nan_fill is Options::fill_value
+  /// rounded to the data's type, for NanPolicy::fill.
+  NanPolicy nan_policy = NanPolicy::propagate;
+  double nan_fill = 0;
+  double min_weight = 0;
+  bool preserve_nan = false;
   Planning planning = Planning::estimate;  ///< FFTW planning effort
   int threads = 1;                         ///< resolved: >= 1
 

@@ -103,10 +103,13 @@ template <class T>
 void reference(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
                const Options& options, bool correlate, const char* what) {
   const detail::Problem p = detail::validate_call(image, kernel, out, options, correlate, what);
+  FFTCONV_CHECK(p.nan_policy == NanPolicy::propagate, invalid_argument, what,
+                ": options.nan_policy must be propagate (the reference is the plain sum)");
   if (p.output_count() == 0) return;
   detail::with_call_errors(what, [&] {
     const detail::DirectLayout layout = detail::direct_layout(p);
-    const detail::AlignedBuffer<T> extended = detail::extended_image(p, detail::to_rank3(image));
+    const detail::AlignedBuffer<T> extended =
+        detail::extended_image(p, detail::to_rank3(image), static_cast<T>(p.fill_value));
     const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);
     const ConstView<T> k3 = effective.view();
     const ConstView<T> h = correlate ? k3 : detail::flipped(k3);

@@ -94,13 +94,26 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
   const double largest = static_cast<double>(std::numeric_limits<T>::max());
   const double half_ulp =
       (largest - static_cast<double>(std::nextafter(std::numeric_limits<T>::max(), T(0)))) / 2;
-  FFTCONV_CHECK(boundary != Boundary::constant || std::isinf(options.fill_value) ||
+  const NanPolicy nan_policy = options.nan_policy;
+  FFTCONV_CHECK(nan_policy == NanPolicy::propagate || nan_policy == NanPolicy::interpolate ||
+                    nan_policy == NanPolicy::fill,
+                invalid_argument, what, ": options.nan_policy has unknown value ",
+                static_cast<int>(nan_policy));
+  FFTCONV_CHECK(std::isfinite(options.min_weight) && options.min_weight >= 0, invalid_argument,
+                what, ": options.min_weight is ", options.min_weight,
+                "; it must be finite and >= 0 (a fraction of the kernel's sum)");
+  const bool fill_used = boundary == Boundary::constant || nan_policy == NanPolicy::fill;
+  FFTCONV_CHECK(!fill_used || std::isinf(options.fill_value) ||
                     std::fabs(options.fill_value) < largest + half_ulp,
                 invalid_argument, what, ": options.fill_value ", options.fill_value,
                 " is outside the range of the data's type (largest ", largest, ")");
-  p.fill_value = boundary == Boundary::constant
-                     ? static_cast<double>(static_cast<T>(options.fill_value))
-                     : 0;  // zero means 0
+  const double rounded_fill =  // (only converted where checked: beyond T's range it is UB)
+      fill_used ? static_cast<double>(static_cast<T>(options.fill_value)) : 0;
+  p.fill_value = boundary == Boundary::constant ? rounded_fill : 0;  // zero means 0
+  p.nan_policy = nan_policy;
+  p.nan_fill = nan_policy == NanPolicy::fill ? rounded_fill : 0;
+  p.min_weight = options.min_weight;
+  p.preserve_nan = options.preserve_nan;
   p.planning = planning;
   p.threads = options.threads == 0
                   ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))

@@ -4,6 +4,7 @@
 #include "fftconv/convolve.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
+#include "fftconv/masked.hpp"
 #include "fftconv/options.hpp"
 #include "fftconv/planning.hpp"
 #include "fftconv/shape.hpp"

@@ -50,6 +50,23 @@ enum class Planning { estimate, measure, patient };
 /// data.
 enum class Precision { native, double_precision };
 
+/// What happens to non-finite image pixels (NaN, +-inf), and to masked pixels in
+/// convolve_masked, which are treated exactly like NaN. See README, "Bad pixels and masks".
+///   propagate:   they enter the sum as they are (the default). The direct method gives NaN
+///                wherever the kernel's non-zero taps reach a NaN; the fft method spreads a
+///                single NaN or inf over the whole output (every frequency carries it).
+///   interpolate: normalized convolution (astropy's nan_treatment='interpolate'). With E the
+///                image extended by the boundary rule, M = 1 where E is finite (0 elsewhere) and
+///                E' = E with its non-finite values set to 0:
+///                    out = conv(E', k) / conv(M, k),
+///                the kernel-weighted mean of the valid pixels under it. Pixels outside the image
+///                are data with the rule's values (with wrap, reflect, mirror and nearest a NaN's
+///                images are missing too). Where conv(M, k) < min_weight * sum(k) the output is
+///                NaN. Needs a kernel with a positive sum.
+///   fill:        non-finite pixels are replaced by Options::fill_value, then an ordinary
+///                convolution.
+enum class NanPolicy { propagate, interpolate, fill };
+
 /// Options for convolve / correlate. A plain struct: set the fields you need.
 struct Options {
   Mode mode = Mode::same;  ///< `same` by default: image users expect an image-sized output
@@ -82,6 +99,22 @@ struct Options {
   /// or within the rounding of its sum (|sum| <= K u sum |k| for K values) is refused with
   /// fftconv::Error rather than divided by noise.
   bool normalize_kernel = false;
+  /// See NanPolicy. interpolate and fill cost one more pass over the image; interpolate, when
+  /// the image has missing pixels, also one more forward and inverse transform (fft) or sum
+  /// (direct) for the weights, which share the kernel's spectrum or taps.
+  NanPolicy nan_policy = NanPolicy::propagate;
+  /// NanPolicy::interpolate: outputs whose weight conv(M, k) is below min_weight * sum(k) (the
+  /// weight they would have with no missing pixel) are NaN instead of an extrapolation from a
+  /// few distant pixels. 0 keeps every output with a positive weight. Must be finite, >= 0.
+  double min_weight = 1e-3;
+  /// interpolate and fill: output pixels centred on a missing input pixel (non-finite, or
+  /// masked in convolve_masked) are NaN again, so only the bad pixels' neighbours are repaired.
+  /// "Centred on", per axis: image pixel j is output j in `same` mode, j + (k - 1)/2 in `full`
+  /// and j - k/2 in `valid` (integer division; the same mapping for convolve and correlate).
+  bool preserve_nan = false;
+  /// match_template with a template mask: windows where fewer than min_overlap template pixels
+  /// meet valid (finite) image pixels score 0.
+  std::size_t min_overlap = 0;
 };
 
 }  // namespace fftconv

@@ -48,7 +48,7 @@ DirectLayout direct_layout(const Problem& p) {
 }
 
 template <class T>
-AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image) {
+AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T fill) {
   const DirectLayout layout = direct_layout(p);
   AlignedBuffer<T> extended(layout.count);
   std::array<std::vector<std::ptrdiff_t>, 3> maps;
@@ -57,12 +57,12 @@ AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image) {
         p.boundary,
         static_cast<std::ptrdiff_t>(p.axes[a].start) - static_cast<std::ptrdiff_t>(p.axes[a].k - 1),
         layout.extent[a], p.axes[a].n);
-  extend_into(image, maps, static_cast<T>(p.fill_value), extended.data(), layout.strides);
+  extend_into(image, maps, fill, extended.data(), layout.strides);
   return extended;
 }
 
-template AlignedBuffer<float> extended_image(const Problem&, const ConstView<float>&);
-template AlignedBuffer<double> extended_image(const Problem&, const ConstView<double>&);
+template AlignedBuffer<float> extended_image(const Problem&, const ConstView<float>&, float);
+template AlignedBuffer<double> extended_image(const Problem&, const ConstView<double>&, double);
 
 namespace {
 
@@ -179,11 +179,11 @@ DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel) : p_
 }
 
 template <class T>
-void DirectKernel<T>::apply(const ConstView<T>& image, const View<T>& out) const {
+void DirectKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) const {
   const Axis* ax = p_.axes.data();
   const DirectLayout layout = direct_layout(p_);
   const DenseStrides& es = layout.strides;
-  const AlignedBuffer<T> extended = extended_image(p_, image);
+  const AlignedBuffer<T> extended = extended_image(p_, image, fill);
 
   const std::size_t k0 = ax[0].k, k1 = ax[1].k;
   const std::size_t width = ax[2].out;

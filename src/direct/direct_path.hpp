@@ -25,9 +25,9 @@ struct DirectLayout {
 DirectLayout direct_layout(const Problem& p);
 
 /// The extended image of problem p (direct_layout(p)), filled from `image` (canonical rank 3) by
-/// the boundary rule.
+/// the boundary rule, `fill` where the rule gives a constant (zero, constant).
 template <class T>
-AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image);
+AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T fill);
 
 /// Bytes the direct path allocates for problem p: extended image, dense kernel and its tap list,
 /// one accumulator row.
@@ -47,8 +47,10 @@ class DirectKernel {
  public:
   /// kernel is a canonical rank-3 view of the problem's kernel shape.
   DirectKernel(const Problem& p, const ConstView<T>& kernel);
-  /// out = the problem's result for image (canonical rank-3 views of the problem's shapes).
-  void apply(const ConstView<T>& image, const View<T>& out) const;
+  /// out = the problem's result for image (canonical rank-3 views of the problem's shapes), with
+  /// `fill` outside the image where the rule gives a constant (the problem's fill value, or the
+  /// weight image's: see missing_pixels.hpp).
+  void apply(const ConstView<T>& image, const View<T>& out, T fill) const;
 
  private:
   Problem p_;

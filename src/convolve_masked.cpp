@@ -1,0 +1,96 @@
+// convolve_masked: validation of the mask and the weights, then FilterCore with a mask.
+#include "fftconv/masked.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "check.hpp"
+#include "copy.hpp"
+#include "filter_core.hpp"
+#include "problem.hpp"
+#include "validate.hpp"
+
+namespace fftconv {
+
+namespace {
+
+constexpr const char* masked_name = "fftconv::convolve_masked";
+
+/// The lowest and one past the highest address a view touches (for the overlap check).
+template <class T>
+std::pair<const char*, const char*> extent_of(const View<T>& v) {
+  const char* lo = reinterpret_cast<const char*>(v.data());
+  const char* hi = lo;
+  for (int a = 0; a < v.rank(); ++a) {
+    const std::ptrdiff_t reach = static_cast<std::ptrdiff_t>(v.extent(a) - 1) * v.stride(a) *
+                                 static_cast<std::ptrdiff_t>(sizeof(T));
+    (reach < 0 ? lo : hi) += reach;
+  }
+  return {lo, hi + sizeof(T)};
+}
+
+/// One flag per image pixel in C order (canonical rank 3): 1 where the mask marks it bad. A mask
+/// of T must hold only 0 and 1.
+template <class M>
+std::vector<unsigned char> mask_flags(const ConstView<M>& mask3) {
+  std::size_t index = 0;
+  return detail::dense_values<unsigned char>(mask3, [&](M x) {
+    if constexpr (!std::is_same_v<M, bool>)
+      FFTCONV_CHECK(x == M(0) || x == M(1), invalid_argument, "mask value ", x, " at element ",
+                    index, " (C order) is not 0 or 1");
+    ++index;
+    return static_cast<unsigned char>(x != M(0));
+  });
+}
+
+template <class T, class M>
+void run(const ConstView<T>& image, const ConstView<M>& mask, const ConstView<T>& kernel,
+         const View<T>& values, const View<T>& weight, const Options& options) {
+  const detail::Problem p =
+      detail::validate_call(image, kernel, values, options, false, masked_name);
+  FFTCONV_CHECK(mask.shape() == image.shape(), invalid_argument, masked_name, ": mask has shape ",
+                to_string(mask.shape()), ", expected the image's ", to_string(image.shape()));
+  FFTCONV_CHECK(mask.strides().rank() == mask.rank(), invalid_argument, masked_name, ": mask has ",
+                mask.strides().rank(), " strides for rank ", mask.rank());
+  FFTCONV_CHECK(mask.data() != nullptr, invalid_argument, masked_name, ": mask data is null");
+  const bool want_weight = weight.rank() != 0;
+  if (want_weight) {
+    // The same checks as values (shape, strides, data, no self-overlap)...
+    detail::validate_apply(p, image, weight, masked_name);
+    // ...and no element shared with values.
+    if (p.output_count() != 0) {
+      const auto v = extent_of(values), w = extent_of(weight);
+      FFTCONV_CHECK(v.second <= w.first || w.second <= v.first, invalid_argument, masked_name,
+                    ": values and weight share memory");
+    }
+  }
+  if (p.output_count() == 0) return;
+  detail::with_call_errors(masked_name, [&] {
+    const std::vector<unsigned char> flags = mask_flags(detail::to_rank3(mask));
+    detail::FilterCore<T>(p, detail::to_rank3(kernel), options, true)
+        .apply(detail::to_rank3(image), flags.data(), detail::to_rank3(values),
+               want_weight ? detail::to_rank3(weight) : View<T>());
+  });
+}
+
+}  // namespace
+
+void convolve_masked(ConstView<float> image, ConstView<bool> mask, ConstView<float> kernel,
+                     View<float> values, View<float> weight, const Options& options) {
+  run(image, mask, kernel, values, weight, options);
+}
+void convolve_masked(ConstView<double> image, ConstView<bool> mask, ConstView<double> kernel,
+                     View<double> values, View<double> weight, const Options& options) {
+  run(image, mask, kernel, values, weight, options);
+}
+void convolve_masked(ConstView<float> image, ConstView<float> mask, ConstView<float> kernel,
+                     View<float> values, View<float> weight, const Options& options) {
+  run(image, mask, kernel, values, weight, options);
+}
+void convolve_masked(ConstView<double> image, ConstView<double> mask, ConstView<double> kernel,
+                     View<double> values, View<double> weight, const Options& options) {
+  run(image, mask, kernel, values, weight, options);
+}
+
+}  // namespace fftconv

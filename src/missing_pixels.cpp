@@ -1,0 +1,172 @@
+#include "missing_pixels.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "checked_math.hpp"
+#include "copy.hpp"
+
+namespace fftconv::detail {
+
+std::size_t missing_pixel_bytes(const Problem& p, std::size_t element_bytes, bool masked) {
+  std::size_t image = 1, out = 1;
+  for (const Axis& a : p.axes) {
+    image = checked_mul(image, a.n, "image size");
+    out = checked_mul(out, a.out, "output size");
+  }
+  // flags + the image copy (reused for D) + the weights
+  const std::size_t per_image = checked_add(masked ? 2 : 1, element_bytes, "missing-pixel buffers");
+  return checked_add(checked_mul(image, per_image, "missing-pixel buffers"),
+                     checked_mul(out, element_bytes, "missing-pixel buffers"),
+                     "missing-pixel buffers");
+}
+
+namespace {
+
+/// f(value reference) for every element of a canonical rank-3 view, in C order.
+template <class T, class F>
+void for_each_element(const View<T>& v, F f) {
+  for (std::size_t i0 = 0; i0 < v.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < v.extent(1); ++i1) {
+      T* row = row_start(v, i0, i1);
+      for (std::size_t i2 = 0; i2 < v.extent(2); ++i2)
+        f(row[static_cast<std::ptrdiff_t>(i2) * v.stride(2)]);
+    }
+}
+
+/// Whether some output of p reads outside the image (where zero and constant give their value).
+bool window_leaves_image(const Problem& p) {
+  for (const Axis& a : p.axes)
+    if (a.start < a.k - 1 || a.start + a.out > a.n) return true;
+  return false;
+}
+
+/// preserve_nan: the output centred on each missing image pixel (per axis, image pixel j is full
+/// index j + (k - 1) / 2, output j + (k - 1) / 2 - start) becomes NaN.
+template <class T>
+void restore_missing(const Problem& p, const std::vector<unsigned char>& missing,
+                     const View<T>& out) {
+  std::array<std::ptrdiff_t, 3> offset{};
+  for (std::size_t a = 0; a < 3; ++a)
+    offset[a] = static_cast<std::ptrdiff_t>((p.axes[a].k - 1) / 2) -
+                static_cast<std::ptrdiff_t>(p.axes[a].start);
+  auto inside = [&](std::size_t a, std::size_t j, std::ptrdiff_t& o) {
+    o = static_cast<std::ptrdiff_t>(j) + offset[a];
+    return o >= 0 && static_cast<std::size_t>(o) < p.axes[a].out;
+  };
+  std::size_t i = 0;
+  for (std::size_t j0 = 0; j0 < p.axes[0].n; ++j0)
+    for (std::size_t j1 = 0; j1 < p.axes[1].n; ++j1)
+      for (std::size_t j2 = 0; j2 < p.axes[2].n; ++j2, ++i) {
+        std::ptrdiff_t o0 = 0, o1 = 0, o2 = 0;
+        if (missing[i] && inside(0, j0, o0) && inside(1, j1, o1) && inside(2, j2, o2))
+          row_start(out, static_cast<std::size_t>(o0),
+                    static_cast<std::size_t>(o1))[o2 * out.stride(2)] =
+              std::numeric_limits<T>::quiet_NaN();
+      }
+}
+
+}  // namespace
+
+template <class T>
+void apply_with_missing(const Problem& p, const KernelSum& kernel, const ConstView<T>& image,
+                        const unsigned char* masked, const View<T>& out, const View<T>& weight,
+                        const RunMethod<T>& run) {
+  const NanPolicy policy = p.nan_policy;
+  const bool want_weight = weight.data() != nullptr;
+  const T boundary_fill = static_cast<T>(p.fill_value);
+  // An infinite constant fill is missing data too (M is 1 only where the extended image is
+  // finite); zero, a finite constant and the rules that repeat the image are not.
+  const bool boundary_missing = p.boundary == Boundary::constant && !std::isfinite(boundary_fill);
+  const T sum = static_cast<T>(kernel.sum);
+
+  // Which pixels are missing, and the range of the valid data (for the interpolation clamp).
+  std::vector<unsigned char> missing;
+  missing.reserve(image.extent(0) * image.extent(1) * image.extent(2));
+  std::size_t missing_count = 0;
+  T lo = std::numeric_limits<T>::infinity(), hi = -lo;
+  {
+    std::size_t i = 0;
+    for_each_element(image, [&](const T& x) {
+      const bool miss = !std::isfinite(x) || (masked && masked[i]);
+      missing.push_back(miss);
+      missing_count += miss;
+      if (!miss) {
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+      }
+      ++i;
+    });
+  }
+  const bool fill_enters =
+      (p.boundary == Boundary::zero || p.boundary == Boundary::constant) && window_leaves_image(p);
+  if (fill_enters && !boundary_missing) {
+    lo = std::min(lo, boundary_fill);
+    hi = std::max(hi, boundary_fill);
+  }
+
+  if (missing_count == 0 && !boundary_missing) {
+    // Nothing to replace: the plain result, every weight exactly sum(k).
+    run(image, out, boundary_fill);
+    if (want_weight) for_each_element(weight, [&](T& w) { w = sum; });
+    return;
+  }
+
+  // The image with its missing pixels replaced: NaN (propagate: a masked pixel is NaN), the fill
+  // value, or 0 (interpolate: they drop out of the sum).
+  std::vector<T> data = dense_values<T>(image, [](T x) { return x; });
+  const T replacement = policy == NanPolicy::fill          ? static_cast<T>(p.nan_fill)
+                        : policy == NanPolicy::interpolate ? T(0)
+                                                           : std::numeric_limits<T>::quiet_NaN();
+  for (std::size_t i = 0; i < data.size(); ++i)
+    if (missing[i] && (policy != NanPolicy::propagate || (masked && masked[i])))
+      data[i] = replacement;
+  const ConstView<T> dense(data.data(), image.shape());
+  run(dense, out, policy == NanPolicy::interpolate && boundary_missing ? T(0) : boundary_fill);
+
+  if (policy == NanPolicy::interpolate || want_weight) {
+    // The weights sum(k) - conv(D, k), D reusing the image copy.
+    for (std::size_t i = 0; i < data.size(); ++i)
+      data[i] = missing[i] ? T(1) : T(0);
+    std::vector<T> w(p.output_count());
+    const View<T> w_view(w.data(), Shape{p.axes[0].out, p.axes[1].out, p.axes[2].out});
+    run(dense, w_view, boundary_missing ? T(1) : T(0));
+    for (T& x : w) {
+      x = sum - x;
+      // With no negative tap the exact weight lies in [0, sum(k)]: clamp the rounding noise.
+      if (kernel.nonnegative) x = std::clamp(x, T(0), sum);
+    }
+    if (policy == NanPolicy::interpolate) {
+      const T floor = static_cast<T>(p.min_weight * kernel.sum);
+      const bool clamp = kernel.nonnegative && lo <= hi;
+      const T* wi = w.data();
+      for_each_element(out, [&](T& v) {
+        const T wv = *wi++;
+        if (wv > T(0) && wv >= floor) {
+          v /= wv;
+          // A non-negative kernel gives a weighted mean of valid values: never outside their
+          // range, whatever the rounding of v and wv.
+          if (clamp) v = std::clamp(v, lo, hi);
+        } else {
+          v = std::numeric_limits<T>::quiet_NaN();
+        }
+      });
+    }
+    if (want_weight) {
+      const T* wi = w.data();
+      for_each_element(weight, [&](T& x) { x = *wi++; });
+    }
+  }
+  if (p.preserve_nan && policy != NanPolicy::propagate) restore_missing(p, missing, out);
+}
+
+template void apply_with_missing(const Problem&, const KernelSum&, const ConstView<float>&,
+                                 const unsigned char*, const View<float>&, const View<float>&,
+                                 const RunMethod<float>&);
+template void apply_with_missing(const Problem&, const KernelSum&, const ConstView<double>&,
+                                 const unsigned char*, const View<double>&, const View<double>&,
+                                 const RunMethod<double>&);
+
+}  // namespace fftconv::detail
