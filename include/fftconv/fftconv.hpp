@@ -5,6 +5,7 @@
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
 #include "fftconv/masked.hpp"
+#include "fftconv/match.hpp"
 #include "fftconv/options.hpp"
 #include "fftconv/planning.hpp"
 #include "fftconv/shape.hpp"
