@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -18,6 +19,8 @@
 #include "fftconv/accuracy.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
+#include "fftconv/masked.hpp"
+#include "fftconv/match.hpp"
 #include "gaussian.hpp"
 #include "io/convert.hpp"
 #include "io/files.hpp"
@@ -214,15 +217,68 @@ class Filters {
   throw Error(e.code(), file + ": " + e.what());
 }
 
+/// A bad-pixel mask (--mask): non-zero pixels are bad. Read once; its shape is checked against
+/// each image.
+struct Mask {
+  std::string name;
+  Shape shape;
+  std::unique_ptr<bool[]> bad;
+};
+
+Mask read_mask(const std::string& path) {
+  Mask m;
+  if (path.empty()) return m;
+  const Image image = read(path);
+  const std::vector<double> values = io::to_values<double>(image);
+  m.name = path;
+  m.shape = image.shape;
+  m.bad.reset(new bool[values.size()]);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    m.bad[i] = values[i] != 0;
+  return m;
+}
+
+/// The filtered image and (when asked for) the coverage map.
+struct Filtered {
+  Image values, weight;
+};
+
 template <class T>
-Image filter_image(Filters& filters, const Kernel& kernel, const Image& image,
-                   const std::string& image_name, PixelType type, io::Conversion& report) {
+Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, const Mask& mask,
+                      const Image& image, const std::string& image_name, PixelType type,
+                      io::Conversion& report) {
   try {
-    const Filter<T>& filter = filters.get<T>(kernel, image.shape);
     const std::vector<T> in = io::to_values<T>(image);
-    std::vector<T> out(element_count(filter.output_shape()));
-    filter.apply(ConstView<T>(in.data(), image.shape), View<T>(out.data(), filter.output_shape()));
-    return io::from_values(filter.output_shape(), out.data(), type, report);
+    const Shape out_shape = output_shape(image.shape, kernel.shape, job.options.mode);
+    std::vector<T> out(element_count(out_shape));
+    Filtered result;
+    if (!mask.bad && job.weight_out.empty()) {
+      const Filter<T>& filter = filters.get<T>(kernel, image.shape);
+      filter.apply(ConstView<T>(in.data(), image.shape), View<T>(out.data(), out_shape));
+    } else {
+      if (mask.bad && mask.shape != image.shape)
+        throw io::IoError(mask.name + ": the mask is " + to_string(mask.shape) + " but " +
+                          image_name + " is " + to_string(image.shape));
+      // convolve_masked convolves; correlation is convolution with the kernel flipped (all
+      // axes reversed: the C-order values in reverse).
+      std::vector<T> k(kernel.values.begin(), kernel.values.end());
+      if (job.command == Command::correlate) std::reverse(k.begin(), k.end());
+      std::unique_ptr<bool[]> none;
+      if (!mask.bad) none.reset(new bool[in.size()]());
+      std::vector<T> weight(job.weight_out.empty() ? 0 : out.size());
+      convolve_masked(ConstView<T>(in.data(), image.shape),
+                      ConstView<bool>(mask.bad ? mask.bad.get() : none.get(), image.shape),
+                      ConstView<T>(k.data(), kernel.shape), View<T>(out.data(), out_shape),
+                      weight.empty() ? View<T>() : View<T>(weight.data(), out_shape), job.options);
+      if (!weight.empty()) {
+        io::Conversion ignored;
+        result.weight =
+            io::from_values(out_shape, weight.data(),
+                            std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64, ignored);
+      }
+    }
+    result.values = io::from_values(out_shape, out.data(), type, report);
+    return result;
   } catch (const Error& e) {
     rethrow_for(image_name, e);
   }
@@ -250,6 +306,18 @@ int run_filter(const Job& job) {
   const std::vector<std::string> outputs = output_paths(job);
   std::vector<std::string> inputs = job.images;
   if (!job.kernel.empty()) inputs.push_back(job.kernel);
+  if (!job.mask.empty()) inputs.push_back(job.mask);
+  if (!job.weight_out.empty()) {
+    if (job.images.size() != 1)
+      throw UsageError("--weight-out writes one coverage map: give one image");
+    if (job.weight_out == outputs.front())
+      throw UsageError("--weight-out and -o name the same file " + job.weight_out);
+    const io::Format format = output_format(job.weight_out);
+    if (!io::can_store(format, PixelType::f32))
+      throw UsageError(job.weight_out + ": " + io::name(format) +
+                       " cannot store the float coverage map (use .npy, .fits or .tif)");
+    check_not_an_input(job.weight_out, inputs);
+  }
   std::vector<io::Format> formats;
   for (const std::string& out : outputs) {
     formats.push_back(output_format(out));
@@ -272,6 +340,7 @@ int run_filter(const Job& job) {
     file_kernel.shape = k.shape;
     file_kernel.values = io::to_values<double>(k);
   }
+  const Mask mask = read_mask(job.mask);
   Filters filters(job, operation);
   for (std::size_t i = 0; i < job.images.size(); ++i) {
     const std::string& image_name = job.images[i];
@@ -290,11 +359,17 @@ int run_filter(const Job& job) {
     const PixelType type = output_type(job, image.type, formats[i], in_double);
     progress.update(i, job.images.size(), "filtering " + base_name(image_name));
     io::Conversion report;
-    const Image result =
-        in_double ? filter_image<double>(filters, kernel, image, image_name, type, report)
-                  : filter_image<float>(filters, kernel, image, image_name, type, report);
+    const Filtered result =
+        in_double
+            ? filter_image<double>(filters, job, kernel, mask, image, image_name, type, report)
+            : filter_image<float>(filters, job, kernel, mask, image, image_name, type, report);
     progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));
-    output.write(result);
+    if (!job.weight_out.empty()) {
+      check_rank_fits(job.weight_out, output_format(job.weight_out), result.weight.shape);
+      io::OutputFile weight_file(job.weight_out);
+      weight_file.write(result.weight);
+    }
+    output.write(result.values);
     warn_conversion(progress, job, outputs[i], type, report);
   }
   return 0;
@@ -425,10 +500,102 @@ int run_compare(const Job& job) {
   return 0;
 }
 
+/// match: the score map of IMAGE against TEMPLATE (computed in double), written with -o, and
+/// the best positions printed.
+int run_match(const Job& job) {
+  std::vector<std::string> inputs{job.images[0], job.kernel};
+  if (!job.template_mask.empty()) inputs.push_back(job.template_mask);
+  const PixelType type = job.type.value_or(PixelType::f32);
+  if (type != PixelType::f32 && type != PixelType::f64)
+    throw UsageError("match writes float32 or float64 scores, not " + std::string(io::name(type)));
+  std::unique_ptr<io::OutputFile> output;
+  if (!job.output.empty()) {
+    const io::Format format = output_format(job.output);
+    if (!io::can_store(format, type))
+      throw UsageError(job.output + ": " + io::name(format) + " cannot store " + io::name(type) +
+                       " scores (use .npy, .fits or .tif)");
+    check_not_an_input(job.output, inputs);
+    output = std::make_unique<io::OutputFile>(job.output);
+  }
+  std::optional<Progress> progress;  // (ended before the peaks are printed)
+  progress.emplace(job.progress);
+  progress->update(0, 1, "reading");
+  const Image image = read(job.images[0]);
+  const Image templ_file = read(job.kernel);
+  const Shape templ_shape = promote(templ_file.shape, image.shape, job.kernel, job.images[0]);
+  const std::vector<double> values = io::to_values<double>(image);
+  const std::vector<double> templ = io::to_values<double>(templ_file);
+  const Shape score_shape = output_shape(image.shape, templ_shape, Mode::valid);
+  if (element_count(score_shape) == 0)
+    throw io::IoError(job.kernel + ": the template (" + to_string(templ_shape) +
+                      ") is larger than the image (" + to_string(image.shape) +
+                      ") along some axis");
+  std::vector<double> score(element_count(score_shape));
+  progress->update(0, 1, "matching");
+  try {
+    if (job.template_mask.empty()) {
+      match_template(ConstView<double>(values.data(), image.shape),
+                     ConstView<double>(templ.data(), templ_shape),
+                     View<double>(score.data(), score_shape), job.options);
+    } else {
+      const Image m = read(job.template_mask);
+      if (m.shape != templ_file.shape)
+        throw io::IoError(job.template_mask + ": the template mask is " + to_string(m.shape) +
+                          " but the template " + job.kernel + " is " + to_string(templ_file.shape));
+      const std::vector<double> mv = io::to_values<double>(m);
+      std::unique_ptr<bool[]> use(new bool[mv.size()]);
+      for (std::size_t i = 0; i < mv.size(); ++i)
+        use[i] = mv[i] != 0;
+      match_template(ConstView<double>(values.data(), image.shape),
+                     ConstView<double>(templ.data(), templ_shape),
+                     ConstView<bool>(use.get(), templ_shape),
+                     View<double>(score.data(), score_shape), job.options);
+    }
+  } catch (const Error& e) {
+    rethrow_for(job.images[0], e);
+  }
+  if (output) {
+    progress->update(0, 1, "writing " + base_name(job.output));
+    io::Conversion report;
+    output->write(io::from_values(score_shape, score.data(), type, report));
+  }
+  progress.reset();
+  if (job.peaks == 0) return 0;
+  std::size_t distance = job.min_distance;
+  if (distance == 0)
+    for (std::size_t e : templ_shape)
+      distance = std::max(distance, e / 2);
+  const std::vector<Peak> peaks =
+      find_peaks(ConstView<double>(score.data(), score_shape), job.threshold, distance);
+  std::printf(
+      "# best %zu of %zu positions with score >= %g, %zu+ pixels apart; position = the "
+      "template's first pixel in the image (sub-pixel: parabola fit)\n",
+      std::min(job.peaks, peaks.size()), peaks.size(), job.threshold, distance + 1);
+  std::printf("# rank  score       position\n");
+  for (std::size_t i = 0; i < std::min(job.peaks, peaks.size()); ++i) {
+    std::string where;
+    for (int a = 0; a < peaks[i].rank; ++a) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s%.2f", a ? ", " : "(",
+                    peaks[i].position[static_cast<std::size_t>(a)]);
+      where += buf;
+    }
+    std::printf("%-6zu  %.6f  %s)\n", i + 1, peaks[i].value, where.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run(const Job& job) {
-  return job.command == Command::compare ? run_compare(job) : run_filter(job);
+  switch (job.command) {
+    case Command::compare:
+      return run_compare(job);
+    case Command::match:
+      return run_match(job);
+    default:
+      return run_filter(job);
+  }
 }
 
 }  // namespace fftconv::cli

@@ -12,7 +12,7 @@
 
 namespace fftconv::cli {
 
-enum class Command { convolve, correlate, blur, compare };
+enum class Command { convolve, correlate, blur, compare, match };
 
 /// The precision the computation runs in: `automatic` is float for float32 images and double
 /// for everything else (float64 and integer images).
@@ -26,6 +26,12 @@ struct Job {
   std::vector<std::size_t> size;  // blur: kernel length, one value or one per axis
   std::string output;             // -o: a file, or a directory for several images
   std::string format;             // --format: the extension of files written into -o DIR
+  std::string mask;               // --mask: bad pixels (non-zero), the images' shape
+  std::string weight_out;         // --weight-out: the coverage map conv(M, k) (one image)
+  std::string template_mask;      // match --template-mask: non-zero = part of the template
+  std::size_t peaks = 5;          // match --peaks: how many positions to print
+  std::size_t min_distance = 0;   // match --min-distance (0: half the template's extent)
+  double threshold = 0.5;         // match --threshold
   Options options;
   Precision precision = Precision::automatic;
   std::optional<io::PixelType> type;  // --type; by default chosen per output (commands.cpp)

@@ -70,7 +70,8 @@ void add_options(CLI::App* sub, Job& job) {
                   "c b a, scipy.ndimage 'mirror'), nearest, wrap")
       ->transform(one_of(boundaries));
   sub->add_option("--fill", job.options.fill_value,
-                  "The value outside the image for --boundary constant (implies it)");
+                  "The value outside the image for --boundary constant (implies it); with --nan "
+                  "fill, the value bad pixels get instead (the boundary is then unchanged)");
   sub->add_option("--method", job.options.method,
                   "auto (default: the faster by fftconv's cost model), direct or fft")
       ->transform(one_of(methods));
@@ -85,6 +86,21 @@ void add_options(CLI::App* sub, Job& job) {
       ->transform(one_of(precisions));
   sub->add_flag("--normalize-kernel", job.options.normalize_kernel,
                 "Divide the kernel by its sum (refused if it sums to zero)");
+  const std::map<std::string, fftconv::NanPolicy> nan_policies{
+      {"propagate", fftconv::NanPolicy::propagate},
+      {"interpolate", fftconv::NanPolicy::interpolate},
+      {"fill", fftconv::NanPolicy::fill}};
+  sub->add_option("--nan", job.options.nan_policy,
+                  "NaN/Inf (and --mask) pixels: propagate (default), interpolate (normalized "
+                  "convolution, as astropy's nan_treatment='interpolate'), fill (replaced by "
+                  "--fill, default 0)")
+      ->transform(one_of(nan_policies));
+  sub->add_option("--min-weight", job.options.min_weight,
+                  "--nan interpolate: outputs with less than this fraction of the kernel's "
+                  "weight on valid pixels are NaN (default 1e-3)")
+      ->check(CLI::Range(0.0, 1e300));
+  sub->add_flag("--preserve-nan", job.options.preserve_nan,
+                "--nan interpolate/fill: pixels that were NaN (or masked) stay NaN");
   sub->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
 }
 
@@ -102,6 +118,16 @@ void add_output_options(CLI::App* sub, Job& job, std::string& type) {
   sub->add_option("--format", job.format,
                   "With -o DIR: the extension of the written files (npy, fits, tif, png; "
                   "default: each image's own)");
+}
+
+/// --mask and --weight-out: the subcommands that filter images.
+void add_mask_options(CLI::App* sub, Job& job) {
+  sub->add_option("--mask", job.mask,
+                  "Bad-pixel mask with the images' shape: non-zero pixels are treated like NaN "
+                  "(see --nan)");
+  sub->add_option("--weight-out", job.weight_out,
+                  "Also write the coverage map conv(M, k) (M = 1 on finite, unmasked pixels) to "
+                  "this file (one image only)");
 }
 
 std::string one_line(std::string s) {
@@ -136,6 +162,7 @@ int main(int argc, char** argv) {
         ->required();
     add_options(sub, job);
     add_output_options(sub, job, type);
+    add_mask_options(sub, job);
   }
   auto* blur = app.add_subcommand("blur", "Gaussian blur: IMAGE... --sigma S [--size K] -o OUT");
   blur->add_option("files", files, "One or more images")->required();
@@ -166,6 +193,33 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
   add_options(blur, job);
   add_output_options(blur, job, type);
+  add_mask_options(blur, job);
+
+  auto* match = app.add_subcommand(
+      "match", "Template matching (normalized cross-correlation): IMAGE TEMPLATE [-o SCORE]");
+  match->add_option("files", files, "IMAGE TEMPLATE")->required()->expected(2);
+  match->add_option("-o,--output", job.output,
+                    "Write the score map (valid positions, in [-1, 1]) to this file");
+  match->add_option("--peaks", job.peaks, "Print the best N positions (default 5; 0: none)");
+  match->add_option("--threshold", job.threshold, "Lowest score printed (default 0.5)")
+      ->check(CLI::Range(-1.0, 1.0));
+  match->add_option("--min-distance", job.min_distance,
+                    "Pixels between printed peaks (default: half the template's largest extent)");
+  match->add_option("--template-mask", job.template_mask,
+                    "Masked matching: non-zero pixels of this file (the template's shape) are "
+                    "the template; NaN image pixels are left out");
+  match->add_option("--min-overlap", job.options.min_overlap,
+                    "--template-mask: windows with fewer valid template pixels score 0");
+  match->add_option("--method", job.options.method, "auto (default), direct or fft")
+      ->transform(
+          one_of(std::map<std::string, fftconv::Method>{{"auto", fftconv::Method::automatic},
+                                                        {"automatic", fftconv::Method::automatic},
+                                                        {"direct", fftconv::Method::direct},
+                                                        {"fft", fftconv::Method::fft}}));
+  match->add_option("--threads", job.options.threads, "Threads (0 = all; default 1)")
+      ->check(CLI::NonNegativeNumber);
+  match->add_option("--type", type, "Score pixel type: float32 (default) or float64");
+  match->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
 
   auto* compare = app.add_subcommand(
       "compare", "Run the FFT and the direct method on one image: timings and their difference");
@@ -186,7 +240,7 @@ int main(int argc, char** argv) {
     return 2;
   };
   auto* chosen = app.get_subcommands().front();
-  if (chosen == convolve || chosen == correlate || chosen == compare) {
+  if (chosen == convolve || chosen == correlate || chosen == compare || chosen == match) {
     if (files.size() < 2)
       return usage(chosen->get_name() + " needs an image and a kernel (IMAGE... KERNEL)");
     job.kernel = files.back();
@@ -196,8 +250,10 @@ int main(int argc, char** argv) {
   job.command = chosen == convolve    ? Command::convolve
                 : chosen == correlate ? Command::correlate
                 : chosen == blur      ? Command::blur
+                : chosen == match     ? Command::match
                                       : Command::compare;
-  if (chosen->count("--fill")) {
+  if (chosen != match && chosen->count("--fill") &&
+      job.options.nan_policy != fftconv::NanPolicy::fill) {
     if (chosen->count("--boundary") && job.options.boundary != fftconv::Boundary::constant)
       return usage("--fill is the value outside the image for --boundary constant");
     job.options.boundary = fftconv::Boundary::constant;
