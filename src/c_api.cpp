@@ -3,16 +3,20 @@
 // message. No exception crosses this boundary.
 #include "fftconv/fftconv.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <new>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "check.hpp"
 #include "checked_math.hpp"
 #include "fftconv/filter.hpp"
+#include "fftconv/masked.hpp"
+#include "fftconv/match.hpp"
 
 struct fftconv_filter {
   std::variant<fftconv::Filter<float>, fftconv::Filter<double>> filter;
@@ -89,7 +93,68 @@ fftconv::Options to_options(const fftconv_options* options) {
   o.method = static_cast<fftconv::Method>(c.method);
   o.threads = c.threads;
   o.planning = static_cast<fftconv::Planning>(c.planning);
+  o.nan_policy = static_cast<fftconv::NanPolicy>(c.nan_policy);
+  o.min_weight = c.min_weight;
+  FFTCONV_CHECK(c.preserve_nan == 0 || c.preserve_nan == 1, invalid_argument,
+                "options.preserve_nan must be 0 or 1, got ", c.preserve_nan);
+  FFTCONV_CHECK(c.normalize_kernel == 0 || c.normalize_kernel == 1, invalid_argument,
+                "options.normalize_kernel must be 0 or 1, got ", c.normalize_kernel);
+  o.preserve_nan = c.preserve_nan == 1;
+  o.normalize_kernel = c.normalize_kernel == 1;
+  o.min_overlap = c.min_overlap;
   return o;
+}
+
+/// A 0/1 (any non-zero) byte mask as the bool array the C++ API takes.
+std::unique_ptr<bool[]> to_bools(const unsigned char* mask, std::size_t count) {
+  std::unique_ptr<bool[]> b(new bool[count]);
+  for (std::size_t i = 0; i < count; ++i)
+    b[i] = mask[i] != 0;
+  return b;
+}
+
+template <class T>
+int masked(int rank, const size_t* image_shape, const T* image, const unsigned char* mask,
+           const size_t* kernel_shape, const T* kernel, T* values, T* weight,
+           const fftconv_options* options, const char* what) {
+  return guarded([&] {
+    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
+    const fftconv::Shape ks = to_shape(rank, kernel_shape, what, "kernel_shape");
+    check_pointer(image, what, "image");
+    check_pointer(kernel, what, "kernel");
+    const fftconv::Options o = to_options(options);
+    const fftconv::Shape os = fftconv::output_shape(is, ks, o.mode);
+    if (fftconv::element_count(os) > 0) check_pointer(values, what, "values");
+    const std::size_t count = fftconv::element_count(is);
+    std::unique_ptr<bool[]> m = mask ? to_bools(mask, count) : std::make_unique<bool[]>(count);
+    fftconv::convolve_masked(fftconv::ConstView<T>(image, is),
+                             fftconv::ConstView<bool>(m.get(), is),
+                             fftconv::ConstView<T>(kernel, ks), fftconv::View<T>(values, os),
+                             weight ? fftconv::View<T>(weight, os) : fftconv::View<T>(), o);
+  });
+}
+
+template <class T>
+int match(int rank, const size_t* image_shape, const T* image, const size_t* templ_shape,
+          const T* templ, const unsigned char* templ_mask, T* score, const fftconv_options* options,
+          const char* what) {
+  return guarded([&] {
+    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
+    const fftconv::Shape ts = to_shape(rank, templ_shape, what, "templ_shape");
+    check_pointer(image, what, "image");
+    check_pointer(templ, what, "templ");
+    const fftconv::Options o = to_options(options);
+    const fftconv::Shape os = fftconv::output_shape(is, ts, fftconv::Mode::valid);
+    if (fftconv::element_count(os) > 0) check_pointer(score, what, "score");
+    const fftconv::ConstView<T> iv(image, is), tv(templ, ts);
+    if (templ_mask) {
+      const std::unique_ptr<bool[]> m = to_bools(templ_mask, fftconv::element_count(ts));
+      fftconv::match_template(iv, tv, fftconv::ConstView<bool>(m.get(), ts),
+                              fftconv::View<T>(score, os), o);
+    } else {
+      fftconv::match_template(iv, tv, fftconv::View<T>(score, os), o);
+    }
+  });
 }
 
 template <class T>
@@ -158,6 +223,11 @@ void fftconv_options_default(fftconv_options* options) {
   options->method = static_cast<int>(d.method);
   options->threads = d.threads;
   options->planning = static_cast<int>(d.planning);
+  options->nan_policy = static_cast<int>(d.nan_policy);
+  options->min_weight = d.min_weight;
+  options->preserve_nan = d.preserve_nan;
+  options->normalize_kernel = d.normalize_kernel;
+  options->min_overlap = d.min_overlap;
 }
 
 const char* fftconv_last_error(void) {
@@ -222,6 +292,59 @@ int fftconv_filter_apply_f32(const fftconv_filter* filter, const float* image, f
 }
 void fftconv_filter_destroy(fftconv_filter* filter) {
   delete filter;
+}
+
+int fftconv_convolve_masked_f64(int rank, const size_t* image_shape, const double* image,
+                                const unsigned char* mask, const size_t* kernel_shape,
+                                const double* kernel, double* values, double* weight,
+                                const fftconv_options* options) {
+  return masked(rank, image_shape, image, mask, kernel_shape, kernel, values, weight, options,
+                "fftconv_convolve_masked_f64");
+}
+int fftconv_convolve_masked_f32(int rank, const size_t* image_shape, const float* image,
+                                const unsigned char* mask, const size_t* kernel_shape,
+                                const float* kernel, float* values, float* weight,
+                                const fftconv_options* options) {
+  return masked(rank, image_shape, image, mask, kernel_shape, kernel, values, weight, options,
+                "fftconv_convolve_masked_f32");
+}
+int fftconv_match_template_f64(int rank, const size_t* image_shape, const double* image,
+                               const size_t* templ_shape, const double* templ,
+                               const unsigned char* templ_mask, double* score,
+                               const fftconv_options* options) {
+  return match(rank, image_shape, image, templ_shape, templ, templ_mask, score, options,
+               "fftconv_match_template_f64");
+}
+int fftconv_match_template_f32(int rank, const size_t* image_shape, const float* image,
+                               const size_t* templ_shape, const float* templ,
+                               const unsigned char* templ_mask, float* score,
+                               const fftconv_options* options) {
+  return match(rank, image_shape, image, templ_shape, templ, templ_mask, score, options,
+               "fftconv_match_template_f32");
+}
+int fftconv_find_peaks_f64(int rank, const size_t* shape, const double* score, double threshold,
+                           size_t min_distance, size_t max_peaks, double* positions, double* values,
+                           size_t* count) {
+  const char* what = "fftconv_find_peaks_f64";
+  return guarded([&] {
+    const fftconv::Shape s = to_shape(rank, shape, what, "shape");
+    check_pointer(count, what, "count");
+    if (fftconv::element_count(s) > 0) check_pointer(score, what, "score");
+    if (max_peaks > 0) {
+      check_pointer(positions, what, "positions");
+      check_pointer(values, what, "values");
+    }
+    const std::vector<fftconv::Peak> peaks =
+        fftconv::find_peaks(fftconv::ConstView<double>(score, s), threshold, min_distance);
+    const std::size_t n = std::min(max_peaks, peaks.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      for (int a = 0; a < rank; ++a)
+        positions[i * static_cast<std::size_t>(rank) + static_cast<std::size_t>(a)] =
+            peaks[i].position[static_cast<std::size_t>(a)];
+      values[i] = peaks[i].value;
+    }
+    *count = n;
+  });
 }
 
 }  // extern "C"

@@ -50,9 +50,11 @@ static void* apply_many(void* arg) {
 int main(void) {
   fftconv_options o;
   fftconv_options_default(&o);
-  check(o.mode == FFTCONV_MODE_SAME && o.boundary == FFTCONV_BOUNDARY_ZERO &&
-            o.fill_value == 0 && o.method == FFTCONV_METHOD_AUTOMATIC && o.threads == 1 &&
-            o.planning == FFTCONV_PLANNING_ESTIMATE,
+  check(o.mode == FFTCONV_MODE_SAME && o.boundary == FFTCONV_BOUNDARY_ZERO && o.fill_value == 0 &&
+            o.method == FFTCONV_METHOD_AUTOMATIC && o.threads == 1 &&
+            o.planning == FFTCONV_PLANNING_ESTIMATE && o.nan_policy == FFTCONV_NAN_PROPAGATE &&
+            o.min_weight == 1e-3 && o.preserve_nan == 0 && o.normalize_kernel == 0 &&
+            o.min_overlap == 0,
         "defaults equal the C++ Options defaults");
 
   /* convolve flips the kernel, correlate does not (same mode, zero boundary) */
@@ -73,7 +75,8 @@ int main(void) {
       fk[i] = (float)kernel[i];
     }
     int ok = fftconv_convolve_f32(2, shape3, fi, shape3, fk, fo, &o) == FFTCONV_OK;
-    for (int i = 0; i < 9; ++i) ok = ok && fabs(fo[i] - conv_expected[i]) < 1e-5;
+    for (int i = 0; i < 9; ++i)
+      ok = ok && fabs(fo[i] - conv_expected[i]) < 1e-5;
     check(ok, "convolve_f32, hand-computed");
   }
   fftconv_options_default(&o);
@@ -93,7 +96,8 @@ int main(void) {
 
   /* refused arguments: status, message, untouched output */
   double out[9];
-  for (int i = 0; i < 9; ++i) out[i] = -7;
+  for (int i = 0; i < 9; ++i)
+    out[i] = -7;
   const size_t zero_shape[2] = {3, 0};
   struct {
     int status;
@@ -135,16 +139,17 @@ int main(void) {
     check(refusals[i].status == FFTCONV_INVALID_ARGUMENT, refusals[i].what);
   }
   /* messages are per call: re-run each to read its own message */
-  check(fftconv_convolve_f64(2, shape3, NULL, shape3, kernel, out, &o) ==
-                FFTCONV_INVALID_ARGUMENT &&
-            strstr(fftconv_last_error(), "fftconv_convolve_f64: image is NULL") != NULL,
-        "message names the function and the argument");
+  check(
+      fftconv_convolve_f64(2, shape3, NULL, shape3, kernel, out, &o) == FFTCONV_INVALID_ARGUMENT &&
+          strstr(fftconv_last_error(), "fftconv_convolve_f64: image is NULL") != NULL,
+      "message names the function and the argument");
   o.mode = 7;
   fftconv_convolve_f64(2, shape3, image, shape3, kernel, out, &o);
   check(strstr(fftconv_last_error(), "mode has unknown value 7") != NULL, "message names the mode");
   fftconv_options_default(&o);
   int untouched = 1;
-  for (int i = 0; i < 9; ++i) untouched = untouched && out[i] == -7;
+  for (int i = 0; i < 9; ++i)
+    untouched = untouched && out[i] == -7;
   check(untouched, "refused calls wrote nothing");
   check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, out, &o) == FFTCONV_OK &&
             fftconv_last_error()[0] == '\0',
@@ -182,6 +187,67 @@ int main(void) {
   fftconv_filter_destroy(filter);
   fftconv_filter_destroy(NULL);
   check(fftconv_filter_apply_f64(NULL, image, out) == FFTCONV_INVALID_ARGUMENT, "NULL filter");
+
+  /* Normalized convolution, worked by hand: 1 NaN 3 4 5 with 1 1 1, zero boundary (the zeros
+   * outside are data, weight 1), same mode. */
+  {
+    const size_t n5[1] = {5}, k3[1] = {3};
+    const double signal[5] = {1, NAN, 3, 4, 5}, box[3] = {1, 1, 1};
+    double values[5], weight[5];
+    fftconv_options m;
+    fftconv_options_default(&m);
+    m.nan_policy = FFTCONV_NAN_INTERPOLATE;
+    const double v1[5] = {0.5, 2, 3.5, 4, 3}, w1[5] = {2, 2, 2, 3, 3};
+    check(fftconv_convolve_masked_f64(1, n5, signal, NULL, k3, box, values, weight, &m) ==
+                  FFTCONV_OK &&
+              close_to(values, v1, 5) && close_to(weight, w1, 5),
+          "convolve_masked_f64: NaN interpolated, coverage map");
+    /* the 4 masked too */
+    const unsigned char mask[5] = {0, 0, 0, 1, 0};
+    const double v2[5] = {0.5, 2, 3, 4, 2.5}, w2[5] = {2, 2, 1, 2, 2};
+    check(fftconv_convolve_masked_f64(1, n5, signal, mask, k3, box, values, weight, &m) ==
+                  FFTCONV_OK &&
+              close_to(values, v2, 5) && close_to(weight, w2, 5),
+          "convolve_masked_f64 with a mask");
+    m.preserve_nan = 2;
+    check(fftconv_convolve_masked_f64(1, n5, signal, mask, k3, box, values, NULL, &m) ==
+                  FFTCONV_INVALID_ARGUMENT &&
+              strstr(fftconv_last_error(), "preserve_nan must be 0 or 1") != NULL,
+          "preserve_nan 2 refused");
+    float fs[5] = {1, NAN, 3, 4, 5}, fb[3] = {1, 1, 1}, fv[5];
+    m.preserve_nan = 1;
+    check(fftconv_convolve_masked_f32(1, n5, fs, NULL, k3, fb, fv, NULL, &m) == FFTCONV_OK &&
+              isnan(fv[1]) && fabs(fv[2] - 3.5) < 1e-6,
+          "convolve_masked_f32 with preserve_nan");
+  }
+
+  /* Template matching: 0 1 0 occurs at 0 and 4 of 0 1 0 2 0 1 0, and scaled (0 2 0) at 2. */
+  {
+    const size_t n7[1] = {7}, k3[1] = {3}, n5[1] = {5};
+    const double signal[7] = {0, 1, 0, 2, 0, 1, 0}, templ[3] = {0, 1, 0};
+    double score[5], positions[4], values[4];
+    size_t count = 0;
+    check(fftconv_match_template_f64(1, n7, signal, k3, templ, NULL, score, NULL) == FFTCONV_OK &&
+              fabs(score[0] - 1) < 1e-12 && fabs(score[1] + sqrt(0.75)) < 1e-12 &&
+              fabs(score[4] - 1) < 1e-12,
+          "match_template_f64");
+    check(
+        fftconv_find_peaks_f64(1, n5, score, 0.5, 1, 4, positions, values, &count) == FFTCONV_OK &&
+            count == 3 && positions[0] == 0 && positions[1] == 2 && positions[2] == 4 &&
+            fabs(values[2] - 1) < 1e-12,
+        "find_peaks_f64");
+    const unsigned char use[3] = {1, 1, 0};
+    check(fftconv_match_template_f64(1, n7, signal, k3, templ, use, score, NULL) == FFTCONV_OK &&
+              fabs(score[0] - 1) < 1e-12 && fabs(score[1] + 1) < 1e-12,
+          "match_template_f64 with a template mask (two points: +-1)");
+    float fsig[7] = {0, 1, 0, 2, 0, 1, 0}, ft[3] = {0, 1, 0}, fscore[5];
+    check(fftconv_match_template_f32(1, n7, fsig, k3, ft, NULL, fscore, NULL) == FFTCONV_OK &&
+              fabs(fscore[4] - 1) < 1e-6,
+          "match_template_f32");
+    check(fftconv_find_peaks_f64(1, n5, score, NAN, 1, 4, positions, values, &count) ==
+              FFTCONV_INVALID_ARGUMENT,
+          "find_peaks_f64: NaN threshold refused");
+  }
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

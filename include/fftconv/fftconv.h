@@ -39,11 +39,7 @@ enum {
   FFTCONV_BOUNDARY_WRAP = 5
 };
 enum { FFTCONV_METHOD_AUTOMATIC = 0, FFTCONV_METHOD_DIRECT = 1, FFTCONV_METHOD_FFT = 2 };
-enum {
-  FFTCONV_PLANNING_ESTIMATE = 0,
-  FFTCONV_PLANNING_MEASURE = 1,
-  FFTCONV_PLANNING_PATIENT = 2
-};
+enum { FFTCONV_PLANNING_ESTIMATE = 0, FFTCONV_PLANNING_MEASURE = 1, FFTCONV_PLANNING_PATIENT = 2 };
 
 /* Status codes. */
 enum {
@@ -53,8 +49,14 @@ enum {
   FFTCONV_INTERNAL_ERROR = 3
 };
 
+/* Missing pixels: fftconv::NanPolicy (see fftconv/options.hpp). */
+enum { FFTCONV_NAN_PROPAGATE = 0, FFTCONV_NAN_INTERPOLATE = 1, FFTCONV_NAN_FILL = 2 };
+
 /* Options; fftconv_options_default sets the C++ Options defaults: mode SAME, boundary ZERO,
- * fill_value 0, method AUTOMATIC, threads 1 (0 = all hardware threads), planning ESTIMATE. */
+ * fill_value 0, method AUTOMATIC, threads 1 (0 = all hardware threads), planning ESTIMATE,
+ * nan_policy PROPAGATE, min_weight 1e-3, preserve_nan 0, normalize_kernel 0, min_overlap 0.
+ * Always start from fftconv_options_default (or pass NULL): fields are appended in new versions
+ * (0.2 added those from nan_policy on, so programs built against 0.1 must be rebuilt). */
 typedef struct fftconv_options {
   int mode;
   int boundary;
@@ -62,6 +64,11 @@ typedef struct fftconv_options {
   int method;
   int threads;
   int planning;
+  int nan_policy;
+  double min_weight;
+  int preserve_nan;     /* 0 or 1 */
+  int normalize_kernel; /* 0 or 1 */
+  size_t min_overlap;   /* fftconv_match_template with a template mask */
 } fftconv_options;
 
 FFTCONV_C_API void fftconv_options_default(fftconv_options* options);
@@ -82,11 +89,11 @@ FFTCONV_C_API int fftconv_correlate_f64(int rank, const size_t* image_shape, con
                                         const size_t* kernel_shape, const double* kernel,
                                         double* out, const fftconv_options* options);
 FFTCONV_C_API int fftconv_convolve_f32(int rank, const size_t* image_shape, const float* image,
-                                       const size_t* kernel_shape, const float* kernel,
-                                       float* out, const fftconv_options* options);
+                                       const size_t* kernel_shape, const float* kernel, float* out,
+                                       const fftconv_options* options);
 FFTCONV_C_API int fftconv_correlate_f32(int rank, const size_t* image_shape, const float* image,
-                                        const size_t* kernel_shape, const float* kernel,
-                                        float* out, const fftconv_options* options);
+                                        const size_t* kernel_shape, const float* kernel, float* out,
+                                        const fftconv_options* options);
 
 /* A kernel planned once for images of one shape (fftconv::Filter). apply on one handle from many
  * threads at once is safe. A handle made by _f64 must be applied with _f64, _f32 with _f32
@@ -107,6 +114,41 @@ FFTCONV_C_API int fftconv_filter_apply_f32(const fftconv_filter* filter, const f
                                            float* out);
 /* NULL is a no-op. */
 FFTCONV_C_API void fftconv_filter_destroy(fftconv_filter* filter);
+
+/* fftconv::convolve_masked (fftconv/masked.hpp): values = the convolution under
+ * options->nan_policy with the pixels where mask is non-zero treated like NaN; weight = the
+ * coverage map conv(M, k). mask has the image's shape (NULL: no mask); weight may be NULL. values
+ * and weight have the shape fftconv_output_shape gives. */
+FFTCONV_C_API int fftconv_convolve_masked_f64(int rank, const size_t* image_shape,
+                                              const double* image, const unsigned char* mask,
+                                              const size_t* kernel_shape, const double* kernel,
+                                              double* values, double* weight,
+                                              const fftconv_options* options);
+FFTCONV_C_API int fftconv_convolve_masked_f32(int rank, const size_t* image_shape,
+                                              const float* image, const unsigned char* mask,
+                                              const size_t* kernel_shape, const float* kernel,
+                                              float* values, float* weight,
+                                              const fftconv_options* options);
+
+/* fftconv::match_template (fftconv/match.hpp): score = the zero-mean normalized
+ * cross-correlation at every valid position (shape: fftconv_output_shape with
+ * FFTCONV_MODE_VALID). templ_mask: NULL, or the template's shape with non-zero where the template
+ * is (masked form; options->min_overlap applies). */
+FFTCONV_C_API int fftconv_match_template_f64(int rank, const size_t* image_shape,
+                                             const double* image, const size_t* templ_shape,
+                                             const double* templ, const unsigned char* templ_mask,
+                                             double* score, const fftconv_options* options);
+FFTCONV_C_API int fftconv_match_template_f32(int rank, const size_t* image_shape,
+                                             const float* image, const size_t* templ_shape,
+                                             const float* templ, const unsigned char* templ_mask,
+                                             float* score, const fftconv_options* options);
+
+/* fftconv::find_peaks: the strongest local maxima >= threshold of a score map, more than
+ * min_distance pixels apart. Writes at most max_peaks: positions[i * rank + axis] (sub-pixel)
+ * and values[i], strongest first; *count = how many were written. */
+FFTCONV_C_API int fftconv_find_peaks_f64(int rank, const size_t* shape, const double* score,
+                                         double threshold, size_t min_distance, size_t max_peaks,
+                                         double* positions, double* values, size_t* count);
 
 #ifdef __cplusplus
 }
