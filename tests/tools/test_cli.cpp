@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -361,6 +363,15 @@ TEST_CASE("usage errors exit 2") {
       {"blur", im, im, "-o", dir / "d", "--format", "jpg", "--sigma", "1"},
       {"compare", im},
       {"compare", im, k, "--repeat", "0"},
+      {"convolve", im, k, "-o", out, "--nan", "ignore"},
+      {"convolve", im, k, "-o", out, "--min-weight", "-1"},
+      {"convolve", im, im, k, "-o", dir / "d", "--weight-out", dir / "w.npy"},
+      {"convolve", im, k, "-o", out, "--weight-out", out},
+      {"convolve", im, k, "-o", out, "--weight-out", dir / "w.png"},
+      {"match", im},
+      {"match", im, k, "-o", dir / "s.png"},
+      {"match", im, k, "--type", "uint8"},
+      {"match", im, k, "--threshold", "2"},
   };
   for (const auto& args : cases) {
     CAPTURE(args.size() > 1 ? args.back() : std::string("-"));
@@ -403,4 +414,116 @@ TEST_CASE("PNG output: clipped pixels are counted in a warning that --quiet sile
       run_fftconv({"convolve", dir / "im.png", dir / "k.npy", "-o", dir / "q.png", "-q"}, dir);
   CHECK(quiet.exit_code == 0);
   CHECK(quiet.err.empty());
+}
+
+TEST_CASE("fftconv --nan, --mask and --weight-out: convolve_masked's values and coverage map") {
+  TempDir dir;
+  Image image = fftconv::test::random_image(Shape{16, 13}, PixelType::f32, 7, 0, 100);
+  float* px = reinterpret_cast<float*>(image.bytes.data());
+  px[3 * 13 + 4] = std::numeric_limits<float>::quiet_NaN();
+  px[3 * 13 + 5] = std::numeric_limits<float>::infinity();
+  fftconv::io::write_image(dir / "im.npy", image);
+  const Image kernel = fftconv::test::random_image(Shape{5, 3}, PixelType::f64, 8, 0, 1);
+  fftconv::io::write_image(dir / "k.npy", kernel);
+  Image mask = fftconv::test::random_image(Shape{16, 13}, PixelType::u8, 9, 0, 0);
+  for (std::size_t i = 100; i < 110; ++i)
+    mask.bytes[i] = 1;
+  fftconv::io::write_image(dir / "mask.tif", mask);
+
+  // The library's convolve_masked in float (a float32 image), with the kernel as float.
+  const std::vector<float> in = fftconv::io::to_values<float>(image);
+  const std::vector<float> k = fftconv::io::to_values<float>(kernel);
+  std::unique_ptr<bool[]> bad(new bool[in.size()]);
+  for (std::size_t i = 0; i < in.size(); ++i)
+    bad[i] = mask.bytes[i] != 0;
+  for (const char* operation : {"convolve", "correlate"}) {
+    CAPTURE(operation);
+    fftconv::Options options;
+    options.nan_policy = fftconv::NanPolicy::interpolate;
+    options.min_weight = 0.25;
+    options.boundary = fftconv::Boundary::reflect;
+    std::vector<float> kk = k;
+    if (std::string(operation) == "correlate") std::reverse(kk.begin(), kk.end());
+    std::vector<float> values(in.size()), weight(in.size());
+    fftconv::convolve_masked(fftconv::ConstView<float>(in.data(), {16, 13}),
+                             fftconv::ConstView<bool>(bad.get(), {16, 13}),
+                             fftconv::ConstView<float>(kk.data(), {5, 3}),
+                             fftconv::View<float>(values.data(), {16, 13}),
+                             fftconv::View<float>(weight.data(), {16, 13}), options);
+    const auto r =
+        run_fftconv({operation, dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy", "--nan",
+                     "interpolate", "--min-weight", "0.25", "--boundary", "reflect", "--mask",
+                     dir / "mask.tif", "--weight-out", dir / "w.fits", "-q"},
+                    dir);
+    REQUIRE(r.exit_code == 0);
+    check_output(dir / "o.npy", values, Shape{16, 13}, PixelType::f32);
+    check_output(dir / "w.fits", weight, Shape{16, 13}, PixelType::f32);
+  }
+  // --nan fill --fill 7: the bad pixels become 7, the boundary stays zero.
+  fftconv::Options fill;
+  fill.nan_policy = fftconv::NanPolicy::fill;
+  fill.fill_value = 7;
+  Shape shape;
+  std::vector<float> filled_in = in;
+  filled_in[3 * 13 + 4] = 7;
+  filled_in[3 * 13 + 5] = 7;
+  Image filled = image;
+  std::copy(filled_in.begin(), filled_in.end(), reinterpret_cast<float*>(filled.bytes.data()));
+  const auto r = run_fftconv({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "f.npy",
+                              "--nan", "fill", "--fill", "7", "-q"},
+                             dir);
+  REQUIRE(r.exit_code == 0);
+  check_output(dir / "f.npy",
+               library_result<float>(filled, kernel, fftconv::Operation::convolve, {}, shape),
+               shape, PixelType::f32);
+  // A mask of another shape: exit 1 naming the mask file.
+  fftconv::io::write_image(dir / "small.npy",
+                           fftconv::test::random_image(Shape{4, 4}, PixelType::u8, 1));
+  const auto wrong = run_fftconv({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "x.npy",
+                                  "--nan", "interpolate", "--mask", dir / "small.npy"},
+                                 dir);
+  CHECK(wrong.exit_code == 1);
+  CHECK(wrong.err.find("small.npy: the mask is 4x4") != std::string::npos);
+}
+
+TEST_CASE("fftconv match writes the score map and prints the planted positions") {
+  TempDir dir;
+  Image image = fftconv::test::random_image(Shape{60, 50}, PixelType::f64, 3, 0, 1);
+  const Image templ = fftconv::test::random_image(Shape{7, 6}, PixelType::f64, 4, 0, 1);
+  double* px = reinterpret_cast<double*>(image.bytes.data());
+  const double* t = reinterpret_cast<const double*>(templ.bytes.data());
+  for (std::size_t r = 0; r < 7; ++r)
+    for (std::size_t c = 0; c < 6; ++c) {
+      px[(30 + r) * 50 + 12 + c] = 5 * t[r * 6 + c] + 2;  // contrast and offset changed
+      px[(8 + r) * 50 + 40 + c] = t[r * 6 + c];
+    }
+  fftconv::io::write_image(dir / "im.fits", image);
+  fftconv::io::write_image(dir / "t.npy", templ);
+  const auto r = run_fftconv(
+      {"match", dir / "im.fits", dir / "t.npy", "-o", dir / "score.npy", "--peaks", "2"}, dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("1       1.000000  (") != std::string::npos);
+  CHECK(lines(r.out) == 4);
+  // Both positions, sub-pixel: within half a pixel of the planted corners (either order: both
+  // score 1).
+  std::vector<std::pair<double, double>> found;
+  std::size_t at = 0;
+  while ((at = r.out.find("  (", at)) != std::string::npos) {
+    double y = 0, x = 0;
+    if (std::sscanf(r.out.c_str() + at, "  (%lf, %lf)", &y, &x) == 2) found.emplace_back(y, x);
+    ++at;
+  }
+  REQUIRE(found.size() == 2);
+  std::sort(found.begin(), found.end());
+  CHECK(std::fabs(found[0].first - 8) <= 0.5);
+  CHECK(std::fabs(found[0].second - 40) <= 0.5);
+  CHECK(std::fabs(found[1].first - 30) <= 0.5);
+  CHECK(std::fabs(found[1].second - 12) <= 0.5);
+  // The written scores are the library's, as float32.
+  const std::vector<double> in = fftconv::io::to_values<double>(image);
+  std::vector<double> score(54 * 45);
+  fftconv::match_template(fftconv::ConstView<double>(in.data(), {60, 50}),
+                          fftconv::ConstView<double>(t, {7, 6}),
+                          fftconv::View<double>(score.data(), {54, 45}));
+  check_output(dir / "score.npy", score, Shape{54, 45}, PixelType::f32);
 }
