@@ -3,9 +3,16 @@
 // are made with it (tools/readme_images.sh).
 //
 //   fftconv-write-starfield OUT [--size N] [--stars M] [--sky B] [--noise S] [--max-flux F]
-//                               [--type uint8|uint16|float32|float64]
+//                               [--type uint8|uint16|float32|float64] [--bad-pixels K]
+//
+// --bad-pixels K marks detector defects as NaN: K scattered pixels, a bad column two pixels wide
+// over the middle half of the rows at a third of the width, and a 6 x 6 block at two thirds of
+// both axes (integer types store NaN as 0).
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -17,7 +24,7 @@ int main(int argc, char** argv) {
   if (argc < 2 || argv[1][0] == '-') {
     std::fprintf(stderr,
                  "usage: fftconv-write-starfield OUT [--size N] [--stars M] [--sky B] "
-                 "[--noise S] [--max-flux F] [--type T]\n");
+                 "[--noise S] [--max-flux F] [--type T] [--bad-pixels K]\n");
     return 2;
   }
   const std::string out = argv[1];
@@ -25,6 +32,7 @@ int main(int argc, char** argv) {
   spec.size = 512;
   spec.stars = 400;
   std::string type_name = "float32";
+  long bad_pixels = -1;  // no defects
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     const char* v = argv[i + 1];
@@ -40,6 +48,8 @@ int main(int argc, char** argv) {
       spec.max_flux = std::atof(v);
     else if (a == "--type")
       type_name = v;
+    else if (a == "--bad-pixels")
+      bad_pixels = std::atol(v);
     else {
       std::fprintf(stderr, "fftconv-write-starfield: unknown option %s\n", a.c_str());
       return 2;
@@ -52,8 +62,20 @@ int main(int argc, char** argv) {
   }
   try {
     std::vector<starfield::Star> catalogue;
-    const starfield::Image img = starfield::make(spec, catalogue);
+    starfield::Image img = starfield::make(spec, catalogue);
     const auto n = static_cast<std::size_t>(spec.size);
+    if (bad_pixels >= 0) {
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      const Eigen::Index s = spec.size;
+      std::mt19937_64 rng(spec.seed + 1);
+      std::uniform_int_distribution<Eigen::Index> at(0, s - 1);
+      for (long i = 0; i < bad_pixels; ++i)
+        img(at(rng), at(rng)) = nan;
+      img.block(s / 4, s / 3, s / 2, std::min<Eigen::Index>(2, s - s / 3)).setConstant(nan);
+      img.block(2 * s / 3, 2 * s / 3, std::min<Eigen::Index>(6, s - 2 * s / 3),
+                std::min<Eigen::Index>(6, s - 2 * s / 3))
+          .setConstant(nan);
+    }
     fftconv::io::Conversion report;
     fftconv::io::write_image(
         out, fftconv::io::from_values(fftconv::Shape{n, n}, img.data(), type, report));
