@@ -107,9 +107,22 @@ void apply_with_missing(const Problem& p, const KernelSum& kernel, const ConstVi
     hi = std::max(hi, boundary_fill);
   }
 
+  // interpolate: the sum over valid pixels v divided by their weight wv, or NaN below the floor.
+  const T floor = static_cast<T>(p.min_weight * kernel.sum);
+  const bool clamp = kernel.nonnegative && lo <= hi;
+  const auto interpolated = [&](T v, T wv) {
+    if (!(wv > T(0) && wv >= floor)) return std::numeric_limits<T>::quiet_NaN();
+    // A non-negative kernel gives a weighted mean of valid values: never outside their range,
+    // whatever the rounding of v and wv.
+    return clamp ? std::clamp(v / wv, lo, hi) : v / wv;
+  };
+
   if (missing_count == 0 && !boundary_missing) {
-    // Nothing to replace: the plain result, every weight exactly sum(k).
+    // Nothing to replace: the plain result and every weight exactly sum(k) (interpolate still
+    // divides by it: normalized convolution of complete data is conv(I, k) / sum(k)).
     run(image, out, boundary_fill);
+    if (policy == NanPolicy::interpolate)
+      for_each_element(out, [&](T& v) { v = interpolated(v, sum); });
     if (want_weight) for_each_element(weight, [&](T& w) { w = sum; });
     return;
   }
@@ -139,20 +152,8 @@ void apply_with_missing(const Problem& p, const KernelSum& kernel, const ConstVi
       if (kernel.nonnegative) x = std::clamp(x, T(0), sum);
     }
     if (policy == NanPolicy::interpolate) {
-      const T floor = static_cast<T>(p.min_weight * kernel.sum);
-      const bool clamp = kernel.nonnegative && lo <= hi;
       const T* wi = w.data();
-      for_each_element(out, [&](T& v) {
-        const T wv = *wi++;
-        if (wv > T(0) && wv >= floor) {
-          v /= wv;
-          // A non-negative kernel gives a weighted mean of valid values: never outside their
-          // range, whatever the rounding of v and wv.
-          if (clamp) v = std::clamp(v, lo, hi);
-        } else {
-          v = std::numeric_limits<T>::quiet_NaN();
-        }
-      });
+      for_each_element(out, [&](T& v) { v = interpolated(v, *wi++); });
     }
     if (want_weight) {
       const T* wi = w.data();

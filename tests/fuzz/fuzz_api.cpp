@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "../reference.hpp"
@@ -333,15 +334,129 @@ void run(Bytes& in) {
     }
 }
 
+/// The rest of the input drives convolve_masked with every NanPolicy: a refused call writes
+/// nothing; an accepted one with tame data (small values, NaN and inf pixels, a mask) and a
+/// kernel without negative taps keeps each interpolated value inside the range of the valid data
+/// and each weight inside [0, sum |k|]; with nothing missing, propagate and fill equal plain
+/// convolve bit for bit and every weight is the same (the kernel's sum).
+template <class T>
+void missing_pixels(Bytes& in) {
+  const int rank = 1 + in.byte() % 3;
+  const std::size_t max_extent = rank == 1 ? 30 : rank == 2 ? 10 : 5;
+  fftconv::Shape image_shape, kernel_shape;
+  for (int a = 0; a < rank; ++a) {
+    image_shape.push_back(1 + in.byte() % max_extent);
+    kernel_shape.push_back(1 + in.byte() % max_extent);
+  }
+  fftconv::Options options;
+  options.mode = static_cast<fftconv::Mode>(in.byte() % 3);
+  options.boundary = static_cast<fftconv::Boundary>(in.byte() % 6);
+  options.fill_value = static_cast<double>(in.byte() % 16) / 4;  // non-negative: tame data
+  options.method = static_cast<fftconv::Method>(in.byte() % 3);
+  options.nan_policy = static_cast<fftconv::NanPolicy>(in.byte() % 4);  // 3 is invalid
+  const std::uint8_t flags = in.byte();
+  options.preserve_nan = flags & 1;
+  options.normalize_kernel = flags & 2;
+  if (flags & 4) options.compute_precision = fftconv::Precision::double_precision;
+  options.min_weight = (flags & 8) ? static_cast<double>(in.byte() % 8) / 8 : 1e-3;
+  if (flags & 16) options.min_weight = -1;  // invalid
+  const bool raw = flags & 32;              // raw bits: any value, including huge ones
+  const fftconv::Shape out_shape = fftconv::output_shape(image_shape, kernel_shape, options.mode);
+  std::vector<T> image(fftconv::element_count(image_shape)),
+      kernel(fftconv::element_count(kernel_shape));
+  std::unique_ptr<bool[]> mask(new bool[image.size()]);
+  bool anything_missing = false;
+  for (std::size_t i = 0; i < image.size(); ++i) {
+    const std::uint8_t b = in.byte();
+    image[i] = raw           ? in.value<T>()
+               : b % 13 == 1 ? std::numeric_limits<T>::quiet_NaN()
+               : b % 13 == 2 ? std::numeric_limits<T>::infinity()
+                             : static_cast<T>(b % 64) / 8;
+    mask[i] = b % 11 == 3;
+    anything_missing = anything_missing || mask[i] || !std::isfinite(image[i]);
+  }
+  for (T& v : kernel)
+    v = raw ? in.value<T>() : static_cast<T>(in.byte() % 32) / 16;
+  const T sentinel = T(12345);
+  std::vector<T> values(fftconv::element_count(out_shape), sentinel),
+      weight(values.size(), sentinel);
+  try {
+    fftconv::convolve_masked(fftconv::ConstView<T>(image.data(), image_shape),
+                             fftconv::ConstView<bool>(mask.get(), image_shape),
+                             fftconv::ConstView<T>(kernel.data(), kernel_shape),
+                             fftconv::View<T>(values.data(), out_shape),
+                             fftconv::View<T>(weight.data(), out_shape), options);
+  } catch (const fftconv::Error&) {
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (!(values[i] == sentinel && weight[i] == sentinel))
+        fail("a refused convolve_masked wrote to its outputs");
+    return;
+  }
+  if (raw) return;  // (no property holds for arbitrary bits beyond "no crash, no escape")
+  long double abs_sum = 0;
+  for (T v : kernel)
+    abs_sum += std::fabs(static_cast<long double>(v));
+  if (options.normalize_kernel) abs_sum = 1;
+  const long double slack =
+      4 * std::numeric_limits<T>::epsilon() * static_cast<long double>(kernel.size() + 8) * abs_sum;
+  for (T w : weight)
+    if (!(w >= 0 && w <= abs_sum + slack)) fail("a weight outside [0, sum |k|]");
+  if (options.nan_policy == fftconv::NanPolicy::interpolate) {
+    // The valid data: finite unmasked pixels, and the zero/constant fill (when reached).
+    long double lo = std::numeric_limits<long double>::infinity(), hi = -lo;
+    for (std::size_t i = 0; i < image.size(); ++i)
+      if (!mask[i] && std::isfinite(image[i])) {
+        lo = std::min<long double>(lo, image[i]);
+        hi = std::max<long double>(hi, image[i]);
+      }
+    if (options.boundary == fftconv::Boundary::zero ||
+        options.boundary == fftconv::Boundary::constant) {
+      const long double fill = options.boundary == fftconv::Boundary::zero ? 0 : options.fill_value;
+      lo = std::min(lo, fill);
+      hi = std::max(hi, fill);
+    }
+    for (std::size_t o = 0; o < values.size(); ++o)
+      if (!std::isnan(values[o]) && !(values[o] >= lo && values[o] <= hi)) {
+        std::fprintf(
+            stderr,
+            "%s image %s kernel %s mode %d boundary %d fill %g method %d precision %d "
+            "normalize %d: output %zu = %.9g (weight %.9g), valid data in [%.9Lg, %.9Lg]\n",
+            sizeof(T) == 4 ? "float" : "double", fftconv::to_string(image_shape).c_str(),
+            fftconv::to_string(kernel_shape).c_str(), static_cast<int>(options.mode),
+            static_cast<int>(options.boundary), options.fill_value,
+            static_cast<int>(options.method), static_cast<int>(options.compute_precision),
+            options.normalize_kernel, o, static_cast<double>(values[o]),
+            static_cast<double>(weight[o]), lo, hi);
+        fail("an interpolated value outside the range of the valid data");
+      }
+  }
+  if (!anything_missing && options.nan_policy != fftconv::NanPolicy::interpolate) {
+    std::vector<T> plain(values.size());
+    fftconv::Options plain_options = options;
+    plain_options.nan_policy = fftconv::NanPolicy::propagate;
+    fftconv::convolve(fftconv::ConstView<T>(image.data(), image_shape),
+                      fftconv::ConstView<T>(kernel.data(), kernel_shape),
+                      fftconv::View<T>(plain.data(), out_shape), plain_options);
+    if (!plain.empty() &&  // (memcmp must not see the null data of an empty vector)
+        std::memcmp(plain.data(), values.data(), plain.size() * sizeof(T)) != 0)
+      fail("with nothing missing, convolve_masked differs from convolve");
+    for (T w : weight)
+      if (w != weight[0]) fail("with nothing missing, the weights differ");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Bytes in(data, size);
   try {
-    if (in.byte() & 1)
+    if (in.byte() & 1) {
       run<double>(in);
-    else
+      missing_pixels<double>(in);
+    } else {
       run<float>(in);
+      missing_pixels<float>(in);
+    }
   } catch (const fftconv::Error&) {
     fail("fftconv::Error escaped from a place that should not throw");
   } catch (...) {
