@@ -48,7 +48,9 @@ template <class T, class M>
 void run(const ConstView<T>& image, const ConstView<M>& mask, const ConstView<T>& kernel,
          const View<T>& values, const View<T>& weight, const Options& options) {
   const detail::Problem p =
-      detail::validate_call(image, kernel, values, options, false, masked_name);
+      detail::validate_setup(kernel, image.shape(), options, false, masked_name);
+  detail::validate_image(p, image, masked_name);
+  detail::validate_output(p, values, "values", masked_name);
   FFTCONV_CHECK(mask.shape() == image.shape(), invalid_argument, masked_name, ": mask has shape ",
                 to_string(mask.shape()), ", expected the image's ", to_string(image.shape()));
   FFTCONV_CHECK(mask.strides().rank() == mask.rank(), invalid_argument, masked_name, ": mask has ",
@@ -57,7 +59,7 @@ void run(const ConstView<T>& image, const ConstView<M>& mask, const ConstView<T>
   const bool want_weight = weight.rank() != 0;
   if (want_weight) {
     // The same checks as values (shape, strides, data, no self-overlap)...
-    detail::validate_apply(p, image, weight, masked_name);
+    detail::validate_output(p, weight, "weight", masked_name);
     // ...and no element shared with values.
     if (p.output_count() != 0) {
       const auto v = extent_of(values), w = extent_of(weight);
@@ -65,9 +67,11 @@ void run(const ConstView<T>& image, const ConstView<M>& mask, const ConstView<T>
                     ": values and weight share memory");
     }
   }
+  // The mask's values are checked even when there is no output.
+  std::vector<unsigned char> flags;
+  detail::with_call_errors(masked_name, [&] { flags = mask_flags(detail::to_rank3(mask)); });
   if (p.output_count() == 0) return;
   detail::with_call_errors(masked_name, [&] {
-    const std::vector<unsigned char> flags = mask_flags(detail::to_rank3(mask));
     detail::FilterCore<T>(p, detail::to_rank3(kernel), options, true)
         .apply(detail::to_rank3(image), flags.data(), detail::to_rank3(values),
                want_weight ? detail::to_rank3(weight) : View<T>());

@@ -13,7 +13,7 @@ template <class T>
 KernelSum kernel_sum(const ConstView<T>& kernel3) {
   // The compensated sum in double, and the sum of |values| for the tolerance.
   CompensatedSum compensated;
-  double abs_sum = 0;
+  double abs_sum = 0, squares = 0;
   std::size_t count = 0;
   KernelSum result;
   for (std::size_t i0 = 0; i0 < kernel3.extent(0); ++i0)
@@ -23,11 +23,15 @@ KernelSum kernel_sum(const ConstView<T>& kernel3) {
         const T x = row[static_cast<std::ptrdiff_t>(i2) * kernel3.stride(2)];
         compensated.add(static_cast<double>(x));
         abs_sum += std::fabs(static_cast<double>(x));
+        squares += static_cast<double>(x) * static_cast<double>(x);
         if (x < T(0)) result.nonnegative = false;
       }
     }
   result.sum = compensated.value();
   result.tolerance = static_cast<double>(count) * unit_roundoff<T> * abs_sum;
+  result.abs_sum = abs_sum;
+  result.norm2 = std::sqrt(squares);
+  result.count = count;
   return result;
 }
 

@@ -15,6 +15,9 @@ struct KernelSum {
   double sum = 0;
   double tolerance = 0;
   bool nonnegative = true;  ///< no negative value
+  double abs_sum = 0;       ///< sum |k|
+  double norm2 = 0;         ///< sqrt(sum k^2)
+  std::size_t count = 0;    ///< number of values
   bool distinct_from_zero() const { return std::isfinite(sum) && std::fabs(sum) > tolerance; }
 };
 template <class T>

@@ -255,7 +255,8 @@ void run(const ConstView<T>& image, const ConstView<T>& templ, const ConstView<b
   valid.normalize_kernel = false;
   valid.compute_precision = Precision::native;
   const detail::Problem p = detail::validate_setup(templ, image.shape(), valid, true, match_name);
-  detail::validate_apply(p, image, score, match_name);
+  detail::validate_image(p, image, match_name);
+  detail::validate_output(p, score, "score", match_name);
   if (mask) {
     FFTCONV_CHECK(mask->shape() == templ.shape(), invalid_argument, match_name,
                   ": templ_mask has shape ", to_string(mask->shape()), ", expected the template's ",

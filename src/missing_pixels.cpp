@@ -7,6 +7,7 @@
 
 #include "checked_math.hpp"
 #include "copy.hpp"
+#include "rounding.hpp"
 
 namespace fftconv::detail {
 
@@ -107,11 +108,24 @@ void apply_with_missing(const Problem& p, const KernelSum& kernel, const ConstVi
     hi = std::max(hi, boundary_fill);
   }
 
-  // interpolate: the sum over valid pixels v divided by their weight wv, or NaN below the floor.
-  const T floor = static_cast<T>(p.min_weight * kernel.sum);
+  // interpolate: the sum over valid pixels v divided by their weight wv, or NaN below the floor:
+  // min_weight sum(k), and at least the rounding error of computing wv = sum(k) - conv(D, k), so
+  // that a window with no valid pixel is NaN even with min_weight 0 (its exact weight is 0, the
+  // computed one noise). That error is at most about u (taps sum|k| + 8 log2(2N) sqrt(D count)
+  // |k|_2): a direct sum of `taps` terms, or an fft whose error is spread over every output.
+  double transform = 1;
+  for (const Axis& a : p.axes)
+    transform *= static_cast<double>(a.out + a.k);
+  const double noise =
+      unit_roundoff<T> * (static_cast<double>(kernel.count) * kernel.abs_sum +
+                          8 * std::log2(2 * transform) *
+                              std::sqrt(static_cast<double>(missing_count) + 1) * kernel.norm2);
+  // (Both comparisons allow for that error: min_weight = 1 keeps fully covered outputs.)
+  const T zero = static_cast<T>(noise);
+  const T floor = static_cast<T>(p.min_weight * kernel.sum - noise);
   const bool clamp = kernel.nonnegative && lo <= hi;
   const auto interpolated = [&](T v, T wv) {
-    if (!(wv > T(0) && wv >= floor)) return std::numeric_limits<T>::quiet_NaN();
+    if (!(wv > zero && wv >= floor)) return std::numeric_limits<T>::quiet_NaN();
     // A non-negative kernel gives a weighted mean of valid values: never outside their range,
     // whatever the rounding of v and wv.
     return clamp ? std::clamp(v / wv, lo, hi) : v / wv;

@@ -132,21 +132,25 @@ void validate_image(const Problem& p, const ConstView<T>& image, const char* wha
 }
 
 template <class T>
+void validate_output(const Problem& p, const View<T>& out, const char* name, const char* what) {
+  check_strides(out, name, what);
+  const Shape expected = p.output_shape();
+  FFTCONV_CHECK(out.shape() == expected, invalid_argument, what, ": ", name, " has shape ",
+                to_string(out.shape()), ", expected ", to_string(expected), " for image ",
+                to_string(p.image_shape()), " and kernel ", to_string(p.kernel_shape()));
+  if (p.output_count() == 0) return;  // valid mode, kernel longer than the image: no output
+  FFTCONV_CHECK(out.data() != nullptr, invalid_argument, what, ": ", name, " data is null (shape ",
+                to_string(out.shape()), ")");
+  FFTCONV_CHECK(!overlaps_itself(out.shape(), out.strides()), invalid_argument, what, ": ", name,
+                " strides (", strides_string(out.strides()), ") make elements of its shape ",
+                to_string(out.shape()), " share memory");
+}
+
+template <class T>
 void validate_apply(const Problem& p, const ConstView<T>& image, const View<T>& out,
                     const char* what) {
   validate_image(p, image, what);
-  const Shape image_shape = p.image_shape();
-  check_strides(out, "out", what);
-  const Shape expected = p.output_shape();
-  FFTCONV_CHECK(out.shape() == expected, invalid_argument, what, ": out has shape ",
-                to_string(out.shape()), ", expected ", to_string(expected), " for image ",
-                to_string(image_shape), " and kernel ", to_string(p.kernel_shape()));
-  if (p.output_count() == 0) return;  // valid mode, kernel longer than the image: no output
-  FFTCONV_CHECK(out.data() != nullptr, invalid_argument, what, ": out data is null (shape ",
-                to_string(out.shape()), ")");
-  FFTCONV_CHECK(!overlaps_itself(out.shape(), out.strides()), invalid_argument, what,
-                ": out strides (", strides_string(out.strides()), ") make elements of its shape ",
-                to_string(out.shape()), " share memory");
+  validate_output(p, out, "out", what);
 }
 
 template Problem validate_setup<float>(const ConstView<float>&, const Shape&, const Options&, bool,
@@ -155,6 +159,9 @@ template Problem validate_setup<double>(const ConstView<double>&, const Shape&, 
                                         bool, const char*);
 template void validate_image<float>(const Problem&, const ConstView<float>&, const char*);
 template void validate_image<double>(const Problem&, const ConstView<double>&, const char*);
+template void validate_output<float>(const Problem&, const View<float>&, const char*, const char*);
+template void validate_output<double>(const Problem&, const View<double>&, const char*,
+                                      const char*);
 template void validate_apply<float>(const Problem&, const ConstView<float>&, const View<float>&,
                                     const char*);
 template void validate_apply<double>(const Problem&, const ConstView<double>&, const View<double>&,

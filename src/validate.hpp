@@ -18,6 +18,11 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
 template <class T>
 void validate_image(const Problem& p, const ConstView<T>& image, const char* what);
 
+/// Checks an output view of problem p (called `name` in messages): its shape, strides, data and
+/// that it does not overlap itself.
+template <class T>
+void validate_output(const Problem& p, const View<T>& out, const char* name, const char* what);
+
 /// Checks the image and output views of one application of problem p: the image's shape, strides
 /// and data, the output's shape, strides, data and that it does not overlap itself.
 template <class T>

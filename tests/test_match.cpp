@@ -363,7 +363,7 @@ TEST_CASE("match_template: Eigen overloads and argument errors") {
                        doctest::Contains("templ has a non-finite value"), fftconv::Error);
   Array<double> wrong({9, 8});
   CHECK_THROWS_WITH_AS(fftconv::match_template(img.view(), t.view(), wrong.view()),
-                       doctest::Contains("out has shape"), fftconv::Error);
+                       doctest::Contains("score has shape"), fftconv::Error);
   bool m[4] = {true, true, true, true};
   CHECK_THROWS_WITH_AS(fftconv::match_template(img.view(), t.view(),
                                                fftconv::ConstView<bool>(m, {2, 2}), out.view()),

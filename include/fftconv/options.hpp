@@ -105,7 +105,9 @@ struct Options {
   NanPolicy nan_policy = NanPolicy::propagate;
   /// NanPolicy::interpolate: outputs whose weight conv(M, k) is below min_weight * sum(k) (the
   /// weight they would have with no missing pixel) are NaN instead of an extrapolation from a
-  /// few distant pixels. 0 keeps every output with a positive weight. Must be finite, >= 0.
+  /// few distant pixels. 0 keeps every output whose weight is positive beyond the rounding of
+  /// its computation (a window with no valid pixel is always NaN); 1 keeps the fully covered
+  /// ones (the comparison allows for that rounding too). Must be finite, >= 0.
   double min_weight = 1e-3;
   /// interpolate and fill: output pixels centred on a missing input pixel (non-finite, or
   /// masked in convolve_masked) are NaN again, so only the bad pixels' neighbours are repaired.
