@@ -105,6 +105,29 @@ fftconv::Options to_options(const fftconv_options* options) {
   return o;
 }
 
+/// What every array call checks first: the shapes, the input pointers and the options, and the
+/// output shape (for `mode`, or the options' mode) whose pointer must be non-NULL when it has
+/// elements.
+struct Call {
+  fftconv::Shape image, kernel, out;
+  fftconv::Options options;
+};
+template <class T>
+Call checked_call(int rank, const size_t* image_shape, const T* image, const size_t* kernel_shape,
+                  const T* kernel, const char* kernel_name, const void* out, const char* out_name,
+                  const fftconv_options* options, const char* what,
+                  const fftconv::Mode* mode = nullptr) {
+  Call c;
+  c.image = to_shape(rank, image_shape, what, "image_shape");
+  c.kernel = to_shape(rank, kernel_shape, what, (std::string(kernel_name) + "_shape").c_str());
+  check_pointer(image, what, "image");
+  check_pointer(kernel, what, kernel_name);
+  c.options = to_options(options);
+  c.out = fftconv::output_shape(c.image, c.kernel, mode ? *mode : c.options.mode);
+  if (fftconv::element_count(c.out) > 0) check_pointer(out, what, out_name);
+  return c;
+}
+
 /// A 0/1 (any non-zero) byte mask as the bool array the C++ API takes.
 std::unique_ptr<bool[]> to_bools(const unsigned char* mask, std::size_t count) {
   std::unique_ptr<bool[]> b(new bool[count]);
@@ -118,19 +141,14 @@ int masked(int rank, const size_t* image_shape, const T* image, const unsigned c
            const size_t* kernel_shape, const T* kernel, T* values, T* weight,
            const fftconv_options* options, const char* what) {
   return guarded([&] {
-    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
-    const fftconv::Shape ks = to_shape(rank, kernel_shape, what, "kernel_shape");
-    check_pointer(image, what, "image");
-    check_pointer(kernel, what, "kernel");
-    const fftconv::Options o = to_options(options);
-    const fftconv::Shape os = fftconv::output_shape(is, ks, o.mode);
-    if (fftconv::element_count(os) > 0) check_pointer(values, what, "values");
-    const std::size_t count = fftconv::element_count(is);
+    const Call c = checked_call(rank, image_shape, image, kernel_shape, kernel, "kernel", values,
+                                "values", options, what);
+    const std::size_t count = fftconv::element_count(c.image);
     std::unique_ptr<bool[]> m = mask ? to_bools(mask, count) : std::make_unique<bool[]>(count);
-    fftconv::convolve_masked(fftconv::ConstView<T>(image, is),
-                             fftconv::ConstView<bool>(m.get(), is),
-                             fftconv::ConstView<T>(kernel, ks), fftconv::View<T>(values, os),
-                             weight ? fftconv::View<T>(weight, os) : fftconv::View<T>(), o);
+    fftconv::convolve_masked(
+        fftconv::ConstView<T>(image, c.image), fftconv::ConstView<bool>(m.get(), c.image),
+        fftconv::ConstView<T>(kernel, c.kernel), fftconv::View<T>(values, c.out),
+        weight ? fftconv::View<T>(weight, c.out) : fftconv::View<T>(), c.options);
   });
 }
 
@@ -139,20 +157,16 @@ int match(int rank, const size_t* image_shape, const T* image, const size_t* tem
           const T* templ, const unsigned char* templ_mask, T* score, const fftconv_options* options,
           const char* what) {
   return guarded([&] {
-    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
-    const fftconv::Shape ts = to_shape(rank, templ_shape, what, "templ_shape");
-    check_pointer(image, what, "image");
-    check_pointer(templ, what, "templ");
-    const fftconv::Options o = to_options(options);
-    const fftconv::Shape os = fftconv::output_shape(is, ts, fftconv::Mode::valid);
-    if (fftconv::element_count(os) > 0) check_pointer(score, what, "score");
-    const fftconv::ConstView<T> iv(image, is), tv(templ, ts);
+    const fftconv::Mode valid = fftconv::Mode::valid;
+    const Call c = checked_call(rank, image_shape, image, templ_shape, templ, "templ", score,
+                                "score", options, what, &valid);
+    const fftconv::ConstView<T> iv(image, c.image), tv(templ, c.kernel);
     if (templ_mask) {
-      const std::unique_ptr<bool[]> m = to_bools(templ_mask, fftconv::element_count(ts));
-      fftconv::match_template(iv, tv, fftconv::ConstView<bool>(m.get(), ts),
-                              fftconv::View<T>(score, os), o);
+      const std::unique_ptr<bool[]> m = to_bools(templ_mask, fftconv::element_count(c.kernel));
+      fftconv::match_template(iv, tv, fftconv::ConstView<bool>(m.get(), c.kernel),
+                              fftconv::View<T>(score, c.out), c.options);
     } else {
-      fftconv::match_template(iv, tv, fftconv::View<T>(score, os), o);
+      fftconv::match_template(iv, tv, fftconv::View<T>(score, c.out), c.options);
     }
   });
 }
@@ -162,19 +176,14 @@ int run(bool correlate, int rank, const size_t* image_shape, const T* image,
         const size_t* kernel_shape, const T* kernel, T* out, const fftconv_options* options,
         const char* what) {
   return guarded([&] {
-    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
-    const fftconv::Shape ks = to_shape(rank, kernel_shape, what, "kernel_shape");
-    check_pointer(image, what, "image");
-    check_pointer(kernel, what, "kernel");
-    const fftconv::Options o = to_options(options);
-    const fftconv::Shape os = fftconv::output_shape(is, ks, o.mode);
-    if (fftconv::element_count(os) > 0) check_pointer(out, what, "out");
-    const fftconv::ConstView<T> iv(image, is), kv(kernel, ks);
-    const fftconv::View<T> ov(out, os);
+    const Call c = checked_call(rank, image_shape, image, kernel_shape, kernel, "kernel", out,
+                                "out", options, what);
+    const fftconv::ConstView<T> iv(image, c.image), kv(kernel, c.kernel);
+    const fftconv::View<T> ov(out, c.out);
     if (correlate)
-      fftconv::correlate(iv, kv, ov, o);
+      fftconv::correlate(iv, kv, ov, c.options);
     else
-      fftconv::convolve(iv, kv, ov, o);
+      fftconv::convolve(iv, kv, ov, c.options);
   });
 }
 

@@ -126,6 +126,25 @@ Expected pearson_reference(const Array<T>& image, const Array<T>& templ,
   return {out, tol};
 }
 
+/// Every score within its window's tolerance of the reference (NaN where it is NaN) and in
+/// [-1, 1]. (A one-pixel template has no variance: 0 everywhere.)
+template <class T>
+void require_scores(const Array<T>& got, const Expected& expected) {
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    CAPTURE(i);
+    CAPTURE(got.values[i]);
+    CAPTURE(static_cast<double>(expected.score.values[i]));
+    CAPTURE(static_cast<double>(expected.tolerance.values[i]));
+    const long double e = expected.score.values[i];
+    if (std::isnan(e)) {
+      REQUIRE(std::isnan(got.values[i]));
+      continue;
+    }
+    REQUIRE(std::fabs(static_cast<long double>(got.values[i]) - e) <= expected.tolerance.values[i]);
+    REQUIRE(std::fabs(got.values[i]) <= 1);
+  }
+}
+
 template <class T>
 Array<T> score_of(const Array<T>& image, const Array<T>& templ, const Options& options,
                   const std::vector<bool>* use = nullptr) {
@@ -142,11 +161,16 @@ Array<T> score_of(const Array<T>& image, const Array<T>& templ, const Options& o
   return score;
 }
 
-Shape random_shape(int rank, std::size_t lo, std::size_t hi, std::mt19937_64& rng) {
-  Shape s;
-  for (int a = 0; a < rank; ++a)
-    s.push_back(std::uniform_int_distribution<std::size_t>(lo, hi)(rng));
-  return s;
+/// A random image shape (extents lo..hi, lo = 6 in 3-D and 12 otherwise) and a template shape
+/// that fits in it.
+void random_shapes(int rank, std::size_t hi, std::mt19937_64& rng, Shape& image, Shape& templ) {
+  const std::size_t lo = rank == 3 ? 6 : 12;
+  image = Shape{};
+  templ = Shape{};
+  for (int a = 0; a < rank; ++a) {
+    image.push_back(std::uniform_int_distribution<std::size_t>(lo, hi)(rng));
+    templ.push_back(std::uniform_int_distribution<std::size_t>(1, image[a])(rng));
+  }
 }
 
 }  // namespace
@@ -155,10 +179,8 @@ TEST_CASE_TEMPLATE("match_template equals a direct Pearson reference", T, float,
   std::mt19937_64 rng(71);
   for (int trial = 0; trial < 36; ++trial) {
     const int rank = 1 + trial % 3;
-    const Shape image_shape = random_shape(rank, rank == 3 ? 6 : 12, rank == 3 ? 11 : 40, rng);
-    Shape templ_shape;
-    for (int a = 0; a < rank; ++a)
-      templ_shape.push_back(std::uniform_int_distribution<std::size_t>(1, image_shape[a])(rng));
+    Shape image_shape, templ_shape;
+    random_shapes(rank, rank == 3 ? 11 : 40, rng, image_shape, templ_shape);
     Array<T> image = testing::uniform<T>(image_shape, rng, 3, 5);
     const Array<T> templ = testing::uniform<T>(templ_shape, rng, -1, 2);
     Options options;
@@ -168,19 +190,7 @@ TEST_CASE_TEMPLATE("match_template equals a direct Pearson reference", T, float,
     CAPTURE(trial);
     CAPTURE(fftconv::to_string(image_shape));
     CAPTURE(fftconv::to_string(templ_shape));
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      CAPTURE(i);
-      // A one-pixel template has no variance: 0 everywhere.
-      CAPTURE(static_cast<double>(expected.tolerance.values[i]));
-      const long double e = expected.score.values[i];
-      if (std::isnan(e)) {
-        REQUIRE(std::isnan(got.values[i]));
-        continue;
-      }
-      REQUIRE(std::fabs(static_cast<long double>(got.values[i]) - e) <=
-              expected.tolerance.values[i]);
-      REQUIRE(std::fabs(got.values[i]) <= 1);
-    }
+    require_scores(got, expected);
   }
 }
 
@@ -253,10 +263,8 @@ TEST_CASE_TEMPLATE("masked match_template equals a direct masked Pearson referen
   std::mt19937_64 rng(13);
   for (int trial = 0; trial < 30; ++trial) {
     const int rank = 1 + trial % 3;
-    const Shape image_shape = random_shape(rank, rank == 3 ? 6 : 12, rank == 3 ? 10 : 36, rng);
-    Shape templ_shape;
-    for (int a = 0; a < rank; ++a)
-      templ_shape.push_back(std::uniform_int_distribution<std::size_t>(1, image_shape[a])(rng));
+    Shape image_shape, templ_shape;
+    random_shapes(rank, rank == 3 ? 10 : 36, rng, image_shape, templ_shape);
     Array<T> image = testing::uniform<T>(image_shape, rng, 3, 5);
     const Array<T> templ = testing::uniform<T>(templ_shape, rng, -1, 2);
     std::vector<bool> use(templ.size());
@@ -274,19 +282,7 @@ TEST_CASE_TEMPLATE("masked match_template equals a direct masked Pearson referen
     CAPTURE(trial);
     CAPTURE(fftconv::to_string(image_shape));
     CAPTURE(fftconv::to_string(templ_shape));
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      CAPTURE(i);
-      CAPTURE(got.values[i]);
-      CAPTURE(static_cast<double>(expected.score.values[i]));
-      CAPTURE(static_cast<double>(expected.tolerance.values[i]));
-      const long double e = expected.score.values[i];
-      if (std::isnan(e)) {
-        REQUIRE(std::isnan(got.values[i]));
-        continue;
-      }
-      REQUIRE(std::fabs(static_cast<long double>(got.values[i]) - e) <=
-              expected.tolerance.values[i]);
-    }
+    require_scores(got, expected);
   }
 }
 
