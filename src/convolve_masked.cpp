@@ -30,18 +30,21 @@ std::pair<const char*, const char*> extent_of(const View<T>& v) {
   return {lo, hi + sizeof(T)};
 }
 
-/// One flag per image pixel in C order (canonical rank 3): 1 where the mask marks it bad. A mask
-/// of T must hold only 0 and 1.
+/// A mask of T must hold only 0 and 1 (checked without allocating: before any memory check).
 template <class M>
-std::vector<unsigned char> mask_flags(const ConstView<M>& mask3) {
-  std::size_t index = 0;
-  return detail::dense_values<unsigned char>(mask3, [&](M x) {
-    if constexpr (!std::is_same_v<M, bool>)
-      FFTCONV_CHECK(x == M(0) || x == M(1), invalid_argument, "mask value ", x, " at element ",
-                    index, " (C order) is not 0 or 1");
-    ++index;
-    return static_cast<unsigned char>(x != M(0));
-  });
+void check_mask_values(const ConstView<M>& mask3) {
+  if constexpr (!std::is_same_v<M, bool>) {
+    std::size_t index = 0;
+    for (std::size_t i0 = 0; i0 < mask3.extent(0); ++i0)
+      for (std::size_t i1 = 0; i1 < mask3.extent(1); ++i1) {
+        const M* row = detail::row_start(mask3, i0, i1);
+        for (std::size_t i2 = 0; i2 < mask3.extent(2); ++i2, ++index) {
+          const M x = row[static_cast<std::ptrdiff_t>(i2) * mask3.stride(2)];
+          FFTCONV_CHECK(x == M(0) || x == M(1), invalid_argument, masked_name, ": mask value ", x,
+                        " at element ", index, " (C order) is not 0 or 1");
+        }
+      }
+  }
 }
 
 template <class T, class M>
@@ -67,13 +70,15 @@ void run(const ConstView<T>& image, const ConstView<M>& mask, const ConstView<T>
                     ": values and weight share memory");
     }
   }
-  // The mask's values are checked even when there is no output.
-  std::vector<unsigned char> flags;
-  detail::with_call_errors(masked_name, [&] { flags = mask_flags(detail::to_rank3(mask)); });
+  check_mask_values(detail::to_rank3(mask));  // (even when there is no output)
   if (p.output_count() == 0) return;
   detail::with_call_errors(masked_name, [&] {
-    detail::FilterCore<T>(p, detail::to_rank3(kernel), options, true)
-        .apply(detail::to_rank3(image), flags.data(), detail::to_rank3(values),
+    // The core first: it refuses a call beyond options.max_memory_bytes (the mask's flags
+    // counted) before anything is allocated.
+    const detail::FilterCore<T> core(p, detail::to_rank3(kernel), options, true);
+    const std::vector<unsigned char> flags = detail::dense_values<unsigned char>(
+        detail::to_rank3(mask), [](M x) { return static_cast<unsigned char>(x != M(0)); });
+    core.apply(detail::to_rank3(image), flags.data(), detail::to_rank3(values),
                want_weight ? detail::to_rank3(weight) : View<T>());
   });
 }

@@ -8,6 +8,7 @@
 #include "checked_math.hpp"
 #include "choose.hpp"
 #include "copy.hpp"
+#include "rounding.hpp"
 
 namespace fftconv::detail {
 
@@ -53,16 +54,6 @@ void clamp_negative(const View<T>& out) {
     }
 }
 
-/// x rounded to float, overflowing to +-inf as IEEE rounding does (a plain conversion of a
-/// double beyond the float range is undefined behaviour in C++).
-float round_to_float(double x) {
-  constexpr double limit = static_cast<double>(std::numeric_limits<float>::max()) +
-                           0x1p103;  // FLT_MAX + half an ulp: from here on, rounding gives inf
-  if (x >= limit) return std::numeric_limits<float>::infinity();
-  if (x <= -limit) return -std::numeric_limits<float>::infinity();
-  return static_cast<float>(x);
-}
-
 /// Dense double values rounded into the rank-3 view of T.
 template <class T>
 void round_into(const std::vector<double>& from, const View<T>& to) {
@@ -71,10 +62,7 @@ void round_into(const std::vector<double>& from, const View<T>& to) {
     for (std::size_t i1 = 0; i1 < to.extent(1); ++i1) {
       T* row = row_start(to, i0, i1);
       for (std::size_t i2 = 0; i2 < to.extent(2); ++i2)
-        if constexpr (std::is_same_v<T, float>)
-          row[static_cast<std::ptrdiff_t>(i2) * to.stride(2)] = round_to_float(*src++);
-        else
-          row[static_cast<std::ptrdiff_t>(i2) * to.stride(2)] = *src++;
+        row[static_cast<std::ptrdiff_t>(i2) * to.stride(2)] = rounded_to<T>(*src++);
     }
 }
 

@@ -46,11 +46,13 @@ std::vector<Peak> peaks(const ConstView<T>& score, double threshold, std::size_t
               top = !(at(j0, j1, j2) > c);
         if (top) candidates.push_back((i0 * n[1] + i1) * n[2] + i2);
       }
-  // Strongest first, ties in C order; then greedy suppression: a kept peak claims its plateau
-  // (the connected pixels of its value) and every pixel within min_distance along all axes.
+  // Strongest first, ties in C order. Each candidate's plateau (the connected pixels of its
+  // value) is a maximum only if no pixel next to it is higher: a flat step on a slope is not a
+  // peak. A kept peak claims every pixel within min_distance along all axes; a plateau touching
+  // a claimed pixel is suppressed.
   std::stable_sort(candidates.begin(), candidates.end(),
                    [&](std::size_t a, std::size_t b) { return v[a] > v[b]; });
-  std::vector<unsigned char> claimed(v.size(), 0);
+  std::vector<unsigned char> claimed(v.size(), 0), visited(v.size(), 0);
   const auto index_of = [&](std::size_t c) {
     return std::array<std::size_t, 3>{c / (n[1] * n[2]), (c / n[2]) % n[1], c % n[2]};
   };
@@ -67,22 +69,30 @@ std::vector<Peak> peaks(const ConstView<T>& score, double threshold, std::size_t
   };
   const int rank = score.rank();
   std::vector<std::size_t> plateau;
-  for (std::size_t c : candidates) {
-    if (claimed[c]) continue;
-    const std::array<std::size_t, 3> idx = index_of(c);
-    for_each_near(c, min_distance, [&](std::size_t j) { claimed[j] = 1; });
-    plateau.assign(1, c);
-    claimed[c] = 1;
+  for (std::size_t candidate : candidates) {
+    if (visited[candidate] || claimed[candidate]) continue;
+    // Flood the plateau: its first pixel in C order, whether it is a maximum, whether a stronger
+    // peak already claimed part of it.
+    std::size_t c = candidate;
+    bool maximum = true, suppressed = false;
+    plateau.assign(1, candidate);
+    visited[candidate] = 1;
     while (!plateau.empty()) {
       const std::size_t q = plateau.back();
       plateau.pop_back();
+      c = std::min(c, q);
+      suppressed = suppressed || claimed[q];
       for_each_near(q, 1, [&](std::size_t j) {
-        if (v[j] == v[c] && !(claimed[j] & 2)) {
-          claimed[j] = 3;  // (bit 2: already queued)
+        if (v[j] > v[candidate]) maximum = false;
+        if (v[j] == v[candidate] && !visited[j]) {
+          visited[j] = 1;
           plateau.push_back(j);
         }
       });
     }
+    if (!maximum || suppressed) continue;
+    const std::array<std::size_t, 3> idx = index_of(c);
+    for_each_near(c, min_distance, [&](std::size_t j) { claimed[j] = 1; });
     Peak peak;
     peak.rank = rank;
     peak.value = v[c];

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "check.hpp"
@@ -37,8 +38,7 @@ Options core_options(const Options& options, std::size_t reserved) {
   o.planning = options.planning;
   o.threads = options.threads;
   o.min_overlap = options.min_overlap;
-  FFTCONV_CHECK(reserved <= options.max_memory_bytes, out_of_memory, match_name, " needs ",
-                reserved,
+  FFTCONV_CHECK(reserved <= options.max_memory_bytes, out_of_memory, "it needs ", reserved,
                 " bytes for double copies and local sums, more than options.max_memory_bytes = ",
                 options.max_memory_bytes);
   o.max_memory_bytes = options.max_memory_bytes - reserved;
@@ -135,8 +135,8 @@ double pearson(double num, double var_image, double image_tolerance, double var_
 template <class T>
 void plain_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T>& templ3,
                std::vector<double>& score, const Options& options) {
-  std::vector<double> missing;
-  const std::vector<double> x = centred_image(image3, missing);
+  // The template side and its correlation first: they refuse a call beyond the memory limit
+  // before the image-sized copies below are made.
   std::vector<double> t = detail::dense_values<double>(templ3, [](T v) { return double(v); });
   detail::CompensatedSum mean_sum;
   for (std::size_t i = 0; i < t.size(); ++i) {
@@ -155,6 +155,8 @@ void plain_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T>
   // A flat template: every t - mean is the rounding of the mean, |.| <= u |t|.
   const double templ_tolerance = 16 * u * u * raw.value();
   const Correlator correlate(g, t, options);
+  std::vector<double> missing;
+  const std::vector<double> x = centred_image(image3, missing);
   const std::vector<double> num = correlate(x);
   const std::vector<double> s1 = detail::window_sums(x, g.n, g.k);
   const std::vector<double> s2 = detail::window_sums(squares(x), g.n, g.k);
@@ -176,8 +178,18 @@ void plain_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T>
 template <class T>
 void masked_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T>& templ3,
                 const ConstView<bool>& mask3, std::vector<double>& score, const Options& options) {
-  std::vector<double> missing;
-  const std::vector<double> x = centred_image(image3, missing);
+  // The template side and the correlations first (as in plain_ncc), the memory limit shared by
+  // the two or three template spectra that coexist.
+  bool has_missing = false;
+  for (std::size_t i0 = 0; i0 < image3.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < image3.extent(1); ++i1) {
+      const T* row = detail::row_start(image3, i0, i1);
+      for (std::size_t i2 = 0; i2 < image3.extent(2); ++i2)
+        has_missing =
+            has_missing || !std::isfinite(row[static_cast<std::ptrdiff_t>(i2) * image3.stride(2)]);
+    }
+  Options per_filter = options;
+  per_filter.max_memory_bytes = options.max_memory_bytes / (has_missing ? 3 : 2);
   // The template's pixels where the mask is set: mt (0/1), tz = (t - their mean) mt.
   std::vector<double> t = detail::dense_values<double>(templ3, [](T v) { return double(v); });
   const std::vector<double> mt =
@@ -203,20 +215,23 @@ void masked_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T
   // Padfield's sums for the window at u, over template pixels with mt = 1 on valid pixels:
   //   n = mf * mt, A = xc * tz, B = xc * mt, C = mf * tz, D = xc^2 * mt, E = mf * tz^2
   // (* = valid-mode correlation); with no missing pixel mf = 1, so n, C and E are constants.
-  const Correlator by_mask(g, mt, options), by_templ(g, t, options);
+  const Correlator by_mask(g, mt, per_filter), by_templ(g, t, per_filter);
+  std::unique_ptr<Correlator> by_templ2;
+  if (has_missing) by_templ2 = std::make_unique<Correlator>(g, t2, per_filter);
+  std::vector<double> missing;
+  const std::vector<double> x = centred_image(image3, missing);
   const std::vector<double> x2 = squares(x);
   const std::vector<double> A = by_templ(x), B = by_mask(x), D = by_mask(x2);
   std::vector<double> n, C, E;
   double templ_noise = 0;  // of E - C^2 / n
-  if (!missing.empty()) {
+  if (has_missing) {
     std::vector<double> mf(missing.size());
     for (std::size_t i = 0; i < mf.size(); ++i)
       mf[i] = 1 - missing[i];
-    const Correlator by_templ2(g, t2, options);
     n = by_mask(mf);
     C = by_templ(mf);
-    E = by_templ2(mf);
-    templ_noise = by_templ2.noise(mf, t2) + 2 * norm(t) * by_templ.noise(mf, t);
+    E = (*by_templ2)(mf);
+    templ_noise = by_templ2->noise(mf, t2) + 2 * norm(t) * by_templ.noise(mf, t);
   }
   // Of D - B^2 / n (|B| / n is at most max |xc|).
   double max_x = 0;
@@ -254,6 +269,10 @@ void run(const ConstView<T>& image, const ConstView<T>& templ, const ConstView<b
   valid.nan_policy = NanPolicy::propagate;
   valid.normalize_kernel = false;
   valid.compute_precision = Precision::native;
+  valid.fill_value = 0;  // (fields match_template ignores must not be refused)
+  valid.min_weight = Options{}.min_weight;
+  valid.preserve_nan = false;
+  valid.nonnegative = false;
   const detail::Problem p = detail::validate_setup(templ, image.shape(), valid, true, match_name);
   detail::validate_image(p, image, match_name);
   detail::validate_output(p, score, "score", match_name);

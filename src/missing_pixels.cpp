@@ -81,7 +81,7 @@ void apply_with_missing(const Problem& p, const KernelSum& kernel, const ConstVi
   // An infinite constant fill is missing data too (M is 1 only where the extended image is
   // finite); zero, a finite constant and the rules that repeat the image are not.
   const bool boundary_missing = p.boundary == Boundary::constant && !std::isfinite(boundary_fill);
-  const T sum = static_cast<T>(kernel.sum);
+  const T sum = rounded_to<T>(kernel.sum);
 
   // Which pixels are missing, and the range of the valid data (for the interpolation clamp).
   std::vector<unsigned char> missing;
@@ -121,11 +121,10 @@ void apply_with_missing(const Problem& p, const KernelSum& kernel, const ConstVi
                           8 * std::log2(2 * transform) *
                               std::sqrt(static_cast<double>(missing_count) + 1) * kernel.norm2);
   // (Both comparisons allow for that error: min_weight = 1 keeps fully covered outputs.)
-  const T zero = static_cast<T>(noise);
-  const T floor = static_cast<T>(p.min_weight * kernel.sum - noise);
+  const double floor = p.min_weight * kernel.sum - noise;  // (compared in double: no overflow)
   const bool clamp = kernel.nonnegative && lo <= hi;
   const auto interpolated = [&](T v, T wv) {
-    if (!(wv > zero && wv >= floor)) return std::numeric_limits<T>::quiet_NaN();
+    if (!(wv > noise && wv >= floor)) return std::numeric_limits<T>::quiet_NaN();
     // A non-negative kernel gives a weighted mean of valid values: never outside their range,
     // whatever the rounding of v and wv.
     return clamp ? std::clamp(v / wv, lo, hi) : v / wv;

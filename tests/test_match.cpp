@@ -318,6 +318,28 @@ TEST_CASE("find_peaks: sub-pixel positions, ordering, distance, threshold, plate
   CHECK(p[1].index[0] == 8);
   CHECK(p[1].position[0] == 8);  // (a NaN neighbour: no fit)
 
+  // A flat step on a slope, and a flat floor next to a rise, are not peaks.
+  Array<double> steps({5});
+  steps.values = {0.1, 0.5, 0.5, 0.7, 0.1};
+  p = fftconv::find_peaks(steps.view(), 0, 0);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].index[0] == 3);
+  Array<double> floor({6});
+  floor.values = {0, 0, 0, 0.2, 0.6, 0.3};
+  p = fftconv::find_peaks(floor.view(), -1, 0);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].index[0] == 4);
+  // A 2-D plateau that is a maximum: one peak at its first pixel in C order.
+  Array<double> mesa({5, 5});
+  for (std::size_t r = 1; r < 4; ++r)
+    for (std::size_t c = 1; c < 4; ++c)
+      mesa.values[mesa.index({r, c, 0})] = 2;
+  mesa.values[mesa.index({1, 1, 0})] = 1;  // (the plateau's first pixel is then (1, 2))
+  p = fftconv::find_peaks(mesa.view(), 0.5, 0);
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].index[0] == 1);
+  CHECK(p[0].index[1] == 2);
+
   // 3-D: one maximum; min_distance 0 keeps every local maximum.
   Array<double> vol({5, 6, 7});
   vol.values[vol.index({2, 3, 4})] = 5;
@@ -364,6 +386,17 @@ TEST_CASE("match_template: Eigen overloads and argument errors") {
   CHECK_THROWS_WITH_AS(fftconv::match_template(img.view(), t.view(),
                                                fftconv::ConstView<bool>(m, {2, 2}), out.view()),
                        doctest::Contains("templ_mask has shape"), fftconv::Error);
+  // A memory limit too small for the correlations is refused (before the image copies).
+  fftconv::Options tight;
+  tight.max_memory_bytes = 1000;
+  Array<double> t3({3, 3});
+  t3.values = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+  try {
+    fftconv::match_template(img.view(), t3.view(), out.view(), tight);
+    FAIL("a 1000-byte limit was accepted");
+  } catch (const fftconv::Error& e) {
+    CHECK(e.code() == fftconv::ErrorCode::out_of_memory);
+  }
   for (double v : out.values)
     CHECK(v == 42);
 }

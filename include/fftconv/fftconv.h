@@ -56,7 +56,8 @@ enum { FFTCONV_NAN_PROPAGATE = 0, FFTCONV_NAN_INTERPOLATE = 1, FFTCONV_NAN_FILL 
  * fill_value 0, method AUTOMATIC, threads 1 (0 = all hardware threads), planning ESTIMATE,
  * nan_policy PROPAGATE, min_weight 1e-3, preserve_nan 0, normalize_kernel 0, min_overlap 0.
  * Always start from fftconv_options_default (or pass NULL): fields are appended in new versions
- * (0.2 added those from nan_policy on, so programs built against 0.1 must be rebuilt). */
+ * (0.2 added those from nan_policy on; the library's SONAME is libfftconv.so.0.2, so a program
+ * built against 0.1 is not loaded with it but must be rebuilt). */
 typedef struct fftconv_options {
   int mode;
   int boundary;

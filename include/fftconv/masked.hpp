@@ -27,9 +27,10 @@ struct MaskedResult {
 
 // ---- Views: the compiled core ---------------------------------------------------------------
 // values and weight must have output_shape(image, kernel, mode) and must not share memory with
-// each other; either may alias the image (everything is read first). An empty weight
-// (View<T>()) skips the coverage map (and, unless nan_policy is interpolate, its transforms). On
-// any error an fftconv::Error is thrown and nothing is written.
+// each other (refused when their address ranges overlap, even if their elements interleave); either
+// may alias the image (everything is read first). An empty weight (View<T>()) skips the coverage
+// map (and, unless nan_policy is interpolate, its transforms). On any error an fftconv::Error is
+// thrown and nothing is written.
 FFTCONV_API void convolve_masked(ConstView<float> image, ConstView<bool> mask,
                                  ConstView<float> kernel, View<float> values, View<float> weight,
                                  const Options& options = Options{});

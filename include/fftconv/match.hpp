@@ -15,13 +15,19 @@
 // How: the numerator is one FFT (or direct, for small templates: Options::method) correlation
 // with the zero-mean template; the window means and variances come from window sums with
 // compensated prefix sums. Everything runs in double, whatever the data type, and the score is
-// rounded once: float images get float scores accurate to ~1e-7.
+// rounded once: float scores agree with a float64 reference to their last bit and with OpenCV's
+// float32 results to ~6e-8 on ordinary data. A window's sum of squares about its own mean is
+// formed as sum x^2 - (sum x)^2 / K with x about the image's mean, so a window whose contrast
+// (standard deviation s) is tiny next to its offset d from the image's mean loses about
+// log10((d / s)^2) of double's 16 digits; see also "flat" below.
 //
 // Conventions (scores are always finite or NaN):
 //   - clamped to [-1, 1] (rounding can otherwise step past them);
 //   - a window with zero variance (a flat patch: Pearson's correlation is undefined) scores 0;
 //     so does every window for a flat template. "Zero" means below the rounding of the
-//     variance's computation, about 1e-14 of the window's sum of squares about the image mean.
+//     variance's computation, about 1e-14 of the window's sum of squares about the image mean
+//     (so a window 1e7 times fainter in contrast than its offset from the image's mean counts
+//     as flat).
 //     (OpenCV returns arbitrary values there, with a warning in its documentation.);
 //   - a window containing a NaN or infinite pixel scores NaN (use the masked form to match
 //     around them).
@@ -34,7 +40,11 @@
 // where templ_mask is non-zero (the OpenCV and ITK convention: the mask says where the template
 // is, the opposite of convolve_masked's bad-pixel mask) that fall on finite image pixels. Windows
 // where fewer than max(options.min_overlap, 2) such pixels remain score 0. Six correlations
-// sharing three template spectra.
+// sharing three template spectra (three when no image pixel is missing). Its window variances
+// come from those correlations: with the fft method their rounding error is spread over every
+// window at the level of u log2(N) times the image's largest squared values, so in an image of
+// large dynamic range (1e4 next to 1e-2) the faintest windows can fall below it and score 0;
+// Method::direct keeps each window's error to its own values.
 //
 // find_peaks(score, threshold, min_distance) turns a score map into object positions: the local
 // maxima >= threshold, strongest first, each more than min_distance pixels (along at least one

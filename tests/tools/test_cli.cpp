@@ -372,6 +372,10 @@ TEST_CASE("usage errors exit 2") {
       {"match", im, k, "-o", dir / "s.png"},
       {"match", im, k, "--type", "uint8"},
       {"match", im, k, "--threshold", "2"},
+      {"match", im, k, "--threshold", "nan"},
+      {"convolve", im, k, "-o", out, "--min-weight", "nan"},
+      {"convolve", im, k, "-o", out, "--weight-out", dir / "./o.npy"},
+      {"compare", im, k, "--nan", "interpolate"},
   };
   for (const auto& args : cases) {
     CAPTURE(args.size() > 1 ? args.back() : std::string("-"));

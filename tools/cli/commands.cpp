@@ -310,7 +310,9 @@ int run_filter(const Job& job) {
   if (!job.weight_out.empty()) {
     if (job.images.size() != 1)
       throw UsageError("--weight-out writes one coverage map: give one image");
-    if (job.weight_out == outputs.front())
+    namespace fs = std::filesystem;
+    std::error_code ec1, ec2;
+    if (fs::weakly_canonical(job.weight_out, ec1) == fs::weakly_canonical(outputs.front(), ec2))
       throw UsageError("--weight-out and -o name the same file " + job.weight_out);
     const io::Format format = output_format(job.weight_out);
     if (!io::can_store(format, PixelType::f32))
@@ -357,6 +359,11 @@ int run_filter(const Job& job) {
                         ") along some axis, so the valid-mode result is empty");
     const bool in_double = computes_in_double(job.precision, image.type);
     const PixelType type = output_type(job, image.type, formats[i], in_double);
+    std::unique_ptr<io::OutputFile> weight_file;  // (an unwritable target fails before the work)
+    if (!job.weight_out.empty()) {
+      check_rank_fits(job.weight_out, output_format(job.weight_out), image.shape);
+      weight_file = std::make_unique<io::OutputFile>(job.weight_out);
+    }
     progress.update(i, job.images.size(), "filtering " + base_name(image_name));
     io::Conversion report;
     const Filtered result =
@@ -364,12 +371,8 @@ int run_filter(const Job& job) {
             ? filter_image<double>(filters, job, kernel, mask, image, image_name, type, report)
             : filter_image<float>(filters, job, kernel, mask, image, image_name, type, report);
     progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));
-    if (!job.weight_out.empty()) {
-      check_rank_fits(job.weight_out, output_format(job.weight_out), result.weight.shape);
-      io::OutputFile weight_file(job.weight_out);
-      weight_file.write(result.weight);
-    }
     output.write(result.values);
+    if (weight_file) weight_file->write(result.weight);  // (after the values it belongs to)
     warn_conversion(progress, job, outputs[i], type, report);
   }
   return 0;
@@ -552,7 +555,7 @@ int run_match(const Job& job) {
                      View<double>(score.data(), score_shape), job.options);
     }
   } catch (const Error& e) {
-    rethrow_for(job.images[0], e);
+    rethrow_for(job.images[0] + ", " + job.kernel, e);  // (the problem may be either file's)
   }
   if (output) {
     progress->update(0, 1, "writing " + base_name(job.output));

@@ -41,6 +41,25 @@ CLI::Validator one_of(const std::map<std::string, E>& choices) {
       "{" + names + "}");
 }
 
+/// A number in [lo, hi] (CLI::Range lets NaN through).
+CLI::Validator number_in(double lo, double hi, const std::string& what) {
+  return CLI::Validator(
+      [lo, hi, what](std::string& text) -> std::string {
+        double v = 0;
+        std::size_t used = 0;
+        try {
+          v = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != text.size() || !(v >= lo && v <= hi))
+          return what + " " + text + " is not a number in [" + CLI::detail::to_string(lo) + ", " +
+                 CLI::detail::to_string(hi) + "]";
+        return "";
+      },
+      "NUMBER");
+}
+
 /// The options every subcommand takes, mirroring fftconv::Options.
 void add_options(CLI::App* sub, Job& job) {
   const std::map<std::string, fftconv::Mode> modes{{"full", fftconv::Mode::full},
@@ -86,6 +105,11 @@ void add_options(CLI::App* sub, Job& job) {
       ->transform(one_of(precisions));
   sub->add_flag("--normalize-kernel", job.options.normalize_kernel,
                 "Divide the kernel by its sum (refused if it sums to zero)");
+  sub->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
+}
+
+/// --nan, --mask and --weight-out: the subcommands that filter images.
+void add_mask_options(CLI::App* sub, Job& job) {
   const std::map<std::string, fftconv::NanPolicy> nan_policies{
       {"propagate", fftconv::NanPolicy::propagate},
       {"interpolate", fftconv::NanPolicy::interpolate},
@@ -98,10 +122,15 @@ void add_options(CLI::App* sub, Job& job) {
   sub->add_option("--min-weight", job.options.min_weight,
                   "--nan interpolate: outputs with less than this fraction of the kernel's "
                   "weight on valid pixels are NaN (default 1e-3)")
-      ->check(CLI::Range(0.0, 1e300));
+      ->check(number_in(0, 1e6, "--min-weight"));
   sub->add_flag("--preserve-nan", job.options.preserve_nan,
                 "--nan interpolate/fill: pixels that were NaN (or masked) stay NaN");
-  sub->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
+  sub->add_option("--mask", job.mask,
+                  "Bad-pixel mask with the images' shape: non-zero pixels are treated like NaN "
+                  "(see --nan)");
+  sub->add_option("--weight-out", job.weight_out,
+                  "Also write the coverage map conv(M, k) (M = 1 on finite, unmasked pixels) to "
+                  "this file (one image only; written after the values)");
 }
 
 /// -o, --type and --format: the subcommands that write files.
@@ -118,16 +147,6 @@ void add_output_options(CLI::App* sub, Job& job, std::string& type) {
   sub->add_option("--format", job.format,
                   "With -o DIR: the extension of the written files (npy, fits, tif, png; "
                   "default: each image's own)");
-}
-
-/// --mask and --weight-out: the subcommands that filter images.
-void add_mask_options(CLI::App* sub, Job& job) {
-  sub->add_option("--mask", job.mask,
-                  "Bad-pixel mask with the images' shape: non-zero pixels are treated like NaN "
-                  "(see --nan)");
-  sub->add_option("--weight-out", job.weight_out,
-                  "Also write the coverage map conv(M, k) (M = 1 on finite, unmasked pixels) to "
-                  "this file (one image only)");
 }
 
 std::string one_line(std::string s) {
@@ -171,21 +190,7 @@ int main(int argc, char** argv) {
                    "along that axis)")
       ->required()
       ->delimiter(',')
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            // (not NonNegativeNumber: it lets NaN through)
-            double v = 0;
-            std::size_t used = 0;
-            try {
-              v = std::stod(text, &used);
-            } catch (const std::exception&) {
-              used = 0;
-            }
-            if (used != text.size() || !(v >= 0 && v <= 1e6))
-              return "sigma " + text + " is not a number in [0, 1e6]";
-            return "";
-          },
-          "SIGMA"));
+      ->check(number_in(0, 1e6, "sigma"));
   blur->add_option("--size", job.size,
                    "Odd kernel length: one value, or one per axis (default 2*int(4*sigma+0.5)+1,"
                    " as scipy.ndimage.gaussian_filter)")
@@ -202,7 +207,7 @@ int main(int argc, char** argv) {
                     "Write the score map (valid positions, in [-1, 1]) to this file");
   match->add_option("--peaks", job.peaks, "Print the best N positions (default 5; 0: none)");
   match->add_option("--threshold", job.threshold, "Lowest score printed (default 0.5)")
-      ->check(CLI::Range(-1.0, 1.0));
+      ->check(number_in(-1, 1, "--threshold"));
   match->add_option("--min-distance", job.min_distance,
                     "Pixels between printed peaks (default: half the template's largest extent)");
   match->add_option("--template-mask", job.template_mask,
