@@ -2,7 +2,9 @@
 // equals the view API on a dense C-order copy, to the bit) and agree with the reference.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <random>
+#include <vector>
 
 #include "fftconv/tensor.hpp"
 #include "library_call.hpp"
@@ -54,4 +56,41 @@ void check_layout() {
 TEST_CASE_TEMPLATE("Eigen::Tensor<T, 3> volumes, column- and row-major", T, float, double) {
   check_layout<T, Eigen::ColMajor>();
   check_layout<T, Eigen::RowMajor>();
+}
+
+TEST_CASE("Tensor overloads of match_template and convolve_masked") {
+  Eigen::Tensor<double, 3, Eigen::RowMajor> volume(12, 14, 10);
+  volume.setRandom();
+  Eigen::Tensor<double, 3, Eigen::RowMajor> templ(4, 5, 3);
+  for (Eigen::Index a = 0; a < 4; ++a)
+    for (Eigen::Index b = 0; b < 5; ++b)
+      for (Eigen::Index c = 0; c < 3; ++c)
+        templ(a, b, c) = volume(6 + a, 2 + b, 5 + c);
+  const auto score = fftconv::match_template(volume, templ);
+  CHECK(score.dimension(0) == 9);
+  CHECK(score.dimension(1) == 10);
+  CHECK(score.dimension(2) == 8);
+  CHECK(std::fabs(score(6, 2, 5) - 1) <= 1e-12);
+  Eigen::Tensor<bool, 3, Eigen::RowMajor> use(4, 5, 3);
+  use.setConstant(true);
+  use(0, 0, 0) = false;
+  CHECK(std::fabs(fftconv::match_template(volume, templ, use)(6, 2, 5) - 1) <= 1e-12);
+
+  // convolve_masked: the same numbers as the view overload.
+  Eigen::Tensor<bool, 3, Eigen::RowMajor> bad(12, 14, 10);
+  bad.setConstant(false);
+  bad(3, 4, 5) = true;
+  fftconv::Options o;
+  o.nan_policy = fftconv::NanPolicy::interpolate;
+  const auto r = fftconv::convolve_masked(volume, bad, templ, o);
+  std::vector<double> values(12 * 14 * 10), weight(values.size());
+  fftconv::convolve_masked(fftconv::ConstView<double>(volume.data(), {12, 14, 10}),
+                           fftconv::ConstView<bool>(bad.data(), {12, 14, 10}),
+                           fftconv::ConstView<double>(templ.data(), {4, 5, 3}),
+                           fftconv::View<double>(values.data(), {12, 14, 10}),
+                           fftconv::View<double>(weight.data(), {12, 14, 10}), o);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    CHECK(r.values.data()[i] == values[i]);
+    CHECK(r.weight.data()[i] == weight[i]);
+  }
 }

@@ -6,6 +6,8 @@
 #include <unsupported/Eigen/CXX11/Tensor>
 
 #include "fftconv/convolve.hpp"
+#include "fftconv/masked.hpp"
+#include "fftconv/match.hpp"
 
 namespace fftconv {
 
@@ -62,6 +64,51 @@ Eigen::Tensor<T, 3, Layout> correlate(const Eigen::Tensor<T, 3, Layout>& image,
   return detail::tensor_call(
       image, kernel, options,
       [](auto i, auto k, auto o, const Options& opt) { correlate(i, k, o, opt); });
+}
+
+/// convolve_masked on volumes: mask of bool with the image's shape (true = bad pixel).
+template <class T, int Layout>
+MaskedResult<Eigen::Tensor<T, 3, Layout>> convolve_masked(
+    const Eigen::Tensor<T, 3, Layout>& image, const Eigen::Tensor<bool, 3, Layout>& mask,
+    const Eigen::Tensor<T, 3, Layout>& kernel, const Options& options = Options{}) {
+  MaskedResult<Eigen::Tensor<T, 3, Layout>> result;
+  result.values =
+      detail::tensor_call(image, kernel, options, [&](auto i, auto k, auto o, const Options& opt) {
+        const Shape out_shape = o.shape();
+        result.weight = Eigen::Tensor<T, 3, Layout>(static_cast<Eigen::Index>(out_shape[0]),
+                                                    static_cast<Eigen::Index>(out_shape[1]),
+                                                    static_cast<Eigen::Index>(out_shape[2]));
+        convolve_masked(
+            i, detail::tensor_view<const bool, Layout>(mask.data(), detail::tensor_shape(mask)), k,
+            o, detail::tensor_view<T, Layout>(result.weight.data(), out_shape), opt);
+      });
+  return result;
+}
+
+/// match_template on volumes (valid positions), plain or with a template mask of bool.
+template <class T, int Layout>
+Eigen::Tensor<T, 3, Layout> match_template(const Eigen::Tensor<T, 3, Layout>& image,
+                                           const Eigen::Tensor<T, 3, Layout>& templ,
+                                           const Options& options = Options{}) {
+  Options valid = options;
+  valid.mode = Mode::valid;
+  return detail::tensor_call(image, templ, valid, [](auto i, auto t, auto o, const Options& opt) {
+    match_template(i, t, o, opt);
+  });
+}
+template <class T, int Layout>
+Eigen::Tensor<T, 3, Layout> match_template(const Eigen::Tensor<T, 3, Layout>& image,
+                                           const Eigen::Tensor<T, 3, Layout>& templ,
+                                           const Eigen::Tensor<bool, 3, Layout>& templ_mask,
+                                           const Options& options = Options{}) {
+  Options valid = options;
+  valid.mode = Mode::valid;
+  return detail::tensor_call(image, templ, valid, [&](auto i, auto t, auto o, const Options& opt) {
+    match_template(i, t,
+                   detail::tensor_view<const bool, Layout>(templ_mask.data(),
+                                                           detail::tensor_shape(templ_mask)),
+                   o, opt);
+  });
 }
 
 }  // namespace fftconv
