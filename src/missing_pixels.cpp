@@ -83,18 +83,16 @@ void apply_with_missing(const Problem& p, const KernelSum& kernel, const ConstVi
   const bool boundary_missing = p.boundary == Boundary::constant && !std::isfinite(boundary_fill);
   const T sum = rounded_to<T>(kernel.sum);
 
-  // Which pixels are missing, and the range of the valid data (for the interpolation clamp).
-  std::vector<unsigned char> missing;
-  missing.reserve(image.extent(0) * image.extent(1) * image.extent(2));
+  // How many pixels are missing, and the range of the valid data (for the interpolation clamp);
+  // which ones, only when there are some (complete images, the common case, skip the flags).
   std::size_t missing_count = 0;
   T lo = std::numeric_limits<T>::infinity(), hi = -lo;
   {
     std::size_t i = 0;
     for_each_element(image, [&](const T& x) {
-      const bool miss = !std::isfinite(x) || (masked && masked[i]);
-      missing.push_back(miss);
-      missing_count += miss;
-      if (!miss) {
+      if (!std::isfinite(x) || (masked && masked[i])) {
+        ++missing_count;
+      } else {
         lo = std::min(lo, x);
         hi = std::max(hi, x);
       }
@@ -140,6 +138,11 @@ void apply_with_missing(const Problem& p, const KernelSum& kernel, const ConstVi
     return;
   }
 
+  std::vector<unsigned char> missing;
+  missing.reserve(image.extent(0) * image.extent(1) * image.extent(2));
+  for_each_element(image, [&](const T& x) {
+    missing.push_back(!std::isfinite(x) || (masked && masked[missing.size()]));
+  });
   // The image with its missing pixels replaced: NaN (propagate: a masked pixel is NaN), the fill
   // value, or 0 (interpolate: they drop out of the sum).
   std::vector<T> data = dense_values<T>(image, [](T x) { return x; });
