@@ -129,10 +129,18 @@ Reference reference(const Array<T>& image, const Array<T>& kernel, fftconv::Mode
                     double fill = 0) {
   Reference ref;
   ref.values = Array<long double>(reference_shape<T>(image.shape, kernel.shape, mode));
-  for (std::size_t l = 0; l < ref.values.size(); ++l) {
-    long double abs = 0;
+  for (std::size_t l = 0; l < ref.values.size(); ++l)
     ref.values.values[l] = reference_at(image, kernel, mode, correlate,
-                                        unravel(l, ref.values.shape), &abs, rule, fill);
+                                        unravel(l, ref.values.shape), nullptr, rule, fill);
+  // S over the full result under the rule, not only the window: an FFT carries every product
+  // of the (extended) image with the kernel through its transforms, and its rounding is relative
+  // to the largest of them even where the window keeps a single small term (a one-pixel image
+  // and a long kernel in same mode: the window holds x0 g[centre], the transforms x0 g[all]).
+  const fftconv::Shape full = reference_shape<T>(image.shape, kernel.shape, fftconv::Mode::full);
+  for (std::size_t l = 0; l < fftconv::element_count(full); ++l) {
+    long double abs = 0;
+    reference_at(image, kernel, fftconv::Mode::full, correlate, unravel(l, full), &abs, rule,
+                 fill);
     ref.abs_sum_max = std::max(ref.abs_sum_max, abs);
   }
   return ref;
@@ -140,7 +148,8 @@ Reference reference(const Array<T>& image, const Array<T>& kernel, fftconv::Mode
 
 /// Tolerance for any method against the reference, as an absolute error:
 ///   tol = 16 * eps(T) * log2(2 * P) * S
-/// P = product over axes of (n + k), the order of the transform size; S = Reference::abs_sum_max.
+/// P = product over axes of (n + k), the order of the transform size; S = Reference::abs_sum_max
+/// (over the full result: see reference()).
 /// Why: the direct sum's rounding error is typically sqrt(K) * eps * S (K kernel taps, K <= P);
 /// the FFT's grows by about eps per butterfly stage (log2 P of them in each of three transforms)
 /// relative to the magnitudes flowing through, which S bounds for the data used here. 16 covers
