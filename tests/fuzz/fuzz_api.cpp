@@ -445,6 +445,105 @@ void missing_pixels(Bytes& in) {
   }
 }
 
+/// Then match_template (plain or with a template mask) and find_peaks on what it returns: a
+/// refused call writes nothing; every score is NaN or in [-1, 1]; a window of the image equal to
+/// the template (planted from the bytes) scores 1 when it has any variance; peaks come strongest
+/// first, at local maxima >= the threshold, more than min_distance apart along some axis.
+template <class T>
+void template_matching(Bytes& in) {
+  const int rank = 1 + in.byte() % 3;
+  const std::size_t max_extent = rank == 1 ? 40 : rank == 2 ? 12 : 6;
+  fftconv::Shape image_shape, templ_shape;
+  for (int a = 0; a < rank; ++a) {
+    image_shape.push_back(1 + in.byte() % max_extent);
+    templ_shape.push_back(1 + in.byte() % max_extent);
+  }
+  const std::uint8_t flags = in.byte();
+  fftconv::Options options;
+  options.method = static_cast<fftconv::Method>(in.byte() % 4);  // 3 is invalid
+  options.min_overlap = in.byte() % 8;
+  if (flags & 1) options.max_memory_bytes = static_cast<std::size_t>(in.byte()) * 256;
+  std::vector<T> image(fftconv::element_count(image_shape)),
+      templ(fftconv::element_count(templ_shape));
+  for (T& v : image)
+    v = (flags & 2) ? in.value<T>() : static_cast<T>(in.byte() % 32) - T(16);
+  for (T& v : templ)
+    v = (flags & 2) ? in.value<T>() : static_cast<T>(in.byte() % 32) / 4;
+  std::unique_ptr<bool[]> use(new bool[templ.size()]);
+  for (std::size_t i = 0; i < templ.size(); ++i)
+    use[i] = (flags & 4) ? in.byte() % 4 != 0 : true;
+  // Plant the template at the origin when it fits (tame data only).
+  bool planted = !(flags & 2);
+  for (int a = 0; a < rank; ++a)
+    planted = planted && templ_shape[a] <= image_shape[a];
+  if (planted) {
+    const testing::Array<T> layout(image_shape);  // (for its index arithmetic)
+    for (std::size_t t = 0; t < templ.size(); ++t)
+      image[layout.index(testing::unravel(t, templ_shape))] = templ[t];
+  }
+  const fftconv::Shape score_shape =
+      fftconv::output_shape(image_shape, templ_shape, fftconv::Mode::valid);
+  const T sentinel = T(7);
+  std::vector<T> score(fftconv::element_count(score_shape), sentinel);
+  try {
+    if (flags & 4)
+      fftconv::match_template(fftconv::ConstView<T>(image.data(), image_shape),
+                              fftconv::ConstView<T>(templ.data(), templ_shape),
+                              fftconv::ConstView<bool>(use.get(), templ_shape),
+                              fftconv::View<T>(score.data(), score_shape), options);
+    else
+      fftconv::match_template(fftconv::ConstView<T>(image.data(), image_shape),
+                              fftconv::ConstView<T>(templ.data(), templ_shape),
+                              fftconv::View<T>(score.data(), score_shape), options);
+  } catch (const fftconv::Error&) {
+    for (T v : score)
+      if (v != sentinel) fail("a refused match_template wrote to its score");
+    return;
+  }
+  for (T v : score)
+    if (!(std::isnan(v) || (v >= -1 && v <= 1))) fail("a score outside [-1, 1]");
+  if (planted && !(flags & 4) && !score.empty()) {
+    // The window at the origin is the template itself: Pearson 1 unless it is flat (then 0).
+    T lo = templ[0], hi = templ[0];
+    for (T v : templ) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    if (hi > lo && !(std::fabs(score[0] - 1) <= 1e-5)) {
+      std::fprintf(stderr, "planted template scored %.9g\n", static_cast<double>(score[0]));
+      fail("a planted template did not score 1");
+    }
+  }
+  if (score.empty()) return;
+  const double threshold = static_cast<double>(static_cast<std::int8_t>(in.byte())) / 128;
+  const std::size_t min_distance = in.byte() % 4;
+  const std::vector<fftconv::Peak> peaks = fftconv::find_peaks(
+      fftconv::ConstView<T>(score.data(), score_shape), threshold, min_distance);
+  const testing::Array<T> at_shape(score_shape);
+  for (std::size_t i = 0; i < peaks.size(); ++i) {
+    const fftconv::Peak& p = peaks[i];
+    const T v = score[at_shape.index(p.index)];
+    if (static_cast<double>(v) != p.value || !(p.value >= threshold))
+      fail("a peak's value is not its score, or below the threshold");
+    if (i > 0 && peaks[i - 1].value < p.value) fail("peaks not strongest first");
+    for (int a = 0; a < rank; ++a) {
+      const auto ax = static_cast<std::size_t>(a);
+      if (!(std::fabs(p.position[ax] - static_cast<double>(p.index[ax])) <= 0.5))
+        fail("a sub-pixel position more than half a pixel from its peak");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      bool apart = false;
+      for (int a = 0; a < rank; ++a) {
+        const auto ax = static_cast<std::size_t>(a);
+        const std::size_t d = peaks[j].index[ax] > p.index[ax] ? peaks[j].index[ax] - p.index[ax]
+                                                               : p.index[ax] - peaks[j].index[ax];
+        apart = apart || d > min_distance;
+      }
+      if (!apart) fail("two peaks within min_distance");
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -453,9 +552,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (in.byte() & 1) {
       run<double>(in);
       missing_pixels<double>(in);
+      template_matching<double>(in);
     } else {
       run<float>(in);
       missing_pixels<float>(in);
+      template_matching<float>(in);
     }
   } catch (const fftconv::Error&) {
     fail("fftconv::Error escaped from a place that should not throw");
