@@ -35,15 +35,11 @@ template <class M>
 void check_mask_values(const ConstView<M>& mask3) {
   if constexpr (!std::is_same_v<M, bool>) {
     std::size_t index = 0;
-    for (std::size_t i0 = 0; i0 < mask3.extent(0); ++i0)
-      for (std::size_t i1 = 0; i1 < mask3.extent(1); ++i1) {
-        const M* row = detail::row_start(mask3, i0, i1);
-        for (std::size_t i2 = 0; i2 < mask3.extent(2); ++i2, ++index) {
-          const M x = row[static_cast<std::ptrdiff_t>(i2) * mask3.stride(2)];
-          FFTCONV_CHECK(x == M(0) || x == M(1), invalid_argument, masked_name, ": mask value ", x,
-                        " at element ", index, " (C order) is not 0 or 1");
-        }
-      }
+    detail::for_each_element(mask3, [&](M x) {
+      FFTCONV_CHECK(x == M(0) || x == M(1), invalid_argument, masked_name, ": mask value ", x,
+                    " at element ", index, " (C order) is not 0 or 1");
+      ++index;
+    });
   }
 }
 
@@ -54,11 +50,7 @@ void run(const ConstView<T>& image, const ConstView<M>& mask, const ConstView<T>
       detail::validate_setup(kernel, image.shape(), options, false, masked_name);
   detail::validate_image(p, image, masked_name);
   detail::validate_output(p, values, "values", masked_name);
-  FFTCONV_CHECK(mask.shape() == image.shape(), invalid_argument, masked_name, ": mask has shape ",
-                to_string(mask.shape()), ", expected the image's ", to_string(image.shape()));
-  FFTCONV_CHECK(mask.strides().rank() == mask.rank(), invalid_argument, masked_name, ": mask has ",
-                mask.strides().rank(), " strides for rank ", mask.rank());
-  FFTCONV_CHECK(mask.data() != nullptr, invalid_argument, masked_name, ": mask data is null");
+  detail::validate_companion(mask, image.shape(), "mask", "image", masked_name);
   const bool want_weight = weight.rank() != 0;
   if (want_weight) {
     // The same checks as values (shape, strides, data, no self-overlap)...

@@ -8,26 +8,12 @@
 #include <vector>
 
 #include "fftconv/view.hpp"
+#include "rounding.hpp"
 
 namespace fftconv::detail {
 
 /// Element strides of a dense rank-3 buffer; the last axis is contiguous.
 using DenseStrides = std::array<std::size_t, 3>;
-
-/// The elements of the rank-3 view v in C order, each as f(element), in a vector of U.
-template <class U, class T, class F>
-std::vector<U> dense_values(const View<T>& v, F f) {
-  std::vector<U> dense;
-  dense.reserve(v.extent(0) * v.extent(1) * v.extent(2));
-  for (std::size_t i0 = 0; i0 < v.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < v.extent(1); ++i1) {
-      const T* row = v.data() + static_cast<std::ptrdiff_t>(i0) * v.stride(0) +
-                     static_cast<std::ptrdiff_t>(i1) * v.stride(1);
-      for (std::size_t i2 = 0; i2 < v.extent(2); ++i2)
-        dense.push_back(f(row[static_cast<std::ptrdiff_t>(i2) * v.stride(2)]));
-    }
-  return dense;
-}
 
 /// Copies the rank-3 view `src` into the dense block at `dst`.
 template <class T>
@@ -79,6 +65,34 @@ template <class T>
 T* row_start(const View<T>& v, std::size_t i0, std::size_t i1) {
   return v.data() + static_cast<std::ptrdiff_t>(i0) * v.stride(0) +
          static_cast<std::ptrdiff_t>(i1) * v.stride(1);
+}
+
+/// f(element) for every element of the rank-3 view v, in C order (a reference: f may write
+/// through a View<T>).
+template <class T, class F>
+void for_each_element(const View<T>& v, F f) {
+  for (std::size_t i0 = 0; i0 < v.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < v.extent(1); ++i1) {
+      T* row = row_start(v, i0, i1);
+      for (std::size_t i2 = 0; i2 < v.extent(2); ++i2)
+        f(row[static_cast<std::ptrdiff_t>(i2) * v.stride(2)]);
+    }
+}
+
+/// The elements of the rank-3 view v in C order, each as f(element), in a vector of U.
+template <class U, class T, class F>
+std::vector<U> dense_values(const View<T>& v, F f) {
+  std::vector<U> dense;
+  dense.reserve(v.extent(0) * v.extent(1) * v.extent(2));
+  for_each_element(v, [&](const T& x) { dense.push_back(f(x)); });
+  return dense;
+}
+
+/// Dense C-order doubles written into the rank-3 view `to`, each rounded once to T.
+template <class T>
+void store_rounded(const std::vector<double>& from, const View<T>& to) {
+  const double* src = from.data();
+  for_each_element(to, [&](T& x) { x = rounded_to<T>(*src++); });
 }
 
 }  // namespace fftconv::detail

@@ -61,13 +61,9 @@ struct Norms {
 
 template <class T>
 bool all_finite(const ConstView<T>& v3) {
-  for (std::size_t i0 = 0; i0 < v3.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < v3.extent(1); ++i1) {
-      const T* row = detail::row_start(v3, i0, i1);
-      for (std::size_t i2 = 0; i2 < v3.extent(2); ++i2)
-        if (!std::isfinite(row[static_cast<std::ptrdiff_t>(i2) * v3.stride(2)])) return false;
-    }
-  return true;
+  bool finite = true;
+  detail::for_each_element(v3, [&](T x) { finite = finite && std::isfinite(x); });
+  return finite;
 }
 
 /// |v| as a dense double array of v's (canonical rank-3) shape.

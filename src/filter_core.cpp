@@ -8,7 +8,6 @@
 #include "checked_math.hpp"
 #include "choose.hpp"
 #include "copy.hpp"
-#include "rounding.hpp"
 
 namespace fftconv::detail {
 
@@ -44,37 +43,15 @@ Options widened_options(const Problem& p, const Options& options, bool masked) {
 
 template <class T>
 void clamp_negative(const View<T>& out) {
-  for (std::size_t i0 = 0; i0 < out.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < out.extent(1); ++i1) {
-      T* row = row_start(out, i0, i1);
-      for (std::size_t i2 = 0; i2 < out.extent(2); ++i2) {
-        T& v = row[static_cast<std::ptrdiff_t>(i2) * out.stride(2)];
-        if (v < T(0)) v = T(0);  // (NaN compares false and stays)
-      }
-    }
-}
-
-/// Dense double values rounded into the rank-3 view of T.
-template <class T>
-void round_into(const std::vector<double>& from, const View<T>& to) {
-  const double* src = from.data();
-  for (std::size_t i0 = 0; i0 < to.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < to.extent(1); ++i1) {
-      T* row = row_start(to, i0, i1);
-      for (std::size_t i2 = 0; i2 < to.extent(2); ++i2)
-        row[static_cast<std::ptrdiff_t>(i2) * to.stride(2)] = rounded_to<T>(*src++);
-    }
+  for_each_element(out, [](T& v) {
+    if (v < T(0)) v = T(0);  // (NaN compares false and stays)
+  });
 }
 
 }  // namespace
 
 std::size_t widening_bytes(const Problem& p, bool masked) {
-  std::size_t image = 1, kernel = 1, out = 1;
-  for (const Axis& a : p.axes) {
-    image = checked_mul(image, a.n, "image size");
-    kernel = checked_mul(kernel, a.k, "kernel size");
-    out = checked_mul(out, a.out, "output size");
-  }
+  const std::size_t image = p.image_count(), kernel = p.kernel_count(), out = p.output_count();
   const std::size_t outputs = masked ? checked_mul(out, 2, "widened copies") : out;
   const std::size_t copies =
       checked_add(checked_add(image, kernel, "widened copies"), outputs, "widened copies");
@@ -179,8 +156,8 @@ void FilterCore<T>::apply(const ConstView<T>& image, const unsigned char* masked
     std::vector<double> weights(want_weight ? p_.output_count() : 0);
     (*widened)->core.apply(dense_view(in, p_, false), masked, dense_view(result, p_, true),
                            want_weight ? dense_view(weights, p_, true) : View<double>());
-    round_into(result, out);
-    if (want_weight) round_into(weights, weight);
+    store_rounded(result, out);
+    if (want_weight) store_rounded(weights, weight);
   } else if (!handles_missing(p_, masked != nullptr, want_weight)) {
     run(image, out, static_cast<T>(p_.fill_value));
   } else {

@@ -16,17 +16,13 @@ KernelSum kernel_sum(const ConstView<T>& kernel3) {
   double abs_sum = 0, squares = 0;
   std::size_t count = 0;
   KernelSum result;
-  for (std::size_t i0 = 0; i0 < kernel3.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < kernel3.extent(1); ++i1) {
-      const T* row = row_start(kernel3, i0, i1);
-      for (std::size_t i2 = 0; i2 < kernel3.extent(2); ++i2, ++count) {
-        const T x = row[static_cast<std::ptrdiff_t>(i2) * kernel3.stride(2)];
-        compensated.add(static_cast<double>(x));
-        abs_sum += std::fabs(static_cast<double>(x));
-        squares += static_cast<double>(x) * static_cast<double>(x);
-        if (x < T(0)) result.nonnegative = false;
-      }
-    }
+  for_each_element(kernel3, [&](T x) {
+    compensated.add(static_cast<double>(x));
+    abs_sum += std::fabs(static_cast<double>(x));
+    squares += static_cast<double>(x) * static_cast<double>(x);
+    if (x < T(0)) result.nonnegative = false;
+    ++count;
+  });
   result.sum = compensated.value();
   result.tolerance = static_cast<double>(count) * unit_roundoff<T> * abs_sum;
   result.abs_sum = abs_sum;

@@ -113,17 +113,6 @@ std::vector<double> squares(const std::vector<double>& x) {
   return s;
 }
 
-template <class T>
-void store(const std::vector<double>& from, const View<T>& out3) {
-  const double* src = from.data();
-  for (std::size_t i0 = 0; i0 < out3.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < out3.extent(1); ++i1) {
-      T* row = detail::row_start(out3, i0, i1);
-      for (std::size_t i2 = 0; i2 < out3.extent(2); ++i2)
-        row[static_cast<std::ptrdiff_t>(i2) * out3.stride(2)] = static_cast<T>(*src++);
-    }
-}
-
 /// num / sqrt(var_image var_templ) clamped to [-1, 1], or 0 where a variance is zero to within
 /// the rounding of its computation (tolerances: multiples of u times the sums it came from).
 double pearson(double num, double var_image, double image_tolerance, double var_templ,
@@ -181,13 +170,7 @@ void masked_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T
   // The template side and the correlations first (as in plain_ncc), the memory limit shared by
   // the two or three template spectra that coexist.
   bool has_missing = false;
-  for (std::size_t i0 = 0; i0 < image3.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < image3.extent(1); ++i1) {
-      const T* row = detail::row_start(image3, i0, i1);
-      for (std::size_t i2 = 0; i2 < image3.extent(2); ++i2)
-        has_missing =
-            has_missing || !std::isfinite(row[static_cast<std::ptrdiff_t>(i2) * image3.stride(2)]);
-    }
+  detail::for_each_element(image3, [&](T v) { has_missing = has_missing || !std::isfinite(v); });
   Options per_filter = options;
   per_filter.max_memory_bytes = options.max_memory_bytes / (has_missing ? 3 : 2);
   // The template's pixels where the mask is set: mt (0/1), tz = (t - their mean) mt.
@@ -276,28 +259,18 @@ void run(const ConstView<T>& image, const ConstView<T>& templ, const ConstView<b
   const detail::Problem p = detail::validate_setup(templ, image.shape(), valid, true, match_name);
   detail::validate_image(p, image, match_name);
   detail::validate_output(p, score, "score", match_name);
-  if (mask) {
-    FFTCONV_CHECK(mask->shape() == templ.shape(), invalid_argument, match_name,
-                  ": templ_mask has shape ", to_string(mask->shape()), ", expected the template's ",
-                  to_string(templ.shape()));
-    FFTCONV_CHECK(mask->strides().rank() == mask->rank(), invalid_argument, match_name,
-                  ": templ_mask has ", mask->strides().rank(), " strides for rank ", mask->rank());
-    FFTCONV_CHECK(mask->data() != nullptr, invalid_argument, match_name,
-                  ": templ_mask data is null");
-  }
+  if (mask) detail::validate_companion(*mask, templ.shape(), "templ_mask", "template", match_name);
   if (p.output_count() == 0) return;
   detail::with_call_errors(match_name, [&] {
-    Geometry g{p.image_shape(), p.kernel_shape(), p.output_shape(), {}, {}, 1};
+    Geometry g{p.image_shape(), p.kernel_shape(), p.output_shape(), {}, {}, p.kernel_count()};
     for (std::size_t a = 0; a < 3; ++a) {
       g.n[a] = p.axes[a].n;
       g.k[a] = p.axes[a].k;
-      g.templ_count *= g.k[a];
     }
     // Working memory besides the correlations: about six image-sized and eight output-sized
     // double arrays at most.
-    const std::size_t image_count = element_count(g.image_shape);
     const std::size_t reserved = detail::checked_mul(
-        detail::checked_add(detail::checked_mul(image_count, 6, "image buffers"),
+        detail::checked_add(detail::checked_mul(p.image_count(), 6, "image buffers"),
                             detail::checked_mul(p.output_count(), 8, "output buffers"),
                             "working memory"),
         sizeof(double), "working memory");
@@ -308,7 +281,7 @@ void run(const ConstView<T>& image, const ConstView<T>& templ, const ConstView<b
                  result, core);
     else
       plain_ncc(g, detail::to_rank3(image), detail::to_rank3(templ), result, core);
-    store(result, detail::to_rank3(score));
+    detail::store_rounded(result, detail::to_rank3(score));
   });
 }
 

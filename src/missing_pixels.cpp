@@ -12,11 +12,7 @@
 namespace fftconv::detail {
 
 std::size_t missing_pixel_bytes(const Problem& p, std::size_t element_bytes, bool masked) {
-  std::size_t image = 1, out = 1;
-  for (const Axis& a : p.axes) {
-    image = checked_mul(image, a.n, "image size");
-    out = checked_mul(out, a.out, "output size");
-  }
+  const std::size_t image = p.image_count(), out = p.output_count();
   // flags + the image copy (reused for D) + the weights
   const std::size_t per_image = checked_add(masked ? 2 : 1, element_bytes, "missing-pixel buffers");
   return checked_add(checked_mul(image, per_image, "missing-pixel buffers"),
@@ -25,17 +21,6 @@ std::size_t missing_pixel_bytes(const Problem& p, std::size_t element_bytes, boo
 }
 
 namespace {
-
-/// f(value reference) for every element of a canonical rank-3 view, in C order.
-template <class T, class F>
-void for_each_element(const View<T>& v, F f) {
-  for (std::size_t i0 = 0; i0 < v.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < v.extent(1); ++i1) {
-      T* row = row_start(v, i0, i1);
-      for (std::size_t i2 = 0; i2 < v.extent(2); ++i2)
-        f(row[static_cast<std::ptrdiff_t>(i2) * v.stride(2)]);
-    }
-}
 
 /// Whether some output of p reads outside the image (where zero and constant give their value).
 bool window_leaves_image(const Problem& p) {

@@ -31,11 +31,24 @@ Axis make_axis(std::size_t n, std::size_t k, Mode mode) {
   return a;
 }
 
-std::size_t Problem::output_count() const {
+namespace {
+/// The product over the axes of one Axis field, checked for overflow.
+std::size_t axis_product(const Problem& p, std::size_t Axis::*field, const char* what) {
   std::size_t count = 1;
-  for (const Axis& a : axes)
-    count = checked_mul(count, a.out, "output element count");
+  for (const Axis& a : p.axes)
+    count = checked_mul(count, a.*field, what);
   return count;
+}
+}  // namespace
+
+std::size_t Problem::output_count() const {
+  return axis_product(*this, &Axis::out, "output element count");
+}
+std::size_t Problem::image_count() const {
+  return axis_product(*this, &Axis::n, "image element count");
+}
+std::size_t Problem::kernel_count() const {
+  return axis_product(*this, &Axis::k, "kernel element count");
 }
 
 namespace {

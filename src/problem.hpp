@@ -38,7 +38,10 @@ struct Problem {
   Planning planning = Planning::estimate;  ///< FFTW planning effort
   int threads = 1;                         ///< resolved: >= 1
 
+  /// Element counts of the output, image and kernel (fftconv::Error if one overflows size_t).
   std::size_t output_count() const;
+  std::size_t image_count() const;
+  std::size_t kernel_count() const;
   /// The output, image and kernel shapes in the caller's rank.
   Shape output_shape() const;
   Shape image_shape() const;

@@ -146,6 +146,15 @@ void validate_output(const Problem& p, const View<T>& out, const char* name, con
                 to_string(out.shape()), " share memory");
 }
 
+template <class M>
+void validate_companion(const ConstView<M>& v, const Shape& shape, const char* name,
+                        const char* owner, const char* what) {
+  FFTCONV_CHECK(v.shape() == shape, invalid_argument, what, ": ", name, " has shape ",
+                to_string(v.shape()), ", expected the ", owner, "'s ", to_string(shape));
+  check_strides(v, name, what);
+  FFTCONV_CHECK(v.data() != nullptr, invalid_argument, what, ": ", name, " data is null");
+}
+
 template <class T>
 void validate_apply(const Problem& p, const ConstView<T>& image, const View<T>& out,
                     const char* what) {
@@ -162,6 +171,12 @@ template void validate_image<double>(const Problem&, const ConstView<double>&, c
 template void validate_output<float>(const Problem&, const View<float>&, const char*, const char*);
 template void validate_output<double>(const Problem&, const View<double>&, const char*,
                                       const char*);
+template void validate_companion<bool>(const ConstView<bool>&, const Shape&, const char*,
+                                       const char*, const char*);
+template void validate_companion<float>(const ConstView<float>&, const Shape&, const char*,
+                                        const char*, const char*);
+template void validate_companion<double>(const ConstView<double>&, const Shape&, const char*,
+                                         const char*, const char*);
 template void validate_apply<float>(const Problem&, const ConstView<float>&, const View<float>&,
                                     const char*);
 template void validate_apply<double>(const Problem&, const ConstView<double>&, const View<double>&,

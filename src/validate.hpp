@@ -23,6 +23,12 @@ void validate_image(const Problem& p, const ConstView<T>& image, const char* wha
 template <class T>
 void validate_output(const Problem& p, const View<T>& out, const char* name, const char* what);
 
+/// Checks a view that accompanies another of `shape` (a mask: called `name`; the other `owner`
+/// in messages): the same shape, strides for every axis, non-null data.
+template <class M>
+void validate_companion(const ConstView<M>& v, const Shape& shape, const char* name,
+                        const char* owner, const char* what);
+
 /// Checks the image and output views of one application of problem p: the image's shape, strides
 /// and data, the output's shape, strides, data and that it does not overlap itself.
 template <class T>

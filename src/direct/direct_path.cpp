@@ -28,12 +28,7 @@ namespace fftconv::detail {
 template <class T>
 std::size_t count_nonzero(const ConstView<T>& kernel3) {
   std::size_t count = 0;
-  for (std::size_t i0 = 0; i0 < kernel3.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < kernel3.extent(1); ++i1) {
-      const T* row = row_start(kernel3, i0, i1);
-      for (std::size_t i2 = 0; i2 < kernel3.extent(2); ++i2)
-        count += row[static_cast<std::ptrdiff_t>(i2) * kernel3.stride(2)] != T(0);
-    }
+  for_each_element(kernel3, [&](T x) { count += x != T(0); });
   return count;
 }
 
