@@ -23,6 +23,8 @@ struct Fftw<double> {
   using cpx = fftw_complex;
   static constexpr auto r2c = fftw_plan_dft_r2c;
   static constexpr auto c2r = fftw_plan_dft_c2r;
+  static constexpr auto many_dft = fftw_plan_many_dft;
+  static constexpr auto exec_dft = fftw_execute_dft;
   static constexpr auto exec_r2c = fftw_execute_dft_r2c;
   static constexpr auto exec_c2r = fftw_execute_dft_c2r;
   static constexpr auto destroy = fftw_destroy_plan;
@@ -35,6 +37,8 @@ struct Fftw<float> {
   using cpx = fftwf_complex;
   static constexpr auto r2c = fftwf_plan_dft_r2c;
   static constexpr auto c2r = fftwf_plan_dft_c2r;
+  static constexpr auto many_dft = fftwf_plan_many_dft;
+  static constexpr auto exec_dft = fftwf_execute_dft;
   static constexpr auto exec_r2c = fftwf_execute_dft_r2c;
   static constexpr auto exec_c2r = fftwf_execute_dft_c2r;
   static constexpr auto destroy = fftwf_destroy_plan;

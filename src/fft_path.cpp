@@ -9,8 +9,11 @@
 #include "check.hpp"
 #include "checked_math.hpp"
 #include "copy.hpp"
+#include "fft/block_width.hpp"
+#include "fft/length_costs.hpp"
 #include "fft/memory.hpp"
 #include "fft/plans.hpp"
+#include "parallel.hpp"
 
 namespace fftconv::detail {
 
@@ -29,22 +32,22 @@ FftScheme fft_scheme(const Problem& p) {
 
 std::array<std::size_t, 3> transform_lengths(const Problem& p) {
   const FftScheme scheme = fft_scheme(p);
-  std::array<std::size_t, 3> lengths{};
+  if (scheme == FftScheme::circular)  // exactly the period: no padding beyond the image
+    return {p.axes[0].n, p.axes[1].n, p.axes[2].n};
+  // Any length at or above the minimum is exact (the wrap-around misses the window): the
+  // cheapest by the calibrated model, given how many rows of each axis hold input (the image, or
+  // the extended image a valid problem runs on) and how many the output reads.
+  std::array<std::size_t, 3> min{};
+  std::array<double, 3> rows{};
   for (std::size_t a = 0; a < 3; ++a) {
     const Axis& ax = p.axes[a];
-    switch (scheme) {
-      case FftScheme::zero_padded:
-        lengths[a] = next_fast_size(p.min_transform_length(static_cast<int>(a)));
-        break;
-      case FftScheme::circular:  // exactly the period: no padding beyond the image
-        lengths[a] = ax.n;
-        break;
-      case FftScheme::extended:  // a valid problem on the extended image of out + k - 1
-        lengths[a] = next_fast_size(ax.out + ax.k - 1);
-        break;
-    }
+    const bool extended = scheme == FftScheme::extended;
+    min[a] = extended ? ax.out + ax.k - 1 : p.min_transform_length(static_cast<int>(a));
+    rows[a] =
+        (static_cast<double>(extended ? ax.out + ax.k - 1 : ax.n) + static_cast<double>(ax.out)) /
+        2;
   }
-  return lengths;
+  return cheapest_lengths(min, rows);
 }
 
 FftGeometry fft_geometry(const Problem& p) {
@@ -73,34 +76,123 @@ FftGeometry fft_geometry(const Problem& p) {
   return g;
 }
 
-FftLayout fft_layout(const Problem& p) {
-  FftLayout l;
-  l.lengths = transform_lengths(p);
-  for (int a = 0; a < 3; ++a)
-    FFTCONV_CHECK(l.lengths[static_cast<std::size_t>(a)] <= static_cast<std::size_t>(INT_MAX),
-                  invalid_argument, "transform length ", l.lengths[static_cast<std::size_t>(a)],
-                  " in axis ", a - (3 - p.rank), " exceeds FFTW's limit ", INT_MAX);
-  l.half = l.lengths[2] / 2 + 1;
-  l.pitch = 2 * l.half;
-  const std::size_t rows = checked_mul(l.lengths[0], l.lengths[1], "transform row count");
-  l.reals = checked_mul(rows, l.pitch, "transform buffer size");
-  l.complex_count = rows * l.half;
-  return l;
-}
-
-std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
-  // Two transform buffers (the kernel spectrum, one per apply) and the image index maps (one
-  // ptrdiff_t per buffer position and axis, kept with the spectrum).
-  const FftLayout layout = fft_layout(p);
-  std::size_t map_entries = 0;
-  for (std::size_t a = 0; a < 3; ++a)
-    map_entries = checked_add(map_entries, layout.lengths[a], "fft index maps");
-  return checked_add(checked_mul(2 * element_bytes, layout.reals, "fft working memory in bytes"),
-                     checked_mul(map_entries, sizeof(std::ptrdiff_t), "fft index maps"),
-                     "fft working memory in bytes");
-}
+// Why the transforms are run axis by axis rather than as one multi-dimensional FFTW plan:
+//  - pruning: the padded image is zero beyond its rows, and the window needs only some rows of
+//    the inverse, so the real transforms of the last axis run only where they matter (the
+//    kernel's forward transform shrinks the most: k rows instead of P);
+//  - the column transforms: FFTW_ESTIMATE plans for the columns of a whole padded array stride
+//    through memory a row apart (2 x slower at 2048^2 and beyond than measured plans). Copying
+//    `block` columns at a time into a small scratch array keeps every column pass in cache, and
+//    lets the outer axis's forward transform, the product with the spectrum and the inverse run
+//    on one block while it is there: the outer pass reads and writes the big array once.
 
 namespace {
+
+constexpr std::size_t cache_line = 64;
+
+// Threads are made per parallel region (parallel.hpp), tens of microseconds each: only worth it
+// for transforms of some size.
+int threads_for(const Problem& p, const FftLayout& l) {
+  const double points = static_cast<double>(l.lengths[0]) * static_cast<double>(l.lengths[1]) *
+                        static_cast<double>(l.lengths[2]);
+  return points >= 65536 ? p.threads : 1;
+}
+
+// The rows of real data a transform input holds along each axis: the image's buffer positions
+// (its index maps), or the kernel folded into the transform lengths.
+using Extents = std::array<std::size_t, 3>;
+
+// The work array: rows of `pitch` reals, d0 x d1 of them. Along the outer axis it holds the
+// input's rows and, after the inverse outer pass, the output's (in output order); the middle
+// axis (outer 0) keeps all of its transform length.
+struct WorkShape {
+  std::size_t d0 = 1, d1 = 1;
+  DenseStrides strides{};
+  std::size_t reals = 0;
+};
+
+WorkShape work_shape(const FftLayout& l, const Extents& in, const Extents& out) {
+  WorkShape w;
+  if (l.outer == 0) {
+    w.d0 = std::max(in[0], out[0]);
+    w.d1 = l.lengths[1];
+  } else {
+    w.d1 = std::max(in[1], out[1]);
+  }
+  w.strides = {w.d1 * l.pitch, l.pitch, 1};
+  w.reals = checked_mul(checked_mul(w.d0, w.d1, "fft work rows"), l.pitch, "fft work size");
+  return w;
+}
+
+// One pass of complex transforms down the columns of `planes` arrays of rows (row_stride complex
+// values apart, `columns` per row), `block` columns at a time through a scratch array of
+// length x block complex values. Rows in_rows.. of the input are zero (not read); the pass writes
+// back out_rows rows, row j from transform position (j + shift) mod length.
+struct ColumnPass {
+  std::size_t length = 1;
+  std::size_t columns = 0;
+  std::size_t row_stride = 0;
+  std::size_t in_rows = 0;
+  std::size_t out_rows = 0;
+  std::size_t shift = 0;
+  std::size_t planes = 1;
+  std::size_t plane_stride = 0;
+  std::size_t block = 1;
+};
+
+// Reals, interleaved complex: column c of row r is at 2 (r row_stride + c).
+template <class T>
+void load_block(const T* src, const ColumnPass& c, std::size_t col, std::size_t width, T* scratch) {
+  const std::size_t B = c.block;
+  for (std::size_t r = 0; r < c.in_rows; ++r) {
+    const T* from = src + 2 * (r * c.row_stride + col);
+    T* to = scratch + 2 * r * B;
+    std::copy(from, from + 2 * width, to);
+    std::fill(to + 2 * width, to + 2 * B, T(0));
+  }
+  std::fill(scratch + 2 * c.in_rows * B, scratch + 2 * c.length * B, T(0));
+}
+
+template <class T>
+void store_block(const T* scratch, const ColumnPass& c, std::size_t col, std::size_t width,
+                 T* dst) {
+  for (std::size_t j = 0; j < c.out_rows; ++j) {
+    const T* from = scratch + 2 * ((j + c.shift) % c.length) * c.block;
+    std::copy(from, from + 2 * width, dst + 2 * (j * c.row_stride + col));
+  }
+}
+
+// Runs step(data of the plane, block index, first column, width, scratch) for every block of
+// every plane, split over `threads` threads, each with its own scratch array (allocated here,
+// before any thread starts, so an allocation failure throws with nothing running).
+template <class T, class Step>
+void for_each_block(T* data, const ColumnPass& c, int threads, Step&& step) {
+  const std::size_t blocks = (c.columns + c.block - 1) / c.block;
+  const std::size_t items = c.planes * blocks;
+  const std::size_t chunks = std::min<std::size_t>(static_cast<std::size_t>(threads), items);
+  std::vector<AlignedBuffer<T>> scratch;
+  for (std::size_t i = 0; i < std::max<std::size_t>(chunks, 1); ++i)
+    scratch.emplace_back(2 * c.length * c.block);
+  parallel_for(items, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t plane = i / blocks, b = i % blocks;
+      const std::size_t col = b * c.block;
+      step(data + 2 * plane * c.plane_stride, b, col, std::min(c.block, c.columns - col),
+           scratch[chunk].data());
+    }
+  });
+}
+
+// A column pass that only transforms: load, transform, store back into the same array.
+template <class T>
+void transform_columns(T* data, const ColumnPass& c, const fft::Plan& plan, int threads) {
+  for_each_block(data, c, threads,
+                 [&](T* plane, std::size_t, std::size_t col, std::size_t width, T* scratch) {
+                   load_block(plane, c, col, width, scratch);
+                   fft::execute(plan, scratch);
+                   store_block(scratch, c, col, width, plane);
+                 });
+}
 
 // x *= g, over interleaved complex values.
 template <class T>
@@ -112,48 +204,168 @@ void multiply_spectra(T* __restrict x, const T* __restrict g, std::size_t comple
   }
 }
 
-fft::RealShape real_shape(const std::array<std::size_t, 3>& P) {
-  fft::RealShape shape;
-  int first = 0;  // leading axes of length 1 are not transformed
-  while (first < 2 && P[static_cast<std::size_t>(first)] == 1)
-    ++first;
-  for (int a = first; a < 3; ++a)
-    shape.n[static_cast<std::size_t>(shape.rank++)] =
-        static_cast<int>(P[static_cast<std::size_t>(a)]);
-  return shape;
+}  // namespace
+
+FftLayout fft_layout(const Problem& p, std::size_t element_bytes) {
+  FftLayout l;
+  l.lengths = transform_lengths(p);
+  for (int a = 0; a < 3; ++a)
+    FFTCONV_CHECK(l.lengths[static_cast<std::size_t>(a)] <= static_cast<std::size_t>(INT_MAX),
+                  invalid_argument, "transform length ", l.lengths[static_cast<std::size_t>(a)],
+                  " in axis ", a - (3 - p.rank), " exceeds FFTW's limit ", INT_MAX);
+  l.half = l.lengths[2] / 2 + 1;
+  // Whole cache lines per row: every row starts as aligned as the array, which FFTW's new-array
+  // execute requires of the rows it transforms one at a time.
+  const std::size_t line = cache_line / element_bytes;
+  l.pitch = checked_add(2 * l.half, line - 1, "transform row size") / line * line;
+  l.outer = l.lengths[0] > 1 ? 0 : 1;
+  l.columns = checked_mul(l.outer == 0 ? l.lengths[1] : 1, l.pitch / 2, "transform plane size");
+  l.block = block_width(l.lengths[static_cast<std::size_t>(l.outer)], element_bytes);
+  l.middle_block = block_width(l.lengths[1], element_bytes);
+  l.blocks = (l.columns + l.block - 1) / l.block;
+  l.spectrum_complex = checked_mul(checked_mul(l.blocks, l.block, "spectrum size"),
+                                   l.lengths[static_cast<std::size_t>(l.outer)], "spectrum size");
+  return l;
 }
 
-DenseStrides buffer_strides(const FftLayout& layout) {
-  return {layout.lengths[1] * layout.pitch, layout.pitch, 1};
+namespace {
+Extents image_extents(const FftGeometry& g) {
+  return {g.image_maps[0].size(), g.image_maps[1].size(), g.image_maps[2].size()};
+}
+Extents kernel_extents(const Problem& p, const FftLayout& l) {
+  Extents e;
+  for (std::size_t a = 0; a < 3; ++a)
+    e[a] = std::min(p.axes[a].k, l.lengths[a]);
+  return e;
+}
+Extents output_extents(const Problem& p) {
+  return {p.axes[0].out, p.axes[1].out, p.axes[2].out};
+}
+}  // namespace
+
+std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
+  // The spectrum; the larger of the image's and the kernel's work arrays; the scratch blocks of
+  // every thread; the image index maps (one ptrdiff_t per buffer position and axis).
+  const FftLayout l = fft_layout(p, element_bytes);
+  const FftGeometry g = fft_geometry(p);
+  const std::size_t work =
+      std::max(work_shape(l, image_extents(g), output_extents(p)).reals,
+               work_shape(l, kernel_extents(p, l), kernel_extents(p, l)).reals);
+  const std::size_t block = std::max(l.lengths[static_cast<std::size_t>(l.outer)] * l.block,
+                                     l.lengths[1] * l.middle_block);
+  const std::size_t scratch =
+      checked_mul(2 * block, static_cast<std::size_t>(threads_for(p, l)), "fft scratch size");
+  std::size_t reals = checked_add(2 * l.spectrum_complex, work, "fft working memory");
+  reals = checked_add(reals, scratch, "fft working memory");
+  std::size_t map_entries = 0;
+  for (std::size_t a = 0; a < 3; ++a)
+    map_entries = checked_add(map_entries, l.lengths[a], "fft index maps");
+  return checked_add(checked_mul(element_bytes, reals, "fft working memory in bytes"),
+                     checked_mul(map_entries, sizeof(std::ptrdiff_t), "fft index maps"),
+                     "fft working memory in bytes");
+}
+
+namespace {
+
+// The forward transforms up to the outer axis: real rows (those holding data, zero-padded to
+// the row length) in place, then in 3-D the middle axis of every plane holding data.
+template <class T>
+void forward_rows_and_middle(T* work, const WorkShape& w, const FftLayout& l, const Extents& in,
+                             const fft::Plan& rows, const fft::Plan* middle, int threads) {
+  const std::size_t P2 = l.lengths[2];
+  parallel_for(in[0] * in[1], threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t r = begin; r < end; ++r) {
+      T* row = work + (r / in[1]) * w.strides[0] + (r % in[1]) * w.strides[1];
+      std::fill(row + std::min(in[2], P2), row + l.pitch, T(0));
+      fft::execute(rows, row);
+    }
+  });
+  if (middle == nullptr) return;
+  ColumnPass c;
+  c.length = l.lengths[1];
+  c.columns = l.pitch / 2;
+  c.row_stride = l.pitch / 2;
+  c.in_rows = in[1];
+  c.out_rows = l.lengths[1];
+  c.planes = in[0];
+  c.plane_stride = w.strides[0] / 2;
+  c.block = l.middle_block;
+  transform_columns(work, c, *middle, threads);
+}
+
+// The outer axis's pass, on the work array's first `rows` outer positions.
+ColumnPass outer_pass(const FftLayout& l, const WorkShape& w, std::size_t in_rows) {
+  ColumnPass c;
+  c.length = l.lengths[static_cast<std::size_t>(l.outer)];
+  c.columns = l.columns;
+  c.row_stride = w.strides[static_cast<std::size_t>(l.outer)] / 2;
+  c.in_rows = in_rows;
+  c.block = l.block;
+  return c;
 }
 
 }  // namespace
 
 template <class T>
 FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
-    : p_(p), layout_(fft_layout(p)), geometry_(fft_geometry(p)), spectrum_(layout_.reals) {
-  const fft::RealShape shape = real_shape(layout_.lengths);
-  // Planned on the spectrum buffer before it is filled (planning may overwrite its array); apply
-  // runs the same plans on its own buffers through FFTW's new-array execute, from the same
-  // allocator, so with the same alignment.
-  forward_ =
-      fft::real_plan<T>(fft::Direction::forward, shape, spectrum_.data(), p.planning, p.threads);
-  inverse_ =
-      fft::real_plan<T>(fft::Direction::inverse, shape, spectrum_.data(), p.planning, p.threads);
-  std::memset(spectrum_.data(), 0, layout_.reals * sizeof(T));
-  fold_into(kernel, spectrum_.data(), buffer_strides(layout_), layout_.lengths);
-  fft::execute(*forward_, spectrum_.data());
-  // Fold in the 1/N of the unnormalized inverse (pocketfft's explicit scale), and conjugate for
-  // correlation: conj(G) is the spectrum of the flipped kernel, so nothing is flipped in space.
-  const std::array<std::size_t, 3>& P = layout_.lengths;
-  const T scale = static_cast<T>(
-      1.0 / (static_cast<double>(P[0]) * static_cast<double>(P[1]) * static_cast<double>(P[2])));
-  T* g = spectrum_.data();
-  const T sign = p.correlate ? T(-1) : T(1);
-  for (std::size_t i = 0; i < layout_.complex_count; ++i) {
-    g[2 * i] *= scale;
-    g[2 * i + 1] *= sign * scale;
+    : p_(p),
+      layout_(fft_layout(p, sizeof(T))),
+      geometry_(fft_geometry(p)),
+      spectrum_(2 * layout_.spectrum_complex) {
+  const FftLayout& l = layout_;
+  const std::size_t P_outer = l.lengths[static_cast<std::size_t>(l.outer)];
+  // Plans are made on buffers of their own before anything is filled (planning may overwrite
+  // its array); apply runs them on its rows and scratch blocks, from the same allocator.
+  {
+    AlignedBuffer<T> row(l.pitch);
+    fft::RealShape shape;
+    shape.rank = 1;
+    shape.n[0] = static_cast<int>(l.lengths[2]);
+    row_forward_ = fft::real_plan<T>(fft::Direction::forward, shape, row.data(), p.planning, 1);
+    row_inverse_ = fft::real_plan<T>(fft::Direction::inverse, shape, row.data(), p.planning, 1);
+    AlignedBuffer<T> scratch(2 * std::max(P_outer * l.block, l.lengths[1] * l.middle_block));
+    const int B = static_cast<int>(l.block);
+    if (P_outer > 1) {
+      outer_forward_ = fft::column_plan<T>(fft::Direction::forward, static_cast<int>(P_outer), B,
+                                           scratch.data(), p.planning);
+      outer_inverse_ = fft::column_plan<T>(fft::Direction::inverse, static_cast<int>(P_outer), B,
+                                           scratch.data(), p.planning);
+    }
+    if (l.outer == 0 && l.lengths[1] > 1) {
+      const int P1 = static_cast<int>(l.lengths[1]);
+      const int Bm = static_cast<int>(l.middle_block);
+      middle_forward_ =
+          fft::column_plan<T>(fft::Direction::forward, P1, Bm, scratch.data(), p.planning);
+      middle_inverse_ =
+          fft::column_plan<T>(fft::Direction::inverse, P1, Bm, scratch.data(), p.planning);
+    }
   }
+  const int threads = threads_for(p, l);
+  const Extents in = kernel_extents(p, l);
+  const WorkShape w = work_shape(l, in, in);
+  AlignedBuffer<T> work(w.reals);
+  std::memset(work.data(), 0, w.reals * sizeof(T));
+  fold_into(kernel, work.data(), w.strides, l.lengths);
+  forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads);
+  // The outer pass writes the spectrum block by block, with the 1/N of the unnormalized inverse
+  // folded in (pocketfft's explicit scale) and conjugated for correlation: conj(G) is the
+  // spectrum of the flipped kernel, so nothing is flipped in space.
+  const T scale =
+      static_cast<T>(1.0 / (static_cast<double>(l.lengths[0]) * static_cast<double>(l.lengths[1]) *
+                            static_cast<double>(l.lengths[2])));
+  const T sign = p.correlate ? T(-1) : T(1);
+  const ColumnPass c = outer_pass(l, w, in[static_cast<std::size_t>(l.outer)]);
+  const std::size_t block_complex = P_outer * l.block;
+  for_each_block(work.data(), c, threads,
+                 [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
+                   load_block(data, c, col, width, scratch);
+                   if (outer_forward_) fft::execute(*outer_forward_, scratch);
+                   T* g = spectrum_.data() + 2 * b * block_complex;
+                   for (std::size_t i = 0; i < block_complex; ++i) {
+                     g[2 * i] = scratch[2 * i] * scale;
+                     g[2 * i + 1] = scratch[2 * i + 1] * sign * scale;
+                   }
+                 });
 }
 
 template <class T>
@@ -162,8 +374,8 @@ double FftKernel<T>::spectrum_max() const {
   const double n =
       static_cast<double>(P[0]) * static_cast<double>(P[1]) * static_cast<double>(P[2]);
   const T* g = spectrum_.data();
-  double most = 0;
-  for (std::size_t i = 0; i < layout_.complex_count; ++i)
+  double most = 0;  // (the block padding holds zeros)
+  for (std::size_t i = 0; i < layout_.spectrum_complex; ++i)
     most = std::max(most,
                     std::hypot(static_cast<double>(g[2 * i]), static_cast<double>(g[2 * i + 1])));
   return most * n;  // the stored spectrum has the 1/N folded in
@@ -171,30 +383,64 @@ double FftKernel<T>::spectrum_max() const {
 
 template <class T>
 void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) const {
-  const std::array<std::size_t, 3>& P = layout_.lengths;
-  const DenseStrides strides = buffer_strides(layout_);
-  AlignedBuffer<T> x(layout_.reals);
-  std::memset(x.data(), 0, layout_.reals * sizeof(T));
-  extend_into(image, geometry_.image_maps, fill, x.data(), strides);
-  fft::execute(*forward_, x.data());
-  multiply_spectra(x.data(), spectrum_.data(), layout_.complex_count);
-  fft::execute(*inverse_, x.data());
+  const FftLayout& l = layout_;
+  const int threads = threads_for(p_, l);
+  const Extents in = image_extents(geometry_);
+  const Extents outn = output_extents(p_);
+  const WorkShape w = work_shape(l, in, outn);
+  AlignedBuffer<T> work(w.reals);
+  extend_into(image, geometry_.image_maps, fill, work.data(), w.strides);
+  forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads);
 
-  // Crop: output index j of each axis comes from circular index (j + shift) mod P; along the last
-  // axis that is at most two contiguous runs.
-  const std::array<std::size_t, 3>& shift = geometry_.shifts;
-  const std::size_t n2 = p_.axes[2].out;
-  const std::size_t first_run = std::min(n2, P[2] - shift[2]);
-  for (std::size_t i0 = 0; i0 < p_.axes[0].out; ++i0)
-    for (std::size_t i1 = 0; i1 < p_.axes[1].out; ++i1) {
-      const T* row =
-          x.data() + ((i0 + shift[0]) % P[0]) * strides[0] + ((i1 + shift[1]) % P[1]) * strides[1];
+  // The outer axis: forward, product, inverse, block by block; the output's rows written back in
+  // output order (row j from circular position j + shift).
+  const std::size_t outer = static_cast<std::size_t>(l.outer);
+  ColumnPass c = outer_pass(l, w, in[outer]);
+  c.out_rows = outn[outer];
+  c.shift = geometry_.shifts[outer];
+  const std::size_t block_complex = c.length * l.block;
+  for_each_block(work.data(), c, threads,
+                 [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
+                   load_block(data, c, col, width, scratch);
+                   if (outer_forward_) fft::execute(*outer_forward_, scratch);
+                   multiply_spectra(scratch, spectrum_.data() + 2 * b * block_complex,
+                                    block_complex);
+                   if (outer_inverse_) fft::execute(*outer_inverse_, scratch);
+                   store_block(scratch, c, col, width, data);
+                 });
+
+  if (middle_inverse_) {  // the planes of the output, their rows written back in output order
+    ColumnPass m;
+    m.length = l.lengths[1];
+    m.columns = l.pitch / 2;
+    m.row_stride = l.pitch / 2;
+    m.in_rows = l.lengths[1];
+    m.out_rows = outn[1];
+    m.shift = geometry_.shifts[1];
+    m.planes = outn[0];
+    m.plane_stride = w.strides[0] / 2;
+    m.block = l.middle_block;
+    transform_columns(work.data(), m, *middle_inverse_, threads);
+  }
+
+  // The last axis: the inverse of the output's rows only, each cropped as it is done. Output
+  // index j comes from circular index (j + shift) mod P; along the row that is at most two
+  // contiguous runs.
+  const std::size_t P2 = l.lengths[2], shift2 = geometry_.shifts[2];
+  const std::size_t n2 = outn[2];
+  const std::size_t first_run = std::min(n2, P2 - shift2);
+  parallel_for(outn[0] * outn[1], threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t r = begin; r < end; ++r) {
+      const std::size_t i0 = r / outn[1], i1 = r % outn[1];
+      T* row = work.data() + i0 * w.strides[0] + i1 * w.strides[1];
+      fft::execute(*row_inverse_, row);
       T* to = row_start(out, i0, i1);
-      store_row(row + shift[2], first_run, to, out.stride(2));
+      store_row(row + shift2, first_run, to, out.stride(2));
       if (n2 > first_run)  // (no pointer past the row is formed when there is no second run)
         store_row(row, n2 - first_run, to + static_cast<std::ptrdiff_t>(first_run) * out.stride(2),
                   out.stride(2));
     }
+  });
 }
 
 template class FftKernel<float>;

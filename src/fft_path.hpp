@@ -38,25 +38,35 @@ struct FftGeometry {
 };
 FftGeometry fft_geometry(const Problem& p);
 
-/// The transform buffers of one problem: FFTW's in-place real layout, the last axis padded to
-/// 2 * (P2 / 2 + 1) reals. Throws fftconv::Error(invalid_argument) if a size overflows size_t or a
-/// length exceeds FFTW's int limit.
+/// How the FFT path runs its transforms (fft_path.cpp has the why). The last axis goes through
+/// 1-D real transforms, one row at a time, rows `pitch` reals apart: only rows that hold data
+/// are transformed forward, only rows the output window reads are transformed back. The
+/// outermost transformed axis (`outer`) goes through complex transforms of column blocks (`block`
+/// columns side by side in a small scratch array), each fused with the product by the kernel
+/// spectrum and its inverse; in 3-D the middle axis goes through column blocks too. Throws
+/// fftconv::Error(invalid_argument) if a size overflows size_t or a length exceeds FFTW's int
+/// limit.
 struct FftLayout {
   std::array<std::size_t, 3> lengths{};  ///< transform length per canonical axis
-  std::size_t half = 0;                  ///< complex values along the last axis
-  std::size_t pitch = 0;                 ///< reals per row (2 * half)
-  std::size_t reals = 0;                 ///< reals per buffer
-  std::size_t complex_count = 0;         ///< complex values per buffer
+  std::size_t half = 0;                  ///< complex values per row of the last axis
+  std::size_t pitch = 0;                 ///< reals per row: 2 * half, whole cache lines
+  int outer = 1;                         ///< 0 if lengths[0] > 1, else 1
+  std::size_t columns = 0;  ///< complex values per outer-axis position (the outer pass's columns)
+  std::size_t block = 0;    ///< columns per block of the outer pass (block_width)
+  std::size_t middle_block = 0;      ///< columns per block of the middle axis's passes (3-D)
+  std::size_t blocks = 0;            ///< ceil(columns / block)
+  std::size_t spectrum_complex = 0;  ///< blocks * lengths[outer] * block
 };
-FftLayout fft_layout(const Problem& p);
+FftLayout fft_layout(const Problem& p, std::size_t element_bytes);
 
-/// Bytes the fft method allocates for problem p (two transform buffers: the kernel spectrum and
-/// one per apply), element size given.
+/// Bytes the fft method allocates for problem p, element size given: the kernel spectrum, one
+/// work array and one scratch block per thread for each apply, the image index maps.
 std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes);
 
-/// The kernel prepared for the FFT path: the plans, and the kernel spectrum with the 1/N of the
-/// unnormalized inverse folded in (conjugated for correlation). apply is const, plans nothing and
-/// allocates one transform buffer per call, so it may run from many threads at once.
+/// The kernel prepared for the FFT path: the plans, and the kernel spectrum (in column-block
+/// order) with the 1/N of the unnormalized inverse folded in (conjugated for correlation). apply
+/// is const, plans nothing and allocates its own work arrays per call, so it may run from many
+/// threads at once.
 template <class T>
 class FftKernel {
  public:
@@ -73,7 +83,9 @@ class FftKernel {
   Problem p_;
   FftLayout layout_;
   FftGeometry geometry_;
-  std::shared_ptr<const fft::Plan> forward_, inverse_;
+  std::shared_ptr<const fft::Plan> row_forward_, row_inverse_;
+  std::shared_ptr<const fft::Plan> outer_forward_, outer_inverse_;    // null if lengths[outer] == 1
+  std::shared_ptr<const fft::Plan> middle_forward_, middle_inverse_;  // null unless 3-D
   AlignedBuffer<T> spectrum_;
 };
 

@@ -29,7 +29,10 @@ TEST_CASE("repeated calls and filters of one shape do not plan again") {
   CHECK(fftconv::fft_plans_created() == after_first);
   o.planning = Planning::measure;  // a different key: new plans
   (void)call(Op::convolve, image, kernel, o);
-  CHECK(fftconv::fft_plans_created() == after_first + 2);  // forward and inverse
+  // forward and inverse of the rows and of the outer axis's column blocks
+  CHECK(fftconv::fft_plans_created() == after_first + 4);
+  (void)call(Op::correlate, image, kernel, o);
+  CHECK(fftconv::fft_plans_created() == after_first + 4);
 }
 
 TEST_CASE_TEMPLATE("planning effort and thread count change nothing beyond rounding", T, float,
@@ -67,6 +70,41 @@ TEST_CASE_TEMPLATE("planning effort and thread count change nothing beyond round
         CHECK(max_abs_error(result, ref.values) <= tol);
       }
     }
+  }
+}
+
+TEST_CASE_TEMPLATE("the fft path's threads split rows and column blocks: bit-identical results", T,
+                   float, double) {
+  // Transforms of at least 2^16 points use the threads (fft_path.cpp): each row and each block
+  // of columns is transformed by the same code whichever thread takes it, so the values do not
+  // depend on the thread count at all. 2-D and 3-D (the middle axis has its own column pass),
+  // every mode, convolution and correlation, the zero rule and an extending one.
+  std::mt19937_64 rng(1104);
+  const std::pair<fftconv::Shape, fftconv::Shape> problems[] = {{{260, 256}, {15, 9}},
+                                                                {{40, 36, 48}, {5, 4, 3}}};
+  for (const auto& problem : problems) {
+    const Array<T> image = uniform<T>(problem.first, rng, -1, 1);
+    const Array<T> kernel = normal<T>(problem.second, rng);
+    for (Mode mode : {Mode::full, Mode::same, Mode::valid})
+      for (Op op : {Op::convolve, Op::correlate})
+        for (fftconv::Boundary rule : {fftconv::Boundary::zero, fftconv::Boundary::reflect}) {
+          CAPTURE(image.shape.rank());
+          CAPTURE(name(mode));
+          CAPTURE(static_cast<int>(rule));
+          fftconv::Options o;
+          o.method = Method::fft;
+          o.mode = mode;
+          o.boundary = rule;
+          o.threads = 1;
+          const Array<T> one = call(op, image, kernel, o);
+          const Reference ref = reference(image, kernel, mode, op == Op::correlate, rule);
+          CHECK(max_abs_error(one, ref.values) <=
+                tolerance<T>(image.shape, kernel.shape, ref.abs_sum_max));
+          for (int threads : {2, 3}) {
+            o.threads = threads;
+            CHECK(call(op, image, kernel, o).values == one.values);
+          }
+        }
   }
 }
 

@@ -1,6 +1,7 @@
 // output_shape (scipy.signal's window lengths) and next_fast_size.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "fftconv/fftconv.hpp"
@@ -54,12 +55,35 @@ TEST_CASE("next_fast_size at the top of size_t") {
   CHECK_THROWS_AS(fftconv::next_fast_size(std::numeric_limits<std::size_t>::max()), fftconv::Error);
 }
 
-TEST_CASE("fft_shape: the shortest exact circular length, rounded up to a fast size") {
-  // same: 2048 + ceil(254 / 2) = 2175 -> 2184; full: 2048 + 254 = 2302 -> 2304; valid: 2048.
-  CHECK(fftconv::fft_shape({2048, 2048}, {255, 255}, Mode::same) == Shape{2184, 2184});
-  CHECK(fftconv::fft_shape({2048, 2048}, {255, 255}, Mode::full) == Shape{2304, 2304});
-  CHECK(fftconv::fft_shape({2048, 2048}, {255, 255}, Mode::valid) == Shape{2048, 2048});
+// Per axis: at or above the minimum length, FFT-friendly, and at most 1.25 times the minimum or
+// next_fast_size of it, whichever is larger (which friendly length within that range is the
+// calibrated table's choice: src/fft/length_costs.inc).
+void check_padded_length(std::size_t length, std::size_t min) {
+  CAPTURE(min);
+  CAPTURE(length);
+  CHECK(length >= min);
+  CHECK(fftconv::next_fast_size(length) == length);
+  CHECK(static_cast<double>(length) <= std::max(1.25 * static_cast<double>(min),
+                                                static_cast<double>(fftconv::next_fast_size(min))));
+}
+
+TEST_CASE("fft_shape: an FFT-friendly length from the shortest exact circular length up") {
+  // same: 2048 + ceil(254 / 2) = 2175; full: 2048 + 254 = 2302; valid: max(2048, 255) = 2048.
+  const std::pair<Mode, std::size_t> cases[] = {
+      {Mode::same, 2175}, {Mode::full, 2302}, {Mode::valid, 2048}};
+  for (const auto& c : cases) {
+    const Shape s = fftconv::fft_shape({2048, 2048}, {255, 255}, c.first);
+    REQUIRE(s.rank() == 2);
+    check_padded_length(s[0], c.second);
+    check_padded_length(s[1], c.second);
+  }
   // An even kernel in same mode needs one more than an odd one: 100 + ceil(3 / 2) = 102.
-  CHECK(fftconv::fft_shape({100}, {4}, Mode::same) == Shape{fftconv::next_fast_size(102)});
-  CHECK(fftconv::fft_shape({3}, {10}, Mode::same) == Shape{10});  // the kernel must fit
+  check_padded_length(fftconv::fft_shape({100}, {4}, Mode::same)[0], 102);
+  check_padded_length(fftconv::fft_shape({3}, {10}, Mode::same)[0], 10);  // the kernel must fit
+  // 3-D, and lengths the calibrated table does not reach (next_fast_size there).
+  const Shape s3 = fftconv::fft_shape({40, 30, 20}, {5, 7, 9}, Mode::full);
+  check_padded_length(s3[0], 44);
+  check_padded_length(s3[1], 36);
+  check_padded_length(s3[2], 28);
+  CHECK(fftconv::fft_shape({1000000}, {3}, Mode::full) == Shape{fftconv::next_fast_size(1000002)});
 }

@@ -71,12 +71,15 @@ FFTCONV_API std::string to_string(const Shape& shape);
 /// Throws fftconv::Error for a rank mismatch, rank 0 or above 3, or a zero extent.
 FFTCONV_API Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode);
 
-/// The transform shape the fft method uses for this problem (same for convolve and correlate).
-/// Zero boundary (or valid mode): per axis next_fast_size of the shortest circular length that
-/// leaves the output window exact (full: n + k - 1; same: n + ceil((k - 1) / 2); valid:
-/// max(n, k)). wrap in same mode: exactly n (circular convolution). Other rules: next_fast_size
-/// of out + k - 1 (the extended image the window needs). The FFT method's working memory is two
-/// real arrays of this shape (FFTW's padded layout).
+/// The transform shape the fft method uses for this problem (same for convolve and correlate,
+/// float and double). Per axis a minimum length: zero boundary (or valid mode) the shortest
+/// circular length that leaves the output window exact (full: n + k - 1; same:
+/// n + ceil((k - 1) / 2); valid: max(n, k)); other rules out + k - 1 (the extended image the
+/// window needs). Then, among the FFT-friendly lengths (next_fast_size) from each minimum up to
+/// 1.25 times it, the combination the FFT path runs fastest by a table of this library's measured
+/// FFTW costs (README, "Performance"); beyond the table (lengths above 32768), next_fast_size of
+/// the minimum. wrap in same mode on an image whose lengths are FFT-friendly: exactly n
+/// (circular convolution).
 FFTCONV_API Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape,
                             const Options& options);
 

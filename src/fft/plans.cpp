@@ -25,6 +25,8 @@ struct fftw_traits<double> {
   using complex_type = fftw_complex;
   static constexpr auto plan_r2c = fftw_plan_dft_r2c;
   static constexpr auto plan_c2r = fftw_plan_dft_c2r;
+  static constexpr auto plan_many_dft = fftw_plan_many_dft;
+  static constexpr auto execute_dft = fftw_execute_dft;
   static constexpr auto execute_r2c = fftw_execute_dft_r2c;
   static constexpr auto execute_c2r = fftw_execute_dft_c2r;
   static constexpr auto destroy = fftw_destroy_plan;
@@ -37,6 +39,8 @@ struct fftw_traits<float> {
   using complex_type = fftwf_complex;
   static constexpr auto plan_r2c = fftwf_plan_dft_r2c;
   static constexpr auto plan_c2r = fftwf_plan_dft_c2r;
+  static constexpr auto plan_many_dft = fftwf_plan_many_dft;
+  static constexpr auto execute_dft = fftwf_execute_dft;
   static constexpr auto execute_r2c = fftwf_execute_dft_r2c;
   static constexpr auto execute_c2r = fftwf_execute_dft_c2r;
   static constexpr auto destroy = fftwf_destroy_plan;
@@ -52,11 +56,15 @@ struct fftw_traits<float> {
 std::atomic<std::size_t> plan_count{0};  // plans made, for fftconv::fft_plans_created
 namespace {
 
+// What a plan transforms: the real in-place layout (r2c / c2r) or the columns of a complex block.
+enum class Kind { real, columns };
+
 template <class T>
 class TypedPlan final : public Plan {
  public:
   using traits = fftw_traits<T>;
-  TypedPlan(typename traits::plan_type p, Direction d) : plan_(p), direction_(d) {}
+  TypedPlan(typename traits::plan_type p, Kind kind, Direction d)
+      : plan_(p), kind_(kind), direction_(d) {}
   ~TypedPlan() override {
     std::lock_guard<std::mutex> lock(planner_mutex());
     traits::destroy(plan_);
@@ -67,7 +75,9 @@ class TypedPlan final : public Plan {
   void execute(T* data) const {
     assert(fftw_alignment_of(reinterpret_cast<double*>(data)) == 0);
     auto* spectrum = reinterpret_cast<typename traits::complex_type*>(data);
-    if (direction_ == Direction::forward)
+    if (kind_ == Kind::columns)
+      traits::execute_dft(plan_, spectrum, spectrum);
+    else if (direction_ == Direction::forward)
       traits::execute_r2c(plan_, data, spectrum);
     else
       traits::execute_c2r(plan_, spectrum, data);
@@ -75,6 +85,7 @@ class TypedPlan final : public Plan {
 
  private:
   typename traits::plan_type plan_;
+  Kind kind_;
   Direction direction_;
 };
 
@@ -82,16 +93,18 @@ class TypedPlan final : public Plan {
 // an r2c plan for a c2c call because its key lacked the kind).
 struct PlanKey {
   std::size_t precision = 0;  // sizeof(T)
+  Kind kind = Kind::real;
   Direction direction = Direction::forward;
-  RealShape shape;
+  RealShape shape;     // columns: rank 1, n[0] = length
+  int width = 0;       // columns: the block width (transforms per batch)
   unsigned flags = 0;  // planning effort
   int threads = 1;
   bool in_place = true;
   int alignment = 0;  // fftw_alignment_of the buffers: 0 for fftw_malloc's, ours throughout
   friend bool operator==(const PlanKey& a, const PlanKey& b) {
-    return a.precision == b.precision && a.direction == b.direction && a.shape == b.shape &&
-           a.flags == b.flags && a.threads == b.threads && a.in_place == b.in_place &&
-           a.alignment == b.alignment;
+    return a.precision == b.precision && a.kind == b.kind && a.direction == b.direction &&
+           a.shape == b.shape && a.width == b.width && a.flags == b.flags &&
+           a.threads == b.threads && a.in_place == b.in_place && a.alignment == b.alignment;
   }
 };
 
@@ -143,14 +156,20 @@ class PlanCache {
       std::lock_guard<std::mutex> lock(planner_mutex());
       initialize_fftw_threads();
       traits::plan_with_nthreads(key.threads);
-      p = key.direction == Direction::forward
-              ? traits::plan_r2c(s.rank, s.n.data(), buffer, spectrum, key.flags)
-              : traits::plan_c2r(s.rank, s.n.data(), spectrum, buffer, key.flags);
+      if (key.kind == Kind::columns)
+        p = traits::plan_many_dft(
+            1, s.n.data(), key.width, spectrum, nullptr, key.width, 1, spectrum, nullptr, key.width,
+            1, key.direction == Direction::forward ? FFTW_FORWARD : FFTW_BACKWARD, key.flags);
+      else
+        p = key.direction == Direction::forward
+                ? traits::plan_r2c(s.rank, s.n.data(), buffer, spectrum, key.flags)
+                : traits::plan_c2r(s.rank, s.n.data(), spectrum, buffer, key.flags);
       traits::plan_with_nthreads(1);  // leave FFTW's global setting as we found it
     }
-    FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a real transform of rank ", s.rank);
+    FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a ",
+                  key.kind == Kind::columns ? "column" : "real", " transform of rank ", s.rank);
     ++plan_count;
-    return std::make_shared<TypedPlan<T>>(p, key.direction);
+    return std::make_shared<TypedPlan<T>>(p, key.kind, key.direction);
   }
 
   std::mutex mutex_;
@@ -208,6 +227,23 @@ std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shap
 }
 
 template <class T>
+std::shared_ptr<const Plan> column_plan(Direction direction, int length, int width, T* buffer,
+                                        Planning effort) {
+  PlanKey key;
+  key.precision = sizeof(T);
+  key.kind = Kind::columns;
+  key.direction = direction;
+  key.shape.rank = 1;
+  key.shape.n[0] = length;
+  key.width = width;
+  key.flags = fftw_flags(effort);
+  key.threads = 1;
+  key.in_place = true;
+  key.alignment = 0;
+  return cache().get<T>(key, buffer);
+}
+
+template <class T>
 void execute(const Plan& plan, T* data) {
   static_cast<const TypedPlan<T>&>(plan).execute(data);
 }
@@ -216,6 +252,8 @@ template std::shared_ptr<const Plan> real_plan<float>(Direction, const RealShape
                                                       int);
 template std::shared_ptr<const Plan> real_plan<double>(Direction, const RealShape&, double*,
                                                        Planning, int);
+template std::shared_ptr<const Plan> column_plan<float>(Direction, int, int, float*, Planning);
+template std::shared_ptr<const Plan> column_plan<double>(Direction, int, int, double*, Planning);
 template void execute<float>(const Plan&, float*);
 template void execute<double>(const Plan&, double*);
 

@@ -39,7 +39,17 @@ template <class T>
 std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer,
                                       Planning effort, int threads);
 
-/// Runs a plan from real_plan<T> in place on `data` (an aligned buffer of the padded layout).
+/// The cached in-place plan for the columns of a length x width block of interleaved complex
+/// values (row-major, `width` values per row): `width` complex transforms of `length` points,
+/// element stride `width`, batch distance 1 (FFTW's advanced interface). Forward is FFTW's sign
+/// -1, inverse +1, both unnormalized. Made on `buffer` (length * width complex values) like
+/// real_plan.
+template <class T>
+std::shared_ptr<const Plan> column_plan(Direction direction, int length, int width, T* buffer,
+                                        Planning effort);
+
+/// Runs a plan from real_plan<T> or column_plan<T> in place on `data` (an aligned buffer of the
+/// plan's layout).
 template <class T>
 void execute(const Plan& plan, T* data);
 
