@@ -30,6 +30,11 @@ FftScheme fft_scheme(const Problem& p) {
   return p.boundary == Boundary::wrap && same && fast ? FftScheme::circular : FftScheme::extended;
 }
 
+std::size_t image_rows(const Problem& p, std::size_t axis) {
+  const Axis& ax = p.axes[axis];
+  return fft_scheme(p) == FftScheme::extended ? ax.out + ax.k - 1 : ax.n;
+}
+
 std::array<std::size_t, 3> transform_lengths(const Problem& p) {
   const FftScheme scheme = fft_scheme(p);
   if (scheme == FftScheme::circular)  // exactly the period: no padding beyond the image
@@ -41,11 +46,9 @@ std::array<std::size_t, 3> transform_lengths(const Problem& p) {
   std::array<double, 3> rows{};
   for (std::size_t a = 0; a < 3; ++a) {
     const Axis& ax = p.axes[a];
-    const bool extended = scheme == FftScheme::extended;
-    min[a] = extended ? ax.out + ax.k - 1 : p.min_transform_length(static_cast<int>(a));
-    rows[a] =
-        (static_cast<double>(extended ? ax.out + ax.k - 1 : ax.n) + static_cast<double>(ax.out)) /
-        2;
+    min[a] = scheme == FftScheme::extended ? ax.out + ax.k - 1
+                                           : p.min_transform_length(static_cast<int>(a));
+    rows[a] = (static_cast<double>(image_rows(p, a)) + static_cast<double>(ax.out)) / 2;
   }
   return cheapest_lengths(min, rows);
 }
@@ -88,7 +91,9 @@ FftGeometry fft_geometry(const Problem& p) {
 
 namespace {
 
-constexpr std::size_t cache_line = 64;
+// FFTW's new-array execute needs arrays as aligned (modulo 16 bytes: fftw_alignment_of) as the
+// ones planned on: rows a multiple of 16 bytes apart start as aligned as the array.
+constexpr std::size_t row_alignment = 16;
 
 // Threads are made per parallel region (parallel.hpp), tens of microseconds each: only worth it
 // for transforms of some size.
@@ -214,23 +219,26 @@ FftLayout fft_layout(const Problem& p, std::size_t element_bytes) {
                   invalid_argument, "transform length ", l.lengths[static_cast<std::size_t>(a)],
                   " in axis ", a - (3 - p.rank), " exceeds FFTW's limit ", INT_MAX);
   l.half = l.lengths[2] / 2 + 1;
-  // Whole cache lines per row: every row starts as aligned as the array, which FFTW's new-array
-  // execute requires of the rows it transforms one at a time.
-  const std::size_t line = cache_line / element_bytes;
-  l.pitch = checked_add(2 * l.half, line - 1, "transform row size") / line * line;
+  const std::size_t unit = row_alignment / element_bytes;
+  l.pitch = checked_add(2 * l.half, unit - 1, "transform row size") / unit * unit;
   l.outer = l.lengths[0] > 1 ? 0 : 1;
-  l.columns = checked_mul(l.outer == 0 ? l.lengths[1] : 1, l.pitch / 2, "transform plane size");
+  // The outer pass's columns: in 3-D whole planes (a row's padding, zeroed, included), else one
+  // row's complex values.
+  l.columns =
+      l.outer == 0 ? checked_mul(l.lengths[1], l.pitch / 2, "transform plane size") : l.half;
   l.block = block_width(l.lengths[static_cast<std::size_t>(l.outer)], element_bytes);
   l.middle_block = block_width(l.lengths[1], element_bytes);
   l.blocks = (l.columns + l.block - 1) / l.block;
   l.spectrum_complex = checked_mul(checked_mul(l.blocks, l.block, "spectrum size"),
                                    l.lengths[static_cast<std::size_t>(l.outer)], "spectrum size");
+  (void)checked_mul(2, l.spectrum_complex, "spectrum size");  // its reals fit too
   return l;
 }
 
 namespace {
-Extents image_extents(const FftGeometry& g) {
-  return {g.image_maps[0].size(), g.image_maps[1].size(), g.image_maps[2].size()};
+// The positions the image fills per axis (its index maps' sizes, without building them).
+Extents image_extents(const Problem& p) {
+  return {image_rows(p, 0), image_rows(p, 1), image_rows(p, 2)};
 }
 Extents kernel_extents(const Problem& p, const FftLayout& l) {
   Extents e;
@@ -247,9 +255,8 @@ std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
   // The spectrum; the larger of the image's and the kernel's work arrays; the scratch blocks of
   // every thread; the image index maps (one ptrdiff_t per buffer position and axis).
   const FftLayout l = fft_layout(p, element_bytes);
-  const FftGeometry g = fft_geometry(p);
   const std::size_t work =
-      std::max(work_shape(l, image_extents(g), output_extents(p)).reals,
+      std::max(work_shape(l, image_extents(p), output_extents(p)).reals,
                work_shape(l, kernel_extents(p, l), kernel_extents(p, l)).reals);
   const std::size_t block = std::max(l.lengths[static_cast<std::size_t>(l.outer)] * l.block,
                                      l.lengths[1] * l.middle_block);
@@ -321,8 +328,12 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
     fft::RealShape shape;
     shape.rank = 1;
     shape.n[0] = static_cast<int>(l.lengths[2]);
-    row_forward_ = fft::real_plan<T>(fft::Direction::forward, shape, row.data(), p.planning, 1);
-    row_inverse_ = fft::real_plan<T>(fft::Direction::inverse, shape, row.data(), p.planning, 1);
+    // Rows are split over our threads; a 1-D problem is one row, which FFTW threads itself.
+    const int row_threads = l.lengths[0] == 1 && l.lengths[1] == 1 ? threads_for(p, l) : 1;
+    row_forward_ =
+        fft::real_plan<T>(fft::Direction::forward, shape, row.data(), p.planning, row_threads);
+    row_inverse_ =
+        fft::real_plan<T>(fft::Direction::inverse, shape, row.data(), p.planning, row_threads);
     AlignedBuffer<T> scratch(2 * std::max(P_outer * l.block, l.lengths[1] * l.middle_block));
     const int B = static_cast<int>(l.block);
     if (P_outer > 1) {
@@ -385,7 +396,7 @@ template <class T>
 void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) const {
   const FftLayout& l = layout_;
   const int threads = threads_for(p_, l);
-  const Extents in = image_extents(geometry_);
+  const Extents in = image_extents(p_);
   const Extents outn = output_extents(p_);
   const WorkShape w = work_shape(l, in, outn);
   AlignedBuffer<T> work(w.reals);

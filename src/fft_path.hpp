@@ -24,6 +24,10 @@ namespace fftconv::detail {
 enum class FftScheme { zero_padded, circular, extended };
 FftScheme fft_scheme(const Problem& p);
 
+/// How many buffer positions along canonical `axis` the image fills: n, or for the extended
+/// scheme the extended image's out + k - 1 (the size of its index map).
+std::size_t image_rows(const Problem& p, std::size_t axis);
+
 /// The transform length per canonical axis for the problem's scheme.
 std::array<std::size_t, 3> transform_lengths(const Problem& p);
 
@@ -49,7 +53,7 @@ FftGeometry fft_geometry(const Problem& p);
 struct FftLayout {
   std::array<std::size_t, 3> lengths{};  ///< transform length per canonical axis
   std::size_t half = 0;                  ///< complex values per row of the last axis
-  std::size_t pitch = 0;                 ///< reals per row: 2 * half, whole cache lines
+  std::size_t pitch = 0;                 ///< reals per row: 2 * half, rounded to 16 bytes
   int outer = 1;                         ///< 0 if lengths[0] > 1, else 1
   std::size_t columns = 0;  ///< complex values per outer-axis position (the outer pass's columns)
   std::size_t block = 0;    ///< columns per block of the outer pass (block_width)

@@ -21,11 +21,13 @@ void parallel_for(std::size_t count, int threads, Body&& body) {
   };
   std::vector<std::thread> workers;
   std::vector<std::size_t> inline_chunks;
+  workers.reserve(chunks);  // (may throw, but before any thread starts)
+  inline_chunks.reserve(chunks);
   for (std::size_t c = 1; c < chunks; ++c) {
-    try {
+    try {  // std::system_error, or std::bad_alloc for the thread's state
       workers.emplace_back([&body, c, r = range(c)] { body(c, r.first, r.second); });
-    } catch (const std::system_error&) {
-      inline_chunks.push_back(c);
+    } catch (...) {
+      inline_chunks.push_back(c);  // (capacity reserved: does not throw)
     }
   }
   const auto first = range(0);

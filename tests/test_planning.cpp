@@ -29,17 +29,21 @@ TEST_CASE("repeated calls and filters of one shape do not plan again") {
   CHECK(fftconv::fft_plans_created() == after_first);
   o.planning = Planning::measure;  // a different key: new plans
   (void)call(Op::convolve, image, kernel, o);
-  // forward and inverse of the rows and of the outer axis's column blocks
-  CHECK(fftconv::fft_plans_created() == after_first + 4);
+  // forward and inverse of the rows and of the outer axis's column blocks (plans are keyed by
+  // 1-D length and block width, so fewer if another call in this process made some of them)
+  const std::size_t after_measure = fftconv::fft_plans_created();
+  CHECK(after_measure > after_first);
+  CHECK(after_measure <= after_first + 4);
   (void)call(Op::correlate, image, kernel, o);
-  CHECK(fftconv::fft_plans_created() == after_first + 4);
+  CHECK(fftconv::fft_plans_created() == after_measure);
 }
 
 TEST_CASE_TEMPLATE("planning effort and thread count change nothing beyond rounding", T, float,
                    double) {
   std::mt19937_64 rng(1102);
   // 200 x 160 outputs x 108 taps = 3.5e6 multiply-adds: the direct path really splits its rows
-  // over 2 and 3 threads (it uses one thread per ~1e6).
+  // over 2 and 3 threads (it uses one thread per ~1e6). The FFT path's transform here is below
+  // the 2^16 points from which it uses threads: the next test covers its threads.
   const Array<T> image = uniform<T>({200, 160}, rng, -1, 1);
   const Array<T> kernel = normal<T>({9, 12}, rng);
   for (Method method : {Method::direct, Method::fft}) {

@@ -77,8 +77,9 @@ FFTCONV_API Shape output_shape(const Shape& image_shape, const Shape& kernel_sha
 /// n + ceil((k - 1) / 2); valid: max(n, k)); other rules out + k - 1 (the extended image the
 /// window needs). Then, among the FFT-friendly lengths (next_fast_size) from each minimum up to
 /// 1.25 times it, the combination the FFT path runs fastest by a table of this library's measured
-/// FFTW costs (README, "Performance"); beyond the table (lengths above 32768), next_fast_size of
-/// the minimum. wrap in same mode on an image whose lengths are FFT-friendly: exactly n
+/// FFTW costs (README, "Methods and the automatic choice"); if any axis's minimum is beyond the
+/// table (above 32768), next_fast_size of every minimum. wrap in same mode on an image whose
+/// lengths are FFT-friendly: exactly n
 /// (circular convolution).
 FFTCONV_API Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape,
                             const Options& options);

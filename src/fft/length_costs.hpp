@@ -12,7 +12,8 @@ namespace fftconv::detail {
 /// axis; axes of minimum 1 stay 1). `rows[a]` is how many 1-D transforms along axis a the path
 /// runs per transform of the axes before it (the mean of the rows holding input and those the
 /// output needs). Each length is FFT-friendly and at most 1.25 times its minimum (or
-/// next_fast_size of it, if larger). Minimum lengths beyond the table get next_fast_size. The
+/// next_fast_size of it, if larger). If any minimum is beyond the table, every axis gets
+/// next_fast_size of its minimum. The
 /// cost, with row(P) and column(P) the table's times (float plus double) for one row of the last
 /// axis and one column of an outer pass:
 ///   rows[0] rows[1] row(P2) + C (rows[0] column(P1) + P1 column(P0)),  C = P2 / 2 + 1
