@@ -274,6 +274,23 @@ std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
 
 namespace {
 
+// The 3-D middle axis's pass over the first `planes` planes of the work array: `in_rows` rows
+// read, `out_rows` written back from circular position (j + shift) mod P1.
+ColumnPass middle_pass(const FftLayout& l, const WorkShape& w, std::size_t planes,
+                       std::size_t in_rows, std::size_t out_rows, std::size_t shift) {
+  ColumnPass c;
+  c.length = l.lengths[1];
+  c.columns = l.pitch / 2;
+  c.row_stride = l.pitch / 2;
+  c.in_rows = in_rows;
+  c.out_rows = out_rows;
+  c.shift = shift;
+  c.planes = planes;
+  c.plane_stride = w.strides[0] / 2;
+  c.block = l.middle_block;
+  return c;
+}
+
 // The forward transforms up to the outer axis: real rows (those holding data, zero-padded to
 // the row length) in place, then in 3-D the middle axis of every plane holding data.
 template <class T>
@@ -288,19 +305,10 @@ void forward_rows_and_middle(T* work, const WorkShape& w, const FftLayout& l, co
     }
   });
   if (middle == nullptr) return;
-  ColumnPass c;
-  c.length = l.lengths[1];
-  c.columns = l.pitch / 2;
-  c.row_stride = l.pitch / 2;
-  c.in_rows = in[1];
-  c.out_rows = l.lengths[1];
-  c.planes = in[0];
-  c.plane_stride = w.strides[0] / 2;
-  c.block = l.middle_block;
-  transform_columns(work, c, *middle, threads);
+  transform_columns(work, middle_pass(l, w, in[0], in[1], l.lengths[1], 0), *middle, threads);
 }
 
-// The outer axis's pass, on the work array's first `rows` outer positions.
+// The outer axis's pass, reading the work array's first `in_rows` outer positions.
 ColumnPass outer_pass(const FftLayout& l, const WorkShape& w, std::size_t in_rows) {
   ColumnPass c;
   c.length = l.lengths[static_cast<std::size_t>(l.outer)];
@@ -421,17 +429,9 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) 
                  });
 
   if (middle_inverse_) {  // the planes of the output, their rows written back in output order
-    ColumnPass m;
-    m.length = l.lengths[1];
-    m.columns = l.pitch / 2;
-    m.row_stride = l.pitch / 2;
-    m.in_rows = l.lengths[1];
-    m.out_rows = outn[1];
-    m.shift = geometry_.shifts[1];
-    m.planes = outn[0];
-    m.plane_stride = w.strides[0] / 2;
-    m.block = l.middle_block;
-    transform_columns(work.data(), m, *middle_inverse_, threads);
+    transform_columns(work.data(),
+                      middle_pass(l, w, outn[0], l.lengths[1], outn[1], geometry_.shifts[1]),
+                      *middle_inverse_, threads);
   }
 
   // The last axis: the inverse of the output's rows only, each cropped as it is done. Output

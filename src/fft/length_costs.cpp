@@ -29,51 +29,54 @@ const LengthCost* entry(std::size_t n) {
   return it != std::end(table) && it->n == n ? it : nullptr;
 }
 
-/// The candidate lengths of one axis: the friendly lengths from next_fast_size(min) up to
-/// 1.25 min (at most 32), or next_fast_size(min) alone beyond the table.
-std::vector<std::size_t> candidates(std::size_t min) {
-  std::vector<std::size_t> c{next_fast_size(min)};
-  if (min <= 1 || !entry(c.front())) return c;
-  const double limit = 1.25 * static_cast<double>(min);
-  for (std::size_t n = next_fast_size(c.back() + 1);
-       static_cast<double>(n) <= limit && c.size() < 32 && entry(n); n = next_fast_size(n + 1))
-    c.push_back(n);
-  return c;
-}
+/// A candidate length with its times: float plus double, so one choice serves both precisions.
+/// An axis of length 1 has no column transform.
+struct Candidate {
+  std::size_t n;
+  double row_ns, column_ns;
+};
 
-// One length's times: float and double together, so one choice serves both precisions.
-double row_ns(std::size_t n) {
-  const LengthCost& e = *entry(n);
-  return static_cast<double>(e.float_row) + static_cast<double>(e.double_row);
-}
-double column_ns(std::size_t n) {
-  if (n <= 1) return 0;
-  const LengthCost& e = *entry(n);
-  return static_cast<double>(e.float_column) + static_cast<double>(e.double_column);
+/// The candidate lengths of one axis: the table's lengths (every friendly length, in order) from
+/// next_fast_size(min) up to 1.25 min, at most 32; none if that first length is beyond the
+/// table. Each length is looked up once here, not once per combination.
+std::vector<Candidate> candidates(std::size_t min) {
+  std::vector<Candidate> c;
+  const LengthCost* e = entry(next_fast_size(min));
+  if (e == nullptr) return c;
+  const double limit = 1.25 * static_cast<double>(min);
+  do {
+    c.push_back(
+        {e->n, static_cast<double>(e->float_row) + static_cast<double>(e->double_row),
+         e->n <= 1 ? 0.0
+                   : static_cast<double>(e->float_column) + static_cast<double>(e->double_column)});
+    ++e;
+  } while (min > 1 && e != std::end(table) && static_cast<double>(e->n) <= limit && c.size() < 32);
+  return c;
 }
 
 }  // namespace
 
 std::array<std::size_t, 3> cheapest_lengths(const std::array<std::size_t, 3>& min,
                                             const std::array<double, 3>& rows) {
-  std::array<std::vector<std::size_t>, 3> options;
+  std::array<std::vector<Candidate>, 3> options;
   for (std::size_t a = 0; a < 3; ++a)
     options[a] = candidates(min[a]);
-  std::array<std::size_t, 3> best{options[0][0], options[1][0], options[2][0]};
   // Beyond the table on any axis the model has no numbers: the smallest friendly lengths.
   for (std::size_t a = 0; a < 3; ++a)
-    if (!entry(best[a])) return best;
+    if (options[a].empty())
+      return {next_fast_size(min[0]), next_fast_size(min[1]), next_fast_size(min[2])};
+  std::array<std::size_t, 3> best{options[0][0].n, options[1][0].n, options[2][0].n};
   double best_cost = std::numeric_limits<double>::infinity();
-  for (std::size_t p0 : options[0])
-    for (std::size_t p1 : options[1])
-      for (std::size_t p2 : options[2]) {
-        const double columns = static_cast<double>(p2 / 2 + 1);
+  for (const Candidate& c0 : options[0])
+    for (const Candidate& c1 : options[1])
+      for (const Candidate& c2 : options[2]) {
+        const double columns = static_cast<double>(c2.n / 2 + 1);
         const double cost =
-            rows[0] * rows[1] * row_ns(p2) +
-            columns * (rows[0] * column_ns(p1) + static_cast<double>(p1) * column_ns(p0));
+            rows[0] * rows[1] * c2.row_ns +
+            columns * (rows[0] * c1.column_ns + static_cast<double>(c1.n) * c0.column_ns);
         if (cost < best_cost) {
           best_cost = cost;
-          best = {p0, p1, p2};
+          best = {c0.n, c1.n, c2.n};
         }
       }
   return best;
