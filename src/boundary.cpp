@@ -44,8 +44,8 @@ std::vector<std::ptrdiff_t> boundary_map(Boundary rule, std::ptrdiff_t first, st
 }
 
 template <class T>
-void extend_into(const ConstView<T>& image, const std::array<std::vector<std::ptrdiff_t>, 3>& maps,
-                 T fill, T* dst, const DenseStrides& dst_strides) {
+void extend_into(const ConstView<T>& image, const std::array<MapRun, 3>& maps, T fill, T* dst,
+                 const DenseStrides& dst_strides) {
   const auto& m0 = maps[0];
   const auto& m1 = maps[1];
   const auto& m2 = maps[2];
@@ -82,11 +82,9 @@ void extend_into(const ConstView<T>& image, const std::array<std::vector<std::pt
     }
 }
 
-template void extend_into<float>(const ConstView<float>&,
-                                 const std::array<std::vector<std::ptrdiff_t>, 3>&, float, float*,
-                                 const DenseStrides&);
-template void extend_into<double>(const ConstView<double>&,
-                                  const std::array<std::vector<std::ptrdiff_t>, 3>&, double,
+template void extend_into<float>(const ConstView<float>&, const std::array<MapRun, 3>&, float,
+                                 float*, const DenseStrides&);
+template void extend_into<double>(const ConstView<double>&, const std::array<MapRun, 3>&, double,
                                   double*, const DenseStrides&);
 
 }  // namespace fftconv::detail

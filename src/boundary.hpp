@@ -20,10 +20,28 @@ std::ptrdiff_t boundary_index(Boundary rule, std::ptrdiff_t i, std::ptrdiff_t n)
 std::vector<std::ptrdiff_t> boundary_map(Boundary rule, std::ptrdiff_t first, std::size_t count,
                                          std::size_t n);
 
+/// A run of entries of an index map: a whole boundary_map or part of one.
+struct MapRun {
+  const std::ptrdiff_t* first = nullptr;
+  std::size_t count = 0;
+  std::size_t size() const { return count; }
+  std::ptrdiff_t operator[](std::size_t i) const { return first[i]; }
+};
+
 /// dst[t0][t1][t2] = image[map0[t0]][map1[t1]][map2[t2]], or `fill` where a map is -1, for the
 /// dense block of extents map.size() at dst (strides dst_strides). image is canonical rank 3.
 template <class T>
+void extend_into(const ConstView<T>& image, const std::array<MapRun, 3>& maps, T fill, T* dst,
+                 const DenseStrides& dst_strides);
+
+/// extend_into over whole maps.
+template <class T>
 void extend_into(const ConstView<T>& image, const std::array<std::vector<std::ptrdiff_t>, 3>& maps,
-                 T fill, T* dst, const DenseStrides& dst_strides);
+                 T fill, T* dst, const DenseStrides& dst_strides) {
+  extend_into(image,
+              {MapRun{maps[0].data(), maps[0].size()}, MapRun{maps[1].data(), maps[1].size()},
+               MapRun{maps[2].data(), maps[2].size()}},
+              fill, dst, dst_strides);
+}
 
 }  // namespace fftconv::detail

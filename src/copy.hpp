@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <functional>
+#include <utility>
 #include <vector>
 
 #include "fftconv/view.hpp"
@@ -32,6 +34,28 @@ void place(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides) {
           to[i2] = from[static_cast<std::ptrdiff_t>(i2) * s2];
       }
     }
+}
+
+/// True if the address ranges of two rank-3 views (first to last element, whatever the strides)
+/// intersect: then writing one may change what the other reads.
+template <class T>
+bool may_share_memory(const ConstView<T>& a, const View<T>& b) {
+  const auto span = [](const T* data, auto extent, auto stride) {
+    const T* lo = data;
+    const T* hi = data;
+    for (int i = 0; i < 3; ++i) {
+      if (extent(i) == 0) return std::pair<const T*, const T*>{nullptr, nullptr};
+      const std::ptrdiff_t reach = static_cast<std::ptrdiff_t>(extent(i) - 1) * stride(i);
+      (reach < 0 ? lo : hi) += reach;
+    }
+    return std::pair<const T*, const T*>{lo, hi};
+  };
+  const auto [a_lo, a_hi] = span(
+      a.data(), [&](int i) { return a.extent(i); }, [&](int i) { return a.stride(i); });
+  const auto [b_lo, b_hi] = span(
+      b.data(), [&](int i) { return b.extent(i); }, [&](int i) { return b.stride(i); });
+  if (a_lo == nullptr || b_lo == nullptr) return false;  // an empty view reads or writes nothing
+  return !(std::less<const T*>()(a_hi, b_lo) || std::less<const T*>()(b_hi, a_lo));
 }
 
 /// Adds the rank-3 view `src` into `dst` at positions taken modulo `lengths` per axis (a kernel

@@ -1,7 +1,9 @@
 #include "fftconv/filter.hpp"
 
 #include "check.hpp"
+#include "direct/simd.hpp"
 #include "filter_core.hpp"
+#include "kernel_normalization.hpp"
 #include "validate.hpp"
 
 namespace fftconv {
@@ -85,5 +87,31 @@ const Shape& Filter<T>::output_shape() const {
 
 template class Filter<float>;
 template class Filter<double>;
+
+namespace {
+template <class T>
+Method chosen_method_for(const ConstView<T>& kernel, const Shape& image_shape,
+                         const Options& options) {
+  constexpr const char* name = "fftconv::chosen_method";
+  const detail::Problem p = detail::validate_setup(kernel, image_shape, options, false, name);
+  Method method = Method::automatic;
+  detail::with_call_errors(name, [&] {
+    const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);
+    method = detail::method_for(p, effective.view(), options, false);
+  });
+  return method;
+}
+}  // namespace
+
+Method chosen_method(ConstView<float> kernel, const Shape& image_shape, const Options& options) {
+  return chosen_method_for(kernel, image_shape, options);
+}
+Method chosen_method(ConstView<double> kernel, const Shape& image_shape, const Options& options) {
+  return chosen_method_for(kernel, image_shape, options);
+}
+
+const char* direct_simd() {
+  return detail::simd_name(detail::simd_level());
+}
 
 }  // namespace fftconv

@@ -231,10 +231,14 @@ int main(void) {
               fabs(score[0] - 1) < 1e-12 && fabs(score[1] + sqrt(0.75)) < 1e-12 &&
               fabs(score[4] - 1) < 1e-12,
           "match_template_f64");
+    /* The three peaks score 1 up to rounding, so their order (by score) is the rounding's:
+       check the set. */
     check(
         fftconv_find_peaks_f64(1, n5, score, 0.5, 1, 4, positions, values, &count) == FFTCONV_OK &&
-            count == 3 && positions[0] == 0 && positions[1] == 2 && positions[2] == 4 &&
-            fabs(values[2] - 1) < 1e-12,
+            count == 3 && positions[0] + positions[1] + positions[2] == 6 &&
+            positions[0] * positions[1] * positions[2] == 0 &&
+            (positions[0] == 2 || positions[1] == 2 || positions[2] == 2) &&
+            fabs(values[0] - 1) < 1e-12 && fabs(values[2] - 1) < 1e-12,
         "find_peaks_f64");
     const unsigned char use[3] = {1, 1, 0};
     check(fftconv_match_template_f64(1, n7, signal, k3, templ, use, score, NULL) == FFTCONV_OK &&

@@ -66,6 +66,30 @@ TEST_CASE_TEMPLATE("boundary rules, 3-D", T, float, double) {
   check_rules<T>({3, 2, 4}, {4, 5, 2}, rng);
 }
 
+// The direct path computes a row's edges from a padded copy and its interior from the image in
+// place, in chunks of up to 8 vectors of up to 64 bytes (128 floats), then single vectors, then
+// 16-byte vectors, then scalars: widths around those steps, every rule and mode, contiguous and
+// strided images (a strided row is copied whole), kernels with an empty row.
+TEST_CASE_TEMPLATE("boundary rules, rows wide enough for every vector chunk of the direct path", T,
+                   float, double) {
+  std::mt19937_64 rng(515);
+  for (std::size_t width : {127, 128, 129, 131, 150, 257, 300}) {
+    CAPTURE(width);
+    const Array<T> image = uniform<T>({6, width}, rng, -1, 1);
+    Array<T> kernel = normal<T>({3, 5}, rng);
+    for (std::size_t c = 0; c < 5; ++c)
+      kernel.values[5 + c] = 0;  // the middle kernel row has no non-zero tap
+    for (Boundary rule : all_rules)
+      for (Op op : {Op::convolve, Op::correlate})
+        for (Mode mode : {Mode::full, Mode::same, Mode::valid}) {
+          const Reference ref = reference(image, kernel, mode, op == Op::correlate, rule, 0.625);
+          for (Layout layout : {Layout::c_order, Layout::strided_block})
+            check_against(ref, op, image, kernel, options(mode, Method::direct, rule), layout,
+                          Layout::c_order, layout);
+        }
+  }
+}
+
 TEST_CASE("the a b c d rows: what each rule puts outside the image") {
   // Correlating with a delta at the kernel's first position reads the extension to the left of
   // the image, with a delta at its last position the extension to the right (full mode).

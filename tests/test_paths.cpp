@@ -3,7 +3,9 @@
 // and correlation; float and double; C-order, column-major, strided and reversed layouts.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <random>
+#include <string>
 
 #include "library_call.hpp"
 
@@ -97,4 +99,49 @@ TEST_CASE_TEMPLATE("1x1, 1xk and kx1 kernels, and 1xN / Nx1 images", T, float, d
       {{40, 1}, {7, 1}},  {{1, 40}, {3, 7}},  {{1}, {1}},         {{1, 1}, {1, 1}}};
   for (const auto& problem : problems)
     check_problem<T>(problem.first, problem.second, rng);
+}
+
+TEST_CASE_TEMPLATE("chosen_method is the method a Filter and a one-shot call run", T, float,
+                   double) {
+  std::mt19937_64 rng(808);
+  bool saw_direct = false, saw_fft = false;  // the sweep crosses the crossover
+  for (std::size_t n : {40, 300})
+    for (std::size_t k : {3, 9, 31, 65}) {
+      CAPTURE(n);
+      CAPTURE(k);
+      const Array<T> kernel = normal<T>({k, k}, rng);
+      const fftconv::ConstView<T> view = kernel.view();
+      const Method chosen = fftconv::chosen_method(view, {n, n});
+      const fftconv::Filter<T> filter(view, {n, n}, fftconv::Operation::convolve);
+      CHECK(chosen == filter.method());
+      saw_direct = saw_direct || chosen == Method::direct;
+      saw_fft = saw_fft || chosen == Method::fft;
+      fftconv::Options forced;
+      forced.method = chosen == Method::direct ? Method::fft : Method::direct;
+      CHECK(fftconv::chosen_method(view, {n, n}, forced) == forced.method);
+    }
+  CHECK(saw_direct);
+  CHECK(saw_fft);
+  const Array<T> kernel = normal<T>({3, 3}, rng);
+  fftconv::Options tight;
+  tight.max_memory_bytes = 10;
+  CHECK_THROWS_AS(fftconv::chosen_method(kernel.view(), {50, 50}, tight), fftconv::Error);
+  CHECK_THROWS_AS(fftconv::chosen_method(kernel.view(), {50}), fftconv::Error);  // rank mismatch
+}
+
+// The direct path's inner loop exists per instruction set; tests/CMakeLists.txt runs the direct
+// path's tests again under FFTCONV_SIMD=baseline and avx2, and this checks the cap took effect.
+TEST_CASE("direct_simd names the instruction set the direct path runs") {
+  const std::string level = fftconv::direct_simd();
+  CHECK((level == "baseline" || level == "avx2" || level == "avx512"));
+  const char* env = std::getenv("FFTCONV_SIMD");
+  const std::string cap = env == nullptr ? "" : env;
+  if (cap == "baseline") CHECK(level == "baseline");
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+  if (cap == "avx2") CHECK(level == (avx2 ? "avx2" : "baseline"));
+  if (cap.empty()) CHECK(level == (avx512 ? "avx512" : avx2 ? "avx2" : "baseline"));
+#endif
 }

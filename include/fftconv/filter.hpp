@@ -71,4 +71,22 @@ class FFTCONV_API Filter {
 extern template class Filter<float>;
 extern template class Filter<double>;
 
+/// The method Method::automatic runs for this kernel on images of image_shape with these options
+/// (options.method = automatic; a forced method is returned as it is, if it fits
+/// options.max_memory_bytes): what Filter::method() of such a Filter, and convolve or correlate,
+/// would use. Cheap: validates and evaluates the cost model, without planning. Throws
+/// fftconv::Error as the Filter constructor would. README, "Choosing a method", explains the
+/// model.
+FFTCONV_API Method chosen_method(ConstView<float> kernel, const Shape& image_shape,
+                                 const Options& options = Options{});
+FFTCONV_API Method chosen_method(ConstView<double> kernel, const Shape& image_shape,
+                                 const Options& options = Options{});
+
+/// The instruction set the direct method's inner loop uses in this process: "avx512", "avx2" or
+/// "baseline" (SSE2 on x86-64; elsewhere the compiler's 16-byte vectors). The widest the CPU
+/// has, chosen at the first call; the environment variable FFTCONV_SIMD=baseline or avx2 caps it
+/// (for tests and comparisons). AVX2 and AVX-512 give identical results; baseline differs from
+/// them by rounding only (they fuse each multiply-add).
+FFTCONV_API const char* direct_simd();
+
 }  // namespace fftconv

@@ -4,15 +4,15 @@
 // checks (E[t] = ext(I)[t + start - (k - 1)]) and h is the kernel flipped for
 // convolution, as given for correlation (correlate(I, g) = convolve(I, flip(g))).
 //
-// The hot loop (OpenCV Filter2D style): for each output row, for each kernel row, for each
-// non-zero tap, a contiguous multiply-add over a chunk of the row, which the compiler vectorizes.
-// Each kernel row is summed into its own partial sums (kept in registers) before they are added
-// to the output row, so the rounding error grows with k0*k1 + k2 terms rather than with
-// k0*k1*k2 (this matters in float).
+// E is built band by band (see Bands below), never whole. The hot loop (OpenCV Filter2D style):
+// for each output row, for each kernel row, for each non-zero tap, a contiguous multiply-add over
+// a chunk of the row in vector registers (output_row.inc, compiled for SSE2, AVX2 and AVX-512 and
+// picked at run time: simd.hpp). Each kernel row is summed into its own partial sums (kept in
+// registers) before they are added to the output row, so the rounding error grows with k0*k1 + k2
+// terms rather than with k0*k1*k2 (this matters in float).
 #include "direct_path.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <new>
 #include <vector>
 
@@ -22,6 +22,7 @@
 #include "../copy.hpp"
 #include "../fft/memory.hpp"
 #include "../parallel.hpp"
+#include "simd.hpp"
 
 namespace fftconv::detail {
 
@@ -42,109 +43,112 @@ DirectLayout direct_layout(const Problem& p) {
   return l;
 }
 
-template <class T>
-AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T fill) {
-  const DirectLayout layout = direct_layout(p);
-  AlignedBuffer<T> extended(layout.count);
+namespace {
+
+// Output rows are computed in bands of consecutive rows along axis 1, within one plane of axis 0.
+// A band's extended rows (k0 planes of rows + k1 - 1 rows) are built in a buffer of the thread
+// that computes it, so the extended image never exists whole: no page faults for a large one,
+// and its rows are still in cache when the taps read them. Extended rows shared by neighbouring
+// bands are built once per band, so the extension costs (rows + k1 - 1) / rows times the image:
+// bands are at least k1 rows (at most 2x) and 16 (at most 1.2x for small kernels).
+struct Bands {
+  std::size_t rows = 1;           ///< output rows per band (the last of a plane may have fewer)
+  std::size_t per_plane = 0;      ///< bands per plane of axis 0
+  std::size_t count = 0;          ///< bands in all
+  std::size_t extended_rows = 0;  ///< rows + k1 - 1: the extended rows a band reads per plane
+  std::size_t buffer = 0;  ///< elements of one band buffer: k0 planes of extended_rows rows of
+                           ///< at most extent2 + k2 - 1 (the two edges of a row can overlap)
+};
+
+Bands direct_bands(const Problem& p) {
+  const Axis* ax = p.axes.data();
+  Bands b;
+  b.rows = std::max<std::size_t>(1, std::min(ax[1].out, std::max<std::size_t>(16, ax[1].k)));
+  b.per_plane = (ax[1].out + b.rows - 1) / b.rows;
+  b.count = checked_mul(ax[0].out, b.per_plane, "direct bands");
+  const std::size_t edges = checked_add(ax[2].out, 2 * (ax[2].k - 1), "band row length");
+  b.extended_rows = checked_add(b.rows, ax[1].k - 1, "band rows");
+  b.buffer =
+      checked_mul(checked_mul(ax[0].k, b.extended_rows, "band buffer"), edges, "band buffer");
+  return b;
+}
+
+// The boundary map of each axis over the extended extents (position t of axis a is extended
+// position t + start - (k - 1)).
+std::array<std::vector<std::ptrdiff_t>, 3> extension_maps(const Problem& p,
+                                                          const DirectLayout& layout) {
   std::array<std::vector<std::ptrdiff_t>, 3> maps;
-  for (std::size_t a = 0; a < 3; ++a)  // extended position t is t + start - (k - 1)
+  for (std::size_t a = 0; a < 3; ++a)
     maps[a] = boundary_map(
         p.boundary,
         static_cast<std::ptrdiff_t>(p.axes[a].start) - static_cast<std::ptrdiff_t>(p.axes[a].k - 1),
         layout.extent[a], p.axes[a].n);
-  extend_into(image, maps, fill, extended.data(), layout.strides);
+  return maps;
+}
+
+// The outputs of a row that read only image values, taken in place: output x reads extended
+// positions x .. x + k2 - 1 of the last axis, and extended position t is image position
+// t + offset wherever that lies inside the image (every rule is the identity there). Outputs
+// [begin, end) read only such positions; the others (the row's edges) read the band buffer.
+struct Interior {
+  std::size_t begin = 0, end = 0;
+  std::ptrdiff_t offset = 0;
+};
+
+Interior row_interior(const Problem& p, std::ptrdiff_t image_stride) {
+  const Axis& a = p.axes[2];
+  Interior in;
+  in.offset = static_cast<std::ptrdiff_t>(a.start) - static_cast<std::ptrdiff_t>(a.k - 1);
+  if (image_stride != 1) return in;  // a strided row is copied whole
+  const std::ptrdiff_t first = std::max<std::ptrdiff_t>(0, -in.offset);  // first inside
+  const std::ptrdiff_t last_out = static_cast<std::ptrdiff_t>(a.n) - in.offset -
+                                  static_cast<std::ptrdiff_t>(a.k);  // last output inside
+  in.begin = std::min(static_cast<std::size_t>(first), a.out);
+  in.end = last_out < static_cast<std::ptrdiff_t>(in.begin)
+               ? in.begin
+               : std::min(static_cast<std::size_t>(last_out) + 1, a.out);
+  return in;
+}
+
+}  // namespace
+
+template <class T>
+AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T fill) {
+  const DirectLayout layout = direct_layout(p);
+  AlignedBuffer<T> extended(layout.count);
+  extend_into(image, extension_maps(p, layout), fill, extended.data(), layout.strides);
   return extended;
 }
 
 template AlignedBuffer<float> extended_image(const Problem&, const ConstView<float>&, float);
 template AlignedBuffer<double> extended_image(const Problem&, const ConstView<double>&, double);
 
-namespace {
-
-// 16-byte SIMD vectors (SSE2, the x86-64 baseline, so the .so stays portable) through the
-// GCC/Clang vector extension: the kernel below is written in vectors so that its shape does not
-// depend on the auto-vectorizer (which, left alone, vectorized the double version across taps
-// with gathers, 5x slower than along the row).
-template <class T>
-struct Simd;
-template <>
-struct Simd<float> {
-  typedef float type __attribute__((vector_size(16)));
-};
-template <>
-struct Simd<double> {
-  typedef double type __attribute__((vector_size(16)));
-};
-
-template <class T>
-using Vec = typename Simd<T>::type;
-template <class T>
-constexpr std::size_t lanes = sizeof(Vec<T>) / sizeof(T);
-
-template <class T>
-inline Vec<T> load(const T* p) {
-  Vec<T> v;
-  std::memcpy(&v, p, sizeof v);  // an unaligned vector load
-  return v;
-}
-template <class T>
-inline void store(T* p, Vec<T> v) {
-  std::memcpy(p, &v, sizeof v);
-}
-
-// acc[i] += sum over taps of value * src[offset + i], i < regs * lanes: one kernel row's partial
-// sums, in `regs` vector registers while every tap is applied, then added to acc once.
-template <class T, std::size_t regs>
-inline void chunk_taps(const Tap<T>* taps, std::size_t tap_count, const T* src, T* acc) {
-  constexpr std::size_t L = lanes<T>;
-  Vec<T> sum[regs] = {};
-  for (std::size_t t = 0; t < tap_count; ++t) {
-    const Vec<T> v = Vec<T>{} + taps[t].value;  // broadcast
-    const T* s = src + taps[t].offset;
-    for (std::size_t r = 0; r < regs; ++r)
-      sum[r] += v * load(s + r * L);
-  }
-  for (std::size_t r = 0; r < regs; ++r)
-    store(acc + r * L, load(acc + r * L) + sum[r]);
-}
-
-// acc[x] += sum over the taps of one kernel row of value * src[x + offset], x < width, in chunks
-// of 8 vectors, then single vectors, then a scalar tail.
-template <class T>
-void row_taps(const Tap<T>* taps, std::size_t tap_count, const T* src, T* acc, std::size_t width) {
-  constexpr std::size_t L = lanes<T>;
-  std::size_t x = 0;
-  for (; x + 8 * L <= width; x += 8 * L)
-    chunk_taps<T, 8>(taps, tap_count, src + x, acc + x);
-  for (; x + L <= width; x += L)
-    chunk_taps<T, 1>(taps, tap_count, src + x, acc + x);
-  for (; x < width; ++x) {
-    T sum = 0;
-    for (std::size_t t = 0; t < tap_count; ++t)
-      sum += taps[t].value * src[x + taps[t].offset];
-    acc[x] += sum;
-  }
-}
-
-}  // namespace
-
 std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes) {
   const std::size_t taps =
       checked_mul(checked_mul(p.axes[0].k, p.axes[1].k, "kernel size"), p.axes[2].k, "kernel size");
-  // extended image + dense kernel + accumulator rows, then the tap list and its row index
-  std::size_t elements = checked_add(direct_layout(p).count, taps, "direct working memory");
-  elements = checked_add(
-      elements,  // one accumulator row per thread
-      checked_mul(p.axes[2].out, static_cast<std::size_t>(p.threads), "accumulator rows"),
+  // the dense kernel, a copy of the image (made only for an in-place call) and a row of the fill
+  // value, then per thread one band buffer, one accumulator row and three source pointers per
+  // kernel row (counted as elements: a pointer is no larger than a double)
+  const std::size_t image =
+      checked_mul(checked_mul(p.axes[0].n, p.axes[1].n, "image size"), p.axes[2].n, "image size");
+  const std::size_t fill_row = direct_layout(p).extent[2];
+  std::size_t per_thread =
+      checked_add(direct_bands(p).buffer, p.axes[2].out, "direct working memory");
+  per_thread = checked_add(per_thread, 3 * p.axes[0].k * p.axes[1].k, "direct working memory");
+  std::size_t elements = checked_add(
+      checked_add(checked_add(taps, image, "direct working memory"), fill_row,
+                  "direct working memory"),
+      checked_mul(per_thread, static_cast<std::size_t>(p.threads), "direct working memory"),
       "direct working memory");
   std::size_t bytes = checked_mul(elements, element_bytes, "direct working memory in bytes");
   // (Tap<double> is the larger tap: an upper bound for float too)
   bytes = checked_add(bytes, checked_mul(taps, sizeof(Tap<double>), "tap list"),
                       "direct working memory");
+  // per kernel row: where its taps end and its two coordinates
   bytes = checked_add(bytes,
-                      checked_mul(p.axes[0].k * p.axes[1].k + 1, sizeof(std::size_t), "tap rows"),
+                      checked_mul(3 * p.axes[0].k * p.axes[1].k, sizeof(std::size_t), "tap rows"),
                       "direct working memory");
-  // the extended image's index maps: one ptrdiff_t per position and axis
+  // the index maps: one ptrdiff_t per extended position and axis
   const DirectLayout layout = direct_layout(p);
   std::size_t map_entries = 0;
   for (std::size_t a = 0; a < 3; ++a)
@@ -161,51 +165,110 @@ DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel) : p_
   const std::size_t nonzero = count_nonzero(kernel);  // flipping does not change it
   try {
     taps_.reserve(nonzero);
-    row_begin_.assign(k0 * k1 + 1, 0);
+    row_ends_.reserve(k0 * k1);
+    row_at_.reserve(k0 * k1);
   } catch (const std::bad_alloc&) {
     fail(ErrorCode::out_of_memory, "could not allocate ",
-         nonzero * sizeof(Tap<T>) + (k0 * k1 + 1) * sizeof(std::size_t), " bytes for the taps");
+         nonzero * sizeof(Tap<T>) + k0 * k1 * 3 * sizeof(std::size_t), " bytes for the taps");
   }
-  for (std::size_t r = 0; r < k0 * k1; ++r) {
-    for (std::size_t b = 0; b < k2; ++b)
-      if (h[r * k2 + b] != T(0)) taps_.push_back({b, h[r * k2 + b]});
-    row_begin_[r + 1] = taps_.size();
-  }
+  for (std::size_t a0 = 0; a0 < k0; ++a0)
+    for (std::size_t a1 = 0; a1 < k1; ++a1) {
+      const T* row = h.data() + (a0 * k1 + a1) * k2;
+      const std::size_t before = taps_.size();
+      for (std::size_t b = 0; b < k2; ++b)
+        if (row[b] != T(0)) taps_.push_back({b, row[b]});
+      if (taps_.size() == before) continue;
+      row_ends_.push_back(taps_.size());
+      row_at_.push_back({a0, a1});
+    }
 }
 
 template <class T>
-void DirectKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) const {
+void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out, T fill) const {
   const Axis* ax = p_.axes.data();
+  // Bands read the image while earlier bands' outputs are written: an output in the image's
+  // memory (an in-place call) first gets the image copied.
+  AlignedBuffer<T> image_copy;
+  ConstView<T> image = caller_image;
+  if (may_share_memory(caller_image, out)) {
+    const std::size_t n1 = ax[1].n, n2 = ax[2].n;
+    image_copy = AlignedBuffer<T>(ax[0].n * n1 * n2);
+    place(caller_image, image_copy.data(), {n1 * n2, n2, 1});
+    image = ConstView<T>(image_copy.data(), Shape{ax[0].n, n1, n2});
+  }
   const DirectLayout layout = direct_layout(p_);
-  const DenseStrides& es = layout.strides;
-  const AlignedBuffer<T> extended = extended_image(p_, image, fill);
+  const Bands bands = direct_bands(p_);
+  const auto maps = extension_maps(p_, layout);
+  const OutputRow<T> output_row = output_row_for<T>(simd_level());
 
-  const std::size_t k0 = ax[0].k, k1 = ax[1].k;
   const std::size_t width = ax[2].out;
-  const std::size_t rows = ax[0].out * ax[1].out;
   // Threads only pay off for real work (each costs tens of microseconds to start): about a
   // million multiply-adds per thread. Every output row is computed the same way whichever thread
   // runs it, so the result does not depend on the thread count.
-  const double work = static_cast<double>(rows) * static_cast<double>(width) *
+  const double work = static_cast<double>(ax[0].out) * static_cast<double>(ax[1].out) *
+                      static_cast<double>(width) *
                       static_cast<double>(std::max<std::size_t>(taps_.size(), 1));
-  const int threads = static_cast<int>(std::min<double>(p_.threads, std::max(1.0, work / 1e6)));
-  std::vector<AlignedBuffer<T>> accumulators;  // all allocated before any row is written
-  for (int t = 0; t < threads; ++t)
-    accumulators.emplace_back(width);
-  parallel_for(rows, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+  const int threads = static_cast<int>(std::min<double>(
+      std::min<double>(p_.threads, static_cast<double>(std::max<std::size_t>(bands.count, 1))),
+      std::max(1.0, work / 1e6)));
+  // The row's edges come from band buffers holding extended positions [0, left) and
+  // [interior.end, extent2) of the band's rows; the interior straight from the image, or from a
+  // row of the fill value where the rule puts one.
+  const Interior interior = row_interior(p_, image.stride(2));
+  const std::size_t extent2 = maps[2].size();
+  const std::size_t left = std::min(extent2, interior.begin + ax[2].k - 1);
+  const std::size_t right = extent2 - interior.end;
+  const DenseStrides edge_strides = {bands.extended_rows * (left + right), left + right, 1};
+  const std::size_t rows_listed = row_at_.size();
+
+  // All allocated before any output is written: per thread a band buffer, a row for strided
+  // outputs and the listed kernel rows' sources (edges, then interior); one row of fill values.
+  std::vector<AlignedBuffer<T>> buffers, accumulators;
+  std::vector<std::vector<const T*>> sources;
+  for (int t = 0; t < threads; ++t) {
+    buffers.emplace_back(bands.buffer);
+    accumulators.emplace_back(out.stride(2) == 1 ? 0 : width);
+    sources.emplace_back(3 * rows_listed);
+  }
+  AlignedBuffer<T> fill_row(interior.end > interior.begin ? extent2 : 0);
+  std::fill(fill_row.data(), fill_row.data() + fill_row.size(), fill);
+
+  parallel_for(bands.count, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    T* buffer = buffers[chunk].data();
     T* acc = accumulators[chunk].data();
-    for (std::size_t row = begin; row < end; ++row) {
-      const std::size_t y0 = row / ax[1].out, y1 = row % ax[1].out;
-      std::fill(acc, acc + width, T(0));
-      for (std::size_t a0 = 0; a0 < k0; ++a0)
-        for (std::size_t a1 = 0; a1 < k1; ++a1) {
-          const std::size_t r = a0 * k1 + a1;
-          const std::size_t tap_count = row_begin_[r + 1] - row_begin_[r];
-          if (tap_count == 0) continue;
-          const T* src = extended.data() + (y0 + a0) * es[0] + (y1 + a1) * es[1];
-          row_taps(taps_.data() + row_begin_[r], tap_count, src, acc, width);
+    const T** left_src = sources[chunk].data();
+    const T** right_src = left_src + rows_listed;
+    const T** inner_src = right_src + rows_listed;
+    for (std::size_t band = begin; band < end; ++band) {
+      const std::size_t y0 = band / bands.per_plane;
+      const std::size_t first = (band % bands.per_plane) * bands.rows;
+      const std::size_t rows = std::min(bands.rows, ax[1].out - first);
+      const MapRun planes{maps[0].data() + y0, ax[0].k};
+      const MapRun band_rows{maps[1].data() + first, rows + ax[1].k - 1};
+      extend_into(image, {planes, band_rows, MapRun{maps[2].data(), left}}, fill, buffer,
+                  edge_strides);
+      extend_into(image, {planes, band_rows, MapRun{maps[2].data() + interior.end, right}}, fill,
+                  buffer + left, edge_strides);
+      for (std::size_t i = 0; i < rows; ++i) {
+        for (std::size_t r = 0; r < rows_listed; ++r) {
+          const std::size_t a0 = row_at_[r][0], a1 = row_at_[r][1];
+          left_src[r] = buffer + a0 * edge_strides[0] + (i + a1) * edge_strides[1];
+          right_src[r] = left_src[r] + left;  // extended position interior.end
+          const std::ptrdiff_t i0 = maps[0][y0 + a0], i1 = maps[1][first + i + a1];
+          inner_src[r] = i0 < 0 || i1 < 0
+                             ? fill_row.data() + interior.begin
+                             : image.data() + i0 * image.stride(0) + i1 * image.stride(1) +
+                                   (static_cast<std::ptrdiff_t>(interior.begin) + interior.offset);
         }
-      store_row(acc, width, row_start(out, y0, y1), out.stride(2));
+        T* dst = row_start(out, y0, first + i);
+        T* row = out.stride(2) == 1 ? dst : acc;
+        output_row(taps_.data(), row_ends_.data(), rows_listed, left_src, row, interior.begin);
+        output_row(taps_.data(), row_ends_.data(), rows_listed, inner_src, row + interior.begin,
+                   interior.end - interior.begin);
+        output_row(taps_.data(), row_ends_.data(), rows_listed, right_src, row + interior.end,
+                   width - interior.end);
+        if (row == acc) store_row(acc, width, dst, out.stride(2));
+      }
     }
   });
 }

@@ -7,6 +7,7 @@
 #include "../fft/memory.hpp"
 #include "../problem.hpp"
 #include "fftconv/view.hpp"
+#include "tap.hpp"
 
 namespace fftconv::detail {
 
@@ -29,16 +30,10 @@ DirectLayout direct_layout(const Problem& p);
 template <class T>
 AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T fill);
 
-/// Bytes the direct path allocates for problem p: extended image, dense kernel and its tap list,
-/// one accumulator row.
+/// Bytes the direct path allocates for problem p: the dense kernel and its tap list, the index
+/// maps, a copy of the image (only made when the output shares its memory), and per thread one
+/// band of extended rows and one accumulator row.
 std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes);
-
-/// One non-zero kernel value and its offset along the row.
-template <class T>
-struct Tap {
-  std::size_t offset;
-  T value;
-};
 
 /// The kernel prepared for the direct path: its non-zero values grouped by kernel row, flipped
 /// for convolution. apply is const and allocates its own working memory per call.
@@ -54,8 +49,9 @@ class DirectKernel {
 
  private:
   Problem p_;
-  std::vector<Tap<T>> taps_;
-  std::vector<std::size_t> row_begin_;  ///< taps of kernel row r: [row_begin_[r], row_begin_[r+1])
+  std::vector<Tap<T>> taps_;  ///< grouped by kernel row, rows without a non-zero value left out
+  std::vector<std::size_t> row_ends_;  ///< the taps of the r-th listed row end at row_ends_[r]
+  std::vector<std::array<std::size_t, 2>> row_at_;  ///< (axis 0, axis 1) of the r-th listed row
 };
 
 extern template class DirectKernel<float>;
