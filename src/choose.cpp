@@ -1,10 +1,12 @@
 #include "choose.hpp"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "check.hpp"
 #include "direct/direct_path.hpp"
+#include "direct/separable.hpp"
 #include "fft_path.hpp"
 
 namespace fftconv::detail {
@@ -25,7 +27,7 @@ constexpr CostModel float_model{0.643, 0.0620, 0.976};
 constexpr CostModel double_model{1.840, 0.1264, 1.024};
 }  // namespace
 
-MethodCosts estimate_costs(const Problem& p, std::size_t nonzero_taps, std::size_t element_bytes) {
+MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t element_bytes) {
   const CostModel& m = element_bytes == sizeof(float) ? float_model : double_model;
   double outputs = 1, points = 1;
   const auto lengths = transform_lengths(p);
@@ -33,59 +35,75 @@ MethodCosts estimate_costs(const Problem& p, std::size_t nonzero_taps, std::size
     outputs *= static_cast<double>(p.axes[a].out);
     points *= static_cast<double>(lengths[a]);
   }
+  const auto direct = [&](double per_output_taps) {
+    return outputs * (m.direct_ns_per_output + per_output_taps * m.direct_ns_per_tap);
+  };
   MethodCosts c;
-  c.direct_ns =
-      outputs * (m.direct_ns_per_output + static_cast<double>(nonzero_taps) * m.direct_ns_per_tap);
+  c.direct_ns = direct(static_cast<double>(taps.nonzero));
   c.fft_ns = points * m.fft_ns_per_point_log2 * std::log2(points + 1);
+  // Separable: the pass along the rows runs on every row a band reads (separable_row_passes per
+  // output row), the pass across them once per output, each pass paying the per-output cost.
+  c.separable_ns = std::numeric_limits<double>::infinity();
+  if (taps.separable()) {
+    c.separable_ns = direct(static_cast<double>(taps.row)) * separable_row_passes(p) +
+                     direct(static_cast<double>(taps.column));
+  }
   return c;
 }
 
-Method choose_method(const Problem& p, std::size_t nonzero_taps, std::size_t element_bytes) {
-  const MethodCosts c = estimate_costs(p, nonzero_taps, element_bytes);
-  return c.direct_ns <= c.fft_ns ? Method::direct : Method::fft;
+namespace {
+const char* method_name(Method m) {
+  return m == Method::direct ? "direct" : m == Method::separable ? "separable" : "fft";
 }
+}  // namespace
 
-Method select_method(const Problem& p, Method requested, std::size_t nonzero_taps,
+Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
                      std::size_t element_bytes, std::size_t memory_limit) {
   const auto needed = [&](Method m) {
-    return m == Method::direct ? direct_working_bytes(p, element_bytes)
-                               : fft_working_bytes(p, element_bytes);
+    return m == Method::fft ? fft_working_bytes(p, element_bytes)
+                            : direct_working_bytes(p, element_bytes, m == Method::separable);
   };
   if (requested != Method::automatic) {
+    if (requested == Method::separable && !taps.separable()) fail_not_separable(p.kernel_shape());
     const std::size_t bytes = needed(requested);
-    FFTCONV_CHECK(bytes <= memory_limit, out_of_memory, "the ",
-                  requested == Method::direct ? "direct" : "fft", " method needs ", bytes,
+    FFTCONV_CHECK(bytes <= memory_limit, out_of_memory, "the ", method_name(requested),
+                  " method needs ", bytes,
                   " bytes of working memory, more than options.max_memory_bytes = ", memory_limit);
     return requested;
   }
   // For automatic, a method whose sizes are impossible (overflow, a transform length beyond
-  // FFTW's int) simply does not fit; only if neither is possible is that an error.
-  std::size_t direct_bytes = 0, fft_bytes = 0;
-  bool direct_possible = true, fft_possible = true;
-  try {
-    direct_bytes = needed(Method::direct);
-  } catch (const Error&) {
-    direct_possible = false;
+  // FFTW's int) simply does not fit; only if none is possible is that an error.
+  struct Candidate {
+    Method method;
+    bool possible = true;
+    std::size_t bytes = 0;
+  };
+  Candidate candidates[] = {{Method::direct}, {Method::fft}, {Method::separable}};
+  const std::size_t count = taps.separable() ? 3 : 2;
+  for (std::size_t i = 0; i < count; ++i) {
+    try {
+      candidates[i].bytes = needed(candidates[i].method);
+    } catch (const Error&) {
+      candidates[i].possible = false;
+    }
   }
-  try {
-    fft_bytes = needed(Method::fft);
-  } catch (const Error&) {
-    fft_possible = false;
-  }
-  if (!direct_possible && !fft_possible) needed(Method::fft);  // throws, naming the size
-  const bool direct_fits = direct_possible && direct_bytes <= memory_limit;
-  const bool fft_fits = fft_possible && fft_bytes <= memory_limit;
-  if (!direct_fits && !fft_fits) {
-    const auto need = [](bool possible, std::size_t bytes) {
-      return possible ? std::to_string(bytes) + " bytes" : std::string("an impossible size");
+  if (!candidates[0].possible && !candidates[1].possible) needed(Method::fft);  // throws
+  const MethodCosts c = estimate_costs(p, taps, element_bytes);
+  const double cost[] = {c.direct_ns, c.fft_ns, c.separable_ns};
+  std::size_t best = count;
+  for (std::size_t i = 0; i < count; ++i)
+    if (candidates[i].possible && candidates[i].bytes <= memory_limit &&
+        (best == count || cost[i] < cost[best]))
+      best = i;
+  if (best == count) {
+    const auto need = [](const Candidate& m) {
+      return m.possible ? std::to_string(m.bytes) + " bytes" : std::string("an impossible size");
     };
-    fail(ErrorCode::out_of_memory, "the direct method needs ", need(direct_possible, direct_bytes),
-         " of working memory and the fft method ", need(fft_possible, fft_bytes),
+    fail(ErrorCode::out_of_memory, "the direct method needs ", need(candidates[0]),
+         " of working memory and the fft method ", need(candidates[1]),
          ", more than options.max_memory_bytes = ", memory_limit);
   }
-  if (!fft_fits) return Method::direct;
-  if (!direct_fits) return Method::fft;
-  return choose_method(p, nonzero_taps, element_bytes);
+  return candidates[best].method;
 }
 
 }  // namespace fftconv::detail

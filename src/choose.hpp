@@ -1,5 +1,6 @@
 #pragma once
-// Method::automatic: a cost model in nanoseconds for each method, the cheaper one wins.
+// Method::automatic: a cost model in nanoseconds for each method, the cheapest one that fits the
+// memory limit wins.
 #include <cstddef>
 
 #include "fftconv/options.hpp"
@@ -7,23 +8,32 @@
 
 namespace fftconv::detail {
 
+/// What the model needs to know of the kernel.
+struct KernelTaps {
+  std::size_t nonzero = 0;  ///< kernel values that are not zero
+  /// For a separable kernel (direct/separable.hpp), the non-zero values of its row factor and
+  /// its column factor; both 0 if it is not separable.
+  std::size_t row = 0, column = 0;
+  bool separable() const { return row > 0; }
+};
+
 struct MethodCosts {
   double direct_ns;
   double fft_ns;
+  double separable_ns;  ///< +inf for a kernel that is not separable
 };
 
-/// Modelled single-thread time of each method for problem p with `nonzero_taps` kernel values
-/// that are not zero, in precision of `element_bytes` (4 or 8).
-MethodCosts estimate_costs(const Problem& p, std::size_t nonzero_taps, std::size_t element_bytes);
+/// Modelled single-thread time of each method (automatic takes the cheapest that fits; ties go
+/// to direct, then fft) for problem p in the precision of `element_bytes`
+/// (4 or 8).
+MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t element_bytes);
 
-/// direct or fft, whichever the model says is faster.
-Method choose_method(const Problem& p, std::size_t nonzero_taps, std::size_t element_bytes);
-
-/// The method a call runs: `requested` if it is direct or fft, else the faster by the model among
-/// the methods whose working memory fits `memory_limit` (a method whose sizes are impossible does
-/// not fit). Throws fftconv::Error(out_of_memory) naming the needed bytes when the method (or,
-/// for automatic, every method) needs more than the limit; callers prefix the call's name.
-Method select_method(const Problem& p, Method requested, std::size_t nonzero_taps,
+/// The method a call runs: `requested` if it is not automatic (separable needs a separable
+/// kernel: else fftconv::Error(invalid_argument)), else the fastest by the model among the
+/// methods whose working memory fits `memory_limit` (a method whose sizes are impossible does not
+/// fit). Throws fftconv::Error(out_of_memory) naming the needed bytes when the method (or, for
+/// automatic, every method) needs more than the limit; callers prefix the call's name.
+Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
                      std::size_t element_bytes, std::size_t memory_limit);
 
 }  // namespace fftconv::detail

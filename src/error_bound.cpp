@@ -30,6 +30,7 @@
 #include "check.hpp"
 #include "copy.hpp"
 #include "direct/direct_path.hpp"
+#include "direct/separable.hpp"
 #include "fft_path.hpp"
 #include "fftconv/accuracy.hpp"
 #include "filter_core.hpp"
@@ -87,6 +88,19 @@ std::size_t direct_depth(const ConstView<T>& kernel3) {
       rows += taps > 0;
     }
   return most + rows;
+}
+
+/// The separable passes' depth: the row factor's non-zero values plus the column factor's (the
+/// two sums, gamma(a) + gamma(b) + gamma(a) gamma(b) <= gamma(a + b)), + U + 1 for the factors:
+/// each |h - column * row| <= U u |h| (U = separable_tolerance_units) adds U u S and makes the
+/// passes' own S up to (1 + U u) S, and gamma(m) (1 + U u) + U u <= gamma(m + U + 1).
+template <class T>
+std::size_t separable_depth(const ConstView<T>& kernel3, bool widened) {
+  const auto depth = [](const auto& f) {
+    return f->row_taps + f->column_taps + detail::separable_tolerance_units + 1;
+  };
+  return widened ? depth(detail::separable_factors<double>(kernel3))
+                 : depth(detail::separable_factors<T>(kernel3));
 }
 
 /// ||a||_2 of the FFT path's transform buffer for problem p (fft_geometry: the image through
@@ -249,7 +263,7 @@ double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
 template <class C>
 double underflow_term(const detail::Problem& p, Method method, const Norms& n, double taps) {
   const double tiny = std::numeric_limits<C>::denorm_min();
-  if (method == Method::direct) return (taps + 1) * tiny;
+  if (method != Method::fft) return (taps + 1) * tiny;
   return (stages(p) + 2) * transform_size(p) * tiny * (n.a1 + n.b1 + 1);  // (+2: product, 1/N)
 }
 
@@ -258,7 +272,7 @@ double underflow_term(const detail::Problem& p, Method method, const Norms& n, d
 template <class C>
 bool may_overflow(Method method, const Norms& n, double s) {
   const double headroom = static_cast<double>(std::numeric_limits<C>::max()) / 16;
-  if (method == Method::direct) return !(s < headroom);
+  if (method != Method::fft) return !(s < headroom);
   return !(n.a1 < headroom && n.b1 < headroom && n.a1 * n.b1 < headroom);
 }
 
@@ -303,13 +317,14 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     const double folded = kernel_norms(p, kernel3, norms);
     if (method == Method::fft && guarantee == Guarantee::probabilistic)
       norms.b_hat = std::min(norms.b1, kernel_spectrum_max(p, kernel3));
-    const double depth = static_cast<double>(direct_depth(kernel3));
+    const double depth = static_cast<double>(
+        method == Method::separable ? separable_depth(kernel3, widened) : direct_depth(kernel3));
     const bool folds = method == Method::fft && folded > 1;
-    const double s = method == Method::direct || widened || folds
+    const double s = method != Method::fft || widened || folds
                          ? abs_sum_max(p, image3, kernel3, options, norms, folded)
                          : 0;
     // (A probabilistic bound is never worse than the worst case: the smaller one holds.)
-    if (method == Method::direct)
+    if (method != Method::fft)
       result = std::min(direct_factor(p, depth, u, Guarantee::worst_case),
                         direct_factor(p, depth, u, guarantee)) *
                s;

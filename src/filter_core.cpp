@@ -8,6 +8,7 @@
 #include "checked_math.hpp"
 #include "choose.hpp"
 #include "copy.hpp"
+#include "direct/separable.hpp"
 
 namespace fftconv::detail {
 
@@ -58,6 +59,25 @@ std::size_t widening_bytes(const Problem& p, bool masked) {
   return checked_mul(copies, sizeof(double), "widened copies");
 }
 
+// (Separability only for the methods that ask about it.)
+template <class T>
+KernelTaps kernel_taps(const ConstView<T>& kernel, bool widened, Method requested) {
+  KernelTaps taps;
+  taps.nonzero = count_nonzero(kernel);
+  if (requested != Method::automatic && requested != Method::separable) return taps;
+  const auto read = [&](const auto& factors) {
+    if (!factors) return;
+    taps.row = factors->row_taps;
+    taps.column = factors->column_taps;
+  };
+  // separable to the precision the passes would compute in
+  if (widened)
+    read(separable_factors<double>(kernel));
+  else
+    read(separable_factors<T>(kernel));
+  return taps;
+}
+
 template <class T>
 Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
                   bool masked) {
@@ -72,7 +92,8 @@ Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& o
                 " bytes options.max_memory_bytes = ", options.max_memory_bytes, " leaves");
   limit -= missing;
   try {
-    return select_method(p, options.method, count_nonzero(kernel), element, limit);
+    return select_method(p, options.method, kernel_taps(kernel, widened, options.method), element,
+                         limit);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::out_of_memory || limit == options.max_memory_bytes) throw;
     // Name the caller's limit, not what the other buffers leave of it.
@@ -106,7 +127,8 @@ typename FilterCore<T>::Prepared FilterCore<T>::prepare(const Problem& p,
     return std::make_unique<Widened>(
         Widened{FilterCore<double>(p, ConstView<double>(k.data(), shape), inner, masked)});
   }
-  if (method == Method::direct) return DirectKernel<T>(p, kernel);
+  if (method == Method::direct || method == Method::separable)
+    return DirectKernel<T>(p, kernel, method == Method::separable);
   return FftKernel<T>(p, kernel);
 }
 

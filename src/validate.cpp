@@ -63,7 +63,8 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
   FFTCONV_CHECK(kernel.data() != nullptr, invalid_argument, what, ": kernel data is null (shape ",
                 to_string(kernel.shape()), ")");
   const Method method = options.method;
-  FFTCONV_CHECK(method == Method::automatic || method == Method::direct || method == Method::fft,
+  FFTCONV_CHECK(method == Method::automatic || method == Method::direct || method == Method::fft ||
+                    method == Method::separable,
                 invalid_argument, what, ": options.method has unknown value ",
                 static_cast<int>(method));
   const Boundary boundary = options.boundary;

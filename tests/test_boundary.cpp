@@ -73,7 +73,7 @@ TEST_CASE_TEMPLATE("boundary rules, 3-D", T, float, double) {
 TEST_CASE_TEMPLATE("boundary rules, rows wide enough for every vector chunk of the direct path", T,
                    float, double) {
   std::mt19937_64 rng(515);
-  for (std::size_t width : {127, 128, 129, 131, 150, 257, 300}) {
+  for (const std::size_t width : std::vector<std::size_t>{127, 128, 129, 131, 150, 257, 300}) {
     CAPTURE(width);
     const Array<T> image = uniform<T>({6, width}, rng, -1, 1);
     Array<T> kernel = normal<T>({3, 5}, rng);

@@ -3,6 +3,7 @@
 // and correlation; float and double; C-order, column-major, strided and reversed layouts.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -105,8 +106,8 @@ TEST_CASE_TEMPLATE("chosen_method is the method a Filter and a one-shot call run
                    double) {
   std::mt19937_64 rng(808);
   bool saw_direct = false, saw_fft = false;  // the sweep crosses the crossover
-  for (std::size_t n : {40, 300})
-    for (std::size_t k : {3, 9, 31, 65}) {
+  for (std::size_t n : {std::size_t{40}, std::size_t{300}})
+    for (std::size_t k : {std::size_t{3}, std::size_t{9}, std::size_t{31}, std::size_t{65}}) {
       CAPTURE(n);
       CAPTURE(k);
       const Array<T> kernel = normal<T>({k, k}, rng);
@@ -144,4 +145,89 @@ TEST_CASE("direct_simd names the instruction set the direct path runs") {
   if (cap == "avx2") CHECK(level == (avx2 ? "avx2" : "baseline"));
   if (cap.empty()) CHECK(level == (avx512 ? "avx512" : avx2 ? "avx2" : "baseline"));
 #endif
+}
+
+namespace {
+
+// A separable kernel: the rounded products of a column factor (every axis but the last) and a
+// row factor (the last axis), some factor values zero.
+template <class T>
+Array<T> outer_product(const fftconv::Shape& shape, std::mt19937_64& rng) {
+  const std::size_t width = shape[shape.rank() - 1];
+  const std::size_t rows = fftconv::element_count(shape) / width;
+  std::normal_distribution<double> g;
+  std::vector<double> column(rows), row(width);
+  for (double& c : column)
+    c = rng() % 5 == 0 ? 0 : g(rng);
+  for (double& r : row)
+    r = rng() % 5 == 0 ? 0 : g(rng);
+  column[rows / 2] = 1;  // never all zero
+  row[width / 2] = 1;
+  Array<T> kernel(shape);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < width; ++c)
+      kernel.values[r * width + c] = static_cast<T>(column[r] * row[c]);
+  return kernel;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("separable kernels: the two passes match the long double reference", T, float,
+                   double) {
+  std::mt19937_64 rng(909);
+  const fftconv::Boundary rules[] = {fftconv::Boundary::zero,    fftconv::Boundary::constant,
+                                     fftconv::Boundary::reflect, fftconv::Boundary::mirror,
+                                     fftconv::Boundary::nearest, fftconv::Boundary::wrap};
+  for (int c = 0; c < 24; ++c) {
+    const int rank = c % 3 == 2 ? 3 : 2;
+    fftconv::Shape image_shape = random_shape(rank, rng), kernel_shape = random_shape(rank, rng);
+    kernel_shape[rank - 1] = std::max<std::size_t>(kernel_shape[rank - 1], 2);  // (else not
+    kernel_shape[rank - 2] = std::max<std::size_t>(kernel_shape[rank - 2], 2);  //  separable)
+    if (c % 4 == 0) image_shape[rank - 1] = 150;  // rows wide enough for every vector chunk
+    const Array<T> image = uniform<T>(image_shape, rng, -1, 1);
+    const Array<T> kernel = outer_product<T>(kernel_shape, rng);
+    const fftconv::Boundary rule = rules[static_cast<std::size_t>(c) % 6];
+    const Layout layout = all_layouts[static_cast<std::size_t>(c / 6) % all_layouts.size()];
+    for (Op op : {Op::convolve, Op::correlate})
+      for (Mode mode : {Mode::full, Mode::same, Mode::valid}) {
+        const Reference ref = reference(image, kernel, mode, op == Op::correlate, rule, 0.625);
+        fftconv::Options options;
+        options.mode = mode;
+        options.method = Method::separable;
+        options.boundary = rule;
+        options.fill_value = 0.625;
+        check_against(ref, op, image, kernel, options, layout, layout, layout);
+        options.threads = 3;  // bands split over threads: the same values
+        check_against(ref, op, image, kernel, options, layout);
+      }
+  }
+}
+
+TEST_CASE_TEMPLATE("separable: refused for a kernel that is not, chosen for a large blur", T, float,
+                   double) {
+  std::mt19937_64 rng(910);
+  const Array<T> random = normal<T>({5, 5}, rng);
+  fftconv::Options o;
+  o.method = Method::separable;
+  const Array<T> image = uniform<T>({20, 20}, rng);
+  try {
+    (void)call(Op::convolve, image, random, o);
+    FAIL("a kernel that is not separable was accepted");
+  } catch (const fftconv::Error& e) {
+    CHECK(e.code() == fftconv::ErrorCode::invalid_argument);
+    CHECK(std::string(e.what()).find("kernel (shape 5x5) is not separable") != std::string::npos);
+  }
+  CHECK_THROWS_AS(fftconv::chosen_method(random.view(), {20, 20}, o), fftconv::Error);
+  // One value off by far more than rounding: not separable either.
+  Array<T> almost = outer_product<T>({6, 7}, rng);
+  almost.values[8] = almost.values[8] * T(1.001) + T(0.001);
+  CHECK_THROWS_AS(fftconv::chosen_method(almost.view(), {20, 20}, o), fftconv::Error);
+  // A 31 x 31 Gaussian on a 512 x 512 image: two passes of 31 taps beat 961 taps and the FFT.
+  Array<T> gauss({31, 31});
+  for (std::size_t i = 0; i < 31; ++i)
+    for (std::size_t j = 0; j < 31; ++j) {
+      const double x = static_cast<double>(i) - 15, y = static_cast<double>(j) - 15;
+      gauss.values[i * 31 + j] = static_cast<T>(std::exp(-(x * x + y * y) / 50));
+    }
+  CHECK(fftconv::chosen_method(gauss.view(), {512, 512}) == Method::separable);
 }

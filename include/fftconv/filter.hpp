@@ -75,8 +75,8 @@ extern template class Filter<double>;
 /// (options.method = automatic; a forced method is returned as it is, if it fits
 /// options.max_memory_bytes): what Filter::method() of such a Filter, and convolve or correlate,
 /// would use. Cheap: validates and evaluates the cost model, without planning. Throws
-/// fftconv::Error as the Filter constructor would. README, "Choosing a method", explains the
-/// model.
+/// fftconv::Error as the Filter constructor would. README, "Methods and the automatic choice",
+/// explains the model.
 FFTCONV_API Method chosen_method(ConstView<float> kernel, const Shape& image_shape,
                                  const Options& options = Options{});
 FFTCONV_API Method chosen_method(ConstView<double> kernel, const Shape& image_shape,

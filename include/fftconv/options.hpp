@@ -13,10 +13,16 @@ namespace fftconv {
 enum class Mode { full, same, valid };
 
 /// How the result is computed. All methods give the same numbers up to rounding.
-///   automatic: a cost model picks direct or fft (see README, "Choosing a method");
-///   direct:    the spatial sum, cost ~ output size x kernel size;
-///   fft:       zero-pad, real-to-complex FFTW transforms, pointwise product, inverse.
-enum class Method { automatic, direct, fft };
+///   automatic: a cost model picks the fastest of the others that fits max_memory_bytes (see
+///              README, "Methods and the automatic choice"; fftconv::chosen_method tells which);
+///   direct:    the spatial sum, cost ~ output size x non-zero kernel values;
+///   fft:       zero-pad, real-to-complex FFTW transforms, pointwise product, inverse;
+///   separable: for a separable kernel (each value the product of a factor of its row along the
+///              last axis and a factor of its position in the others, to 16 units of rounding of
+///              the precision computed in (double for float data with double_precision): Gaussian
+///              and box blurs), the direct sum as two passes, cost ~ output size x (k_last +
+///              k_others). Refused (fftconv::Error) for a kernel that is not.
+enum class Method { automatic, direct, fft, separable };
 
 /// Values outside the image: the image is conceptually extended forever by the rule, then the
 /// output window (Mode) is cut out. For an image a b c d:

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <new>
+#include <optional>
 #include <vector>
 
 #include "../boundary.hpp"
@@ -22,6 +23,7 @@
 #include "../copy.hpp"
 #include "../fft/memory.hpp"
 #include "../parallel.hpp"
+#include "separable.hpp"
 #include "simd.hpp"
 
 namespace fftconv::detail {
@@ -73,6 +75,13 @@ Bands direct_bands(const Problem& p) {
   return b;
 }
 
+// Separable kernels: a band's extended rows after the pass along them (k0 planes of
+// extended_rows rows of out2 values).
+std::size_t separable_rows_elements(const Problem& p) {
+  return checked_mul(checked_mul(p.axes[0].k, direct_bands(p).extended_rows, "separable rows"),
+                     p.axes[2].out, "separable rows");
+}
+
 // The boundary map of each axis over the extended extents (position t of axis a is extended
 // position t + start - (k - 1)).
 std::array<std::vector<std::ptrdiff_t>, 3> extension_maps(const Problem& p,
@@ -112,6 +121,12 @@ Interior row_interior(const Problem& p, std::ptrdiff_t image_stride) {
 
 }  // namespace
 
+double separable_row_passes(const Problem& p) {
+  const Bands b = direct_bands(p);
+  return static_cast<double>(p.axes[0].k) * static_cast<double>(b.extended_rows) /
+         static_cast<double>(b.rows);
+}
+
 template <class T>
 AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T fill) {
   const DirectLayout layout = direct_layout(p);
@@ -123,7 +138,7 @@ AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T f
 template AlignedBuffer<float> extended_image(const Problem&, const ConstView<float>&, float);
 template AlignedBuffer<double> extended_image(const Problem&, const ConstView<double>&, double);
 
-std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes) {
+std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes, bool separable) {
   const std::size_t taps =
       checked_mul(checked_mul(p.axes[0].k, p.axes[1].k, "kernel size"), p.axes[2].k, "kernel size");
   // the dense kernel, a copy of the image (made only for an in-place call) and a row of the fill
@@ -135,6 +150,8 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes) {
   std::size_t per_thread =
       checked_add(direct_bands(p).buffer, p.axes[2].out, "direct working memory");
   per_thread = checked_add(per_thread, 3 * p.axes[0].k * p.axes[1].k, "direct working memory");
+  if (separable)
+    per_thread = checked_add(per_thread, separable_rows_elements(p), "direct working memory");
   std::size_t elements = checked_add(
       checked_add(checked_add(taps, image, "direct working memory"), fill_row,
                   "direct working memory"),
@@ -158,18 +175,41 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes) {
 }
 
 template <class T>
-DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel) : p_(p) {
+DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel, bool separable)
+    : p_(p) {
   const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
   AlignedBuffer<T> h(k0 * k1 * k2);  // dense, flipped for convolution
   place(p.correlate ? kernel : flipped(kernel), h.data(), {k1 * k2, k2, 1});
+  // (Factored as the caller gave it, as method_for tests it, then flipped for convolution.)
+  std::optional<SeparableFactors<T>> factors;
+  if (separable) {
+    factors = separable_factors<T>(kernel);
+    if (!factors) fail_not_separable(p.kernel_shape());
+    if (!p.correlate) {
+      std::reverse(factors->row.begin(), factors->row.end());
+      std::reverse(factors->column.begin(), factors->column.end());
+    }
+  }
   const std::size_t nonzero = count_nonzero(kernel);  // flipping does not change it
   try {
-    taps_.reserve(nonzero);
+    taps_.reserve(factors ? k0 * k1 : nonzero);
+    row_pass_.reserve(factors ? k2 : 0);
     row_ends_.reserve(k0 * k1);
     row_at_.reserve(k0 * k1);
   } catch (const std::bad_alloc&) {
     fail(ErrorCode::out_of_memory, "could not allocate ",
          nonzero * sizeof(Tap<T>) + k0 * k1 * 3 * sizeof(std::size_t), " bytes for the taps");
+  }
+  if (factors) {  // the pass along the rows, then one listed row per non-zero column factor
+    for (std::size_t b = 0; b < k2; ++b)
+      if (factors->row[b] != T(0)) row_pass_.push_back({b, factors->row[b]});
+    for (std::size_t r = 0; r < k0 * k1; ++r) {
+      if (factors->column[r] == T(0)) continue;
+      taps_.push_back({0, factors->column[r]});
+      row_ends_.push_back(taps_.size());
+      row_at_.push_back({r / k1, r % k1});
+    }
+    return;
   }
   for (std::size_t a0 = 0; a0 < k0; ++a0)
     for (std::size_t a1 = 0; a1 < k1; ++a1) {
@@ -222,13 +262,18 @@ void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out
   const std::size_t rows_listed = row_at_.size();
 
   // All allocated before any output is written: per thread a band buffer, a row for strided
-  // outputs and the listed kernel rows' sources (edges, then interior); one row of fill values.
-  std::vector<AlignedBuffer<T>> buffers, accumulators;
+  // outputs, the listed kernel rows' sources (edges, then interior) and for separable kernels
+  // the band's rows after the pass along them; one row of fill values.
+  const bool separable = !row_pass_.empty();
+  const std::size_t pass_rows = separable ? separable_rows_elements(p_) : 0;
+  const std::size_t pass_plane = bands.extended_rows * width;  // (in those rows)
+  std::vector<AlignedBuffer<T>> buffers, accumulators, passed;
   std::vector<std::vector<const T*>> sources;
   for (int t = 0; t < threads; ++t) {
     buffers.emplace_back(bands.buffer);
     accumulators.emplace_back(out.stride(2) == 1 ? 0 : width);
-    sources.emplace_back(3 * rows_listed);
+    passed.emplace_back(pass_rows);
+    sources.emplace_back(3 * std::max<std::size_t>(rows_listed, 1));
   }
   AlignedBuffer<T> fill_row(interior.end > interior.begin ? extent2 : 0);
   std::fill(fill_row.data(), fill_row.data() + fill_row.size(), fill);
@@ -249,24 +294,45 @@ void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out
                   edge_strides);
       extend_into(image, {planes, band_rows, MapRun{maps[2].data() + interior.end, right}}, fill,
                   buffer + left, edge_strides);
+      // Slot r of the sources: extended row j of plane a0 of the band (edges and interior).
+      const auto point_at = [&](std::size_t r, std::size_t a0, std::size_t j) {
+        left_src[r] = buffer + a0 * edge_strides[0] + j * edge_strides[1];
+        right_src[r] = left_src[r] + left;  // extended position interior.end
+        const std::ptrdiff_t i0 = maps[0][y0 + a0], i1 = maps[1][first + j];
+        inner_src[r] = i0 < 0 || i1 < 0
+                           ? fill_row.data() + interior.begin
+                           : image.data() + i0 * image.stride(0) + i1 * image.stride(1) +
+                                 (static_cast<std::ptrdiff_t>(interior.begin) + interior.offset);
+      };
+      // row[0, width) = the listed taps over the sources' slots, edges and interior.
+      const auto filter_row = [&](const Tap<T>* taps, const std::size_t* ends, std::size_t count,
+                                  T* row) {
+        output_row(taps, ends, count, left_src, row, interior.begin);
+        output_row(taps, ends, count, inner_src, row + interior.begin,
+                   interior.end - interior.begin);
+        output_row(taps, ends, count, right_src, row + interior.end, width - interior.end);
+      };
+      T* pass = separable ? passed[chunk].data() : nullptr;
+      if (separable) {  // every row of the band along the rows, into `pass`
+        const std::size_t pass_end = row_pass_.size();
+        for (std::size_t a0 = 0; a0 < ax[0].k; ++a0)
+          for (std::size_t j = 0; j < rows + ax[1].k - 1; ++j) {
+            point_at(0, a0, j);
+            filter_row(row_pass_.data(), &pass_end, 1, pass + a0 * pass_plane + j * width);
+          }
+      }
       for (std::size_t i = 0; i < rows; ++i) {
-        for (std::size_t r = 0; r < rows_listed; ++r) {
-          const std::size_t a0 = row_at_[r][0], a1 = row_at_[r][1];
-          left_src[r] = buffer + a0 * edge_strides[0] + (i + a1) * edge_strides[1];
-          right_src[r] = left_src[r] + left;  // extended position interior.end
-          const std::ptrdiff_t i0 = maps[0][y0 + a0], i1 = maps[1][first + i + a1];
-          inner_src[r] = i0 < 0 || i1 < 0
-                             ? fill_row.data() + interior.begin
-                             : image.data() + i0 * image.stride(0) + i1 * image.stride(1) +
-                                   (static_cast<std::ptrdiff_t>(interior.begin) + interior.offset);
-        }
         T* dst = row_start(out, y0, first + i);
         T* row = out.stride(2) == 1 ? dst : acc;
-        output_row(taps_.data(), row_ends_.data(), rows_listed, left_src, row, interior.begin);
-        output_row(taps_.data(), row_ends_.data(), rows_listed, inner_src, row + interior.begin,
-                   interior.end - interior.begin);
-        output_row(taps_.data(), row_ends_.data(), rows_listed, right_src, row + interior.end,
-                   width - interior.end);
+        if (separable) {  // across the rows: one tap per listed row, on the passed rows
+          for (std::size_t r = 0; r < rows_listed; ++r)
+            left_src[r] = pass + row_at_[r][0] * pass_plane + (i + row_at_[r][1]) * width;
+          output_row(taps_.data(), row_ends_.data(), rows_listed, left_src, row, width);
+        } else {
+          for (std::size_t r = 0; r < rows_listed; ++r)
+            point_at(r, row_at_[r][0], i + row_at_[r][1]);
+          filter_row(taps_.data(), row_ends_.data(), rows_listed, row);
+        }
         if (row == acc) store_row(acc, width, dst, out.stride(2));
       }
     }

@@ -32,16 +32,23 @@ AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T f
 
 /// Bytes the direct path allocates for problem p: the dense kernel and its tap list, the index
 /// maps, a copy of the image (only made when the output shares its memory), and per thread one
-/// band of extended rows and one accumulator row.
-std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes);
+/// band of extended rows and one accumulator row (separable: and the band's rows after the pass
+/// along them).
+std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes,
+                                 bool separable = false);
+
+/// Separable kernels: rows the pass along the rows filters per output row (the band's extended
+/// rows of every kernel plane, over the band's output rows), for the cost model.
+double separable_row_passes(const Problem& p);
 
 /// The kernel prepared for the direct path: its non-zero values grouped by kernel row, flipped
 /// for convolution. apply is const and allocates its own working memory per call.
 template <class T>
 class DirectKernel {
  public:
-  /// kernel is a canonical rank-3 view of the problem's kernel shape.
-  DirectKernel(const Problem& p, const ConstView<T>& kernel);
+  /// kernel is a canonical rank-3 view of the problem's kernel shape. separable: run it as two
+  /// passes (separable.hpp); throws fftconv::Error(invalid_argument) if it is not separable.
+  DirectKernel(const Problem& p, const ConstView<T>& kernel, bool separable = false);
   /// out = the problem's result for image (canonical rank-3 views of the problem's shapes), with
   /// `fill` outside the image where the rule gives a constant (the problem's fill value, or the
   /// weight image's: see missing_pixels.hpp).
@@ -52,6 +59,9 @@ class DirectKernel {
   std::vector<Tap<T>> taps_;  ///< grouped by kernel row, rows without a non-zero value left out
   std::vector<std::size_t> row_ends_;  ///< the taps of the r-th listed row end at row_ends_[r]
   std::vector<std::array<std::size_t, 2>> row_at_;  ///< (axis 0, axis 1) of the r-th listed row
+  /// Separable kernels: the taps of the pass along the rows (the listed rows above are then the
+  /// pass across them: one tap at offset 0 each, the column factor's non-zero values).
+  std::vector<Tap<T>> row_pass_;
 };
 
 extern template class DirectKernel<float>;

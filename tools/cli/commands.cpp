@@ -390,6 +390,8 @@ const char* method_name(Method m) {
       return "automatic";
     case Method::direct:
       return "direct";
+    case Method::separable:
+      return "separable";
     case Method::fft:
       break;
   }

@@ -72,7 +72,8 @@ void add_options(CLI::App* sub, Job& job) {
   const std::map<std::string, fftconv::Method> methods{{"auto", fftconv::Method::automatic},
                                                        {"automatic", fftconv::Method::automatic},
                                                        {"direct", fftconv::Method::direct},
-                                                       {"fft", fftconv::Method::fft}};
+                                                       {"fft", fftconv::Method::fft},
+                                                       {"separable", fftconv::Method::separable}};
   const std::map<std::string, fftconv::Planning> plannings{
       {"estimate", fftconv::Planning::estimate},
       {"measure", fftconv::Planning::measure},
@@ -216,11 +217,12 @@ int main(int argc, char** argv) {
   match->add_option("--min-overlap", job.options.min_overlap,
                     "--template-mask: windows with fewer valid template pixels score 0");
   match->add_option("--method", job.options.method, "auto (default), direct or fft")
-      ->transform(
-          one_of(std::map<std::string, fftconv::Method>{{"auto", fftconv::Method::automatic},
-                                                        {"automatic", fftconv::Method::automatic},
-                                                        {"direct", fftconv::Method::direct},
-                                                        {"fft", fftconv::Method::fft}}));
+      ->transform(one_of(
+          std::map<std::string, fftconv::Method>{{"auto", fftconv::Method::automatic},
+                                                 {"automatic", fftconv::Method::automatic},
+                                                 {"direct", fftconv::Method::direct},
+                                                 {"fft", fftconv::Method::fft},
+                                                 {"separable", fftconv::Method::separable}}));
   match->add_option("--threads", job.options.threads, "Threads (0 = all; default 1)")
       ->check(CLI::NonNegativeNumber);
   match->add_option("--type", type, "Score pixel type: float32 (default) or float64");
