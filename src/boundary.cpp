@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "checked_math.hpp"
+
 namespace fftconv::detail {
 
 namespace {
@@ -41,6 +43,17 @@ std::vector<std::ptrdiff_t> boundary_map(Boundary rule, std::ptrdiff_t first, st
     map[t] = boundary_index(rule, first + static_cast<std::ptrdiff_t>(t),
                             static_cast<std::ptrdiff_t>(n));
   return map;
+}
+
+std::array<std::vector<std::ptrdiff_t>, 3> extension_maps(const Problem& p) {
+  std::array<std::vector<std::ptrdiff_t>, 3> maps;
+  for (std::size_t a = 0; a < 3; ++a) {
+    const Axis& ax = p.axes[a];
+    maps[a] = boundary_map(
+        p.boundary, static_cast<std::ptrdiff_t>(ax.start) - static_cast<std::ptrdiff_t>(ax.k - 1),
+        checked_add(ax.out, ax.k - 1, "extended extent"), ax.n);
+  }
+  return maps;
 }
 
 template <class T>

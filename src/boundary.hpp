@@ -9,6 +9,7 @@
 #include "copy.hpp"
 #include "fftconv/options.hpp"
 #include "fftconv/view.hpp"
+#include "problem.hpp"
 
 namespace fftconv::detail {
 
@@ -43,5 +44,10 @@ void extend_into(const ConstView<T>& image, const std::array<std::vector<std::pt
                MapRun{maps[2].data(), maps[2].size()}},
               fill, dst, dst_strides);
 }
+
+/// The boundary map of each canonical axis over the extended extents out + k - 1 of problem p:
+/// position t of axis a is extended position t + start - (k - 1), so an output j reads positions
+/// j .. j + k - 1 (the direct path's and overlap-save's view of the image).
+std::array<std::vector<std::ptrdiff_t>, 3> extension_maps(const Problem& p);
 
 }  // namespace fftconv::detail

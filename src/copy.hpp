@@ -58,6 +58,17 @@ bool may_share_memory(const ConstView<T>& a, const View<T>& b) {
   return !(std::less<const T*>()(a_hi, b_lo) || std::less<const T*>()(b_hi, a_lo));
 }
 
+/// The image to read while `out` is written: the image itself, or (when they may share memory:
+/// an in-place call) a dense copy of it made in `copy`.
+template <class T, class Buffer>
+ConstView<T> unaliased(const ConstView<T>& image, const View<T>& out, Buffer& copy) {
+  if (!may_share_memory(image, out)) return image;
+  const std::size_t n1 = image.extent(1), n2 = image.extent(2);
+  copy = Buffer(image.extent(0) * n1 * n2);
+  place(image, copy.data(), {n1 * n2, n2, 1});
+  return ConstView<T>(copy.data(), Shape{image.extent(0), n1, n2});
+}
+
 /// Adds the rank-3 view `src` into `dst` at positions taken modulo `lengths` per axis (a kernel
 /// longer than a circular transform folds onto itself; a shorter one is simply placed).
 template <class T>

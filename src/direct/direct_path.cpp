@@ -66,6 +66,14 @@ Bands direct_bands(const Problem& p) {
   const Axis* ax = p.axes.data();
   Bands b;
   b.rows = std::max<std::size_t>(1, std::min(ax[1].out, std::max<std::size_t>(16, ax[1].k)));
+  // Enough bands for every thread when the planes are few (a short image); the rows a band
+  // holds change only how often edges are rebuilt, not any output's value.
+  const std::size_t threads = static_cast<std::size_t>(p.threads);
+  const std::size_t planes = ax[0].out;
+  if (planes > 0 && planes * ((ax[1].out + b.rows - 1) / b.rows) < threads) {
+    const std::size_t bands_per_plane = (threads + planes - 1) / planes;  // >= 1
+    b.rows = std::max<std::size_t>(1, (ax[1].out + bands_per_plane - 1) / bands_per_plane);
+  }
   b.per_plane = (ax[1].out + b.rows - 1) / b.rows;
   b.count = checked_mul(ax[0].out, b.per_plane, "direct bands");
   const std::size_t edges = checked_add(ax[2].out, 2 * (ax[2].k - 1), "band row length");
@@ -80,19 +88,6 @@ Bands direct_bands(const Problem& p) {
 std::size_t separable_rows_elements(const Problem& p) {
   return checked_mul(checked_mul(p.axes[0].k, direct_bands(p).extended_rows, "separable rows"),
                      p.axes[2].out, "separable rows");
-}
-
-// The boundary map of each axis over the extended extents (position t of axis a is extended
-// position t + start - (k - 1)).
-std::array<std::vector<std::ptrdiff_t>, 3> extension_maps(const Problem& p,
-                                                          const DirectLayout& layout) {
-  std::array<std::vector<std::ptrdiff_t>, 3> maps;
-  for (std::size_t a = 0; a < 3; ++a)
-    maps[a] = boundary_map(
-        p.boundary,
-        static_cast<std::ptrdiff_t>(p.axes[a].start) - static_cast<std::ptrdiff_t>(p.axes[a].k - 1),
-        layout.extent[a], p.axes[a].n);
-  return maps;
 }
 
 // The outputs of a row that read only image values, taken in place: output x reads extended
@@ -131,7 +126,7 @@ template <class T>
 AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T fill) {
   const DirectLayout layout = direct_layout(p);
   AlignedBuffer<T> extended(layout.count);
-  extend_into(image, extension_maps(p, layout), fill, extended.data(), layout.strides);
+  extend_into(image, extension_maps(p), fill, extended.data(), layout.strides);
   return extended;
 }
 
@@ -142,14 +137,13 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes, bo
   const std::size_t taps =
       checked_mul(checked_mul(p.axes[0].k, p.axes[1].k, "kernel size"), p.axes[2].k, "kernel size");
   // the dense kernel, a copy of the image (made only for an in-place call) and a row of the fill
-  // value, then per thread one band buffer, one accumulator row and three source pointers per
-  // kernel row (counted as elements: a pointer is no larger than a double)
+  // value, then per thread one band buffer and one accumulator row
   const std::size_t image =
       checked_mul(checked_mul(p.axes[0].n, p.axes[1].n, "image size"), p.axes[2].n, "image size");
   const std::size_t fill_row = direct_layout(p).extent[2];
   std::size_t per_thread =
       checked_add(direct_bands(p).buffer, p.axes[2].out, "direct working memory");
-  per_thread = checked_add(per_thread, 3 * p.axes[0].k * p.axes[1].k, "direct working memory");
+
   if (separable)
     per_thread = checked_add(per_thread, separable_rows_elements(p), "direct working memory");
   std::size_t elements = checked_add(
@@ -161,10 +155,16 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes, bo
   // (Tap<double> is the larger tap: an upper bound for float too)
   bytes = checked_add(bytes, checked_mul(taps, sizeof(Tap<double>), "tap list"),
                       "direct working memory");
-  // per kernel row: where its taps end and its two coordinates
-  bytes = checked_add(bytes,
-                      checked_mul(3 * p.axes[0].k * p.axes[1].k, sizeof(std::size_t), "tap rows"),
+  // per kernel row: where its taps end and its two coordinates, and per thread its three
+  // source pointers
+  const std::size_t kernel_rows = p.axes[0].k * p.axes[1].k;
+  bytes = checked_add(bytes, checked_mul(3 * kernel_rows, sizeof(std::size_t), "tap rows"),
                       "direct working memory");
+  bytes =
+      checked_add(bytes,
+                  checked_mul(checked_mul(3 * kernel_rows, sizeof(const void*), "source pointers"),
+                              static_cast<std::size_t>(p.threads), "source pointers"),
+                  "direct working memory");
   // the index maps: one ptrdiff_t per extended position and axis
   const DirectLayout layout = direct_layout(p);
   std::size_t map_entries = 0;
@@ -226,19 +226,11 @@ DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel, bool
 template <class T>
 void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out, T fill) const {
   const Axis* ax = p_.axes.data();
-  // Bands read the image while earlier bands' outputs are written: an output in the image's
-  // memory (an in-place call) first gets the image copied.
+  // Bands read the image while earlier bands' outputs are written.
   AlignedBuffer<T> image_copy;
-  ConstView<T> image = caller_image;
-  if (may_share_memory(caller_image, out)) {
-    const std::size_t n1 = ax[1].n, n2 = ax[2].n;
-    image_copy = AlignedBuffer<T>(ax[0].n * n1 * n2);
-    place(caller_image, image_copy.data(), {n1 * n2, n2, 1});
-    image = ConstView<T>(image_copy.data(), Shape{ax[0].n, n1, n2});
-  }
-  const DirectLayout layout = direct_layout(p_);
+  const ConstView<T> image = unaliased(caller_image, out, image_copy);
   const Bands bands = direct_bands(p_);
-  const auto maps = extension_maps(p_, layout);
+  const auto maps = extension_maps(p_);
   const OutputRow<T> output_row = output_row_for<T>(simd_level());
 
   const std::size_t width = ax[2].out;
@@ -297,7 +289,8 @@ void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out
       // Slot r of the sources: extended row j of plane a0 of the band (edges and interior).
       const auto point_at = [&](std::size_t r, std::size_t a0, std::size_t j) {
         left_src[r] = buffer + a0 * edge_strides[0] + j * edge_strides[1];
-        right_src[r] = left_src[r] + left;  // extended position interior.end
+        right_src[r] = left_src[r] + left;           // extended position interior.end
+        if (interior.end == interior.begin) return;  // (no interior: the pointer is not made)
         const std::ptrdiff_t i0 = maps[0][y0 + a0], i1 = maps[1][first + j];
         inner_src[r] = i0 < 0 || i1 < 0
                            ? fill_row.data() + interior.begin
