@@ -8,6 +8,7 @@
 #include "direct/direct_path.hpp"
 #include "direct/separable.hpp"
 #include "fft_path.hpp"
+#include "overlap_save.hpp"
 
 namespace fftconv::detail {
 
@@ -22,25 +23,35 @@ struct CostModel {
   double direct_ns_per_output;
   double direct_ns_per_tap;
   double fft_ns_per_point_log2;
+  double overlap_save_factor;  ///< overlap-save's time over the fft model of its tiles
 };
-constexpr CostModel float_model{0.643, 0.0620, 0.976};
-constexpr CostModel double_model{1.840, 0.1264, 1.024};
+constexpr CostModel float_model{0.643, 0.0620, 0.976, 1.0};
+constexpr CostModel double_model{1.840, 0.1264, 1.024, 1.0};
+}  // namespace
+
+namespace {
+// The fft model's time for problem p: points * c * log2(points), points = the padded size.
+double fft_model(const Problem& p, const CostModel& m) {
+  double points = 1;
+  for (std::size_t length : transform_lengths(p))
+    points *= static_cast<double>(length);
+  return points * m.fft_ns_per_point_log2 * std::log2(points + 1);
+}
 }  // namespace
 
 MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t element_bytes) {
   const CostModel& m = element_bytes == sizeof(float) ? float_model : double_model;
-  double outputs = 1, points = 1;
-  const auto lengths = transform_lengths(p);
-  for (std::size_t a = 0; a < 3; ++a) {
-    outputs *= static_cast<double>(p.axes[a].out);
-    points *= static_cast<double>(lengths[a]);
-  }
+  const double outputs = static_cast<double>(p.output_count());
   const auto direct = [&](double per_output_taps) {
     return outputs * (m.direct_ns_per_output + per_output_taps * m.direct_ns_per_tap);
   };
   MethodCosts c;
   c.direct_ns = direct(static_cast<double>(taps.nonzero));
-  c.fft_ns = points * m.fft_ns_per_point_log2 * std::log2(points + 1);
+  c.fft_ns = fft_model(p, m);
+  // Overlap-save: the fft model of one tile, times the tiles.
+  const TileGrid grid = tile_grid(p);
+  c.overlap_save_ns =
+      static_cast<double>(grid.tiles) * fft_model(tile_problem(p, grid), m) * m.overlap_save_factor;
   // Separable: the pass along the rows runs on every row a band reads (separable_row_passes per
   // output row), the pass across them once per output, each pass paying the per-output cost.
   c.separable_ns = std::numeric_limits<double>::infinity();
@@ -53,15 +64,27 @@ MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t
 
 namespace {
 const char* method_name(Method m) {
-  return m == Method::direct ? "direct" : m == Method::separable ? "separable" : "fft";
+  switch (m) {
+    case Method::direct:
+      return "direct";
+    case Method::separable:
+      return "separable";
+    case Method::overlap_save:
+      return "overlap_save";
+    case Method::automatic:
+    case Method::fft:
+      break;
+  }
+  return "fft";
 }
 }  // namespace
 
 Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
                      std::size_t element_bytes, std::size_t memory_limit) {
   const auto needed = [&](Method m) {
-    return m == Method::fft ? fft_working_bytes(p, element_bytes)
-                            : direct_working_bytes(p, element_bytes, m == Method::separable);
+    if (m == Method::fft) return fft_working_bytes(p, element_bytes);
+    if (m == Method::overlap_save) return overlap_save_working_bytes(p, element_bytes);
+    return direct_working_bytes(p, element_bytes, m == Method::separable);
   };
   if (requested != Method::automatic) {
     if (requested == Method::separable && !taps.separable()) fail_not_separable(p.kernel_shape());
@@ -72,28 +95,34 @@ Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
     return requested;
   }
   // For automatic, a method whose sizes are impossible (overflow, a transform length beyond
-  // FFTW's int) simply does not fit; only if none is possible is that an error.
+  // FFTW's int) simply does not fit; only if none is possible is that an error. Ties go to the
+  // earlier candidate.
   struct Candidate {
     Method method;
+    double cost;
     bool possible = true;
     std::size_t bytes = 0;
   };
-  Candidate candidates[] = {{Method::direct}, {Method::fft}, {Method::separable}};
-  const std::size_t count = taps.separable() ? 3 : 2;
+  const MethodCosts c = estimate_costs(p, taps, element_bytes);
+  Candidate candidates[] = {{Method::direct, c.direct_ns},
+                            {Method::fft, c.fft_ns},
+                            {Method::overlap_save, c.overlap_save_ns},
+                            {Method::separable, c.separable_ns}};
+  const std::size_t count = taps.separable() ? 4 : 3;
+  bool any_possible = false;
   for (std::size_t i = 0; i < count; ++i) {
     try {
       candidates[i].bytes = needed(candidates[i].method);
     } catch (const Error&) {
       candidates[i].possible = false;
     }
+    any_possible = any_possible || candidates[i].possible;
   }
-  if (!candidates[0].possible && !candidates[1].possible) needed(Method::fft);  // throws
-  const MethodCosts c = estimate_costs(p, taps, element_bytes);
-  const double cost[] = {c.direct_ns, c.fft_ns, c.separable_ns};
+  if (!any_possible) needed(Method::fft);  // throws, naming the size
   std::size_t best = count;
   for (std::size_t i = 0; i < count; ++i)
     if (candidates[i].possible && candidates[i].bytes <= memory_limit &&
-        (best == count || cost[i] < cost[best]))
+        (best == count || candidates[i].cost < candidates[best].cost))
       best = i;
   if (best == count) {
     const auto need = [](const Candidate& m) {
@@ -101,6 +130,7 @@ Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
     };
     fail(ErrorCode::out_of_memory, "the direct method needs ", need(candidates[0]),
          " of working memory and the fft method ", need(candidates[1]),
+         ", the overlap_save method ", need(candidates[2]),
          ", more than options.max_memory_bytes = ", memory_limit);
   }
   return candidates[best].method;

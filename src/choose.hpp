@@ -20,11 +20,12 @@ struct KernelTaps {
 struct MethodCosts {
   double direct_ns;
   double fft_ns;
+  double overlap_save_ns;
   double separable_ns;  ///< +inf for a kernel that is not separable
 };
 
 /// Modelled single-thread time of each method (automatic takes the cheapest that fits; ties go
-/// to direct, then fft) for problem p in the precision of `element_bytes`
+/// to direct, then fft, then overlap_save) for problem p in the precision of `element_bytes`
 /// (4 or 8).
 MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t element_bytes);
 

@@ -27,6 +27,7 @@
 #include <limits>
 #include <vector>
 
+#include "boundary.hpp"
 #include "check.hpp"
 #include "copy.hpp"
 #include "direct/direct_path.hpp"
@@ -35,6 +36,7 @@
 #include "fftconv/accuracy.hpp"
 #include "filter_core.hpp"
 #include "kernel_normalization.hpp"
+#include "overlap_save.hpp"
 #include "rounding.hpp"
 #include "validate.hpp"
 
@@ -103,13 +105,13 @@ std::size_t separable_depth(const ConstView<T>& kernel3, bool widened) {
                  : depth(detail::separable_factors<T>(kernel3));
 }
 
-/// ||a||_2 of the FFT path's transform buffer for problem p (fft_geometry: the image through
-/// the boundary maps, the fill value where a map says so, zeros beyond).
+/// ||a||_2 and ||a||_1 of the image through index maps (the fill value where a map says -1): the
+/// FFT path's transform buffer (fft_geometry's maps; zeros beyond add nothing), or for
+/// overlap-save the extended image every tile's region lies in (extension_maps).
 template <class T>
-void transformed_norms(const detail::Problem& p, const ConstView<T>& image3, Norms& norms) {
-  const detail::FftGeometry g = detail::fft_geometry(p);
-  const auto& m = g.image_maps;
-  const double fill = std::fabs(p.fill_value);
+void region_norms(const std::array<std::vector<std::ptrdiff_t>, 3>& m, double fill_value,
+                  const ConstView<T>& image3, Norms& norms) {
+  const double fill = std::fabs(fill_value);
   long double sum = 0, l1 = 0;  // (long double: squares of large doubles do not overflow)
   for (std::ptrdiff_t t0 : m[0])
     for (std::ptrdiff_t t1 : m[1]) {
@@ -200,8 +202,7 @@ double lambda(double events) {
 /// then a sum of the spectral errors with random phases, so the (1/N) sum |.| of the worst case
 /// becomes a root-sum-square: the forward terms give ||a||_2 ||b||_2 / sqrt(N) per sqrt(stage),
 /// the inverse and the product ||DFT(a) DFT(b)||_2 / N <= ||a||_2 max|DFT(b)| / sqrt(N).
-double fft_probable(const detail::Problem& p, const Norms& n, double u) {
-  const double outputs = static_cast<double>(p.output_count());
+double fft_probable(const detail::Problem& p, const Norms& n, double u, double outputs) {
   return lambda(outputs) *
          (8 * u * std::sqrt(stages(p)) * (2 * n.a2 * n.b2 + n.a2 * n.b_hat) +
           4 * u * n.a2 * n.b_hat) /
@@ -239,6 +240,10 @@ double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
   o.fill_value = std::fabs(p.fill_value);
   o.threads = p.threads;
   const ConstView<double> iv(image.data(), in_shape), kv(kernel.data(), k_shape);
+  // direct or the whole-problem fft, whose errors the return value covers (norms: the fft
+  // buffer's, or the extended image's, which is at least as large)
+  const Method chosen = fftconv::chosen_method(kv, in_shape, o);
+  o.method = chosen == Method::fft || chosen == Method::overlap_save ? Method::fft : Method::direct;
   const View<double> ov(out.data(), out_shape);
   if (p.correlate)
     fftconv::correlate(iv, kv, ov, o);
@@ -261,18 +266,18 @@ double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
 /// value may carry one per stage, and the inverse adds N of them (conservatively, times the
 /// other factor's largest spectral value, ||.||_1).
 template <class C>
-double underflow_term(const detail::Problem& p, Method method, const Norms& n, double taps) {
+double underflow_term(const detail::Problem& p, bool spatial, const Norms& n, double taps) {
   const double tiny = std::numeric_limits<C>::denorm_min();
-  if (method != Method::fft) return (taps + 1) * tiny;
+  if (spatial) return (taps + 1) * tiny;
   return (stages(p) + 2) * transform_size(p) * tiny * (n.a1 + n.b1 + 1);  // (+2: product, 1/N)
 }
 
 /// Whether the computation in C may overflow (spectra reach ||a||_1 ||b||_1; direct sums S):
 /// then no finite bound holds.
 template <class C>
-bool may_overflow(Method method, const Norms& n, double s) {
+bool may_overflow(bool spatial, const Norms& n, double s) {
   const double headroom = static_cast<double>(std::numeric_limits<C>::max()) / 16;
-  if (method != Method::fft) return !(s < headroom);
+  if (spatial) return !(s < headroom);
   return !(n.a1 < headroom && n.b1 < headroom && n.a1 * n.b1 < headroom);
 }
 
@@ -312,26 +317,33 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     const bool widened = detail::widens<T>(options);
     const double u = widened ? unit_roundoff<double> : unit_roundoff<T>;
     const Method method = detail::method_for(p, kernel3, options);
+    const bool spatial = method == Method::direct || method == Method::separable;
+    // The transforms that run: the whole problem's, or overlap-save's tile problem, whose image
+    // (one tile's region of the extended image) is within the extended image in norm; the union
+    // for the probabilistic bound is still over every output.
+    const bool tiled = method == Method::overlap_save;
+    const detail::Problem fp = tiled ? detail::tile_problem(p, detail::tile_grid(p)) : p;
     Norms norms;
-    transformed_norms(p, image3, norms);
-    const double folded = kernel_norms(p, kernel3, norms);
-    if (method == Method::fft && guarantee == Guarantee::probabilistic)
-      norms.b_hat = std::min(norms.b1, kernel_spectrum_max(p, kernel3));
+    region_norms(tiled ? detail::extension_maps(p) : detail::fft_geometry(p).image_maps,
+                 p.fill_value, image3, norms);
+    const double folded = kernel_norms(fp, kernel3, norms);
+    if (!spatial && guarantee == Guarantee::probabilistic)
+      norms.b_hat = std::min(norms.b1, kernel_spectrum_max(fp, kernel3));
     const double depth = static_cast<double>(
         method == Method::separable ? separable_depth(kernel3, widened) : direct_depth(kernel3));
-    const bool folds = method == Method::fft && folded > 1;
-    const double s = method != Method::fft || widened || folds
-                         ? abs_sum_max(p, image3, kernel3, options, norms, folded)
-                         : 0;
+    const bool folds = !spatial && folded > 1;
+    const double s =
+        spatial || widened || folds ? abs_sum_max(p, image3, kernel3, options, norms, folded) : 0;
     // (A probabilistic bound is never worse than the worst case: the smaller one holds.)
-    if (method != Method::fft)
+    if (spatial)
       result = std::min(direct_factor(p, depth, u, Guarantee::worst_case),
                         direct_factor(p, depth, u, guarantee)) *
                s;
     else
       result = guarantee == Guarantee::worst_case
-                   ? fft_bound(p, norms, u)
-                   : std::min(fft_bound(p, norms, u), fft_probable(p, norms, u));
+                   ? fft_bound(fp, norms, u)
+                   : std::min(fft_bound(fp, norms, u),
+                              fft_probable(fp, norms, u, static_cast<double>(p.output_count())));
     // Folding a long kernel sums up to `folded` values per bin: gamma(folded - 1) of their
     // |sum|, which reaches the output through at most S.
     if (folds) result += gamma(folded - 1, u) * s;
@@ -339,9 +351,9 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
       result += unit_roundoff<float> * s +
                 static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
     const auto taps = static_cast<double>(detail::count_nonzero(kernel3));
-    result += widened ? underflow_term<double>(p, method, norms, taps)
-                      : underflow_term<T>(p, method, norms, taps);
-    if (widened ? may_overflow<double>(method, norms, s) : may_overflow<T>(method, norms, s))
+    result += widened ? underflow_term<double>(fp, spatial, norms, taps)
+                      : underflow_term<T>(fp, spatial, norms, taps);
+    if (widened ? may_overflow<double>(spatial, norms, s) : may_overflow<T>(spatial, norms, s))
       result = std::numeric_limits<double>::infinity();
     // Float data computed in double: the result itself (|result| <= S) must fit in float.
     if (widened && !(s * (1 + 2 * unit_roundoff<float>) <

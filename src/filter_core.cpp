@@ -129,6 +129,7 @@ typename FilterCore<T>::Prepared FilterCore<T>::prepare(const Problem& p,
   }
   if (method == Method::direct || method == Method::separable)
     return DirectKernel<T>(p, kernel, method == Method::separable);
+  if (method == Method::overlap_save) return OverlapSaveKernel<T>(p, kernel);
   return FftKernel<T>(p, kernel);
 }
 

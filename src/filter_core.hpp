@@ -12,6 +12,7 @@
 #include "fftconv/options.hpp"
 #include "kernel_normalization.hpp"
 #include "missing_pixels.hpp"
+#include "overlap_save.hpp"
 #include "problem.hpp"
 
 namespace fftconv::detail {
@@ -59,7 +60,8 @@ class FilterCore {
  private:
   /// float data computed by a double core (compute_precision = double_precision).
   struct Widened;
-  using Prepared = std::variant<DirectKernel<T>, FftKernel<T>, std::unique_ptr<Widened>>;
+  using Prepared =
+      std::variant<DirectKernel<T>, FftKernel<T>, OverlapSaveKernel<T>, std::unique_ptr<Widened>>;
   static Prepared prepare(const Problem& p, const ConstView<T>& kernel, const Options& options,
                           Method method, bool masked);
 

@@ -64,7 +64,7 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
                 to_string(kernel.shape()), ")");
   const Method method = options.method;
   FFTCONV_CHECK(method == Method::automatic || method == Method::direct || method == Method::fft ||
-                    method == Method::separable,
+                    method == Method::separable || method == Method::overlap_save,
                 invalid_argument, what, ": options.method has unknown value ",
                 static_cast<int>(method));
   const Boundary boundary = options.boundary;

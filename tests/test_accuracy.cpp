@@ -321,8 +321,8 @@ TEST_CASE_TEMPLATE("error_bound holds on thousands of random cases", T, float, d
     o.mode = all_modes[pick(rng) % 3];
     o.boundary = all_rules[pick(rng) % 6];
     o.fill_value = (pick(rng) % 5) - 2.0;
-    o.method = std::array<Method, 3>{Method::automatic, Method::direct,
-                                     Method::fft}[static_cast<std::size_t>(pick(rng) % 3)];
+    o.method = std::array<Method, 4>{Method::automatic, Method::direct, Method::fft,
+                                     Method::overlap_save}[static_cast<std::size_t>(pick(rng) % 4)];
     o.compute_precision = pick(rng) % 4 == 0 ? Precision::double_precision : Precision::native;
     CAPTURE(c);
     check_bound(image, kernel, o, pick(rng) % 2 == 1, worst_case, probable);

@@ -36,7 +36,7 @@ void check_rules(const fftconv::Shape& image_shape, const fftconv::Shape& kernel
     for (Op op : {Op::convolve, Op::correlate})
       for (Mode mode : {Mode::full, Mode::same, Mode::valid}) {
         const Reference ref = reference(image, kernel, mode, op == Op::correlate, rule, 0.625);
-        for (Method method : {Method::direct, Method::fft, Method::automatic})
+        for (Method method : {Method::direct, Method::fft, Method::overlap_save, Method::automatic})
           check_against(ref, op, image, kernel, options(mode, method, rule), Layout::strided_block,
                         Layout::reversed_axis0);
       }

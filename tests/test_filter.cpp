@@ -24,7 +24,7 @@ TEST_CASE_TEMPLATE("Filter::apply equals the free functions, to the bit", T, flo
   for (const auto& problem : problems)
     for (Boundary rule : {Boundary::zero, Boundary::reflect, Boundary::wrap})
       for (Mode mode : {Mode::full, Mode::same, Mode::valid})
-        for (Method method : {Method::direct, Method::fft, Method::automatic})
+        for (Method method : {Method::direct, Method::fft, Method::overlap_save, Method::automatic})
           for (Op op : {Op::convolve, Op::correlate}) {
             CAPTURE(fftconv::to_string(problem.first));
             CAPTURE(fftconv::to_string(problem.second));

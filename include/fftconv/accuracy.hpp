@@ -122,6 +122,8 @@ enum class Guarantee { worst_case, probabilistic };
 ///     image, b the kernel, N the transform size, d its rank. probabilistic:
 ///     lambda (8 u sqrt(log2 N + d) (2 ||a||_2 ||b||_2 + ||a||_2 ||b||_1) + 4 u ||a||_2 ||b||_1)
 ///     / sqrt(N).
+///   overlap_save: the fft bounds with N the tile's transform size and a the extended image
+///     (out + k - 1 per axis, which holds every tile's region); the union is over all outputs.
 ///   compute_precision = double_precision on float data adds the final rounding, u_float S.
 /// u = 2^-24 (float) or 2^-53 (double); lambda = sqrt(2 ln(2 n / 1e-9)) for n rounding events
 /// (about 7 to 9). Returns +inf when the image, kernel or fill value is not finite, 0 for an

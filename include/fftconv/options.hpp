@@ -22,7 +22,12 @@ enum class Mode { full, same, valid };
 ///              the precision computed in (double for float data with double_precision): Gaussian
 ///              and box blurs), the direct sum as two passes, cost ~ output size x (k_last +
 ///              k_others). Refused (fftconv::Error) for a kernel that is not.
-enum class Method { automatic, direct, fft, separable };
+///   overlap_save: fft on tiles of the output (each tile's region of the extended image, a fast
+///              length a few times the kernel per axis), the kernel spectrum made once for the
+///              tile size; memory bounded by one tile's working set per thread, not the whole
+///              padded image. Automatic takes it when the model finds it faster or when the
+///              whole-image fft does not fit max_memory_bytes.
+enum class Method { automatic, direct, fft, separable, overlap_save };
 
 /// Values outside the image: the image is conceptually extended forever by the rule, then the
 /// output window (Mode) is cut out. For an image a b c d:

@@ -392,6 +392,8 @@ const char* method_name(Method m) {
       return "direct";
     case Method::separable:
       return "separable";
+    case Method::overlap_save:
+      return "overlap_save";
     case Method::fft:
       break;
   }

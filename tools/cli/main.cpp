@@ -69,11 +69,10 @@ void add_options(CLI::App* sub, Job& job) {
       {"zero", fftconv::Boundary::zero},       {"constant", fftconv::Boundary::constant},
       {"reflect", fftconv::Boundary::reflect}, {"mirror", fftconv::Boundary::mirror},
       {"nearest", fftconv::Boundary::nearest}, {"wrap", fftconv::Boundary::wrap}};
-  const std::map<std::string, fftconv::Method> methods{{"auto", fftconv::Method::automatic},
-                                                       {"automatic", fftconv::Method::automatic},
-                                                       {"direct", fftconv::Method::direct},
-                                                       {"fft", fftconv::Method::fft},
-                                                       {"separable", fftconv::Method::separable}};
+  const std::map<std::string, fftconv::Method> methods{
+      {"auto", fftconv::Method::automatic},      {"automatic", fftconv::Method::automatic},
+      {"direct", fftconv::Method::direct},       {"fft", fftconv::Method::fft},
+      {"separable", fftconv::Method::separable}, {"overlap_save", fftconv::Method::overlap_save}};
   const std::map<std::string, fftconv::Planning> plannings{
       {"estimate", fftconv::Planning::estimate},
       {"measure", fftconv::Planning::measure},
@@ -222,7 +221,8 @@ int main(int argc, char** argv) {
                                                  {"automatic", fftconv::Method::automatic},
                                                  {"direct", fftconv::Method::direct},
                                                  {"fft", fftconv::Method::fft},
-                                                 {"separable", fftconv::Method::separable}}));
+                                                 {"separable", fftconv::Method::separable},
+                                                 {"overlap_save", fftconv::Method::overlap_save}}));
   match->add_option("--threads", job.options.threads, "Threads (0 = all; default 1)")
       ->check(CLI::NonNegativeNumber);
   match->add_option("--type", type, "Score pixel type: float32 (default) or float64");
