@@ -130,9 +130,10 @@ WorkShape work_shape(const FftLayout& l, const Extents& in, const Extents& out) 
 }
 
 // One pass of complex transforms down the columns of `planes` arrays of rows (row_stride complex
-// values apart, `columns` per row), `block` columns at a time through a scratch array of
-// length x block complex values. Rows in_rows.. of the input are zero (not read); the pass writes
-// back out_rows rows, row j from transform position (j + shift) mod length.
+// values apart, `columns` per row), `block` columns at a time through a scratch array holding
+// the block's columns one after the other (column c at c * length: contiguous transforms, see
+// column_plan). Rows in_rows.. of the input are zero (not read); the pass writes back out_rows
+// rows, row j from transform position (j + shift) mod length.
 struct ColumnPass {
   std::size_t length = 1;
   std::size_t columns = 0;
@@ -145,25 +146,36 @@ struct ColumnPass {
   std::size_t block = 1;
 };
 
-// Reals, interleaved complex: column c of row r is at 2 (r row_stride + c).
+// Reals, interleaved complex: column c of row r is at 2 (r row_stride + c) in the rows, at
+// 2 (c length + r) in the scratch block. The copies run row by row through the rows (each row's
+// `width` values are contiguous there) and scatter into the block's columns.
 template <class T>
 void load_block(const T* src, const ColumnPass& c, std::size_t col, std::size_t width, T* scratch) {
-  const std::size_t B = c.block;
+  const std::size_t L = c.length;
   for (std::size_t r = 0; r < c.in_rows; ++r) {
     const T* from = src + 2 * (r * c.row_stride + col);
-    T* to = scratch + 2 * r * B;
-    std::copy(from, from + 2 * width, to);
-    std::fill(to + 2 * width, to + 2 * B, T(0));
+    T* to = scratch + 2 * r;
+    for (std::size_t k = 0; k < width; ++k) {
+      to[2 * k * L] = from[2 * k];
+      to[2 * k * L + 1] = from[2 * k + 1];
+    }
   }
-  std::fill(scratch + 2 * c.in_rows * B, scratch + 2 * c.length * B, T(0));
+  for (std::size_t k = 0; k < width; ++k)  // the rows past the input
+    std::fill(scratch + 2 * (k * L + c.in_rows), scratch + 2 * (k + 1) * L, T(0));
+  std::fill(scratch + 2 * width * L, scratch + 2 * c.block * L, T(0));  // columns past the last
 }
 
 template <class T>
 void store_block(const T* scratch, const ColumnPass& c, std::size_t col, std::size_t width,
                  T* dst) {
+  const std::size_t L = c.length;
   for (std::size_t j = 0; j < c.out_rows; ++j) {
-    const T* from = scratch + 2 * ((j + c.shift) % c.length) * c.block;
-    std::copy(from, from + 2 * width, dst + 2 * (j * c.row_stride + col));
+    const T* from = scratch + 2 * ((j + c.shift) % L);
+    T* to = dst + 2 * (j * c.row_stride + col);
+    for (std::size_t k = 0; k < width; ++k) {
+      to[2 * k] = from[2 * k * L];
+      to[2 * k + 1] = from[2 * k * L + 1];
+    }
   }
 }
 

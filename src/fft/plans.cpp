@@ -158,8 +158,8 @@ class PlanCache {
       traits::plan_with_nthreads(key.threads);
       if (key.kind == Kind::columns)
         p = traits::plan_many_dft(
-            1, s.n.data(), key.width, spectrum, nullptr, key.width, 1, spectrum, nullptr, key.width,
-            1, key.direction == Direction::forward ? FFTW_FORWARD : FFTW_BACKWARD, key.flags);
+            1, s.n.data(), key.width, spectrum, nullptr, 1, s.n[0], spectrum, nullptr, 1, s.n[0],
+            key.direction == Direction::forward ? FFTW_FORWARD : FFTW_BACKWARD, key.flags);
       else
         p = key.direction == Direction::forward
                 ? traits::plan_r2c(s.rank, s.n.data(), buffer, spectrum, key.flags)

@@ -39,11 +39,13 @@ template <class T>
 std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer,
                                       Planning effort, int threads);
 
-/// The cached in-place plan for the columns of a length x width block of interleaved complex
-/// values (row-major, `width` values per row): `width` complex transforms of `length` points,
-/// element stride `width`, batch distance 1 (FFTW's advanced interface). Forward is FFTW's sign
-/// -1, inverse +1, both unnormalized. Made on `buffer` (length * width complex values) like
-/// real_plan.
+/// The cached in-place plan for a block of `width` columns stored one after the other (column c
+/// at c * length, interleaved complex): `width` complex transforms of `length` contiguous points
+/// (FFTW's advanced interface, distance `length`). With FFTW_ESTIMATE this runs 2 to 4 times
+/// faster than the same transforms on columns interleaved element by element (stride `width`,
+/// distance 1), for which FFTW estimates buffered plans that copy again (1050: 50 against 98 us,
+/// 4480: 173 against 777 us, 16 float columns). Forward is FFTW's sign -1, inverse +1, both
+/// unnormalized. Made on `buffer` (length * width complex values) like real_plan.
 template <class T>
 std::shared_ptr<const Plan> column_plan(Direction direction, int length, int width, T* buffer,
                                         Planning effort);
