@@ -1,5 +1,8 @@
 // bench_grid: the performance issue's workload grid, 'same' mode, zero boundary, in one run:
-//   fftconv           one-shot fftconv::convolve, automatic method (what a user calls);
+//   fftconv           one-shot fftconv::convolve, automatic method (what a user calls; "method"
+//                     says which it chose);
+//   fftconv_direct, fftconv_fft, fftconv_overlap_save
+//                     one-shot, each method forced (direct only up to 2e10 multiply-adds);
 //   fftconv_filter    Filter<T>::apply, fft method (kernel spectrum and plans cached);
 //   fftw_naive_floor  FFTW alone with a cached kernel spectrum at the next 7-smooth size of
 //                     n + k - 1 per axis, no pruning (r2c + multiply + c2r: bench/fftw_floor.hpp),
@@ -10,6 +13,8 @@
 //
 //   bench_grid [--only 1024x1024:31,...] [--dtypes float32,float64] [--threads N]
 //              [--planning estimate|measure] [--budget SECONDS]
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -42,14 +47,33 @@ std::size_t next_smooth7(std::size_t n) {
   }
 }
 
+// Forced direct runs only up to this many multiply-adds (about a second in double).
+constexpr double direct_taps_limit = 2e10;
+
+const char* method_name(fftconv::Method m) {
+  switch (m) {
+    case fftconv::Method::direct:
+      return "direct";
+    case fftconv::Method::fft:
+      return "fft";
+    case fftconv::Method::separable:
+      return "separable";
+    case fftconv::Method::overlap_save:
+      return "overlap_save";
+    case fftconv::Method::automatic:
+      break;
+  }
+  return "automatic";
+}
+
 void emit(const char* peer, const char* dtype, const Workload& w, int threads,
-          const fftconv::Shape& padded, const bench::Timing& t) {
+          const fftconv::Shape& padded, const bench::Timing& t, const char* method = "") {
   std::printf(
       "{\"kind\": \"timing\", \"peer\": \"%s\", \"dtype\": \"%s\", \"rows\": %zu, "
-      "\"cols\": %zu, \"k\": %zu, \"threads\": %d, \"padded\": \"%s\", \"best_s\": %.6g, "
-      "\"median_s\": %.6g, \"repeats\": %d}\n",
-      peer, dtype, w.n, w.n, w.k, threads, fftconv::to_string(padded).c_str(), t.best, t.median,
-      t.repeats);
+      "\"cols\": %zu, \"k\": %zu, \"threads\": %d, \"padded\": \"%s\", \"method\": \"%s\", "
+      "\"best_s\": %.6g, \"median_s\": %.6g, \"repeats\": %d}\n",
+      peer, dtype, w.n, w.n, w.k, threads, fftconv::to_string(padded).c_str(), method, t.best,
+      t.median, t.repeats);
   std::fflush(stdout);
 }
 
@@ -71,21 +95,40 @@ void run(const Workload& w, int threads, fftconv::Planning planning, double budg
   const fftconv::ConstView<T> in(image.data(), image_shape), ker(kernel.data(), kernel_shape);
   const fftconv::View<T> dst(out.data(), image_shape);
   const bench::Timing oneshot = bench::time_it([&] { fftconv::convolve(in, ker, dst, o); }, budget);
+  const fftconv::Method chosen = fftconv::chosen_method(ker, image_shape, o);
+  // Each method forced, one-shot, for the chooser's regret (direct only where it can finish).
+  const auto forced = [&](fftconv::Method m) {
+    fftconv::Options f = o;
+    f.method = m;
+    return bench::time_it([&] { fftconv::convolve(in, ker, dst, f); }, budget);
+  };
+  const double taps = static_cast<double>(w.n * w.n) * static_cast<double>(w.k * w.k);
+  bench::Timing direct;
+  if (taps <= direct_taps_limit) direct = forced(fftconv::Method::direct);
+  const bench::Timing fft = forced(fftconv::Method::fft);
+  const bench::Timing overlap = forced(fftconv::Method::overlap_save);
   o.method = fftconv::Method::fft;
   const fftconv::Filter<T> filter(ker, image_shape, fftconv::Operation::convolve, o);
   const bench::Timing apply = bench::time_it([&] { filter.apply(in, dst); }, budget);
   const fftconv::Shape padded = fftconv::fft_shape(image_shape, kernel_shape, o);
   const std::size_t naive = next_smooth7(w.n + w.k - 1);
   const bench::Timing floor = bench::fftw_floor<T>({naive, naive}, planning, budget);
-  emit("fftconv", dtype, w, threads, padded, oneshot);
+  emit("fftconv", dtype, w, threads, padded, oneshot, method_name(chosen));
+  if (direct.repeats) emit("fftconv_direct", dtype, w, threads, padded, direct);
+  emit("fftconv_fft", dtype, w, threads, padded, fft);
+  emit("fftconv_overlap_save", dtype, w, threads, padded, overlap);
   emit("fftconv_filter", dtype, w, threads, padded, apply);
   emit("fftw_naive_floor", dtype, w, threads, {naive, naive}, floor);
+  double fastest = std::min(fft.median, overlap.median);
+  if (direct.repeats) fastest = std::min(fastest, direct.median);
   std::fprintf(stderr,
-               "%-7s %4zux%-4zu k=%-4zu padded %-10s one-shot %8.2f ms  apply %8.2f ms  naive "
-               "floor (%zu) %8.2f ms  apply/floor %.2f  one-shot/floor %.2f\n",
+               "%-7s %4zux%-4zu k=%-4zu padded %-10s one-shot %8.2f ms (%s; forced: direct %8.2f "
+               "fft %8.2f overlap-save %8.2f; regret %.2f)  apply %8.2f ms  naive floor (%zu) "
+               "%8.2f ms  apply/floor %.2f\n",
                dtype, w.n, w.n, w.k, fftconv::to_string(padded).c_str(), oneshot.median * 1e3,
-               apply.median * 1e3, naive, floor.median * 1e3, apply.median / floor.median,
-               oneshot.median / floor.median);
+               method_name(chosen), direct.repeats ? direct.median * 1e3 : NAN, fft.median * 1e3,
+               overlap.median * 1e3, oneshot.median / fastest, apply.median * 1e3, naive,
+               floor.median * 1e3, apply.median / floor.median);
 }
 
 }  // namespace

@@ -2,19 +2,59 @@
 """Fit the automatic method chooser's cost model (src/choose.cpp) to bench_paths output.
 
     build/bench/bench_paths > paths.jsonl
+    build/bench/bench_paths --gaussian --kernels 3,7,15,31,63 >> paths.jsonl   (separable)
     python3 bench/fit_chooser.py paths.jsonl
 
 Model, per precision, single thread, nanoseconds:
-    direct = outputs * (per_output + per_tap * taps)
-    fft    = points * per_point_log2 * log2(points)
-(one FFT parameter: a second, linear term came out negative, the padded-size effects of
-odd and 7-heavy sizes confounding the two). Both are least-squares fits of median times weighted by 1/time (relative error matters, not
-absolute). Prints the constants for choose.cpp, then the chooser's regret on the same data:
-for each workload, the time of the method the fitted model picks over the faster measured one.
+    direct       = outputs * (per_output + per_tap * taps)
+    fft          = points * per_point_log2 * log2(points + 1)     (points = the padded size)
+    overlap_save = tiles * fft(tile points) * overlap_save_factor
+    separable    = direct(k) * (rows + k - 1) / rows + direct(k)  (rows = a band: max(16, k))
+direct and fft are least-squares fits of median times weighted by 1/time (relative error
+matters, not absolute); overlap_save_factor is the median of measured / modelled. The tiling
+mirrors src/overlap_save.cpp (tile_length). Prints the constants for choose.cpp, then, for
+every workload, the method the fitted model picks and its time over the fastest measured
+method (the regret), and how the library's own automatic choice did in the same run.
 """
 import json
 import math
+import statistics
 import sys
+
+
+def smooth(n):
+    """2^a 3^b 5^c 7^d times at most one 11 or 13: next_fast_size's lengths."""
+    for extra in (1, 11, 13):
+        if n % extra:
+            continue
+        m = n // extra
+        for p in (2, 3, 5, 7):
+            while m % p == 0:
+                m //= p
+        if m == 1:
+            return True
+    return False
+
+
+def next_fast_size(n):
+    n = max(n, 1)
+    while not smooth(n):
+        n += 1
+    return n
+
+
+def tile_length(out, k):
+    """src/overlap_save.cpp: the tile input length along one axis."""
+    whole = out + k - 1
+    best, best_cost = max(whole, k), math.inf
+    lo, hi = max(32, 2 * k), max(64, 16 * k)
+    L = next_fast_size(lo)
+    while L <= hi and L < whole:
+        cost = L / (L - k + 1) * math.log2(2 * L)
+        if cost < best_cost:
+            best, best_cost = L, cost
+        L = next_fast_size(L + 1)
+    return best
 
 
 def fit2(rows):
@@ -38,41 +78,87 @@ def fit1(rows):
     return num / den
 
 
-def main(path):
+def plogp(points):
+    return points * math.log2(points + 1)
+
+
+def main(paths):
     cells = {}
-    for line in open(path):
-        r = json.loads(line)
-        key = (r["dtype"], r["rows"], r["cols"], r["k"])
-        cells.setdefault(key, {})[r["method"]] = r
+    for path in paths:
+        for line in open(path):
+            r = json.loads(line)
+            if r.get("bench") != "paths":
+                continue
+            key = (r["dtype"], r["rows"], r["cols"], r["k"], r.get("kernel", "normal"))
+            cell = cells.setdefault(key, {})
+            method = r["method"]
+            if method.startswith("automatic:"):
+                cell["automatic"] = r
+                cell["automatic_choice"] = method.split(":", 1)[1]
+            else:
+                cell[method] = r
     for dtype in ("float32", "float64"):
         direct_rows, fft_rows = [], []
-        for (dt, rows, cols, k), m in cells.items():
+        for (dt, rows, cols, k, kind), m in cells.items():
+            if dt != dtype:
+                continue
+            outputs = rows * cols
+            if "fft" in m:
+                points = m["fft"]["padded"][0] * m["fft"]["padded"][1]
+                fft_rows.append((plogp(points), m["fft"]["median_s"] * 1e9))
+            if "direct" in m:
+                direct_rows.append((outputs, outputs * k * k, m["direct"]["median_s"] * 1e9))
+        if not fft_rows or not direct_rows:
+            continue
+        per_output, per_tap = fit2(direct_rows)
+        per_point_log2 = fit1(fft_rows)
+
+        def direct_model(outputs, taps):
+            return outputs * (per_output + per_tap * taps)
+
+        def overlap_base(n, k):
+            L = tile_length(n, k)
+            tiles = math.ceil(n / (L - k + 1)) ** 2
+            return tiles * per_point_log2 * plogp(L * L)
+
+        factors = [m["overlap_save"]["median_s"] * 1e9 / overlap_base(rows, k)
+                   for (dt, rows, cols, k, kind), m in cells.items()
+                   if dt == dtype and "overlap_save" in m]
+        overlap_factor = statistics.median(factors) if factors else 1.0
+        print(f"{dtype}: direct per_output {per_output:.4f} ns, per_tap {per_tap:.4f} ns; "
+              f"fft per_point_log2 {per_point_log2:.4f} ns; overlap_save_factor "
+              f"{overlap_factor:.3f}")
+        worst, worst_library = [], []
+        for (dt, rows, cols, k, kind), m in sorted(cells.items()):
             if dt != dtype:
                 continue
             outputs = rows * cols
             points = m["fft"]["padded"][0] * m["fft"]["padded"][1]
-            fft_rows.append((points * math.log2(points), m["fft"]["median_s"] * 1e9))
-            if "direct" in m:
-                direct_rows.append((outputs, outputs * k * k, m["direct"]["median_s"] * 1e9))
-        per_output, per_tap = fit2(direct_rows)
-        per_point_log2 = fit1(fft_rows)
-        print(f"{dtype}: direct per_output {per_output:.4f} ns, per_tap {per_tap:.4f} ns; "
-              f"fft per_point_log2 {per_point_log2:.4f} ns")
-        worst = []
-        for (dt, rows, cols, k), m in sorted(cells.items()):
-            if dt != dtype or "direct" not in m:
-                continue
-            outputs = rows * cols
-            points = m["fft"]["padded"][0] * m["fft"]["padded"][1]
-            direct_model = outputs * (per_output + per_tap * k * k)
-            fft_model = points * per_point_log2 * math.log2(points)
-            pick = "direct" if direct_model <= fft_model else "fft"
-            best = min(m["direct"]["median_s"], m["fft"]["median_s"])
-            regret = m[pick]["median_s"] / best
+            band = max(16, k)
+            model = {
+                "direct": direct_model(outputs, k * k),
+                "fft": per_point_log2 * plogp(points),
+                "overlap_save": overlap_base(rows, k) * overlap_factor,
+            }
+            if "separable" in m:
+                model["separable"] = (direct_model(outputs, k) * (band + k - 1) / band +
+                                      direct_model(outputs, k))
+            measured = {name: m[name]["median_s"] for name in model if name in m}
+            pick = min(model, key=model.get)
+            best = min(measured.values())
+            regret = measured[pick] / best if pick in measured else float("nan")
             worst.append(regret)
-            print(f"  {rows}x{cols} k={k:<4} picks {pick:<6} regret {regret:.2f}")
-        print(f"  max regret {max(worst):.2f}")
+            line = (f"  {rows}x{cols} k={k:<4} {kind:<8} fastest {min(measured, key=measured.get):<12} "
+                    f"model picks {pick:<12} regret {regret:.2f}")
+            if "automatic" in m:
+                library = m["automatic"]["median_s"] / best
+                worst_library.append(library)
+                line += f"   library chose {m['automatic_choice']:<12} {library:.2f}x the fastest"
+            print(line)
+        print(f"  max regret of the fitted model {max(worst):.2f}" +
+              (f"; of the library's choice in this run {max(worst_library):.2f}"
+               if worst_library else ""))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])
