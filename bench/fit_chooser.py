@@ -45,14 +45,17 @@ def next_fast_size(n):
 
 def tile_length(out, k):
     """src/overlap_save.cpp: the tile input length along one axis."""
-    whole = out + k - 1
-    best, best_cost = max(whole, k), math.inf
+    whole = max(out + k - 1, k)
+
+    def work(L):
+        return max(math.ceil(out / (L - k + 1)), 1) * L * math.log2(2 * L)
+
+    best = whole
     lo, hi = max(32, 2 * k), max(64, 16 * k)
     L = next_fast_size(lo)
     while L <= hi and L < whole:
-        cost = L / (L - k + 1) * math.log2(2 * L)
-        if cost < best_cost:
-            best, best_cost = L, cost
+        if work(L) < work(best):
+            best = L
         L = next_fast_size(L + 1)
     return best
 

@@ -15,21 +15,23 @@ namespace fftconv::detail {
 
 namespace {
 
-// The tile input length along one axis (see tile_grid).
+// The tile input length along one axis (see tile_grid): the least transform work for the whole
+// axis, tiles * L * log2(2L), the last tile counted whole.
 std::size_t tile_length(const Axis& a) {
-  const std::size_t whole = a.out + a.k - 1;
-  std::size_t best = std::max(whole, a.k);  // (an empty window: one tile of one output)
-  double best_cost = std::numeric_limits<double>::infinity();
-  const std::size_t lo = std::max<std::size_t>(32, 2 * a.k),
-                    hi = std::max<std::size_t>(64, 16 * a.k);
-  for (std::size_t L = next_fast_size(lo); L <= hi && L < whole; L = next_fast_size(L + 1)) {
-    const double cost = static_cast<double>(L) / static_cast<double>(L - a.k + 1) *
-                        std::log2(2 * static_cast<double>(L));
-    if (cost < best_cost) {
-      best_cost = cost;
+  const std::size_t whole = std::max(a.out + a.k - 1, a.k);  // (an empty window: one output)
+  const auto work = [&](std::size_t L) {
+    const double tiles = std::ceil(static_cast<double>(a.out) / static_cast<double>(L - a.k + 1));
+    return std::max(tiles, 1.0) * static_cast<double>(L) * std::log2(2 * static_cast<double>(L));
+  };
+  std::size_t best = whole;
+  double best_work = work(whole);
+  const std::size_t lo = std::max<std::size_t>(32, 2 * a.k);
+  const std::size_t hi = std::max<std::size_t>(64, 16 * a.k);
+  for (std::size_t L = next_fast_size(lo); L <= hi && L < whole; L = next_fast_size(L + 1))
+    if (work(L) < best_work) {
+      best_work = work(L);
       best = L;
     }
-  }
   return best;
 }
 

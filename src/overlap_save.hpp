@@ -19,9 +19,9 @@ struct TileGrid {
   std::size_t tiles = 0;
 };
 
-/// Per axis, the FFT-friendly tile input length L in [2k, 16k] (at least 32) that minimizes the
-/// transform work per output, L / (L - k + 1) * log2(2L), or the whole extended axis
-/// (out + k - 1) when that is not longer.
+/// Per axis, the tile input length L with the least transform work along the axis,
+/// ceil(out / (L - k + 1)) * L * log2(2L): an FFT-friendly length in [2k, 16k] (at least 32), or
+/// the whole extended axis (out + k - 1, one tile).
 TileGrid tile_grid(const Problem& p);
 
 /// The problem one tile solves: image of the tile input lengths, the kernel, valid mode, zero
