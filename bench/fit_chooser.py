@@ -7,14 +7,18 @@
 
 Model, per precision, single thread, nanoseconds:
     direct       = outputs * (per_output + per_tap * taps)
-    fft          = points * per_point_log2 * log2(points + 1)     (points = the padded size)
-    overlap_save = tiles * fft(tile points) * overlap_save_factor
-    separable    = direct(k) * (rows + k - 1) / rows + direct(k)  (rows = a band: max(16, k))
-direct and fft are least-squares fits of median times weighted by 1/time (relative error
-matters, not absolute); overlap_save_factor is the median of measured / modelled. The tiling
-mirrors src/overlap_save.cpp (tile_length). Prints the constants for choose.cpp, then, for
-every workload, the method the fitted model picks and its time over the fastest measured
-method (the regret), and how the library's own automatic choice did in the same run.
+    fft(P)       = c * P log2(P + 1) * (1 + gamma * max(0, log2 P - large)) + per_transform
+                   (P = the padded size: a transform past 2^large points also pays for leaving
+                   the cache)
+    overlap_save = tiles * fft(tile points)
+    separable    = (direct(k) * (rows + k - 1) / rows + direct(k)) * separable_factor
+                   (rows = a band: max(16, k); the factor: median measured / modelled)
+direct is a least-squares fit of median times weighted by 1/time (relative error matters, not
+absolute); c and per_transform likewise over the fft and overlap_save timings together, for the
+(large, gamma) on a grid with the least relative rms error. The tiling mirrors
+src/overlap_save.cpp (tile_length). Prints the constants for choose.cpp, then, for every
+workload, the method the fitted model picks and its time over the fastest measured method (the
+regret), and how the library's own automatic choice did in the same run.
 """
 import json
 import math
@@ -43,21 +47,22 @@ def next_fast_size(n):
     return n
 
 
-def tile_length(out, k):
-    """src/overlap_save.cpp: the tile input length along one axis."""
+def tile_length(out, k, cap=2048):
+    """src/overlap_save.cpp: the tile input length along one axis (2-D: cap = sqrt(2^22))."""
     whole = max(out + k - 1, k)
 
     def work(L):
         return max(math.ceil(out / (L - k + 1)), 1) * L * math.log2(2 * L)
 
-    best = whole
-    lo, hi = max(32, 2 * k), max(64, 16 * k)
+    lo = max(32, 2 * k)
+    hi = min(max(64, 16 * k), max(cap, lo))
+    best = whole if whole <= max(cap, lo) else None
     L = next_fast_size(lo)
     while L <= hi and L < whole:
-        if work(L) < work(best):
+        if best is None or work(L) < work(best):
             best = L
         L = next_fast_size(L + 1)
-    return best
+    return best if best is not None else next_fast_size(lo)
 
 
 def fit2(rows):
@@ -114,23 +119,53 @@ def main(paths):
         if not fft_rows or not direct_rows:
             continue
         per_output, per_tap = fit2(direct_rows)
-        per_point_log2 = fit1(fft_rows)
 
         def direct_model(outputs, taps):
             return outputs * (per_output + per_tap * taps)
 
-        def overlap_base(n, k):
+        def tiling(n, k):
             L = tile_length(n, k)
-            tiles = math.ceil(n / (L - k + 1)) ** 2
-            return tiles * per_point_log2 * plogp(L * L)
+            return math.ceil(n / (L - k + 1)) ** 2, L * L
 
-        factors = [m["overlap_save"]["median_s"] * 1e9 / overlap_base(rows, k)
-                   for (dt, rows, cols, k, kind), m in cells.items()
-                   if dt == dtype and "overlap_save" in m]
-        overlap_factor = statistics.median(factors) if factors else 1.0
+        transforms = []  # (P log P scale-free part, transforms, time ns) per timing
+        for (dt, rows, cols, k, kind), m in cells.items():
+            if dt != dtype or kind != "normal":
+                continue
+            if "fft" in m:
+                transforms.append((1, m["fft"]["padded"][0] * m["fft"]["padded"][1],
+                                   m["fft"]["median_s"] * 1e9))
+            if "overlap_save" in m:
+                tiles, points = tiling(rows, k)
+                transforms.append((tiles, points, m["overlap_save"]["median_s"] * 1e9))
+        best = None
+        for large in range(14, 25):
+            for gamma in [g / 100 for g in range(0, 60, 2)]:
+                def shape(points):
+                    return plogp(points) * (1 + gamma * max(0.0, math.log2(points) - large))
+                fit_rows = [(n * shape(points), n, t) for n, points, t in transforms]
+                c, per_transform = fit2(fit_rows)
+                rms = math.sqrt(statistics.fmean(((c * x1 + per_transform * x2) / t - 1) ** 2
+                                                 for x1, x2, t in fit_rows))
+                if best is None or rms < best[0]:
+                    best = (rms, large, gamma, c, per_transform)
+        rms, large, gamma, per_point_log2, per_transform = best
+
+        def fft_model(points):
+            return (per_point_log2 * plogp(points) *
+                    (1 + gamma * max(0.0, math.log2(points) - large)) + per_transform)
+
+        def separable_base(outputs, k):
+            band = max(16, k)
+            return direct_model(outputs, k) * (band + k - 1) / band + direct_model(outputs, k)
+
+        ratios = [m["separable"]["median_s"] * 1e9 / separable_base(rows * cols, k)
+                  for (dt, rows, cols, k, kind), m in cells.items()
+                  if dt == dtype and "separable" in m]
+        separable_factor = statistics.median(ratios) if ratios else 1.0
         print(f"{dtype}: direct per_output {per_output:.4f} ns, per_tap {per_tap:.4f} ns; "
-              f"fft per_point_log2 {per_point_log2:.4f} ns; overlap_save_factor "
-              f"{overlap_factor:.3f}")
+              f"fft per_point_log2 {per_point_log2:.4f} ns, large {large}, gamma {gamma:.2f}, "
+              f"per_transform {per_transform:.0f} ns (relative rms {rms:.2f}); separable_factor "
+              f"{separable_factor:.3f}")
         worst, worst_library = [], []
         for (dt, rows, cols, k, kind), m in sorted(cells.items()):
             if dt != dtype:
@@ -138,14 +173,14 @@ def main(paths):
             outputs = rows * cols
             points = m["fft"]["padded"][0] * m["fft"]["padded"][1]
             band = max(16, k)
+            tiles, tile_points = tiling(rows, k)
             model = {
                 "direct": direct_model(outputs, k * k),
-                "fft": per_point_log2 * plogp(points),
-                "overlap_save": overlap_base(rows, k) * overlap_factor,
+                "fft": fft_model(points),
+                "overlap_save": tiles * fft_model(tile_points),
             }
             if "separable" in m:
-                model["separable"] = (direct_model(outputs, k) * (band + k - 1) / band +
-                                      direct_model(outputs, k))
+                model["separable"] = separable_base(outputs, k) * separable_factor
             measured = {name: m[name]["median_s"] for name in model if name in m}
             pick = min(model, key=model.get)
             best = min(measured.values())

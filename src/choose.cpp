@@ -1,5 +1,6 @@
 #include "choose.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -13,29 +14,37 @@
 namespace fftconv::detail {
 
 namespace {
-// Cost model in nanoseconds, single thread:
-//   direct = outputs * (per_output + per_tap * non-zero taps)
-//   fft    = points * per_point_log2 * log2(points)     (points = fft_shape element count)
-// Fitted by bench/fit_chooser.py to bench/bench_paths (1024^2 and 2048^2, k = 3..255, same mode)
-// on the development machine, 2026-11-21: the model picks the faster measured method on every
-// one of those workloads (crossover: float k 15..21, double k 11..15).
+// Cost model in nanoseconds, single thread (bench/fit_chooser.py documents and fits it):
+//   direct       = outputs * (per_output + per_tap * non-zero taps)
+//   fft(P)       = c * P log2(P + 1) * (1 + gamma * max(0, log2 P - large)) + per_transform
+//                  (P = the padded size; past 2^large points a transform also leaves the cache)
+//   overlap_save = tiles * fft(tile's padded size)
+//   separable    = (direct(row taps) * rows passed per output row + direct(column taps)) * factor
+// Fitted by bench/fit_chooser.py to `bench_paths --sizes 1024,2048,4096` and `bench_paths
+// --gaussian --sizes 1024,2048` (k = 3..255, same mode) on the development machine, 2026-11-21:
+// the model's pick is within 1.10x of the fastest measured method on every one of those
+// workloads (float), 1.09x (double).
 struct CostModel {
   double direct_ns_per_output;
   double direct_ns_per_tap;
   double fft_ns_per_point_log2;
-  double overlap_save_factor;  ///< overlap-save's time over the fft model of its tiles
+  double fft_large_log2_points;
+  double fft_large_gamma;
+  double fft_ns_per_transform;
+  double separable_factor;
 };
-constexpr CostModel float_model{0.643, 0.0620, 0.976, 1.0};
-constexpr CostModel double_model{1.840, 0.1264, 1.024, 1.0};
-}  // namespace
+constexpr CostModel float_model{0.1930, 0.0372, 0.4130, 21, 0.20, 5753, 0.959};
+constexpr CostModel double_model{0.4006, 0.0624, 0.5880, 21, 0.24, 3321, 1.068};
 
-namespace {
-// The fft model's time for problem p: points * c * log2(points), points = the padded size.
+// fft(P) above for problem p.
 double fft_model(const Problem& p, const CostModel& m) {
   double points = 1;
   for (std::size_t length : transform_lengths(p))
     points *= static_cast<double>(length);
-  return points * m.fft_ns_per_point_log2 * std::log2(points + 1);
+  const double beyond_cache = std::max(0.0, std::log2(points) - m.fft_large_log2_points);
+  return m.fft_ns_per_point_log2 * points * std::log2(points + 1) *
+             (1 + m.fft_large_gamma * beyond_cache) +
+         m.fft_ns_per_transform;
 }
 }  // namespace
 
@@ -50,14 +59,14 @@ MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t
   c.fft_ns = fft_model(p, m);
   // Overlap-save: the fft model of one tile, times the tiles.
   const TileGrid grid = tile_grid(p);
-  c.overlap_save_ns =
-      static_cast<double>(grid.tiles) * fft_model(tile_problem(p, grid), m) * m.overlap_save_factor;
+  c.overlap_save_ns = static_cast<double>(grid.tiles) * fft_model(tile_problem(p, grid), m);
   // Separable: the pass along the rows runs on every row a band reads (separable_row_passes per
   // output row), the pass across them once per output, each pass paying the per-output cost.
   c.separable_ns = std::numeric_limits<double>::infinity();
   if (taps.separable()) {
-    c.separable_ns = direct(static_cast<double>(taps.row)) * separable_row_passes(p) +
-                     direct(static_cast<double>(taps.column));
+    c.separable_ns = (direct(static_cast<double>(taps.row)) * separable_row_passes(p) +
+                      direct(static_cast<double>(taps.column))) *
+                     m.separable_factor;
   }
   return c;
 }

@@ -17,8 +17,9 @@ namespace {
 template <class T>
 void run(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
          const Options& options, bool correlate, const char* what) {
-  const detail::Problem p = detail::validate_call(image, kernel, out, options, correlate, what);
+  detail::Problem p = detail::validate_call(image, kernel, out, options, correlate, what);
   if (p.output_count() == 0) return;  // valid mode, kernel longer than the image
+  p.single_use = true;
   detail::with_call_errors(what, [&] {
     detail::FilterCore<T>(p, detail::to_rank3(kernel), options)
         .apply(detail::to_rank3(image), detail::to_rank3(out));

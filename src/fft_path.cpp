@@ -183,13 +183,14 @@ void store_block(const T* scratch, const ColumnPass& c, std::size_t col, std::si
 // every plane, split over `threads` threads, each with its own scratch array (allocated here,
 // before any thread starts, so an allocation failure throws with nothing running).
 template <class T, class Step>
-void for_each_block(T* data, const ColumnPass& c, int threads, Step&& step) {
+void for_each_block(T* data, const ColumnPass& c, int threads, Step&& step,
+                    std::size_t scratch_blocks = 1) {
   const std::size_t blocks = (c.columns + c.block - 1) / c.block;
   const std::size_t items = c.planes * blocks;
   const std::size_t chunks = std::min<std::size_t>(static_cast<std::size_t>(threads), items);
   std::vector<AlignedBuffer<T>> scratch;
   for (std::size_t i = 0; i < std::max<std::size_t>(chunks, 1); ++i)
-    scratch.emplace_back(2 * c.length * c.block);
+    scratch.emplace_back(2 * c.length * c.block * scratch_blocks);
   parallel_for(items, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t plane = i / blocks, b = i % blocks;
@@ -209,6 +210,17 @@ void transform_columns(T* data, const ColumnPass& c, const fft::Plan& plan, int 
                    fft::execute(plan, scratch);
                    store_block(scratch, c, col, width, plane);
                  });
+}
+
+// The stored form of a kernel block's spectrum: the 1/N of the unnormalized inverse folded in
+// (pocketfft's explicit scale) and conjugated for correlation (conj(G) is the spectrum of the
+// flipped kernel, so nothing is flipped in space). `to` may be `from`.
+template <class T>
+void finish_spectrum(const T* from, T* to, std::size_t complex_count, T scale, T sign) {
+  for (std::size_t i = 0; i < complex_count; ++i) {
+    to[2 * i] = from[2 * i] * scale;
+    to[2 * i + 1] = from[2 * i + 1] * sign * scale;
+  }
 }
 
 // x *= g, over interleaved complex values.
@@ -274,8 +286,17 @@ std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
                                      l.lengths[1] * l.middle_block);
   const std::size_t scratch =
       checked_mul(2 * block, static_cast<std::size_t>(threads_for(p, l)), "fft scratch size");
-  std::size_t reals = checked_add(2 * l.spectrum_complex, work, "fft working memory");
-  reals = checked_add(reals, scratch, "fft working memory");
+  std::size_t reals = 0;
+  if (p.single_use) {  // the kernel's rows kept instead of its spectrum; two scratch blocks
+    const Extents k = kernel_extents(p, l);
+    reals =
+        checked_add(work_shape(l, k, k).reals,
+                    work_shape(l, image_extents(p), output_extents(p)).reals, "fft working memory");
+    reals = checked_add(reals, checked_mul(2, scratch, "fft scratch size"), "fft working memory");
+  } else {
+    reals = checked_add(2 * l.spectrum_complex, work, "fft working memory");
+    reals = checked_add(reals, scratch, "fft working memory");
+  }
   std::size_t map_entries = 0;
   for (std::size_t a = 0; a < 3; ++a)
     map_entries = checked_add(map_entries, l.lengths[a], "fft index maps");
@@ -331,6 +352,14 @@ ColumnPass outer_pass(const FftLayout& l, const WorkShape& w, std::size_t in_row
   return c;
 }
 
+// 1 / N: the unnormalized inverse's scale, folded into the spectrum.
+template <class T>
+T spectrum_scale(const FftLayout& l) {
+  return static_cast<T>(1.0 /
+                        (static_cast<double>(l.lengths[0]) * static_cast<double>(l.lengths[1]) *
+                         static_cast<double>(l.lengths[2])));
+}
+
 }  // namespace
 
 template <class T>
@@ -338,7 +367,7 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
     : p_(p),
       layout_(fft_layout(p, sizeof(T))),
       geometry_(fft_geometry(p)),
-      spectrum_(2 * layout_.spectrum_complex) {
+      spectrum_(p.single_use ? 0 : 2 * layout_.spectrum_complex) {
   const FftLayout& l = layout_;
   const std::size_t P_outer = l.lengths[static_cast<std::size_t>(l.outer)];
   // Plans are made on buffers of their own before anything is filled (planning may overwrite
@@ -378,29 +407,26 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
   std::memset(work.data(), 0, w.reals * sizeof(T));
   fold_into(kernel, work.data(), w.strides, l.lengths);
   forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads);
-  // The outer pass writes the spectrum block by block, with the 1/N of the unnormalized inverse
-  // folded in (pocketfft's explicit scale) and conjugated for correlation: conj(G) is the
-  // spectrum of the flipped kernel, so nothing is flipped in space.
-  const T scale =
-      static_cast<T>(1.0 / (static_cast<double>(l.lengths[0]) * static_cast<double>(l.lengths[1]) *
-                            static_cast<double>(l.lengths[2])));
-  const T sign = p.correlate ? T(-1) : T(1);
+  if (p.single_use) {  // apply finishes the kernel's transform block by block
+    kernel_rows_ = std::move(work);
+    return;
+  }
+  // The outer pass writes the spectrum block by block (finish_spectrum).
   const ColumnPass c = outer_pass(l, w, in[static_cast<std::size_t>(l.outer)]);
   const std::size_t block_complex = P_outer * l.block;
+  const T scale = spectrum_scale<T>(l), sign = p.correlate ? T(-1) : T(1);
   for_each_block(work.data(), c, threads,
                  [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
                    load_block(data, c, col, width, scratch);
                    if (outer_forward_) fft::execute(*outer_forward_, scratch);
-                   T* g = spectrum_.data() + 2 * b * block_complex;
-                   for (std::size_t i = 0; i < block_complex; ++i) {
-                     g[2 * i] = scratch[2 * i] * scale;
-                     g[2 * i + 1] = scratch[2 * i + 1] * sign * scale;
-                   }
+                   finish_spectrum(scratch, spectrum_.data() + 2 * b * block_complex, block_complex,
+                                   scale, sign);
                  });
 }
 
 template <class T>
 double FftKernel<T>::spectrum_max() const {
+  FFTCONV_CHECK(!p_.single_use, internal, "spectrum_max of a single-use kernel");
   const std::array<std::size_t, 3>& P = layout_.lengths;
   const double n =
       static_cast<double>(P[0]) * static_cast<double>(P[1]) * static_cast<double>(P[2]);
@@ -430,15 +456,32 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) 
   c.out_rows = outn[outer];
   c.shift = geometry_.shifts[outer];
   const std::size_t block_complex = c.length * l.block;
-  for_each_block(work.data(), c, threads,
-                 [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
-                   load_block(data, c, col, width, scratch);
-                   if (outer_forward_) fft::execute(*outer_forward_, scratch);
-                   multiply_spectra(scratch, spectrum_.data() + 2 * b * block_complex,
-                                    block_complex);
-                   if (outer_inverse_) fft::execute(*outer_inverse_, scratch);
-                   store_block(scratch, c, col, width, data);
-                 });
+  // A single-use kernel's spectrum is made here, block by block, from its transformed rows.
+  const bool streamed = spectrum_.size() == 0;
+  ColumnPass kc;
+  if (streamed) {
+    const Extents k = kernel_extents(p_, l);
+    kc = outer_pass(l, work_shape(l, k, k), k[outer]);
+  }
+  const T scale = spectrum_scale<T>(l), sign = p_.correlate ? T(-1) : T(1);
+  for_each_block(
+      work.data(), c, threads,
+      [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
+        load_block(data, c, col, width, scratch);
+        if (outer_forward_) fft::execute(*outer_forward_, scratch);
+        const T* g = spectrum_.data() + 2 * b * block_complex;
+        if (streamed) {
+          T* kernel_block = scratch + 2 * block_complex;
+          load_block(kernel_rows_.data(), kc, col, width, kernel_block);
+          if (outer_forward_) fft::execute(*outer_forward_, kernel_block);
+          finish_spectrum(kernel_block, kernel_block, block_complex, scale, sign);
+          g = kernel_block;
+        }
+        multiply_spectra(scratch, g, block_complex);
+        if (outer_inverse_) fft::execute(*outer_inverse_, scratch);
+        store_block(scratch, c, col, width, data);
+      },
+      streamed ? 2 : 1);
 
   if (middle_inverse_) {  // the planes of the output, their rows written back in output order
     transform_columns(work.data(),

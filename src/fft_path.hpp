@@ -80,7 +80,7 @@ class FftKernel {
   /// `fill` outside the image where the rule gives a constant (the problem's fill value, or the
   /// weight image's: see missing_pixels.hpp).
   void apply(const ConstView<T>& image, const View<T>& out, T fill) const;
-  /// max_k |DFT(kernel)_k| over the transform grid (for error_bound).
+  /// max_k |DFT(kernel)_k| over the transform grid (for error_bound; not single_use).
   double spectrum_max() const;
 
  private:
@@ -90,7 +90,8 @@ class FftKernel {
   std::shared_ptr<const fft::Plan> row_forward_, row_inverse_;
   std::shared_ptr<const fft::Plan> outer_forward_, outer_inverse_;    // null if lengths[outer] == 1
   std::shared_ptr<const fft::Plan> middle_forward_, middle_inverse_;  // null unless 3-D
-  AlignedBuffer<T> spectrum_;
+  AlignedBuffer<T> spectrum_;     ///< empty for a single-use kernel (Problem::single_use)
+  AlignedBuffer<T> kernel_rows_;  ///< a single-use kernel: its rows (and middle axis) transformed
 };
 
 extern template class FftKernel<float>;

@@ -16,33 +16,36 @@ namespace fftconv::detail {
 namespace {
 
 // The tile input length along one axis (see tile_grid): the least transform work for the whole
-// axis, tiles * L * log2(2L), the last tile counted whole.
-std::size_t tile_length(const Axis& a) {
+// axis, tiles * L * log2(2L), the last tile counted whole, among lengths up to `cap`.
+std::size_t tile_length(const Axis& a, std::size_t cap) {
   const std::size_t whole = std::max(a.out + a.k - 1, a.k);  // (an empty window: one output)
   const auto work = [&](std::size_t L) {
     const double tiles = std::ceil(static_cast<double>(a.out) / static_cast<double>(L - a.k + 1));
     return std::max(tiles, 1.0) * static_cast<double>(L) * std::log2(2 * static_cast<double>(L));
   };
-  std::size_t best = whole;
-  double best_work = work(whole);
   const std::size_t lo = std::max<std::size_t>(32, 2 * a.k);
-  const std::size_t hi = std::max<std::size_t>(64, 16 * a.k);
+  const std::size_t hi = std::min(std::max<std::size_t>(64, 16 * a.k), std::max(cap, lo));
+  std::size_t best = whole <= std::max(cap, lo) ? whole : 0;
   for (std::size_t L = next_fast_size(lo); L <= hi && L < whole; L = next_fast_size(L + 1))
-    if (work(L) < best_work) {
-      best_work = work(L);
-      best = L;
-    }
-  return best;
+    if (best == 0 || work(L) < work(best)) best = L;
+  return best == 0 ? next_fast_size(lo) : best;
 }
 
 }  // namespace
 
 TileGrid tile_grid(const Problem& p) {
+  // Tiles of at most about tile_points_limit points (the kernel permitting): the per-axis cap
+  // is that limit's d-th root over the d axes that have more than one output.
+  int dims = 0;
+  for (const Axis& ax : p.axes)
+    dims += ax.out + ax.k - 1 > 1;
+  const auto cap = static_cast<std::size_t>(
+      std::pow(static_cast<double>(tile_points_limit), 1.0 / std::max(dims, 1)));
   TileGrid g;
   g.tiles = 1;
   for (std::size_t a = 0; a < 3; ++a) {
     const Axis& ax = p.axes[a];
-    g.input[a] = tile_length(ax);
+    g.input[a] = tile_length(ax, cap);
     g.output[a] = g.input[a] - ax.k + 1;
     g.count[a] = ax.out == 0 ? 0 : (ax.out + g.output[a] - 1) / g.output[a];
     g.tiles = checked_mul(g.tiles, g.count[a], "tile count");

@@ -19,9 +19,14 @@ struct TileGrid {
   std::size_t tiles = 0;
 };
 
+/// Tiles hold at most about this many points (2^22: 16 MiB of float per buffer) unless the
+/// kernel needs more (a tile is at least 2k per axis): the memory bound of overlap-save.
+constexpr std::size_t tile_points_limit = std::size_t{1} << 22;
+
 /// Per axis, the tile input length L with the least transform work along the axis,
 /// ceil(out / (L - k + 1)) * L * log2(2L): an FFT-friendly length in [2k, 16k] (at least 32), or
-/// the whole extended axis (out + k - 1, one tile).
+/// the whole extended axis (out + k - 1, one tile), at most the d-th root of tile_points_limit
+/// (d the axes with more than one output) when 2k allows.
 TileGrid tile_grid(const Problem& p);
 
 /// The problem one tile solves: image of the tile input lengths, the kernel, valid mode, zero

@@ -27,6 +27,10 @@ struct Problem {
   int rank = 0;                     ///< the caller's rank, 1..3
   std::array<Axis, max_rank> axes;  ///< canonical: axes[max_rank - rank + i] is caller axis i
   bool correlate = false;
+  /// The prepared kernel will be applied once (a one-shot convolve or correlate): the FFT path
+  /// then computes the kernel's spectrum block by block where it is used instead of storing it
+  /// whole (less memory, no pass over a stored spectrum).
+  bool single_use = false;
   Boundary boundary = Boundary::zero;  ///< set from Options by validation; zero by default
   double fill_value = 0;               ///< for Boundary::constant
   /// Missing pixels (see NanPolicy), from Options by validation. nan_fill is Options::fill_value

@@ -167,17 +167,16 @@ TEST_CASE("options.max_memory_bytes: refused before allocation, or the method th
   const std::vector<double> untouched = out;
   const ConstView<double> img(image.data(), {64, 64}), ker(kernel.data(), {15, 15});
   const View<double> dst(out.data(), {64, 64});
-  // fft, on the transform shape P0 x P1 (each at least 64 + 7 + 1 = 72): rows of
-  // 2 (P1 / 2 + 1) doubles (a multiple of 16 bytes already), so P1 / 2 + 1 complex columns in
-  // blocks of 8; the spectrum blocks * 8 * P0 complex, the image's work rows 64 * pitch
-  // doubles, one scratch block P0 * 8 complex (one thread: under 2^16 points), the index maps
-  // (1 + P0 + P1) ptrdiff_t.
+  // fft in a one-shot call, on the transform shape P0 x P1 (each at least 64 + 7 + 1 = 72):
+  // rows of 2 (P1 / 2 + 1) doubles (a multiple of 16 bytes already); the kernel's 15 transformed
+  // rows kept instead of its spectrum (a single-use kernel), the image's work rows 64 * pitch
+  // doubles, two scratch blocks of P0 * 8 complex (one thread: under 2^16 points), the index
+  // maps (1 + P0 + P1) ptrdiff_t.
   const fftconv::Shape P = fftconv::fft_shape({64, 64}, {15, 15}, Mode::same);
   REQUIRE(P.rank() == 2);
   const std::size_t pitch = 2 * (P[1] / 2 + 1);
-  const std::size_t blocks = (pitch / 2 + 7) / 8;
   const std::size_t fft_bytes =
-      (2 * blocks * 8 * P[0] + 64 * pitch + 2 * P[0] * 8) * 8 + (1 + P[0] + P[1]) * 8;
+      (15 * pitch + 64 * pitch + 2 * 2 * P[0] * 8) * 8 + (1 + P[0] + P[1]) * 8;
   REQUIRE(fft_bytes > 64000);
   // direct: doubles for the kernel (225), the image's copy for an in-place call (64 * 64), a
   // row of the fill value (64 + 14), and one thread's band of (16 + 14) rows of 64 + 2 * 14 and
