@@ -11,7 +11,8 @@ Columns, medians in ms: fftconv one-shot (automatic; the method it chose), each 
 (the fastest of them gives the chooser's regret), Filter::apply (fft, spectrum cached), the
 naive FFTW floor (cached spectrum, next 7-smooth size, no pruning), scipy.signal.fftconvolve
 and cv2.filter2D. Ratios: scipy / fftconv and filter2D / fftconv (> 1: fftconv faster),
-apply / floor (< 1: faster than the floor), regret (automatic / fastest forced method).
+apply / floor (< 1: faster than the floor), choice regret (the chosen method's forced run over
+the fastest forced run, all in the same run).
 """
 import json
 import statistics
@@ -43,10 +44,11 @@ def main(argv):
     cells = load(paths)
     ms = lambda r: r["median_s"] * 1e3 if r else float("nan")  # noqa: E731
     header = ["workload", "dtype", "fftconv (method)", "direct", "fft", "overlap-save",
-              "regret", "apply", "floor", "apply/floor", "scipy", "scipy/fftconv", "filter2D",
+              "choice regret", "apply", "floor", "apply/floor", "scipy", "scipy/fftconv", "filter2D",
               "filter2D/fftconv"]
     rows = []
-    checks = {"scipy_k15": [], "apply_floor": [], "small_cv": [], "big_cv": [], "regret": []}
+    checks = {"scipy_k15": [], "apply_floor": [], "small_cv": [], "big_cv": [], "regret": [],
+              "raw_regret": []}
     for (dtype, n, k, t), c in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
         if t != threads or "fftconv" not in c:
             continue
@@ -54,6 +56,10 @@ def main(argv):
         forced = {m: c.get("fftconv_" + m) for m in ("direct", "fft", "overlap_save")}
         fastest = min(ms(r) for r in forced.values() if r)
         regret = ms(one) / fastest
+        # the choice's cost: the chosen method's forced run over the fastest forced run (the same
+        # run of each method; one-shot / fastest adds the noise of timing it twice)
+        chosen_run = forced.get(one.get("method"))
+        choice = ms(chosen_run) / fastest if chosen_run else float("nan")
         apply, floor = c.get("fftconv_filter"), c.get("fftw_naive_floor")
         scipy, cv = c.get("fftconvolve"), c.get("filter2d")
         a_f = ms(apply) / ms(floor) if apply and floor else float("nan")
@@ -61,10 +67,11 @@ def main(argv):
         c_r = ms(cv) / ms(one) if cv else float("nan")
         rows.append([f"{n}x{n} k={k}", dtype, f"{ms(one):.2f} ({one.get('method', '?')})",
                      f"{ms(forced['direct']):.2f}", f"{ms(forced['fft']):.2f}",
-                     f"{ms(forced['overlap_save']):.2f}", f"{regret:.2f}", f"{ms(apply):.2f}",
+                     f"{ms(forced['overlap_save']):.2f}", f"{choice:.2f}", f"{ms(apply):.2f}",
                      f"{ms(floor):.2f}", f"{a_f:.2f}", f"{ms(scipy):.2f}", f"{s_r:.2f}",
                      f"{ms(cv):.2f}", f"{c_r:.2f}"])
-        checks["regret"].append((regret, f"{n}^2 k={k} {dtype}"))
+        checks["regret"].append((choice, f"{n}^2 k={k} {dtype}"))
+        checks["raw_regret"].append((regret, f"{n}^2 k={k} {dtype}"))
         if k >= 15 and scipy:
             checks["scipy_k15"].append((s_r, f"{n}^2 k={k} {dtype}"))
         if one.get("method") in ("fft", "overlap_save") and apply and floor:
@@ -102,8 +109,10 @@ def main(argv):
            ">= 0.77 each (within 1.3x)")
     report("filter2D / fftconv, float32 k >= 15", checks["big_cv"], lambda v: min(v) > 1,
            ">= 1 each (faster)")
-    report("regret (automatic / fastest forced)", checks["regret"], lambda v: max(v) <= 1.15,
-           "<= 1.15 each")
+    report("choice regret (chosen method's forced run / fastest forced)", checks["regret"],
+           lambda v: max(v) <= 1.15, "<= 1.15 each")
+    report("one-shot automatic / fastest forced (includes timing noise)", checks["raw_regret"],
+           lambda v: max(v) <= 1.15, "<= 1.15 each")
 
 
 if __name__ == "__main__":
