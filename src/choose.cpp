@@ -140,6 +140,7 @@ Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
     fail(ErrorCode::out_of_memory, "the direct method needs ", need(candidates[0]),
          " of working memory and the fft method ", need(candidates[1]),
          ", the overlap_save method ", need(candidates[2]),
+         count > 3 ? ", the separable method " + need(candidates[3]) : std::string(),
          ", more than options.max_memory_bytes = ", memory_limit);
   }
   return candidates[best].method;

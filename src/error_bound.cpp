@@ -23,6 +23,7 @@
 // The tests check it on thousands of random and adversarial cases. It is a worst-case bound:
 // on random data the error is a random sum over N spectral errors, which is about sqrt(N)
 // times smaller (see README, "Accuracy").
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -57,6 +58,7 @@ double gamma(double n, double u) {
 struct Norms {
   double a2 = 0;     ///< ||a||_2, a the FFT path's transform buffer
   double a1 = 0;     ///< ||a||_1
+  double a_max = 0;  ///< max |a|
   double b2 = 0;     ///< ||b||_2, b the kernel
   double b1 = 0;     ///< ||b||_1
   double b_hat = 0;  ///< max |DFT(b)| over the transform grid (<= ||b||_1)
@@ -95,14 +97,24 @@ std::size_t direct_depth(const ConstView<T>& kernel3) {
 /// The separable passes' depth: the row factor's non-zero values plus the column factor's (the
 /// two sums, gamma(a) + gamma(b) + gamma(a) gamma(b) <= gamma(a + b)), + U + 1 for the factors:
 /// each |h - column * row| <= U u |h| (U = separable_tolerance_units) adds U u S and makes the
-/// passes' own S up to (1 + U u) S, and gamma(m) (1 + U u) + U u <= gamma(m + U + 1).
+/// passes' own S up to (1 + U u) S, and gamma(m) (1 + U u) + U u <= gamma(m + U + 1). And
+/// sum |row factor|, which times the largest |value| bounds the first pass's sums.
+struct SeparablePasses {
+  double depth = 0;
+  double row_l1 = 0;
+};
 template <class T>
-std::size_t separable_depth(const ConstView<T>& kernel3, bool widened) {
-  const auto depth = [](const auto& f) {
-    return f->row_taps + f->column_taps + detail::separable_tolerance_units + 1;
+SeparablePasses separable_passes(const ConstView<T>& kernel3, bool widened) {
+  const auto read = [](const auto& f) {
+    SeparablePasses s;
+    s.depth =
+        static_cast<double>(f->row_taps + f->column_taps + detail::separable_tolerance_units + 1);
+    for (const auto r : f->row)
+      s.row_l1 += std::fabs(static_cast<double>(r));
+    return s;
   };
-  return widened ? depth(detail::separable_factors<double>(kernel3))
-                 : depth(detail::separable_factors<T>(kernel3));
+  return widened ? read(detail::separable_factors<double>(kernel3))
+                 : read(detail::separable_factors<T>(kernel3));
 }
 
 /// ||a||_2 and ||a||_1 of the image through index maps (the fill value where a map says -1): the
@@ -124,6 +136,7 @@ void region_norms(const std::array<std::vector<std::ptrdiff_t>, 3>& m, double fi
                              ? std::fabs(static_cast<double>(row[t2 * image3.stride(2)]))
                              : fill;
         sum += static_cast<long double>(v) * v;
+        norms.a_max = std::max(norms.a_max, v);
         l1 += v;
       }
     }
@@ -216,7 +229,9 @@ double kernel_spectrum_max(const detail::Problem& p, const ConstView<T>& kernel3
   const std::vector<double> k =
       detail::dense_values<double>(kernel3, [](T x) { return static_cast<double>(x); });
   const Shape shape{kernel3.extent(0), kernel3.extent(1), kernel3.extent(2)};
-  return detail::FftKernel<double>(p, ConstView<double>(k.data(), shape)).spectrum_max() *
+  detail::Problem stored = p;  // (a spectrum to read: not single-use)
+  stored.single_use = false;
+  return detail::FftKernel<double>(stored, ConstView<double>(k.data(), shape)).spectrum_max() *
          (1 + 1e-12);
 }
 
@@ -299,8 +314,9 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
   FFTCONV_CHECK(guarantee == Guarantee::worst_case || guarantee == Guarantee::probabilistic,
                 invalid_argument, bound_name, ": guarantee has unknown value ",
                 static_cast<int>(guarantee));
-  const detail::Problem p = detail::validate_setup(kernel, image.shape(), options,
-                                                   operation == Operation::correlate, bound_name);
+  detail::Problem p = detail::validate_setup(kernel, image.shape(), options,
+                                             operation == Operation::correlate, bound_name);
+  p.single_use = true;  // the bound is for the one-shot call, and its method choice
   detail::validate_image(p, image, bound_name);
   FFTCONV_CHECK(p.nan_policy == NanPolicy::propagate, invalid_argument, bound_name,
                 ": options.nan_policy must be propagate (bounds are for the plain operation)");
@@ -329,8 +345,10 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     const double folded = kernel_norms(fp, kernel3, norms);
     if (!spatial && guarantee == Guarantee::probabilistic)
       norms.b_hat = std::min(norms.b1, kernel_spectrum_max(fp, kernel3));
-    const double depth = static_cast<double>(
-        method == Method::separable ? separable_depth(kernel3, widened) : direct_depth(kernel3));
+    const SeparablePasses passes =
+        method == Method::separable ? separable_passes(kernel3, widened) : SeparablePasses{};
+    const double depth =
+        method == Method::separable ? passes.depth : static_cast<double>(direct_depth(kernel3));
     const bool folds = !spatial && folded > 1;
     const double s =
         spatial || widened || folds ? abs_sum_max(p, image3, kernel3, options, norms, folded) : 0;
@@ -353,7 +371,10 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     const auto taps = static_cast<double>(detail::count_nonzero(kernel3));
     result += widened ? underflow_term<double>(fp, spatial, norms, taps)
                       : underflow_term<T>(fp, spatial, norms, taps);
-    if (widened ? may_overflow<double>(spatial, norms, s) : may_overflow<T>(spatial, norms, s))
+    // (the separable first pass: sums up to sum |row factor| max |value|)
+    const double first_pass = passes.row_l1 * norms.a_max;
+    if (widened ? may_overflow<double>(spatial, norms, std::max(s, first_pass))
+                : may_overflow<T>(spatial, norms, std::max(s, first_pass)))
       result = std::numeric_limits<double>::infinity();
     // Float data computed in double: the result itself (|result| <= S) must fit in float.
     if (widened && !(s * (1 + 2 * unit_roundoff<float>) <

@@ -180,17 +180,21 @@ void store_block(const T* scratch, const ColumnPass& c, std::size_t col, std::si
 }
 
 // Runs step(data of the plane, block index, first column, width, scratch) for every block of
-// every plane, split over `threads` threads, each with its own scratch array (allocated here,
-// before any thread starts, so an allocation failure throws with nothing running).
+// every plane, split over `threads` threads, each with its own scratch array of
+// scratch_blocks blocks from `scratch` (grown here, before any thread starts, if a workspace was
+// not prepared for it: an allocation failure then throws with nothing running).
 template <class T, class Step>
-void for_each_block(T* data, const ColumnPass& c, int threads, Step&& step,
+void for_each_block(T* data, const ColumnPass& c, int threads,
+                    std::vector<AlignedBuffer<T>>& scratch, Step&& step,
                     std::size_t scratch_blocks = 1) {
   const std::size_t blocks = (c.columns + c.block - 1) / c.block;
   const std::size_t items = c.planes * blocks;
   const std::size_t chunks = std::min<std::size_t>(static_cast<std::size_t>(threads), items);
-  std::vector<AlignedBuffer<T>> scratch;
-  for (std::size_t i = 0; i < std::max<std::size_t>(chunks, 1); ++i)
-    scratch.emplace_back(2 * c.length * c.block * scratch_blocks);
+  const std::size_t needed = 2 * c.length * c.block * scratch_blocks;
+  for (std::size_t i = 0; i < std::max<std::size_t>(chunks, 1); ++i) {
+    if (i == scratch.size()) scratch.emplace_back(needed);
+    if (scratch[i].size() < needed) scratch[i] = AlignedBuffer<T>(needed);
+  }
   parallel_for(items, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t plane = i / blocks, b = i % blocks;
@@ -203,8 +207,9 @@ void for_each_block(T* data, const ColumnPass& c, int threads, Step&& step,
 
 // A column pass that only transforms: load, transform, store back into the same array.
 template <class T>
-void transform_columns(T* data, const ColumnPass& c, const fft::Plan& plan, int threads) {
-  for_each_block(data, c, threads,
+void transform_columns(T* data, const ColumnPass& c, const fft::Plan& plan, int threads,
+                       std::vector<AlignedBuffer<T>>& scratch_arrays) {
+  for_each_block(data, c, threads, scratch_arrays,
                  [&](T* plane, std::size_t, std::size_t col, std::size_t width, T* scratch) {
                    load_block(plane, c, col, width, scratch);
                    fft::execute(plan, scratch);
@@ -328,7 +333,8 @@ ColumnPass middle_pass(const FftLayout& l, const WorkShape& w, std::size_t plane
 // the row length) in place, then in 3-D the middle axis of every plane holding data.
 template <class T>
 void forward_rows_and_middle(T* work, const WorkShape& w, const FftLayout& l, const Extents& in,
-                             const fft::Plan& rows, const fft::Plan* middle, int threads) {
+                             const fft::Plan& rows, const fft::Plan* middle, int threads,
+                             std::vector<AlignedBuffer<T>>& scratch) {
   const std::size_t P2 = l.lengths[2];
   parallel_for(in[0] * in[1], threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; ++r) {
@@ -338,7 +344,8 @@ void forward_rows_and_middle(T* work, const WorkShape& w, const FftLayout& l, co
     }
   });
   if (middle == nullptr) return;
-  transform_columns(work, middle_pass(l, w, in[0], in[1], l.lengths[1], 0), *middle, threads);
+  transform_columns(work, middle_pass(l, w, in[0], in[1], l.lengths[1], 0), *middle, threads,
+                    scratch);
 }
 
 // The outer axis's pass, reading the work array's first `in_rows` outer positions.
@@ -406,7 +413,9 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
   AlignedBuffer<T> work(w.reals);
   std::memset(work.data(), 0, w.reals * sizeof(T));
   fold_into(kernel, work.data(), w.strides, l.lengths);
-  forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads);
+  std::vector<AlignedBuffer<T>> scratch_arrays;
+  forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
+                          scratch_arrays);
   if (p.single_use) {  // apply finishes the kernel's transform block by block
     kernel_rows_ = std::move(work);
     return;
@@ -415,7 +424,7 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
   const ColumnPass c = outer_pass(l, w, in[static_cast<std::size_t>(l.outer)]);
   const std::size_t block_complex = P_outer * l.block;
   const T scale = spectrum_scale<T>(l), sign = p.correlate ? T(-1) : T(1);
-  for_each_block(work.data(), c, threads,
+  for_each_block(work.data(), c, threads, scratch_arrays,
                  [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
                    load_block(data, c, col, width, scratch);
                    if (outer_forward_) fft::execute(*outer_forward_, scratch);
@@ -440,14 +449,41 @@ double FftKernel<T>::spectrum_max() const {
 
 template <class T>
 void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) const {
+  Workspace workspace;
+  apply(image, out, fill, workspace);
+}
+
+template <class T>
+void FftKernel<T>::reserve(Workspace& ws) const {
+  const FftLayout& l = layout_;
+  const WorkShape w = work_shape(l, image_extents(p_), output_extents(p_));
+  if (ws.work.size() < w.reals) ws.work = AlignedBuffer<T>(w.reals);
+  // one scratch array per thread, for the outer pass (two blocks when the kernel's spectrum is
+  // made there) and the 3-D middle passes
+  const std::size_t outer =
+      2 * l.lengths[static_cast<std::size_t>(l.outer)] * l.block * (spectrum_.size() == 0 ? 2 : 1);
+  const std::size_t middle = 2 * l.lengths[1] * l.middle_block;
+  const std::size_t scratch = std::max(outer, middle);
+  for (int t = 0; t < threads_for(p_, l); ++t) {
+    if (static_cast<std::size_t>(t) == ws.scratch.size()) ws.scratch.emplace_back(scratch);
+    if (ws.scratch[static_cast<std::size_t>(t)].size() < scratch)
+      ws.scratch[static_cast<std::size_t>(t)] = AlignedBuffer<T>(scratch);
+  }
+}
+
+template <class T>
+void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill,
+                         Workspace& ws) const {
+  reserve(ws);  // everything allocated before anything is written
   const FftLayout& l = layout_;
   const int threads = threads_for(p_, l);
   const Extents in = image_extents(p_);
   const Extents outn = output_extents(p_);
   const WorkShape w = work_shape(l, in, outn);
-  AlignedBuffer<T> work(w.reals);
+  AlignedBuffer<T>& work = ws.work;
   extend_into(image, geometry_.image_maps, fill, work.data(), w.strides);
-  forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads);
+  forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
+                          ws.scratch);
 
   // The outer axis: forward, product, inverse, block by block; the output's rows written back in
   // output order (row j from circular position j + shift).
@@ -465,7 +501,7 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) 
   }
   const T scale = spectrum_scale<T>(l), sign = p_.correlate ? T(-1) : T(1);
   for_each_block(
-      work.data(), c, threads,
+      work.data(), c, threads, ws.scratch,
       [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
         load_block(data, c, col, width, scratch);
         if (outer_forward_) fft::execute(*outer_forward_, scratch);
@@ -486,7 +522,7 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) 
   if (middle_inverse_) {  // the planes of the output, their rows written back in output order
     transform_columns(work.data(),
                       middle_pass(l, w, outn[0], l.lengths[1], outn[1], geometry_.shifts[1]),
-                      *middle_inverse_, threads);
+                      *middle_inverse_, threads, ws.scratch);
   }
 
   // The last axis: the inverse of the output's rows only, each cropped as it is done. Output

@@ -80,6 +80,17 @@ class FftKernel {
   /// `fill` outside the image where the rule gives a constant (the problem's fill value, or the
   /// weight image's: see missing_pixels.hpp).
   void apply(const ConstView<T>& image, const View<T>& out, T fill) const;
+
+  /// The working memory of apply, reusable by one thread at a time across calls.
+  struct Workspace {
+    AlignedBuffer<T> work;
+    std::vector<AlignedBuffer<T>> scratch;
+  };
+  /// Allocates in ws what apply needs (so that apply on it allocates nothing).
+  void reserve(Workspace& ws) const;
+  /// apply in the working memory ws (reserved here first if it is not yet).
+  void apply(const ConstView<T>& image, const View<T>& out, T fill, Workspace& ws) const;
+
   /// max_k |DFT(kernel)_k| over the transform grid (for error_bound; not single_use).
   double spectrum_max() const;
 

@@ -93,7 +93,8 @@ template <class T>
 Method chosen_method_for(const ConstView<T>& kernel, const Shape& image_shape,
                          const Options& options) {
   constexpr const char* name = "fftconv::chosen_method";
-  const detail::Problem p = detail::validate_setup(kernel, image_shape, options, false, name);
+  detail::Problem p = detail::validate_setup(kernel, image_shape, options, false, name);
+  p.single_use = true;  // what a one-shot call runs (its fft stores no spectrum)
   Method method = Method::automatic;
   detail::with_call_errors(name, [&] {
     const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);

@@ -65,7 +65,9 @@ class Correlator {
   /// sum's relative one: the fft method spreads about u log2(N) |image|_2 |templ|_2 over every
   /// output (see error_bound; a generous constant here, as it only decides what counts as zero).
   double noise(const std::vector<double>& image, const std::vector<double>& templ) const {
-    if (core_.method() != Method::fft) return 0;
+    // (direct and separable err relative to each output's terms; fft and overlap-save, whose
+    // tiles are smaller transforms of parts of the same image, spread noise like this)
+    if (core_.method() != Method::fft && core_.method() != Method::overlap_save) return 0;
     return 8 * u * (std::log2(static_cast<double>(image.size())) + 4) * norm(image) * norm(templ);
   }
   std::vector<double> operator()(const std::vector<double>& image) const {

@@ -105,14 +105,19 @@ void OverlapSaveKernel<T>::apply(const ConstView<T>& caller_image, const View<T>
   const DenseStrides output_strides{g.output[1] * g.output[2], g.output[2], 1};
   const int threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(p_.threads),
                                                              std::max<std::size_t>(g.tiles, 1)));
-  std::vector<AlignedBuffer<T>> inputs, outputs;  // all allocated before any output is written
+  // Everything allocated before any output is written: per thread a tile input, a tile output
+  // and the tile transforms' working memory (reused by every tile the thread takes).
+  std::vector<AlignedBuffer<T>> inputs, outputs;
+  std::vector<typename FftKernel<T>::Workspace> workspaces(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     inputs.emplace_back(input_count);
     outputs.emplace_back(output_count);
+    tile_.reserve(workspaces[static_cast<std::size_t>(t)]);
   }
   parallel_for(g.tiles, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
     T* in = inputs[chunk].data();
     T* scratch = outputs[chunk].data();
+    typename FftKernel<T>::Workspace& workspace = workspaces[chunk];
     for (std::size_t tile = begin; tile < end; ++tile) {
       // Tile (i0, i1, i2): outputs from origin o, `valid` of them per axis; its input is extended
       // positions o .. o + L - 1, zeros past the extended image's end (read only by outputs past
@@ -138,10 +143,10 @@ void OverlapSaveKernel<T>::apply(const ConstView<T>& caller_image, const View<T>
       if (!partial) {  // straight into the output
         tile_.apply(tile_in,
                     View<T>(at, output_shape, Strides{out.stride(0), out.stride(1), out.stride(2)}),
-                    T(0));
+                    T(0), workspace);
         continue;
       }
-      tile_.apply(tile_in, View<T>(scratch, output_shape), T(0));
+      tile_.apply(tile_in, View<T>(scratch, output_shape), T(0), workspace);
       for (std::size_t j0 = 0; j0 < valid[0]; ++j0)
         for (std::size_t j1 = 0; j1 < valid[1]; ++j1)
           store_row(scratch + j0 * output_strides[0] + j1 * output_strides[1], valid[2],

@@ -16,6 +16,10 @@ template <class Body>
 void parallel_for(std::size_t count, int threads, Body&& body) {
   const std::size_t chunks = std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)),
                                                    std::max<std::size_t>(count, 1));
+  if (chunks == 1) {  // (no thread, no allocation: callable where nothing may throw)
+    body(std::size_t{0}, std::size_t{0}, count);
+    return;
+  }
   auto range = [&](std::size_t c) {
     return std::pair<std::size_t, std::size_t>{count * c / chunks, count * (c + 1) / chunks};
   };

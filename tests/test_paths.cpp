@@ -3,6 +3,7 @@
 // and correlation; float and double; C-order, column-major, strided and reversed layouts.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -265,5 +266,45 @@ TEST_CASE_TEMPLATE("overlap-save: many tiles in bounded memory, any thread count
     o2.boundary = fftconv::Boundary::reflect;
     const Reference ref2 = reference(image2, kernel2, mode, true, fftconv::Boundary::reflect, 0);
     check_against(ref2, Op::correlate, image2, kernel2, o2, Layout::strided_block);
+  }
+}
+
+// The first pass of a separable kernel sums a row of data times the row factor: the factors are
+// balanced so that a tiny normalized kernel on huge values cannot overflow there.
+TEST_CASE("separable: a normalized box on values near float's limit stays finite") {
+  const std::size_t n = 64, k = 15;
+  Array<float> image(fftconv::Shape{n, n}), box(fftconv::Shape{k, k});
+  std::fill(image.values.begin(), image.values.end(), 1e37f);
+  std::fill(box.values.begin(), box.values.end(), 1.0f / static_cast<float>(k * k));
+  fftconv::Options o;
+  o.method = Method::separable;
+  const Array<float> out = call(Op::convolve, image, box, o);
+  for (float v : out.values)
+    REQUIRE(std::isfinite(v));
+  CHECK(out.values[n * n / 2 + n / 2] == doctest::Approx(1e37).epsilon(1e-5));
+  CHECK(std::isfinite(fftconv::error_bound(image.view(), box.view(), o)));
+}
+
+// chosen_method describes the one-shot call, also when max_memory_bytes decides: the automatic
+// result is bit for bit the result of the method chosen_method names, forced.
+TEST_CASE_TEMPLATE("chosen_method is what a one-shot call runs under memory limits", T, float,
+                   double) {
+  std::mt19937_64 rng(912);
+  const Array<T> image = uniform<T>({300, 280}, rng);
+  const Array<T> kernel = normal<T>({41, 37}, rng);
+  for (double limit = 2e5; limit < 1e8; limit *= 1.6) {
+    CAPTURE(limit);
+    fftconv::Options o;
+    o.max_memory_bytes = static_cast<std::size_t>(limit);
+    Method chosen = Method::automatic;
+    try {
+      chosen = fftconv::chosen_method(kernel.view(), image.shape, o);
+    } catch (const fftconv::Error&) {
+      CHECK_THROWS_AS(call(Op::convolve, image, kernel, o), fftconv::Error);
+      continue;
+    }
+    const Array<T> automatic = call(Op::convolve, image, kernel, o);
+    o.method = chosen;
+    CHECK(call(Op::convolve, image, kernel, o).values == automatic.values);
   }
 }

@@ -73,10 +73,11 @@ extern template class Filter<double>;
 
 /// The method Method::automatic runs for this kernel on images of image_shape with these options
 /// (options.method = automatic; a forced method is returned as it is, if it fits
-/// options.max_memory_bytes): what Filter::method() of such a Filter, and convolve or correlate,
-/// would use. Cheap: validates and evaluates the cost model, without planning. Throws
-/// fftconv::Error as the Filter constructor would. README, "Methods and the automatic choice",
-/// explains the model.
+/// options.max_memory_bytes): what a one-shot convolve or correlate would use. A Filter of the
+/// same problem uses the same method unless max_memory_bytes is tight: it stores the kernel's
+/// spectrum, which a one-shot fft call does not, so its fft needs more memory. Cheap: validates and
+/// evaluates the cost model, without planning. Throws fftconv::Error as the Filter constructor
+/// would. README, "Methods and the automatic choice", explains the model.
 FFTCONV_API Method chosen_method(ConstView<float> kernel, const Shape& image_shape,
                                  const Options& options = Options{});
 FFTCONV_API Method chosen_method(ConstView<double> kernel, const Shape& image_shape,

@@ -29,16 +29,20 @@ std::optional<SeparableFactors<C>> separable_factors(const ConstView<T>& kernel3
       }
   if (!(peak != 0) || !std::isfinite(static_cast<double>(peak))) return std::nullopt;
 
-  // column = the pivot's column, row = the pivot's row divided by the pivot, both rounded to C.
+  // column = the pivot's column, row = the pivot's row divided by the pivot, then balanced by a
+  // power of two near sqrt|pivot| (exact), so neither pass's sums grow past the kernel's scale
+  // times the data's (a row factor of 1 under a tiny normalized kernel would let the first pass
+  // overflow where the result does not); both rounded to C.
+  const long double balance = std::ldexp(1.0L, std::ilogb(std::fabs(peak)) / 2);
   SeparableFactors<C> f;
   f.column.resize(rows);
   f.row.resize(width);
   for (std::size_t r = 0; r < rows; ++r) {
-    f.column[r] = static_cast<C>(at(r, pc));
+    f.column[r] = static_cast<C>(at(r, pc) / balance);
     f.column_taps += f.column[r] != C(0);
   }
   for (std::size_t c = 0; c < width; ++c) {
-    f.row[c] = static_cast<C>(at(pr, c) / peak);
+    f.row[c] = static_cast<C>(at(pr, c) / peak * balance);
     f.row_taps += f.row[c] != C(0);
   }
   // The test: every value within U u of its product (in long double: the product of two floats
