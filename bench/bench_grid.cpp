@@ -40,7 +40,7 @@ const std::vector<Workload> grid = {{1024, 3},   {1024, 7},   {1024, 15},  {1024
 std::size_t next_smooth7(std::size_t n) {
   for (;; ++n) {
     std::size_t m = n;
-    for (std::size_t p : {2, 3, 5, 7})
+    for (const std::size_t p : {std::size_t{2}, std::size_t{3}, std::size_t{5}, std::size_t{7}})
       while (m % p == 0)
         m /= p;
     if (m == 1) return n;
