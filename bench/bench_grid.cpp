@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -94,19 +95,25 @@ void run(const Workload& w, int threads, fftconv::Planning planning, double budg
   o.planning = planning;
   const fftconv::ConstView<T> in(image.data(), image_shape), ker(kernel.data(), kernel_shape);
   const fftconv::View<T> dst(out.data(), image_shape);
-  const bench::Timing oneshot = bench::time_it([&] { fftconv::convolve(in, ker, dst, o); }, budget);
   const fftconv::Method chosen = fftconv::chosen_method(ker, image_shape, o);
-  // Each method forced, one-shot, for the chooser's regret (direct only where it can finish).
-  const auto forced = [&](fftconv::Method m) {
-    fftconv::Options f = o;
-    f.method = m;
-    return bench::time_it([&] { fftconv::convolve(in, ker, dst, f); }, budget);
+  // The one-shot automatic call and each method forced, timed side by side (interleaved), for
+  // the chooser's regret (direct only where it can finish).
+  const auto call = [&](fftconv::Method m) {
+    return std::function<void()>([&, m] {
+      fftconv::Options f = o;
+      f.method = m;
+      fftconv::convolve(in, ker, dst, f);
+    });
   };
   const double taps = static_cast<double>(w.n * w.n) * static_cast<double>(w.k * w.k);
-  bench::Timing direct;
-  if (taps <= direct_taps_limit) direct = forced(fftconv::Method::direct);
-  const bench::Timing fft = forced(fftconv::Method::fft);
-  const bench::Timing overlap = forced(fftconv::Method::overlap_save);
+  const bool with_direct = taps <= direct_taps_limit;
+  std::vector<std::function<void()>> calls = {call(fftconv::Method::automatic),
+                                              call(fftconv::Method::fft),
+                                              call(fftconv::Method::overlap_save)};
+  if (with_direct) calls.push_back(call(fftconv::Method::direct));
+  const std::vector<bench::Timing> timed = bench::time_interleaved(calls, budget);
+  const bench::Timing oneshot = timed[0], fft = timed[1], overlap = timed[2];
+  const bench::Timing direct = with_direct ? timed[3] : bench::Timing{};
   o.method = fftconv::Method::fft;
   const fftconv::Filter<T> filter(ker, image_shape, fftconv::Operation::convolve, o);
   const bench::Timing apply = bench::time_it([&] { filter.apply(in, dst); }, budget);
