@@ -56,6 +56,13 @@ std::array<std::vector<std::ptrdiff_t>, 3> extension_maps(const Problem& p) {
   return maps;
 }
 
+std::size_t extension_map_bytes(const Problem& p) {
+  std::size_t entries = 0;
+  for (const Axis& a : p.axes)
+    entries = checked_add(entries, checked_add(a.out, a.k - 1, "extended extent"), "index maps");
+  return checked_mul(entries, sizeof(std::ptrdiff_t), "index map bytes");
+}
+
 template <class T>
 void extend_into(const ConstView<T>& image, const std::array<MapRun, 3>& maps, T fill, T* dst,
                  const DenseStrides& dst_strides) {

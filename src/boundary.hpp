@@ -50,4 +50,8 @@ void extend_into(const ConstView<T>& image, const std::array<std::vector<std::pt
 /// j .. j + k - 1 (the direct path's and overlap-save's view of the image).
 std::array<std::vector<std::ptrdiff_t>, 3> extension_maps(const Problem& p);
 
+/// Bytes extension_maps(p) holds (one ptrdiff_t per extended position and axis), without
+/// building it. Throws fftconv::Error if the count overflows size_t.
+std::size_t extension_map_bytes(const Problem& p);
+
 }  // namespace fftconv::detail

@@ -278,30 +278,32 @@ Extents kernel_extents(const Problem& p, const FftLayout& l) {
 Extents output_extents(const Problem& p) {
   return {p.axes[0].out, p.axes[1].out, p.axes[2].out};
 }
+// Reals of one thread's scratch array (FftKernel::reserve allocates this much): a block of the
+// outer pass, two when the kernel's spectrum is made there (a single-use kernel), or a block of
+// the 3-D middle pass, whichever is larger.
+std::size_t scratch_reals(const FftLayout& l, bool single_use) {
+  const std::size_t outer = 2 * l.lengths[static_cast<std::size_t>(l.outer)] * l.block;
+  return std::max(single_use ? 2 * outer : outer, 2 * l.lengths[1] * l.middle_block);
+}
 }  // namespace
 
 std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
-  // The spectrum; the larger of the image's and the kernel's work arrays; the scratch blocks of
-  // every thread; the image index maps (one ptrdiff_t per buffer position and axis).
+  // A Filter: the kernel's spectrum, and the larger of the kernel's work array (while it is
+  // prepared) and the image's (during apply). A single-use kernel: its transformed rows, kept
+  // during apply, and the image's work array. Then every thread's scratch array and the image
+  // index maps (one ptrdiff_t per buffer position and axis).
   const FftLayout l = fft_layout(p, element_bytes);
-  const std::size_t work =
-      std::max(work_shape(l, image_extents(p), output_extents(p)).reals,
-               work_shape(l, kernel_extents(p, l), kernel_extents(p, l)).reals);
-  const std::size_t block = std::max(l.lengths[static_cast<std::size_t>(l.outer)] * l.block,
-                                     l.lengths[1] * l.middle_block);
+  const Extents k = kernel_extents(p, l);
+  const std::size_t image_work = work_shape(l, image_extents(p), output_extents(p)).reals;
+  const std::size_t kernel_work = work_shape(l, k, k).reals;
   const std::size_t scratch =
-      checked_mul(2 * block, static_cast<std::size_t>(threads_for(p, l)), "fft scratch size");
-  std::size_t reals = 0;
-  if (p.single_use) {  // the kernel's rows kept instead of its spectrum; two scratch blocks
-    const Extents k = kernel_extents(p, l);
-    reals =
-        checked_add(work_shape(l, k, k).reals,
-                    work_shape(l, image_extents(p), output_extents(p)).reals, "fft working memory");
-    reals = checked_add(reals, checked_mul(2, scratch, "fft scratch size"), "fft working memory");
-  } else {
-    reals = checked_add(2 * l.spectrum_complex, work, "fft working memory");
-    reals = checked_add(reals, scratch, "fft working memory");
-  }
+      checked_mul(scratch_reals(l, p.single_use), static_cast<std::size_t>(threads_for(p, l)),
+                  "fft scratch size");
+  std::size_t reals = p.single_use
+                          ? checked_add(kernel_work, image_work, "fft working memory")
+                          : checked_add(2 * l.spectrum_complex, std::max(image_work, kernel_work),
+                                        "fft working memory");
+  reals = checked_add(reals, scratch, "fft working memory");
   std::size_t map_entries = 0;
   for (std::size_t a = 0; a < 3; ++a)
     map_entries = checked_add(map_entries, l.lengths[a], "fft index maps");
@@ -458,12 +460,7 @@ void FftKernel<T>::reserve(Workspace& ws) const {
   const FftLayout& l = layout_;
   const WorkShape w = work_shape(l, image_extents(p_), output_extents(p_));
   if (ws.work.size() < w.reals) ws.work = AlignedBuffer<T>(w.reals);
-  // one scratch array per thread, for the outer pass (two blocks when the kernel's spectrum is
-  // made there) and the 3-D middle passes
-  const std::size_t outer =
-      2 * l.lengths[static_cast<std::size_t>(l.outer)] * l.block * (spectrum_.size() == 0 ? 2 : 1);
-  const std::size_t middle = 2 * l.lengths[1] * l.middle_block;
-  const std::size_t scratch = std::max(outer, middle);
+  const std::size_t scratch = scratch_reals(l, p_.single_use);  // one array per thread
   for (int t = 0; t < threads_for(p_, l); ++t) {
     if (static_cast<std::size_t>(t) == ws.scratch.size()) ws.scratch.emplace_back(scratch);
     if (ws.scratch[static_cast<std::size_t>(t)].size() < scratch)

@@ -7,6 +7,7 @@
 #include "boundary.hpp"
 #include "checked_math.hpp"
 #include "copy.hpp"
+#include "fft/length_costs.hpp"
 #include "fft/memory.hpp"
 #include "fftconv/shape.hpp"
 #include "parallel.hpp"
@@ -26,9 +27,10 @@ std::size_t tile_length(const Axis& a, std::size_t cap) {
   const std::size_t lo = std::max<std::size_t>(32, 2 * a.k);
   const std::size_t hi = std::min(std::max<std::size_t>(64, 16 * a.k), std::max(cap, lo));
   std::size_t best = whole <= std::max(cap, lo) ? whole : 0;
-  for (std::size_t L = next_fast_size(lo); L <= hi && L < whole; L = next_fast_size(L + 1))
+  for (std::size_t L = next_friendly_length(lo); L <= hi && L < whole;
+       L = next_friendly_length(L + 1))
     if (best == 0 || work(L) < work(best)) best = L;
-  return best == 0 ? next_fast_size(lo) : best;
+  return best == 0 ? next_friendly_length(lo) : best;
 }
 
 }  // namespace
@@ -78,11 +80,7 @@ std::size_t overlap_save_working_bytes(const Problem& p, std::size_t element_byt
       checked_mul(per_thread, static_cast<std::size_t>(p.threads), "overlap-save working memory");
   bytes = checked_add(bytes, checked_mul(p.image_count(), element_bytes, "image copy"),
                       "overlap-save working memory");
-  std::size_t map_entries = 0;
-  for (const Axis& a : p.axes)
-    map_entries = checked_add(map_entries, a.out + a.k - 1, "overlap-save index maps");
-  return checked_add(bytes, checked_mul(map_entries, sizeof(std::ptrdiff_t), "index maps"),
-                     "overlap-save working memory");
+  return checked_add(bytes, extension_map_bytes(p), "overlap-save working memory");
 }
 
 template <class T>

@@ -134,12 +134,10 @@ template AlignedBuffer<float> extended_image(const Problem&, const ConstView<flo
 template AlignedBuffer<double> extended_image(const Problem&, const ConstView<double>&, double);
 
 std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes, bool separable) {
-  const std::size_t taps =
-      checked_mul(checked_mul(p.axes[0].k, p.axes[1].k, "kernel size"), p.axes[2].k, "kernel size");
+  const std::size_t taps = p.kernel_count();
   // the dense kernel, a copy of the image (made only for an in-place call) and a row of the fill
   // value, then per thread one band buffer and one accumulator row
-  const std::size_t image =
-      checked_mul(checked_mul(p.axes[0].n, p.axes[1].n, "image size"), p.axes[2].n, "image size");
+  const std::size_t image = p.image_count();
   const std::size_t fill_row = direct_layout(p).extent[2];
   std::size_t per_thread =
       checked_add(direct_bands(p).buffer, p.axes[2].out, "direct working memory");
@@ -165,21 +163,13 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes, bo
                   checked_mul(checked_mul(3 * kernel_rows, sizeof(const void*), "source pointers"),
                               static_cast<std::size_t>(p.threads), "source pointers"),
                   "direct working memory");
-  // the index maps: one ptrdiff_t per extended position and axis
-  const DirectLayout layout = direct_layout(p);
-  std::size_t map_entries = 0;
-  for (std::size_t a = 0; a < 3; ++a)
-    map_entries = checked_add(map_entries, layout.extent[a], "direct index maps");
-  return checked_add(bytes, checked_mul(map_entries, sizeof(std::ptrdiff_t), "direct index maps"),
-                     "direct working memory");
+  return checked_add(bytes, extension_map_bytes(p), "direct working memory");
 }
 
 template <class T>
 DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel, bool separable)
     : p_(p) {
   const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
-  AlignedBuffer<T> h(k0 * k1 * k2);  // dense, flipped for convolution
-  place(p.correlate ? kernel : flipped(kernel), h.data(), {k1 * k2, k2, 1});
   // (Factored as the caller gave it, as method_for tests it, then flipped for convolution.)
   std::optional<SeparableFactors<T>> factors;
   if (separable) {
@@ -211,6 +201,8 @@ DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel, bool
     }
     return;
   }
+  AlignedBuffer<T> h(k0 * k1 * k2);  // dense, flipped for convolution
+  place(p.correlate ? kernel : flipped(kernel), h.data(), {k1 * k2, k2, 1});
   for (std::size_t a0 = 0; a0 < k0; ++a0)
     for (std::size_t a1 = 0; a1 < k1; ++a1) {
       const T* row = h.data() + (a0 * k1 + a1) * k2;

@@ -21,12 +21,13 @@ constexpr LengthCost table[] = {
 #include "length_costs.inc"
 };
 
-/// The table's entry for n, or null beyond it.
-const LengthCost* entry(std::size_t n) {
+/// The table's first entry at or above n (the table lists every friendly length in order, so
+/// its length is next_fast_size(n)), or null beyond the table.
+const LengthCost* first_at_least(std::size_t n) {
   const LengthCost* it = std::lower_bound(
       std::begin(table), std::end(table), n,
       [](const LengthCost& e, std::size_t v) { return static_cast<std::size_t>(e.n) < v; });
-  return it != std::end(table) && it->n == n ? it : nullptr;
+  return it != std::end(table) ? it : nullptr;
 }
 
 /// A candidate length with its times: float plus double, so one choice serves both precisions.
@@ -41,7 +42,7 @@ struct Candidate {
 /// table. Each length is looked up once here, not once per combination.
 std::vector<Candidate> candidates(std::size_t min) {
   std::vector<Candidate> c;
-  const LengthCost* e = entry(next_fast_size(min));
+  const LengthCost* e = first_at_least(min);
   if (e == nullptr) return c;
   const double limit = 1.25 * static_cast<double>(min);
   do {
@@ -55,6 +56,11 @@ std::vector<Candidate> candidates(std::size_t min) {
 }
 
 }  // namespace
+
+std::size_t next_friendly_length(std::size_t n) {
+  const LengthCost* e = first_at_least(n);
+  return e != nullptr ? e->n : next_fast_size(n);
+}
 
 std::array<std::size_t, 3> cheapest_lengths(const std::array<std::size_t, 3>& min,
                                             const std::array<double, 3>& rows) {

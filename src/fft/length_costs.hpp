@@ -8,6 +8,9 @@
 
 namespace fftconv::detail {
 
+/// next_fast_size(n), from the table where it reaches (a search instead of an enumeration).
+std::size_t next_friendly_length(std::size_t n);
+
 /// Transform lengths for the minimum lengths `min` per canonical axis (the last is the real
 /// axis; axes of minimum 1 stay 1). `rows[a]` is how many 1-D transforms along axis a the path
 /// runs per transform of the axes before it (the mean of the rows holding input and those the
