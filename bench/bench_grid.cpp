@@ -51,22 +51,6 @@ std::size_t next_smooth7(std::size_t n) {
 // Forced direct runs only up to this many multiply-adds (about a second in double).
 constexpr double direct_taps_limit = 2e10;
 
-const char* method_name(fftconv::Method m) {
-  switch (m) {
-    case fftconv::Method::direct:
-      return "direct";
-    case fftconv::Method::fft:
-      return "fft";
-    case fftconv::Method::separable:
-      return "separable";
-    case fftconv::Method::overlap_save:
-      return "overlap_save";
-    case fftconv::Method::automatic:
-      break;
-  }
-  return "automatic";
-}
-
 void emit(const char* peer, const char* dtype, const Workload& w, int threads,
           const fftconv::Shape& padded, const bench::Timing& t, const char* method = "") {
   std::printf(
@@ -120,7 +104,7 @@ void run(const Workload& w, int threads, fftconv::Planning planning, double budg
   const fftconv::Shape padded = fftconv::fft_shape(image_shape, kernel_shape, o);
   const std::size_t naive = next_smooth7(w.n + w.k - 1);
   const bench::Timing floor = bench::fftw_floor<T>({naive, naive}, planning, budget);
-  emit("fftconv", dtype, w, threads, padded, oneshot, method_name(chosen));
+  emit("fftconv", dtype, w, threads, padded, oneshot, fftconv::to_string(chosen));
   if (direct.repeats) emit("fftconv_direct", dtype, w, threads, padded, direct);
   emit("fftconv_fft", dtype, w, threads, padded, fft);
   emit("fftconv_overlap_save", dtype, w, threads, padded, overlap);
@@ -133,9 +117,9 @@ void run(const Workload& w, int threads, fftconv::Planning planning, double budg
                "fft %8.2f overlap-save %8.2f; regret %.2f)  apply %8.2f ms  naive floor (%zu) "
                "%8.2f ms  apply/floor %.2f\n",
                dtype, w.n, w.n, w.k, fftconv::to_string(padded).c_str(), oneshot.median * 1e3,
-               method_name(chosen), direct.repeats ? direct.median * 1e3 : NAN, fft.median * 1e3,
-               overlap.median * 1e3, oneshot.median / fastest, apply.median * 1e3, naive,
-               floor.median * 1e3, apply.median / floor.median);
+               fftconv::to_string(chosen), direct.repeats ? direct.median * 1e3 : NAN,
+               fft.median * 1e3, overlap.median * 1e3, oneshot.median / fastest, apply.median * 1e3,
+               naive, floor.median * 1e3, apply.median / floor.median);
 }
 
 }  // namespace

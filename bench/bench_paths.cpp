@@ -98,11 +98,8 @@ void run(const std::vector<std::size_t>& sizes, const std::vector<std::size_t>& 
       }
       const Timing automatic = timed(fftconv::Method::automatic);
       const fftconv::Method chosen = fftconv::chosen_method(kv, {n, n});
-      emit(chosen == fftconv::Method::direct      ? "automatic:direct"
-           : chosen == fftconv::Method::fft       ? "automatic:fft"
-           : chosen == fftconv::Method::separable ? "automatic:separable"
-                                                  : "automatic:overlap_save",
-           dtype, n, k, padded, automatic);
+      emit(("automatic:" + std::string(fftconv::to_string(chosen))).c_str(), dtype, n, k, padded,
+           automatic);
       const double taps = static_cast<double>(n * n) * static_cast<double>(k * k);
       Timing direct;
       if (direct_ns_per_tap == 0 || direct_ns_per_tap * taps * 1e-9 < direct_limit) {

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "fftconv/fftconv.hpp"
@@ -54,11 +55,8 @@ int main(int argc, char** argv) {
   std::printf(
       "method %s, padded %s: image %.1f MiB, output %.1f MiB, one padded spectrum %.1f MiB; "
       "peak RSS before the call %.1f MiB, after %.1f MiB (the call: +%.1f MiB)\n",
-      chosen == fftconv::Method::direct         ? "direct"
-      : chosen == fftconv::Method::fft          ? "fft"
-      : chosen == fftconv::Method::overlap_save ? "overlap_save"
-                                                : "separable",
-      fftconv::to_string(padded).c_str(), static_cast<double>(n * n * sizeof(float)) / mib,
+      fftconv::to_string(chosen), fftconv::to_string(padded).c_str(),
+      static_cast<double>(n * n * sizeof(float)) / mib,
       static_cast<double>(n * n * sizeof(float)) / mib,
       static_cast<double>(padded[0] * (padded[1] / 2 + 1) * 8) / mib, before, after,
       after - before);

@@ -71,23 +71,6 @@ MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t
   return c;
 }
 
-namespace {
-const char* method_name(Method m) {
-  switch (m) {
-    case Method::direct:
-      return "direct";
-    case Method::separable:
-      return "separable";
-    case Method::overlap_save:
-      return "overlap_save";
-    case Method::automatic:
-    case Method::fft:
-      break;
-  }
-  return "fft";
-}
-}  // namespace
-
 Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
                      std::size_t element_bytes, std::size_t memory_limit) {
   const auto needed = [&](Method m) {
@@ -98,7 +81,7 @@ Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
   if (requested != Method::automatic) {
     if (requested == Method::separable && !taps.separable()) fail_not_separable(p.kernel_shape());
     const std::size_t bytes = needed(requested);
-    FFTCONV_CHECK(bytes <= memory_limit, out_of_memory, "the ", method_name(requested),
+    FFTCONV_CHECK(bytes <= memory_limit, out_of_memory, "the ", to_string(requested),
                   " method needs ", bytes,
                   " bytes of working memory, more than options.max_memory_bytes = ", memory_limit);
     return requested;

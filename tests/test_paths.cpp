@@ -132,6 +132,15 @@ TEST_CASE_TEMPLATE("chosen_method is the method a Filter and a one-shot call run
   CHECK_THROWS_AS(fftconv::chosen_method(kernel.view(), {50}), fftconv::Error);  // rank mismatch
 }
 
+TEST_CASE("to_string names each method as the enumeration writes it") {
+  CHECK(std::string(fftconv::to_string(Method::automatic)) == "automatic");
+  CHECK(std::string(fftconv::to_string(Method::direct)) == "direct");
+  CHECK(std::string(fftconv::to_string(Method::fft)) == "fft");
+  CHECK(std::string(fftconv::to_string(Method::separable)) == "separable");
+  CHECK(std::string(fftconv::to_string(Method::overlap_save)) == "overlap_save");
+  CHECK(std::string(fftconv::to_string(static_cast<Method>(99))) == "unknown");
+}
+
 // The direct path's inner loop exists per instruction set; tests/CMakeLists.txt runs the direct
 // path's tests again under FFTCONV_SIMD=baseline and avx2, and this checks the cap took effect.
 TEST_CASE("direct_simd names the instruction set the direct path runs") {

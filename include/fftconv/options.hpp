@@ -2,6 +2,8 @@
 #include <cstddef>
 #include <limits>
 
+#include "fftconv/export.hpp"
+
 namespace fftconv {
 
 /// Which part of the full convolution is returned, per axis (image length n, kernel length k).
@@ -28,6 +30,11 @@ enum class Mode { full, same, valid };
 ///              padded image. Automatic takes it when the model finds it faster or when the
 ///              whole-image fft does not fit max_memory_bytes.
 enum class Method { automatic, direct, fft, separable, overlap_save };
+
+/// The method's name as it is written here ("automatic", "direct", "fft", "separable",
+/// "overlap_save"; also what the fftconv program's --method takes); "unknown" for a value
+/// outside the enumeration.
+FFTCONV_API const char* to_string(Method method);
 
 /// Values outside the image: the image is conceptually extended forever by the rule, then the
 /// output window (Mode) is cut out. For an image a b c d:

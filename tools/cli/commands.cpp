@@ -384,22 +384,6 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-const char* method_name(Method m) {
-  switch (m) {
-    case Method::automatic:
-      return "automatic";
-    case Method::direct:
-      return "direct";
-    case Method::separable:
-      return "separable";
-    case Method::overlap_save:
-      return "overlap_save";
-    case Method::fft:
-      break;
-  }
-  return "fft";
-}
-
 /// Time to construct a Filter (setup) and the median time of its apply over `repeat` runs.
 template <class T>
 std::vector<T> time_method(const Job& job, Method method, Operation operation, const Kernel& kernel,
@@ -470,7 +454,7 @@ void compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
               io::name(image.type));
   std::printf("kernel        %s  %s\n", job.kernel.c_str(), to_string(kernel.shape).c_str());
   std::printf("output        %s\n", to_string(out_shape).c_str());
-  std::printf("automatic     %s\n", method_name(automatic.method()));
+  std::printf("automatic     %s\n", fftconv::to_string(automatic.method()));
   std::printf("fft           setup %.3f ms, apply %.3f ms (transform %s)\n", fft_setup, fft_apply,
               to_string(transform).c_str());
   std::printf("direct        setup %.3f ms, apply %.3f ms\n", direct_setup, direct_apply);
