@@ -1,5 +1,5 @@
 // bench_paths: times fftconv's methods (one-shot convolve, each method forced: direct, fft,
-// overlap_save, and separable with --gaussian; and the automatic choice, recorded as
+// overlap_save, and separable with --gaussian or --dog; and the automatic choice, recorded as
 // "automatic:<method it chose>") over kernel sizes on square images, float and double, single
 // thread, `same` mode, and in the same run the raw FFTW floor at the same padded size: in-place r2c
 // of the image + multiply by a cached kernel spectrum + in-place c2r, planned with FFTW_ESTIMATE
@@ -9,9 +9,10 @@
 // The floor (fftw_floor.hpp) talks to FFTW directly.
 //
 //   bench_paths [--sizes 1024,2048] [--kernels 3,5,...] [--budget SECONDS] [--direct-limit S]
-//               [--float-only|--double-only] [--gaussian]
+//               [--float-only|--double-only] [--gaussian|--dog]
 // Kernels are N(0, 1/k) values, or with --gaussian the separable outer product of a sampled
-// Gaussian (sigma = k / 6).
+// Gaussian (sigma = k / 6), or with --dog a difference of Gaussians (sigma k / 6 and k / 4, each
+// normalized; two terms) evaluated value by value.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -40,7 +41,7 @@ std::vector<std::size_t> parse_list(const char* s) {
   return v;
 }
 
-const char* kernel_kind = "normal";  // or "gaussian" (--gaussian)
+const char* kernel_kind = "normal";  // or "gaussian" (--gaussian), "dog" (--dog)
 
 void emit(const char* method, const char* dtype, std::size_t n, std::size_t k,
           const fftconv::Shape& padded, const Timing& t) {
@@ -54,7 +55,9 @@ void emit(const char* method, const char* dtype, std::size_t n, std::size_t k,
 
 template <class T>
 void run(const std::vector<std::size_t>& sizes, const std::vector<std::size_t>& kernels,
-         double budget, double direct_limit, bool gaussian) {
+         double budget, double direct_limit) {
+  const bool gaussian = std::strcmp(kernel_kind, "gaussian") == 0;
+  const bool dog = std::strcmp(kernel_kind, "dog") == 0;
   const char* dtype = sizeof(T) == 4 ? "float32" : "float64";
   for (std::size_t n : sizes) {
     std::mt19937_64 rng(n);
@@ -75,6 +78,15 @@ void run(const std::vector<std::size_t>& sizes, const std::vector<std::size_t>& 
         }
         for (std::size_t i = 0; i < k * k; ++i)
           kernel[i] = static_cast<T>(profile[i / k] * profile[i % k]);
+      } else if (dog) {  // two terms: a band-pass filter
+        const double c = static_cast<double>(k - 1) / 2, s1 = static_cast<double>(k) / 6,
+                     s2 = static_cast<double>(k) / 4;
+        for (std::size_t i = 0; i < k * k; ++i) {
+          const double x = static_cast<double>(i / k) - c, y = static_cast<double>(i % k) - c;
+          const double r2 = x * x + y * y;
+          kernel[i] = static_cast<T>(std::exp(-r2 / (2 * s1 * s1)) / (s1 * s1) -
+                                     std::exp(-r2 / (2 * s2 * s2)) / (s2 * s2));
+        }
       } else {
         for (T& v : kernel)
           v = static_cast<T>(g(rng));
@@ -92,7 +104,7 @@ void run(const std::vector<std::size_t>& sizes, const std::vector<std::size_t>& 
       const Timing overlap = timed(fftconv::Method::overlap_save);
       emit("overlap_save", dtype, n, k, padded, overlap);
       Timing separable;
-      if (gaussian) {
+      if (gaussian || dog) {
         separable = timed(fftconv::Method::separable);
         emit("separable", dtype, n, k, padded, separable);
       }
@@ -129,7 +141,7 @@ int main(int argc, char** argv) {
   std::vector<std::size_t> sizes{1024, 2048};
   std::vector<std::size_t> kernels{3, 5, 7, 9, 11, 15, 21, 31, 63, 127, 255};
   double budget = 1.0, direct_limit = 3.0;
-  bool run_float = true, run_double = true, gaussian = false;
+  bool run_float = true, run_double = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--sizes" && i + 1 < argc)
@@ -145,18 +157,20 @@ int main(int argc, char** argv) {
     else if (a == "--double-only")
       run_float = false;
     else if (a == "--gaussian")
-      gaussian = true, kernel_kind = "gaussian";
+      kernel_kind = "gaussian";
+    else if (a == "--dog")
+      kernel_kind = "dog";
     else {
       std::fprintf(stderr,
                    "usage: bench_paths [--sizes 1024,2048] [--kernels 3,5,...] [--budget S]"
-                   " [--direct-limit S] [--float-only|--double-only] [--gaussian]\n");
+                   " [--direct-limit S] [--float-only|--double-only] [--gaussian|--dog]\n");
       return 2;
     }
   }
   std::fprintf(
       stderr,
       "median ms, 1 thread, same mode; floor = r2c + multiply + c2r at fftconv's padded size\n");
-  if (run_float) run<float>(sizes, kernels, budget, direct_limit, gaussian);
-  if (run_double) run<double>(sizes, kernels, budget, direct_limit, gaussian);
+  if (run_float) run<float>(sizes, kernels, budget, direct_limit);
+  if (run_double) run<double>(sizes, kernels, budget, direct_limit);
   return 0;
 }

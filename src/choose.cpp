@@ -19,7 +19,8 @@ namespace {
 //   fft(P)       = c * P log2(P + 1) * (1 + gamma * max(0, log2 P - large)) + per_transform
 //                  (P = the padded size; past 2^large points a transform also leaves the cache)
 //   overlap_save = tiles * fft(tile's padded size)
-//   separable    = (direct(row taps) * rows passed per output row + direct(column taps)) * factor
+//   separable    = (outputs * (terms * per_output + per_tap * row taps) * rows passed per output
+//                  row + direct(column taps)) * factor   (taps summed over the terms)
 // Fitted by bench/fit_chooser.py to `bench_paths --sizes 1024,2048,4096` and `bench_paths
 // --gaussian --sizes 1024,2048` (k = 3..255, same mode) on the development machine, 2026-11-21:
 // the model's pick is within 1.10x of the fastest measured method on every one of those
@@ -60,13 +61,16 @@ MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t
   // Overlap-save: the fft model of one tile, times the tiles.
   const TileGrid grid = tile_grid(p);
   c.overlap_save_ns = static_cast<double>(grid.tiles) * fft_model(tile_problem(p, grid), m);
-  // Separable: the pass along the rows runs on every row a band reads (separable_row_passes per
-  // output row), the pass across them once per output, each pass paying the per-output cost.
+  // Separable: each term's pass along the rows runs on every row a band reads
+  // (separable_row_passes per output row), paying the per-output cost; the passes across them
+  // are one sum per output over every term's column taps.
   c.separable_ns = std::numeric_limits<double>::infinity();
   if (taps.separable()) {
-    c.separable_ns = (direct(static_cast<double>(taps.row)) * separable_row_passes(p) +
-                      direct(static_cast<double>(taps.column))) *
-                     m.separable_factor;
+    const double along_rows = outputs *
+                              (static_cast<double>(taps.terms) * m.direct_ns_per_output +
+                               static_cast<double>(taps.row) * m.direct_ns_per_tap) *
+                              separable_row_passes(p);
+    c.separable_ns = (along_rows + direct(static_cast<double>(taps.column))) * m.separable_factor;
   }
   return c;
 }
@@ -76,7 +80,7 @@ Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
   const auto needed = [&](Method m) {
     if (m == Method::fft) return fft_working_bytes(p, element_bytes);
     if (m == Method::overlap_save) return overlap_save_working_bytes(p, element_bytes);
-    return direct_working_bytes(p, element_bytes, m == Method::separable);
+    return direct_working_bytes(p, element_bytes, m == Method::separable ? taps.terms : 0);
   };
   if (requested != Method::automatic) {
     if (requested == Method::separable && !taps.separable()) fail_not_separable(p.kernel_shape());

@@ -11,9 +11,10 @@ namespace fftconv::detail {
 /// What the model needs to know of the kernel.
 struct KernelTaps {
   std::size_t nonzero = 0;  ///< kernel values that are not zero
-  /// For a separable kernel (direct/separable.hpp), the non-zero values of its row factor and
-  /// its column factor; both 0 if it is not separable.
-  std::size_t row = 0, column = 0;
+  /// For a separable kernel (direct/separable.hpp), its terms and the non-zero values of their
+  /// row factors and of their column factors (summed over the terms); all 0 if it is not
+  /// separable.
+  std::size_t terms = 0, row = 0, column = 0;
   bool separable() const { return row > 0; }
 };
 

@@ -94,23 +94,44 @@ std::size_t direct_depth(const ConstView<T>& kernel3) {
   return most + rows;
 }
 
-/// The separable passes' depth: the row factor's non-zero values plus the column factor's (the
-/// two sums, gamma(a) + gamma(b) + gamma(a) gamma(b) <= gamma(a + b)), + U + 1 for the factors:
-/// each |h - column * row| <= U u |h| (U = separable_tolerance_units) adds U u S and makes the
-/// passes' own S up to (1 + U u) S, and gamma(m) (1 + U u) + U u <= gamma(m + U + 1). And
-/// sum |row factor|, which times the largest |value| bounds the first pass's sums.
+/// The separable passes (direct/separable.hpp), which compute the convolution with the kernel
+/// h' = sum_i column_i row_i of their terms. Each term's product with the data passes through
+/// its pass along the rows (at most t_i roundings, t_i its row factor's non-zero values), one
+/// product and the sum over every term's column taps (c in all), so the passes err by at most
+/// gamma(m) S', m = max t_i + c + 1 (gamma(a) + gamma(b) + gamma(a) gamma(b) <= gamma(a + b)),
+/// S' = max over the outputs of the sum of |data| times M = (sum_i |column_i|) (sum_i |row_i|)
+/// (M >= sum_i |column_i row_i|). And |h - h'| <= U u M (U = separable_tolerance_units) adds
+/// U u S': in all gamma(m + U) S'. So: depth m + U and the magnitudes M for S', and
+/// max_i sum |row_i|, which times the largest |value| bounds the first pass's sums.
 struct SeparablePasses {
   double depth = 0;
   double row_l1 = 0;
+  std::vector<double> magnitudes;  ///< M, dense in the kernel's C order, rounded up
 };
 template <class T>
 SeparablePasses separable_passes(const ConstView<T>& kernel3, bool widened) {
-  const auto read = [](const auto& f) {
+  const auto read = [&](const auto& f) {
     SeparablePasses s;
-    s.depth =
-        static_cast<double>(f->row_taps + f->column_taps + detail::separable_tolerance_units + 1);
-    for (const auto r : f->row)
-      s.row_l1 += std::fabs(static_cast<double>(r));
+    s.depth = static_cast<double>(f->most_row_taps() + f->column_taps() + 1 +
+                                  detail::separable_tolerance_units);
+    const std::size_t width = kernel3.extent(2);
+    std::vector<long double> columns(f->terms[0].column.size(), 0.0L), rows(width, 0.0L);
+    for (const auto& term : f->terms) {
+      long double l1 = 0;
+      for (std::size_t c = 0; c < width; ++c) {
+        rows[c] += std::fabs(static_cast<long double>(term.row[c]));
+        l1 += std::fabs(static_cast<long double>(term.row[c]));
+      }
+      s.row_l1 = std::max(s.row_l1, static_cast<double>(l1 * (1 + 1e-15L)));  // (rounded up)
+      for (std::size_t r = 0; r < columns.size(); ++r)
+        columns[r] += std::fabs(static_cast<long double>(term.column[r]));
+    }
+    // (long double sums and products: within 2^-60 relative, well inside the rounding up)
+    s.magnitudes.reserve(columns.size() * width);
+    for (long double column : columns)
+      for (long double row : rows)
+        s.magnitudes.push_back(std::nextafter(static_cast<double>(column * row * (1 + 1e-15L)),
+                                              std::numeric_limits<double>::infinity()));
     return s;
   };
   return widened ? read(detail::separable_factors<double>(kernel3))
@@ -236,12 +257,13 @@ double kernel_spectrum_max(const detail::Problem& p, const ConstView<T>& kernel3
 }
 
 /// S = max over outputs of sum |terms|, rounded up: computed in double by the library on |image|
-/// and |kernel| (|ext(I)| = ext(|I|), with |fill|), plus that computation's own error bound.
+/// and `kernel` (the kernel's |values|, dense; separable: K'), with |ext(I)| = ext(|I|) and
+/// |fill|, plus that computation's own error bound.
 template <class T>
 double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
-                   const ConstView<T>& kernel3, const Options& options, const Norms& norms,
+                   const std::vector<double>& kernel, const Options& options, const Norms& norms,
                    double folded) {
-  std::vector<double> image = abs_dense(image3), kernel = abs_dense(kernel3);
+  std::vector<double> image = abs_dense(image3);
   std::vector<double> out(p.output_count());
   Shape in_shape, k_shape, out_shape;
   for (const detail::Axis& a : p.axes) {
@@ -271,7 +293,7 @@ double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
   }
   // Whichever method computed S, its error is within these (direct: relative; fft: absolute).
   const double u = unit_roundoff<double>;
-  return s * (1 + gamma(static_cast<double>(direct_depth(kernel3)), u) + gamma(folded - 1, u)) +
+  return s * (1 + gamma(static_cast<double>(direct_depth(kv)), u) + gamma(folded - 1, u)) +
          fft_bound(p, norms, u);
 }
 
@@ -351,7 +373,11 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
         method == Method::separable ? passes.depth : static_cast<double>(direct_depth(kernel3));
     const bool folds = !spatial && folded > 1;
     const double s =
-        spatial || widened || folds ? abs_sum_max(p, image3, kernel3, options, norms, folded) : 0;
+        spatial || widened || folds
+            ? abs_sum_max(p, image3,
+                          passes.magnitudes.empty() ? abs_dense(kernel3) : passes.magnitudes,
+                          options, norms, folded)
+            : 0;
     // (A probabilistic bound is never worse than the worst case: the smaller one holds.)
     if (spatial)
       result = std::min(direct_factor(p, depth, u, Guarantee::worst_case),

@@ -67,8 +67,9 @@ KernelTaps kernel_taps(const ConstView<T>& kernel, bool widened, Method requeste
   if (requested != Method::automatic && requested != Method::separable) return taps;
   const auto read = [&](const auto& factors) {
     if (!factors) return;
-    taps.row = factors->row_taps;
-    taps.column = factors->column_taps;
+    taps.terms = factors->rank();
+    taps.row = factors->row_taps();
+    taps.column = factors->column_taps();
   };
   // separable to the precision the passes would compute in
   if (widened)

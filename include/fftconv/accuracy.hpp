@@ -114,9 +114,11 @@ enum class Guarantee { worst_case, probabilistic };
 ///     its own partial sum, then the rows): |error| <= gamma(m) S, m = (most non-zero taps in a
 ///     kernel row) + (kernel rows with taps), gamma(m) = m u / (1 - m u), S = max over the
 ///     outputs of sum |terms|. probabilistic: lambda sqrt(m) u S.
-///   separable: as direct, with m = (non-zero row factor values) + (non-zero column factor
-///     values) + 17: the two passes' sums, and the factors' distance from the kernel (at most
-///     16 u of each value, see Method::separable).
+///   separable: as direct, with m = (most non-zero row factor values of one term) + (non-zero
+///     column factor values of all terms) + 17: the passes' sums, and the factors' distance from
+///     the kernel (at most 16 u M, see Method::separable), and S taken with the kernel
+///     magnitudes M = (sum over terms of |column factor|) (sum of |row factor|) (one term:
+///     M = |kernel| up to 16 u).
 ///   fft: transform errors grow like log2(N) and spread over every output:
 ///     |error| <= (24 (log2 N + d) + 4) u ||a||_2 ||b||_2, a the transformed (padded, extended)
 ///     image, b the kernel, N the transform size, d its rank. probabilistic:

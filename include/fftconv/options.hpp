@@ -23,7 +23,10 @@ enum class Mode { full, same, valid };
 ///              last axis and a factor of its position in the others, to 16 units of rounding of
 ///              the precision computed in (double for float data with double_precision): Gaussian
 ///              and box blurs), the direct sum as two passes, cost ~ output size x (k_last +
-///              k_others). Refused (fftconv::Error) for a kernel that is not.
+///              k_others); for a low-rank kernel (the sum of r such products: a difference of
+///              Gaussians has r = 2), r pairs of passes, cost ~ output size x r (k_last +
+///              k_others), with r <= 8, r (k_last + k_others) <= 256 and < the kernel's size
+///              (see README, "Methods"). Refused (fftconv::Error) for a kernel that is neither.
 ///   overlap_save: fft on tiles of the output (each tile's region of the extended image, a fast
 ///              length a few times the kernel per axis), the kernel spectrum made once for the
 ///              tile size; memory bounded by one tile's working set per thread, not the whole

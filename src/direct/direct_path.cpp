@@ -83,7 +83,7 @@ Bands direct_bands(const Problem& p) {
   return b;
 }
 
-// Separable kernels: a band's extended rows after the pass along them (k0 planes of
+// Separable kernels: a band's extended rows after the pass along them, per term (k0 planes of
 // extended_rows rows of out2 values).
 std::size_t separable_rows_elements(const Problem& p) {
   return checked_mul(checked_mul(p.axes[0].k, direct_bands(p).extended_rows, "separable rows"),
@@ -133,7 +133,8 @@ AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T f
 template AlignedBuffer<float> extended_image(const Problem&, const ConstView<float>&, float);
 template AlignedBuffer<double> extended_image(const Problem&, const ConstView<double>&, double);
 
-std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes, bool separable) {
+std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes,
+                                 std::size_t separable_terms) {
   const std::size_t taps = p.kernel_count();
   // the dense kernel, a copy of the image (made only for an in-place call) and a row of the fill
   // value, then per thread one band buffer and one accumulator row
@@ -142,8 +143,9 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes, bo
   std::size_t per_thread =
       checked_add(direct_bands(p).buffer, p.axes[2].out, "direct working memory");
 
-  if (separable)
-    per_thread = checked_add(per_thread, separable_rows_elements(p), "direct working memory");
+  per_thread = checked_add(
+      per_thread, checked_mul(separable_rows_elements(p), separable_terms, "direct working memory"),
+      "direct working memory");
   std::size_t elements = checked_add(
       checked_add(checked_add(taps, image, "direct working memory"), fill_row,
                   "direct working memory"),
@@ -155,7 +157,8 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes, bo
                       "direct working memory");
   // per kernel row: where its taps end and its two coordinates, and per thread its three
   // source pointers
-  const std::size_t kernel_rows = p.axes[0].k * p.axes[1].k;
+  const std::size_t kernel_rows =
+      p.axes[0].k * p.axes[1].k * std::max<std::size_t>(separable_terms, 1);
   bytes = checked_add(bytes, checked_mul(3 * kernel_rows, sizeof(std::size_t), "tap rows"),
                       "direct working memory");
   bytes =
@@ -175,29 +178,39 @@ DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel, bool
   if (separable) {
     factors = separable_factors<T>(kernel);
     if (!factors) fail_not_separable(p.kernel_shape());
-    if (!p.correlate) {
-      std::reverse(factors->row.begin(), factors->row.end());
-      std::reverse(factors->column.begin(), factors->column.end());
-    }
+    if (!p.correlate)
+      for (SeparableTerm<T>& term : factors->terms) {
+        std::reverse(term.row.begin(), term.row.end());
+        std::reverse(term.column.begin(), term.column.end());
+      }
   }
   const std::size_t nonzero = count_nonzero(kernel);  // flipping does not change it
+  const std::size_t terms = factors ? factors->rank() : 1;
   try {
-    taps_.reserve(factors ? k0 * k1 : nonzero);
-    row_pass_.reserve(factors ? k2 : 0);
-    row_ends_.reserve(k0 * k1);
-    row_at_.reserve(k0 * k1);
+    taps_.reserve(factors ? terms * k0 * k1 : nonzero);
+    row_pass_.reserve(factors ? terms * k2 : 0);
+    row_pass_ends_.reserve(terms);
+    row_ends_.reserve(terms * k0 * k1);
+    row_at_.reserve(terms * k0 * k1);
   } catch (const std::bad_alloc&) {
     fail(ErrorCode::out_of_memory, "could not allocate ",
-         nonzero * sizeof(Tap<T>) + k0 * k1 * 3 * sizeof(std::size_t), " bytes for the taps");
+         nonzero * sizeof(Tap<T>) + terms * k0 * k1 * 3 * sizeof(std::size_t),
+         " bytes for the taps");
   }
-  if (factors) {  // the pass along the rows, then one listed row per non-zero column factor
-    for (std::size_t b = 0; b < k2; ++b)
-      if (factors->row[b] != T(0)) row_pass_.push_back({b, factors->row[b]});
-    for (std::size_t r = 0; r < k0 * k1; ++r) {
-      if (factors->column[r] == T(0)) continue;
-      taps_.push_back({0, factors->column[r]});
-      row_ends_.push_back(taps_.size());
-      row_at_.push_back({r / k1, r % k1});
+  if (factors) {
+    // Per term: the pass along the rows, and one listed row per non-zero column factor value,
+    // reading that term's passed rows (plane term * k0 + a0 of the pass buffer).
+    for (std::size_t i = 0; i < terms; ++i) {
+      const SeparableTerm<T>& term = factors->terms[i];
+      for (std::size_t b = 0; b < k2; ++b)
+        if (term.row[b] != T(0)) row_pass_.push_back({b, term.row[b]});
+      row_pass_ends_.push_back(row_pass_.size());
+      for (std::size_t r = 0; r < k0 * k1; ++r) {
+        if (term.column[r] == T(0)) continue;
+        taps_.push_back({0, term.column[r]});
+        row_ends_.push_back(taps_.size());
+        row_at_.push_back({i * k0 + r / k1, r % k1});
+      }
     }
     return;
   }
@@ -247,9 +260,10 @@ void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out
 
   // All allocated before any output is written: per thread a band buffer, a row for strided
   // outputs, the listed kernel rows' sources (edges, then interior) and for separable kernels
-  // the band's rows after the pass along them; one row of fill values.
-  const bool separable = !row_pass_.empty();
-  const std::size_t pass_rows = separable ? separable_rows_elements(p_) : 0;
+  // the band's rows after the pass along them, per term; one row of fill values.
+  const bool separable = !row_pass_ends_.empty();
+  const std::size_t terms = row_pass_ends_.size();
+  const std::size_t pass_rows = separable ? terms * separable_rows_elements(p_) : 0;
   const std::size_t pass_plane = bands.extended_rows * width;  // (in those rows)
   std::vector<AlignedBuffer<T>> buffers, accumulators, passed;
   std::vector<std::vector<const T*>> sources;
@@ -298,12 +312,16 @@ void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out
         output_row(taps, ends, count, right_src, row + interior.end, width - interior.end);
       };
       T* pass = separable ? passed[chunk].data() : nullptr;
-      if (separable) {  // every row of the band along the rows, into `pass`
-        const std::size_t pass_end = row_pass_.size();
+      if (separable) {  // every row of the band along the rows, into `pass`, term by term
         for (std::size_t a0 = 0; a0 < ax[0].k; ++a0)
           for (std::size_t j = 0; j < rows + ax[1].k - 1; ++j) {
             point_at(0, a0, j);
-            filter_row(row_pass_.data(), &pass_end, 1, pass + a0 * pass_plane + j * width);
+            for (std::size_t i = 0; i < terms; ++i) {
+              const std::size_t first_tap = i == 0 ? 0 : row_pass_ends_[i - 1];
+              const std::size_t count = row_pass_ends_[i] - first_tap;  // (its only row)
+              filter_row(row_pass_.data() + first_tap, &count, 1,
+                         pass + (i * ax[0].k + a0) * pass_plane + j * width);
+            }
           }
       }
       for (std::size_t i = 0; i < rows; ++i) {

@@ -32,10 +32,10 @@ AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T f
 
 /// Bytes the direct path allocates for problem p: the dense kernel and its tap list, the index
 /// maps, a copy of the image (only made when the output shares its memory), and per thread one
-/// band of extended rows and one accumulator row (separable: and the band's rows after the pass
-/// along them).
+/// band of extended rows and one accumulator row (a separable kernel of `separable_terms` terms:
+/// and per term the band's rows after the pass along them).
 std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes,
-                                 bool separable = false);
+                                 std::size_t separable_terms = 0);
 
 /// Separable kernels: rows the pass along the rows filters per output row (the band's extended
 /// rows of every kernel plane, over the band's output rows), for the cost model.
@@ -47,7 +47,8 @@ template <class T>
 class DirectKernel {
  public:
   /// kernel is a canonical rank-3 view of the problem's kernel shape. separable: run it as two
-  /// passes (separable.hpp); throws fftconv::Error(invalid_argument) if it is not separable.
+  /// passes per term (separable.hpp); throws fftconv::Error(invalid_argument) if it is not
+  /// separable.
   DirectKernel(const Problem& p, const ConstView<T>& kernel, bool separable = false);
   /// out = the problem's result for image (canonical rank-3 views of the problem's shapes), with
   /// `fill` outside the image where the rule gives a constant (the problem's fill value, or the
@@ -59,9 +60,11 @@ class DirectKernel {
   std::vector<Tap<T>> taps_;  ///< grouped by kernel row, rows without a non-zero value left out
   std::vector<std::size_t> row_ends_;  ///< the taps of the r-th listed row end at row_ends_[r]
   std::vector<std::array<std::size_t, 2>> row_at_;  ///< (axis 0, axis 1) of the r-th listed row
-  /// Separable kernels: the taps of the pass along the rows (the listed rows above are then the
-  /// pass across them: one tap at offset 0 each, the column factor's non-zero values).
+  /// Separable kernels: the taps of the passes along the rows, term after term, term i's ending
+  /// at row_pass_ends_[i] (the listed rows above are then the passes across them: one tap at
+  /// offset 0 each, the column factors' non-zero values, term after term).
   std::vector<Tap<T>> row_pass_;
+  std::vector<std::size_t> row_pass_ends_;
 };
 
 extern template class DirectKernel<float>;
