@@ -332,15 +332,18 @@ ColumnPass middle_pass(const FftLayout& l, const WorkShape& w, std::size_t plane
 }
 
 // The forward transforms up to the outer axis: real rows (those holding data, zero-padded to
-// the row length) in place, then in 3-D the middle axis of every plane holding data.
-template <class T>
+// the row length) in place, then in 3-D the middle axis of every plane holding data. Each row is
+// first filled by load(i0, i1, row) (its first min(in[2], P2) values), on the thread that
+// transforms it: the copy is split over the threads and the row is still in cache.
+template <class T, class Load>
 void forward_rows_and_middle(T* work, const WorkShape& w, const FftLayout& l, const Extents& in,
                              const fft::Plan& rows, const fft::Plan* middle, int threads,
-                             std::vector<AlignedBuffer<T>>& scratch) {
+                             std::vector<AlignedBuffer<T>>& scratch, Load&& load) {
   const std::size_t P2 = l.lengths[2];
   parallel_for(in[0] * in[1], threads, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; ++r) {
       T* row = work + (r / in[1]) * w.strides[0] + (r % in[1]) * w.strides[1];
+      load(r / in[1], r % in[1], row);
       std::fill(row + std::min(in[2], P2), row + l.pitch, T(0));
       fft::execute(rows, row);
     }
@@ -417,7 +420,7 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
   fold_into(kernel, work.data(), w.strides, l.lengths);
   std::vector<AlignedBuffer<T>> scratch_arrays;
   forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
-                          scratch_arrays);
+                          scratch_arrays, [](std::size_t, std::size_t, T*) {});  // (folded above)
   if (p.single_use) {  // apply finishes the kernel's transform block by block
     kernel_rows_ = std::move(work);
     return;
@@ -478,9 +481,15 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill,
   const Extents outn = output_extents(p_);
   const WorkShape w = work_shape(l, in, outn);
   AlignedBuffer<T>& work = ws.work;
-  extend_into(image, geometry_.image_maps, fill, work.data(), w.strides);
+  const auto& maps = geometry_.image_maps;  // (in[a] positions each)
+  const auto load_row = [&](std::size_t i0, std::size_t i1, T* row) {
+    extend_into(image,
+                {MapRun{maps[0].data() + i0, 1}, MapRun{maps[1].data() + i1, 1},
+                 MapRun{maps[2].data(), maps[2].size()}},
+                fill, row, w.strides);
+  };
   forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
-                          ws.scratch);
+                          ws.scratch, load_row);
 
   // The outer axis: forward, product, inverse, block by block; the output's rows written back in
   // output order (row j from circular position j + shift).

@@ -1,43 +1,55 @@
 #pragma once
-// parallel_for: [0, count) split into `threads` contiguous chunks, the calling thread taking the
-// first. No pool: threads are made per call, which costs tens of microseconds, so callers only
-// ask for more than one thread when the work is large (see the direct path).
+// parallel_for: [0, count) split into pieces that `threads` threads claim in turn, the calling
+// thread one of them. No pool: threads are made per call, which costs tens of microseconds, so
+// callers only ask for more than one thread when the work is large (see the direct path).
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <thread>
 #include <vector>
 
 namespace fftconv::detail {
 
-/// Runs body(chunk, begin, end) for `threads` chunks covering [0, count). body must not throw.
-/// If a thread cannot be started (no thread or no memory for it), its chunk runs on the calling
-/// thread: every chunk runs exactly once and no exception leaves with threads still running.
+/// Pieces per thread: enough that a thread the system delays (a neighbour on a shared machine,
+/// page faults on first touch) leaves its share to the others instead of making them wait at
+/// the end, few enough that claiming one (an atomic increment) costs nothing.
+constexpr std::size_t pieces_per_thread = 8;
+
+/// Runs body(slot, begin, end) over pieces covering [0, count), each exactly once, on at most
+/// `threads` threads; slot (< threads) names the thread running the piece, so body may use
+/// per-slot working memory. A thread runs any number of pieces, in increasing order, and which
+/// thread runs which piece is not fixed: body must give the same result wherever it runs. body
+/// must not throw. If a thread cannot be started (no thread or no memory for it), the others
+/// take its pieces: no exception leaves with threads still running.
 template <class Body>
 void parallel_for(std::size_t count, int threads, Body&& body) {
-  const std::size_t chunks = std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)),
-                                                   std::max<std::size_t>(count, 1));
-  if (chunks == 1) {  // (no thread, no allocation: callable where nothing may throw)
+  const std::size_t slots = std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)),
+                                                  std::max<std::size_t>(count, 1));
+  if (slots == 1) {  // (no thread, no allocation: callable where nothing may throw)
     body(std::size_t{0}, std::size_t{0}, count);
     return;
   }
-  auto range = [&](std::size_t c) {
-    return std::pair<std::size_t, std::size_t>{count * c / chunks, count * (c + 1) / chunks};
+  const std::size_t pieces = std::min(count, slots * pieces_per_thread);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&body, &next, count, pieces](std::size_t slot) {
+    for (std::size_t i = next.fetch_add(1); i < pieces; i = next.fetch_add(1))
+      body(slot, count * i / pieces, count * (i + 1) / pieces);
   };
   std::vector<std::thread> workers;
-  std::vector<std::size_t> inline_chunks;
-  workers.reserve(chunks);  // (may throw, but before any thread starts)
-  inline_chunks.reserve(chunks);
-  for (std::size_t c = 1; c < chunks; ++c) {
+  try {
+    workers.reserve(slots - 1);
+  } catch (...) {  // (nothing started: the calling thread does it all)
+    work(0);
+    return;
+  }
+  for (std::size_t s = 1; s < slots; ++s) {
     try {  // std::system_error, or std::bad_alloc for the thread's state
-      workers.emplace_back([&body, c, r = range(c)] { body(c, r.first, r.second); });
+      workers.emplace_back(work, s);
     } catch (...) {
-      inline_chunks.push_back(c);  // (capacity reserved: does not throw)
+      break;  // the threads running take this slot's pieces
     }
   }
-  const auto first = range(0);
-  body(std::size_t{0}, first.first, first.second);
-  for (std::size_t c : inline_chunks)
-    body(c, range(c).first, range(c).second);
+  work(0);
   for (std::thread& w : workers)
     w.join();
 }
