@@ -103,9 +103,14 @@ std::size_t direct_depth(const ConstView<T>& kernel3) {
 /// (M >= sum_i |column_i row_i|). And |h - h'| <= U u M (U = separable_tolerance_units) adds
 /// U u S': in all gamma(m + U) S'. So: depth m + U and the magnitudes M for S', and
 /// max_i sum |row_i|, which times the largest |value| bounds the first pass's sums.
+/// Underflow (see underflow_term): each rounding in the subnormal range errs by up to half the
+/// smallest subnormal, absolute. A passed value along the rows carries up to 2 t_i of them, then
+/// is multiplied by a column factor value; the sums across the rows add 2 c: in all
+/// sum_i t_i ||column_i||_1 + c smallest subnormals, counted like the direct path's taps.
 struct SeparablePasses {
   double depth = 0;
   double row_l1 = 0;
+  double underflow_taps = 0;
   std::vector<double> magnitudes;  ///< M, dense in the kernel's C order, rounded up
 };
 template <class T>
@@ -123,9 +128,15 @@ SeparablePasses separable_passes(const ConstView<T>& kernel3, bool widened) {
         l1 += std::fabs(static_cast<long double>(term.row[c]));
       }
       s.row_l1 = std::max(s.row_l1, static_cast<double>(l1 * (1 + 1e-15L)));  // (rounded up)
-      for (std::size_t r = 0; r < columns.size(); ++r)
+      long double column_l1 = 0;
+      for (std::size_t r = 0; r < columns.size(); ++r) {
         columns[r] += std::fabs(static_cast<long double>(term.column[r]));
+        column_l1 += std::fabs(static_cast<long double>(term.column[r]));
+      }
+      s.underflow_taps +=
+          static_cast<double>(static_cast<long double>(term.row_taps) * column_l1 * (1 + 1e-15L));
     }
+    s.underflow_taps += static_cast<double>(f->column_taps());
     // (long double sums and products: within 2^-60 relative, well inside the rounding up)
     s.magnitudes.reserve(columns.size() * width);
     for (long double column : columns)
@@ -394,7 +405,9 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     if (widened)  // the final rounding to float, relative or (underflow) absolute
       result += unit_roundoff<float> * s +
                 static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
-    const auto taps = static_cast<double>(detail::count_nonzero(kernel3));
+    const double taps = method == Method::separable
+                            ? passes.underflow_taps
+                            : static_cast<double>(detail::count_nonzero(kernel3));
     result += widened ? underflow_term<double>(fp, spatial, norms, taps)
                       : underflow_term<T>(fp, spatial, norms, taps);
     // (the separable first pass: sums up to sum |row factor| max |value|)

@@ -187,12 +187,12 @@ Array<T> low_rank(const fftconv::Shape& shape, std::size_t terms, std::mt19937_6
 }
 
 // The most terms Method::separable runs a kernel of this shape as (Method::separable's
-// contract: r (rows + width) at most 256 taps per output and below rows x width, r at most 8).
+// contract: r (rows + width) at most 256 taps per output and below rows x width).
 std::size_t most_terms(const fftconv::Shape& shape) {
   const std::size_t width = shape[shape.rank() - 1];
   const std::size_t rows = fftconv::element_count(shape) / width;
-  return std::max<std::size_t>(
-      1, std::min({std::size_t{8}, 256 / (rows + width), (rows * width - 1) / (rows + width)}));
+  return std::max<std::size_t>(1,
+                               std::min(256 / (rows + width), (rows * width - 1) / (rows + width)));
 }
 
 }  // namespace

@@ -127,6 +127,10 @@ enum class Guarantee { worst_case, probabilistic };
 ///   overlap_save: the fft bounds with N the tile's transform size and a the extended image
 ///     (out + k - 1 per axis, which holds every tile's region); the union is over all outputs.
 ///   compute_precision = double_precision on float data adds the final rounding, u_float S.
+/// Every bound also adds the absolute error of roundings in the subnormal range, half the
+/// smallest subnormal each (direct: two per non-zero tap; separable: two per row tap, times the
+/// column factor they are multiplied by, and two per column tap; fft: per spectral value and
+/// stage), negligible unless the data are tiny.
 /// u = 2^-24 (float) or 2^-53 (double); lambda = sqrt(2 ln(2 n / 1e-9)) for n rounding events
 /// (about 7 to 9). Returns +inf when the image, kernel or fill value is not finite, 0 for an
 /// empty result. Throws fftconv::Error for the arguments convolve refuses.

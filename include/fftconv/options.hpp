@@ -25,7 +25,7 @@ enum class Mode { full, same, valid };
 ///              and box blurs), the direct sum as two passes, cost ~ output size x (k_last +
 ///              k_others); for a low-rank kernel (the sum of r such products: a difference of
 ///              Gaussians has r = 2), r pairs of passes, cost ~ output size x r (k_last +
-///              k_others), with r <= 8, r (k_last + k_others) <= 256 and < the kernel's size
+///              k_others), with r (k_last + k_others) <= 256 and < the kernel's size
 ///              (see README, "Methods"). Refused (fftconv::Error) for a kernel that is neither.
 ///   overlap_save: fft on tiles of the output (each tile's region of the extended image, a fast
 ///              length a few times the kernel per axis), the kernel spectrum made once for the

@@ -122,8 +122,7 @@ std::optional<SeparableFactors<C>> separable_factors(const ConstView<T>& kernel3
   // More terms, on the residual kept densely in long double.
   // (r terms must also do fewer multiply-adds than the kernel's rows x width)
   const std::size_t most_terms =
-      std::min({separable_rank_limit, separable_tap_limit / (rows + width),
-                (rows * width - 1) / (rows + width)});
+      std::min(separable_tap_limit / (rows + width), (rows * width - 1) / (rows + width));
   if (most_terms < 2) return std::nullopt;
   std::vector<long double> residual(rows * width), columns(rows, 0.0L), rows_sum(width, 0.0L);
   for (std::size_t r = 0; r < rows; ++r)
@@ -152,9 +151,11 @@ std::optional<SeparableFactors<C>> separable_factors(const ConstView<T>& kernel3
 
 void fail_not_separable(const Shape& kernel_shape) {
   fail(ErrorCode::invalid_argument, "options.method = separable: the kernel (shape ",
-       to_string(kernel_shape), ") is not separable (the sum of at most ", separable_rank_limit,
-       " terms, each a row factor times a column factor, with at most ", separable_tap_limit,
-       " taps per output in all, to ", separable_tolerance_units, " units of rounding)");
+       to_string(kernel_shape),
+       ") is not separable (a row factor times a column factor, or the sum of r such terms with "
+       "r (rows + row length) at most ",
+       separable_tap_limit, " and below the kernel's size, to ", separable_tolerance_units,
+       " units of rounding)");
 }
 
 template struct SeparableFactors<float>;

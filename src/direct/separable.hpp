@@ -19,10 +19,10 @@ namespace fftconv::detail {
 /// at 16 (4 would refuse about half of them, for the last-bit errors of exp).
 constexpr int separable_tolerance_units = 16;
 
-/// The most terms a low-rank kernel is run as. The passes' taps per output, r (k0 k1 + k2), must
-/// also stay within separable_tap_limit (beyond that the FFT is faster on any image of the
-/// benchmark grid, and finding the terms costs O(r k0 k1 k2)) and below the kernel's k0 k1 k2.
-constexpr std::size_t separable_rank_limit = 8;
+/// The most taps per output the passes of a low-rank kernel may have, r (k0 k1 + k2) (beyond that
+/// the FFT is faster on any image of the benchmark grid, and finding the terms costs
+/// O(r k0 k1 k2)); they must also be fewer than the kernel's k0 k1 k2. Together these allow at
+/// most 7 terms (k0 k1 = 10, k2 = 24, or the other way round).
 constexpr std::size_t separable_tap_limit = 256;
 
 /// One term of a separable kernel, in the precision C the passes compute in.
@@ -36,7 +36,7 @@ struct SeparableTerm {
 /// The terms of a separable (rank 1) or low-rank kernel.
 template <class C>
 struct SeparableFactors {
-  std::vector<SeparableTerm<C>> terms;  ///< 1 to separable_rank_limit
+  std::vector<SeparableTerm<C>> terms;  ///< 1 to 7
   std::size_t rank() const { return terms.size(); }
   std::size_t row_taps() const;       ///< summed over the terms
   std::size_t column_taps() const;    ///< summed over the terms
@@ -63,9 +63,8 @@ struct SeparableFactors {
 /// would err by about u times the largest singular value everywhere (a Gaussian's tail would
 /// fail the test above); the test above decides. One term is found reading the kernel in place
 /// (O(k0 k1 k2), no copy, for any size); more terms are tried only while r (k0 k1 + k2) is at
-/// most separable_tap_limit and below k0 k1 k2, and r at most separable_rank_limit. Kernels
-/// with a single row or a single column (k0 k1 = 1 or k2 = 1) gain nothing and are reported as
-/// not separable.
+/// most separable_tap_limit and below k0 k1 k2. Kernels with a single row or a single column (k0 k1
+/// = 1 or k2 = 1) gain nothing and are reported as not separable.
 template <class C, class T>
 std::optional<SeparableFactors<C>> separable_factors(const ConstView<T>& kernel3);
 
