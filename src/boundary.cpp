@@ -66,19 +66,28 @@ std::size_t extension_map_bytes(const Problem& p) {
 template <class T>
 void extend_into(const ConstView<T>& image, const std::array<MapRun, 3>& maps, T fill, T* dst,
                  const DenseStrides& dst_strides) {
+  extend_into(image, maps, last_axis_run(maps[2]), fill, dst, dst_strides);
+}
+
+LastAxisRun last_axis_run(const MapRun& m2) {
+  LastAxisRun r;
+  while (r.begin < m2.size() && m2[r.begin] < 0)
+    ++r.begin;
+  r.end = r.begin;
+  while (r.end < m2.size() &&
+         m2[r.end] == m2[r.begin] + static_cast<std::ptrdiff_t>(r.end - r.begin))
+    ++r.end;
+  return r;
+}
+
+template <class T>
+void extend_into(const ConstView<T>& image, const std::array<MapRun, 3>& maps,
+                 const LastAxisRun& run, T fill, T* dst, const DenseStrides& dst_strides) {
   const auto& m0 = maps[0];
   const auto& m1 = maps[1];
   const auto& m2 = maps[2];
   const std::ptrdiff_t s2 = image.stride(2);
-  // The interior of the last axis maps onto consecutive image elements: copy that run as a
-  // block; only the margins go through the map.
-  std::size_t run_begin = 0;
-  while (run_begin < m2.size() && m2[run_begin] < 0)
-    ++run_begin;
-  std::size_t run_end = run_begin;
-  while (run_end < m2.size() &&
-         m2[run_end] == m2[run_begin] + static_cast<std::ptrdiff_t>(run_end - run_begin))
-    ++run_end;
+  const std::size_t run_begin = run.begin, run_end = run.end;
   for (std::size_t t0 = 0; t0 < m0.size(); ++t0)
     for (std::size_t t1 = 0; t1 < m1.size(); ++t1) {
       T* to = dst + t0 * dst_strides[0] + t1 * dst_strides[1];
@@ -106,5 +115,9 @@ template void extend_into<float>(const ConstView<float>&, const std::array<MapRu
                                  float*, const DenseStrides&);
 template void extend_into<double>(const ConstView<double>&, const std::array<MapRun, 3>&, double,
                                   double*, const DenseStrides&);
+template void extend_into<float>(const ConstView<float>&, const std::array<MapRun, 3>&,
+                                 const LastAxisRun&, float, float*, const DenseStrides&);
+template void extend_into<double>(const ConstView<double>&, const std::array<MapRun, 3>&,
+                                  const LastAxisRun&, double, double*, const DenseStrides&);
 
 }  // namespace fftconv::detail

@@ -35,6 +35,20 @@ template <class T>
 void extend_into(const ConstView<T>& image, const std::array<MapRun, 3>& maps, T fill, T* dst,
                  const DenseStrides& dst_strides);
 
+/// The interior of a last-axis map: [begin, end) maps onto consecutive image elements (copied as
+/// a block; only the margins go through the map). Empty if no position is inside.
+struct LastAxisRun {
+  std::size_t begin = 0, end = 0;
+};
+LastAxisRun last_axis_run(const MapRun& m2);
+
+/// extend_into with maps[2]'s interior found beforehand (last_axis_run(maps[2])): for callers
+/// that fill a block row by row, where finding it again for every row would read the map as
+/// often as the image.
+template <class T>
+void extend_into(const ConstView<T>& image, const std::array<MapRun, 3>& maps,
+                 const LastAxisRun& run, T fill, T* dst, const DenseStrides& dst_strides);
+
 /// extend_into over whole maps.
 template <class T>
 void extend_into(const ConstView<T>& image, const std::array<std::vector<std::ptrdiff_t>, 3>& maps,

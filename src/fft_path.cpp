@@ -482,11 +482,11 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill,
   const WorkShape w = work_shape(l, in, outn);
   AlignedBuffer<T>& work = ws.work;
   const auto& maps = geometry_.image_maps;  // (in[a] positions each)
+  const MapRun row_map{maps[2].data(), maps[2].size()};
+  const LastAxisRun run = last_axis_run(row_map);
   const auto load_row = [&](std::size_t i0, std::size_t i1, T* row) {
-    extend_into(image,
-                {MapRun{maps[0].data() + i0, 1}, MapRun{maps[1].data() + i1, 1},
-                 MapRun{maps[2].data(), maps[2].size()}},
-                fill, row, w.strides);
+    extend_into(image, {MapRun{maps[0].data() + i0, 1}, MapRun{maps[1].data() + i1, 1}, row_map},
+                run, fill, row, w.strides);
   };
   forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
                           ws.scratch, load_row);
