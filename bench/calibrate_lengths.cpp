@@ -1,12 +1,13 @@
 // calibrate_lengths: what one row and one column of each FFT-friendly transform length cost on
 // this machine, in the FFT path's own steps (src/fft_path.cpp), and writes the table fftconv
 // picks its padded lengths from (src/fft/length_costs.inc):
-//   row:    a real-to-complex and a complex-to-real 1-D transform of one row in place, rows
-//           whole cache lines apart, FFTW_ESTIMATE plans (fftconv's default);
+//   row:    a real-to-complex and a complex-to-real 1-D transform of one row, out of place
+//           between a real row and the rows of a wide array (whole cache lines apart),
+//           FFTW_ESTIMATE plans (fftconv's default);
 //   column: one column of the outer pass: a block of block_width columns (src/fft/
 //           block_width.hpp) copied from a wide array into scratch, forward complex transform,
 //           product with a cached spectrum, inverse, copied back.
-// Nanoseconds per row and per column, float and double, the median of 3 runs of a batch of
+// Nanoseconds per row and per column, float and double, the fastest of 5 runs of a batch of
 // about 2^18 points, for every length 2^a 3^b 5^c 7^d (times at most one 11 or 13) up to --max.
 //
 //   build/bench/calibrate_lengths [--max N] > src/fft/length_costs.inc
@@ -28,17 +29,19 @@
 
 namespace {
 
+// The fastest of 5 runs after a warm-up: a shared VM's noise only ever adds time (the median of 3
+// still left single entries up to 1.9x off between two runs).
 template <class F>
-double median_seconds(F f) {
-  std::vector<double> t;
+double fastest_seconds(F f) {
   f();  // warm-up
-  for (int r = 0; r < 3; ++r) {
+  double best = 0;
+  for (int r = 0; r < 5; ++r) {
     const auto a = std::chrono::steady_clock::now();
     f();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count());
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
+    best = r == 0 ? t : std::min(best, t);
   }
-  std::sort(t.begin(), t.end());
-  return t[1];
+  return best;
 }
 
 template <class T>
@@ -53,26 +56,30 @@ Costs<T> measure(int n) {
   Costs<T> c;
   const std::size_t len = static_cast<std::size_t>(n);
   constexpr std::size_t batch_points = std::size_t{1} << 18;
-  // Rows: in place, whole cache lines apart.
+  // Rows: out of place between one real row and the rows of x, whole cache lines apart.
   {
     const std::size_t line = 64 / sizeof(T);
     const std::size_t pitch = (2 * (len / 2 + 1) + line - 1) / line * line;
     const std::size_t rows = std::max<std::size_t>(1, batch_points / len);
     T* x = static_cast<T*>(F::alloc(rows * pitch * sizeof(T)));
+    T* real = static_cast<T*>(F::alloc(pitch * sizeof(T)));
     for (std::size_t i = 0; i < rows * pitch; ++i)
       x[i] = T(0.5);
     auto* xc = reinterpret_cast<cpx*>(x);
-    typename F::plan fwd = F::r2c(1, &n, x, xc, FFTW_ESTIMATE);
-    typename F::plan inv = F::c2r(1, &n, xc, x, FFTW_ESTIMATE);
-    const double s = median_seconds([&] {
+    typename F::plan fwd = F::r2c(1, &n, real, xc, FFTW_ESTIMATE);
+    typename F::plan inv = F::c2r(1, &n, xc, real, FFTW_ESTIMATE);
+    for (std::size_t i = 0; i < pitch; ++i)
+      real[i] = T(0.5);
+    const double s = fastest_seconds([&] {
       for (std::size_t r = 0; r < rows; ++r) {
-        F::exec_r2c(fwd, x + r * pitch, reinterpret_cast<cpx*>(x + r * pitch));
-        F::exec_c2r(inv, reinterpret_cast<cpx*>(x + r * pitch), x + r * pitch);
+        F::exec_r2c(fwd, real, reinterpret_cast<cpx*>(x + r * pitch));
+        F::exec_c2r(inv, reinterpret_cast<cpx*>(x + r * pitch), real);
       }
     });
     c.row_ns = s / static_cast<double>(rows) * 1e9;
     F::destroy(fwd);
     F::destroy(inv);
+    F::free(real);
     F::free(x);
   }
   // Columns: blocks of B from an array of `wide` columns.
@@ -93,7 +100,7 @@ Costs<T> measure(int n) {
         F::many_dft(1, &n, b, sc, nullptr, 1, n, sc, nullptr, 1, n, FFTW_FORWARD, FFTW_ESTIMATE);
     typename F::plan inv =
         F::many_dft(1, &n, b, sc, nullptr, 1, n, sc, nullptr, 1, n, FFTW_BACKWARD, FFTW_ESTIMATE);
-    const double t = median_seconds([&] {
+    const double t = fastest_seconds([&] {
       for (std::size_t col = 0; col < wide; col += B) {
         for (std::size_t r = 0; r < len; ++r) {
           const T* from = a + 2 * (r * wide + col);

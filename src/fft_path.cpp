@@ -179,6 +179,16 @@ void store_block(const T* scratch, const ColumnPass& c, std::size_t col, std::si
   }
 }
 
+// At least `slots` scratch arrays (one per thread that may run) of at least `reals` each: grown
+// before any thread starts (an allocation failure then throws with nothing running).
+template <class T>
+void grow_scratch(std::vector<AlignedBuffer<T>>& scratch, std::size_t slots, std::size_t reals) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(slots, 1); ++i) {
+    if (i == scratch.size()) scratch.emplace_back(reals);
+    if (scratch[i].size() < reals) scratch[i] = AlignedBuffer<T>(reals);
+  }
+}
+
 // Runs step(data of the plane, block index, first column, width, scratch) for every block of
 // every plane, split over `threads` threads, each with its own scratch array of
 // scratch_blocks blocks from `scratch` (grown here, before any thread starts, if a workspace was
@@ -189,12 +199,8 @@ void for_each_block(T* data, const ColumnPass& c, int threads,
                     std::size_t scratch_blocks = 1) {
   const std::size_t blocks = (c.columns + c.block - 1) / c.block;
   const std::size_t items = c.planes * blocks;
-  const std::size_t chunks = std::min<std::size_t>(static_cast<std::size_t>(threads), items);
-  const std::size_t needed = 2 * c.length * c.block * scratch_blocks;
-  for (std::size_t i = 0; i < std::max<std::size_t>(chunks, 1); ++i) {
-    if (i == scratch.size()) scratch.emplace_back(needed);
-    if (scratch[i].size() < needed) scratch[i] = AlignedBuffer<T>(needed);
-  }
+  grow_scratch(scratch, std::min<std::size_t>(static_cast<std::size_t>(threads), items),
+               2 * c.length * c.block * scratch_blocks);
   parallel_for(items, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t plane = i / blocks, b = i % blocks;
@@ -279,11 +285,11 @@ Extents output_extents(const Problem& p) {
   return {p.axes[0].out, p.axes[1].out, p.axes[2].out};
 }
 // Reals of one thread's scratch array (FftKernel::reserve allocates this much): a block of the
-// outer pass, two when the kernel's spectrum is made there (a single-use kernel), or a block of
-// the 3-D middle pass, whichever is larger.
+// outer pass, two when the kernel's spectrum is made there (a single-use kernel), a block of
+// the 3-D middle pass, or a row for the row transforms, whichever is larger.
 std::size_t scratch_reals(const FftLayout& l, bool single_use) {
   const std::size_t outer = 2 * l.lengths[static_cast<std::size_t>(l.outer)] * l.block;
-  return std::max(single_use ? 2 * outer : outer, 2 * l.lengths[1] * l.middle_block);
+  return std::max({single_use ? 2 * outer : outer, 2 * l.lengths[1] * l.middle_block, l.pitch});
 }
 }  // namespace
 
@@ -332,20 +338,26 @@ ColumnPass middle_pass(const FftLayout& l, const WorkShape& w, std::size_t plane
 }
 
 // The forward transforms up to the outer axis: real rows (those holding data, zero-padded to
-// the row length) in place, then in 3-D the middle axis of every plane holding data. Each row is
-// first filled by load(i0, i1, row) (its first min(in[2], P2) values), on the thread that
-// transforms it: the copy is split over the threads and the row is still in cache.
+// the row length) into the work array's rows (out of place, from a row of the thread's scratch
+// array), then in 3-D the middle axis of every plane holding data. Each row is first filled by
+// load(i0, i1, row of the work array, scratch row) (the scratch row's first min(in[2], P2)
+// values), on the thread that transforms it: the copy is split over the threads and the row is
+// still in cache.
 template <class T, class Load>
 void forward_rows_and_middle(T* work, const WorkShape& w, const FftLayout& l, const Extents& in,
                              const fft::Plan& rows, const fft::Plan* middle, int threads,
                              std::vector<AlignedBuffer<T>>& scratch, Load&& load) {
   const std::size_t P2 = l.lengths[2];
-  parallel_for(in[0] * in[1], threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+  const std::size_t count = in[0] * in[1];
+  grow_scratch(scratch, std::min<std::size_t>(static_cast<std::size_t>(threads), count), l.pitch);
+  parallel_for(count, threads, [&](std::size_t slot, std::size_t begin, std::size_t end) {
+    T* real = scratch[slot].data();
     for (std::size_t r = begin; r < end; ++r) {
       T* row = work + (r / in[1]) * w.strides[0] + (r % in[1]) * w.strides[1];
-      load(r / in[1], r % in[1], row);
-      std::fill(row + std::min(in[2], P2), row + l.pitch, T(0));
-      fft::execute(rows, row);
+      load(r / in[1], r % in[1], static_cast<const T*>(row), real);
+      std::fill(real + std::min(in[2], P2), real + P2, T(0));
+      fft::execute(rows, real, row);
+      std::fill(row + 2 * l.half, row + l.pitch, T(0));  // (3-D column blocks read the padding)
     }
   });
   if (middle == nullptr) return;
@@ -385,16 +397,14 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
   // Plans are made on buffers of their own before anything is filled (planning may overwrite
   // its array); apply runs them on its rows and scratch blocks, from the same allocator.
   {
-    AlignedBuffer<T> row(l.pitch);
-    fft::RealShape shape;
-    shape.rank = 1;
-    shape.n[0] = static_cast<int>(l.lengths[2]);
+    AlignedBuffer<T> real(l.pitch), row(l.pitch);
+    const int n = static_cast<int>(l.lengths[2]);
     // Rows are split over our threads; a 1-D problem is one row, which FFTW threads itself.
     const int row_threads = l.lengths[0] == 1 && l.lengths[1] == 1 ? threads_for(p, l) : 1;
-    row_forward_ =
-        fft::real_plan<T>(fft::Direction::forward, shape, row.data(), p.planning, row_threads);
-    row_inverse_ =
-        fft::real_plan<T>(fft::Direction::inverse, shape, row.data(), p.planning, row_threads);
+    row_forward_ = fft::row_plan<T>(fft::Direction::forward, n, real.data(), row.data(), p.planning,
+                                    row_threads);
+    row_inverse_ = fft::row_plan<T>(fft::Direction::inverse, n, real.data(), row.data(), p.planning,
+                                    row_threads);
     AlignedBuffer<T> scratch(2 * std::max(P_outer * l.block, l.lengths[1] * l.middle_block));
     const int B = static_cast<int>(l.block);
     if (P_outer > 1) {
@@ -420,7 +430,10 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
   fold_into(kernel, work.data(), w.strides, l.lengths);
   std::vector<AlignedBuffer<T>> scratch_arrays;
   forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
-                          scratch_arrays, [](std::size_t, std::size_t, T*) {});  // (folded above)
+                          scratch_arrays,
+                          [&](std::size_t, std::size_t, const T* row, T* real) {  // (folded above)
+                            std::copy(row, row + std::min(in[2], l.lengths[2]), real);
+                          });
   if (p.single_use) {  // apply finishes the kernel's transform block by block
     kernel_rows_ = std::move(work);
     return;
@@ -484,9 +497,9 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill,
   const auto& maps = geometry_.image_maps;  // (in[a] positions each)
   const MapRun row_map{maps[2].data(), maps[2].size()};
   const LastAxisRun run = last_axis_run(row_map);
-  const auto load_row = [&](std::size_t i0, std::size_t i1, T* row) {
+  const auto load_row = [&](std::size_t i0, std::size_t i1, const T*, T* real) {
     extend_into(image, {MapRun{maps[0].data() + i0, 1}, MapRun{maps[1].data() + i1, 1}, row_map},
-                run, fill, row, w.strides);
+                run, fill, real, w.strides);
   };
   forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
                           ws.scratch, load_row);
@@ -537,18 +550,19 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill,
   const std::size_t P2 = l.lengths[2], shift2 = geometry_.shifts[2];
   const std::size_t n2 = outn[2];
   const std::size_t first_run = std::min(n2, P2 - shift2);
-  parallel_for(outn[0] * outn[1], threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-    for (std::size_t r = begin; r < end; ++r) {
-      const std::size_t i0 = r / outn[1], i1 = r % outn[1];
-      T* row = work.data() + i0 * w.strides[0] + i1 * w.strides[1];
-      fft::execute(*row_inverse_, row);
-      T* to = row_start(out, i0, i1);
-      store_row(row + shift2, first_run, to, out.stride(2));
-      if (n2 > first_run)  // (no pointer past the row is formed when there is no second run)
-        store_row(row, n2 - first_run, to + static_cast<std::ptrdiff_t>(first_run) * out.stride(2),
-                  out.stride(2));
-    }
-  });
+  parallel_for(
+      outn[0] * outn[1], threads, [&](std::size_t slot, std::size_t begin, std::size_t end) {
+        T* real = ws.scratch[slot].data();  // (reserve: one per thread, at least a row)
+        for (std::size_t r = begin; r < end; ++r) {
+          const std::size_t i0 = r / outn[1], i1 = r % outn[1];
+          fft::execute(*row_inverse_, real, work.data() + i0 * w.strides[0] + i1 * w.strides[1]);
+          T* to = row_start(out, i0, i1);
+          store_row(real + shift2, first_run, to, out.stride(2));
+          if (n2 > first_run)  // (no pointer past the row is formed when there is no second run)
+            store_row(real, n2 - first_run,
+                      to + static_cast<std::ptrdiff_t>(first_run) * out.stride(2), out.stride(2));
+        }
+      });
 }
 
 template class FftKernel<float>;

@@ -3,6 +3,7 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cassert>
 #include <mutex>
@@ -56,8 +57,18 @@ struct fftw_traits<float> {
 std::atomic<std::size_t> plan_count{0};  // plans made, for fftconv::fft_plans_created
 namespace {
 
-// What a plan transforms: the real in-place layout (r2c / c2r) or the columns of a complex block.
+// What a plan transforms: a real row out of place (r2c / c2r) or the columns of a complex block
+// in place.
 enum class Kind { real, columns };
+
+// The transform lengths of a plan (rank 1 here: a row, or one column of a block).
+struct RealShape {
+  int rank = 0;
+  std::array<int, 3> n{};
+  friend bool operator==(const RealShape& a, const RealShape& b) {
+    return a.rank == b.rank && a.n == b.n;
+  }
+};
 
 template <class T>
 class TypedPlan final : public Plan {
@@ -73,14 +84,20 @@ class TypedPlan final : public Plan {
   TypedPlan& operator=(const TypedPlan&) = delete;
 
   void execute(T* data) const {
+    assert(kind_ == Kind::columns);
     assert(fftw_alignment_of(reinterpret_cast<double*>(data)) == 0);
     auto* spectrum = reinterpret_cast<typename traits::complex_type*>(data);
-    if (kind_ == Kind::columns)
-      traits::execute_dft(plan_, spectrum, spectrum);
-    else if (direction_ == Direction::forward)
-      traits::execute_r2c(plan_, data, spectrum);
+    traits::execute_dft(plan_, spectrum, spectrum);
+  }
+  void execute(T* real, T* spectrum_data) const {
+    assert(kind_ == Kind::real);
+    assert(fftw_alignment_of(reinterpret_cast<double*>(real)) == 0);
+    assert(fftw_alignment_of(reinterpret_cast<double*>(spectrum_data)) == 0);
+    auto* spectrum = reinterpret_cast<typename traits::complex_type*>(spectrum_data);
+    if (direction_ == Direction::forward)
+      traits::execute_r2c(plan_, real, spectrum);
     else
-      traits::execute_c2r(plan_, spectrum, data);
+      traits::execute_c2r(plan_, spectrum, real);
   }
 
  private:
@@ -114,13 +131,15 @@ class PlanCache {
  public:
   static constexpr std::size_t capacity = 64;
 
+  // (`spectrum_buffer`: an out-of-place plan's complex buffer; in place, `buffer` holds all.)
   template <class T>
-  std::shared_ptr<const Plan> get(const PlanKey& key, T* buffer) {
+  std::shared_ptr<const Plan> get(const PlanKey& key, T* buffer, T* spectrum_buffer = nullptr) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (auto hit = find_and_touch(key)) return hit;
     }
-    std::shared_ptr<const Plan> made = make<T>(key, buffer);
+    std::shared_ptr<const Plan> made =
+        make<T>(key, buffer, spectrum_buffer != nullptr ? spectrum_buffer : buffer);
     std::vector<std::shared_ptr<const Plan>> evicted;  // released after the lock
     std::lock_guard<std::mutex> lock(mutex_);
     if (auto hit = find_and_touch(key)) return hit;
@@ -147,10 +166,10 @@ class PlanCache {
   }
 
   template <class T>
-  static std::shared_ptr<const Plan> make(const PlanKey& key, T* buffer) {
+  static std::shared_ptr<const Plan> make(const PlanKey& key, T* buffer, T* spectrum_buffer) {
     using traits = fftw_traits<T>;
     const RealShape& s = key.shape;
-    auto* spectrum = reinterpret_cast<typename traits::complex_type*>(buffer);
+    auto* spectrum = reinterpret_cast<typename traits::complex_type*>(spectrum_buffer);
     typename traits::plan_type p;
     {
       std::lock_guard<std::mutex> lock(planner_mutex());
@@ -213,20 +232,6 @@ unsigned fftw_flags(Planning effort) {
 }  // namespace
 
 template <class T>
-std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer,
-                                      Planning effort, int threads) {
-  PlanKey key;
-  key.precision = sizeof(T);
-  key.direction = direction;
-  key.shape = shape;
-  key.flags = fftw_flags(effort);
-  key.threads = threads;
-  key.in_place = true;
-  key.alignment = 0;  // every buffer is an AlignedBuffer (fftw_malloc); execute asserts it
-  return cache().get<T>(key, buffer);
-}
-
-template <class T>
 std::shared_ptr<const Plan> column_plan(Direction direction, int length, int width, T* buffer,
                                         Planning effort) {
   PlanKey key;
@@ -244,18 +249,39 @@ std::shared_ptr<const Plan> column_plan(Direction direction, int length, int wid
 }
 
 template <class T>
+std::shared_ptr<const Plan> row_plan(Direction direction, int n, T* real, T* spectrum,
+                                     Planning effort, int threads) {
+  PlanKey key;
+  key.precision = sizeof(T);
+  key.direction = direction;
+  key.shape.rank = 1;
+  key.shape.n[0] = n;
+  key.flags = fftw_flags(effort);
+  key.threads = threads;
+  key.in_place = false;
+  key.alignment = 0;
+  return cache().get<T>(key, real, spectrum);
+}
+
+template <class T>
 void execute(const Plan& plan, T* data) {
   static_cast<const TypedPlan<T>&>(plan).execute(data);
 }
 
-template std::shared_ptr<const Plan> real_plan<float>(Direction, const RealShape&, float*, Planning,
-                                                      int);
-template std::shared_ptr<const Plan> real_plan<double>(Direction, const RealShape&, double*,
-                                                       Planning, int);
+template <class T>
+void execute(const Plan& plan, T* real, T* spectrum) {
+  static_cast<const TypedPlan<T>&>(plan).execute(real, spectrum);
+}
+
 template std::shared_ptr<const Plan> column_plan<float>(Direction, int, int, float*, Planning);
 template std::shared_ptr<const Plan> column_plan<double>(Direction, int, int, double*, Planning);
+template std::shared_ptr<const Plan> row_plan<float>(Direction, int, float*, float*, Planning, int);
+template std::shared_ptr<const Plan> row_plan<double>(Direction, int, double*, double*, Planning,
+                                                      int);
 template void execute<float>(const Plan&, float*);
 template void execute<double>(const Plan&, double*);
+template void execute<float>(const Plan&, float*, float*);
+template void execute<double>(const Plan&, double*, double*);
 
 }  // namespace fftconv::detail::fft
 

@@ -4,7 +4,6 @@
 // thread-safe while its execute functions are (FFTW manual, "Thread safety"). Plans are made on
 // buffers we own before they are filled, and executed with the new-array functions on other
 // buffers of ours from the same allocator (same alignment), never on user memory.
-#include <array>
 #include <atomic>
 #include <cstddef>
 #include <memory>
@@ -16,28 +15,10 @@ namespace fftconv::detail::fft {
 
 enum class Direction { forward, inverse };  ///< real-to-complex / complex-to-real
 
-/// The logical real shape of an in-place multi-dimensional real transform. The buffer holds
-/// n[0] x ... x n[rank-2] x 2 * (n[rank-1] / 2 + 1) reals (FFTW's padded in-place layout).
-struct RealShape {
-  int rank = 0;
-  std::array<int, 3> n{};
-  friend bool operator==(const RealShape& a, const RealShape& b) {
-    return a.rank == b.rank && a.n == b.n;
-  }
-};
-
 class Plan {
  public:
   virtual ~Plan() = default;
 };
-
-/// The cached in-place plan for `shape` in precision T (float or double). If it is not cached it
-/// is made on `buffer` (an AlignedBuffer of the padded layout), whose contents planning may
-/// overwrite: call this before filling the buffer. Throws fftconv::Error(internal) if FFTW
-/// cannot plan it.
-template <class T>
-std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shape, T* buffer,
-                                      Planning effort, int threads);
 
 /// The cached in-place plan for a block of `width` columns stored one after the other (column c
 /// at c * length, interleaved complex): `width` complex transforms of `length` contiguous points
@@ -45,15 +26,30 @@ std::shared_ptr<const Plan> real_plan(Direction direction, const RealShape& shap
 /// faster than the same transforms on columns interleaved element by element (stride `width`,
 /// distance 1), for which FFTW estimates buffered plans that copy again (1050: 50 against 98 us,
 /// 4480: 173 against 777 us, 16 float columns). Forward is FFTW's sign -1, inverse +1, both
-/// unnormalized. Made on `buffer` (length * width complex values) like real_plan.
+/// unnormalized. If it is not cached it is made on `buffer` (an AlignedBuffer of length * width
+/// complex values), whose contents planning may overwrite: call this before filling the buffer.
+/// Throws fftconv::Error(internal) if FFTW cannot plan it.
 template <class T>
 std::shared_ptr<const Plan> column_plan(Direction direction, int length, int width, T* buffer,
                                         Planning effort);
 
-/// Runs a plan from real_plan<T> or column_plan<T> in place on `data` (an aligned buffer of the
-/// plan's layout).
+/// The cached out-of-place plan for a rank-1 real transform of n points between `real` (n
+/// reals) and `spectrum` (n / 2 + 1 complex values), two aligned buffers, made like column_plan
+/// (threads > 1: FFTW's threads split the transform).
+/// With FFTW_ESTIMATE the in-place plan of a row copies it through a buffer of its own
+/// ("dft-buffered"; 10% of a 1024^2 float one-shot call in perf); out of place it does not, and
+/// the row is copied in or out anyway. The inverse overwrites `spectrum`.
+template <class T>
+std::shared_ptr<const Plan> row_plan(Direction direction, int n, T* real, T* spectrum,
+                                     Planning effort, int threads);
+
+/// Runs a plan from column_plan<T> in place on `data` (an aligned buffer of the plan's layout).
 template <class T>
 void execute(const Plan& plan, T* data);
+
+/// Runs a plan from row_plan<T> between `real` and `spectrum` (aligned buffers of its layout).
+template <class T>
+void execute(const Plan& plan, T* real, T* spectrum);
 
 /// The lock every FFTW planner, wisdom and plan-destroy call in fftconv holds.
 std::mutex& planner_mutex();
