@@ -10,9 +10,11 @@ Model, per precision, single thread, nanoseconds:
     fft(P)       = c * P log2(P + 1) * (1 + gamma * max(0, log2 P - large)) + per_transform
                    (P = the padded size: a transform past 2^large points also pays for leaving
                    the cache)
-    overlap_save = tiles * fft(tile points)
+    overlap_save = tiles * fft(tile points) * overlap_save_factor
+                   (one tile: max(fft(P), fft(tile points)) * overlap_save_factor)
     separable    = (direct(k) * (rows + k - 1) / rows + direct(k)) * separable_factor
-                   (rows = a band: max(16, k); the factor: median measured / modelled)
+                   (rows = a band: max(16, k); each factor: median measured / modelled, what
+                   the method pays beyond its transforms or taps: tile copies, a second pass)
 direct is a least-squares fit of median times weighted by 1/time (relative error matters, not
 absolute); c and per_transform likewise over the fft and overlap_save timings together, for the
 (large, gamma) on a grid with the least relative rms error. The tiling mirrors
@@ -162,22 +164,33 @@ def main(paths):
                   for (dt, rows, cols, k, kind), m in cells.items()
                   if dt == dtype and "separable" in m]
         separable_factor = statistics.median(ratios) if ratios else 1.0
+
+        def overlap_save_base(rows, k, points=None):
+            # (one tile: the whole-image transform plus the tile's copies, as src/choose.cpp)
+            tiles, tile_points = tiling(rows, k)
+            if tiles == 1 and points is not None:
+                return max(fft_model(points), fft_model(tile_points))
+            return tiles * fft_model(tile_points)
+
+        ratios = [m["overlap_save"]["median_s"] * 1e9 /
+                  overlap_save_base(rows, k, m["fft"]["padded"][0] * m["fft"]["padded"][1])
+                  for (dt, rows, cols, k, kind), m in cells.items()
+                  if dt == dtype and kind == "normal" and "overlap_save" in m]
+        overlap_save_factor = statistics.median(ratios) if ratios else 1.0
         print(f"{dtype}: direct per_output {per_output:.4f} ns, per_tap {per_tap:.4f} ns; "
               f"fft per_point_log2 {per_point_log2:.4f} ns, large {large}, gamma {gamma:.2f}, "
               f"per_transform {per_transform:.0f} ns (relative rms {rms:.2f}); separable_factor "
-              f"{separable_factor:.3f}")
+              f"{separable_factor:.3f}, overlap_save_factor {overlap_save_factor:.3f}")
         worst, worst_library = [], []
         for (dt, rows, cols, k, kind), m in sorted(cells.items()):
             if dt != dtype:
                 continue
             outputs = rows * cols
             points = m["fft"]["padded"][0] * m["fft"]["padded"][1]
-            band = max(16, k)
-            tiles, tile_points = tiling(rows, k)
             model = {
                 "direct": direct_model(outputs, k * k),
                 "fft": fft_model(points),
-                "overlap_save": tiles * fft_model(tile_points),
+                "overlap_save": overlap_save_base(rows, k, points) * overlap_save_factor,
             }
             if "separable" in m:
                 model["separable"] = separable_base(outputs, k) * separable_factor
