@@ -26,8 +26,8 @@ namespace {
 // `bench_paths --gaussian --sizes 1024,2048 --kernels 3,7,15,31,63 --budget 0.5` (k = 3..255,
 // same mode) on the development machine, 2026-11-21, after the row transforms went out of
 // place: the model's pick is within 1.15x of the fastest measured method on every one of those
-// workloads (double) and on all but two (float: 1.13x at 2048^2 and 1.21x at 4096^2, k = 15,
-// where direct and overlap-save are within the model's error).
+// workloads but one (4096^2 k = 15 float: 1.21x, where direct and overlap-save are within the
+// model's error).
 struct CostModel {
   double direct_ns_per_output;
   double direct_ns_per_tap;
