@@ -284,12 +284,31 @@ Extents kernel_extents(const Problem& p, const FftLayout& l) {
 Extents output_extents(const Problem& p) {
   return {p.axes[0].out, p.axes[1].out, p.axes[2].out};
 }
-// Reals of one thread's scratch array (FftKernel::reserve allocates this much): a block of the
-// outer pass, two when the kernel's spectrum is made there (a single-use kernel), a block of
-// the 3-D middle pass, or a row for the row transforms, whichever is larger.
-std::size_t scratch_reals(const FftLayout& l, bool single_use) {
+// Reals of one thread's scratch array: a block of the outer pass, two when the kernel's
+// spectrum is made there (a single-use kernel), a block of the 3-D middle pass, or, for the
+// threads that transform rows, a row, whichever is larger.
+std::size_t scratch_reals(const FftLayout& l, bool single_use, bool holds_row) {
   const std::size_t outer = 2 * l.lengths[static_cast<std::size_t>(l.outer)] * l.block;
-  return std::max({single_use ? 2 * outer : outer, 2 * l.lengths[1] * l.middle_block, l.pitch});
+  return std::max(
+      {single_use ? 2 * outer : outer, 2 * l.lengths[1] * l.middle_block, holds_row ? l.pitch : 0});
+}
+
+// The threads that transform rows: at most one per row of the image, the output or the kernel
+// (a 1-D problem is one row, however many threads the outer pass has).
+std::size_t row_slots(const Problem& p, const FftLayout& l) {
+  const Extents in = image_extents(p), out = output_extents(p), k = kernel_extents(p, l);
+  const std::size_t rows = std::max({in[0] * in[1], out[0] * out[1], k[0] * k[1]});
+  return std::min(static_cast<std::size_t>(threads_for(p, l)), std::max<std::size_t>(rows, 1));
+}
+
+// Reals of every thread's scratch array together (what FftKernel::reserve allocates).
+std::size_t scratch_total(const Problem& p, const FftLayout& l) {
+  const std::size_t with_row = row_slots(p, l);
+  const std::size_t others = static_cast<std::size_t>(threads_for(p, l)) - with_row;
+  return checked_add(
+      checked_mul(scratch_reals(l, p.single_use, true), with_row, "fft scratch size"),
+      checked_mul(scratch_reals(l, p.single_use, false), others, "fft scratch size"),
+      "fft scratch size");
 }
 }  // namespace
 
@@ -302,9 +321,7 @@ std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
   const Extents k = kernel_extents(p, l);
   const std::size_t image_work = work_shape(l, image_extents(p), output_extents(p)).reals;
   const std::size_t kernel_work = work_shape(l, k, k).reals;
-  const std::size_t scratch =
-      checked_mul(scratch_reals(l, p.single_use), static_cast<std::size_t>(threads_for(p, l)),
-                  "fft scratch size");
+  const std::size_t scratch = scratch_total(p, l);
   std::size_t reals = p.single_use
                           ? checked_add(kernel_work, image_work, "fft working memory")
                           : checked_add(2 * l.spectrum_complex, std::max(image_work, kernel_work),
@@ -476,11 +493,12 @@ void FftKernel<T>::reserve(Workspace& ws) const {
   const FftLayout& l = layout_;
   const WorkShape w = work_shape(l, image_extents(p_), output_extents(p_));
   if (ws.work.size() < w.reals) ws.work = AlignedBuffer<T>(w.reals);
-  const std::size_t scratch = scratch_reals(l, p_.single_use);  // one array per thread
-  for (int t = 0; t < threads_for(p_, l); ++t) {
-    if (static_cast<std::size_t>(t) == ws.scratch.size()) ws.scratch.emplace_back(scratch);
-    if (ws.scratch[static_cast<std::size_t>(t)].size() < scratch)
-      ws.scratch[static_cast<std::size_t>(t)] = AlignedBuffer<T>(scratch);
+  // One array per thread (scratch_total), the first row_slots of them holding a row too.
+  const std::size_t with_row = row_slots(p_, l);
+  for (std::size_t t = 0; t < static_cast<std::size_t>(threads_for(p_, l)); ++t) {
+    const std::size_t scratch = scratch_reals(l, p_.single_use, t < with_row);
+    if (t == ws.scratch.size()) ws.scratch.emplace_back(scratch);
+    if (ws.scratch[t].size() < scratch) ws.scratch[t] = AlignedBuffer<T>(scratch);
   }
 }
 

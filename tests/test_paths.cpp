@@ -313,6 +313,30 @@ TEST_CASE_TEMPLATE("overlap-save: many tiles in bounded memory, any thread count
   }
 }
 
+// The fft path's row transforms run on at most one thread per row: a 1-D problem (one row) on 8
+// threads needs scratch for the outer pass per thread, not a row per thread (2^20 floats).
+TEST_CASE("fft memory: threads beyond the rows add no row scratch") {
+  const std::size_t n = std::size_t{1} << 20;
+  const std::vector<float> kernel(31, 1.0f);
+  const auto needed = [&](int threads) {
+    fftconv::Options o;
+    o.method = Method::fft;
+    o.threads = threads;
+    o.max_memory_bytes = 1;
+    try {
+      (void)fftconv::chosen_method(fftconv::ConstView<float>(kernel.data(), {31}), {n}, o);
+    } catch (const fftconv::Error& e) {
+      const std::string m = e.what();
+      const std::size_t at = m.find("needs ") + 6;
+      return std::stod(m.substr(at, m.find(' ', at) - at));
+    }
+    return 0.0;
+  };
+  const double one = needed(1), eight = needed(8);
+  CHECK(one > static_cast<double>(n * sizeof(float)));
+  CHECK(eight - one < static_cast<double>(n * sizeof(float)));  // (7 rows would be 28 MiB)
+}
+
 // The first pass of a separable kernel sums a row of data times the row factor: the factors are
 // balanced so that a tiny normalized kernel on huge values cannot overflow there.
 TEST_CASE("separable: a normalized box on values near float's limit stays finite") {
