@@ -493,13 +493,11 @@ void FftKernel<T>::reserve(Workspace& ws) const {
   const FftLayout& l = layout_;
   const WorkShape w = work_shape(l, image_extents(p_), output_extents(p_));
   if (ws.work.size() < w.reals) ws.work = AlignedBuffer<T>(w.reals);
-  // One array per thread (scratch_total), the first row_slots of them holding a row too.
-  const std::size_t with_row = row_slots(p_, l);
-  for (std::size_t t = 0; t < static_cast<std::size_t>(threads_for(p_, l)); ++t) {
-    const std::size_t scratch = scratch_reals(l, p_.single_use, t < with_row);
-    if (t == ws.scratch.size()) ws.scratch.emplace_back(scratch);
-    if (ws.scratch[t].size() < scratch) ws.scratch[t] = AlignedBuffer<T>(scratch);
-  }
+  // One array per thread (scratch_total), the first row_slots of them holding a row too (grown
+  // first, so that none is allocated twice).
+  grow_scratch(ws.scratch, row_slots(p_, l), scratch_reals(l, p_.single_use, true));
+  grow_scratch(ws.scratch, static_cast<std::size_t>(threads_for(p_, l)),
+               scratch_reals(l, p_.single_use, false));
 }
 
 template <class T>

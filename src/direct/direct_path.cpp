@@ -261,9 +261,9 @@ void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out
   // All allocated before any output is written: per thread a band buffer, a row for strided
   // outputs, the listed kernel rows' sources (edges, then interior) and for separable kernels
   // the band's rows after the pass along them, per term; one row of fill values.
-  const bool separable = !row_pass_ends_.empty();
-  const std::size_t terms = row_pass_ends_.size();
-  const std::size_t pass_rows = separable ? terms * separable_rows_elements(p_) : 0;
+  const std::size_t terms = row_pass_ends_.size();  // (0 unless separable)
+  const bool separable = terms > 0;
+  const std::size_t pass_rows = terms * separable_rows_elements(p_);
   const std::size_t pass_plane = bands.extended_rows * width;  // (in those rows)
   std::vector<AlignedBuffer<T>> buffers, accumulators, passed;
   std::vector<std::vector<const T*>> sources;

@@ -3,7 +3,6 @@
 #include <fftw3.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cassert>
 #include <mutex>
@@ -58,17 +57,8 @@ std::atomic<std::size_t> plan_count{0};  // plans made, for fftconv::fft_plans_c
 namespace {
 
 // What a plan transforms: a real row out of place (r2c / c2r) or the columns of a complex block
-// in place.
+// in place (the kind fixes the placement).
 enum class Kind { real, columns };
-
-// The transform lengths of a plan (rank 1 here: a row, or one column of a block).
-struct RealShape {
-  int rank = 0;
-  std::array<int, 3> n{};
-  friend bool operator==(const RealShape& a, const RealShape& b) {
-    return a.rank == b.rank && a.n == b.n;
-  }
-};
 
 template <class T>
 class TypedPlan final : public Plan {
@@ -112,16 +102,15 @@ struct PlanKey {
   std::size_t precision = 0;  // sizeof(T)
   Kind kind = Kind::real;
   Direction direction = Direction::forward;
-  RealShape shape;     // columns: rank 1, n[0] = length
+  int length = 0;      // the transform length: a row's, or each column's of a block
   int width = 0;       // columns: the block width (transforms per batch)
   unsigned flags = 0;  // planning effort
   int threads = 1;
-  bool in_place = true;
   int alignment = 0;  // fftw_alignment_of the buffers: 0 for fftw_malloc's, ours throughout
   friend bool operator==(const PlanKey& a, const PlanKey& b) {
     return a.precision == b.precision && a.kind == b.kind && a.direction == b.direction &&
-           a.shape == b.shape && a.width == b.width && a.flags == b.flags &&
-           a.threads == b.threads && a.in_place == b.in_place && a.alignment == b.alignment;
+           a.length == b.length && a.width == b.width && a.flags == b.flags &&
+           a.threads == b.threads && a.alignment == b.alignment;
   }
 };
 
@@ -168,7 +157,7 @@ class PlanCache {
   template <class T>
   static std::shared_ptr<const Plan> make(const PlanKey& key, T* buffer, T* spectrum_buffer) {
     using traits = fftw_traits<T>;
-    const RealShape& s = key.shape;
+    const int* n = &key.length;
     auto* spectrum = reinterpret_cast<typename traits::complex_type*>(spectrum_buffer);
     typename traits::plan_type p;
     {
@@ -177,16 +166,17 @@ class PlanCache {
       traits::plan_with_nthreads(key.threads);
       if (key.kind == Kind::columns)
         p = traits::plan_many_dft(
-            1, s.n.data(), key.width, spectrum, nullptr, 1, s.n[0], spectrum, nullptr, 1, s.n[0],
+            1, n, key.width, spectrum, nullptr, 1, key.length, spectrum, nullptr, 1, key.length,
             key.direction == Direction::forward ? FFTW_FORWARD : FFTW_BACKWARD, key.flags);
       else
         p = key.direction == Direction::forward
-                ? traits::plan_r2c(s.rank, s.n.data(), buffer, spectrum, key.flags)
-                : traits::plan_c2r(s.rank, s.n.data(), spectrum, buffer, key.flags);
+                ? traits::plan_r2c(1, n, buffer, spectrum, key.flags)
+                : traits::plan_c2r(1, n, spectrum, buffer, key.flags);
       traits::plan_with_nthreads(1);  // leave FFTW's global setting as we found it
     }
     FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a ",
-                  key.kind == Kind::columns ? "column" : "real", " transform of rank ", s.rank);
+                  key.kind == Kind::columns ? "column" : "real", " transform of length ",
+                  key.length);
     ++plan_count;
     return std::make_shared<TypedPlan<T>>(p, key.kind, key.direction);
   }
@@ -238,12 +228,10 @@ std::shared_ptr<const Plan> column_plan(Direction direction, int length, int wid
   key.precision = sizeof(T);
   key.kind = Kind::columns;
   key.direction = direction;
-  key.shape.rank = 1;
-  key.shape.n[0] = length;
+  key.length = length;
   key.width = width;
   key.flags = fftw_flags(effort);
   key.threads = 1;
-  key.in_place = true;
   key.alignment = 0;
   return cache().get<T>(key, buffer);
 }
@@ -254,11 +242,9 @@ std::shared_ptr<const Plan> row_plan(Direction direction, int n, T* real, T* spe
   PlanKey key;
   key.precision = sizeof(T);
   key.direction = direction;
-  key.shape.rank = 1;
-  key.shape.n[0] = n;
+  key.length = n;
   key.flags = fftw_flags(effort);
   key.threads = threads;
-  key.in_place = false;
   key.alignment = 0;
   return cache().get<T>(key, real, spectrum);
 }
