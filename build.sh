@@ -13,8 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(make pkg-config libfftw3-dev libeigen3-dev doctest-dev
-          libcli11-dev libcfitsio-dev libtiff-dev libpng-dev)
-check_packages=(clang libclang-rt-14-dev valgrind python3-numpy)
+          libcli11-dev libcfitsio-dev libtiff-dev libpng-dev python3-numpy)
+check_packages=(clang libclang-rt-14-dev valgrind)
 
 install_missing() {
   local missing=() p

@@ -3,9 +3,26 @@
 
     python3 examples/python/fftconv_ctypes.py [path/to/libfftconv.so]
 
-Convolves numpy arrays with fftconv_convolve_f64 / fftconv_correlate_f32 and a filter handle, and
-checks the results against numpy (np.convolve for 1-D; a sum of shifted slices for 2-D).
-Prints "N passed, N failed" and exits non-zero on any failure.
+Run as a program, it convolves numpy arrays with convolve() / correlate() and a Filter, checks
+the results against numpy (np.convolve for 1-D; a sum of shifted slices for 2-D), prints
+"N passed, N failed" and exits non-zero on any failure. Imported, it is a small binding:
+
+    lib = load("libfftconv.so")
+    out = convolve(lib, image, kernel)           # or correlate(...); options: an Options
+    blur = Filter(lib, kernel, image.shape)      # plan once, then blur.apply(frame) many times
+
+What the binding does with numpy arrays (the C API takes contiguous C-order float32 or float64
+arrays only, so the conversions happen here, explicitly):
+- Any layout: transposed, sliced or otherwise strided arrays are copied to C order first
+  (np.ascontiguousarray); contiguous arrays of the computation's type are passed as they are.
+- One computation type for image and kernel, by numpy's rules: np.result_type(image, kernel,
+  float32), so float32 with float64 computes in float64, and integer or bool arrays in float32
+  (8- and 16-bit) or float64 (32- and 64-bit). The result has that type. Complex, object,
+  string and long double arrays raise TypeError naming the argument and its dtype.
+- Rank 1 to 3; a kernel of lower rank than the image gets leading axes of length 1 (as in the
+  fftconv program: a 1-D kernel filters every row of a 2-D image). Anything else raises
+  ValueError naming the argument; so does a refusal by the library (its message), and a
+  shortage of memory raises MemoryError.
 """
 import ctypes
 import sys
@@ -19,6 +36,7 @@ except ImportError:  # reported as skipped by CTest (SKIP_RETURN_CODE 77), not p
 FULL, SAME, VALID = 0, 1, 2
 REFLECT = 2
 FFT = 2
+OK, INVALID_ARGUMENT, OUT_OF_MEMORY = 0, 1, 2
 
 
 class Options(ctypes.Structure):
@@ -30,10 +48,15 @@ class Options(ctypes.Structure):
                 ("min_overlap", ctypes.c_size_t)]
 
 
+# The C API's two element types: numpy dtype -> (ctypes type, function name suffix).
+C_TYPES = {np.dtype(np.float64): (ctypes.c_double, "f64"),
+           np.dtype(np.float32): (ctypes.c_float, "f32")}
+
+
 def load(path):
     lib = ctypes.CDLL(path)
     size_p = ctypes.POINTER(ctypes.c_size_t)
-    for name, real in (("f64", ctypes.c_double), ("f32", ctypes.c_float)):
+    for real, name in C_TYPES.values():
         ptr = ctypes.POINTER(real)
         for op in ("convolve", "correlate"):
             f = getattr(lib, f"fftconv_{op}_{name}")
@@ -49,30 +72,143 @@ def load(path):
     lib.fftconv_filter_destroy.argtypes = [ctypes.c_void_p]
     lib.fftconv_options_default.argtypes = [ctypes.POINTER(Options)]
     lib.fftconv_output_shape.argtypes = [ctypes.c_int, size_p, size_p, ctypes.c_int, size_p]
+    lib.fftconv_output_shape.restype = ctypes.c_int
     lib.fftconv_last_error.restype = ctypes.c_char_p
     return lib
+
+
+def default_options(lib):
+    options = Options()
+    lib.fftconv_options_default(ctypes.byref(options))
+    return options
+
+
+def check_status(lib, status):
+    """Raises the exception that matches a C status, with the library's message."""
+    if status == OK:
+        return
+    message = lib.fftconv_last_error().decode(errors="replace")
+    if status == INVALID_ARGUMENT:
+        raise ValueError(message)
+    if status == OUT_OF_MEMORY:
+        raise MemoryError(message)
+    raise RuntimeError(message)
+
+
+def numeric(name, a):
+    """a as a numpy array whose dtype the binding can convert to float (bool, int, uint, float)."""
+    a = np.asarray(a)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name} has dtype {a.dtype}; fftconv takes real numbers (bool, integer "
+                        f"or float arrays)")
+    return a
+
+
+def compute_dtype(**dtypes):
+    """numpy's common type of the named dtypes and float32: float32 or float64, else TypeError."""
+    dtype = np.result_type(*dtypes.values(), np.float32)
+    if dtype not in C_TYPES:
+        named = ", ".join(f"{name} {np.dtype(d)}" for name, d in dtypes.items())
+        raise TypeError(f"{named}: they compute as {dtype}, and fftconv computes in float32 or "
+                        f"float64 (convert explicitly)")
+    return dtype
+
+
+def with_rank(image_rank, kernel):
+    """The kernel with leading axes of length 1 up to the image's rank."""
+    if not 1 <= image_rank <= 3:
+        raise ValueError(f"image has rank {image_rank}; fftconv takes rank 1 to 3")
+    if not 1 <= kernel.ndim <= image_rank:
+        raise ValueError(f"kernel has rank {kernel.ndim}; it needs rank 1 to {image_rank} (the "
+                         f"image's), lower ranks get leading axes of length 1")
+    return kernel.reshape((1,) * (image_rank - kernel.ndim) + kernel.shape)
+
+
+def c_array(a, dtype):
+    """a in C order with the given dtype (a copy only when a is not already that), its pointer."""
+    a = np.ascontiguousarray(a, dtype=dtype)
+    return a, a.ctypes.data_as(ctypes.POINTER(C_TYPES[dtype][0]))
 
 
 def shape_arg(shape):
     return (ctypes.c_size_t * len(shape))(*shape)
 
 
-def call(lib, op, image, kernel, options):
-    """op(image, kernel) through the C API; image and kernel are C-contiguous numpy arrays."""
-    suffix = "f64" if image.dtype == np.float64 else "f32"
-    real = ctypes.c_double if suffix == "f64" else ctypes.c_float
-    out_shape = (ctypes.c_size_t * image.ndim)()
-    status = lib.fftconv_output_shape(image.ndim, shape_arg(image.shape), shape_arg(kernel.shape),
-                                      options.mode, out_shape)
-    assert status == 0, lib.fftconv_last_error()
-    out = np.empty(tuple(out_shape), dtype=image.dtype)
-    status = getattr(lib, f"fftconv_{op}_{suffix}")(
-        image.ndim, shape_arg(image.shape), image.ctypes.data_as(ctypes.POINTER(real)),
-        shape_arg(kernel.shape), kernel.ctypes.data_as(ctypes.POINTER(real)),
-        out.ctypes.data_as(ctypes.POINTER(real)), ctypes.byref(options))
-    if status != 0:
-        raise RuntimeError(lib.fftconv_last_error().decode())
+def output_shape(lib, image_shape, kernel_shape, mode):
+    out_shape = (ctypes.c_size_t * len(image_shape))()
+    check_status(lib, lib.fftconv_output_shape(len(image_shape), shape_arg(image_shape),
+                                                shape_arg(kernel_shape), mode, out_shape))
+    return tuple(out_shape)
+
+
+def _run(lib, op, image, kernel, options):
+    image, kernel = numeric("image", image), numeric("kernel", kernel)
+    kernel = with_rank(image.ndim, kernel)
+    dtype = compute_dtype(image=image.dtype, kernel=kernel.dtype)
+    options = options if options is not None else default_options(lib)
+    image, image_p = c_array(image, dtype)
+    kernel, kernel_p = c_array(kernel, dtype)
+    out, out_p = c_array(np.empty(output_shape(lib, image.shape, kernel.shape, options.mode),
+                                  dtype=dtype), dtype)
+    function = getattr(lib, f"fftconv_{op}_{C_TYPES[dtype][1]}")
+    check_status(lib, function(image.ndim, shape_arg(image.shape), image_p,
+                               shape_arg(kernel.shape), kernel_p, out_p, ctypes.byref(options)))
     return out
+
+
+def convolve(lib, image, kernel, options=None):
+    """fftconv_convolve_*(image, kernel) for numpy arrays of any layout and real dtype."""
+    return _run(lib, "convolve", image, kernel, options)
+
+
+def correlate(lib, image, kernel, options=None):
+    """fftconv_correlate_*(image, kernel) for numpy arrays of any layout and real dtype."""
+    return _run(lib, "correlate", image, kernel, options)
+
+
+class Filter:
+    """A kernel planned once for images of one shape (fftconv_filter_create_*); apply() is
+    equal to convolve()/correlate() with the same options, to the bit. Its type is numpy's
+    common type of the kernel, float32 and `dtype` (if given); apply() refuses an image whose
+    dtype would need a wider one (TypeError) or whose shape differs (ValueError)."""
+
+    def __init__(self, lib, kernel, image_shape, correlate=False, options=None, dtype=None):
+        kernel = numeric("kernel", kernel)
+        self.shape = tuple(int(n) for n in image_shape)
+        kernel = with_rank(len(self.shape), kernel)
+        self.dtype = compute_dtype(kernel=kernel.dtype,
+                                   dtype=dtype if dtype is not None else np.float32)
+        options = options if options is not None else default_options(lib)
+        self.out_shape = output_shape(lib, self.shape, kernel.shape, options.mode)
+        kernel, kernel_p = c_array(kernel, self.dtype)
+        self._lib, self._handle = lib, ctypes.c_void_p()
+        self._apply = getattr(lib, f"fftconv_filter_apply_{C_TYPES[self.dtype][1]}")
+        create = getattr(lib, f"fftconv_filter_create_{C_TYPES[self.dtype][1]}")
+        check_status(lib, create(ctypes.byref(self._handle), len(self.shape),
+                                 shape_arg(self.shape), shape_arg(kernel.shape), kernel_p,
+                                 int(bool(correlate)), ctypes.byref(options)))
+
+    def apply(self, image):
+        image = numeric("image", image)
+        if image.shape != self.shape:
+            raise ValueError(f"image has shape {image.shape}; this filter was planned for "
+                             f"{self.shape}")
+        if np.result_type(image.dtype, self.dtype) != self.dtype:
+            raise TypeError(f"image has dtype {image.dtype}; this filter computes in "
+                            f"{self.dtype} (make one with dtype={image.dtype})")
+        image, image_p = c_array(image, self.dtype)
+        out, out_p = c_array(np.empty(self.out_shape, dtype=self.dtype), self.dtype)
+        check_status(self._lib, self._apply(self._handle, image_p, out_p))
+        return out
+
+    def close(self):
+        if self._handle:
+            self._lib.fftconv_filter_destroy(self._handle)
+            self._handle = ctypes.c_void_p()
+
+    def __del__(self):
+        if getattr(self, "_handle", None):
+            self.close()
 
 
 def correlate_valid_2d(image, kernel):
@@ -98,49 +234,41 @@ def main():
             failed += 1
             print("FAILED:", what, file=sys.stderr)
 
-    options = Options()
-    lib.fftconv_options_default(ctypes.byref(options))
+    options = default_options(lib)
     check(options.mode == SAME and options.threads == 1, "defaults")
 
     signal, taps = rng.standard_normal(200), rng.standard_normal(9)
     options.mode = FULL
     for method in (0, 1, 2):
         options.method = method
-        got = call(lib, "convolve", signal, taps, options)
+        got = convolve(lib, signal, taps, options)
         check(np.allclose(got, np.convolve(signal, taps, "full"), rtol=0, atol=1e-12),
               f"1-D full convolution, method {method}")
 
     image = rng.random((60, 45))
     kernel = rng.standard_normal((7, 4))
     options.mode, options.method = VALID, FFT
-    got = call(lib, "correlate", image.astype(np.float32), kernel.astype(np.float32), options)
-    check(np.allclose(got, correlate_valid_2d(image, kernel), rtol=0, atol=2e-4),
+    got = correlate(lib, image.astype(np.float32), kernel.astype(np.float32), options)
+    check(got.dtype == np.float32 and
+          np.allclose(got, correlate_valid_2d(image, kernel), rtol=0, atol=2e-4),
           "2-D valid correlation, float32")
 
-    # A filter handle: plan once, apply to several images; equal to the one-shot call.
+    # A Filter: plan once, apply to several images; equal to the one-shot call.
     options.mode, options.boundary = SAME, REFLECT
-    handle = ctypes.c_void_p()
-    status = lib.fftconv_filter_create_f64(ctypes.byref(handle), 2, shape_arg(image.shape),
-                                           shape_arg(kernel.shape),
-                                           kernel.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
-                                           0, ctypes.byref(options))
-    check(status == 0, "filter_create_f64")
+    blur = Filter(lib, kernel, image.shape, options=options)
+    check(blur.dtype == np.float64, "Filter of a float64 kernel computes in float64")
     for _ in range(3):
         frame = rng.random(image.shape)
-        out = np.empty_like(frame)
-        status = lib.fftconv_filter_apply_f64(
-            handle, frame.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
-            out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)))
-        check(status == 0 and np.array_equal(out, call(lib, "convolve", frame, kernel, options)),
-              "filter_apply_f64 equals convolve_f64")
-    lib.fftconv_filter_destroy(handle)
+        check(np.array_equal(blur.apply(frame), convolve(lib, frame, kernel, options)),
+              "Filter.apply equals convolve")
+    blur.close()
 
-    # Errors come back as a status and a message.
+    # Errors come back as exceptions with the library's message.
     options.mode = 9
     try:
-        call(lib, "convolve", image, kernel, options)
+        convolve(lib, image, kernel, options)
         check(False, "unknown mode refused")
-    except (RuntimeError, AssertionError) as e:
+    except ValueError as e:
         check("unknown value 9" in str(e), "unknown mode refused with a message")
 
     print(f"{passed} passed, {failed} failed")
