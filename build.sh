@@ -87,17 +87,14 @@ checks() {
     fi
   done
 
-  echo "== install, then consumers built against the installed tree (CMake and pkg-config)"
+  echo "== install, then the consumer project built and run against it as the README says"
   rm -rf build-install && cmake --install build --prefix "$PWD/build-install/prefix" > /dev/null
-  cmake -S examples/consumer -B build-install/cmake -DCMAKE_PREFIX_PATH="$PWD/build-install/prefix"
-  cmake --build build-install/cmake
-  build-install/cmake/consumer_cpp
-  build-install/cmake/consumer_c
-  examples/consumer/build_with_pkg_config.sh "$PWD/build-install/prefix" build-install/pkg-config
+  # (CMake and pkg-config, the README's commands verbatim, without LD_LIBRARY_PATH.)
+  examples/consumer/build_and_run.sh build-install/prefix build-install/consumer
   # The installed program finds the installed library (RPATH relative to bin/).
-  build-install/prefix/bin/fftconv --version
-  build-install/prefix/bin/fftconv blur tests/fuzz/corpus/png/u8.png --sigma 1 \
-    -o build-install/blurred.png
+  env -u LD_LIBRARY_PATH build-install/prefix/bin/fftconv --version
+  env -u LD_LIBRARY_PATH build-install/prefix/bin/fftconv blur tests/fuzz/corpus/png/u8.png \
+    --sigma 1 -o build-install/blurred.png
 
   echo "== valgrind memcheck: a subset of the Release suite"
   local vg=(valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect

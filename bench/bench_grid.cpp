@@ -7,8 +7,8 @@
 //   fftw_naive_floor  FFTW alone with a cached kernel spectrum at the next 7-smooth size of
 //                     n + k - 1 per axis, no pruning (r2c + multiply + c2r: bench/fftw_floor.hpp),
 //                     planned with the same effort as fftconv (single-threaded).
-// One JSON line per measurement on stdout in ../shared/peers' format (summarize.py reads it next
-// to the peers' files), a table with the ratios on stderr. Image U[0,1), kernel N(0,1)/k,
+// One JSON line per measurement on stdout in bench/peers.py's format (compare_peers.py reads
+// both), a table with the ratios on stderr. Image U[0,1), kernel N(0,1)/k,
 // median of up to 15 calls after a warm-up.
 //
 //   bench_grid [--only 1024x1024:31,...] [--dtypes float32,float64] [--threads N]

@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
 """One table: fftconv beside scipy, OpenCV and the naive FFTW floor, with the performance
-issue's targets checked, from JSON-lines files of one run (bench_grid and ../shared/peers).
+issue's targets checked, from JSON-lines files of one run (bench_grid and bench/peers.py).
 
     build/bench/bench_grid --json-only > grid.jsonl      (or: build/bench/bench_grid > grid.jsonl)
-    /usr/bin/python3 ../shared/peers/peers.py --peers fftconvolve,filter2d --no-accuracy \\
-        --json peers.jsonl > /dev/null
+    /usr/bin/python3 bench/peers.py > peers.jsonl        (python3-scipy, python3-opencv)
     python3 bench/compare_peers.py grid.jsonl peers.jsonl [--threads 1] [--markdown]
 
 Columns, medians in ms: fftconv one-shot (automatic; the method it chose), each method forced

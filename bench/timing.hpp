@@ -1,6 +1,6 @@
 #pragma once
 // Timing for the benchmarks: one warm-up call, then clamp(budget / warm-up, 3, 15) timed calls;
-// best and median wall time. Same method as ../shared/peers (peers.py, fftw_bound.c).
+// best and median wall time. Same method as bench/peers.py (scipy and OpenCV).
 #include <algorithm>
 #include <chrono>
 #include <functional>
