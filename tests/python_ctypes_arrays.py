@@ -126,6 +126,9 @@ class Checks:
         self.agrees(f32, kernel.astype(np.float32), "float32 image and kernel", np.float32, 2e-6)
         self.agrees(image.astype(np.float16), kernel.astype(np.float16), "float16 arrays",
                     np.float32, 2e-6)
+        # (FITS data are big-endian.)
+        self.agrees(image.astype(">f8"), kernel.astype(">f4"), "big-endian arrays", np.float64,
+                    1e-12)
 
     def integers(self):
         image = self.rng.integers(0, 256, (19, 21)).astype(np.uint8)

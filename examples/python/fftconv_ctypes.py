@@ -13,8 +13,9 @@ the results against numpy (np.convolve for 1-D; a sum of shifted slices for 2-D)
 
 What the binding does with numpy arrays (the C API takes contiguous C-order float32 or float64
 arrays only, so the conversions happen here, explicitly):
-- Any layout: transposed, sliced or otherwise strided arrays are copied to C order first
-  (np.ascontiguousarray); contiguous arrays of the computation's type are passed as they are.
+- Any layout: transposed, sliced or otherwise strided arrays, and big-endian ones, are copied to
+  native C order first (np.ascontiguousarray); contiguous arrays of the computation's type are
+  passed as they are.
 - One computation type for image and kernel, by numpy's rules: np.result_type(image, kernel,
   float32), so float32 with float64 computes in float64, and integer or bool arrays in float32
   (8- and 16-bit) or float64 (32- and 64-bit). The result has that type. Complex, object,
