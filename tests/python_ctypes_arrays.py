@@ -23,6 +23,7 @@ DIRECT, FFT = 1, 2
 
 
 def load_example(path):
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
     spec = importlib.util.spec_from_file_location("fftconv_ctypes", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
