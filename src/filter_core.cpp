@@ -192,6 +192,8 @@ void FilterCore<T>::apply(const ConstView<T>& image, const unsigned char* masked
   if (nonnegative_) clamp_negative(out);
 }
 
+template KernelTaps kernel_taps(const ConstView<float>&, bool, Method);
+template KernelTaps kernel_taps(const ConstView<double>&, bool, Method);
 template Method method_for(const Problem&, const ConstView<float>&, const Options&, bool);
 template Method method_for(const Problem&, const ConstView<double>&, const Options&, bool);
 template class FilterCore<float>;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <variant>
 
+#include "choose.hpp"
 #include "direct/direct_path.hpp"
 #include "fft_path.hpp"
 #include "fftconv/options.hpp"
@@ -24,6 +25,12 @@ namespace fftconv::detail {
 template <class T>
 Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
                   bool masked = false);
+
+/// What the cost model needs of a canonical rank-3 kernel (choose.hpp): its non-zero taps and,
+/// when `requested` is automatic or separable, its separable factors in the precision the
+/// arithmetic runs in (`widened`: double for float data).
+template <class T>
+KernelTaps kernel_taps(const ConstView<T>& kernel, bool widened, Method requested);
 
 /// Whether float data is computed in double (compute_precision on float data).
 template <class T>

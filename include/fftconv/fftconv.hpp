@@ -8,6 +8,7 @@
 #include "fftconv/match.hpp"
 #include "fftconv/options.hpp"
 #include "fftconv/planning.hpp"
+#include "fftconv/predict.hpp"
 #include "fftconv/shape.hpp"
 #include "fftconv/version.hpp"
 #include "fftconv/view.hpp"

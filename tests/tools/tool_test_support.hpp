@@ -88,8 +88,10 @@ struct RunResult {
   std::string out, err;
 };
 
-/// Runs the fftconv program with `args`, stdout and stderr captured (through files in `dir`).
-inline RunResult run_fftconv(const std::vector<std::string>& args, const TempDir& dir) {
+/// Runs the fftconv program with `args`, stdout and stderr captured (through files in `dir`);
+/// stdin is this process's, or the file (or terminal) `stdin_path` names.
+inline RunResult run_fftconv(const std::vector<std::string>& args, const TempDir& dir,
+                             const std::string& stdin_path = "") {
   const std::string out_file =
       (dir.path().parent_path() / (dir.path().filename().string() + ".stdout")).string();
   const std::string err_file = out_file.substr(0, out_file.size() - 7) + ".stderr";
@@ -105,6 +107,8 @@ inline RunResult run_fftconv(const std::vector<std::string>& args, const TempDir
                                    0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
+  if (!stdin_path.empty())
+    posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY | O_NOCTTY, 0);
   pid_t pid = 0;
   RunResult r;
   if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {

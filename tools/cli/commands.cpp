@@ -1,5 +1,6 @@
-// The subcommands: convolve/correlate/blur (files in, files out, one Filter per image shape)
-// and compare (FFT against direct on one image: timings and the difference).
+// The subcommands: convolve/correlate/blur (files in, files out, one Filter per image shape),
+// compare (the methods against direct on one image: measured and predicted times, differences)
+// and match (template matching).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "fftconv/filter.hpp"
 #include "fftconv/masked.hpp"
 #include "fftconv/match.hpp"
+#include "fftconv/predict.hpp"
 #include "gaussian.hpp"
 #include "io/convert.hpp"
 #include "io/files.hpp"
@@ -113,13 +115,25 @@ struct Kernel {
   std::vector<double> values;
 };
 
+/// The longest Gaussian blur computes (as for --size).
+constexpr std::size_t max_blur_length = std::size_t{1} << 24;
+
 Kernel blur_kernel(const Job& job, const Shape& image_shape, const std::string& image_name) {
   const int rank = image_shape.rank();
   const std::vector<double> sigma = per_axis(job.sigma, rank, "--sigma", image_name);
   std::vector<std::size_t> sizes(static_cast<std::size_t>(rank));
   if (job.size.empty())
-    for (std::size_t a = 0; a < sizes.size(); ++a)
-      sizes[a] = 2 * gaussian_radius(sigma[a]) + 1;
+    for (std::size_t a = 0; a < sizes.size(); ++a) {
+      const std::size_t radius = gaussian_radius(sigma[a], job.truncate);
+      if (radius >= max_blur_length / 2) {
+        char text[128];
+        std::snprintf(text, sizeof text,
+                      "--sigma %g with --truncate %g asks for a kernel longer than %zu taps",
+                      sigma[a], job.truncate, max_blur_length);
+        throw UsageError(text);
+      }
+      sizes[a] = 2 * radius + 1;
+    }
   else
     sizes = per_axis(job.size, rank, "--size", image_name);
   Kernel k;
@@ -127,13 +141,18 @@ Kernel blur_kernel(const Job& job, const Shape& image_shape, const std::string& 
   return k;
 }
 
-/// The output pixel type: --type, else the image's type when it is floating point, else (an
-/// integer image) the computation's float type, except that PNG stores uint8/uint16 only.
-PixelType output_type(const Job& job, PixelType image_type, io::Format format, bool in_double) {
+/// The output pixel type: --dtype (same: the image's own), else the image's type when it is
+/// floating point, else (an integer image) float32, except that PNG stores uint8/uint16 only.
+PixelType output_type(const Job& job, PixelType image_type, io::Format format,
+                      const std::string& out) {
+  if (job.same_type) {
+    if (!io::can_store(format, image_type))
+      throw UsageError(out + ": " + io::name(format) + " cannot store " + io::name(image_type) +
+                       " pixels (--dtype same; PNG: uint8 or uint16)");
+    return image_type;
+  }
   if (job.type) return *job.type;
-  PixelType t = !io::is_integer(image_type) ? image_type
-                : in_double                 ? PixelType::f64
-                                            : PixelType::f32;
+  PixelType t = io::is_integer(image_type) ? PixelType::f32 : image_type;
   if (!io::can_store(format, t))
     t = io::can_store(format, image_type) ? image_type : PixelType::u16;
   return t;
@@ -238,10 +257,18 @@ Mask read_mask(const std::string& path) {
   return m;
 }
 
-/// The filtered image and (when asked for) the coverage map.
+/// The filtered image and (when asked for) the coverage map; with --nan propagate, how many
+/// input pixels were NaN/Inf and, if any, how many outputs they made NaN/Inf.
 struct Filtered {
   Image values, weight;
+  std::size_t nonfinite_in = 0, nonfinite_out = 0, outputs = 0;
 };
+
+template <class T>
+std::size_t count_nonfinite(const std::vector<T>& values) {
+  return static_cast<std::size_t>(
+      std::count_if(values.begin(), values.end(), [](T v) { return !std::isfinite(v); }));
+}
 
 template <class T>
 Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, const Mask& mask,
@@ -277,6 +304,11 @@ Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, co
                             std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64, ignored);
       }
     }
+    if (job.options.nan_policy == NanPolicy::propagate) {
+      result.nonfinite_in = count_nonfinite(in);
+      if (result.nonfinite_in) result.nonfinite_out = count_nonfinite(out);
+    }
+    result.outputs = out.size();
     result.values = io::from_values(out_shape, out.data(), type, report);
     return result;
   } catch (const Error& e) {
@@ -298,6 +330,22 @@ void warn_conversion(Progress& progress, const Job& job, const std::string& path
     line += std::to_string(report.nonfinite) + " NaN/Inf pixels were written as 0 (NaN) or " +
             "the range's end (Inf)";
   progress.print(line);
+}
+
+/// --nan propagate lets a few bad pixels spoil much of the output (with the fft method, all
+/// of it): say how much, and what repairs it.
+void warn_nan_spread(Progress& progress, const Job& job, const std::string& image_name,
+                     const Filtered& result) {
+  if (job.quiet || result.nonfinite_in == 0) return;
+  char share[32];
+  std::snprintf(share, sizeof share, "%.3g%%",
+                100.0 * static_cast<double>(result.nonfinite_out) /
+                    static_cast<double>(std::max<std::size_t>(result.outputs, 1)));
+  progress.print("fftconv: warning: " + image_name + ": " + std::to_string(result.nonfinite_in) +
+                 " NaN/Inf input pixels made " + std::to_string(result.nonfinite_out) + " of " +
+                 std::to_string(result.outputs) + " output pixels (" + share +
+                 ") NaN/Inf; --nan interpolate fills them from their valid neighbours (--nan "
+                 "fill: with --fill)");
 }
 
 int run_filter(const Job& job) {
@@ -358,7 +406,7 @@ int run_filter(const Job& job) {
                         ") is larger than the image (" + to_string(image.shape) +
                         ") along some axis, so the valid-mode result is empty");
     const bool in_double = computes_in_double(job.precision, image.type);
-    const PixelType type = output_type(job, image.type, formats[i], in_double);
+    const PixelType type = output_type(job, image.type, formats[i], outputs[i]);
     std::unique_ptr<io::OutputFile> weight_file;  // (an unwritable target fails before the work)
     if (!job.weight_out.empty()) {
       check_rank_fits(job.weight_out, output_format(job.weight_out), image.shape);
@@ -373,6 +421,7 @@ int run_filter(const Job& job) {
     progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));
     output.write(result.values);
     if (weight_file) weight_file->write(result.weight);  // (after the values it belongs to)
+    warn_nan_spread(progress, job, image_name, result);
     warn_conversion(progress, job, outputs[i], type, report);
   }
   return 0;
@@ -384,28 +433,40 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/// Time to construct a Filter (setup) and the median time of its apply over `repeat` runs.
+/// One method's row in compare's report: its Filter's setup time, the median time of its apply
+/// over `runs` runs, the cost model's prediction and its result.
 template <class T>
-std::vector<T> time_method(const Job& job, Method method, Operation operation, const Kernel& kernel,
-                           const Shape& image_shape, const std::vector<T>& image, double& setup_ms,
-                           double& apply_ms) {
+struct Timing {
+  Method method = Method::automatic;
+  Method runs_as = Method::automatic;  ///< what the Filter runs (automatic: its choice)
+  double setup_ms = 0, apply_ms = 0, predicted_ms = 0;
+  std::vector<T> result;
+};
+
+template <class T>
+Timing<T> time_method(const Job& job, Method method, Operation operation,
+                      const ConstView<T>& kernel, const Shape& image_shape,
+                      const std::vector<T>& image, int runs) {
   using clock = std::chrono::steady_clock;
   Options options = job.options;
   options.method = method;
-  const std::vector<T> k(kernel.values.begin(), kernel.values.end());
+  Timing<T> t;
+  t.method = method;
+  t.predicted_ms = 1e3 * predicted_seconds(method, kernel, image_shape, options);
   const auto t0 = clock::now();
-  const Filter<T> filter(ConstView<T>(k.data(), kernel.shape), image_shape, operation, options);
-  setup_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-  std::vector<T> out(element_count(filter.output_shape()));
+  const Filter<T> filter(kernel, image_shape, operation, options);
+  t.setup_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+  t.runs_as = filter.method();
+  t.result.resize(element_count(filter.output_shape()));
   std::vector<double> times;
-  for (int r = 0; r < job.repeat; ++r) {
+  for (int r = 0; r < runs; ++r) {
     const auto t1 = clock::now();
     filter.apply(ConstView<T>(image.data(), image_shape),
-                 View<T>(out.data(), filter.output_shape()));
+                 View<T>(t.result.data(), filter.output_shape()));
     times.push_back(std::chrono::duration<double, std::milli>(clock::now() - t1).count());
   }
-  apply_ms = median(times);
-  return out;
+  t.apply_ms = median(times);
+  return t;
 }
 
 /// "(y, x)": a multi-index for the report.
@@ -416,32 +477,92 @@ std::string position(const Shape& index) {
   return s + ")";
 }
 
+/// What compare times: --method alone, else every method that applies to this kernel (separable
+/// only for a separable or low-rank kernel: the model prices it, a Filter accepts it).
 template <class T>
-void compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
+std::vector<Method> methods_to_time(const Job& job, const ConstView<T>& kernel,
+                                    const Shape& image_shape) {
+  if (job.method_given) return {job.options.method};
+  std::vector<Method> methods{Method::fft, Method::overlap_save};
+  if (std::isfinite(predicted_seconds(Method::separable, kernel, image_shape, job.options)))
+    methods.push_back(Method::separable);
+  methods.push_back(Method::direct);
+  methods.push_back(Method::automatic);
+  return methods;
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g s", seconds);
+  return text;
+}
+
+/// Before a run the cost model expects to take longer than --confirm-above: the estimate on
+/// stderr (unless --quiet) and, when stdin is a terminal and there is no --yes, the question.
+/// False when the answer is not yes.
+bool confirm_run(const Job& job, double seconds, const std::string& detail) {
+  if (!(seconds > job.confirm_above_seconds)) return true;
+  const bool ask = !job.yes && ::isatty(STDIN_FILENO);
+  if (!ask && job.quiet) return true;
+  std::fprintf(stderr, "fftconv: compare: the cost model expects about %s of computing (%s)%s",
+               seconds_text(seconds).c_str(), detail.c_str(), ask ? "; continue? [y/N] " : "\n");
+  if (!ask) return true;
+  std::fflush(stderr);
+  char answer[64];
+  return std::fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
+/// compare: times the methods (median of --repeat runs each) against the direct method's result
+/// and prints the table; 1 if the user declined the run.
+template <class T>
+int compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
   const Operation operation = job.correlate ? Operation::correlate : Operation::convolve;
-  const std::vector<T> values = io::to_values<T>(image);
-  Options automatic_options = job.options;
-  automatic_options.method = Method::automatic;
   const std::vector<T> k(kernel.values.begin(), kernel.values.end());
-  const Filter<T> automatic(ConstView<T>(k.data(), kernel.shape), image.shape, operation,
-                            automatic_options);
-  double fft_setup = 0, fft_apply = 0, direct_setup = 0, direct_apply = 0;
-  const std::vector<T> fft =
-      time_method(job, Method::fft, operation, kernel, image.shape, values, fft_setup, fft_apply);
-  const std::vector<T> direct = time_method(job, Method::direct, operation, kernel, image.shape,
-                                            values, direct_setup, direct_apply);
-  const Shape out_shape = automatic.output_shape();
-  // The difference, with the direct result as the reference (fftconv::compare), and what
-  // error_bound promises for each method on this data.
-  const ErrorStats stats =
-      compare(ConstView<T>(fft.data(), out_shape), ConstView<T>(direct.data(), out_shape));
-  const auto bound = [&](Method m, Guarantee g) {
+  const ConstView<T> kernel_view(k.data(), kernel.shape);
+  const std::vector<Method> methods = methods_to_time(job, kernel_view, image.shape);
+  const bool direct_timed = std::count(methods.begin(), methods.end(), Method::direct) > 0;
+
+  // The cost model's total: every timed method --repeat times, and the reference once.
+  Options direct_options = job.options;
+  direct_options.method = Method::direct;
+  double expected =
+      direct_timed ? 0
+                   : predicted_seconds(Method::direct, kernel_view, image.shape, direct_options);
+  std::string detail;
+  for (Method m : methods) {
     Options o = job.options;
     o.method = m;
-    return error_bound(ConstView<T>(values.data(), image.shape),
-                       ConstView<T>(k.data(), kernel.shape), o, operation, g);
-  };
-  const Shape transform = fft_shape(image.shape, kernel.shape, job.options);
+    const double s = predicted_seconds(m, kernel_view, image.shape, o);
+    expected += s * job.repeat;
+    detail +=
+        (detail.empty() ? "" : ", ") + std::string(fftconv::to_string(m)) + " " + seconds_text(s);
+  }
+  detail += job.repeat == 1 ? " a run" : " a run, " + std::to_string(job.repeat) + " runs each";
+  if (!direct_timed) detail += ", direct reference once";
+  // (an infinite estimate: --method separable for a kernel that is not; the Filter refuses it)
+  if (std::isfinite(expected) && !confirm_run(job, expected, detail)) {
+    std::fprintf(stderr, "fftconv: compare: not run\n");
+    return 1;
+  }
+
+  const std::vector<T> values = io::to_values<T>(image);
+  Progress progress(job.progress);
+  std::vector<Timing<T>> timings;
+  for (std::size_t i = 0; i < methods.size(); ++i) {
+    progress.update(i, methods.size(), std::string("timing ") + fftconv::to_string(methods[i]));
+    timings.push_back(
+        time_method(job, methods[i], operation, kernel_view, image.shape, values, job.repeat));
+  }
+  std::vector<T> reference;
+  for (const Timing<T>& t : timings)
+    if (t.method == Method::direct) reference = t.result;
+  if (!direct_timed) {
+    progress.update(methods.size(), methods.size() + 1, "computing the direct reference");
+    reference =
+        time_method(job, Method::direct, operation, kernel_view, image.shape, values, 1).result;
+  }
+  const Shape out_shape = output_shape(image.shape, kernel.shape, job.options.mode);
+
   std::printf("operation     %s, mode %s, %s, computed in %s\n",
               operation == Operation::convolve ? "convolve" : "correlate",
               job.options.mode == Mode::full   ? "full"
@@ -454,41 +575,69 @@ void compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
               io::name(image.type));
   std::printf("kernel        %s  %s\n", job.kernel.c_str(), to_string(kernel.shape).c_str());
   std::printf("output        %s\n", to_string(out_shape).c_str());
-  std::printf("automatic     %s\n", fftconv::to_string(automatic.method()));
-  std::printf("fft           setup %.3f ms, apply %.3f ms (transform %s)\n", fft_setup, fft_apply,
-              to_string(transform).c_str());
-  std::printf("direct        setup %.3f ms, apply %.3f ms\n", direct_setup, direct_apply);
-  std::printf("speedup       %.2fx (direct apply / fft apply)\n", direct_apply / fft_apply);
-  std::printf("max_abs       %.3e  (|fft - direct|, at %s)\n", stats.max_abs,
-              position(stats.worst_position).c_str());
-  std::printf("max_rel       %.3e  (max_abs / max |direct|)\n", stats.max_rel);
-  std::printf("rms           %.3e\n", stats.rms);
-  std::printf("ulps          max %.3g, median %.3g  (|fft - direct| in units of the last place)\n",
-              stats.max_ulp, stats.median_ulp);
-  std::printf("bound fft     %.3e worst case, %.3e probabilistic  (fftconv::error_bound)\n",
-              bound(Method::fft, Guarantee::worst_case),
-              bound(Method::fft, Guarantee::probabilistic));
-  std::printf("bound direct  %.3e worst case, %.3e probabilistic\n",
-              bound(Method::direct, Guarantee::worst_case),
-              bound(Method::direct, Guarantee::probabilistic));
+  std::printf(
+      "# method     measured setup and apply; predicted apply (fftconv::predicted_seconds, "
+      "one thread); its largest difference from direct relative to max |direct|\n");
+  // The difference from direct of each other method; the largest is detailed below.
+  std::optional<ErrorStats> worst;
+  Method worst_method = Method::direct;
+  for (const Timing<T>& t : timings) {
+    std::printf("%-13s setup %.3f ms, apply %.3f ms, predicted %.3f ms",
+                fftconv::to_string(t.method), t.setup_ms, t.apply_ms, t.predicted_ms);
+    if (t.method == Method::automatic) std::printf(", runs %s", fftconv::to_string(t.runs_as));
+    if (t.method == Method::fft)
+      std::printf(", transform %s",
+                  to_string(fft_shape(image.shape, kernel.shape, job.options)).c_str());
+    if (t.method == Method::direct) {
+      std::printf(", the reference\n");
+      continue;
+    }
+    const ErrorStats stats = compare(ConstView<T>(t.result.data(), out_shape),
+                                     ConstView<T>(reference.data(), out_shape));
+    std::printf(", max_rel %.3e\n", stats.max_rel);
+    if (!worst || stats.max_rel > worst->max_rel) {
+      worst = stats;
+      worst_method = t.method;
+    }
+  }
+  if (worst) {
+    std::printf("max_abs       %.3e  (the largest |method - direct|: %s, at %s)\n", worst->max_abs,
+                fftconv::to_string(worst_method), position(worst->worst_position).c_str());
+    std::printf("max_rel       %.3e  (max_abs / max |direct|)\n", worst->max_rel);
+    std::printf("rms           %.3e\n", worst->rms);
+    std::printf("ulps          max %.3g, median %.3g  (|%s - direct| in units of the last place)\n",
+                worst->max_ulp, worst->median_ulp, fftconv::to_string(worst_method));
+  }
+  // What error_bound promises for each timed method on this data.
+  for (const Timing<T>& t : timings) {
+    if (t.method == Method::automatic) continue;
+    Options o = job.options;
+    o.method = t.method;
+    const auto bound = [&](Guarantee g) {
+      return error_bound(ConstView<T>(values.data(), image.shape), kernel_view, o, operation, g);
+    };
+    const std::string label = std::string("bound ") + fftconv::to_string(t.method);
+    std::printf("%-13s %.3e worst case, %.3e probabilistic  (fftconv::error_bound)\n",
+                label.c_str(), bound(Guarantee::worst_case), bound(Guarantee::probabilistic));
+  }
+  return 0;
 }
 
 int run_compare(const Job& job) {
-  Progress progress(job.progress);
-  progress.update(0, 1, "reading");
+  std::optional<Progress> progress;  // (ended before compare_methods may ask a question)
+  progress.emplace(job.progress);
+  progress->update(0, 1, "reading");
   const Image image = read(job.images[0]);
   const Image k = read(job.kernel);
   Kernel kernel{promote(k.shape, image.shape, job.kernel, job.images[0]), io::to_values<double>(k)};
-  progress.update(0, 1, "timing fft and direct");
+  progress.reset();
   try {
-    if (computes_in_double(job.precision, image.type))
-      compare_methods<double>(job, kernel, image);
-    else
-      compare_methods<float>(job, kernel, image);
+    return computes_in_double(job.precision, image.type)
+               ? compare_methods<double>(job, kernel, image)
+               : compare_methods<float>(job, kernel, image);
   } catch (const Error& e) {
     rethrow_for(job.images[0], e);
   }
-  return 0;
 }
 
 /// match: the score map of IMAGE against TEMPLATE (computed in double), written with -o, and
@@ -556,6 +705,20 @@ int run_match(const Job& job) {
   if (distance == 0)
     for (std::size_t e : templ_shape)
       distance = std::max(distance, e / 2);
+  // (A window holding a NaN/Inf pixel scores NaN; in the masked form, an image without a
+  // finite pixel leaves every window without valid pixels.)
+  const bool no_finite_pixel =
+      std::none_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+  if (no_finite_pixel || count_nonfinite(score) == score.size()) {
+    std::printf(
+        "# no valid window: every %s window of %s holds NaN/Inf pixels%s, so there is "
+        "nothing to rank\n",
+        to_string(templ_shape).c_str(), job.images[0].c_str(),
+        no_finite_pixel             ? " (the image has no finite pixel)"
+        : job.template_mask.empty() ? " (--template-mask matches around them)"
+                                    : "");
+    return 0;
+  }
   const std::vector<Peak> peaks =
       find_peaks(ConstView<double>(score.data(), score_shape), job.threshold, distance);
   std::printf(

@@ -4,8 +4,8 @@
 
 namespace fftconv::cli {
 
-std::size_t gaussian_radius(double sigma) {
-  return static_cast<std::size_t>(4 * sigma + 0.5);
+std::size_t gaussian_radius(double sigma, double truncate) {
+  return static_cast<std::size_t>(truncate * sigma + 0.5);
 }
 
 std::vector<double> gaussian_1d(double sigma, std::size_t size) {

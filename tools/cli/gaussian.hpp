@@ -8,8 +8,9 @@
 
 namespace fftconv::cli {
 
-/// Radius of the 1-D kernel for `sigma` when no size is given: scipy's int(4 sigma + 0.5).
-std::size_t gaussian_radius(double sigma);
+/// Radius of the 1-D kernel for `sigma` when no size is given: scipy.ndimage's
+/// int(truncate * sigma + 0.5) (truncate 4 by default there and in `fftconv blur`).
+std::size_t gaussian_radius(double sigma, double truncate);
 
 /// The 1-D kernel of odd length `size`: exp(-x^2 / (2 sigma^2)), x = -(size-1)/2 ..
 /// (size-1)/2, divided by its sum. sigma 0 gives the unit impulse.

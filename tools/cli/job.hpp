@@ -24,6 +24,7 @@ struct Job {
   std::string kernel;             // convolve, correlate, compare
   std::vector<double> sigma;      // blur: one value, or one per image axis
   std::vector<std::size_t> size;  // blur: kernel length, one value or one per axis
+  double truncate = 4.0;          // blur: radius int(truncate * sigma + 0.5) when no --size
   std::string output;             // -o: a file, or a directory for several images
   std::string format;             // --format: the extension of files written into -o DIR
   std::string mask;               // --mask: bad pixels (non-zero), the images' shape
@@ -34,9 +35,13 @@ struct Job {
   double threshold = 0.5;         // match --threshold
   Options options;
   Precision precision = Precision::automatic;
-  std::optional<io::PixelType> type;  // --type; by default chosen per output (commands.cpp)
+  std::optional<io::PixelType> type;  // --dtype; by default chosen per output (commands.cpp)
+  bool same_type = false;             // --dtype same: each image's own pixel type
   bool correlate = false;             // compare --correlate
   int repeat = 1;                     // compare: timed runs per method (median reported)
+  bool method_given = false;          // compare: --method given (time that one only)
+  bool yes = false;                   // compare --yes: run without asking
+  double confirm_above_seconds = 5;   // compare: print the estimate (and ask) above this
   bool quiet = false;
   bool progress = false;  // stderr is a terminal and not --quiet
 };

@@ -6,9 +6,11 @@
 #include <cctype>
 #include <cstdio>
 #include <exception>
+#include <limits>
 #include <map>
 #include <new>
 #include <string>
+#include <utility>
 
 #include "fftconv/error.hpp"
 #include "fftconv/version.hpp"
@@ -60,8 +62,56 @@ CLI::Validator number_in(double lo, double hi, const std::string& what) {
       "NUMBER");
 }
 
-/// The options every subcommand takes, mirroring fftconv::Options.
-void add_options(CLI::App* sub, Job& job) {
+/// --threads: 0 (all hardware threads) or a positive count; a bad value is echoed as given
+/// (CLI11 prefixes the option's name).
+CLI::Validator thread_count() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        long long v = -1;
+        std::size_t used = 0;
+        try {
+          v = std::stoll(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != text.size() || v < 0 || v > std::numeric_limits<int>::max())
+          return text + " is not a thread count (0 = all hardware threads, or 1, 2, ...)";
+        return "";
+      },
+      "N");
+}
+
+/// Every method with what it does in one line; the names are the library's own
+/// (fftconv::to_string), so the help cannot fall behind the enumeration.
+const std::pair<fftconv::Method, const char*> method_descriptions[] = {
+    {fftconv::Method::automatic,
+     "the default, also 'auto': the fastest of the others by fftconv's cost model"},
+    {fftconv::Method::direct, "the spatial sum: small kernels"},
+    {fftconv::Method::fft, "one FFT of the whole padded image: large kernels"},
+    {fftconv::Method::separable,
+     "row and column passes: separable or low-rank kernels such as Gaussians and boxes"},
+    {fftconv::Method::overlap_save,
+     "FFTs of output tiles: large kernels on large images, in bounded memory"},
+};
+
+std::map<std::string, fftconv::Method> method_names() {
+  std::map<std::string, fftconv::Method> names{{"auto", fftconv::Method::automatic}};
+  for (const auto& [method, description] : method_descriptions)
+    names.emplace(fftconv::to_string(method), method);
+  return names;
+}
+
+std::string method_help() {
+  std::string help;
+  for (const auto& [method, description] : method_descriptions)
+    help += (help.empty() ? "How to compute: " : ", ") + std::string(fftconv::to_string(method)) +
+            " (" + description + ")";
+  return help;
+}
+
+/// The options every subcommand takes, mirroring fftconv::Options. `default_boundary` names the
+/// subcommand's default --boundary in its help.
+void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
   const std::map<std::string, fftconv::Mode> modes{{"full", fftconv::Mode::full},
                                                    {"same", fftconv::Mode::same},
                                                    {"valid", fftconv::Mode::valid}};
@@ -69,10 +119,6 @@ void add_options(CLI::App* sub, Job& job) {
       {"zero", fftconv::Boundary::zero},       {"constant", fftconv::Boundary::constant},
       {"reflect", fftconv::Boundary::reflect}, {"mirror", fftconv::Boundary::mirror},
       {"nearest", fftconv::Boundary::nearest}, {"wrap", fftconv::Boundary::wrap}};
-  const std::map<std::string, fftconv::Method> methods{
-      {"auto", fftconv::Method::automatic},      {"automatic", fftconv::Method::automatic},
-      {"direct", fftconv::Method::direct},       {"fft", fftconv::Method::fft},
-      {"separable", fftconv::Method::separable}, {"overlap_save", fftconv::Method::overlap_save}};
   const std::map<std::string, fftconv::Planning> plannings{
       {"estimate", fftconv::Planning::estimate},
       {"measure", fftconv::Planning::measure},
@@ -84,18 +130,17 @@ void add_options(CLI::App* sub, Job& job) {
                   "Output size: full (n+k-1), same (n, the default), valid (n-k+1)")
       ->transform(one_of(modes));
   sub->add_option("--boundary", job.options.boundary,
-                  "Values outside the image: zero (default), constant (--fill), reflect "
-                  "(c b a | a b c d | d c b, scipy.ndimage 'reflect'), mirror (d c b | a b c d | "
-                  "c b a, scipy.ndimage 'mirror'), nearest, wrap")
+                  "Values outside the image (default: " + default_boundary +
+                      "): zero, constant (--fill), reflect (c b a | a b c d | d c b, "
+                      "scipy.ndimage 'reflect'), mirror (d c b | a b c d | c b a, scipy.ndimage "
+                      "'mirror'), nearest, wrap")
       ->transform(one_of(boundaries));
   sub->add_option("--fill", job.options.fill_value,
                   "The value outside the image for --boundary constant (implies it); with --nan "
                   "fill, the value bad pixels get instead (the boundary is then unchanged)");
-  sub->add_option("--method", job.options.method,
-                  "auto (default: the faster by fftconv's cost model), direct or fft")
-      ->transform(one_of(methods));
+  sub->add_option("--method", job.options.method, method_help())->transform(one_of(method_names()));
   sub->add_option("--threads", job.options.threads, "Threads per image (0 = all; default 1)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(thread_count());
   sub->add_option("--planning", job.options.planning,
                   "FFTW planning: estimate (default), measure, patient")
       ->transform(one_of(plannings));
@@ -139,11 +184,12 @@ void add_output_options(CLI::App* sub, Job& job, std::string& type) {
                   "Output file (its extension picks the format), or a directory for several "
                   "images")
       ->required();
-  sub->add_option("--type", type,
-                  "Output pixel type: uint8, int8, uint16, int16, uint32, int32, uint64, int64, "
-                  "float32, float64 (default: the image's float type, or the computation's for "
-                  "integer images; PNG: the image's uint8/uint16, else uint16). Integers are "
-                  "rounded and clipped, with a warning");
+  sub->add_option("--dtype,--type", type,
+                  "Output pixel type: same (the image's own), float32, float64, or uint8, int8, "
+                  "uint16, int16, uint32, int32, uint64, int64 (default: float images keep "
+                  "their type, integer images give float32; PNG: the image's uint8/uint16, else "
+                  "uint16). Integer outputs are rounded to nearest and clamped to the type's "
+                  "range, with a warning counting the clamped pixels. --type is the older name");
   sub->add_option("--format", job.format,
                   "With -o DIR: the extension of the written files (npy, fits, tif, png; "
                   "default: each image's own)");
@@ -179,24 +225,31 @@ int main(int argc, char** argv) {
                     "One or more images, then the kernel (a kernel of lower rank filters every "
                     "plane of a stack)")
         ->required();
-    add_options(sub, job);
+    add_options(sub, job, "zero, as scipy.signal");
     add_output_options(sub, job, type);
     add_mask_options(sub, job);
   }
-  auto* blur = app.add_subcommand("blur", "Gaussian blur: IMAGE... --sigma S [--size K] -o OUT");
+  auto* blur = app.add_subcommand(
+      "blur",
+      "Gaussian blur, as scipy.ndimage.gaussian_filter (reflect boundary by default): IMAGE... "
+      "--sigma S[,S...] [--truncate T | --size K] -o OUT");
   blur->add_option("files", files, "One or more images")->required();
   blur->add_option("--sigma", job.sigma,
-                   "Standard deviation in pixels: one value, or one per axis (0 = no blur "
-                   "along that axis)")
+                   "Standard deviation in pixels: one value for every axis, or one per axis "
+                   "(--sigma 2,3; 0 = no blur along that axis)")
       ->required()
       ->delimiter(',')
       ->check(number_in(0, 1e6, "sigma"));
+  blur->add_option("--truncate", job.truncate,
+                   "Kernel radius in standard deviations, per axis int(truncate*sigma+0.5) "
+                   "(default 4, as scipy.ndimage.gaussian_filter)")
+      ->check(number_in(0, 1e3, "--truncate"));
   blur->add_option("--size", job.size,
-                   "Odd kernel length: one value, or one per axis (default 2*int(4*sigma+0.5)+1,"
-                   " as scipy.ndimage.gaussian_filter)")
+                   "Odd kernel length instead of --truncate: one value, or one per axis "
+                   "(default 2*int(truncate*sigma+0.5)+1)")
       ->delimiter(',')
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
-  add_options(blur, job);
+  add_options(blur, job, "reflect, as scipy.ndimage");
   add_output_options(blur, job, type);
   add_mask_options(blur, job);
 
@@ -215,26 +268,29 @@ int main(int argc, char** argv) {
                     "the template; NaN image pixels are left out");
   match->add_option("--min-overlap", job.options.min_overlap,
                     "--template-mask: windows with fewer valid template pixels score 0");
-  match->add_option("--method", job.options.method, "auto (default), direct or fft")
-      ->transform(one_of(
-          std::map<std::string, fftconv::Method>{{"auto", fftconv::Method::automatic},
-                                                 {"automatic", fftconv::Method::automatic},
-                                                 {"direct", fftconv::Method::direct},
-                                                 {"fft", fftconv::Method::fft},
-                                                 {"separable", fftconv::Method::separable},
-                                                 {"overlap_save", fftconv::Method::overlap_save}}));
+  match->add_option("--method", job.options.method, method_help())
+      ->transform(one_of(method_names()));
   match->add_option("--threads", job.options.threads, "Threads (0 = all; default 1)")
-      ->check(CLI::NonNegativeNumber);
-  match->add_option("--type", type, "Score pixel type: float32 (default) or float64");
+      ->check(thread_count());
+  match->add_option("--dtype,--type", type, "Score pixel type: float32 (default) or float64");
   match->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
 
   auto* compare = app.add_subcommand(
-      "compare", "Run the FFT and the direct method on one image: timings and their difference");
+      "compare",
+      "Time the methods on one image against the direct sum: measured and predicted times, and "
+      "each method's difference from direct (--method: just that one)");
   compare->add_option("files", files, "IMAGE KERNEL")->required()->expected(2);
   compare->add_flag("--correlate", job.correlate, "Correlate instead of convolve");
   compare->add_option("--repeat", job.repeat, "Timed runs per method (the median is reported)")
       ->check(CLI::Range(1, 1000));
-  add_options(compare, job);
+  compare->add_flag("-y,--yes", job.yes,
+                    "Run without asking, however long the cost model expects the run to take");
+  compare
+      ->add_option("--confirm-above", job.confirm_above_seconds,
+                   "Seconds of expected run time above which compare prints its estimate and,"
+                   " on a terminal without --yes, asks before running (default 5)")
+      ->check(number_in(0, 1e9, "--confirm-above"));
+  add_options(compare, job, "zero, as scipy.signal");
 
   try {
     app.parse(argc, argv);
@@ -259,15 +315,22 @@ int main(int argc, char** argv) {
                 : chosen == blur      ? Command::blur
                 : chosen == match     ? Command::match
                                       : Command::compare;
+  if (chosen == blur && !chosen->count("--boundary"))
+    job.options.boundary = fftconv::Boundary::reflect;  // (--fill below may make it constant)
   if (chosen != match && chosen->count("--fill") &&
       job.options.nan_policy != fftconv::NanPolicy::fill) {
     if (chosen->count("--boundary") && job.options.boundary != fftconv::Boundary::constant)
       return usage("--fill is the value outside the image for --boundary constant");
     job.options.boundary = fftconv::Boundary::constant;
   }
-  if (!type.empty()) {
+  if (chosen == blur && chosen->count("--truncate") && !job.size.empty())
+    return usage("--truncate and --size both set the kernel's length; give one");
+  if (chosen == compare) job.method_given = chosen->count("--method") > 0;
+  if (type == "same" && chosen != match) {
+    job.same_type = true;
+  } else if (!type.empty()) {
     fftconv::io::PixelType t;
-    if (!fftconv::io::parse_pixel_type(type, t)) return usage("unknown --type " + type);
+    if (!fftconv::io::parse_pixel_type(type, t)) return usage("unknown --dtype " + type);
     job.type = t;
   }
   for (std::size_t s : job.size)
