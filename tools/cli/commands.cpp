@@ -243,18 +243,44 @@ struct Filtered {
   Image values, weight;
 };
 
+/// The output image, and the numbers to compute into: the image's own bytes when it stores T
+/// (no conversion copy), else `scratch`, converted by finish_output.
+template <class T>
+T* output_values(Image& output, const Shape& shape, PixelType type, std::vector<T>& scratch) {
+  output = Image{shape, type, {}};
+  if (type == (std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64)) {
+    output.bytes.resize(element_count(shape) * sizeof(T));
+    if (T* values = io::values_in_place<T>(output)) return values;
+  }
+  scratch.resize(element_count(shape));
+  return scratch.data();
+}
+
+template <class T>
+void finish_output(Image& output, const std::vector<T>& scratch, io::Conversion& report) {
+  if (!scratch.empty()) output = io::from_values(output.shape, scratch.data(), output.type, report);
+}
+
 template <class T>
 Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, const Mask& mask,
                       const Image& image, const std::string& image_name, PixelType type,
                       io::Conversion& report) {
   try {
-    const std::vector<T> in = io::to_values<T>(image);
+    // The pixels in place when they are stored as T (a float32 image computed in float).
+    std::vector<T> converted;
+    const T* in = io::values_in_place<T>(image);
+    if (!in) {
+      converted = io::to_values<T>(image);
+      in = converted.data();
+    }
+    const std::size_t in_count = element_count(image.shape);
     const Shape out_shape = output_shape(image.shape, kernel.shape, job.options.mode);
-    std::vector<T> out(element_count(out_shape));
     Filtered result;
+    std::vector<T> scratch;
+    T* const out = output_values(result.values, out_shape, type, scratch);
     if (!mask.bad && job.weight_out.empty()) {
       const Filter<T>& filter = filters.get<T>(kernel, image.shape);
-      filter.apply(ConstView<T>(in.data(), image.shape), View<T>(out.data(), out_shape));
+      filter.apply(ConstView<T>(in, image.shape), View<T>(out, out_shape));
     } else {
       if (mask.bad && mask.shape != image.shape)
         throw io::IoError(mask.name + ": the mask is " + to_string(mask.shape) + " but " +
@@ -264,20 +290,22 @@ Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, co
       std::vector<T> k(kernel.values.begin(), kernel.values.end());
       if (job.command == Command::correlate) std::reverse(k.begin(), k.end());
       std::unique_ptr<bool[]> none;
-      if (!mask.bad) none.reset(new bool[in.size()]());
-      std::vector<T> weight(job.weight_out.empty() ? 0 : out.size());
-      convolve_masked(ConstView<T>(in.data(), image.shape),
+      if (!mask.bad) none.reset(new bool[in_count]());
+      std::vector<T> weight_scratch;
+      T* const weight =
+          job.weight_out.empty()
+              ? nullptr
+              : output_values(result.weight, out_shape,
+                              std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64,
+                              weight_scratch);
+      convolve_masked(ConstView<T>(in, image.shape),
                       ConstView<bool>(mask.bad ? mask.bad.get() : none.get(), image.shape),
-                      ConstView<T>(k.data(), kernel.shape), View<T>(out.data(), out_shape),
-                      weight.empty() ? View<T>() : View<T>(weight.data(), out_shape), job.options);
-      if (!weight.empty()) {
-        io::Conversion ignored;
-        result.weight =
-            io::from_values(out_shape, weight.data(),
-                            std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64, ignored);
-      }
+                      ConstView<T>(k.data(), kernel.shape), View<T>(out, out_shape),
+                      weight ? View<T>(weight, out_shape) : View<T>(), job.options);
+      io::Conversion ignored;  // (the coverage map is stored as T: nothing to clip)
+      finish_output(result.weight, weight_scratch, ignored);
     }
-    result.values = io::from_values(out_shape, out.data(), type, report);
+    finish_output(result.values, scratch, report);
     return result;
   } catch (const Error& e) {
     rethrow_for(image_name, e);
