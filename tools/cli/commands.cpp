@@ -26,6 +26,7 @@
 #include "io/files.hpp"
 #include "job.hpp"
 #include "progress.hpp"
+#include "wisdom_cache.hpp"
 
 namespace fftconv::cli {
 
@@ -607,14 +608,22 @@ int run_match(const Job& job) {
 }  // namespace
 
 int run(const Job& job) {
+  WisdomCache wisdom(job.wisdom, job.options.planning, [&job](const std::string& line) {
+    if (!job.quiet) std::fprintf(stderr, "%s\n", line.c_str());
+  });
+  int code = 0;
   switch (job.command) {
     case Command::compare:
-      return run_compare(job);
+      code = run_compare(job);
+      break;
     case Command::match:
-      return run_match(job);
+      code = run_match(job);
+      break;
     default:
-      return run_filter(job);
+      code = run_filter(job);
   }
+  wisdom.save();  // (a failed run throws past it: nothing is written)
+  return code;
 }
 
 }  // namespace fftconv::cli

@@ -37,6 +37,7 @@ struct Job {
   std::optional<io::PixelType> type;  // --type; by default chosen per output (commands.cpp)
   bool correlate = false;             // compare --correlate
   int repeat = 1;                     // compare: timed runs per method (median reported)
+  std::string wisdom;                 // --wisdom: a file, "none", or empty (the user's cache)
   bool quiet = false;
   bool progress = false;  // stderr is a terminal and not --quiet
 };
