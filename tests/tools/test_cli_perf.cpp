@@ -262,7 +262,7 @@ TEST_CASE("wisdom: without XDG_CACHE_HOME the cache is ~/.cache/fftconv/wisdom")
   CHECK(mode_of(dir / ".cache/fftconv") == 0700);
 }
 
-TEST_CASE("wisdom: a corrupt file is ignored with a warning and replaced; the run succeeds") {
+TEST_CASE("wisdom: a corrupt file is ignored with a warning and replaced, and the run succeeds") {
   const TempDir dir;
   const ScopedEnv xdg("XDG_CACHE_HOME", dir.path().c_str());
   std::filesystem::create_directory(dir / "fftconv");
