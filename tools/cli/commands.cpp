@@ -28,6 +28,7 @@
 #include "io/files.hpp"
 #include "job.hpp"
 #include "progress.hpp"
+#include "wisdom_cache.hpp"
 
 namespace fftconv::cli {
 
@@ -202,15 +203,20 @@ class Filters {
  public:
   Filters(const Job& job, Operation operation) : job_(job), operation_(operation) {}
 
+  /// `method`: the job's --method unless given.
   template <class T>
-  const Filter<T>& get(const Kernel& kernel, const Shape& image_shape) {
+  const Filter<T>& get(const Kernel& kernel, const Shape& image_shape,
+                       std::optional<Method> method = std::nullopt) {
     auto& cache = cache_for<T>();
-    const std::vector<std::size_t> key(image_shape.begin(), image_shape.end());
+    std::vector<std::size_t> key(image_shape.begin(), image_shape.end());
+    key.push_back(method ? 1 + static_cast<std::size_t>(*method) : 0);
     auto it = cache.find(key);
     if (it == cache.end()) {
       const std::vector<T> values(kernel.values.begin(), kernel.values.end());
+      Options options = job_.options;
+      if (method) options.method = *method;
       auto filter = std::make_unique<Filter<T>>(ConstView<T>(values.data(), kernel.shape),
-                                                image_shape, operation_, job_.options);
+                                                image_shape, operation_, options);
       it = cache.emplace(key, std::move(filter)).first;
     }
     return *it->second;
@@ -264,24 +270,69 @@ struct Filtered {
   std::size_t nonfinite_in = 0, nonfinite_out = 0, outputs = 0;
 };
 
+/// The output image, and the numbers to compute into: the image's own bytes when it stores T
+/// (no conversion copy), else `scratch`, converted by finish_output.
 template <class T>
-std::size_t count_nonfinite(const std::vector<T>& values) {
+T* output_values(Image& output, const Shape& shape, PixelType type, std::vector<T>& scratch) {
+  output = Image{shape, type, {}};
+  if (type == (std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64)) {
+    output.bytes.resize(element_count(shape) * sizeof(T));
+    if (T* values = io::values_in_place<T>(output)) return values;
+  }
+  scratch.resize(element_count(shape));
+  return scratch.data();
+}
+
+template <class T>
+void finish_output(Image& output, const std::vector<T>& scratch, io::Conversion& report) {
+  if (!scratch.empty()) output = io::from_values(output.shape, scratch.data(), output.type, report);
+}
+
+template <class T>
+std::size_t count_nonfinite(const T* values, std::size_t count) {
   return static_cast<std::size_t>(
-      std::count_if(values.begin(), values.end(), [](T v) { return !std::isfinite(v); }));
+      std::count_if(values, values + count, [](T v) { return !std::isfinite(v); }));
 }
 
 template <class T>
 Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, const Mask& mask,
                       const Image& image, const std::string& image_name, PixelType type,
-                      io::Conversion& report) {
+                      io::Conversion& report, Progress& progress) {
   try {
-    const std::vector<T> in = io::to_values<T>(image);
+    // The pixels in place when they are stored as T (a float32 image computed in float).
+    std::vector<T> converted;
+    const T* in = io::values_in_place<T>(image);
+    if (!in) {
+      converted = io::to_values<T>(image);
+      in = converted.data();
+    }
+    const std::size_t in_count = element_count(image.shape);
     const Shape out_shape = output_shape(image.shape, kernel.shape, job.options.mode);
-    std::vector<T> out(element_count(out_shape));
     Filtered result;
+    std::vector<T> scratch;
+    T* const out = output_values(result.values, out_shape, type, scratch);
     if (!mask.bad && job.weight_out.empty()) {
       const Filter<T>& filter = filters.get<T>(kernel, image.shape);
-      filter.apply(ConstView<T>(in.data(), image.shape), View<T>(out.data(), out_shape));
+      const std::size_t planes =
+          image.shape.rank() == 3 && kernel.shape[0] == 1 ? image.shape[0] : 1;
+      if (planes > 1 &&
+          (filter.method() == Method::direct || filter.method() == Method::separable)) {
+        // A stack filtered with a kernel of lower rank, by direct sums: plane by plane with the
+        // same method gives the same sums (bit-identical), and steps the progress bar counts.
+        // (The FFT methods transform the stack whole: per plane they would round differently.)
+        const Shape plane{image.shape[1], image.shape[2]};
+        const Kernel plane_kernel{Shape{kernel.shape[1], kernel.shape[2]}, kernel.values};
+        const Filter<T>& per_plane = filters.get<T>(plane_kernel, plane, filter.method());
+        const Shape out_plane = per_plane.output_shape();
+        const std::size_t in_step = element_count(plane), out_step = element_count(out_plane);
+        for (std::size_t p = 0; p < planes; ++p) {
+          per_plane.apply(ConstView<T>(in + p * in_step, plane),
+                          View<T>(out + p * out_step, out_plane));
+          progress.step(p + 1, planes, "plane");
+        }
+      } else {
+        filter.apply(ConstView<T>(in, image.shape), View<T>(out, out_shape));
+      }
     } else {
       if (mask.bad && mask.shape != image.shape)
         throw io::IoError(mask.name + ": the mask is " + to_string(mask.shape) + " but " +
@@ -291,25 +342,28 @@ Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, co
       std::vector<T> k(kernel.values.begin(), kernel.values.end());
       if (job.command == Command::correlate) std::reverse(k.begin(), k.end());
       std::unique_ptr<bool[]> none;
-      if (!mask.bad) none.reset(new bool[in.size()]());
-      std::vector<T> weight(job.weight_out.empty() ? 0 : out.size());
-      convolve_masked(ConstView<T>(in.data(), image.shape),
+      if (!mask.bad) none.reset(new bool[in_count]());
+      std::vector<T> weight_scratch;
+      T* const weight =
+          job.weight_out.empty()
+              ? nullptr
+              : output_values(result.weight, out_shape,
+                              std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64,
+                              weight_scratch);
+      convolve_masked(ConstView<T>(in, image.shape),
                       ConstView<bool>(mask.bad ? mask.bad.get() : none.get(), image.shape),
-                      ConstView<T>(k.data(), kernel.shape), View<T>(out.data(), out_shape),
-                      weight.empty() ? View<T>() : View<T>(weight.data(), out_shape), job.options);
-      if (!weight.empty()) {
-        io::Conversion ignored;
-        result.weight =
-            io::from_values(out_shape, weight.data(),
-                            std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64, ignored);
-      }
+                      ConstView<T>(k.data(), kernel.shape), View<T>(out, out_shape),
+                      weight ? View<T>(weight, out_shape) : View<T>(), job.options);
+      io::Conversion ignored;  // (the coverage map is stored as T: nothing to clip)
+      finish_output(result.weight, weight_scratch, ignored);
     }
     if (job.options.nan_policy == NanPolicy::propagate) {
-      result.nonfinite_in = count_nonfinite(in);
-      if (result.nonfinite_in) result.nonfinite_out = count_nonfinite(out);
+      result.nonfinite_in = count_nonfinite(in, in_count);
+      if (result.nonfinite_in)
+        result.nonfinite_out = count_nonfinite(out, element_count(out_shape));
     }
-    result.outputs = out.size();
-    result.values = io::from_values(out_shape, out.data(), type, report);
+    result.outputs = element_count(out_shape);
+    finish_output(result.values, scratch, report);
     return result;
   } catch (const Error& e) {
     rethrow_for(image_name, e);
@@ -414,10 +468,10 @@ int run_filter(const Job& job) {
     }
     progress.update(i, job.images.size(), "filtering " + base_name(image_name));
     io::Conversion report;
-    const Filtered result =
-        in_double
-            ? filter_image<double>(filters, job, kernel, mask, image, image_name, type, report)
-            : filter_image<float>(filters, job, kernel, mask, image, image_name, type, report);
+    const Filtered result = in_double ? filter_image<double>(filters, job, kernel, mask, image,
+                                                             image_name, type, report, progress)
+                                      : filter_image<float>(filters, job, kernel, mask, image,
+                                                            image_name, type, report, progress);
     progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));
     output.write(result.values);
     if (weight_file) weight_file->write(result.weight);  // (after the values it belongs to)
@@ -709,7 +763,7 @@ int run_match(const Job& job) {
   // finite pixel leaves every window without valid pixels.)
   const bool no_finite_pixel =
       std::none_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
-  if (no_finite_pixel || count_nonfinite(score) == score.size()) {
+  if (no_finite_pixel || count_nonfinite(score.data(), score.size()) == score.size()) {
     std::printf(
         "# no valid window: every %s window of %s holds NaN/Inf pixels%s, so there is "
         "nothing to rank\n",
@@ -742,14 +796,22 @@ int run_match(const Job& job) {
 }  // namespace
 
 int run(const Job& job) {
+  WisdomCache wisdom(job.wisdom, job.options.planning, [&job](const std::string& line) {
+    if (!job.quiet) std::fprintf(stderr, "%s\n", line.c_str());
+  });
+  int code = 0;
   switch (job.command) {
     case Command::compare:
-      return run_compare(job);
+      code = run_compare(job);
+      break;
     case Command::match:
-      return run_match(job);
+      code = run_match(job);
+      break;
     default:
-      return run_filter(job);
+      code = run_filter(job);
   }
+  wisdom.save();  // (a failed run throws past it: nothing is written)
+  return code;
 }
 
 }  // namespace fftconv::cli

@@ -42,6 +42,7 @@ struct Job {
   bool method_given = false;          // compare: --method given (time that one only)
   bool yes = false;                   // compare --yes: run without asking
   double confirm_above_seconds = 5;   // compare: print the estimate (and ask) above this
+  std::string wisdom;                 // --wisdom: a file, "none", or empty (the user's cache)
   bool quiet = false;
   bool progress = false;  // stderr is a terminal and not --quiet
 };

@@ -144,6 +144,11 @@ void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
   sub->add_option("--planning", job.options.planning,
                   "FFTW planning: estimate (default), measure, patient")
       ->transform(one_of(plannings));
+  sub->add_option("--wisdom", job.wisdom,
+                  "With --planning measure/patient: FFTW wisdom read before and saved after the "
+                  "run in FILE (default $XDG_CACHE_HOME/fftconv/wisdom, else "
+                  "~/.cache/fftconv/wisdom; none: neither)")
+      ->type_name("FILE|none");
   sub->add_option("--precision", job.precision,
                   "Compute in float or double; auto (default): float for float32 images, "
                   "double otherwise")

@@ -68,6 +68,20 @@ S to_integer(T v, Conversion& report) {
 }  // namespace
 
 template <class T>
+const T* values_in_place(const Image& image) {
+  constexpr PixelType same = std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64;
+  if (image.type != same || image.bytes.size() != element_count(image.shape) * sizeof(T) ||
+      reinterpret_cast<std::uintptr_t>(image.bytes.data()) % alignof(T) != 0)
+    return nullptr;
+  return reinterpret_cast<const T*>(image.bytes.data());
+}
+
+template <class T>
+T* values_in_place(Image& image) {
+  return const_cast<T*>(values_in_place<T>(static_cast<const Image&>(image)));
+}
+
+template <class T>
 std::vector<T> to_values(const Image& image) {
   const std::size_t n = element_count(image.shape);
   std::vector<T> values(n);
@@ -103,6 +117,10 @@ Image from_values(const Shape& shape, const T* values, PixelType type, Conversio
   return image;
 }
 
+template const float* values_in_place(const Image&);
+template const double* values_in_place(const Image&);
+template float* values_in_place(Image&);
+template double* values_in_place(Image&);
 template std::vector<float> to_values(const Image&);
 template std::vector<double> to_values(const Image&);
 template Image from_values(const Shape&, const float*, PixelType, Conversion&);

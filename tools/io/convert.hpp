@@ -11,6 +11,14 @@ namespace fftconv::io {
 template <class T>
 std::vector<T> to_values(const Image& image);
 
+/// The pixels as T in place, without a copy, when they are stored as T (float32 for float,
+/// float64 for double); nullptr otherwise (convert with to_values). Image::bytes comes from
+/// operator new, aligned for any scalar type.
+template <class T>
+const T* values_in_place(const Image& image);
+template <class T>
+T* values_in_place(Image& image);
+
 /// What storing numbers as an integer type changed.
 struct Conversion {
   std::size_t clipped = 0;    ///< finite values outside the type's range, stored as its min/max

@@ -54,19 +54,29 @@ class MappedFile {
     }
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
     const int map_errno = errno;
-    ::close(fd);
-    if (p == MAP_FAILED) fail(path, std::string("cannot map: ") + std::strerror(map_errno));
+    if (p == MAP_FAILED) {
+      ::close(fd);
+      fail(path, std::string("cannot map: ") + std::strerror(map_errno));
+    }
     data_ = static_cast<const unsigned char*>(p);
+    fd_ = fd;
   }
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile() { ::munmap(const_cast<unsigned char*>(data_), size_); }
+  ~MappedFile() {
+    ::munmap(const_cast<unsigned char*>(data_), size_);
+    ::close(fd_);
+  }
   const unsigned char* data() const { return data_; }
   std::size_t size() const { return size_; }
+  /// The open file (kept for readers that copy large pixel data with pread: cheaper than
+  /// through the mapping's page faults).
+  int fd() const { return fd_; }
 
  private:
   const unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
+  int fd_ = -1;
 };
 
 // The temporary a signal must remove: a fixed buffer, since a handler may only call
@@ -155,6 +165,7 @@ Image read_image(const std::string& path, const ReadLimits& limits) {
   const Format format = format_of(path);
   const MappedFile file(path);
   try {
+    if (format == Format::npy) return read_npy(file.fd(), file.data(), file.size(), limits);
     return decode(format, file.data(), file.size(), limits);
   } catch (const IoError& e) {
     fail(path, e.what());

@@ -13,6 +13,9 @@ namespace fftconv::io {
 /// rank 1 to 3 (bool reads as uint8). Writes version 1, little-endian, C order.
 Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
 void write_npy(const Image& image, const std::string& path);
+/// decode_npy of a file mapped at `data` and open as `fd`: the pixels are read with pread
+/// straight into the image (cheaper than copying them out of the mapping).
+Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
 
 /// FITS (cfitsio): the first image HDU with data (tile-compressed ones included), rank 1 to 3
 /// (further axes of length 1 are dropped). BITPIX 8/16/32/64/-32/-64 with BSCALE/BZERO applied:

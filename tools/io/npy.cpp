@@ -1,5 +1,7 @@
 // The .npy format: "\x93NUMPY", version, header length, a Python dict literal
 // {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), } padded with spaces, then the data.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -180,7 +182,13 @@ std::vector<unsigned char> to_c_order(const unsigned char* src, const Shape& sha
 
 }  // namespace
 
-Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
+namespace {
+
+/// decode_npy, with the pixel bytes copied by `copy(destination, file offset, count)` when they
+/// need no reordering (C order or rank 1).
+template <class CopyPixels>
+Image decode_npy_with(const unsigned char* data, std::size_t size, const ReadLimits& limits,
+                      CopyPixels copy) {
   if (size < 10 || std::memcmp(data, magic, sizeof magic) != 0)
     throw IoError("not a .npy file (no \\x93NUMPY magic)");
   const unsigned major = data[6];
@@ -217,13 +225,40 @@ Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& 
   checked_image_bytes(image.shape, image.type, limits);
   const unsigned char* pixels = data + offset;
   const bool reorder = h.fortran_order && image.shape.rank() > 1;
-  if (reorder)
+  if (reorder) {
     image.bytes = to_c_order(pixels, image.shape, size_of(image.type));
-  else
-    image.bytes.assign(pixels, pixels + bytes);
+  } else {
+    image.bytes.resize(bytes);
+    copy(image.bytes.data(), offset, bytes);
+  }
   if (h.byte_swapped)
     byte_swap(image.bytes.data(), element_count(image.shape), size_of(image.type));
   return image;
+}
+
+}  // namespace
+
+Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
+  return decode_npy_with(data, size, limits,
+                         [data](unsigned char* to, std::size_t offset, std::size_t count) {
+                           std::memcpy(to, data + offset, count);
+                         });
+}
+
+Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLimits& limits) {
+  return decode_npy_with(data, size, limits,
+                         [fd](unsigned char* to, std::size_t offset, std::size_t count) {
+                           while (count > 0) {
+                             const ssize_t n = ::pread(fd, to, count, static_cast<off_t>(offset));
+                             if (n < 0 && errno == EINTR) continue;
+                             if (n < 0)
+                               throw IoError(std::string("read failed: ") + std::strerror(errno));
+                             if (n == 0) throw IoError("the file became shorter while read");
+                             to += n;
+                             offset += static_cast<std::size_t>(n);
+                             count -= static_cast<std::size_t>(n);
+                           }
+                         });
 }
 
 void write_npy(const Image& image, const std::string& path) {
