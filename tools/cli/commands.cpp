@@ -24,8 +24,10 @@
 #include "gaussian.hpp"
 #include "io/convert.hpp"
 #include "io/files.hpp"
+#include "io/fits_names.hpp"
 #include "job.hpp"
 #include "progress.hpp"
+#include "provenance.hpp"
 
 namespace fftconv::cli {
 
@@ -155,7 +157,7 @@ std::vector<std::string> output_paths(const Job& job) {
   std::vector<std::string> paths;
   std::set<std::string> seen;
   for (const std::string& image : job.images) {
-    fs::path name = fs::path(image).filename();
+    fs::path name = fs::path(io::split_hdu_selector(image).file).filename();  // ("a.fits[SCI]")
     if (!job.format.empty()) name.replace_extension(job.format);
     const std::string path = (fs::path(job.output) / name).string();
     if (!seen.insert(path).second)
@@ -366,10 +368,12 @@ int run_filter(const Job& job) {
     }
     progress.update(i, job.images.size(), "filtering " + base_name(image_name));
     io::Conversion report;
-    const Filtered result =
+    Filtered result =
         in_double
             ? filter_image<double>(filters, job, kernel, mask, image, image_name, type, report)
             : filter_image<float>(filters, job, kernel, mask, image, image_name, type, report);
+    result.values.metadata = output_metadata(job, image.metadata, kernel.shape);
+    result.weight.metadata = result.values.metadata;
     progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));
     output.write(result.values);
     if (weight_file) weight_file->write(result.weight);  // (after the values it belongs to)

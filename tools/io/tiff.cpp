@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "formats.hpp"
+#include "printable.hpp"
 
 namespace fftconv::io {
 
@@ -42,7 +43,7 @@ void install_handlers() {
 
 [[noreturn]] void throw_tiff_error(const std::string& doing) {
   std::string message = "TIFF error while " + doing;
-  if (!last_tiff_error.empty()) message += ": " + last_tiff_error;
+  if (!last_tiff_error.empty()) message += ": " + printable(last_tiff_error, 200);
   last_tiff_error.clear();
   throw IoError(message);
 }
@@ -123,10 +124,34 @@ void check_buffer(const char* what, tmsize_t bytes, const ReadLimits& limits) {
                   " bytes is over the limit of " + std::to_string(limits.max_bytes));
 }
 
-/// Refuses a page that declares more pixel data than its compression can expand the whole file
-/// into (uncompressed 1:1, PackBits 64:1, deflate 1032:1, LZW < 4096:1), before allocating for
-/// it. Other compressions (JPEG, ZSTD, LZMA, ...) have no useful bound; the read limits apply.
-void check_expansion(TIFF* tif, std::size_t page_bytes, std::size_t file_size) {
+/// The bytes the current page's strips (or tiles) occupy in the file, after checking that each
+/// lies inside the file: libtiff allocates the byte count a strip declares.
+std::size_t stored_bytes(TIFF* tif, std::size_t file_size) {
+  const bool tiled = TIFFIsTiled(tif) != 0;
+  const uint32_t count = tiled ? TIFFNumberOfTiles(tif) : TIFFNumberOfStrips(tif);
+  uint64_t* offsets = nullptr;
+  uint64_t* sizes = nullptr;
+  if (!TIFFGetField(tif, tiled ? TIFFTAG_TILEOFFSETS : TIFFTAG_STRIPOFFSETS, &offsets) ||
+      !TIFFGetField(tif, tiled ? TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS, &sizes) ||
+      !offsets || !sizes)
+    throw_tiff_error(tiled ? "reading the tile offsets" : "reading the strip offsets");
+  std::size_t total = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (offsets[i] > file_size || sizes[i] > file_size - offsets[i])
+      throw IoError(std::string("TIFF ") + (tiled ? "tile " : "strip ") + std::to_string(i) +
+                    " declares " + std::to_string(sizes[i]) + " bytes at offset " +
+                    std::to_string(offsets[i]) + ", more than its " + std::to_string(file_size) +
+                    "-byte file holds: corrupt or truncated");
+    total += static_cast<std::size_t>(sizes[i]);
+  }
+  return total;
+}
+
+/// Refuses a page that declares more pixel data than its compression can expand its stored
+/// strips or tiles into (uncompressed 1:1, PackBits 64:1, deflate 1032:1, LZW < 4096:1), before
+/// allocating for it. Other compressions (JPEG, ZSTD, LZMA, ...) have no useful bound; the read
+/// limits apply.
+void check_expansion(TIFF* tif, std::size_t page_bytes, std::size_t stored) {
   uint16_t compression = COMPRESSION_NONE;
   TIFFGetFieldDefaulted(tif, TIFFTAG_COMPRESSION, &compression);
   std::size_t ratio = 0;
@@ -147,10 +172,10 @@ void check_expansion(TIFF* tif, std::size_t page_bytes, std::size_t file_size) {
     default:
       return;
   }
-  if (page_bytes / ratio > file_size)
+  if (page_bytes / ratio > stored)
     throw IoError("TIFF page declares " + std::to_string(page_bytes) +
-                  " bytes of pixels, more than its " + std::to_string(file_size) +
-                  "-byte file can hold with compression " + std::to_string(compression) +
+                  " bytes of pixels, more than its " + std::to_string(stored) +
+                  " stored bytes can hold with compression " + std::to_string(compression) +
                   ": corrupt or truncated");
 }
 
@@ -207,10 +232,13 @@ Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits&
               TIFFClose);
   if (!tif) throw_tiff_error("opening");
 
+  // First every page's header, against the file and the limits; then one allocation for the
+  // whole stack, and the pixels.
   Image image;
   uint32_t width = 0, height = 0;
-  std::size_t pages = 0, page_bytes = 0;
-  for (;;) {
+  std::size_t page_bytes = 0, stored_total = 0;
+  std::vector<tdir_t> pages;  // the directories that are stack pages (not thumbnails)
+  for (tdir_t directory = 0;; ++directory) {
     uint32_t subfile_type = 0;
     TIFFGetField(tif.get(), TIFFTAG_SUBFILETYPE, &subfile_type);
     if (!(subfile_type & FILETYPE_REDUCEDIMAGE)) {  // thumbnails are not stack pages
@@ -219,23 +247,27 @@ Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits&
           !TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &h))
         throw_tiff_error("reading the image size");
       const PixelType type = page_type(tif.get());
-      if (pages == 0) {
+      if (pages.empty()) {
         width = w;
         height = h;
         image.type = type;
         page_bytes = checked_image_bytes(Shape{h, w}, type, limits);
       } else if (w != width || h != height || type != image.type) {
-        throw IoError("TIFF page " + std::to_string(pages + 1) + " is " + std::to_string(h) + "x" +
-                      std::to_string(w) + " " + name(type) + ", page 1 is " +
+        throw IoError("TIFF page " + std::to_string(pages.size() + 1) + " is " + std::to_string(h) +
+                      "x" + std::to_string(w) + " " + name(type) + ", page 1 is " +
                       std::to_string(height) + "x" + std::to_string(width) + " " +
                       name(image.type) + "; a stack needs pages of one size and type");
       }
-      check_expansion(tif.get(), page_bytes, size);
-      ++pages;
-      checked_image_bytes(Shape{pages, height, width}, image.type, limits);
-      image.bytes.resize(pages * page_bytes);
-      read_page(tif.get(), width, height, size_of(image.type),
-                image.bytes.data() + (pages - 1) * page_bytes, limits);
+      const std::size_t stored = stored_bytes(tif.get(), size);
+      check_expansion(tif.get(), page_bytes, stored);
+      // Pages that share their strips would let a small file declare any number of pages.
+      stored_total += stored;
+      if (stored_total > size)
+        throw IoError("TIFF pages 1 to " + std::to_string(pages.size() + 1) + " declare " +
+                      std::to_string(stored_total) + " bytes of strips or tiles, more than the " +
+                      std::to_string(size) + "-byte file holds: corrupt");
+      pages.push_back(directory);
+      checked_image_bytes(Shape{pages.size(), height, width}, image.type, limits);
     }
     last_tiff_error.clear();
     if (!TIFFReadDirectory(tif.get())) {
@@ -243,8 +275,14 @@ Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits&
       break;
     }
   }
-  if (pages == 0) throw IoError("TIFF has only reduced-resolution (thumbnail) pages");
-  image.shape = pages == 1 ? Shape{height, width} : Shape{pages, height, width};
+  if (pages.empty()) throw IoError("TIFF has only reduced-resolution (thumbnail) pages");
+  image.shape = pages.size() == 1 ? Shape{height, width} : Shape{pages.size(), height, width};
+  image.bytes.resize(pages.size() * page_bytes);
+  for (std::size_t p = 0; p < pages.size(); ++p) {
+    if (!TIFFSetDirectory(tif.get(), pages[p])) throw_tiff_error("returning to a page");
+    read_page(tif.get(), width, height, size_of(image.type), image.bytes.data() + p * page_bytes,
+              limits);
+  }
   return image;
 }
 
