@@ -575,3 +575,191 @@ TEST_CASE("fftconv keeps the FITS header (WCS, BUNIT, EXPTIME) and adds a HISTOR
     return c.find(" blur sigma=1 mode=valid") != std::string::npos;
   }));
 }
+
+namespace {
+
+/// Pages of `width` x `height` float32 pixels, `value(page, y, x)`, with an optional
+/// ImageDescription on the first page.
+template <class Value>
+void write_float_pages(const std::string& path, std::uint32_t width, std::uint32_t height,
+                       int pages, const std::string& description, Value value) {
+  TIFF* t = TIFFOpen(path.c_str(), "w");
+  REQUIRE(t);
+  std::vector<float> row(width);
+  for (int p = 0; p < pages; ++p) {
+    TIFFSetField(t, TIFFTAG_IMAGEWIDTH, width);
+    TIFFSetField(t, TIFFTAG_IMAGELENGTH, height);
+    TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 32);
+    TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_IEEEFP);
+    TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
+    TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+    if (p == 0 && !description.empty())
+      TIFFSetField(t, TIFFTAG_IMAGEDESCRIPTION, description.c_str());
+    for (std::uint32_t y = 0; y < height; ++y) {
+      for (std::uint32_t x = 0; x < width; ++x)
+        row[x] = value(p, y, x);
+      REQUIRE(TIFFWriteScanline(t, row.data(), y, 0) >= 0);
+    }
+    REQUIRE(TIFFWriteDirectory(t));
+  }
+  TIFFClose(t);
+}
+
+/// The planes [first, first + count) of an image as an image of their own (2-D for one plane).
+Image planes_of(const Image& image, std::size_t first, std::size_t count) {
+  const std::size_t h = image.shape[1], w = image.shape[2];
+  const std::size_t plane = h * w * fftconv::io::size_of(image.type);
+  Image part;
+  part.type = image.type;
+  part.shape = count == 1 ? Shape{h, w} : Shape{count, h, w};
+  part.bytes.assign(image.bytes.begin() + static_cast<std::ptrdiff_t>(first * plane),
+                    image.bytes.begin() + static_cast<std::ptrdiff_t>((first + count) * plane));
+  return part;
+}
+
+}  // namespace
+
+TEST_CASE("TIFF ImageJ hyperstack: each channel and frame convolved alone with a 3-D kernel") {
+  TempDir dir;
+  constexpr int channels = 2, slices = 4, frames = 3;
+  // Pages channel fastest, then slice, then frame (ImageJ's order); channel c of frame t is a
+  // constant volume, 10 (c + 1) + t.
+  write_float_pages(dir / "hyper.tif", 9, 8, channels * slices * frames,
+                    "ImageJ=1.53t\nimages=24\nchannels=2\nslices=4\nframes=3\nhyperstack=true\n"
+                    "mode=composite\nloop=false\n",
+                    [](int p, std::uint32_t, std::uint32_t) {
+                      const int c = p % channels, t = p / (channels * slices);
+                      return static_cast<float>(10 * (c + 1) + t);
+                    });
+  const Image hyper = fftconv::io::read_image(dir / "hyper.tif");
+  CHECK(hyper.shape == Shape{24, 8, 9});
+  CHECK(hyper.metadata.layout.channels == 2);
+  CHECK(hyper.metadata.layout.frames == 3);
+  CHECK(fftconv::io::to_values<double>(planes_of(hyper, 4, 1))[0] == 20);  // frame 0, channel 1
+
+  fftconv::io::write_image(dir / "k.npy",
+                           fftconv::test::random_image(Shape{3, 3, 3}, PixelType::f64, 7, 0, 1));
+  auto r = run_fftconv({"convolve", dir / "hyper.tif", dir / "k.npy", "-o", dir / "out.tif"}, dir);
+  REQUIRE(r.exit_code == 0);
+  const Image out = fftconv::io::read_image(dir / "out.tif");
+  CHECK(out.shape == Shape{24, 8, 9});
+  CHECK(out.metadata.layout.channels == 2);
+  CHECK(out.metadata.layout.frames == 3);
+  for (int t = 0; t < frames; ++t)
+    for (int c = 0; c < channels; ++c) {
+      CAPTURE(t);
+      CAPTURE(c);
+      const std::size_t first = static_cast<std::size_t>((t * channels + c) * slices);
+      fftconv::io::write_image(dir / "alone.npy", planes_of(hyper, first, slices));
+      r = run_fftconv({"convolve", dir / "alone.npy", dir / "k.npy", "-o", dir / "alone_out.npy"},
+                      dir);
+      REQUIRE(r.exit_code == 0);
+      CHECK(fftconv::io::read_image(dir / "alone_out.npy").bytes ==
+            planes_of(out, first, slices).bytes);
+    }
+}
+
+TEST_CASE("TIFF RGB(A): each colour channel filtered alone, alpha unchanged") {
+  TempDir dir;
+  constexpr std::uint32_t w = 11, h = 7;
+  const auto sample = [](std::uint32_t x, std::uint32_t y, std::uint32_t c) {
+    return static_cast<std::uint8_t>((37 * x + 11 * y + 60 * c) % 256);
+  };
+  // RGBA, contiguous (interleaved) samples, 8-bit.
+  TIFF* t = TIFFOpen((dir / "rgba.tif").c_str(), "w");
+  REQUIRE(t);
+  TIFFSetField(t, TIFFTAG_IMAGEWIDTH, w);
+  TIFFSetField(t, TIFFTAG_IMAGELENGTH, h);
+  TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 4);
+  TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_RGB);
+  TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  const uint16_t extra[1] = {EXTRASAMPLE_UNASSALPHA};
+  TIFFSetField(t, TIFFTAG_EXTRASAMPLES, 1, extra);
+  std::vector<std::uint8_t> row(w * 4);
+  for (std::uint32_t y = 0; y < h; ++y) {
+    for (std::uint32_t x = 0; x < w; ++x)
+      for (std::uint32_t c = 0; c < 4; ++c)
+        row[x * 4 + c] = sample(x, y, c);
+    REQUIRE(TIFFWriteScanline(t, row.data(), y, 0) >= 0);
+  }
+  TIFFClose(t);
+  // RGB, separate planes, 16-bit.
+  t = TIFFOpen((dir / "rgb_planar.tif").c_str(), "w");
+  REQUIRE(t);
+  TIFFSetField(t, TIFFTAG_IMAGEWIDTH, w);
+  TIFFSetField(t, TIFFTAG_IMAGELENGTH, h);
+  TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 16);
+  TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 3);
+  TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_RGB);
+  TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_SEPARATE);
+  TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, 3);
+  std::vector<std::uint16_t> plane_row(w);
+  for (std::uint16_t c = 0; c < 3; ++c)
+    for (std::uint32_t y = 0; y < h; ++y) {
+      for (std::uint32_t x = 0; x < w; ++x)
+        plane_row[x] = static_cast<std::uint16_t>(sample(x, y, c) * 100);
+      REQUIRE(TIFFWriteScanline(t, plane_row.data(), y, c) >= 0);
+    }
+  TIFFClose(t);
+
+  for (const char* name : {"rgba.tif", "rgb_planar.tif"}) {
+    CAPTURE(name);
+    const Image in = fftconv::io::read_image(dir / name);
+    const std::size_t channels = std::string(name) == "rgba.tif" ? 4 : 3;
+    CHECK(in.shape == Shape{channels, h, w});
+    CHECK(in.metadata.layout.rgb);
+    CHECK(in.metadata.layout.alpha == (channels == 4));
+    CHECK(fftconv::io::to_values<double>(planes_of(in, 1, 1))[w + 2] ==
+          sample(2, 1, 1) * (channels == 4 ? 1 : 100));
+    auto r = run_fftconv({"blur", dir / name, "--sigma", "1.5", "-o", dir / "out.tif"}, dir);
+    REQUIRE(r.exit_code == 0);
+    const Image out = fftconv::io::read_image(dir / "out.tif");
+    CHECK(out.shape == in.shape);
+    CHECK(out.metadata.layout.rgb);
+    CHECK(out.metadata.layout.alpha == (channels == 4));
+    for (std::size_t c = 0; c < channels; ++c) {
+      CAPTURE(c);
+      const Image alone = planes_of(in, c, 1);
+      if (c == 3) {  // alpha: the input's values, in the output's type
+        CHECK(fftconv::io::to_values<double>(planes_of(out, c, 1)) ==
+              fftconv::io::to_values<double>(alone));
+        continue;
+      }
+      fftconv::io::write_image(dir / "alone.tif", alone);
+      r = run_fftconv({"blur", dir / "alone.tif", "--sigma", "1.5", "-o", dir / "alone_out.tif"},
+                      dir);
+      REQUIRE(r.exit_code == 0);
+      CHECK(fftconv::io::read_image(dir / "alone_out.tif").bytes == planes_of(out, c, 1).bytes);
+    }
+  }
+  // The alpha channel cannot be carried over when the output's size changes.
+  const auto r = run_fftconv(
+      {"blur", dir / "rgba.tif", "--sigma", "1", "--mode", "full", "-o", dir / "full.tif"}, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("alpha channel") != std::string::npos);
+}
+
+TEST_CASE("TIFF ImageJ description text in messages: control bytes escaped, long values cut") {
+  TempDir dir;
+  const std::string description =
+      "ImageJ=1.53t\nimages=2\nchannels=\x1b[2J\r" + std::string(10000, '7') + "\nslices=1\n";
+  write_float_pages(dir / "evil.tif", 4, 4, 2, description,
+                    [](int, std::uint32_t, std::uint32_t) { return 1.0f; });
+  try {
+    fftconv::io::read_image(dir / "evil.tif");
+    FAIL("decoded");
+  } catch (const IoError& e) {
+    const std::string message = e.what();
+    CHECK(!has_control_bytes(message));
+    CHECK(message.size() < 300);
+    CHECK(message.find("channels='\\x1b[2J\\x0d777") != std::string::npos);
+  }
+  // A description whose counts do not match the pages.
+  write_float_pages(dir / "short.tif", 4, 4, 5, "ImageJ=1.53t\nchannels=2\nslices=3\n",
+                    [](int, std::uint32_t, std::uint32_t) { return 1.0f; });
+  CHECK_THROWS_WITH_AS(fftconv::io::read_image(dir / "short.tif"),
+                       doctest::Contains("declares channels=2 slices=3 frames=1 (6 images) but "
+                                         "the file has 5 pages"),
+                       IoError);
+}

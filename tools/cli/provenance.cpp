@@ -128,6 +128,7 @@ io::Metadata output_metadata(const Job& job, const io::Metadata& input, const Sh
   }
   out.history = input.history;
   out.history.push_back(history_line(job));
+  out.layout = input.layout;
   return out;
 }
 

@@ -34,10 +34,20 @@ Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits&
 /// (or "written by fftconv X.Y.Z"); `gzip`: the file gzip-compressed (.fits.gz).
 void write_fits(const Image& image, const std::string& path, bool gzip = false);
 
-/// TIFF (libtiff): one-sample greyscale (MinIsBlack) pages, 8/16/32/64-bit signed or unsigned
-/// integers or 32/64-bit floats, strips or tiles, any compression libtiff decodes. One page is
-/// 2-D; several pages of equal size and type are a 3-D stack (axis 0 = page). Writes
-/// uncompressed strips, one page per plane (BigTIFF beyond 2 GiB).
+/// TIFF (libtiff): greyscale (MinIsBlack, 1 sample) and RGB(A) (3 or 4 samples, PlanarConfig
+/// contiguous or separate) pages of 8/16/32/64-bit signed or unsigned integers or 32/64-bit
+/// floats, strips or tiles, any compression libtiff decodes. One greyscale page is 2-D;
+/// several pages of equal size and type are a 3-D stack (axis 0 = page). Pages that are more
+/// than one volume say so in image.metadata.layout, their planes stored frame, channel, slice
+/// (frame outermost): an ImageJ hyperstack (ImageDescription "ImageJ=...\nchannels=C\n
+/// slices=Z\nframes=T", pages channel fastest; C*Z*T must equal the pages) and RGB(A) pages
+/// (each colour sample a channel, each page a slice; the 4th sample is alpha). Refused before
+/// allocating: an image or strip/tile buffer over limits.max_bytes, a strip or tile lying past
+/// the end of the file, pages whose strips together exceed the file (pages sharing a strip),
+/// and a page declaring more pixels than its compression can expand its strips into.
+/// Writes uncompressed strips, one page per plane (BigTIFF beyond 2 GiB); a layout is
+/// written back (an ImageJ description, or interleaved RGB(A) samples with alpha as an extra
+/// sample).
 Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
 void write_tiff(const Image& image, const std::string& path);
 
