@@ -254,7 +254,8 @@ TEST_CASE("FITS: a tile-compressed file declaring a huge image is refused before
   const std::string unlimited = refusal_under_memory_limit(
       [&] { fftconv::io::decode_fits(huge.data(), huge.size()); }, one_gb);
   CHECK(unlimited ==
-        "tile-compressed FITS declares 36000000 tiles of 1x100 pixels but its table holds 100: "
+        "tile-compressed FITS declares a 60000x60000 image in 36000000 tiles of 1x100 pixels but "
+        "its table holds 100: "
         "corrupt or truncated");
 
   // One tile of 20000 x 20000 (an image of 800 MB, under the limit): cfitsio's buffers for the

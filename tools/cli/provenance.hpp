@@ -14,10 +14,9 @@ namespace fftconv::cli {
 /// of the kernel; non-default NaN handling and a mask are named too).
 std::string history_line(const Job& job);
 
-/// `input`'s cards and layout with the history line added; CRPIXn (and the alternate CRPIXna) moved by
-/// the output's offset from the image along each axis: +(k-1)/2 in full mode, -k/2 in valid
-/// mode (the pixel mapping of fftconv::Options), nothing in same mode. `kernel` has the
-/// image's rank.
+/// `input`'s cards and layout with the history line added; CRPIXn (and the alternate CRPIXna) moved
+/// by the output's offset from the image along each axis: +(k-1)/2 in full mode, -k/2 in valid mode
+/// (the pixel mapping of fftconv::Options), nothing in same mode. `kernel` has the image's rank.
 io::Metadata output_metadata(const Job& job, const io::Metadata& input, const Shape& kernel);
 
 }  // namespace fftconv::cli

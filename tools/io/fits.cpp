@@ -318,7 +318,7 @@ void check_compressed(fitsfile* f, const std::vector<LONGLONG>& axes, std::size_
     heap = row_bytes * rows;
   }
   long double tiles = 1, tile_pixels = 1;
-  std::string tile_shape;
+  std::string tile_shape, image_shape;
   for (std::size_t a = 0; a < axes.size(); ++a) {
     LONGLONG tile = a == 0 ? axes[0] : 1;  // the default: one row a tile
     const std::string key = "ZTILE" + std::to_string(a + 1);
@@ -331,10 +331,12 @@ void check_compressed(fitsfile* f, const std::vector<LONGLONG>& axes, std::size_
     tiles *= static_cast<long double>((axes[a] + tile - 1) / tile);
     tile_pixels *= static_cast<long double>(tile);
     tile_shape = std::to_string(tile) + (tile_shape.empty() ? "" : "x") + tile_shape;
+    image_shape = std::to_string(axes[a]) + (image_shape.empty() ? "" : "x") + image_shape;
   }
   if (tiles > static_cast<long double>(rows))
-    throw IoError("tile-compressed FITS declares " + count_text(tiles) + " tiles of " + tile_shape +
-                  " pixels but its table holds " + std::to_string(rows) + ": corrupt or truncated");
+    throw IoError("tile-compressed FITS declares a " + image_shape + " image in " +
+                  count_text(tiles) + " tiles of " + tile_shape + " pixels but its table holds " +
+                  std::to_string(rows) + ": corrupt or truncated");
   if (tile_pixels * 8 > static_cast<long double>(limits.max_bytes))
     throw IoError("a compressed FITS tile of " + tile_shape + " pixels needs up to " +
                   count_text(tile_pixels * 8) + " bytes of decoding buffers, over the limit of " +
