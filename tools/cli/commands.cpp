@@ -26,8 +26,10 @@
 #include "gaussian.hpp"
 #include "io/convert.hpp"
 #include "io/files.hpp"
+#include "io/fits_names.hpp"
 #include "job.hpp"
 #include "progress.hpp"
+#include "provenance.hpp"
 #include "wisdom_cache.hpp"
 
 namespace fftconv::cli {
@@ -175,7 +177,7 @@ std::vector<std::string> output_paths(const Job& job) {
   std::vector<std::string> paths;
   std::set<std::string> seen;
   for (const std::string& image : job.images) {
-    fs::path name = fs::path(image).filename();
+    fs::path name = fs::path(io::split_hdu_selector(image).file).filename();  // ("a.fits[SCI]")
     if (!job.format.empty()) name.replace_extension(job.format);
     const std::string path = (fs::path(job.output) / name).string();
     if (!seen.insert(path).second)
@@ -370,6 +372,62 @@ Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, co
   }
 }
 
+/// The shape of one (frame, channel) volume of an image whose planes split into several
+/// (io::Layout: ImageJ hyperstack channels and frames, RGB(A) channels); else the image's.
+Shape volume_shape(const Image& image) {
+  const io::Layout& layout = image.metadata.layout;
+  if (!layout.split() || image.shape.rank() != 3) return image.shape;
+  const std::size_t slices = image.shape[0] / (layout.channels * layout.frames);
+  return slices == 1 ? Shape{image.shape[1], image.shape[2]}
+                     : Shape{slices, image.shape[1], image.shape[2]};
+}
+
+/// filter_image on each (frame, channel) volume on its own, never mixing channels or frames;
+/// an alpha channel is carried over unfiltered. The results are stacked in the input's layout.
+template <class T>
+Filtered filter_volumes(Filters& filters, const Job& job, const Kernel& kernel, const Mask& mask,
+                        const Image& image, const std::string& image_name, PixelType type,
+                        io::Conversion& report, Progress& progress) {
+  const io::Layout& layout = image.metadata.layout;
+  if (!layout.split())
+    return filter_image<T>(filters, job, kernel, mask, image, image_name, type, report, progress);
+  const Shape shape = volume_shape(image);
+  const std::size_t volumes = layout.channels * layout.frames;
+  const std::size_t volume_bytes = element_count(shape) * io::size_of(image.type);
+  Filtered all;
+  Shape out_shape;
+  for (std::size_t v = 0; v < volumes; ++v) {
+    const auto first = image.bytes.begin() + static_cast<std::ptrdiff_t>(v * volume_bytes);
+    const Image volume{
+        shape, image.type,
+        std::vector<unsigned char>(first, first + static_cast<std::ptrdiff_t>(volume_bytes))};
+    Filtered one;
+    if (layout.alpha && v % layout.channels == layout.channels - 1) {
+      const std::vector<double> alpha = io::to_values<double>(volume);
+      one.values = io::from_values(shape, alpha.data(), type, report);
+    } else {
+      one = filter_image<T>(filters, job, kernel, mask, volume, image_name, type, report, progress);
+    }
+    all.nonfinite_in += one.nonfinite_in;
+    all.nonfinite_out += one.nonfinite_out;
+    all.outputs += one.outputs;
+    out_shape = one.values.shape;
+    all.values.bytes.insert(all.values.bytes.end(), one.values.bytes.begin(),
+                            one.values.bytes.end());
+    all.weight.bytes.insert(all.weight.bytes.end(), one.weight.bytes.begin(),
+                            one.weight.bytes.end());
+    all.weight.type = one.weight.type;
+  }
+  const std::size_t planes = volumes * (out_shape.rank() == 3 ? out_shape[0] : 1);
+  const int r = out_shape.rank();
+  all.values.shape = Shape{planes, out_shape[r - 2], out_shape[r - 1]};
+  all.values.type = type;
+  all.weight.shape = all.values.shape;
+  all.values.metadata.layout = layout;
+  all.weight.metadata.layout = layout;
+  return all;
+}
+
 void warn_conversion(Progress& progress, const Job& job, const std::string& path, PixelType type,
                      const io::Conversion& report) {
   if (job.quiet || (report.clipped == 0 && report.nonfinite == 0)) return;
@@ -452,12 +510,18 @@ int run_filter(const Job& job) {
     progress.update(i, job.images.size(), "reading " + base_name(image_name));
     const Image image = read(image_name);
     check_rank_fits(outputs[i], formats[i], image.shape);
+    // Hyperstack channels and frames, RGB channels: each volume is filtered on its own.
+    const Shape shape = volume_shape(image);
+    if (image.metadata.layout.alpha && (job.options.mode != Mode::same || !job.weight_out.empty()))
+      throw UsageError(image_name +
+                       ": its alpha channel is carried over unfiltered, which needs --mode same "
+                       "and no --weight-out");
     Kernel kernel =
-        job.command == Command::blur ? blur_kernel(job, image.shape, image_name) : file_kernel;
-    kernel.shape = promote(kernel.shape, image.shape, job.kernel, image_name);
-    if (element_count(output_shape(image.shape, kernel.shape, job.options.mode)) == 0)
+        job.command == Command::blur ? blur_kernel(job, shape, image_name) : file_kernel;
+    kernel.shape = promote(kernel.shape, shape, job.kernel, image_name);
+    if (element_count(output_shape(shape, kernel.shape, job.options.mode)) == 0)
       throw io::IoError(image_name + ": the kernel (" + to_string(kernel.shape) +
-                        ") is larger than the image (" + to_string(image.shape) +
+                        ") is larger than the image (" + to_string(shape) +
                         ") along some axis, so the valid-mode result is empty");
     const bool in_double = computes_in_double(job.precision, image.type);
     const PixelType type = output_type(job, image.type, formats[i], outputs[i]);
@@ -468,10 +532,12 @@ int run_filter(const Job& job) {
     }
     progress.update(i, job.images.size(), "filtering " + base_name(image_name));
     io::Conversion report;
-    const Filtered result = in_double ? filter_image<double>(filters, job, kernel, mask, image,
-                                                             image_name, type, report, progress)
-                                      : filter_image<float>(filters, job, kernel, mask, image,
-                                                            image_name, type, report, progress);
+    Filtered result = in_double ? filter_volumes<double>(filters, job, kernel, mask, image,
+                                                         image_name, type, report, progress)
+                                : filter_volumes<float>(filters, job, kernel, mask, image,
+                                                        image_name, type, report, progress);
+    result.values.metadata = output_metadata(job, image.metadata, kernel.shape);
+    result.weight.metadata = result.values.metadata;
     progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));
     output.write(result.values);
     if (weight_file) weight_file->write(result.weight);  // (after the values it belongs to)

@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "fits_names.hpp"
 #include "formats.hpp"
 
 namespace fftconv::io {
@@ -122,7 +123,7 @@ mode_t default_file_mode() {
 Format format_of(const std::string& path) {
   const std::string ext = lower_extension(path);
   if (ext == ".npy") return Format::npy;
-  if (ext == ".fits" || ext == ".fit" || ext == ".fts") return Format::fits;
+  if (is_fits_name(path)) return Format::fits;  // (also .fits.gz)
   if (ext == ".tif" || ext == ".tiff") return Format::tiff;
   if (ext == ".png") return Format::png;
   fail(path, (ext.empty() ? std::string("no file extension") : "unknown extension '" + ext + "'") +
@@ -162,10 +163,12 @@ Image decode(Format format, const unsigned char* data, std::size_t size, const R
 }
 
 Image read_image(const std::string& path, const ReadLimits& limits) {
-  const Format format = format_of(path);
-  const MappedFile file(path);
+  const InputPath input = split_hdu_selector(path);  // "a.fits[SCI]": a.fits, HDU SCI
+  const Format format = format_of(input.file);
+  const MappedFile file(input.file);
   try {
     if (format == Format::npy) return read_npy(file.fd(), file.data(), file.size(), limits);
+    if (format == Format::fits) return decode_fits(file.data(), file.size(), limits, input.hdu);
     return decode(format, file.data(), file.size(), limits);
   } catch (const IoError& e) {
     fail(path, e.what());
@@ -216,7 +219,7 @@ void OutputFile::write(const Image& image) {
         write_npy(image, temporary_);
         break;
       case Format::fits:
-        write_fits(image, temporary_);
+        write_fits(image, temporary_, is_gzip_fits_name(path_));
         break;
       case Format::tiff:
         write_tiff(image, temporary_);

@@ -1,11 +1,16 @@
 // FITS through cfitsio, read from memory (fits_open_memfile) so a file and a fuzzer's bytes take
 // the same path.
 #include <fitsio.h>
+#include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <vector>
@@ -13,20 +18,34 @@
 #include "fftconv/version.hpp"
 #include "formats.hpp"
 #include "isolated.hpp"
+#include "printable.hpp"
 
 namespace fftconv::io {
 
 namespace {
 
-/// cfitsio's status text and the first message on its error stack (cleared).
+/// The input's real length and the largest length cfitsio asked it to have (through the
+/// resize function of decode_fits_here): a header declaring more bytes than the file has.
+thread_local std::size_t input_size = 0;
+thread_local std::size_t declared_size = 0;
+
+[[noreturn]] void throw_truncated(std::size_t declared, std::size_t size) {
+  throw IoError("truncated FITS file: its header declares at least " + std::to_string(declared) +
+                " bytes, the file has " + std::to_string(size) + " (" +
+                std::to_string(declared - size) + " bytes missing)");
+}
+
+/// cfitsio's status text and the first message on its error stack (cleared; it may quote the
+/// file's header, hence printable), or the truncation that caused it.
 [[noreturn]] void throw_fits_error(int status, const char* doing) {
   char text[FLEN_STATUS] = "", detail[FLEN_ERRMSG] = "";
   fits_get_errstatus(status, text);
   const bool have_detail = fits_read_errmsg(detail) != 0;
   fits_clear_errmsg();
+  if (declared_size > input_size) throw_truncated(declared_size, input_size);
   std::string message = std::string("FITS error while ") + doing + ": " + text;
   if (have_detail && detail[0] != '\0' && std::string(detail) != text)
-    message += std::string(" (") + detail + ")";
+    message += " (" + printable(detail) + ")";
   throw IoError(message);
 }
 
@@ -70,8 +89,54 @@ const TypeMap& by_pixel_type(PixelType type) {
   throw IoError("no FITS type for " + std::string(name(type)));
 }
 
-/// The real size of the buffer decode_fits hands cfitsio (read by its resize function).
+/// The size of the buffer decode_fits_here hands cfitsio (read by its resize function).
 thread_local std::size_t memory_file_size = 0;
+
+/// A gzip-compressed file (.fits.gz) inflated, at most `max_bytes` of it: a few kilobytes of
+/// gzip can expand to gigabytes.
+std::vector<unsigned char> gunzip(const unsigned char* data, std::size_t size,
+                                  std::size_t max_bytes) {
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throw IoError("cannot start gzip decoding");
+  struct End {
+    z_stream& z;
+    ~End() { inflateEnd(&z); }
+  } end{z};
+  std::vector<unsigned char> out;
+  std::size_t used = 0;
+  z.next_in = const_cast<unsigned char*>(data);
+  z.avail_in = 0;
+  std::size_t in_left = size;
+  for (;;) {
+    if (used == out.size()) {
+      if (out.size() >= max_bytes)
+        throw IoError("gzip-compressed FITS expands to more than " + std::to_string(max_bytes) +
+                      " bytes, over the limit of " + std::to_string(max_bytes));
+      const std::size_t grown = std::max<std::size_t>({out.size() * 2, size * 4, 1 << 20});
+      out.resize(std::min(grown, max_bytes));
+    }
+    if (z.avail_in == 0) {
+      z.avail_in = static_cast<uInt>(std::min<std::size_t>(in_left, 1u << 30));
+      in_left -= z.avail_in;
+    }
+    z.next_out = out.data() + used;
+    z.avail_out = static_cast<uInt>(std::min<std::size_t>(out.size() - used, 1u << 30));
+    const uInt before = z.avail_out;
+    const int rc = inflate(&z, Z_NO_FLUSH);
+    used += before - z.avail_out;
+    if (rc == Z_STREAM_END) {
+      if (z.avail_in == 0 && in_left == 0) break;
+      if (inflateReset(&z) != Z_OK) throw IoError("corrupt gzip data");  // another member
+      continue;
+    }
+    if (rc == Z_BUF_ERROR && z.avail_in == 0 && in_left == 0)
+      throw IoError("truncated gzip data (the compressed stream ends early)");
+    if (rc != Z_OK && rc != Z_BUF_ERROR)
+      throw IoError(std::string("corrupt gzip data") + (z.msg ? std::string(": ") + z.msg : ""));
+  }
+  out.resize(used);
+  return out;
+}
 
 /// Whether the current image HDU's axes are all non-zero (NAXIS1 = 0 is a legal "no data").
 bool has_pixels(fitsfile* f, int naxis) {
@@ -81,16 +146,19 @@ bool has_pixels(fitsfile* f, int naxis) {
   return std::all_of(axes.begin(), axes.end(), [](LONGLONG n) { return n != 0; });
 }
 
+/// Whether the current HDU holds an image with at least one pixel.
+bool is_image_with_data(fitsfile* f) {
+  int status = 0, hdu_type = 0, naxis = 0;
+  if (fits_get_hdu_type(f, &hdu_type, &status)) throw_fits_error(status, "reading the header");
+  const bool image = hdu_type == IMAGE_HDU || fits_is_compressed_image(f, &status);
+  return image && fits_get_img_dim(f, &naxis, &status) == 0 && naxis > 0 && has_pixels(f, naxis);
+}
+
 /// Moves to the first HDU holding an image with at least one axis (the primary HDU is often
 /// empty, with the image in an extension, possibly tile-compressed).
 void move_to_image(fitsfile* f) {
-  for (;;) {
-    int status = 0, hdu_type = 0, naxis = 0;
-    if (fits_get_hdu_type(f, &hdu_type, &status)) throw_fits_error(status, "reading the header");
-    const bool image = hdu_type == IMAGE_HDU || fits_is_compressed_image(f, &status);
-    if (image && fits_get_img_dim(f, &naxis, &status) == 0 && naxis > 0 && has_pixels(f, naxis))
-      return;
-    status = 0;
+  while (!is_image_with_data(f)) {
+    int status = 0;
     if (fits_movrel_hdu(f, 1, nullptr, &status)) {
       if (status == END_OF_FILE) {
         fits_clear_errmsg();
@@ -101,8 +169,211 @@ void move_to_image(fitsfile* f) {
   }
 }
 
+std::string trim(const std::string& s) {
+  const std::size_t first = s.find_first_not_of(' ');
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(' ') - first + 1);
+}
+
+/// "0 (primary), 1 'SCI', 2 'ERR', ...": the HDUs a selector can name, for a message.
+std::string hdu_list(fitsfile* f) {
+  int count = 0, status = 0;
+  fits_get_num_hdus(f, &count, &status);
+  std::string list;
+  for (int i = 1; i <= count && i <= 10; ++i) {
+    status = 0;
+    if (fits_movabs_hdu(f, i, nullptr, &status)) break;
+    list += (list.empty() ? "" : ", ") + std::to_string(i - 1);
+    char* extname = nullptr;  // (a long string may go on over CONTINUE cards)
+    if (fits_read_key_longstr(f, "EXTNAME", &extname, nullptr, &status) == 0)
+      list += " '" + printable(extname, 32) + "'";
+    else if (i == 1)
+      list += " (primary)";
+    if (extname) fits_free_memory(extname, &status);
+  }
+  fits_clear_errmsg();
+  if (count > 10) list += ", ... (" + std::to_string(count) + " HDUs)";
+  return list;
+}
+
+/// Moves to the HDU that cfitsio's selector names: a number (0 = primary, 1 = the first
+/// extension) or EXTNAME, optionally with ",EXTVER".
+void move_to_selected(fitsfile* f, const std::string& selector) {
+  const std::string shown = "[" + printable(selector) + "]";
+  const std::string text = trim(selector);
+  const bool number =
+      !text.empty() && text.size() < 9 &&
+      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  int status = 0;
+  if (number) {
+    fits_movabs_hdu(f, std::stoi(text) + 1, nullptr, &status);
+  } else {
+    const std::size_t comma = text.find(',');
+    std::string name = trim(text.substr(0, comma));
+    int version = 0;
+    if (comma != std::string::npos) {
+      const std::string v = trim(text.substr(comma + 1));
+      if (v.empty() || v.size() > 8 ||
+          !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+        throw IoError("HDU selector " + shown + " is not a number, NAME or NAME,VERSION");
+      version = std::stoi(v);
+    }
+    if (name.empty() || name.size() >= FLEN_VALUE)
+      throw IoError("HDU selector " + shown + " is not a number, NAME or NAME,VERSION");
+    fits_movnam_hdu(f, ANY_HDU, name.data(), version, &status);
+  }
+  if (status) {
+    fits_clear_errmsg();
+    if (status != END_OF_FILE && status != BAD_HDU_NUM) throw_fits_error(status, "finding the HDU");
+    throw IoError("no HDU " + shown + " in the file (its HDUs: " + hdu_list(f) + ")");
+  }
+  if (!is_image_with_data(f))
+    throw IoError("HDU " + shown + " holds no image data (its HDUs: " + hdu_list(f) + ")");
+}
+
+/// Whether `keyword` is one of `prefixes` followed by digits (NAXIS1, TFORM3).
+bool is_indexed(const std::string& keyword, std::initializer_list<const char*> prefixes) {
+  for (const char* prefix : prefixes) {
+    const std::size_t n = std::strlen(prefix);
+    if (keyword.size() > n && keyword.compare(0, n, prefix) == 0 &&
+        std::all_of(keyword.begin() + static_cast<std::ptrdiff_t>(n), keyword.end(),
+                    [](unsigned char c) { return std::isdigit(c) != 0; }))
+      return true;
+  }
+  return false;
+}
+
+/// Cards of the input's header that describe the stored data rather than the image, so a
+/// written file has its own: SIMPLE, BITPIX, NAXISn, EXTEND, XTENSION, PCOUNT, GCOUNT, the
+/// tile-compression cards, CHECKSUM/DATASUM, and BSCALE/BZERO/BLANK (the pixels are read as
+/// physical values, NaN for BLANK, and the writer stores them as they are).
+bool is_structural(const std::string& keyword) {
+  static const char* const exact[] = {
+      "SIMPLE",   "BITPIX",  "NAXIS",    "EXTEND",   "XTENSION", "PCOUNT",   "GCOUNT",
+      "BSCALE",   "BZERO",   "BLANK",    "CHECKSUM", "DATASUM",  "END",      "ZIMAGE",
+      "ZCMPTYPE", "ZBITPIX", "ZNAXIS",   "ZSIMPLE",  "ZTENSION", "ZEXTEND",  "ZBLOCKED",
+      "ZPCOUNT",  "ZGCOUNT", "ZHECKSUM", "ZDATASUM", "ZQUANTIZ", "ZDITHER0", "ZBLANK",
+      "ZSCALE",   "ZZERO",   "ZMASKCMP", "TFIELDS",  "THEAP"};
+  for (const char* k : exact)
+    if (keyword == k) return true;
+  return is_indexed(keyword, {"NAXIS", "ZNAXIS", "ZTILE", "ZNAME", "ZVAL"});
+}
+
+/// A compressed image is stored as a binary table: its column cards are not the image's.
+bool is_table_column_card(const std::string& keyword) {
+  return is_indexed(keyword,
+                    {"TTYPE", "TFORM", "TUNIT", "TSCAL", "TZERO", "TNULL", "TDIM", "TDISP"});
+}
+
+/// The image HDU's header cards that an output keeps (see is_structural). Cards holding bytes
+/// FITS does not allow are left out (cfitsio would refuse to write them). (Not
+/// fits_convert_hdr2str for a compressed HDU: it sizes a memory file for the whole image.)
+std::vector<std::string> kept_cards(fitsfile* f, bool compressed) {
+  char* header = nullptr;
+  int count = 0, status = 0;
+  if (fits_hdr2str(f, 0, nullptr, 0, &header, &count, &status))
+    throw_fits_error(status, "reading the header cards");
+  std::vector<std::string> cards;
+  for (int i = 0; i < count; ++i) {
+    const std::string card(header + 80 * static_cast<std::size_t>(i), 80);
+    const std::string keyword = trim(card.substr(0, 8));
+    if (is_structural(keyword) || (compressed && is_table_column_card(keyword))) continue;
+    if (keyword == "EXTNAME" && card.find("'COMPRESSED_IMAGE'") != std::string::npos) continue;
+    // cfitsio writes these two lines into every primary header it creates.
+    if (keyword == "COMMENT" &&
+        (card.find("FITS (Flexible Image Transport System) format is") != std::string::npos ||
+         card.find("and Astrophysics', volume 376, page 359") != std::string::npos))
+      continue;
+    if (!std::all_of(card.begin(), card.end(),
+                     [](unsigned char c) { return c >= 0x20 && c < 0x7f; }))
+      continue;
+    cards.push_back(card);
+  }
+  fits_free_memory(header, &status);
+  return cards;
+}
+
+/// A count computed in long double (it may exceed every integer type), as an integer.
+std::string count_text(long double n) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.0Lf", n);
+  return text;
+}
+
+/// A tile-compressed image's header against the file, before cfitsio allocates for it: the
+/// table has a row for every tile the header's shape and tile size imply, every tile's
+/// compressed bytes lie inside the file (cfitsio allocates the length a row declares), and
+/// one tile's decoding buffers (up to 8 bytes a pixel) fit the limit.
+void check_compressed(fitsfile* f, const std::vector<LONGLONG>& axes, std::size_t file_size,
+                      const ReadLimits& limits) {
+  int status = 0;
+  LONGLONG rows = 0, row_bytes = 0, heap = 0, head_start = 0, data_start = 0, data_end = 0;
+  fits_get_num_rowsll(f, &rows, &status);
+  fits_read_key(f, TLONGLONG, "NAXIS1", &row_bytes, nullptr, &status);
+  fits_get_hduaddrll(f, &head_start, &data_start, &data_end, &status);
+  if (status) throw_fits_error(status, "reading the compressed image's table");
+  if (fits_read_key(f, TLONGLONG, "THEAP", &heap, nullptr, &status)) {
+    status = 0;
+    fits_clear_errmsg();
+    heap = row_bytes * rows;
+  }
+  long double tiles = 1, tile_pixels = 1;
+  std::string tile_shape, image_shape;
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    LONGLONG tile = a == 0 ? axes[0] : 1;  // the default: one row a tile
+    const std::string key = "ZTILE" + std::to_string(a + 1);
+    if (fits_read_key(f, TLONGLONG, key.c_str(), &tile, nullptr, &status)) {
+      status = 0;
+      fits_clear_errmsg();
+    }
+    if (tile < 1) throw IoError("tile-compressed FITS has " + key + " = " + std::to_string(tile));
+    tile = std::min(tile, axes[a]);
+    tiles *= static_cast<long double>((axes[a] + tile - 1) / tile);
+    tile_pixels *= static_cast<long double>(tile);
+    tile_shape = std::to_string(tile) + (tile_shape.empty() ? "" : "x") + tile_shape;
+    image_shape = std::to_string(axes[a]) + (image_shape.empty() ? "" : "x") + image_shape;
+  }
+  if (tiles > static_cast<long double>(rows))
+    throw IoError("tile-compressed FITS declares a " + image_shape + " image in " +
+                  count_text(tiles) + " tiles of " + tile_shape + " pixels but its table holds " +
+                  std::to_string(rows) + ": corrupt or truncated");
+  if (tile_pixels * 8 > static_cast<long double>(limits.max_bytes))
+    throw IoError("a compressed FITS tile of " + tile_shape + " pixels needs up to " +
+                  count_text(tile_pixels * 8) + " bytes of decoding buffers, over the limit of " +
+                  std::to_string(limits.max_bytes));
+  for (const char* column : {"COMPRESSED_DATA", "GZIP_COMPRESSED_DATA", "UNCOMPRESSED_DATA"}) {
+    int col = 0, type = 0;
+    LONGLONG repeat = 0, width = 0;
+    if (fits_get_colnum(f, CASEINSEN, const_cast<char*>(column), &col, &status)) {
+      status = 0;
+      fits_clear_errmsg();
+      continue;
+    }
+    if (fits_get_coltypell(f, col, &type, &repeat, &width, &status))
+      throw_fits_error(status, "reading the compressed image's table");
+    if (type >= 0) continue;  // not a variable-length array column
+    const LONGLONG element = std::max<LONGLONG>(width, 1);
+    for (LONGLONG row = 1; row <= static_cast<LONGLONG>(tiles); ++row) {
+      LONGLONG length = 0, offset = 0;
+      if (fits_read_descriptll(f, col, row, &length, &offset, &status))
+        throw_fits_error(status, "reading the compressed image's table");
+      const long double end = static_cast<long double>(data_start) + heap + offset +
+                              static_cast<long double>(length) * element;
+      if (length < 0 || offset < 0 || end > static_cast<long double>(file_size))
+        throw_truncated(static_cast<std::size_t>(std::min<long double>(end, 1e18L)), file_size);
+    }
+  }
+}
+
 /// The decoder itself, run in a child process by decode_fits.
-Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
+Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLimits& limits,
+                       const std::string& hdu) {
+  std::vector<unsigned char> inflated;
+  if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) {  // gzip (.fits.gz)
+    inflated = gunzip(data, size, limits.max_bytes);
+    data = inflated.data();
+    size = inflated.size();
+  }
   // cfitsio reads whole 2880-byte records: from a buffer of another length (a truncated file)
   // it would read past the end, so such a buffer is copied into one padded with zeros.
   constexpr std::size_t record = 2880;
@@ -119,14 +390,22 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
   int status = 0;
   // cfitsio "resizes" the file through this function (also on open, to the size it already
   // has). Without one, a header declaring data past the end would only raise cfitsio's idea of
-  // the size, and it would read past the buffer; this one refuses to grow beyond the buffer.
+  // the size, and it would read past the buffer; this one refuses to grow beyond the buffer
+  // and remembers the size asked for (the file is truncated).
   memory_file_size = buffer_size;
+  input_size = size;
+  declared_size = 0;
   const auto no_growth = [](void* p, std::size_t n) -> void* {
-    return n <= memory_file_size ? p : nullptr;
+    if (n <= memory_file_size) return p;
+    declared_size = std::max(declared_size, n);
+    return nullptr;
   };
   if (fits_open_memfile(&file.f, "fits", READONLY, &buffer, &buffer_size, 0, no_growth, &status))
     throw_fits_error(status, "opening");
-  move_to_image(file.f);
+  if (hdu.empty())
+    move_to_image(file.f);
+  else
+    move_to_selected(file.f, hdu);
 
   int naxis = 0, raw_bitpix = 0, equiv_bitpix = 0;
   fits_get_img_dim(file.f, &naxis, &status);
@@ -136,6 +415,9 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
   std::vector<LONGLONG> axes(static_cast<std::size_t>(naxis));
   if (fits_get_img_sizell(file.f, naxis, axes.data(), &status))
     throw_fits_error(status, "reading the image size");
+  for (LONGLONG n : axes)
+    if (n < 0) throw IoError("FITS image has a negative axis length");
+  const std::vector<LONGLONG> all_axes = axes;
   // Degenerate trailing axes (NAXIS4 = 1 in radio cubes) carry no data.
   while (naxis > 3 && axes[static_cast<std::size_t>(naxis) - 1] == 1)
     --naxis;
@@ -143,11 +425,8 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
     throw IoError("FITS image has " + std::to_string(naxis) + " axes; fftconv reads 1 to 3");
 
   Image image;
-  for (int a = naxis - 1; a >= 0; --a) {  // NAXIS1 varies fastest: the last C-order axis
-    const LONGLONG n = axes[static_cast<std::size_t>(a)];
-    if (n < 0) throw IoError("FITS image has a negative axis length");
-    image.shape.push_back(static_cast<std::size_t>(n));
-  }
+  for (int a = naxis - 1; a >= 0; --a)  // NAXIS1 varies fastest: the last C-order axis
+    image.shape.push_back(static_cast<std::size_t>(axes[static_cast<std::size_t>(a)]));
 
   // Integer data with BLANK pixels read as floats, the blanks as NaN.
   LONGLONG blank = 0;
@@ -157,16 +436,22 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
     has_blank = fits_read_key(file.f, TLONGLONG, "BLANK", &blank, nullptr, &key_status) == 0;
     fits_clear_errmsg();
   }
-  if (raw_bitpix == LONGLONG_IMG && equiv_bitpix == LONGLONG_IMG) {
-    // cfitsio (4.2) reports BZERO = 2^63, the uint64 convention, as int64; reading as uint64
-    // applies the offset.
+  // cfitsio (4.2) reports every scaling of 64-bit data as int64: BZERO = 2^63 is the uint64
+  // convention (read raw, the offset applied below: cfitsio overflows when the card does not
+  // spell 2^63 exactly), any other BSCALE/BZERO gives float64 physical values.
+  bool uint64_offset = false;
+  if (raw_bitpix == LONGLONG_IMG) {
     double bzero = 0, bscale = 1;
     int key_status = 0;
     fits_read_key(file.f, TDOUBLE, "BZERO", &bzero, nullptr, &key_status);
     key_status = 0;
     fits_read_key(file.f, TDOUBLE, "BSCALE", &bscale, nullptr, &key_status);
     fits_clear_errmsg();
-    if (bscale == 1 && bzero == 9223372036854775808.0) equiv_bitpix = ULONGLONG_IMG;
+    uint64_offset = bscale == 1 && bzero == 9223372036854775808.0 && !has_blank;
+    if (uint64_offset)
+      equiv_bitpix = ULONGLONG_IMG;
+    else if (bscale != 1 || bzero != 0)
+      equiv_bitpix = DOUBLE_IMG;
   }
   const TypeMap* map = by_image_type(equiv_bitpix);
   if (!map) throw IoError("unsupported FITS BITPIX " + std::to_string(equiv_bitpix));
@@ -174,7 +459,7 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
     map = &by_pixel_type(raw_bitpix <= 16 ? PixelType::f32 : PixelType::f64);
   image.type = map->type;
 
-  const std::size_t bytes = checked_image_bytes(image.shape, image.type, ReadLimits{});
+  checked_image_bytes(image.shape, image.type, ReadLimits{});
   const bool compressed = fits_is_compressed_image(file.f, &status) != 0;
   if (!compressed) {
     // The stored data must be in the file (it is raw_bitpix wide, not the equivalent type's).
@@ -182,57 +467,124 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
     if (fits_get_hduaddrll(file.f, &head_start, &data_start, &data_end, &status))
       throw_fits_error(status, "locating the data");
     const auto needed = static_cast<long double>(element_count(image.shape)) *
-                        static_cast<long double>(std::abs(raw_bitpix) / 8);
-    if (data_start < 0 ||
-        static_cast<long double>(data_start) + needed > static_cast<long double>(size))
-      throw IoError("truncated FITS data (the header declares " + to_string(image.shape) +
-                    " pixels of BITPIX " + std::to_string(raw_bitpix) + ")");
+                            static_cast<long double>(std::abs(raw_bitpix) / 8) +
+                        static_cast<long double>(data_start);
+    if (data_start < 0 || needed > static_cast<long double>(size))
+      throw_truncated(static_cast<std::size_t>(std::min<long double>(needed, 1e18L)), size);
   }
-  checked_image_bytes(image.shape, image.type, limits);
+  const std::size_t bytes = checked_image_bytes(image.shape, image.type, limits);
+  if (compressed) check_compressed(file.f, all_axes, size, limits);
+  image.metadata.fits_cards = kept_cards(file.f, compressed);
   double nan_double = std::numeric_limits<double>::quiet_NaN();
   float nan_float = std::numeric_limits<float>::quiet_NaN();
   void* null_value = nullptr;
   if (has_blank)
     null_value = image.type == PixelType::f32 ? static_cast<void*>(&nan_float)
                                               : static_cast<void*>(&nan_double);
-  const auto read_pixels = [&](void* out) {
-    int any_null = 0, read_status = 0;
-    fits_read_img(file.f, map->datatype, 1, static_cast<LONGLONG>(element_count(image.shape)),
-                  null_value, out, &any_null, &read_status);
-    return read_status;
-  };
   image.bytes.resize(bytes);
-  status = read_pixels(image.bytes.data());
-  if (status) throw_fits_error(status, "reading the pixels");
+  int any_null = 0;
+  if (uint64_offset) fits_set_bscale(file.f, 1.0, 0.0, &status);
+  if (fits_read_img(file.f, uint64_offset ? TLONGLONG : map->datatype, 1,
+                    static_cast<LONGLONG>(element_count(image.shape)), null_value,
+                    image.bytes.data(), &any_null, &status))
+    throw_fits_error(status, "reading the pixels");
+  if (uint64_offset)  // raw + 2^63 as uint64: the top bit flipped
+    for (std::size_t i = 0; i < bytes; i += 8) {
+      std::uint64_t v = 0;
+      std::memcpy(&v, &image.bytes[i], 8);
+      v ^= std::uint64_t{1} << 63;
+      std::memcpy(&image.bytes[i], &v, 8);
+    }
   return image;
+}
+
+/// Writes `image` as a primary HDU to the open, empty file `f`.
+void write_hdu(fitsfile* f, const Image& image) {
+  const TypeMap& map = by_pixel_type(image.type);
+  std::vector<LONGLONG> axes;
+  for (int a = image.shape.rank() - 1; a >= 0; --a)
+    axes.push_back(static_cast<LONGLONG>(image.shape[a]));
+  int status = 0;
+  fits_create_imgll(f, map.image_type, image.shape.rank(), axes.data(), &status);
+  for (const std::string& card : image.metadata.fits_cards)
+    fits_write_record(f, card.c_str(), &status);
+  std::vector<std::string> history = image.metadata.history;
+  if (history.empty())
+    history.push_back("written by fftconv " + std::to_string(version_major) + "." +
+                      std::to_string(version_minor) + "." + std::to_string(version_patch));
+  for (const std::string& line : history)  // (cfitsio continues a long line on more cards)
+    fits_write_history(f, line.c_str(), &status);
+  fits_write_img(f, map.datatype, 1, static_cast<LONGLONG>(element_count(image.shape)),
+                 const_cast<unsigned char*>(image.bytes.data()), &status);
+  if (status) throw_fits_error(status, "writing");
+}
+
+/// Writes `bytes` gzip-compressed to `path`.
+void write_gzip(const unsigned char* bytes, std::size_t size, const std::string& path) {
+  gzFile out = gzopen(path.c_str(), "wb6");
+  if (!out) throw IoError("cannot create the file");
+  bool ok = true;
+  while (ok && size > 0) {
+    const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(size, 1u << 30));
+    ok = gzwrite(out, bytes, chunk) == static_cast<int>(chunk);
+    bytes += chunk;
+    size -= chunk;
+  }
+  if (gzclose(out) != Z_OK || !ok) throw IoError("cannot write the gzip-compressed file");
 }
 
 }  // namespace
 
-Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
-  return decode_isolated([&] { return decode_fits_here(data, size, limits); }, limits, "cfitsio");
+Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits& limits,
+                  const std::string& hdu) {
+  return decode_isolated([&] { return decode_fits_here(data, size, limits, hdu); }, limits,
+                         "cfitsio");
 }
 
-void write_fits(const Image& image, const std::string& path) {
-  const TypeMap& map = by_pixel_type(image.type);
+void write_fits(const Image& image, const std::string& path, bool gzip) {
+  by_pixel_type(image.type);  // (an unknown type fails before a file is made)
   std::remove(path.c_str());  // cfitsio will not overwrite (the caller's fresh temporary)
-  FitsFile file;
   int status = 0;
-  // (diskfile: the path is a plain name, not cfitsio's extended "file.fits[1]" syntax)
-  if (fits_create_diskfile(&file.f, path.c_str(), &status)) throw_fits_error(status, "creating");
-  std::vector<LONGLONG> axes;
-  for (int a = image.shape.rank() - 1; a >= 0; --a)
-    axes.push_back(static_cast<LONGLONG>(image.shape[a]));
-  const std::string history = "written by fftconv " + std::to_string(version_major) + "." +
-                              std::to_string(version_minor) + "." + std::to_string(version_patch);
-  fits_create_imgll(file.f, map.image_type, image.shape.rank(), axes.data(), &status);
-  fits_write_history(file.f, history.c_str(), &status);
-  fits_write_img(file.f, map.datatype, 1, static_cast<LONGLONG>(element_count(image.shape)),
-                 const_cast<unsigned char*>(image.bytes.data()), &status);
-  if (status) throw_fits_error(status, "writing");
-  fits_close_file(file.f, &status);
-  file.f = nullptr;
-  if (status) throw_fits_error(status, "closing");
+  if (!gzip) {
+    FitsFile file;
+    // (diskfile: the path is a plain name, not cfitsio's extended "file.fits[1]" syntax)
+    if (fits_create_diskfile(&file.f, path.c_str(), &status)) throw_fits_error(status, "creating");
+    write_hdu(file.f, image);
+    fits_close_file(file.f, &status);
+    file.f = nullptr;
+    if (status) throw_fits_error(status, "closing");
+    return;
+  }
+  // Written into memory, then compressed into the file.
+  void* memory = nullptr;
+  std::size_t memory_size = 0;
+  struct Free {
+    void*& p;
+    ~Free() { std::free(p); }
+  } free_memory{memory};
+  {
+    FitsFile file;
+    if (fits_create_memfile(&file.f, &memory, &memory_size, 0, std::realloc, &status))
+      throw_fits_error(status, "creating");
+    write_hdu(file.f, image);
+    fits_close_file(file.f, &status);
+    file.f = nullptr;
+    if (status) throw_fits_error(status, "closing");
+  }
+  // The memory file's size is the allocation; the FITS file ends after its last record.
+  LONGLONG used = 0;
+  {
+    FitsFile file;
+    if (fits_open_memfile(&file.f, "fits", READONLY, &memory, &memory_size, 0, nullptr, &status))
+      throw_fits_error(status, "re-reading");
+    int count = 0;
+    LONGLONG head = 0, data = 0;
+    fits_get_num_hdus(file.f, &count, &status);
+    fits_movabs_hdu(file.f, count, nullptr, &status);
+    fits_get_hduaddrll(file.f, &head, &data, &used, &status);
+    if (status) throw_fits_error(status, "re-reading");
+  }
+  write_gzip(static_cast<const unsigned char*>(memory), static_cast<std::size_t>(used), path);
 }
 
 }  // namespace fftconv::io

@@ -17,18 +17,40 @@ void write_npy(const Image& image, const std::string& path);
 /// straight into the image (cheaper than copying them out of the mapping).
 Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
 
-/// FITS (cfitsio): the first image HDU with data (tile-compressed ones included), rank 1 to 3
-/// (further axes of length 1 are dropped). BITPIX 8/16/32/64/-32/-64 with BSCALE/BZERO applied:
-/// the unsigned conventions (BZERO 2^15, 2^31, 2^63; -128 for int8) read as unsigned/signed
-/// integers, other scalings as float64 (float32 for 8/16-bit data). Integer data with BLANK
-/// reads as floats with NaN at the blank pixels. Writes a primary HDU of the image's type.
-Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
-void write_fits(const Image& image, const std::string& path);
+/// FITS (cfitsio): the first image HDU with data (tile-compressed ones included), or the one
+/// `hdu` selects as cfitsio's "file.fits[hdu]" does ("1": the first extension, "0": the
+/// primary HDU, "SCI" or "SCI,2": by EXTNAME and EXTVER); gzip-compressed data (.fits.gz) is
+/// inflated first. Rank 1 to 3 (further axes of length 1 are dropped). BITPIX 8/16/32/64/-32/-64
+/// read as physical values (BSCALE/BZERO applied): the unsigned conventions (BZERO 2^15, 2^31,
+/// 2^63; -128 for int8) as unsigned/signed integers, other scalings as float64 (float32 for
+/// 8/16-bit data). Integer data with BLANK reads as floats with NaN at the blank pixels.
+/// The HDU's header cards go to image.metadata.fits_cards, except the structural ones (SIMPLE,
+/// BITPIX, NAXISn, EXTEND, XTENSION, PCOUNT, GCOUNT, BSCALE/BZERO/BLANK, the tile-compression
+/// Z* cards, CHECKSUM/DATASUM; of a tile-compressed HDU, also its table's column cards).
+/// Refused before allocating: an image or one compressed tile's decoding buffers (8 bytes a
+/// pixel) over limits.max_bytes, gzip data inflating beyond it, a compressed image whose
+/// table has fewer rows than its tiles or rows pointing past the end of the file, and a
+/// truncated file (the message says how many bytes are missing).
+Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits& limits = {},
+                  const std::string& hdu = "");
+/// Writes a primary HDU of the image's type with image.metadata's cards and HISTORY lines
+/// (or "written by fftconv X.Y.Z"); `gzip`: the file gzip-compressed (.fits.gz).
+void write_fits(const Image& image, const std::string& path, bool gzip = false);
 
-/// TIFF (libtiff): one-sample greyscale (MinIsBlack) pages, 8/16/32/64-bit signed or unsigned
-/// integers or 32/64-bit floats, strips or tiles, any compression libtiff decodes. One page is
-/// 2-D; several pages of equal size and type are a 3-D stack (axis 0 = page). Writes
-/// uncompressed strips, one page per plane (BigTIFF beyond 2 GiB).
+/// TIFF (libtiff): greyscale (MinIsBlack, 1 sample) and RGB(A) (3 or 4 samples, PlanarConfig
+/// contiguous or separate) pages of 8/16/32/64-bit signed or unsigned integers or 32/64-bit
+/// floats, strips or tiles, any compression libtiff decodes. One greyscale page is 2-D;
+/// several pages of equal size and type are a 3-D stack (axis 0 = page). Pages that are more
+/// than one volume say so in image.metadata.layout, their planes stored frame, channel, slice
+/// (frame outermost): an ImageJ hyperstack (ImageDescription "ImageJ=...\nchannels=C\n
+/// slices=Z\nframes=T", pages channel fastest; C*Z*T must equal the pages) and RGB(A) pages
+/// (each colour sample a channel, each page a slice; the 4th sample is alpha). Refused before
+/// allocating: an image or strip/tile buffer over limits.max_bytes, a strip or tile lying past
+/// the end of the file, pages whose strips together exceed the file (pages sharing a strip),
+/// and a page declaring more pixels than its compression can expand its strips into.
+/// Writes uncompressed strips, one page per plane (BigTIFF beyond 2 GiB); a layout is
+/// written back (an ImageJ description, or interleaved RGB(A) samples with alpha as an extra
+/// sample).
 Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
 void write_tiff(const Image& image, const std::string& path);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fftconv/shape.hpp"
+#include "metadata.hpp"
 #include "pixel_type.hpp"
 
 namespace fftconv::io {
@@ -15,6 +16,7 @@ struct Image {
   Shape shape;
   PixelType type = PixelType::f64;
   std::vector<unsigned char> bytes;  ///< element_count(shape) * size_of(type)
+  Metadata metadata{};               ///< what a writer of the input's format carries over
 };
 
 /// A file that cannot be read or written: what is wrong, without the file name (the caller

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
@@ -24,6 +25,7 @@ struct Result {
   std::int32_t rank = 0, type = 0;
   std::uint64_t extent[3] = {0, 0, 0};
   std::uint64_t bytes = 0;
+  std::uint64_t cards = 0;  // FITS header cards (80 bytes each) after the pixels
   char message[1024] = "";
 };
 
@@ -73,6 +75,12 @@ bool read_all(int fd, void* data, std::size_t n, off_t offset) {
       r.extent[a] = image.shape[a];
     r.bytes = image.bytes.size();
     if (!write_all(fd, image.bytes.data(), image.bytes.size(), sizeof r)) ::_exit(4);
+    std::string cards;
+    for (const std::string& card : image.metadata.fits_cards)
+      cards += card.substr(0, 80) + std::string(80 - std::min<std::size_t>(card.size(), 80), ' ');
+    r.cards = image.metadata.fits_cards.size();
+    if (!write_all(fd, cards.data(), cards.size(), static_cast<off_t>(sizeof r + r.bytes)))
+      ::_exit(4);
   } catch (const IoError& e) {
     std::snprintf(r.message, sizeof r.message, "%s", e.what());
   } catch (const std::bad_alloc&) {
@@ -144,6 +152,14 @@ Image decode_isolated(const std::function<Image()>& decode, const ReadLimits& li
   image.bytes.resize(bytes);
   if (!read_all(file.fd, image.bytes.data(), bytes, sizeof r))
     throw std::logic_error(std::string("the ") + what + " decoder returned too few bytes");
+  // (The cards came from the file's header, which is smaller than the file.)
+  if (r.cards > limits.max_bytes / 80)
+    throw std::logic_error(std::string("the ") + what + " decoder returned a bad card count");
+  std::string cards(static_cast<std::size_t>(r.cards) * 80, ' ');
+  if (!read_all(file.fd, cards.data(), cards.size(), static_cast<off_t>(sizeof r + bytes)))
+    throw std::logic_error(std::string("the ") + what + " decoder returned too few cards");
+  for (std::size_t i = 0; i < r.cards; ++i)
+    image.metadata.fits_cards.push_back(cards.substr(i * 80, 80));
   return image;
 }
 

@@ -1,0 +1,135 @@
+#include "provenance.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "fftconv/version.hpp"
+#include "io/printable.hpp"
+
+namespace fftconv::cli {
+
+namespace {
+
+const char* command_name(Command c) {
+  switch (c) {
+    case Command::correlate:
+      return "correlate";
+    case Command::blur:
+      return "blur";
+    case Command::compare:
+      return "compare";
+    case Command::match:
+      return "match";
+    case Command::convolve:
+      break;
+  }
+  return "convolve";
+}
+
+const char* mode_name(Mode m) {
+  return m == Mode::full ? "full" : m == Mode::same ? "same" : "valid";
+}
+
+const char* boundary_name(Boundary b) {
+  switch (b) {
+    case Boundary::constant:
+      return "constant";
+    case Boundary::reflect:
+      return "reflect";
+    case Boundary::mirror:
+      return "mirror";
+    case Boundary::nearest:
+      return "nearest";
+    case Boundary::wrap:
+      return "wrap";
+    case Boundary::zero:
+      break;
+  }
+  return "zero";
+}
+
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
+/// A file name for a header card: printable ASCII only (FITS allows no other bytes).
+std::string card_text(const std::string& path) {
+  return io::printable(std::filesystem::path(path).filename().string(), 60);
+}
+
+/// The FITS axis number (1 = NAXIS1) of a CRPIXn or CRPIXna keyword, else 0.
+int crpix_axis(const std::string& keyword) {
+  if (keyword.compare(0, 5, "CRPIX") != 0 || keyword.size() < 6) return 0;
+  std::size_t end = 5;
+  while (end < keyword.size() && std::isdigit(static_cast<unsigned char>(keyword[end])))
+    ++end;
+  if (end == 5 || end + 1 < keyword.size() ||
+      (end < keyword.size() && !std::isupper(static_cast<unsigned char>(keyword[end]))))
+    return 0;
+  return std::atoi(keyword.c_str() + 5);
+}
+
+/// `card` (CRPIXn = value / comment) with `shift` added to its value; unchanged when the value
+/// is not a number.
+std::string shifted(const std::string& card, double shift) {
+  const std::size_t slash = card.find('/', 10);
+  const std::string value = card.substr(10, slash == std::string::npos ? 70 : slash - 10);
+  char* end = nullptr;
+  const double v = std::strtod(value.c_str(), &end);
+  if (end == value.c_str()) return card;
+  char text[96];
+  std::snprintf(text, sizeof text, "%-8.8s= %20.14G", card.c_str(), v + shift);
+  std::string out = text;
+  if (slash != std::string::npos) out += " " + card.substr(slash);
+  out.resize(80, ' ');
+  return out;
+}
+
+}  // namespace
+
+std::string history_line(const Job& job) {
+  std::string line = "fftconv " + std::to_string(version_major) + "." +
+                     std::to_string(version_minor) + "." + std::to_string(version_patch) + " " +
+                     command_name(job.command);
+  if (job.command == Command::blur) {
+    line += " sigma=";
+    for (std::size_t i = 0; i < job.sigma.size(); ++i)
+      line += (i ? "," : "") + number(job.sigma[i]);
+  } else {
+    line += " kernel=" + card_text(job.kernel);
+  }
+  line += std::string(" mode=") + mode_name(job.options.mode) +
+          " boundary=" + boundary_name(job.options.boundary);
+  if (job.options.boundary == Boundary::constant) line += " fill=" + number(job.options.fill_value);
+  if (job.options.nan_policy == NanPolicy::interpolate) line += " nan=interpolate";
+  if (job.options.nan_policy == NanPolicy::fill) line += " nan=fill";
+  if (!job.mask.empty()) line += " mask=" + card_text(job.mask);
+  if (job.options.normalize_kernel) line += " normalize-kernel";
+  return line;
+}
+
+io::Metadata output_metadata(const Job& job, const io::Metadata& input, const Shape& kernel) {
+  io::Metadata out;
+  const int rank = kernel.rank();
+  for (const std::string& card : input.fits_cards) {
+    const int axis = crpix_axis(card.substr(0, card.find_first_of(" =")));
+    if (axis < 1 || axis > rank || job.options.mode == Mode::same) {
+      out.fits_cards.push_back(card);
+      continue;
+    }
+    const std::size_t k = kernel[rank - axis];  // NAXIS1 is the last C-order axis
+    const double shift = job.options.mode == Mode::full ? static_cast<double>((k - 1) / 2)
+                                                        : -static_cast<double>(k / 2);
+    out.fits_cards.push_back(shifted(card, shift));
+  }
+  out.history = input.history;
+  out.history.push_back(history_line(job));
+  out.layout = input.layout;
+  return out;
+}
+
+}  // namespace fftconv::cli
