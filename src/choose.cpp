@@ -81,7 +81,7 @@ MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t
     const double along_rows = outputs *
                               (static_cast<double>(taps.terms) * m.direct_ns_per_output +
                                static_cast<double>(taps.row) * m.direct_ns_per_tap) *
-                              separable_row_passes(p);
+                              separable_row_passes(p, taps.column);
     c.separable_ns = (along_rows + direct(static_cast<double>(taps.column))) * m.separable_factor;
   }
   return c;
@@ -92,7 +92,9 @@ Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
   const auto needed = [&](Method m) {
     if (m == Method::fft) return fft_working_bytes(p, element_bytes);
     if (m == Method::overlap_save) return overlap_save_working_bytes(p, element_bytes);
-    return direct_working_bytes(p, element_bytes, m == Method::separable ? taps.terms : 0);
+    const bool separable = m == Method::separable;
+    return direct_working_bytes(p, element_bytes, separable ? taps.terms : 0,
+                                separable ? taps.column : taps.nonzero);
   };
   if (requested != Method::automatic) {
     if (requested == Method::separable && !taps.separable()) fail_not_separable(p.kernel_shape());
