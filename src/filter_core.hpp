@@ -7,6 +7,7 @@
 #include <memory>
 #include <variant>
 
+#include "choose.hpp"
 #include "direct/direct_path.hpp"
 #include "fft_path.hpp"
 #include "fftconv/options.hpp"
@@ -17,13 +18,14 @@
 
 namespace fftconv::detail {
 
-/// The method FilterCore uses for problem p: options.method, or for automatic the faster that
-/// fits the memory limit (select_method), for the precision the arithmetic runs in and with the
-/// missing-pixel buffers counted (p.nan_policy; `masked`: applications with a mask and weights).
-/// Throws fftconv::Error if none fits. kernel is canonical rank 3.
+/// The method FilterCore uses for problem p and the bytes it needs: options.method, or for
+/// automatic the faster that fits the memory limit (select_method), for the precision the
+/// arithmetic runs in and with the missing-pixel buffers (and double copies) counted (p.nan_policy;
+/// `masked`: applications with a mask and weights). Throws fftconv::Error if none fits. kernel is
+/// canonical rank 3.
 template <class T>
-Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
-                  bool masked = false);
+MethodChoice method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
+                        bool masked = false);
 
 /// Whether float data is computed in double (compute_precision on float data).
 template <class T>
@@ -54,7 +56,7 @@ class FilterCore {
   /// the weights conv(M, k) written to `weight` unless it is empty (see missing_pixels.hpp).
   void apply(const ConstView<T>& image, const unsigned char* masked, const View<T>& out,
              const View<T>& weight) const;
-  Method method() const { return method_; }
+  Method method() const { return choice_.method; }
   const Problem& problem() const { return p_; }
 
  private:
@@ -67,11 +69,14 @@ class FilterCore {
 
   FilterCore(const Problem& p, const EffectiveKernel<T>& kernel, const Options& options,
              bool masked);
+  /// apply, with allocation failures not yet named (apply names them).
+  void apply_unnamed(const ConstView<T>& image, const unsigned char* masked, const View<T>& out,
+                     const View<T>& weight) const;
   /// The prepared direct or fft method on one image (not Widened).
   void run(const ConstView<T>& image, const View<T>& out, T fill) const;
 
   Problem p_;
-  Method method_;
+  MethodChoice choice_;
   bool nonnegative_;
   KernelSum kernel_sum_;
   Prepared kernel_;
