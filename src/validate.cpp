@@ -172,6 +172,8 @@ template void validate_output<double>(const Problem&, const View<double>&, const
                                       const char*);
 template void validate_companion<bool>(const ConstView<bool>&, const Shape&, const char*,
                                        const char*, const char*);
+template void validate_companion<unsigned char>(const ConstView<unsigned char>&, const Shape&,
+                                                const char*, const char*, const char*);
 template void validate_companion<float>(const ConstView<float>&, const Shape&, const char*,
                                         const char*, const char*);
 template void validate_companion<double>(const ConstView<double>&, const Shape&, const char*,
