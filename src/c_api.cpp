@@ -4,14 +4,18 @@
 #include "fftconv/fftconv.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "byte_masks.hpp"
 #include "check.hpp"
 #include "checked_math.hpp"
 #include "fftconv/filter.hpp"
@@ -81,11 +85,43 @@ fftconv::Shape to_shape(int rank, const size_t* shape, const char* what, const c
   return s;
 }
 
-// Enum values are passed through unchecked: the C++ validation refuses unknown ones by name.
-fftconv::Options to_options(const fftconv_options* options) {
+// The sizes of every published layout of fftconv_options, oldest first (fftconv.h): up to
+// min_overlap, then up to nonnegative (this library's own).
+constexpr std::size_t options_sizes[] = {offsetof(fftconv_options, max_memory_bytes),
+                                         sizeof(fftconv_options)};
+
+// The caller's options in this library's layout: the fields the caller's struct_size covers, the
+// defaults after them. A size that is no published layout's is refused, naming it.
+fftconv_options read_options(const fftconv_options* options, const char* what) {
   fftconv_options c;
-  fftconv_options_default(&c);
-  if (options) c = *options;
+  fftconv_options_init(&c, sizeof c);
+  if (!options) return c;
+  const std::size_t size = options->struct_size;
+  FFTCONV_CHECK(size <= sizeof c, invalid_argument, what, ": options.struct_size is ", size,
+                ", larger than the ", sizeof c,
+                " bytes of the fftconv_options this library knows (a program built against a "
+                "newer fftconv.h needs a library at least as new)");
+  FFTCONV_CHECK(std::find(std::begin(options_sizes), std::end(options_sizes), size) !=
+                    std::end(options_sizes),
+                invalid_argument, what, ": options.struct_size is ", size,
+                ", not the size of an fftconv_options layout this library knows (",
+                options_sizes[0], " or ", options_sizes[1],
+                "): set it with fftconv_options_default");
+  std::memcpy(&c, options, size);
+  c.struct_size = sizeof c;
+  return c;
+}
+
+// A 0/1 flag of the C struct as a bool, refusing other values.
+bool read_flag(int value, const char* name, const char* what) {
+  FFTCONV_CHECK(value == 0 || value == 1, invalid_argument, what, ": options.", name,
+                " must be 0 or 1, got ", value);
+  return value == 1;
+}
+
+// Enum values are passed through unchecked: the C++ validation refuses unknown ones by name.
+fftconv::Options to_options(const fftconv_options* options, const char* what) {
+  const fftconv_options c = read_options(options, what);
   fftconv::Options o;
   o.mode = static_cast<fftconv::Mode>(c.mode);
   o.boundary = static_cast<fftconv::Boundary>(c.boundary);
@@ -95,13 +131,12 @@ fftconv::Options to_options(const fftconv_options* options) {
   o.planning = static_cast<fftconv::Planning>(c.planning);
   o.nan_policy = static_cast<fftconv::NanPolicy>(c.nan_policy);
   o.min_weight = c.min_weight;
-  FFTCONV_CHECK(c.preserve_nan == 0 || c.preserve_nan == 1, invalid_argument,
-                "options.preserve_nan must be 0 or 1, got ", c.preserve_nan);
-  FFTCONV_CHECK(c.normalize_kernel == 0 || c.normalize_kernel == 1, invalid_argument,
-                "options.normalize_kernel must be 0 or 1, got ", c.normalize_kernel);
-  o.preserve_nan = c.preserve_nan == 1;
-  o.normalize_kernel = c.normalize_kernel == 1;
+  o.preserve_nan = read_flag(c.preserve_nan, "preserve_nan", what);
+  o.normalize_kernel = read_flag(c.normalize_kernel, "normalize_kernel", what);
   o.min_overlap = c.min_overlap;
+  o.max_memory_bytes = c.max_memory_bytes;
+  o.compute_precision = static_cast<fftconv::Precision>(c.compute_precision);
+  o.nonnegative = read_flag(c.nonnegative, "nonnegative", what);
   return o;
 }
 
@@ -122,20 +157,14 @@ Call checked_call(int rank, const size_t* image_shape, const T* image, const siz
   c.kernel = to_shape(rank, kernel_shape, what, (std::string(kernel_name) + "_shape").c_str());
   check_pointer(image, what, "image");
   check_pointer(kernel, what, kernel_name);
-  c.options = to_options(options);
+  c.options = to_options(options, what);
   c.out = fftconv::output_shape(c.image, c.kernel, mode ? *mode : c.options.mode);
   if (fftconv::element_count(c.out) > 0) check_pointer(out, what, out_name);
   return c;
 }
 
-/// A 0/1 (any non-zero) byte mask as the bool array the C++ API takes.
-std::unique_ptr<bool[]> to_bools(const unsigned char* mask, std::size_t count) {
-  std::unique_ptr<bool[]> b(new bool[count]);
-  for (std::size_t i = 0; i < count; ++i)
-    b[i] = mask[i] != 0;
-  return b;
-}
-
+// The masks go to the C++ computation as the caller's bytes: it validates every argument, in the
+// C++ entry points' order, and checks the memory limit before it copies anything.
 template <class T>
 int masked(int rank, const size_t* image_shape, const T* image, const unsigned char* mask,
            const size_t* kernel_shape, const T* kernel, T* values, T* weight,
@@ -143,10 +172,9 @@ int masked(int rank, const size_t* image_shape, const T* image, const unsigned c
   return guarded([&] {
     const Call c = checked_call(rank, image_shape, image, kernel_shape, kernel, "kernel", values,
                                 "values", options, what);
-    const std::size_t count = fftconv::element_count(c.image);
-    std::unique_ptr<bool[]> m = mask ? to_bools(mask, count) : std::make_unique<bool[]>(count);
-    fftconv::convolve_masked(
-        fftconv::ConstView<T>(image, c.image), fftconv::ConstView<bool>(m.get(), c.image),
+    const fftconv::ConstView<unsigned char> m(mask, c.image);
+    fftconv::detail::convolve_masked_bytes(
+        fftconv::ConstView<T>(image, c.image), mask ? &m : nullptr,
         fftconv::ConstView<T>(kernel, c.kernel), fftconv::View<T>(values, c.out),
         weight ? fftconv::View<T>(weight, c.out) : fftconv::View<T>(), c.options);
   });
@@ -160,14 +188,10 @@ int match(int rank, const size_t* image_shape, const T* image, const size_t* tem
     const fftconv::Mode valid = fftconv::Mode::valid;
     const Call c = checked_call(rank, image_shape, image, templ_shape, templ, "templ", score,
                                 "score", options, what, &valid);
-    const fftconv::ConstView<T> iv(image, c.image), tv(templ, c.kernel);
-    if (templ_mask) {
-      const std::unique_ptr<bool[]> m = to_bools(templ_mask, fftconv::element_count(c.kernel));
-      fftconv::match_template(iv, tv, fftconv::ConstView<bool>(m.get(), c.kernel),
-                              fftconv::View<T>(score, c.out), c.options);
-    } else {
-      fftconv::match_template(iv, tv, fftconv::View<T>(score, c.out), c.options);
-    }
+    const fftconv::ConstView<unsigned char> m(templ_mask, c.kernel);
+    fftconv::detail::match_template_bytes(
+        fftconv::ConstView<T>(image, c.image), fftconv::ConstView<T>(templ, c.kernel),
+        templ_mask ? &m : nullptr, fftconv::View<T>(score, c.out), c.options);
   });
 }
 
@@ -200,7 +224,7 @@ int create(fftconv_filter** filter, int rank, const size_t* image_shape, const s
     auto made = std::make_unique<fftconv_filter>(fftconv_filter{
         fftconv::Filter<T>(fftconv::ConstView<T>(kernel, ks), is,
                            correlate ? fftconv::Operation::correlate : fftconv::Operation::convolve,
-                           to_options(options))});
+                           to_options(options, what))});
     *filter = made.release();
   });
 }
@@ -223,20 +247,32 @@ int apply(const fftconv_filter* filter, const T* image, T* out, const char* what
 
 extern "C" {
 
-void fftconv_options_default(fftconv_options* options) {
-  if (!options) return;
+void fftconv_options_init(fftconv_options* options, size_t struct_size) {
+  if (!options || struct_size < sizeof(std::size_t)) return;
   const fftconv::Options d;
-  options->mode = static_cast<int>(d.mode);
-  options->boundary = static_cast<int>(d.boundary);
-  options->fill_value = d.fill_value;
-  options->method = static_cast<int>(d.method);
-  options->threads = d.threads;
-  options->planning = static_cast<int>(d.planning);
-  options->nan_policy = static_cast<int>(d.nan_policy);
-  options->min_weight = d.min_weight;
-  options->preserve_nan = d.preserve_nan;
-  options->normalize_kernel = d.normalize_kernel;
-  options->min_overlap = d.min_overlap;
+  fftconv_options c;
+  c.struct_size = struct_size;
+  c.mode = static_cast<int>(d.mode);
+  c.boundary = static_cast<int>(d.boundary);
+  c.fill_value = d.fill_value;
+  c.method = static_cast<int>(d.method);
+  c.threads = d.threads;
+  c.planning = static_cast<int>(d.planning);
+  c.nan_policy = static_cast<int>(d.nan_policy);
+  c.min_weight = d.min_weight;
+  c.preserve_nan = d.preserve_nan;
+  c.normalize_kernel = d.normalize_kernel;
+  c.min_overlap = d.min_overlap;
+  c.max_memory_bytes = d.max_memory_bytes;
+  c.compute_precision = static_cast<int>(d.compute_precision);
+  c.nonnegative = d.nonnegative;
+  // Only the caller's bytes: a struct of an older layout is smaller than this one.
+  std::memcpy(options, &c, std::min(struct_size, sizeof c));
+}
+
+// (The name in parentheses: fftconv.h also defines it as a macro over fftconv_options_init.)
+void(fftconv_options_default)(fftconv_options* options) {
+  fftconv_options_init(options, sizeof(fftconv_options));
 }
 
 const char* fftconv_last_error(void) {
@@ -298,6 +334,14 @@ int fftconv_filter_apply_f64(const fftconv_filter* filter, const double* image, 
 }
 int fftconv_filter_apply_f32(const fftconv_filter* filter, const float* image, float* out) {
   return apply(filter, image, out, "fftconv_filter_apply_f32");
+}
+int fftconv_filter_method(const fftconv_filter* filter) {
+  int method = -1;
+  guarded([&] {
+    check_pointer(filter, "fftconv_filter_method", "filter");
+    method = static_cast<int>(std::visit([](const auto& f) { return f.method(); }, filter->filter));
+  });
+  return method;
 }
 void fftconv_filter_destroy(fftconv_filter* filter) {
   delete filter;

@@ -81,18 +81,20 @@ MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t
     const double along_rows = outputs *
                               (static_cast<double>(taps.terms) * m.direct_ns_per_output +
                                static_cast<double>(taps.row) * m.direct_ns_per_tap) *
-                              separable_row_passes(p);
+                              separable_row_passes(p, taps.column);
     c.separable_ns = (along_rows + direct(static_cast<double>(taps.column))) * m.separable_factor;
   }
   return c;
 }
 
-Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
-                     std::size_t element_bytes, std::size_t memory_limit) {
+MethodChoice select_method(const Problem& p, Method requested, const KernelTaps& taps,
+                           std::size_t element_bytes, std::size_t memory_limit) {
   const auto needed = [&](Method m) {
     if (m == Method::fft) return fft_working_bytes(p, element_bytes);
     if (m == Method::overlap_save) return overlap_save_working_bytes(p, element_bytes);
-    return direct_working_bytes(p, element_bytes, m == Method::separable ? taps.terms : 0);
+    const bool separable = m == Method::separable;
+    return direct_working_bytes(p, element_bytes, separable ? taps.terms : 0,
+                                separable ? taps.column : taps.nonzero);
   };
   if (requested != Method::automatic) {
     if (requested == Method::separable && !taps.separable()) fail_not_separable(p.kernel_shape());
@@ -100,7 +102,7 @@ Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
     FFTCONV_CHECK(bytes <= memory_limit, out_of_memory, "the ", to_string(requested),
                   " method needs ", bytes,
                   " bytes of working memory, more than options.max_memory_bytes = ", memory_limit);
-    return requested;
+    return {requested, bytes};
   }
   // For automatic, a method whose sizes are impossible (overflow, a transform length beyond
   // FFTW's int) simply does not fit; only if none is possible is that an error. Ties go to the
@@ -142,7 +144,7 @@ Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
          count > 3 ? ", the separable method " + need(candidates[3]) : std::string(),
          ", more than options.max_memory_bytes = ", memory_limit);
   }
-  return candidates[best].method;
+  return {candidates[best].method, candidates[best].bytes};
 }
 
 }  // namespace fftconv::detail

@@ -30,12 +30,18 @@ struct MethodCosts {
 /// (4 or 8).
 MethodCosts estimate_costs(const Problem& p, const KernelTaps& taps, std::size_t element_bytes);
 
+/// A method and the working memory it needs (bytes).
+struct MethodChoice {
+  Method method = Method::automatic;
+  std::size_t bytes = 0;
+};
+
 /// The method a call runs: `requested` if it is not automatic (separable needs a separable
 /// kernel: else fftconv::Error(invalid_argument)), else the fastest by the model among the
 /// methods whose working memory fits `memory_limit` (a method whose sizes are impossible does not
 /// fit). Throws fftconv::Error(out_of_memory) naming the needed bytes when the method (or, for
 /// automatic, every method) needs more than the limit; callers prefix the call's name.
-Method select_method(const Problem& p, Method requested, const KernelTaps& taps,
-                     std::size_t element_bytes, std::size_t memory_limit);
+MethodChoice select_method(const Problem& p, Method requested, const KernelTaps& taps,
+                           std::size_t element_bytes, std::size_t memory_limit);
 
 }  // namespace fftconv::detail

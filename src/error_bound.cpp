@@ -365,7 +365,7 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     }
     const bool widened = detail::widens<T>(options);
     const double u = widened ? unit_roundoff<double> : unit_roundoff<T>;
-    const Method method = detail::method_for(p, kernel3, options);
+    const Method method = detail::method_for(p, kernel3, options).method;
     const bool spatial = method == Method::direct || method == Method::separable;
     // The transforms that run: the whole problem's, or overlap-save's tile problem, whose image
     // (one tile's region of the extended image) is within the extended image in norm; the union

@@ -301,10 +301,22 @@ std::size_t row_slots(const Problem& p, const FftLayout& l) {
   return std::min(static_cast<std::size_t>(threads_for(p, l)), std::max<std::size_t>(rows, 1));
 }
 
+// The threads that run at all: at most one per row transformed (row_slots) or per block of a
+// column pass (the outer pass's blocks; in 3-D the middle pass's, per plane it transforms).
+std::size_t thread_slots(const Problem& p, const FftLayout& l) {
+  const Extents in = image_extents(p), out = output_extents(p), k = kernel_extents(p, l);
+  std::size_t items = std::max(row_slots(p, l), l.blocks);
+  if (l.outer == 0 && l.lengths[1] > 1) {
+    const std::size_t middle_blocks = (l.pitch / 2 + l.middle_block - 1) / l.middle_block;
+    items = std::max(items, std::max({in[0], out[0], k[0]}) * middle_blocks);
+  }
+  return std::min(static_cast<std::size_t>(threads_for(p, l)), std::max<std::size_t>(items, 1));
+}
+
 // Reals of every thread's scratch array together (what FftKernel::reserve allocates).
 std::size_t scratch_total(const Problem& p, const FftLayout& l) {
   const std::size_t with_row = row_slots(p, l);
-  const std::size_t others = static_cast<std::size_t>(threads_for(p, l)) - with_row;
+  const std::size_t others = thread_slots(p, l) - with_row;
   return checked_add(
       checked_mul(scratch_reals(l, p.single_use, true), with_row, "fft scratch size"),
       checked_mul(scratch_reals(l, p.single_use, false), others, "fft scratch size"),
@@ -493,11 +505,10 @@ void FftKernel<T>::reserve(Workspace& ws) const {
   const FftLayout& l = layout_;
   const WorkShape w = work_shape(l, image_extents(p_), output_extents(p_));
   if (ws.work.size() < w.reals) ws.work = AlignedBuffer<T>(w.reals);
-  // One array per thread (scratch_total), the first row_slots of them holding a row too (grown
-  // first, so that none is allocated twice).
+  // One array per thread that runs (scratch_total), the first row_slots of them holding a row
+  // too (grown first, so that none is allocated twice).
   grow_scratch(ws.scratch, row_slots(p_, l), scratch_reals(l, p_.single_use, true));
-  grow_scratch(ws.scratch, static_cast<std::size_t>(threads_for(p_, l)),
-               scratch_reals(l, p_.single_use, false));
+  grow_scratch(ws.scratch, thread_slots(p_, l), scratch_reals(l, p_.single_use, false));
 }
 
 template <class T>

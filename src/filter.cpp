@@ -98,7 +98,7 @@ Method chosen_method_for(const ConstView<T>& kernel, const Shape& image_shape,
   Method method = Method::automatic;
   detail::with_call_errors(name, [&] {
     const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);
-    method = detail::method_for(p, effective.view(), options, false);
+    method = detail::method_for(p, effective.view(), options, false).method;
   });
   return method;
 }

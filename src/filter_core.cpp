@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <new>
+#include <string>
 #include <vector>
 
 #include "check.hpp"
@@ -49,6 +51,24 @@ void clamp_negative(const View<T>& out) {
   });
 }
 
+/// Runs f, turning an allocation failure in it (std::bad_alloc, or an aligned buffer's
+/// Error(out_of_memory)) into Error(out_of_memory) that names the method and the working memory
+/// it needs; a failure already described so (a widened call's double core) passes unchanged.
+template <class F>
+decltype(auto) naming_allocation_failure(const MethodChoice& choice, F&& f) {
+  constexpr const char* prefix = "out of memory: ";
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    fail(ErrorCode::out_of_memory, prefix, "the ", to_string(choice.method), " method needs ",
+         choice.bytes, " bytes of working memory");
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::out_of_memory || std::string(e.what()).rfind(prefix, 0) == 0) throw;
+    fail(ErrorCode::out_of_memory, prefix, "the ", to_string(choice.method), " method needs ",
+         choice.bytes, " bytes of working memory (", e.what(), ")");
+  }
+}
+
 }  // namespace
 
 std::size_t widening_bytes(const Problem& p, bool masked) {
@@ -80,8 +100,8 @@ KernelTaps kernel_taps(const ConstView<T>& kernel, bool widened, Method requeste
 }
 
 template <class T>
-Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
-                  bool masked) {
+MethodChoice method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
+                        bool masked) {
   const bool widened = widens<T>(options);
   const std::size_t element = widened ? sizeof(double) : sizeof(T);
   std::size_t limit =
@@ -93,8 +113,10 @@ Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& o
                 " bytes options.max_memory_bytes = ", options.max_memory_bytes, " leaves");
   limit -= missing;
   try {
-    return select_method(p, options.method, kernel_taps(kernel, widened, options.method), element,
-                         limit);
+    MethodChoice choice = select_method(
+        p, options.method, kernel_taps(kernel, widened, options.method), element, limit);
+    choice.bytes += missing + (widened ? widening_bytes(p, masked) : 0);  // (within the limit)
+    return choice;
   } catch (const Error& e) {
     if (e.code() != ErrorCode::out_of_memory || limit == options.max_memory_bytes) throw;
     // Name the caller's limit, not what the other buffers leave of it.
@@ -143,10 +165,11 @@ template <class T>
 FilterCore<T>::FilterCore(const Problem& p, const EffectiveKernel<T>& kernel,
                           const Options& options, bool masked)
     : p_(p),
-      method_(method_for(p, kernel.view(), options, masked)),
+      choice_(method_for(p, kernel.view(), options, masked)),
       nonnegative_(options.nonnegative),
       kernel_sum_(kernel_sum(kernel.view())),
-      kernel_(prepare(p, kernel.view(), options, method_, masked)) {
+      kernel_(naming_allocation_failure(
+          choice_, [&] { return prepare(p, kernel.view(), options, choice_.method, masked); })) {
   FFTCONV_CHECK(p.nan_policy != NanPolicy::interpolate ||
                     (kernel_sum_.distinct_from_zero() && kernel_sum_.sum > 0),
                 invalid_argument, "options.nan_policy = interpolate: the kernel sums to ",
@@ -172,6 +195,12 @@ void FilterCore<T>::run(const ConstView<T>& image, const View<T>& out, T fill) c
 template <class T>
 void FilterCore<T>::apply(const ConstView<T>& image, const unsigned char* masked,
                           const View<T>& out, const View<T>& weight) const {
+  naming_allocation_failure(choice_, [&] { apply_unnamed(image, masked, out, weight); });
+}
+
+template <class T>
+void FilterCore<T>::apply_unnamed(const ConstView<T>& image, const unsigned char* masked,
+                                  const View<T>& out, const View<T>& weight) const {
   const bool want_weight = weight.data() != nullptr;
   if (const auto* widened = std::get_if<std::unique_ptr<Widened>>(&kernel_)) {
     // Widen, compute in double, round to float once.
@@ -194,8 +223,8 @@ void FilterCore<T>::apply(const ConstView<T>& image, const unsigned char* masked
 
 template KernelTaps kernel_taps(const ConstView<float>&, bool, Method);
 template KernelTaps kernel_taps(const ConstView<double>&, bool, Method);
-template Method method_for(const Problem&, const ConstView<float>&, const Options&, bool);
-template Method method_for(const Problem&, const ConstView<double>&, const Options&, bool);
+template MethodChoice method_for(const Problem&, const ConstView<float>&, const Options&, bool);
+template MethodChoice method_for(const Problem&, const ConstView<double>&, const Options&, bool);
 template class FilterCore<float>;
 template class FilterCore<double>;
 

@@ -18,13 +18,14 @@
 
 namespace fftconv::detail {
 
-/// The method FilterCore uses for problem p: options.method, or for automatic the faster that
-/// fits the memory limit (select_method), for the precision the arithmetic runs in and with the
-/// missing-pixel buffers counted (p.nan_policy; `masked`: applications with a mask and weights).
-/// Throws fftconv::Error if none fits. kernel is canonical rank 3.
+/// The method FilterCore uses for problem p and the bytes it needs: options.method, or for
+/// automatic the faster that fits the memory limit (select_method), for the precision the
+/// arithmetic runs in and with the missing-pixel buffers (and double copies) counted (p.nan_policy;
+/// `masked`: applications with a mask and weights). Throws fftconv::Error if none fits. kernel is
+/// canonical rank 3.
 template <class T>
-Method method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
-                  bool masked = false);
+MethodChoice method_for(const Problem& p, const ConstView<T>& kernel, const Options& options,
+                        bool masked = false);
 
 /// What the cost model needs of a canonical rank-3 kernel (choose.hpp): its non-zero taps and,
 /// when `requested` is automatic or separable, its separable factors in the precision the
@@ -61,7 +62,7 @@ class FilterCore {
   /// the weights conv(M, k) written to `weight` unless it is empty (see missing_pixels.hpp).
   void apply(const ConstView<T>& image, const unsigned char* masked, const View<T>& out,
              const View<T>& weight) const;
-  Method method() const { return method_; }
+  Method method() const { return choice_.method; }
   const Problem& problem() const { return p_; }
 
  private:
@@ -74,11 +75,14 @@ class FilterCore {
 
   FilterCore(const Problem& p, const EffectiveKernel<T>& kernel, const Options& options,
              bool masked);
+  /// apply, with allocation failures not yet named (apply names them).
+  void apply_unnamed(const ConstView<T>& image, const unsigned char* masked, const View<T>& out,
+                     const View<T>& weight) const;
   /// The prepared direct or fft method on one image (not Widened).
   void run(const ConstView<T>& image, const View<T>& out, T fill) const;
 
   Problem p_;
-  Method method_;
+  MethodChoice choice_;
   bool nonnegative_;
   KernelSum kernel_sum_;
   Prepared kernel_;

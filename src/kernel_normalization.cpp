@@ -36,6 +36,20 @@ EffectiveKernel<T>::EffectiveKernel(const ConstView<T>& kernel3, const Options& 
     : view_(kernel3) {
   if (!options.normalize_kernel) return;
   const KernelSum s = kernel_sum(kernel3);
+  if (!std::isfinite(s.sum)) {  // a NaN or an infinity among the values: name the first
+    std::size_t index = 0;
+    for_each_element(kernel3, [&](T x) {
+      if (!std::isfinite(x))
+        fail(ErrorCode::invalid_argument, "options.normalize_kernel: the kernel holds ",
+             std::isnan(x) ? "NaN"
+             : x > 0       ? "inf"
+                           : "-inf",
+             " (element ", index, " in C order); it cannot be normalized");
+      ++index;
+    });
+    fail(ErrorCode::invalid_argument, "options.normalize_kernel: the kernel's sum overflows ",
+         "double; it cannot be normalized");
+  }
   FFTCONV_CHECK(s.distinct_from_zero(), invalid_argument,
                 "options.normalize_kernel: the kernel sums to ", s.sum,
                 ", which is zero within the rounding of its sum (|sum| <= ", s.tolerance,

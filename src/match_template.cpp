@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "byte_masks.hpp"
 #include "check.hpp"
 #include "checked_math.hpp"
 #include "copy.hpp"
@@ -166,9 +167,9 @@ void plain_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T>
   }
 }
 
-template <class T>
+template <class T, class M>
 void masked_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T>& templ3,
-                const ConstView<bool>& mask3, std::vector<double>& score, const Options& options) {
+                const ConstView<M>& mask3, std::vector<double>& score, const Options& options) {
   // The template side and the correlations first (as in plain_ncc), the memory limit shared by
   // the two or three template spectra that coexist.
   bool has_missing = false;
@@ -178,7 +179,7 @@ void masked_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T
   // The template's pixels where the mask is set: mt (0/1), tz = (t - their mean) mt.
   std::vector<double> t = detail::dense_values<double>(templ3, [](T v) { return double(v); });
   const std::vector<double> mt =
-      detail::dense_values<double>(mask3, [](bool b) { return b ? 1.0 : 0.0; });
+      detail::dense_values<double>(mask3, [](M b) { return b != M(0) ? 1.0 : 0.0; });
   detail::CompensatedSum sum, used;
   for (std::size_t i = 0; i < t.size(); ++i)
     if (mt[i] != 0) {
@@ -245,8 +246,9 @@ void masked_ncc(const Geometry& g, const ConstView<T>& image3, const ConstView<T
   }
 }
 
-template <class T>
-void run(const ConstView<T>& image, const ConstView<T>& templ, const ConstView<bool>* mask,
+// mask: null for none; bool, or bytes from the C API (non-zero = set).
+template <class T, class M>
+void run(const ConstView<T>& image, const ConstView<T>& templ, const ConstView<M>* mask,
          const View<T>& score, const Options& options) {
   Options valid = options;
   valid.mode = Mode::valid;
@@ -291,11 +293,11 @@ void run(const ConstView<T>& image, const ConstView<T>& templ, const ConstView<b
 
 void match_template(ConstView<float> image, ConstView<float> templ, View<float> score,
                     const Options& options) {
-  run(image, templ, nullptr, score, options);
+  run<float, bool>(image, templ, nullptr, score, options);
 }
 void match_template(ConstView<double> image, ConstView<double> templ, View<double> score,
                     const Options& options) {
-  run(image, templ, nullptr, score, options);
+  run<double, bool>(image, templ, nullptr, score, options);
 }
 void match_template(ConstView<float> image, ConstView<float> templ, ConstView<bool> templ_mask,
                     View<float> score, const Options& options) {
@@ -305,5 +307,20 @@ void match_template(ConstView<double> image, ConstView<double> templ, ConstView<
                     View<double> score, const Options& options) {
   run(image, templ, &templ_mask, score, options);
 }
+
+namespace detail {
+template <class T>
+void match_template_bytes(const ConstView<T>& image, const ConstView<T>& templ,
+                          const ConstView<unsigned char>* templ_mask, const View<T>& score,
+                          const Options& options) {
+  run(image, templ, templ_mask, score, options);
+}
+template void match_template_bytes(const ConstView<float>&, const ConstView<float>&,
+                                   const ConstView<unsigned char>*, const View<float>&,
+                                   const Options&);
+template void match_template_bytes(const ConstView<double>&, const ConstView<double>&,
+                                   const ConstView<unsigned char>*, const View<double>&,
+                                   const Options&);
+}  // namespace detail
 
 }  // namespace fftconv

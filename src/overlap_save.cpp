@@ -67,6 +67,14 @@ Problem tile_problem(const Problem& p, const TileGrid& grid) {
   return t;
 }
 
+namespace {
+// The threads overlap-save runs on: at most p.threads, one per tile.
+int tile_threads(const Problem& p, const TileGrid& g) {
+  return static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(p.threads),
+                                                std::max<std::size_t>(g.tiles, 1)));
+}
+}  // namespace
+
 std::size_t overlap_save_working_bytes(const Problem& p, std::size_t element_bytes) {
   const TileGrid g = tile_grid(p);
   const Problem t = tile_problem(p, g);
@@ -76,8 +84,8 @@ std::size_t overlap_save_working_bytes(const Problem& p, std::size_t element_byt
       checked_add(fft_working_bytes(t, element_bytes),
                   checked_mul(tile_values, element_bytes, "overlap-save tile bytes"),
                   "overlap-save working memory");
-  std::size_t bytes =
-      checked_mul(per_thread, static_cast<std::size_t>(p.threads), "overlap-save working memory");
+  std::size_t bytes = checked_mul(per_thread, static_cast<std::size_t>(tile_threads(p, g)),
+                                  "overlap-save working memory");
   bytes = checked_add(bytes, checked_mul(p.image_count(), element_bytes, "image copy"),
                       "overlap-save working memory");
   return checked_add(bytes, extension_map_bytes(p), "overlap-save working memory");
@@ -101,8 +109,7 @@ void OverlapSaveKernel<T>::apply(const ConstView<T>& caller_image, const View<T>
   const std::size_t output_count = g.output[0] * g.output[1] * g.output[2];
   const DenseStrides input_strides{g.input[1] * g.input[2], g.input[2], 1};
   const DenseStrides output_strides{g.output[1] * g.output[2], g.output[2], 1};
-  const int threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(p_.threads),
-                                                             std::max<std::size_t>(g.tiles, 1)));
+  const int threads = tile_threads(p_, g);
   // Everything allocated before any output is written: per thread a tile input, a tile output
   // and the tile transforms' working memory (reused by every tile the thread takes).
   std::vector<AlignedBuffer<T>> inputs, outputs;

@@ -10,6 +10,20 @@
 
 namespace fftconv::detail {
 
+/// The hardware's thread count (std::thread::hardware_concurrency, 1 if it does not know).
+inline int hardware_threads() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+/// The threads a call runs on for Options::threads = `requested` (>= 0): 0 means the hardware's
+/// count, and more than it is clamped to it, so that nothing sized per thread (scratch arrays,
+/// FFTW's threads) grows beyond the machine; each path then uses at most one thread per piece of
+/// work it has (parallel_for's slots).
+inline int usable_threads(int requested) {
+  const int hardware = hardware_threads();
+  return requested == 0 ? hardware : std::min(requested, hardware);
+}
+
 /// Pieces per thread: enough that a thread the system delays (a neighbour on a shared machine,
 /// page faults on first touch) leaves its share to the others instead of making them wait at
 /// the end, few enough that claiming one (an atomic increment) costs nothing.

@@ -23,8 +23,9 @@ double predicted_seconds_for(Method method, const ConstView<T>& kernel, const Sh
   double ns = 0;
   detail::with_call_errors(name, [&] {
     const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);
-    const Method m =
-        method == Method::automatic ? detail::method_for(p, effective.view(), chosen) : method;
+    const Method m = method == Method::automatic
+                         ? detail::method_for(p, effective.view(), chosen).method
+                         : method;
     const bool widened = detail::widens<T>(options);
     // (separability is looked for only when the separable method's cost is wanted)
     const detail::KernelTaps taps = detail::kernel_taps(effective.view(), widened, m);

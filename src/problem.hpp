@@ -40,7 +40,7 @@ struct Problem {
   double min_weight = 0;
   bool preserve_nan = false;
   Planning planning = Planning::estimate;  ///< FFTW planning effort
-  int threads = 1;                         ///< resolved: >= 1
+  int threads = 1;  ///< resolved: >= 1, at most the hardware's (usable_threads)
 
   /// Element counts of the output, image and kernel (fftconv::Error if one overflows size_t).
   std::size_t output_count() const;

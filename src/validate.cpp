@@ -5,11 +5,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "check.hpp"
+#include "parallel.hpp"
 
 namespace fftconv::detail {
 
@@ -116,9 +116,7 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
   p.min_weight = options.min_weight;
   p.preserve_nan = options.preserve_nan;
   p.planning = planning;
-  p.threads = options.threads == 0
-                  ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))
-                  : options.threads;
+  p.threads = usable_threads(options.threads);
   return p;
 }
 
@@ -174,6 +172,8 @@ template void validate_output<double>(const Problem&, const View<double>&, const
                                       const char*);
 template void validate_companion<bool>(const ConstView<bool>&, const Shape&, const char*,
                                        const char*, const char*);
+template void validate_companion<unsigned char>(const ConstView<unsigned char>&, const Shape&,
+                                                const char*, const char*, const char*);
 template void validate_companion<float>(const ConstView<float>&, const Shape&, const char*,
                                         const char*, const char*);
 template void validate_companion<double>(const ConstView<double>&, const Shape&, const char*,

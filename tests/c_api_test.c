@@ -3,6 +3,8 @@
  * and an untouched output. Prints "N passed, N failed" and exits non-zero on any failure. */
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,8 +56,10 @@ int main(void) {
             o.method == FFTCONV_METHOD_AUTOMATIC && o.threads == 1 &&
             o.planning == FFTCONV_PLANNING_ESTIMATE && o.nan_policy == FFTCONV_NAN_PROPAGATE &&
             o.min_weight == 1e-3 && o.preserve_nan == 0 && o.normalize_kernel == 0 &&
-            o.min_overlap == 0,
+            o.min_overlap == 0 && o.max_memory_bytes == SIZE_MAX &&
+            o.compute_precision == FFTCONV_PRECISION_NATIVE && o.nonnegative == 0,
         "defaults equal the C++ Options defaults");
+  check(o.struct_size == sizeof(fftconv_options), "struct_size set by fftconv_options_default");
 
   /* convolve flips the kernel, correlate does not (same mode, zero boundary) */
   const double conv_expected[9] = {4, 5, 6, 7, 10, 13, 0, 8, 10};
@@ -162,6 +166,84 @@ int main(void) {
             strstr(fftconv_last_error(), "image_shape") != NULL,
         "a shape of 2^64 elements is refused, naming it");
 
+  /* The options C++ has and the struct lacked (issue 17), and struct_size. */
+  {
+    double o9[9];
+    fftconv_options m;
+    fftconv_options_default(&m);
+    m.max_memory_bytes = 16;
+    check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) == FFTCONV_OUT_OF_MEMORY &&
+              strstr(fftconv_last_error(), "more than options.max_memory_bytes = 16") != NULL,
+          "max_memory_bytes is read");
+    fftconv_options_default(&m);
+    m.compute_precision = 7;
+    check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) ==
+                  FFTCONV_INVALID_ARGUMENT &&
+              strstr(fftconv_last_error(), "compute_precision has unknown value 7") != NULL,
+          "compute_precision is read");
+    fftconv_options_default(&m);
+    m.nonnegative = 2;
+    check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) ==
+                  FFTCONV_INVALID_ARGUMENT &&
+              strstr(fftconv_last_error(),
+                     "fftconv_convolve_f64: options.nonnegative must be 0 or 1, got 2") != NULL,
+          "nonnegative is read");
+    /* a negative kernel value makes negative outputs: nonnegative clamps them at 0 */
+    const double negative[9] = {0, -1, 0, 0, 0, 0, 0, 0, 0};
+    m.nonnegative = 1;
+    int clamped = fftconv_convolve_f64(2, shape3, image, shape3, negative, o9, &m) == FFTCONV_OK;
+    for (int i = 0; i < 9; ++i)
+      clamped = clamped && o9[i] == 0;
+    check(clamped, "nonnegative clamps");
+    /* float data computed in double: the hand-computed values exactly */
+    float fi[9], fk[9], fo[9];
+    for (int i = 0; i < 9; ++i) {
+      fi[i] = (float)image[i];
+      fk[i] = (float)kernel[i];
+    }
+    fftconv_options_default(&m);
+    m.compute_precision = FFTCONV_PRECISION_DOUBLE;
+    m.method = FFTCONV_METHOD_FFT;
+    int exact = fftconv_convolve_f32(2, shape3, fi, shape3, fk, fo, &m) == FFTCONV_OK;
+    for (int i = 0; i < 9; ++i)
+      exact = exact && fo[i] == (float)conv_expected[i];
+    check(exact, "compute_precision double: exact on small integers");
+
+    /* An older, smaller struct (the layout up to min_overlap): the fields past its size are not
+     * read (here: garbage that would be refused) and take their defaults. */
+    fftconv_options_default(&m);
+    m.struct_size = offsetof(fftconv_options, max_memory_bytes);
+    m.max_memory_bytes = 16;
+    m.compute_precision = 7;
+    m.nonnegative = 9;
+    check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) == FFTCONV_OK &&
+              close_to(o9, conv_expected, 9),
+          "a struct of the older size works, its missing fields default");
+    fftconv_options older;
+    memset(&older, 0xab, sizeof older);
+    fftconv_options_init(&older, offsetof(fftconv_options, max_memory_bytes));
+    check(older.struct_size == offsetof(fftconv_options, max_memory_bytes) &&
+              older.mode == FFTCONV_MODE_SAME && older.min_overlap == 0 &&
+              older.max_memory_bytes != SIZE_MAX,
+          "fftconv_options_init writes only the caller's size");
+    /* a newer, larger struct than the library knows, and a size of no layout: refused */
+    char message[160];
+    snprintf(message, sizeof message, "options.struct_size is %zu, larger than the %zu bytes",
+             sizeof(fftconv_options) + 8, sizeof(fftconv_options));
+    fftconv_options_default(&m);
+    m.struct_size = sizeof(fftconv_options) + 8;
+    check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) ==
+                  FFTCONV_INVALID_ARGUMENT &&
+              strstr(fftconv_last_error(), message) != NULL,
+          "a larger struct_size is refused, naming it");
+    m.struct_size = 12;
+    check(fftconv_filter_create_f64(&(fftconv_filter*){NULL}, 2, shape3, shape3, kernel, 0, &m) ==
+                  FFTCONV_INVALID_ARGUMENT &&
+              strstr(fftconv_last_error(),
+                     "fftconv_filter_create_f64: options.struct_size is 12, not the size") != NULL,
+          "a struct_size of no layout is refused, naming it");
+  }
+
   /* filters */
   fftconv_filter* filter = NULL;
   check(fftconv_filter_create_f64(&filter, 2, shape3, shape3, kernel, 0, NULL) == FFTCONV_OK &&
@@ -184,8 +266,21 @@ int main(void) {
   check(fftconv_filter_create_f64(&filter, 2, shape3, shape3, kernel, 2, NULL) ==
             FFTCONV_INVALID_ARGUMENT,
         "correlate must be 0 or 1");
+  check(fftconv_filter_method(filter) == FFTCONV_METHOD_DIRECT,
+        "filter_method: automatic chose direct");
   fftconv_filter_destroy(filter);
   fftconv_filter_destroy(NULL);
+  fftconv_options_default(&o);
+  o.method = FFTCONV_METHOD_FFT;
+  check(fftconv_filter_create_f32(&filter, 2, shape3, shape3, (const float[9]){1}, 1, &o) ==
+                FFTCONV_OK &&
+            fftconv_filter_method(filter) == FFTCONV_METHOD_FFT,
+        "filter_method: fft");
+  fftconv_filter_destroy(filter);
+  fftconv_options_default(&o);
+  check(fftconv_filter_method(NULL) == -1 &&
+            strstr(fftconv_last_error(), "fftconv_filter_method: filter is NULL") != NULL,
+        "filter_method of NULL: -1 and a message");
   check(fftconv_filter_apply_f64(NULL, image, out) == FFTCONV_INVALID_ARGUMENT, "NULL filter");
 
   /* Normalized convolution, worked by hand: 1 NaN 3 4 5 with 1 1 1, zero boundary (the zeros

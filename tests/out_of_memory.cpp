@@ -65,6 +65,14 @@ int main() {
       expect(e.code() == fftconv::ErrorCode::out_of_memory, "error code is out_of_memory");
       expect(std::string(e.what()).find("bytes") != std::string::npos,
              "message gives the size in bytes");
+      // The call, its method and the working memory it needs (issue 17: the message named only
+      // the one buffer that failed, or no size at all).
+      const std::string expected = std::string("fftconv::convolve: out of memory: the ") +
+                                   fftconv::to_string(method) + " method needs ";
+      expect(std::string(e.what()).rfind(expected, 0) == 0,
+             "message names the call, the method and its working memory");
+      expect(std::string(e.what()).find(" bytes of working memory") != std::string::npos,
+             "message names the bytes of working memory needed");
     }
     expect(out == untouched, "output untouched after the failure");
   }

@@ -52,6 +52,58 @@ TEST_CASE_TEMPLATE("Filter::apply equals the free functions, to the bit", T, flo
           }
 }
 
+// A Filter made from an Eigen kernel reads it in its own storage order (issue 17: the README
+// passed a column-major kernel's data() as a C-order view, which transposes it): column-major,
+// row-major, a strided block and an expression give the view-based Filter's results to the bit,
+// and chosen_method the view's choice.
+TEST_CASE_TEMPLATE("Filter and chosen_method from Eigen kernels respect the storage order", T,
+                   float, double) {
+  using ColMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+  using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  std::mt19937_64 rng(1702);
+  const Array<T> kernel = normal<T>({5, 7}, rng);  // not symmetric: a transpose would show
+  const Array<T> image = uniform<T>({40, 33}, rng, -1, 1);
+  const RowMajor row_major = Eigen::Map<const RowMajor>(kernel.values.data(), 5, 7);
+  const ColMajor col_major = row_major;
+  ColMajor larger = ColMajor::Random(9, 12);
+  larger.block(2, 3, 5, 7) = col_major;
+  const auto block = larger.block(2, 3, 5, 7);  // inner stride 1, outer stride 9
+  const Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> expression = col_major.array() * T(2);
+  for (Method method : {Method::direct, Method::fft, Method::automatic}) {
+    CAPTURE(fftconv::to_string(method));
+    fftconv::Options o;
+    o.method = method;
+    o.boundary = Boundary::reflect;
+    const fftconv::Filter<T> by_view(kernel.view(), image.shape, Operation::correlate, o);
+    Array<T> expected(by_view.output_shape());
+    by_view.apply(image.view(), expected.view());
+    const auto check_filter = [&](const fftconv::Filter<T>& f, T scale) {
+      Array<T> out(f.output_shape());
+      f.apply(image.view(), out.view());
+      for (T& v : expected.values)
+        v *= scale;
+      CHECK(out.values == expected.values);
+      for (T& v : expected.values)
+        v /= scale;
+      CHECK(f.method() == by_view.method());
+    };
+    check_filter(fftconv::Filter<T>(col_major, image.shape, Operation::correlate, o), T(1));
+    check_filter(fftconv::Filter<T>(row_major, image.shape, Operation::correlate, o), T(1));
+    check_filter(fftconv::Filter<T>(block, image.shape, Operation::correlate, o), T(1));
+    check_filter(fftconv::Filter<T>(expression, image.shape, Operation::correlate, o), T(2));
+    const Method chosen = fftconv::chosen_method(kernel.view(), image.shape, o);
+    CHECK(fftconv::chosen_method(col_major, image.shape, o) == chosen);
+    CHECK(fftconv::chosen_method(row_major, image.shape, o) == chosen);
+    CHECK(fftconv::chosen_method(block, image.shape, o) == chosen);
+  }
+  // A 1-D image: a kernel with one row or one column is a 1-D kernel.
+  const Eigen::Matrix<T, Eigen::Dynamic, 1> column = col_major.col(2);
+  const fftconv::Filter<T> along(column, {50}, Operation::convolve);
+  CHECK(along.kernel_shape() == fftconv::Shape{5});
+  CHECK(fftconv::Filter<T>(column.transpose(), {50}, Operation::convolve).kernel_shape() ==
+        fftconv::Shape{5});
+}
+
 TEST_CASE("Filter::apply with Eigen objects, and refused applications") {
   Eigen::MatrixXd psf = Eigen::MatrixXd::Random(7, 5);
   const fftconv::Filter<double> blur(fftconv::ConstView<double>(psf.data(), {7, 5}, {1, 7}),

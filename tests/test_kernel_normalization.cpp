@@ -79,3 +79,23 @@ TEST_CASE("normalize_kernel refuses a kernel summing to zero within rounding, wr
   fftconv::convolve(image.view(), negative.view(), out.view(), o);
   CHECK(out.values[1] == doctest::Approx(0.25 * 2 + 0.75 * 1));
 }
+
+// A kernel holding NaN or an infinity has no sum to divide by: the refusal says so and names the
+// element (issue 17: it said the NaN sum was "zero within the rounding of its sum").
+TEST_CASE("normalize_kernel refuses a kernel holding NaN or inf, naming it") {
+  Array<double> image(Shape{6}), out(Shape{6});
+  Options o;
+  o.normalize_kernel = true;
+  Array<double> kernel(Shape{3});
+  kernel.values = {1, std::nan(""), 2};
+  CHECK_THROWS_WITH_AS(fftconv::convolve(image.view(), kernel.view(), out.view(), o),
+                       "fftconv::convolve: options.normalize_kernel: the kernel holds NaN (element "
+                       "1 in C order); it cannot be normalized",
+                       fftconv::Error);
+  kernel.values = {1, 2, -HUGE_VAL};
+  CHECK_THROWS_WITH_AS(
+      fftconv::Filter<double>(kernel.view(), image.shape, fftconv::Operation::convolve, o),
+      "fftconv::Filter: options.normalize_kernel: the kernel holds -inf (element 2 in C order); "
+      "it cannot be normalized",
+      fftconv::Error);
+}

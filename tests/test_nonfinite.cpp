@@ -88,3 +88,42 @@ TEST_CASE_TEMPLATE("NaN and Inf: direct keeps them to the kernel footprint, fft 
             CHECK(finite == 0);
           }
 }
+
+// The figures options.hpp and the README give beside NanPolicy::propagate (issue 17): on a star
+// field with one NaN row, the fft output is all NaN, the direct one only the row's footprint, and
+// NanPolicy::interpolate has none.
+TEST_CASE("one NaN row on a star field: fft all NaN, direct its footprint, interpolate none") {
+  const std::size_t n = 1024, k = 31;
+  std::mt19937_64 rng(1703);
+  Array<float> field(fftconv::Shape{n, n}), psf(fftconv::Shape{k, k});
+  std::uniform_int_distribution<std::size_t> at(0, n * n - 1);
+  for (float& v : field.values)
+    v = 100;
+  for (int star = 0; star < 500; ++star)
+    field.values[at(rng)] += 1e4f;
+  for (std::size_t x = 0; x < n; ++x)
+    field.values[300 * n + x] = std::numeric_limits<float>::quiet_NaN();
+  for (std::size_t y = 0; y < k; ++y)
+    for (std::size_t x = 0; x < k; ++x)
+      psf.values[y * k + x] = static_cast<float>(
+          std::exp(-(std::pow(double(y) - 15, 2) + std::pow(double(x) - 15, 2)) / 32));
+  const auto nan_share = [&](const fftconv::Options& o) {
+    const Array<float> out = call(Op::convolve, field, psf, o);
+    std::size_t nan = 0;
+    for (float v : out.values)
+      nan += std::isnan(v);
+    return static_cast<double>(nan) / static_cast<double>(out.size());
+  };
+  fftconv::Options o;
+  o.method = Method::fft;
+  CHECK(nan_share(o) == 1.0);
+  o.method = Method::direct;
+  CHECK(nan_share(o) == static_cast<double>(k) / static_cast<double>(n));  // 3 %
+  o.method = Method::overlap_save;
+  const double tiles = nan_share(o);
+  CHECK(tiles > 0.2);
+  CHECK(tiles < 0.3);
+  o.method = Method::fft;
+  o.nan_policy = fftconv::NanPolicy::interpolate;
+  CHECK(nan_share(o) == 0.0);
+}

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "library_call.hpp"
 
@@ -313,28 +315,73 @@ TEST_CASE_TEMPLATE("overlap-save: many tiles in bounded memory, any thread count
   }
 }
 
+namespace {
+// The working memory a one-shot call of `method` on `threads` threads needs, read from the
+// refusal chosen_method gives under a 1-byte limit ("... method needs N bytes ...").
+template <class T>
+double working_bytes(const std::vector<T>& kernel, const fftconv::Shape& kernel_shape,
+                     const fftconv::Shape& image_shape, Method method, int threads) {
+  fftconv::Options o;
+  o.method = method;
+  o.threads = threads;
+  o.max_memory_bytes = 1;
+  try {
+    (void)fftconv::chosen_method(fftconv::ConstView<T>(kernel.data(), kernel_shape), image_shape,
+                                 o);
+  } catch (const fftconv::Error& e) {
+    const std::string m = e.what();
+    const std::size_t at = m.find("needs ") + 6;
+    return std::stod(m.substr(at, m.find(' ', at) - at));
+  }
+  return 0.0;
+}
+}  // namespace
+
 // The fft path's row transforms run on at most one thread per row: a 1-D problem (one row) on 8
 // threads needs scratch for the outer pass per thread, not a row per thread (2^20 floats).
 TEST_CASE("fft memory: threads beyond the rows add no row scratch") {
   const std::size_t n = std::size_t{1} << 20;
   const std::vector<float> kernel(31, 1.0f);
   const auto needed = [&](int threads) {
-    fftconv::Options o;
-    o.method = Method::fft;
-    o.threads = threads;
-    o.max_memory_bytes = 1;
-    try {
-      (void)fftconv::chosen_method(fftconv::ConstView<float>(kernel.data(), {31}), {n}, o);
-    } catch (const fftconv::Error& e) {
-      const std::string m = e.what();
-      const std::size_t at = m.find("needs ") + 6;
-      return std::stod(m.substr(at, m.find(' ', at) - at));
-    }
-    return 0.0;
+    return working_bytes(kernel, {31}, {n}, Method::fft, threads);
   };
   const double one = needed(1), eight = needed(8);
   CHECK(one > static_cast<double>(n * sizeof(float)));
   CHECK(eight - one < static_cast<double>(n * sizeof(float)));  // (7 rows would be 28 MiB)
+}
+
+// Options::threads beyond the hardware's threads is clamped to them (issue 17: a million threads
+// took GBs, scratch being sized per requested thread): such a call needs the working memory of
+// the hardware's count, so it runs under a limit that count fits, with the same values.
+TEST_CASE("threads: a million requested cost the memory of the hardware's threads") {
+  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::mt19937_64 rng(1701);
+  const Array<float> image = uniform<float>({512, 512}, rng, -1, 1);
+  const Array<float> kernel = normal<float>({31, 31}, rng);
+  for (Method method : {Method::fft, Method::direct, Method::overlap_save}) {
+    CAPTURE(fftconv::to_string(method));
+    const double at_hardware =
+        working_bytes(kernel.values, kernel.shape, image.shape, method, hardware);
+    CHECK(working_bytes(kernel.values, kernel.shape, image.shape, method, 1000000) == at_hardware);
+    fftconv::Options o;
+    o.method = method;
+    o.threads = hardware;
+    const Array<float> expected = call(Op::convolve, image, kernel, o);
+    o.threads = 1000000;
+    o.max_memory_bytes = static_cast<std::size_t>(at_hardware);
+    CHECK(call(Op::convolve, image, kernel, o).values == expected.values);
+  }
+}
+
+// ...and at the work there is: threads that would find nothing to do get no working memory
+// (a small direct problem runs on one thread; a one-tile overlap-save on one).
+TEST_CASE("threads: a small problem needs one thread's memory however many are requested") {
+  const std::vector<double> kernel(25, 1.0);
+  for (Method method : {Method::direct, Method::overlap_save, Method::fft}) {
+    CAPTURE(fftconv::to_string(method));
+    CHECK(working_bytes(kernel, {5, 5}, {16, 16}, method, 64) ==
+          working_bytes(kernel, {5, 5}, {16, 16}, method, 1));
+  }
 }
 
 // The first pass of a separable kernel sums a row of data times the row factor: the factors are

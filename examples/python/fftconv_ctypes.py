@@ -42,11 +42,13 @@ OK, INVALID_ARGUMENT, OUT_OF_MEMORY = 0, 1, 2
 
 class Options(ctypes.Structure):
     # Every field of fftconv_options, in order (fftconv_options_default writes them all).
-    _fields_ = [("mode", ctypes.c_int), ("boundary", ctypes.c_int), ("fill_value", ctypes.c_double),
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("mode", ctypes.c_int), ("boundary", ctypes.c_int), ("fill_value", ctypes.c_double),
                 ("method", ctypes.c_int), ("threads", ctypes.c_int), ("planning", ctypes.c_int),
                 ("nan_policy", ctypes.c_int), ("min_weight", ctypes.c_double),
                 ("preserve_nan", ctypes.c_int), ("normalize_kernel", ctypes.c_int),
-                ("min_overlap", ctypes.c_size_t)]
+                ("min_overlap", ctypes.c_size_t), ("max_memory_bytes", ctypes.c_size_t),
+                ("compute_precision", ctypes.c_int), ("nonnegative", ctypes.c_int)]
 
 
 # The C API's two element types: numpy dtype -> (ctypes type, function name suffix).

@@ -1,6 +1,7 @@
 #pragma once
 // Filter<T>: one kernel, planned once, applied to many images of one shape.
 #include <memory>
+#include <type_traits>
 
 #include "fftconv/convolve.hpp"
 #include "fftconv/export.hpp"
@@ -9,6 +10,18 @@
 #include "fftconv/view.hpp"
 
 namespace fftconv {
+
+namespace detail {
+/// The view of an Eigen kernel for images of image_shape: 1-D for a 1-D image when it has one
+/// row or one column, rows x cols otherwise, in the object's own storage order.
+template <class T, class Derived>
+ConstView<T> eigen_kernel_view(const EigenInput<Derived>& kernel, const Shape& image_shape) {
+  static_assert(std::is_same_v<T, typename Derived::Scalar>,
+                "fftconv: the kernel's scalar type must be the Filter's (float or double)");
+  const ConstView<T> m = kernel.as_matrix();
+  return image_shape.rank() == 1 && (m.extent(0) == 1 || m.extent(1) == 1) ? kernel.as_vector() : m;
+}
+}  // namespace detail
 
 /// Which operation a Filter applies (see convolve.hpp for the definitions).
 enum class Operation { convolve, correlate };
@@ -30,6 +43,14 @@ class FFTCONV_API Filter {
   /// an allocation failure.
   Filter(ConstView<T> kernel, const Shape& image_shape, Operation operation,
          const Options& options = Options{});
+  /// The same for a kernel that is any dense Eigen object of scalar T (Matrix or Array, row- or
+  /// column-major, a Block or Map with strides, an expression): read in its own storage order,
+  /// element (i, j) is kernel(i, j). For a 1-D image_shape a kernel with one row or one column is
+  /// a 1-D kernel; otherwise it is rows x cols.
+  template <class Derived>
+  Filter(const Eigen::DenseBase<Derived>& kernel, const Shape& image_shape, Operation operation,
+         const Options& options = Options{})
+      : Filter(detail::EigenInput<Derived>(kernel), image_shape, operation, options) {}
   Filter(Filter&&) noexcept;
   Filter& operator=(Filter&&) noexcept;
   Filter(const Filter&) = delete;
@@ -63,6 +84,13 @@ class FFTCONV_API Filter {
   const Shape& output_shape() const;
 
  private:
+  // (The Eigen constructor's input kept alive while the view constructor reads it.)
+  template <class Derived>
+  Filter(const detail::EigenInput<Derived>& kernel, const Shape& image_shape, Operation operation,
+         const Options& options)
+      : Filter(detail::eigen_kernel_view<T>(kernel, image_shape), image_shape, operation, options) {
+  }
+
   struct Impl;
   const Impl& impl() const;
   std::unique_ptr<const Impl> impl_;
@@ -82,6 +110,15 @@ FFTCONV_API Method chosen_method(ConstView<float> kernel, const Shape& image_sha
                                  const Options& options = Options{});
 FFTCONV_API Method chosen_method(ConstView<double> kernel, const Shape& image_shape,
                                  const Options& options = Options{});
+/// The same for a kernel that is any dense Eigen object, read as the Filter constructor reads it.
+template <class Derived>
+Method chosen_method(const Eigen::DenseBase<Derived>& kernel, const Shape& image_shape,
+                     const Options& options = Options{}) {
+  using Scalar = typename Derived::Scalar;
+  detail::check_scalars<Derived, Derived>();
+  const detail::EigenInput<Derived> in(kernel);
+  return chosen_method(detail::eigen_kernel_view<Scalar>(in, image_shape), image_shape, options);
+}
 
 /// The instruction set the direct method's inner loop uses in this process: "avx512", "avx2" or
 /// "baseline" (SSE2 on x86-64; elsewhere the compiler's 16-byte vectors). The widest the CPU

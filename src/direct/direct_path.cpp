@@ -62,13 +62,13 @@ struct Bands {
                            ///< at most extent2 + k2 - 1 (the two edges of a row can overlap)
 };
 
-Bands direct_bands(const Problem& p) {
+// `threads`: those the path wants to run (direct_threads_wanted); bands are cut for them.
+Bands direct_bands(const Problem& p, std::size_t threads) {
   const Axis* ax = p.axes.data();
   Bands b;
   b.rows = std::max<std::size_t>(1, std::min(ax[1].out, std::max<std::size_t>(16, ax[1].k)));
   // Enough bands for every thread when the planes are few (a short image); the rows a band
   // holds change only how often edges are rebuilt, not any output's value.
-  const std::size_t threads = static_cast<std::size_t>(p.threads);
   const std::size_t planes = ax[0].out;
   if (planes > 0 && planes * ((ax[1].out + b.rows - 1) / b.rows) < threads) {
     const std::size_t bands_per_plane = (threads + planes - 1) / planes;  // >= 1
@@ -83,11 +83,35 @@ Bands direct_bands(const Problem& p) {
   return b;
 }
 
+// The threads the direct path wants for problem p: at most p.threads, and one per about a million
+// multiply-adds (each thread costs tens of microseconds to start). `taps`: the kernel values
+// summed per output (the listed taps: non-zero values, or a separable kernel's column taps).
+std::size_t direct_threads_wanted(const Problem& p, std::size_t taps) {
+  const Axis* ax = p.axes.data();
+  const double work = static_cast<double>(ax[0].out) * static_cast<double>(ax[1].out) *
+                      static_cast<double>(ax[2].out) *
+                      static_cast<double>(std::max<std::size_t>(taps, 1));
+  return static_cast<std::size_t>(
+      std::min<double>(static_cast<double>(p.threads), std::max(1.0, work / 1e6)));
+}
+
+// The bands of problem p and the threads that run on them (at most one per band).
+struct BandsAndThreads {
+  Bands bands;
+  std::size_t threads = 1;
+};
+BandsAndThreads direct_split(const Problem& p, std::size_t taps) {
+  const std::size_t wanted = direct_threads_wanted(p, taps);
+  BandsAndThreads s{direct_bands(p, wanted), 1};
+  s.threads = std::max<std::size_t>(1, std::min(wanted, s.bands.count));
+  return s;
+}
+
 // Separable kernels: a band's extended rows after the pass along them, per term (k0 planes of
 // extended_rows rows of out2 values).
-std::size_t separable_rows_elements(const Problem& p) {
-  return checked_mul(checked_mul(p.axes[0].k, direct_bands(p).extended_rows, "separable rows"),
-                     p.axes[2].out, "separable rows");
+std::size_t separable_rows_elements(const Problem& p, const Bands& b) {
+  return checked_mul(checked_mul(p.axes[0].k, b.extended_rows, "separable rows"), p.axes[2].out,
+                     "separable rows");
 }
 
 // The outputs of a row that read only image values, taken in place: output x reads extended
@@ -116,8 +140,8 @@ Interior row_interior(const Problem& p, std::ptrdiff_t image_stride) {
 
 }  // namespace
 
-double separable_row_passes(const Problem& p) {
-  const Bands b = direct_bands(p);
+double separable_row_passes(const Problem& p, std::size_t taps) {
+  const Bands b = direct_split(p, taps).bands;
   return static_cast<double>(p.axes[0].k) * static_cast<double>(b.extended_rows) /
          static_cast<double>(b.rows);
 }
@@ -134,23 +158,24 @@ template AlignedBuffer<float> extended_image(const Problem&, const ConstView<flo
 template AlignedBuffer<double> extended_image(const Problem&, const ConstView<double>&, double);
 
 std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes,
-                                 std::size_t separable_terms) {
+                                 std::size_t separable_terms, std::size_t listed_taps) {
   const std::size_t taps = p.kernel_count();
   // the dense kernel, a copy of the image (made only for an in-place call) and a row of the fill
-  // value, then per thread one band buffer and one accumulator row
+  // value, then per thread that runs one band buffer and one accumulator row
+  const BandsAndThreads split = direct_split(p, listed_taps);
+  const std::size_t threads = split.threads;
   const std::size_t image = p.image_count();
   const std::size_t fill_row = direct_layout(p).extent[2];
-  std::size_t per_thread =
-      checked_add(direct_bands(p).buffer, p.axes[2].out, "direct working memory");
+  std::size_t per_thread = checked_add(split.bands.buffer, p.axes[2].out, "direct working memory");
 
-  per_thread = checked_add(
-      per_thread, checked_mul(separable_rows_elements(p), separable_terms, "direct working memory"),
-      "direct working memory");
-  std::size_t elements = checked_add(
-      checked_add(checked_add(taps, image, "direct working memory"), fill_row,
-                  "direct working memory"),
-      checked_mul(per_thread, static_cast<std::size_t>(p.threads), "direct working memory"),
-      "direct working memory");
+  per_thread = checked_add(per_thread,
+                           checked_mul(separable_rows_elements(p, split.bands), separable_terms,
+                                       "direct working memory"),
+                           "direct working memory");
+  std::size_t elements = checked_add(checked_add(checked_add(taps, image, "direct working memory"),
+                                                 fill_row, "direct working memory"),
+                                     checked_mul(per_thread, threads, "direct working memory"),
+                                     "direct working memory");
   std::size_t bytes = checked_mul(elements, element_bytes, "direct working memory in bytes");
   // (Tap<double> is the larger tap: an upper bound for float too)
   bytes = checked_add(bytes, checked_mul(taps, sizeof(Tap<double>), "tap list"),
@@ -164,7 +189,7 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes,
   bytes =
       checked_add(bytes,
                   checked_mul(checked_mul(3 * kernel_rows, sizeof(const void*), "source pointers"),
-                              static_cast<std::size_t>(p.threads), "source pointers"),
+                              threads, "source pointers"),
                   "direct working memory");
   return checked_add(bytes, extension_map_bytes(p), "direct working memory");
 }
@@ -234,20 +259,15 @@ void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out
   // Bands read the image while earlier bands' outputs are written.
   AlignedBuffer<T> image_copy;
   const ConstView<T> image = unaliased(caller_image, out, image_copy);
-  const Bands bands = direct_bands(p_);
+  const BandsAndThreads split = direct_split(p_, taps_.size());
+  const Bands& bands = split.bands;
   const auto maps = extension_maps(p_);
   const OutputRow<T> output_row = output_row_for<T>(simd_level());
 
   const std::size_t width = ax[2].out;
-  // Threads only pay off for real work (each costs tens of microseconds to start): about a
-  // million multiply-adds per thread. Every output row is computed the same way whichever thread
-  // runs it, so the result does not depend on the thread count.
-  const double work = static_cast<double>(ax[0].out) * static_cast<double>(ax[1].out) *
-                      static_cast<double>(width) *
-                      static_cast<double>(std::max<std::size_t>(taps_.size(), 1));
-  const int threads = static_cast<int>(std::min<double>(
-      std::min<double>(p_.threads, static_cast<double>(std::max<std::size_t>(bands.count, 1))),
-      std::max(1.0, work / 1e6)));
+  // Every output row is computed the same way whichever thread runs it, so the result does not
+  // depend on the thread count.
+  const int threads = static_cast<int>(split.threads);
   // The row's edges come from band buffers holding extended positions [0, left) and
   // [interior.end, extent2) of the band's rows; the interior straight from the image, or from a
   // row of the fill value where the rule puts one.
@@ -263,7 +283,7 @@ void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out
   // the band's rows after the pass along them, per term; one row of fill values.
   const std::size_t terms = row_pass_ends_.size();  // (0 unless separable)
   const bool separable = terms > 0;
-  const std::size_t pass_rows = terms * separable_rows_elements(p_);
+  const std::size_t pass_rows = terms * separable_rows_elements(p_, bands);
   const std::size_t pass_plane = bands.extended_rows * width;  // (in those rows)
   std::vector<AlignedBuffer<T>> buffers, accumulators, passed;
   std::vector<std::vector<const T*>> sources;

@@ -31,15 +31,18 @@ template <class T>
 AlignedBuffer<T> extended_image(const Problem& p, const ConstView<T>& image, T fill);
 
 /// Bytes the direct path allocates for problem p: the dense kernel and its tap list, the index
-/// maps, a copy of the image (only made when the output shares its memory), and per thread one
-/// band of extended rows and one accumulator row (a separable kernel of `separable_terms` terms:
-/// and per term the band's rows after the pass along them).
+/// maps, a copy of the image (only made when the output shares its memory), and per thread that
+/// runs one band of extended rows and one accumulator row (a separable kernel of
+/// `separable_terms` terms: and per term the band's rows after the pass along them).
+/// listed_taps: the taps summed per output, which decide the threads (about a million
+/// multiply-adds each): the kernel's non-zero values, or a separable kernel's column taps.
 std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes,
-                                 std::size_t separable_terms = 0);
+                                 std::size_t separable_terms, std::size_t listed_taps);
 
 /// Separable kernels: rows the pass along the rows filters per output row (the band's extended
-/// rows of every kernel plane, over the band's output rows), for the cost model.
-double separable_row_passes(const Problem& p);
+/// rows of every kernel plane, over the band's output rows), for the cost model. column_taps:
+/// the passes across the rows' taps (listed_taps above).
+double separable_row_passes(const Problem& p, std::size_t column_taps);
 
 /// The kernel prepared for the direct path: its non-zero values grouped by kernel row, flipped
 /// for convolution. apply is const and allocates its own working memory per call.

@@ -3,7 +3,10 @@
 // Fails (aborts) when a status is not one of the four codes, when the message disagrees with the
 // status (empty on failure, non-empty on success), when a refused call wrote to its output, or
 // when an accepted call differs from the C++ API on the same input (it must be bit-identical:
-// the same computation). The 0.2 functions (convolve_masked, match_template, find_peaks) too.
+// the same computation). The 0.2 functions (convolve_masked, match_template, find_peaks) too,
+// and the options appended with struct_size (max_memory_bytes, compute_precision, nonnegative;
+// struct_size of this layout, the older one, and sizes of none) and fftconv_filter_method.
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -52,6 +55,21 @@ void run(Bytes& in) {
   o.threads = static_cast<int>(in.byte() % 4) - 1;
   o.planning = (flags & 64) ? 5 : FFTCONV_PLANNING_ESTIMATE;
   o.fill_value = static_cast<double>(static_cast<std::int8_t>(in.byte())) / 4;
+  // The fields appended with struct_size, and struct_size itself: this layout, the older one
+  // (the new fields then unread: garbage here), or sizes no layout has (refused).
+  const std::uint8_t extra = in.byte();
+  o.compute_precision = extra % 3;  // 2 is invalid
+  o.nonnegative = (extra / 3) % 3;  // 2 is invalid
+  o.max_memory_bytes =
+      (extra & 64) ? std::size_t{1} << (extra % 24) : std::numeric_limits<std::size_t>::max();
+  const std::size_t older_size = offsetof(fftconv_options, max_memory_bytes);
+  if (extra & 128) {
+    const std::size_t sizes[] = {older_size, older_size - 4, sizeof(fftconv_options) + 8, 3};
+    o.struct_size = sizes[(extra / 9) % 4];
+  }
+  const bool older = o.struct_size == older_size;
+  const bool known_size = older || o.struct_size == sizeof(fftconv_options);
+  const bool new_fields_valid = older || (o.compute_precision < 2 && o.nonnegative < 2);
   const fftconv_options* options = (flags & 1) ? nullptr : &o;
 
   std::size_t image_count = 1, kernel_count = 1;
@@ -100,6 +118,11 @@ void run(Bytes& in) {
       if (filter != nullptr) fail("a failed create returned a handle");
       return;
     }
+    const int method = fftconv_filter_method(filter);
+    if (method < FFTCONV_METHOD_DIRECT || method > FFTCONV_METHOD_OVERLAP_SAVE)
+      fail("fftconv_filter_method is not a method a filter runs");
+    if (o.method != FFTCONV_METHOD_AUTOMATIC && options && method != o.method)
+      fail("fftconv_filter_method is not the method asked for");
     if (flags & 32) {  // the other precision: refused
       std::vector<double> d_out(out_count + 1), d_in(image_count + 1);
       std::vector<float> f_out(out_count + 1), f_in(image_count + 1);
@@ -131,6 +154,7 @@ void run(Bytes& in) {
     return;
   }
   if (!valid_shapes || !is_ptr || !image_ptr) fail("an invalid call was accepted");
+  if (options && (!known_size || !new_fields_valid)) fail("invalid options were accepted");
   // The same call through the C++ API must give the same bits.
   fftconv::Shape is, ks;
   for (int a = 0; a < r; ++a) {
@@ -145,6 +169,11 @@ void run(Bytes& in) {
     cpp.method = static_cast<fftconv::Method>(o.method);
     cpp.threads = o.threads;
     cpp.planning = static_cast<fftconv::Planning>(o.planning);
+    if (!older) {
+      cpp.compute_precision = static_cast<fftconv::Precision>(o.compute_precision);
+      cpp.nonnegative = o.nonnegative == 1;
+      cpp.max_memory_bytes = o.max_memory_bytes;
+    }
   }
   const fftconv::Shape os = fftconv::output_shape(is, ks, cpp.mode);
   if (correlate)
