@@ -1,6 +1,5 @@
 // The subcommands: convolve/correlate/blur (files in, files out, one Filter per image shape)
 // and compare (FFT against direct on one image: timings and the difference).
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -165,15 +164,30 @@ std::vector<std::string> output_paths(const Job& job) {
   return paths;
 }
 
-/// Refuses an output that is one of the input files (it would be replaced).
-void check_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
-  struct stat out {};
-  if (::stat(output.c_str(), &out) != 0) return;
-  for (const std::string& input : inputs) {
-    struct stat in {};
-    if (::stat(input.c_str(), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
-      throw UsageError(output + " is the input file " + input +
+/// An output file with the option that names it ("-o", "--weight-out"), for messages.
+struct NamedOutput {
+  std::string option, path;
+};
+
+/// Refuses an output that is one of the inputs (it would be replaced) or another output (one
+/// result would replace the other), however the two are spelt (io::file_identity: relative or
+/// absolute, ./ and .., symlinks, hard links).
+void check_distinct_files(const std::vector<NamedOutput>& outputs,
+                          const std::vector<std::string>& inputs) {
+  std::map<std::string, std::string> input_of;  // identity -> the input as given
+  for (const std::string& input : inputs)
+    input_of.emplace(io::file_identity(input), input);
+  std::map<std::string, const NamedOutput*> output_of;
+  for (const NamedOutput& out : outputs) {
+    const std::string identity = io::file_identity(out.path);
+    const auto input = input_of.find(identity);
+    if (input != input_of.end())
+      throw UsageError(out.option + " " + out.path + " is the input file " + input->second +
                        "; write the result to another file");
+    const auto [first, fresh] = output_of.emplace(identity, &out);
+    if (!fresh)
+      throw UsageError(first->second->option + " " + first->second->path + " and " + out.option +
+                       " " + out.path + " name the same file");
   }
 }
 
@@ -310,15 +324,10 @@ int run_filter(const Job& job) {
   if (!job.weight_out.empty()) {
     if (job.images.size() != 1)
       throw UsageError("--weight-out writes one coverage map: give one image");
-    namespace fs = std::filesystem;
-    std::error_code ec1, ec2;
-    if (fs::weakly_canonical(job.weight_out, ec1) == fs::weakly_canonical(outputs.front(), ec2))
-      throw UsageError("--weight-out and -o name the same file " + job.weight_out);
     const io::Format format = output_format(job.weight_out);
     if (!io::can_store(format, PixelType::f32))
       throw UsageError(job.weight_out + ": " + io::name(format) +
                        " cannot store the float coverage map (use .npy, .fits or .tif)");
-    check_not_an_input(job.weight_out, inputs);
   }
   std::vector<io::Format> formats;
   for (const std::string& out : outputs) {
@@ -326,8 +335,12 @@ int run_filter(const Job& job) {
     if (job.type && !io::can_store(formats.back(), *job.type))
       throw UsageError(out + ": " + io::name(formats.back()) + " cannot store " +
                        io::name(*job.type) + " pixels (PNG: uint8 or uint16)");
-    check_not_an_input(out, inputs);
   }
+  std::vector<NamedOutput> named;
+  for (const std::string& out : outputs)
+    named.push_back({"-o", out});
+  if (!job.weight_out.empty()) named.push_back({"--weight-out", job.weight_out});
+  check_distinct_files(named, inputs);
   if (outputs.size() > 1 || outputs.front() != job.output) {  // -o DIR
     std::error_code ec;
     std::filesystem::create_directories(job.output, ec);
@@ -505,7 +518,7 @@ int run_match(const Job& job) {
     if (!io::can_store(format, type))
       throw UsageError(job.output + ": " + io::name(format) + " cannot store " + io::name(type) +
                        " scores (use .npy, .fits or .tif)");
-    check_not_an_input(job.output, inputs);
+    check_distinct_files({{"-o", job.output}}, inputs);
     output = std::make_unique<io::OutputFile>(job.output);
   }
   std::optional<Progress> progress;  // (ended before the peaks are printed)
