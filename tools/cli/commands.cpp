@@ -1,7 +1,5 @@
 // The subcommands: convolve/correlate/blur (files in, files out, one Filter per image shape)
 // and compare (FFT against direct on one image: timings and the difference).
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -37,18 +35,18 @@ std::string base_name(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
 
-/// No file may ask for more memory than the machine has: a corrupt header declaring a huge
-/// image is refused before the allocation, instead of pushing the machine into swap.
-io::ReadLimits read_limits() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+/// No file may ask for more than the run's memory budget (--max-memory): a corrupt header
+/// declaring a huge image is refused before the allocation, instead of pushing the machine
+/// into swap.
+io::ReadLimits read_limits(const Job& job) {
   io::ReadLimits limits;
-  if (pages > 0 && page > 0)
-    limits.max_bytes = static_cast<std::size_t>(pages) * static_cast<std::size_t>(page);
+  limits.max_bytes = job.options.max_memory_bytes;
+  limits.name = "the memory budget (--max-memory)";
   return limits;
 }
 
-Image read(const std::string& path) {
-  return io::read_image(path, read_limits());
+Image read(const std::string& path, const Job& job) {
+  return io::read_image(path, read_limits(job));
 }
 
 /// The output format, as a usage error when the extension is not one.
@@ -239,10 +237,10 @@ struct Mask {
   std::unique_ptr<bool[]> bad;
 };
 
-Mask read_mask(const std::string& path) {
+Mask read_mask(const std::string& path, const Job& job) {
   Mask m;
   if (path.empty()) return m;
-  const Image image = read(path);
+  const Image image = read(path, job);
   const std::vector<double> values = io::to_values<double>(image);
   m.name = path;
   m.shape = image.shape;
@@ -351,17 +349,17 @@ int run_filter(const Job& job) {
   Kernel file_kernel;
   if (!job.kernel.empty()) {
     progress.update(0, job.images.size(), "reading " + base_name(job.kernel));
-    const Image k = read(job.kernel);
+    const Image k = read(job.kernel, job);
     file_kernel.shape = k.shape;
     file_kernel.values = io::to_values<double>(k);
   }
-  const Mask mask = read_mask(job.mask);
+  const Mask mask = read_mask(job.mask, job);
   Filters filters(job, operation);
   for (std::size_t i = 0; i < job.images.size(); ++i) {
     const std::string& image_name = job.images[i];
     io::OutputFile output(outputs[i]);  // an unwritable target fails before the work
     progress.update(i, job.images.size(), "reading " + base_name(image_name));
-    const Image image = read(image_name);
+    const Image image = read(image_name, job);
     check_rank_fits(outputs[i], formats[i], image.shape);
     Kernel kernel =
         job.command == Command::blur ? blur_kernel(job, image.shape, image_name) : file_kernel;
@@ -489,8 +487,8 @@ void compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
 int run_compare(const Job& job) {
   Progress progress(job.progress);
   progress.update(0, 1, "reading");
-  const Image image = read(job.images[0]);
-  const Image k = read(job.kernel);
+  const Image image = read(job.images[0], job);
+  const Image k = read(job.kernel, job);
   Kernel kernel{promote(k.shape, image.shape, job.kernel, job.images[0]), io::to_values<double>(k)};
   progress.update(0, 1, "timing fft and direct");
   try {
@@ -524,8 +522,8 @@ int run_match(const Job& job) {
   std::optional<Progress> progress;  // (ended before the peaks are printed)
   progress.emplace(job.progress);
   progress->update(0, 1, "reading");
-  const Image image = read(job.images[0]);
-  const Image templ_file = read(job.kernel);
+  const Image image = read(job.images[0], job);
+  const Image templ_file = read(job.kernel, job);
   const Shape templ_shape = promote(templ_file.shape, image.shape, job.kernel, job.images[0]);
   const std::vector<double> values = io::to_values<double>(image);
   const std::vector<double> templ = io::to_values<double>(templ_file);
@@ -542,7 +540,7 @@ int run_match(const Job& job) {
                      ConstView<double>(templ.data(), templ_shape),
                      View<double>(score.data(), score_shape), job.options);
     } else {
-      const Image m = read(job.template_mask);
+      const Image m = read(job.template_mask, job);
       if (m.shape != templ_file.shape)
         throw io::IoError(job.template_mask + ": the template mask is " + to_string(m.shape) +
                           " but the template " + job.kernel + " is " + to_string(templ_file.shape));
