@@ -29,6 +29,17 @@ using fftconv::io::IoError;
 using fftconv::io::PixelType;
 using fftconv::test::TempDir;
 
+// A sanitizer's shadow memory does not fit under an address-space limit (GCC says so with a
+// macro, clang with __has_feature).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define FFTCONV_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define FFTCONV_TEST_SANITIZED 1
+#endif
+#endif
+
 namespace {
 
 /// How run_cli starts the program.
@@ -150,7 +161,8 @@ void check_same(const Image& a, const Image& b) {
 
 }  // namespace
 
-TEST_CASE("--max-memory takes bytes, K/M/G/T or a share of physical memory; else exit 2") {
+TEST_CASE(
+    "--max-memory takes bytes, K/M/G/T or a share of physical memory, anything else exits 2") {
   TempDir dir;
   write_image_and_kernel(dir);
   const std::string im = dir / "im.npy", k = dir / "k.npy", out = dir / "o.npy";
@@ -236,7 +248,7 @@ TEST_CASE("--max-memory is the computation's max_memory_bytes too") {
 }
 
 TEST_CASE("running out of memory while reading names the file, the operation and the bytes") {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#ifdef FFTCONV_TEST_SANITIZED
   MESSAGE("skipped: a sanitizer's shadow memory does not fit an address-space limit");
 #else
   TempDir dir;
@@ -443,7 +455,7 @@ TEST_CASE("fftconv killed while writing an image and its coverage map leaves no 
   }
 }
 
-TEST_CASE("replacing a file keeps its mode and group; a new file gets 0666 minus the umask") {
+TEST_CASE("replacing a file keeps its mode and group, a new file gets 0666 minus the umask") {
   TempDir dir;
   // A group other than the process's own that it may give a file: any as root (1 is daemon on
   // Debian), else a supplementary group.
