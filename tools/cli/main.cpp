@@ -241,7 +241,8 @@ int main(int argc, char** argv) {
     sub->add_option("--max-memory", max_memory,
                     "Memory the run may use: BYTES (suffix K, M, G or T: powers of 1024) or N% "
                     "of physical memory (default 50%). A file declaring a larger image is "
-                    "refused before it is read; the computation's method must fit it too");
+                    "refused before it is read; the computation's method must fit it too")
+        ->type_name("BYTES|N%");
 
   try {
     app.parse(argc, argv);
