@@ -10,9 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -540,8 +540,20 @@ TEST_CASE("an output that is a symlink, dangling or not, is written through and 
   std::filesystem::create_symlink("loop1.npy", dir / "loop2.npy");
   CHECK_THROWS_WITH_AS(fftconv::io::write_image(dir / "loop1.npy", image),
                        doctest::Contains("loop1.npy: too many levels of symbolic links"), IoError);
+  // A link's text is the file system's, not the user's: escaped in the message.
+  std::filesystem::create_symlink("\x1b[2J\n/t.npy", dir / "evil.npy");
+  std::string message;
+  try {
+    fftconv::io::write_image(dir / "evil.npy", image);
+  } catch (const IoError& e) {
+    message = e.what();
+  }
+  CAPTURE(message);
+  CHECK(message.find("\\x1b[2J\\x0a/, where the link points") != std::string::npos);
+  CHECK(message.find_first_of("\x1b\n") == std::string::npos);
   CHECK(is_symlink(dir / "lost.npy"));
   CHECK(is_symlink(dir / "loop1.npy"));
+  CHECK(is_symlink(dir / "evil.npy"));
   CHECK(temporaries(dir).empty());
 }
 

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "formats.hpp"
+#include "printable.hpp"
 
 namespace fftconv::io {
 
@@ -264,8 +265,8 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     slot_taken[slot_] = false;
     const bool link = target_ != std::filesystem::absolute(path_).lexically_normal().string();
     fail(path_, std::string("cannot create a file there") +
-                    (link ? " (in " + dir + ", where the link points)" : "") + ": " +
-                    std::strerror(create_errno));
+                    (link ? " (in " + printable(dir, 256) + ", where the link points)" : "") +
+                    ": " + std::strerror(create_errno));
   }
   ::close(fd);
   if (exists) {
