@@ -484,9 +484,10 @@ TEST_CASE("replacing a file keeps its mode and group, a new file gets 0666 minus
     CHECK(st.st_gid == other);
   }
   const mode_t saved = ::umask(027);
-  for (const auto& [mask, mode] :
+  for (const auto& umask_and_mode :
        {std::pair<mode_t, mode_t>{027, 0640}, {077, 0600}, {022, 0644}}) {
-    CAPTURE(mask);
+    const mode_t mask = umask_and_mode.first, mode = umask_and_mode.second;
+    CAPTURE(mask);  // (no structured binding: CAPTURE is a lambda)
     ::umask(mask);
     for (const char* name : {"n.npy", "n.fits", "n.tif", "n.png"}) {
       CAPTURE(name);
@@ -514,11 +515,12 @@ TEST_CASE("an output that is a symlink, dangling or not, is written through and 
                                                        {"dangling.npy", "t2.npy"},
                                                        {"sub/relative.npy", "t3.npy"},
                                                        {"chain.npy", "sub/t4.npy"}};
-  for (const auto& [link, target] : links) {
+  for (const auto& link_and_target : links) {
+    const char* link = link_and_target.first;
     CAPTURE(link);
     fftconv::io::write_image(dir / link, image);
     CHECK(is_symlink(dir / link));
-    check_same(fftconv::io::read_image(dir / target), image);
+    check_same(fftconv::io::read_image(dir / link_and_target.second), image);
   }
   CHECK(is_symlink(dir / "hop.npy"));
   CHECK(temporaries(dir).empty());
