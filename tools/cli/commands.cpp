@@ -43,18 +43,18 @@ std::string base_name(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
 
-/// No file may ask for more memory than the machine has: a corrupt header declaring a huge
-/// image is refused before the allocation, instead of pushing the machine into swap.
-io::ReadLimits read_limits() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+/// No file may ask for more than the run's memory budget (--max-memory): a corrupt header
+/// declaring a huge image is refused before the allocation, instead of pushing the machine
+/// into swap.
+io::ReadLimits read_limits(const Job& job) {
   io::ReadLimits limits;
-  if (pages > 0 && page > 0)
-    limits.max_bytes = static_cast<std::size_t>(pages) * static_cast<std::size_t>(page);
+  limits.max_bytes = job.options.max_memory_bytes;
+  limits.name = "the memory budget (--max-memory)";
   return limits;
 }
 
-Image read(const std::string& path) {
-  return io::read_image(path, read_limits());
+Image read(const std::string& path, const Job& job) {
+  return io::read_image(path, read_limits(job));
 }
 
 /// The output format, as a usage error when the extension is not one.
@@ -187,15 +187,30 @@ std::vector<std::string> output_paths(const Job& job) {
   return paths;
 }
 
-/// Refuses an output that is one of the input files (it would be replaced).
-void check_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
-  struct stat out {};
-  if (::stat(output.c_str(), &out) != 0) return;
-  for (const std::string& input : inputs) {
-    struct stat in {};
-    if (::stat(input.c_str(), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
-      throw UsageError(output + " is the input file " + input +
+/// An output file with the option that names it ("-o", "--weight-out"), for messages.
+struct NamedOutput {
+  std::string option, path;
+};
+
+/// Refuses an output that is one of the inputs (it would be replaced) or another output (one
+/// result would replace the other), however the two are spelt (io::file_identity: relative or
+/// absolute, ./ and .., symlinks, hard links).
+void check_distinct_files(const std::vector<NamedOutput>& outputs,
+                          const std::vector<std::string>& inputs) {
+  std::map<std::string, std::string> input_of;  // identity -> the input as given
+  for (const std::string& input : inputs)
+    input_of.emplace(io::file_identity(io::split_hdu_selector(input).file), input);  // a.fits[SCI]
+  std::map<std::string, const NamedOutput*> output_of;
+  for (const NamedOutput& out : outputs) {
+    const std::string identity = io::file_identity(out.path);
+    const auto input = input_of.find(identity);
+    if (input != input_of.end())
+      throw UsageError(out.option + " " + out.path + " is the input file " + input->second +
                        "; write the result to another file");
+    const auto [first, fresh] = output_of.emplace(identity, &out);
+    if (!fresh)
+      throw UsageError(first->second->option + " " + first->second->path + " and " + out.option +
+                       " " + out.path + " name the same file");
   }
 }
 
@@ -252,10 +267,10 @@ struct Mask {
   std::unique_ptr<bool[]> bad;
 };
 
-Mask read_mask(const std::string& path) {
+Mask read_mask(const std::string& path, const Job& job) {
   Mask m;
   if (path.empty()) return m;
-  const Image image = read(path);
+  const Image image = read(path, job);
   const std::vector<double> values = io::to_values<double>(image);
   m.name = path;
   m.shape = image.shape;
@@ -470,15 +485,10 @@ int run_filter(const Job& job) {
   if (!job.weight_out.empty()) {
     if (job.images.size() != 1)
       throw UsageError("--weight-out writes one coverage map: give one image");
-    namespace fs = std::filesystem;
-    std::error_code ec1, ec2;
-    if (fs::weakly_canonical(job.weight_out, ec1) == fs::weakly_canonical(outputs.front(), ec2))
-      throw UsageError("--weight-out and -o name the same file " + job.weight_out);
     const io::Format format = output_format(job.weight_out);
     if (!io::can_store(format, PixelType::f32))
       throw UsageError(job.weight_out + ": " + io::name(format) +
                        " cannot store the float coverage map (use .npy, .fits or .tif)");
-    check_not_an_input(job.weight_out, inputs);
   }
   std::vector<io::Format> formats;
   for (const std::string& out : outputs) {
@@ -486,8 +496,12 @@ int run_filter(const Job& job) {
     if (job.type && !io::can_store(formats.back(), *job.type))
       throw UsageError(out + ": " + io::name(formats.back()) + " cannot store " +
                        io::name(*job.type) + " pixels (PNG: uint8 or uint16)");
-    check_not_an_input(out, inputs);
   }
+  std::vector<NamedOutput> named;
+  for (const std::string& out : outputs)
+    named.push_back({"-o", out});
+  if (!job.weight_out.empty()) named.push_back({"--weight-out", job.weight_out});
+  check_distinct_files(named, inputs);
   if (outputs.size() > 1 || outputs.front() != job.output) {  // -o DIR
     std::error_code ec;
     std::filesystem::create_directories(job.output, ec);
@@ -498,17 +512,17 @@ int run_filter(const Job& job) {
   Kernel file_kernel;
   if (!job.kernel.empty()) {
     progress.update(0, job.images.size(), "reading " + base_name(job.kernel));
-    const Image k = read(job.kernel);
+    const Image k = read(job.kernel, job);
     file_kernel.shape = k.shape;
     file_kernel.values = io::to_values<double>(k);
   }
-  const Mask mask = read_mask(job.mask);
+  const Mask mask = read_mask(job.mask, job);
   Filters filters(job, operation);
   for (std::size_t i = 0; i < job.images.size(); ++i) {
     const std::string& image_name = job.images[i];
     io::OutputFile output(outputs[i]);  // an unwritable target fails before the work
     progress.update(i, job.images.size(), "reading " + base_name(image_name));
-    const Image image = read(image_name);
+    const Image image = read(image_name, job);
     check_rank_fits(outputs[i], formats[i], image.shape);
     // Hyperstack channels and frames, RGB channels: each volume is filtered on its own.
     const Shape shape = volume_shape(image);
@@ -747,8 +761,8 @@ int run_compare(const Job& job) {
   std::optional<Progress> progress;  // (ended before compare_methods may ask a question)
   progress.emplace(job.progress);
   progress->update(0, 1, "reading");
-  const Image image = read(job.images[0]);
-  const Image k = read(job.kernel);
+  const Image image = read(job.images[0], job);
+  const Image k = read(job.kernel, job);
   Kernel kernel{promote(k.shape, image.shape, job.kernel, job.images[0]), io::to_values<double>(k)};
   progress.reset();
   try {
@@ -774,14 +788,14 @@ int run_match(const Job& job) {
     if (!io::can_store(format, type))
       throw UsageError(job.output + ": " + io::name(format) + " cannot store " + io::name(type) +
                        " scores (use .npy, .fits or .tif)");
-    check_not_an_input(job.output, inputs);
+    check_distinct_files({{"-o", job.output}}, inputs);
     output = std::make_unique<io::OutputFile>(job.output);
   }
   std::optional<Progress> progress;  // (ended before the peaks are printed)
   progress.emplace(job.progress);
   progress->update(0, 1, "reading");
-  const Image image = read(job.images[0]);
-  const Image templ_file = read(job.kernel);
+  const Image image = read(job.images[0], job);
+  const Image templ_file = read(job.kernel, job);
   const Shape templ_shape = promote(templ_file.shape, image.shape, job.kernel, job.images[0]);
   const std::vector<double> values = io::to_values<double>(image);
   const std::vector<double> templ = io::to_values<double>(templ_file);
@@ -798,7 +812,7 @@ int run_match(const Job& job) {
                      ConstView<double>(templ.data(), templ_shape),
                      View<double>(score.data(), score_shape), job.options);
     } else {
-      const Image m = read(job.template_mask);
+      const Image m = read(job.template_mask, job);
       if (m.shape != templ_file.shape)
         throw io::IoError(job.template_mask + ": the template mask is " + to_string(m.shape) +
                           " but the template " + job.kernel + " is " + to_string(templ_file.shape));

@@ -16,6 +16,7 @@
 #include "fftconv/version.hpp"
 #include "io/image.hpp"
 #include "job.hpp"
+#include "memory_budget.hpp"
 #include "progress.hpp"
 
 namespace {
@@ -296,6 +297,13 @@ int main(int argc, char** argv) {
                    " on a terminal without --yes, asks before running (default 5)")
       ->check(number_in(0, 1e9, "--confirm-above"));
   add_options(compare, job, "zero, as scipy.signal");
+  std::string max_memory;
+  for (auto* sub : {convolve, correlate, blur, match, compare})
+    sub->add_option("--max-memory", max_memory,
+                    "Memory the run may use: BYTES (suffix K, M, G or T: powers of 1024) or N% "
+                    "of physical memory (default 50%). A file declaring a larger image is "
+                    "refused before it is read; the computation's method must fit it too")
+        ->type_name("BYTES|N%");
 
   try {
     app.parse(argc, argv);
@@ -342,6 +350,16 @@ int main(int argc, char** argv) {
     if (s % 2 == 0)
       return usage("--size " + std::to_string(s) + " is even; the Gaussian needs a centre tap");
   job.progress = !job.quiet && fftconv::cli::Progress::stderr_is_terminal();
+  const std::size_t physical = fftconv::cli::physical_memory();
+  job.options.max_memory_bytes = fftconv::cli::default_memory_budget(physical);
+  if (chosen->count("--max-memory")) {
+    const auto budget = fftconv::cli::parse_memory_budget(max_memory, physical);
+    if (!budget)
+      return usage("--max-memory '" + max_memory +
+                   "' is not a byte count (e.g. 800000000, 512M, 4G) or a share of physical "
+                   "memory in (0, 100] % (e.g. 50%)");
+    job.options.max_memory_bytes = *budget;
+  }
 
   try {
     return fftconv::cli::run(job);

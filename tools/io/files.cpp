@@ -6,16 +6,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <csignal>
-#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <random>
 #include <string>
 #include <utility>
 
 #include "fits_names.hpp"
 #include "formats.hpp"
+#include "printable.hpp"
 
 namespace fftconv::io {
 
@@ -37,17 +40,35 @@ std::string lower_extension(const std::string& path) {
   throw IoError(path + ": " + what);
 }
 
+/// What a file that is not a regular one is, for messages.
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a special file";
+}
+
 /// A read-only memory map of a whole file.
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Opened non-blocking: opening a FIFO waits for a writer otherwise (forever), and
+    // nothing but a regular file is read.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) fail(path, std::strerror(errno));
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (::fstat(fd, &st) != 0) {
+      const int stat_errno = errno;
       ::close(fd);
-      fail(path, "not a regular file");
+      fail(path, std::strerror(stat_errno));
     }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd);
+      fail(path, std::string("not a regular file (") + file_kind(st.st_mode) + ")");
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ == 0) {
       ::close(fd);
@@ -80,42 +101,76 @@ class MappedFile {
   int fd_ = -1;
 };
 
-// The temporary a signal must remove: a fixed buffer, since a handler may only call
-// async-signal-safe functions (unlink, signal, raise) and read plain data.
-char pending_temporary[4096];
-volatile std::sig_atomic_t have_pending_temporary = 0;
+// The temporaries a signal must remove, one slot per live OutputFile. A handler may only call
+// async-signal-safe functions (unlink, signal, raise) and read plain data, hence fixed buffers:
+// a slot's path is complete before its `pending` flag is set (the signal fence keeps the
+// compiler from reordering the two), and the flag is cleared before the path changes.
+constexpr int max_temporaries = 16;
+char temporary_paths[max_temporaries][4096];
+volatile std::sig_atomic_t temporary_pending[max_temporaries];
+bool slot_taken[max_temporaries];  // (by an OutputFile; not read by the handler)
 
-extern "C" void remove_temporary_and_reraise(int sig) {
-  if (have_pending_temporary) ::unlink(pending_temporary);
+extern "C" void remove_temporaries_and_reraise(int sig) {
+  for (int i = 0; i < max_temporaries; ++i)
+    if (temporary_pending[i]) ::unlink(temporary_paths[i]);
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }
 
-/// Installs the handler for the signals that end a run, except ones the caller ignores (nohup,
-/// background jobs): those stay ignored.
+/// Installs the handler for the signals that end a run, except ones the process ignores (nohup,
+/// background jobs): those stay ignored. Called for every OutputFile, so that a handler some
+/// other code installed meanwhile (a test framework's) does not leave a temporary behind.
 void install_signal_cleanup() {
-  static const bool installed = [] {
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-      struct sigaction current {};
-      if (::sigaction(sig, nullptr, &current) != 0 || current.sa_handler == SIG_IGN) continue;
-      struct sigaction action {};
-      action.sa_handler = remove_temporary_and_reraise;
-      sigemptyset(&action.sa_mask);
-      ::sigaction(sig, &action, nullptr);
-    }
-    return true;
-  }();
-  (void)installed;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction current {};
+    if (::sigaction(sig, nullptr, &current) != 0 || current.sa_handler == SIG_IGN ||
+        current.sa_handler == remove_temporaries_and_reraise)
+      continue;
+    struct sigaction action {};
+    action.sa_handler = remove_temporaries_and_reraise;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(sig, &action, nullptr);
+  }
 }
 
-/// The permissions a newly created file gets (0666 minus the umask); mkstemp uses 0600.
-mode_t default_file_mode() {
-  static const mode_t mode = [] {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    return static_cast<mode_t>(0666 & ~mask);
-  }();
-  return mode;
+/// Puts `path` in `slot` for the handler (empty: takes it out).
+void set_pending(int slot, const std::string& path) {
+  temporary_pending[slot] = 0;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  if (path.empty()) return;
+  std::memcpy(temporary_paths[slot], path.c_str(), path.size() + 1);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  temporary_pending[slot] = 1;
+}
+
+/// Creates DIR/.BASE.fftconv-XXXXXX (random letters), new and with `mode` minus the umask,
+/// listed in `slot` before it exists so that no signal can leave it behind. Returns its
+/// descriptor and sets `name`.
+int create_temporary(const std::string& dir, const std::string& base, mode_t mode, int slot,
+                     std::string& name) {
+  static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device seed;
+  std::uniform_int_distribution<int> pick(0, sizeof letters - 2);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    name = dir + "." + base + ".fftconv-";
+    for (int i = 0; i < 6; ++i)
+      name += letters[pick(seed)];
+    if (name.size() >= sizeof temporary_paths[0]) {
+      errno = ENAMETOOLONG;
+      return -1;
+    }
+    set_pending(slot, name);
+    const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd >= 0) return fd;
+    const int open_errno = errno;
+    set_pending(slot, "");
+    if (open_errno != EEXIST) {
+      errno = open_errno;
+      return -1;
+    }
+  }
+  errno = EEXIST;
+  return -1;
 }
 
 }  // namespace
@@ -173,43 +228,72 @@ Image read_image(const std::string& path, const ReadLimits& limits) {
   } catch (const IoError& e) {
     fail(path, e.what());
   } catch (const std::bad_alloc&) {
-    fail(path, "out of memory while reading");
+    fail(path,
+         "out of memory while reading (the file holds " + std::to_string(file.size()) + " bytes)");
   }
 }
 
-OutputFile::OutputFile(std::string path) : path_(std::move(path)), target_(path_) {
-  format_of(path_);  // an unknown extension fails before anything is created
-  // An existing symlink is followed (its target gets the result), and an existing file keeps
-  // its permissions; a new file gets 0666 minus the umask.
-  struct stat st {};
-  if (::lstat(path_.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-    if (char* resolved = ::realpath(path_.c_str(), nullptr)) {
-      target_ = resolved;
-      std::free(resolved);
-    }
+std::string write_target(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec);
+  if (ec) fail(path, ec.message());
+  for (int links = 0;; ++links) {
+    if (!fs::is_symlink(fs::symlink_status(p, ec))) break;  // (also when it does not exist)
+    if (links == 40) fail(path, "too many levels of symbolic links");
+    const fs::path to = fs::read_symlink(p, ec);
+    if (ec) fail(path, "cannot read the symlink " + p.string() + ": " + ec.message());
+    p = to.is_absolute() ? to : p.parent_path() / to;
   }
-  const mode_t mode = ::stat(target_.c_str(), &st) == 0 && S_ISREG(st.st_mode)
-                          ? static_cast<mode_t>(st.st_mode & 07777)
-                          : default_file_mode();
-  const std::size_t slash = target_.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "" : target_.substr(0, slash + 1);
-  const std::string base = slash == std::string::npos ? target_ : target_.substr(slash + 1);
-  std::string pattern = dir + "." + base + ".fftconv-XXXXXX";
-  if (pattern.size() >= sizeof pending_temporary) fail(path_, "path too long");
-  const int fd = ::mkstemp(pattern.data());
-  if (fd < 0) fail(path_, std::string("cannot create a file there: ") + std::strerror(errno));
-  ::fchmod(fd, mode);
-  ::close(fd);
-  temporary_ = pattern;
+  // The directories' symlinks resolved too, and . and .. gone.
+  const fs::path resolved = fs::weakly_canonical(p, ec);
+  return (ec ? p.lexically_normal() : resolved).string();
+}
+
+std::string file_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0)
+    return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  return "path " + write_target(path);
+}
+
+OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
+  format_of(path_);  // an unknown extension fails before anything is created
+  target_ = write_target(path_);
+  struct stat st {};
+  const bool exists = ::stat(target_.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode))
+    fail(path_, std::string("not a regular file (") + file_kind(st.st_mode) +
+                    "); fftconv writes regular files only");
+  const std::size_t slash = target_.find_last_of('/');  // (target_ is absolute)
+  const std::string dir = target_.substr(0, slash + 1), base = target_.substr(slash + 1);
+  for (int i = 0; i < max_temporaries && slot_ < 0; ++i)
+    if (!slot_taken[i]) slot_ = i;
+  if (slot_ < 0)
+    fail(path_, "more than " + std::to_string(max_temporaries) + " output files open at once");
+  slot_taken[slot_] = true;
   install_signal_cleanup();
-  have_pending_temporary = 0;
-  std::memcpy(pending_temporary, temporary_.c_str(), temporary_.size() + 1);
-  have_pending_temporary = 1;
+  const int fd = create_temporary(dir, base, exists ? 0600 : 0666, slot_, temporary_);
+  if (fd < 0) {
+    const int create_errno = errno;
+    slot_taken[slot_] = false;
+    const bool link = target_ != std::filesystem::absolute(path_).lexically_normal().string();
+    fail(path_, std::string("cannot create a file there") +
+                    (link ? " (in " + printable(dir, 256) + ", where the link points)" : "") +
+                    ": " + std::strerror(create_errno));
+  }
+  ::close(fd);
+  if (exists) {
+    replaces_ = true;
+    mode_ = st.st_mode & 0777;  // (set-id bits not kept: the new file's owner may differ)
+    group_ = st.st_gid;
+  }
 }
 
 OutputFile::~OutputFile() {
-  have_pending_temporary = 0;
   if (!committed_) ::unlink(temporary_.c_str());
+  set_pending(slot_, "");
+  slot_taken[slot_] = false;
 }
 
 void OutputFile::write(const Image& image) {
@@ -233,10 +317,17 @@ void OutputFile::write(const Image& image) {
   } catch (const std::bad_alloc&) {
     fail(path_, "out of memory while writing");
   }
+  if (replaces_) {
+    // Set on the finished file, since a writer may recreate it (cfitsio does). The group first
+    // (changing it may clear set-id bits); a group the process may not give is left as is.
+    [[maybe_unused]] const int group_kept =
+        ::chown(temporary_.c_str(), static_cast<uid_t>(-1), group_);
+    ::chmod(temporary_.c_str(), mode_);
+  }
   if (::rename(temporary_.c_str(), target_.c_str()) != 0)
     fail(path_, std::string("cannot rename the finished file into place: ") + std::strerror(errno));
   committed_ = true;
-  have_pending_temporary = 0;
+  set_pending(slot_, "");
 }
 
 void write_image(const std::string& path, const Image& image) {

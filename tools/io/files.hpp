@@ -2,6 +2,8 @@
 // Reading and writing image files by extension. Every error is an IoError whose message starts
 // with the file name. A written file appears complete or not at all: it is written to a
 // temporary in the same directory and renamed over the target.
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
 
@@ -22,13 +24,26 @@ bool can_store(Format format, PixelType type);
 Image decode(Format format, const unsigned char* data, std::size_t size,
              const ReadLimits& limits = {});
 
+/// Reads a regular file (anything else, a FIFO included, is refused without blocking on it).
 Image read_image(const std::string& path, const ReadLimits& limits = {});
+
+/// The file `path` names when written to: absolute and normalized, with every symlink followed,
+/// a dangling one too (its target is the file written). Throws IoError on a symlink loop.
+std::string write_target(const std::string& path);
+
+/// A key equal for every spelling of one file (relative or absolute, ./ and .., symlinks, hard
+/// links): its device and inode when it exists, else its write_target.
+std::string file_identity(const std::string& path);
 
 /// A file being written: the temporary exists from construction (so an unwritable directory is
 /// found before any work), write() renames it over the target, and the destructor removes it
-/// if write() never finished. While one is alive (one at a time), SIGINT/SIGTERM/SIGHUP remove
-/// the temporary too (unless the process ignores them). An existing target keeps its
-/// permissions; a symlink is followed.
+/// if write() never finished. While any are alive (up to 16 at once), SIGINT/SIGTERM/SIGHUP
+/// remove all their temporaries too (unless the process ignores the signal).
+///
+/// The target is write_target(path): a symlink, dangling or not, is written through and stays a
+/// link. An existing target keeps its permission bits and group (the group where the process may
+/// set it); a new file gets 0666 minus the umask. A target that exists but is not a regular
+/// file (a directory, a FIFO, a device) is refused.
 class OutputFile {
  public:
   explicit OutputFile(std::string path);
@@ -42,7 +57,11 @@ class OutputFile {
   const std::string& path() const { return path_; }
 
  private:
-  std::string path_, target_, temporary_;  // target_: path_ with a symlink resolved
+  std::string path_, target_, temporary_;  // target_: write_target(path_)
+  int slot_ = -1;                          // in the list of temporaries a signal removes
+  bool replaces_ = false;                  // the target exists: its mode and group are kept
+  mode_t mode_ = 0;
+  gid_t group_ = 0;
   bool committed_ = false;
 };
 

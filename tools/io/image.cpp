@@ -1,10 +1,12 @@
 #include "image.hpp"
 
 #include <limits>
+#include <new>
 
 namespace fftconv::io {
 
-std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLimits& limits) {
+std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLimits& limits,
+                                std::size_t overhead) {
   std::size_t bytes = size_of(type);
   for (std::size_t extent : shape) {
     if (extent == 0) throw IoError("empty image (shape " + to_string(shape) + ")");
@@ -12,11 +14,24 @@ std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLi
       throw IoError("image of shape " + to_string(shape) + " is too large to address");
     bytes *= extent;
   }
-  if (bytes > limits.max_bytes)
+  const std::size_t max = std::numeric_limits<std::size_t>::max();
+  const std::size_t needed = overhead > max - bytes ? max : bytes + overhead;  // (saturated)
+  if (needed > limits.max_bytes)
     throw IoError("image of shape " + to_string(shape) + " " + name(type) + " needs " +
-                  std::to_string(bytes) + " bytes, over the limit of " +
-                  std::to_string(limits.max_bytes));
+                  std::to_string(needed) + " bytes to read, more than " + limits.name + " of " +
+                  std::to_string(limits.max_bytes) + " bytes");
   return bytes;
+}
+
+void reserve_pixels(Image& image, std::size_t bytes) {
+  try {
+    image.bytes.reserve(bytes);
+  } catch (const std::bad_alloc&) {
+    throw IoError("out of memory while reading the image of shape " + to_string(image.shape) + " " +
+                  name(image.type) + ": it needs " + std::to_string(bytes) + " bytes");
+  } catch (const std::length_error&) {
+    throw IoError("image of shape " + to_string(image.shape) + " is too large to address");
+  }
 }
 
 }  // namespace fftconv::io

@@ -30,10 +30,18 @@ class IoError : public std::runtime_error {
 struct ReadLimits {
   /// Of the decoded pixels, and of any buffer whose size a header declares (TIFF tiles).
   std::size_t max_bytes = static_cast<std::size_t>(-1);
+  /// What max_bytes is, for messages ("the memory budget (--max-memory)").
+  const char* name = "the limit";
 };
 
-/// The byte count of `count` pixels of `type`, checked against overflow and `limits`; throws
-/// IoError otherwise. Every reader sizes its buffer with it.
-std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLimits& limits);
+/// The byte count of `count` pixels of `type`, checked against overflow and `limits` (with
+/// `overhead` bytes the reader needs besides, e.g. row pointers); throws IoError otherwise.
+/// Every reader sizes its buffer with it.
+std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLimits& limits,
+                                std::size_t overhead = 0);
+
+/// Reserves `bytes` (from checked_image_bytes) in image.bytes for a reader to fill; running out
+/// of memory is an IoError naming the image and the bytes it needs, not a bare std::bad_alloc.
+void reserve_pixels(Image& image, std::size_t bytes);
 
 }  // namespace fftconv::io

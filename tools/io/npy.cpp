@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "formats.hpp"
+#include "printable.hpp"
 
 namespace fftconv::io {
 
@@ -109,7 +110,7 @@ struct Header {
 
 /// numpy's descr string ('<f8', '|u1', '>i4', '|b1') as a pixel type and byte order.
 void parse_descr(const std::string& descr, Header& h) {
-  if (descr.size() < 3) throw IoError("unsupported .npy dtype '" + descr + "'");
+  if (descr.size() < 3) throw IoError("unsupported .npy dtype '" + printable(descr) + "'");
   const char order = descr[0], kind = descr[1];
   const std::string size = descr.substr(2);
   const char* const types[][3] = {{"u1", "uint8"},   {"i1", "int8"},   {"u2", "uint16"},
@@ -121,7 +122,7 @@ void parse_descr(const std::string& descr, Header& h) {
   for (const auto& t : types)
     if (code == t[0]) known = parse_pixel_type(t[1], h.type);
   if (!known || (order != '<' && order != '>' && order != '|' && order != '='))
-    throw IoError("unsupported .npy dtype '" + descr +
+    throw IoError("unsupported .npy dtype '" + printable(descr) +
                   "' (supported: bool, int8..int64, uint8..uint64, float32, float64)");
   h.byte_swapped = size_of(h.type) > 1 &&
                    ((order == '<' && !host_little_endian) || (order == '>' && host_little_endian));
@@ -146,7 +147,7 @@ Header parse_header(const std::string& text) {
       h.shape = p.tuple();
       have_shape = true;
     } else {
-      p.fail("unknown key '" + key + "'");
+      p.fail("unknown key '" + printable(key) + "'");
     }
     if (!p.accept(',')) {
       p.expect('}');
@@ -163,10 +164,10 @@ void byte_swap(unsigned char* p, std::size_t count, std::size_t size) {
     std::reverse(p, p + size);
 }
 
-/// Fortran-order pixels (axis 0 fastest) to C order.
-std::vector<unsigned char> to_c_order(const unsigned char* src, const Shape& shape,
-                                      std::size_t size) {
-  std::vector<unsigned char> dst(element_count(shape) * size);
+/// Fortran-order pixels (axis 0 fastest) to C order, into `dst` (element_count(shape) * size
+/// bytes).
+void to_c_order(const unsigned char* src, const Shape& shape, std::size_t size,
+                unsigned char* dst) {
   // Pad to rank 3 with leading unit axes: shape (a, b, c), Fortran element (i, j, l) at
   // i + a*(j + b*l), C element at (i*b + j)*c + l.
   std::size_t e[3] = {1, 1, 1};
@@ -177,7 +178,6 @@ std::vector<unsigned char> to_c_order(const unsigned char* src, const Shape& sha
       for (std::size_t l = 0; l < e[2]; ++l)
         std::memcpy(&dst[((i * e[1] + j) * e[2] + l) * size],
                     &src[(i + e[0] * (j + e[1] * l)) * size], size);
-  return dst;
 }
 
 }  // namespace
@@ -218,17 +218,17 @@ Image decode_npy_with(const unsigned char* data, std::size_t size, const ReadLim
   image.type = h.type;
   for (std::size_t e : h.shape)
     image.shape.push_back(e);
-  const std::size_t bytes = checked_image_bytes(image.shape, image.type, ReadLimits{});
+  // The budget first: a header declaring more than it is refused as such, truncated or not.
+  const std::size_t bytes = checked_image_bytes(image.shape, image.type, limits);
   if (bytes > size - offset)
     throw IoError("truncated .npy data (" + std::to_string(size - offset) + " of " +
                   std::to_string(bytes) + " bytes)");
-  checked_image_bytes(image.shape, image.type, limits);
   const unsigned char* pixels = data + offset;
-  const bool reorder = h.fortran_order && image.shape.rank() > 1;
-  if (reorder) {
-    image.bytes = to_c_order(pixels, image.shape, size_of(image.type));
+  reserve_pixels(image, bytes);
+  image.bytes.resize(bytes);
+  if (h.fortran_order && image.shape.rank() > 1) {
+    to_c_order(pixels, image.shape, size_of(image.type), image.bytes.data());
   } else {
-    image.bytes.resize(bytes);
     copy(image.bytes.data(), offset, bytes);
   }
   if (h.byte_swapped)

@@ -3,7 +3,6 @@
 // destructor is ever skipped. The C++ parts (buffers, exceptions) stay outside them.
 #include <png.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <csetjmp>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "formats.hpp"
+#include "printable.hpp"
 
 namespace fftconv::io {
 
@@ -93,7 +93,7 @@ Image decode_png(const unsigned char* data, std::size_t size, const ReadLimits& 
   // (libpng's default limit, 1,000,000 pixels a side, would refuse images we can hold.)
   png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
   PngHeader h{};
-  if (!png_header(png, info, &h)) throw IoError(std::string("corrupt PNG: ") + ctx.message);
+  if (!png_header(png, info, &h)) throw IoError("corrupt PNG: " + printable(ctx.message));
   if (h.color_type != PNG_COLOR_TYPE_GRAY)
     throw IoError("PNG colour type " + std::to_string(h.color_type) +
                   " is not supported (8/16-bit greyscale without alpha only)");
@@ -103,21 +103,22 @@ Image decode_png(const unsigned char* data, std::size_t size, const ReadLimits& 
   Image image;
   image.shape = Shape{h.height, h.width};
   image.type = h.bit_depth == 8 ? PixelType::u8 : PixelType::u16;
+  // (The row pointers count too.)
+  const std::size_t bytes = checked_image_bytes(image.shape, image.type, limits,
+                                                std::size_t{h.height} * sizeof(png_bytep));
   // The rows (plus a filter byte each) are deflate-compressed, and deflate expands at most
   // 1032:1: a header declaring more than that is corrupt, found before allocating for it.
-  const std::size_t bytes = checked_image_bytes(image.shape, image.type, ReadLimits{});
   if ((bytes + h.height) / 1032 > size)
     throw IoError("PNG declares " + std::to_string(h.height) + "x" + std::to_string(h.width) +
                   " pixels, more than its " + std::to_string(size) +
                   " bytes can hold (deflate expands at most 1032:1): corrupt or truncated");
-  ReadLimits rest = limits;  // the row pointers count too
-  rest.max_bytes -= std::min(rest.max_bytes, std::size_t{h.height} * sizeof(png_bytep));
-  image.bytes.resize(checked_image_bytes(image.shape, image.type, rest));
+  reserve_pixels(image, bytes);
+  image.bytes.resize(bytes);
   std::vector<png_bytep> rows(h.height);
   for (std::size_t y = 0; y < h.height; ++y)
     rows[y] = image.bytes.data() + y * h.width * size_of(image.type);
   if (!png_rows(png, info, rows.data(), h.bit_depth))
-    throw IoError(std::string("corrupt PNG: ") + ctx.message);
+    throw IoError("corrupt PNG: " + printable(ctx.message));
   return image;
 }
 
