@@ -246,8 +246,8 @@ TEST_CASE("FITS: a tile-compressed file declaring a huge image is refused before
   ReadLimits limits;
   limits.max_bytes = one_gb;
   CHECK_THROWS_WITH_AS(fftconv::io::decode_fits(huge.data(), huge.size(), limits),
-                       "image of shape 60000x60000 int16 needs 7200000000 bytes, over the limit "
-                       "of 1073741824",
+                       "image of shape 60000x60000 int16 needs 7200000000 bytes to read, more "
+                       "than the limit of 1073741824 bytes",
                        IoError);
   // Without a limit the declared tiles are checked against the table before any allocation:
   // 36 000 000 tiles of 100 pixels (ZTILE1 = 100), in a table of 100 rows.
