@@ -10,7 +10,7 @@
 
 namespace fftconv::cli {
 
-/// "fftconv 0.2.0 convolve kernel=psf.fits mode=same boundary=reflect" (blur: sigma=... instead
+/// "fftconv 0.3.0 convolve kernel=psf.fits mode=same boundary=reflect" (blur: sigma=... instead
 /// of the kernel; non-default NaN handling and a mask are named too).
 std::string history_line(const Job& job);
 
