@@ -162,8 +162,8 @@ PixelType output_type(const Job& job, PixelType image_type, io::Format format,
 }
 
 /// Where each image's result goes: -o itself for one image (unless it names a directory), else
-/// DIR/<image name>, with the extension replaced by --format when given. (run_filter creates
-/// DIR once every output has passed its checks.)
+/// DIR/<image name>, with the extension replaced by --format when given (both of .fits.gz).
+/// (run_filter creates DIR once every output has passed its checks.)
 std::vector<std::string> output_paths(const Job& job) {
   namespace fs = std::filesystem;
   const bool directory = job.images.size() > 1 || fs::is_directory(job.output) ||
@@ -178,7 +178,10 @@ std::vector<std::string> output_paths(const Job& job) {
   std::set<std::string> seen;
   for (const std::string& image : job.images) {
     fs::path name = fs::path(io::split_hdu_selector(image).file).filename();  // ("a.fits[SCI]")
-    if (!job.format.empty()) name.replace_extension(job.format);
+    if (!job.format.empty()) {
+      if (io::is_gzip_fits_name(name.string())) name.replace_extension();  // (a.fits.gz -> a)
+      name.replace_extension(job.format);
+    }
     const std::string path = (fs::path(job.output) / name).string();
     if (!seen.insert(path).second)
       throw UsageError("two images would both be written to " + path + " (same file name)");
@@ -259,24 +262,58 @@ class Filters {
   throw Error(e.code(), file + ": " + e.what());
 }
 
-/// A bad-pixel mask (--mask): non-zero pixels are bad. Read once; its shape is checked against
-/// each image.
+/// What a command is allocating, for the message when memory runs out: a bare std::bad_alloc
+/// names neither the file nor the buffer.
+class Allocating {
+ public:
+  /// Now doing `what` ("allocating the 512x512 float64 result", "filtering"), which allocates
+  /// `bytes` (0: not known, as for a library call's working memory).
+  void operator()(std::string what, std::size_t bytes = 0) {
+    what_ = std::move(what);
+    bytes_ = bytes;
+  }
+  [[noreturn]] void fail(const std::string& file) const {
+    throw io::IoError(file + ": out of memory while " + what_ +
+                      (bytes_ ? " (" + std::to_string(bytes_) + " bytes)" : std::string()));
+  }
+
+ private:
+  std::string what_ = "allocating";
+  std::size_t bytes_ = 0;
+};
+
+/// "the 512x512 float64 <what>" and its bytes, for Allocating.
+std::string described(const char* what, const Shape& shape, PixelType type) {
+  return std::string("allocating the ") + to_string(shape) + " " + io::name(type) + " " + what;
+}
+
+/// A mask file as booleans, true where the file's pixel is non-zero: --mask (bad pixels; read
+/// once, its shape checked against each image) and match --template-mask (the template's
+/// pixels).
 struct Mask {
   std::string name;
   Shape shape;
-  std::unique_ptr<bool[]> bad;
+  std::unique_ptr<bool[]> nonzero;
 };
 
 Mask read_mask(const std::string& path, const Job& job) {
   Mask m;
   if (path.empty()) return m;
   const Image image = read(path, job);
-  const std::vector<double> values = io::to_values<double>(image);
-  m.name = path;
-  m.shape = image.shape;
-  m.bad.reset(new bool[values.size()]);
-  for (std::size_t i = 0; i < values.size(); ++i)
-    m.bad[i] = values[i] != 0;
+  Allocating allocating;
+  try {
+    allocating(described("mask values", image.shape, PixelType::f64),
+               element_count(image.shape) * sizeof(double));
+    const std::vector<double> values = io::to_values<double>(image);
+    m.name = path;
+    m.shape = image.shape;
+    allocating("allocating the mask", values.size());
+    m.nonzero.reset(new bool[values.size()]);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      m.nonzero[i] = values[i] != 0;
+  } catch (const std::bad_alloc&) {
+    allocating.fail(path);
+  }
   return m;
 }
 
@@ -285,14 +322,27 @@ Mask read_mask(const std::string& path, const Job& job) {
 struct Filtered {
   Image values, weight;
   std::size_t nonfinite_in = 0, nonfinite_out = 0, outputs = 0;
+  bool plane_steps = false;  // the progress bar counted the planes
 };
+
+/// Which volume of an image filter_image works on (volume `index` of `count`: the channel and
+/// frame volumes of a split image, else 0 of 1), so the progress bar counts across them.
+struct VolumeSteps {
+  std::size_t index = 0, count = 1;
+};
+
+/// The pixel type of the precision T.
+template <class T>
+constexpr PixelType pixel_type_of() {
+  return std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64;
+}
 
 /// The output image, and the numbers to compute into: the image's own bytes when it stores T
 /// (no conversion copy), else `scratch`, converted by finish_output.
 template <class T>
 T* output_values(Image& output, const Shape& shape, PixelType type, std::vector<T>& scratch) {
   output = Image{shape, type, {}};
-  if (type == (std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64)) {
+  if (type == pixel_type_of<T>()) {
     output.bytes.resize(element_count(shape) * sizeof(T));
     if (T* values = io::values_in_place<T>(output)) return values;
   }
@@ -301,7 +351,10 @@ T* output_values(Image& output, const Shape& shape, PixelType type, std::vector<
 }
 
 template <class T>
-void finish_output(Image& output, const std::vector<T>& scratch, io::Conversion& report) {
+void finish_output(Image& output, const std::vector<T>& scratch, io::Conversion& report,
+                   Allocating& allocating) {
+  allocating(described("result", output.shape, output.type),
+             element_count(output.shape) * io::size_of(output.type));
   if (!scratch.empty()) output = io::from_values(output.shape, scratch.data(), output.type, report);
 }
 
@@ -311,24 +364,30 @@ std::size_t count_nonfinite(const T* values, std::size_t count) {
       std::count_if(values, values + count, [](T v) { return !std::isfinite(v); }));
 }
 
+/// Filters one image or volume (its shape checked against the mask's by run_filter).
 template <class T>
 Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, const Mask& mask,
                       const Image& image, const std::string& image_name, PixelType type,
-                      io::Conversion& report, Progress& progress) {
+                      io::Conversion& report, Progress& progress, VolumeSteps volume) {
+  Allocating allocating;
   try {
     // The pixels in place when they are stored as T (a float32 image computed in float).
     std::vector<T> converted;
     const T* in = io::values_in_place<T>(image);
+    const std::size_t in_count = element_count(image.shape);
     if (!in) {
+      allocating(described("pixels", image.shape, pixel_type_of<T>()), in_count * sizeof(T));
       converted = io::to_values<T>(image);
       in = converted.data();
     }
-    const std::size_t in_count = element_count(image.shape);
     const Shape out_shape = output_shape(image.shape, kernel.shape, job.options.mode);
     Filtered result;
     std::vector<T> scratch;
+    allocating(described("result", out_shape, pixel_type_of<T>()),  // (as T; finish_output
+               element_count(out_shape) * sizeof(T));               // converts it to `type`)
     T* const out = output_values(result.values, out_shape, type, scratch);
-    if (!mask.bad && job.weight_out.empty()) {
+    allocating("filtering");  // (the library's working memory)
+    if (!mask.nonzero && job.weight_out.empty()) {
       const Filter<T>& filter = filters.get<T>(kernel, image.shape);
       const std::size_t planes =
           image.shape.rank() == 3 && kernel.shape[0] == 1 ? image.shape[0] : 1;
@@ -345,34 +404,36 @@ Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, co
         for (std::size_t p = 0; p < planes; ++p) {
           per_plane.apply(ConstView<T>(in + p * in_step, plane),
                           View<T>(out + p * out_step, out_plane));
-          progress.step(p + 1, planes, "plane");
+          progress.step(volume.index * planes + p + 1, volume.count * planes, "plane");
         }
+        result.plane_steps = true;
       } else {
         filter.apply(ConstView<T>(in, image.shape), View<T>(out, out_shape));
       }
     } else {
-      if (mask.bad && mask.shape != image.shape)
-        throw io::IoError(mask.name + ": the mask is " + to_string(mask.shape) + " but " +
-                          image_name + " is " + to_string(image.shape));
       // convolve_masked convolves; correlation is convolution with the kernel flipped (all
       // axes reversed: the C-order values in reverse).
       std::vector<T> k(kernel.values.begin(), kernel.values.end());
       if (job.command == Command::correlate) std::reverse(k.begin(), k.end());
       std::unique_ptr<bool[]> none;
-      if (!mask.bad) none.reset(new bool[in_count]());
+      if (!mask.nonzero) {
+        allocating("allocating the all-valid mask", in_count);
+        none.reset(new bool[in_count]());
+      }
       std::vector<T> weight_scratch;
-      T* const weight =
-          job.weight_out.empty()
-              ? nullptr
-              : output_values(result.weight, out_shape,
-                              std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64,
-                              weight_scratch);
+      T* weight = nullptr;
+      if (!job.weight_out.empty()) {
+        allocating(described("coverage map", out_shape, pixel_type_of<T>()),
+                   element_count(out_shape) * sizeof(T));
+        weight = output_values(result.weight, out_shape, pixel_type_of<T>(), weight_scratch);
+      }
+      allocating("filtering");
       convolve_masked(ConstView<T>(in, image.shape),
-                      ConstView<bool>(mask.bad ? mask.bad.get() : none.get(), image.shape),
+                      ConstView<bool>(mask.nonzero ? mask.nonzero.get() : none.get(), image.shape),
                       ConstView<T>(k.data(), kernel.shape), View<T>(out, out_shape),
                       weight ? View<T>(weight, out_shape) : View<T>(), job.options);
       io::Conversion ignored;  // (the coverage map is stored as T: nothing to clip)
-      finish_output(result.weight, weight_scratch, ignored);
+      finish_output(result.weight, weight_scratch, ignored, allocating);
     }
     if (job.options.nan_policy == NanPolicy::propagate) {
       result.nonfinite_in = count_nonfinite(in, in_count);
@@ -380,10 +441,12 @@ Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, co
         result.nonfinite_out = count_nonfinite(out, element_count(out_shape));
     }
     result.outputs = element_count(out_shape);
-    finish_output(result.values, scratch, report);
+    finish_output(result.values, scratch, report, allocating);
     return result;
   } catch (const Error& e) {
     rethrow_for(image_name, e);
+  } catch (const std::bad_alloc&) {
+    allocating.fail(image_name);
   }
 }
 
@@ -399,43 +462,64 @@ Shape volume_shape(const Image& image) {
 
 /// filter_image on each (frame, channel) volume on its own, never mixing channels or frames;
 /// an alpha channel is carried over unfiltered. The results are stacked in the input's layout.
+/// The progress bar counts the planes across the volumes, or (volumes filtered whole) the
+/// volumes.
 template <class T>
 Filtered filter_volumes(Filters& filters, const Job& job, const Kernel& kernel, const Mask& mask,
                         const Image& image, const std::string& image_name, PixelType type,
                         io::Conversion& report, Progress& progress) {
   const io::Layout& layout = image.metadata.layout;
   if (!layout.split())
-    return filter_image<T>(filters, job, kernel, mask, image, image_name, type, report, progress);
+    return filter_image<T>(filters, job, kernel, mask, image, image_name, type, report, progress,
+                           VolumeSteps{});
   const Shape shape = volume_shape(image);
   const std::size_t volumes = layout.channels * layout.frames;
   const std::size_t volume_bytes = element_count(shape) * io::size_of(image.type);
+  // The volumes' results stacked as planes (frame, channel, slice).
+  const Shape volume_out = output_shape(shape, kernel.shape, job.options.mode);
+  const int r = volume_out.rank();
+  const Shape out_shape{volumes * (r == 3 ? volume_out[0] : 1), volume_out[r - 2],
+                        volume_out[r - 1]};
   Filtered all;
-  Shape out_shape;
-  for (std::size_t v = 0; v < volumes; ++v) {
-    const auto first = image.bytes.begin() + static_cast<std::ptrdiff_t>(v * volume_bytes);
-    const Image volume{
-        shape, image.type,
-        std::vector<unsigned char>(first, first + static_cast<std::ptrdiff_t>(volume_bytes))};
-    Filtered one;
-    if (layout.alpha && v % layout.channels == layout.channels - 1) {
-      const std::vector<double> alpha = io::to_values<double>(volume);
-      one.values = io::from_values(shape, alpha.data(), type, report);
-    } else {
-      one = filter_image<T>(filters, job, kernel, mask, volume, image_name, type, report, progress);
+  Allocating allocating;
+  try {
+    allocating(described("result", out_shape, type), element_count(out_shape) * io::size_of(type));
+    all.values.bytes.reserve(element_count(out_shape) * io::size_of(type));
+    if (!job.weight_out.empty()) {
+      allocating(described("coverage map", out_shape, pixel_type_of<T>()),
+                 element_count(out_shape) * sizeof(T));
+      all.weight.bytes.reserve(element_count(out_shape) * sizeof(T));
     }
-    all.nonfinite_in += one.nonfinite_in;
-    all.nonfinite_out += one.nonfinite_out;
-    all.outputs += one.outputs;
-    out_shape = one.values.shape;
-    all.values.bytes.insert(all.values.bytes.end(), one.values.bytes.begin(),
-                            one.values.bytes.end());
-    all.weight.bytes.insert(all.weight.bytes.end(), one.weight.bytes.begin(),
-                            one.weight.bytes.end());
-    all.weight.type = one.weight.type;
+    for (std::size_t v = 0; v < volumes; ++v) {
+      allocating("copying a channel/frame volume", volume_bytes);
+      const auto first = image.bytes.begin() + static_cast<std::ptrdiff_t>(v * volume_bytes);
+      const Image volume{
+          shape, image.type,
+          std::vector<unsigned char>(first, first + static_cast<std::ptrdiff_t>(volume_bytes))};
+      Filtered one;
+      if (layout.alpha && v % layout.channels == layout.channels - 1) {
+        allocating("copying the alpha channel", element_count(shape) * sizeof(double));
+        const std::vector<double> alpha = io::to_values<double>(volume);
+        one.values = io::from_values(shape, alpha.data(), type, report);
+      } else {
+        one = filter_image<T>(filters, job, kernel, mask, volume, image_name, type, report,
+                              progress, VolumeSteps{v, volumes});
+      }
+      // (a 2-D volume is one plane)
+      if (!one.plane_steps) progress.step(v + 1, volumes, shape.rank() == 2 ? "plane" : "volume");
+      all.nonfinite_in += one.nonfinite_in;
+      all.nonfinite_out += one.nonfinite_out;
+      all.outputs += one.outputs;
+      all.values.bytes.insert(all.values.bytes.end(), one.values.bytes.begin(),
+                              one.values.bytes.end());
+      all.weight.bytes.insert(all.weight.bytes.end(), one.weight.bytes.begin(),
+                              one.weight.bytes.end());
+      all.weight.type = one.weight.type;
+    }
+  } catch (const std::bad_alloc&) {
+    allocating.fail(image_name);
   }
-  const std::size_t planes = volumes * (out_shape.rank() == 3 ? out_shape[0] : 1);
-  const int r = out_shape.rank();
-  all.values.shape = Shape{planes, out_shape[r - 2], out_shape[r - 1]};
+  all.values.shape = out_shape;
   all.values.type = type;
   all.weight.shape = all.values.shape;
   all.values.metadata.layout = layout;
@@ -514,7 +598,14 @@ int run_filter(const Job& job) {
     progress.update(0, job.images.size(), "reading " + base_name(job.kernel));
     const Image k = read(job.kernel, job);
     file_kernel.shape = k.shape;
-    file_kernel.values = io::to_values<double>(k);
+    try {
+      file_kernel.values = io::to_values<double>(k);
+    } catch (const std::bad_alloc&) {
+      Allocating allocating;
+      allocating(described("kernel values", k.shape, PixelType::f64),
+                 element_count(k.shape) * sizeof(double));
+      allocating.fail(job.kernel);
+    }
   }
   const Mask mask = read_mask(job.mask, job);
   Filters filters(job, operation);
@@ -537,6 +628,11 @@ int run_filter(const Job& job) {
       throw io::IoError(image_name + ": the kernel (" + to_string(kernel.shape) +
                         ") is larger than the image (" + to_string(shape) +
                         ") along some axis, so the valid-mode result is empty");
+    // One mask for every channel/frame volume alike.
+    if (mask.nonzero && mask.shape != shape)
+      throw io::IoError(mask.name + ": the mask is " + to_string(mask.shape) + " but " +
+                        (image.metadata.layout.split() ? "each channel/frame volume of " : "") +
+                        image_name + " is " + to_string(shape));
     const bool in_double = computes_in_double(job.precision, image.type);
     const PixelType type = output_type(job, image.type, formats[i], outputs[i]);
     std::unique_ptr<io::OutputFile> weight_file;  // (an unwritable target fails before the work)
@@ -649,7 +745,8 @@ bool confirm_run(const Job& job, double seconds, const std::string& detail) {
 /// compare: times the methods (median of --repeat runs each) against the direct method's result
 /// and prints the table; 1 if the user declined the run.
 template <class T>
-int compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
+int compare_methods(const Job& job, const Kernel& kernel, const Image& image,
+                    Allocating& allocating) {
   const Operation operation = job.correlate ? Operation::correlate : Operation::convolve;
   const std::vector<T> k(kernel.values.begin(), kernel.values.end());
   const ConstView<T> kernel_view(k.data(), kernel.shape);
@@ -679,10 +776,14 @@ int compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
     return 1;
   }
 
+  allocating(described("pixels", image.shape, pixel_type_of<T>()),
+             element_count(image.shape) * sizeof(T));
   const std::vector<T> values = io::to_values<T>(image);
   Progress progress(job.progress);
   std::vector<Timing<T>> timings;
   for (std::size_t i = 0; i < methods.size(); ++i) {
+    // (its result, and the method's working memory)
+    allocating(std::string("timing the ") + fftconv::to_string(methods[i]) + " method");
     progress.update(i, methods.size(), std::string("timing ") + fftconv::to_string(methods[i]));
     timings.push_back(
         time_method(job, methods[i], operation, kernel_view, image.shape, values, job.repeat));
@@ -691,6 +792,7 @@ int compare_methods(const Job& job, const Kernel& kernel, const Image& image) {
   for (const Timing<T>& t : timings)
     if (t.method == Method::direct) reference = t.result;
   if (!direct_timed) {
+    allocating("computing the direct reference");
     progress.update(methods.size(), methods.size() + 1, "computing the direct reference");
     reference =
         time_method(job, Method::direct, operation, kernel_view, image.shape, values, 1).result;
@@ -763,14 +865,20 @@ int run_compare(const Job& job) {
   progress->update(0, 1, "reading");
   const Image image = read(job.images[0], job);
   const Image k = read(job.kernel, job);
-  Kernel kernel{promote(k.shape, image.shape, job.kernel, job.images[0]), io::to_values<double>(k)};
-  progress.reset();
+  Allocating allocating;
   try {
+    allocating(described("kernel values", k.shape, PixelType::f64),
+               element_count(k.shape) * sizeof(double));
+    Kernel kernel{promote(k.shape, image.shape, job.kernel, job.images[0]),
+                  io::to_values<double>(k)};
+    progress.reset();
     return computes_in_double(job.precision, image.type)
-               ? compare_methods<double>(job, kernel, image)
-               : compare_methods<float>(job, kernel, image);
+               ? compare_methods<double>(job, kernel, image, allocating)
+               : compare_methods<float>(job, kernel, image, allocating);
   } catch (const Error& e) {
     rethrow_for(job.images[0], e);
+  } catch (const std::bad_alloc&) {
+    allocating.fail(job.images[0]);
   }
 }
 
@@ -797,41 +905,51 @@ int run_match(const Job& job) {
   const Image image = read(job.images[0], job);
   const Image templ_file = read(job.kernel, job);
   const Shape templ_shape = promote(templ_file.shape, image.shape, job.kernel, job.images[0]);
-  const std::vector<double> values = io::to_values<double>(image);
-  const std::vector<double> templ = io::to_values<double>(templ_file);
   const Shape score_shape = output_shape(image.shape, templ_shape, Mode::valid);
   if (element_count(score_shape) == 0)
     throw io::IoError(job.kernel + ": the template (" + to_string(templ_shape) +
                       ") is larger than the image (" + to_string(image.shape) +
                       ") along some axis");
-  std::vector<double> score(element_count(score_shape));
-  progress->update(0, 1, "matching");
+  const Mask use = read_mask(job.template_mask, job);  // (none without --template-mask)
+  if (use.nonzero && use.shape != templ_file.shape)
+    throw io::IoError(job.template_mask + ": the template mask is " + to_string(use.shape) +
+                      " but the template " + job.kernel + " is " + to_string(templ_file.shape));
+  Allocating allocating;
+  std::vector<double> values, score;
   try {
-    if (job.template_mask.empty()) {
-      match_template(ConstView<double>(values.data(), image.shape),
-                     ConstView<double>(templ.data(), templ_shape),
-                     View<double>(score.data(), score_shape), job.options);
-    } else {
-      const Image m = read(job.template_mask, job);
-      if (m.shape != templ_file.shape)
-        throw io::IoError(job.template_mask + ": the template mask is " + to_string(m.shape) +
-                          " but the template " + job.kernel + " is " + to_string(templ_file.shape));
-      const std::vector<double> mv = io::to_values<double>(m);
-      std::unique_ptr<bool[]> use(new bool[mv.size()]);
-      for (std::size_t i = 0; i < mv.size(); ++i)
-        use[i] = mv[i] != 0;
-      match_template(ConstView<double>(values.data(), image.shape),
-                     ConstView<double>(templ.data(), templ_shape),
-                     ConstView<bool>(use.get(), templ_shape),
-                     View<double>(score.data(), score_shape), job.options);
+    allocating(described("pixels", image.shape, PixelType::f64),
+               element_count(image.shape) * sizeof(double));
+    values = io::to_values<double>(image);
+    allocating(described("template values", templ_file.shape, PixelType::f64),
+               element_count(templ_file.shape) * sizeof(double));
+    const std::vector<double> templ = io::to_values<double>(templ_file);
+    allocating(described("score map", score_shape, PixelType::f64),
+               element_count(score_shape) * sizeof(double));
+    score.resize(element_count(score_shape));
+    progress->update(0, 1, "matching");
+    allocating("matching");  // (the library's working memory)
+    try {
+      if (!use.nonzero)
+        match_template(ConstView<double>(values.data(), image.shape),
+                       ConstView<double>(templ.data(), templ_shape),
+                       View<double>(score.data(), score_shape), job.options);
+      else
+        match_template(ConstView<double>(values.data(), image.shape),
+                       ConstView<double>(templ.data(), templ_shape),
+                       ConstView<bool>(use.nonzero.get(), templ_shape),
+                       View<double>(score.data(), score_shape), job.options);
+    } catch (const Error& e) {
+      rethrow_for(job.images[0] + ", " + job.kernel, e);  // (the problem may be either file's)
     }
-  } catch (const Error& e) {
-    rethrow_for(job.images[0] + ", " + job.kernel, e);  // (the problem may be either file's)
-  }
-  if (output) {
-    progress->update(0, 1, "writing " + base_name(job.output));
-    io::Conversion report;
-    output->write(io::from_values(score_shape, score.data(), type, report));
+    if (output) {
+      progress->update(0, 1, "writing " + base_name(job.output));
+      allocating(described("scores", score_shape, type),
+                 element_count(score_shape) * io::size_of(type));
+      io::Conversion report;
+      output->write(io::from_values(score_shape, score.data(), type, report));
+    }
+  } catch (const std::bad_alloc&) {
+    allocating.fail(job.images[0]);
   }
   progress.reset();
   if (job.peaks == 0) return 0;
