@@ -146,6 +146,14 @@ TEST_CASE("progress: the planes of a hyperstack's channel volumes are counted ac
   REQUIRE(r.exit_code == 0);
   check_counts_to(r.err, "filtering hyper.tif", 8);
   CHECK(r.err.find("plane 1/4") == std::string::npos);  // (no count restarting per channel)
+  // By FFT each channel's volume is transformed whole: the bar counts the volumes.
+  const auto fft = run_cli(
+      {"convolve", dir / "hyper.tif", dir / "k.npy", "-o", dir / "out.tif", "--method", "fft"},
+      {true, 0});
+  REQUIRE(fft.exit_code == 0);
+  const std::size_t first = fft.err.find("filtering hyper.tif, volume 1/2 ");
+  CHECK_MESSAGE(first != std::string::npos, fft.err);
+  CHECK(fft.err.find("filtering hyper.tif, volume 2/2 ", first) != std::string::npos);
 }
 
 TEST_CASE("progress: an RGB file's colour channels (2-D volumes) are steps of the bar") {
