@@ -85,28 +85,61 @@ fftconv::Shape to_shape(int rank, const size_t* shape, const char* what, const c
   return s;
 }
 
-// The sizes of every published layout of fftconv_options, oldest first (fftconv.h): up to
-// min_overlap, then up to nonnegative (this library's own).
-constexpr std::size_t options_sizes[] = {offsetof(fftconv_options, max_memory_bytes),
-                                         sizeof(fftconv_options)};
+// The sizes of every released layout of fftconv_options, oldest first (fftconv.h): 0.3's, the
+// first with struct_size. A release that appends fields adds its sizeof here.
+constexpr std::size_t options_sizes[] = {sizeof(fftconv_options)};
 
-// The caller's options in this library's layout: the fields the caller's struct_size covers, the
-// defaults after them. A size that is no published layout's is refused, naming it.
-fftconv_options read_options(const fftconv_options* options, const char* what) {
-  fftconv_options c;
-  fftconv_options_init(&c, sizeof c);
-  if (!options) return c;
-  const std::size_t size = options->struct_size;
-  FFTCONV_CHECK(size <= sizeof c, invalid_argument, what, ": options.struct_size is ", size,
-                ", larger than the ", sizeof c,
+// options_sizes as the messages list them: "88" or "88, 96".
+std::string known_options_sizes() {
+  std::string list;
+  for (std::size_t size : options_sizes)
+    list += (list.empty() ? "" : ", ") + std::to_string(size);
+  return list;
+}
+
+// Refuses a struct_size that is no released layout's, naming it (`name`: how the caller passed
+// it). A size beyond this library's struct is a newer header's and says so.
+void check_options_size(std::size_t size, const char* what, const char* name) {
+  FFTCONV_CHECK(size <= sizeof(fftconv_options), invalid_argument, what, ": ", name, " is ", size,
+                ", larger than the ", sizeof(fftconv_options),
                 " bytes of the fftconv_options this library knows (a program built against a "
                 "newer fftconv.h needs a library at least as new)");
   FFTCONV_CHECK(std::find(std::begin(options_sizes), std::end(options_sizes), size) !=
                     std::end(options_sizes),
-                invalid_argument, what, ": options.struct_size is ", size,
+                invalid_argument, what, ": ", name, " is ", size,
                 ", not the size of an fftconv_options layout this library knows (",
-                options_sizes[0], " or ", options_sizes[1],
-                "): set it with fftconv_options_default");
+                known_options_sizes(), "): set it with fftconv_options_default");
+}
+
+// This library's fftconv_options with the C++ Options defaults (struct_size its own).
+fftconv_options default_options() {
+  const fftconv::Options d;
+  fftconv_options c;
+  c.struct_size = sizeof c;
+  c.mode = static_cast<int>(d.mode);
+  c.boundary = static_cast<int>(d.boundary);
+  c.fill_value = d.fill_value;
+  c.method = static_cast<int>(d.method);
+  c.threads = d.threads;
+  c.planning = static_cast<int>(d.planning);
+  c.nan_policy = static_cast<int>(d.nan_policy);
+  c.min_weight = d.min_weight;
+  c.preserve_nan = d.preserve_nan;
+  c.normalize_kernel = d.normalize_kernel;
+  c.min_overlap = d.min_overlap;
+  c.max_memory_bytes = d.max_memory_bytes;
+  c.compute_precision = static_cast<int>(d.compute_precision);
+  c.nonnegative = d.nonnegative;
+  return c;
+}
+
+// The caller's options in this library's layout: the fields the caller's struct_size covers, the
+// defaults after them. A size that is no released layout's is refused, naming it.
+fftconv_options read_options(const fftconv_options* options, const char* what) {
+  fftconv_options c = default_options();
+  if (!options) return c;
+  const std::size_t size = options->struct_size;
+  check_options_size(size, what, "options.struct_size");
   std::memcpy(&c, options, size);
   c.struct_size = sizeof c;
   return c;
@@ -247,32 +280,21 @@ int apply(const fftconv_filter* filter, const T* image, T* out, const char* what
 
 extern "C" {
 
-void fftconv_options_init(fftconv_options* options, size_t struct_size) {
-  if (!options || struct_size < sizeof(std::size_t)) return;
-  const fftconv::Options d;
-  fftconv_options c;
-  c.struct_size = struct_size;
-  c.mode = static_cast<int>(d.mode);
-  c.boundary = static_cast<int>(d.boundary);
-  c.fill_value = d.fill_value;
-  c.method = static_cast<int>(d.method);
-  c.threads = d.threads;
-  c.planning = static_cast<int>(d.planning);
-  c.nan_policy = static_cast<int>(d.nan_policy);
-  c.min_weight = d.min_weight;
-  c.preserve_nan = d.preserve_nan;
-  c.normalize_kernel = d.normalize_kernel;
-  c.min_overlap = d.min_overlap;
-  c.max_memory_bytes = d.max_memory_bytes;
-  c.compute_precision = static_cast<int>(d.compute_precision);
-  c.nonnegative = d.nonnegative;
-  // Only the caller's bytes: a struct of an older layout is smaller than this one.
-  std::memcpy(options, &c, std::min(struct_size, sizeof c));
+int fftconv_options_init(fftconv_options* options, size_t struct_size) {
+  const char* what = "fftconv_options_init";
+  return guarded([&] {
+    check_pointer(options, what, "options");
+    check_options_size(struct_size, what, "struct_size");
+    fftconv_options c = default_options();
+    c.struct_size = struct_size;
+    // Only the caller's bytes: a struct of an older layout is smaller than this one.
+    std::memcpy(options, &c, struct_size);
+  });
 }
 
 // (The name in parentheses: fftconv.h also defines it as a macro over fftconv_options_init.)
-void(fftconv_options_default)(fftconv_options* options) {
-  fftconv_options_init(options, sizeof(fftconv_options));
+int(fftconv_options_default)(fftconv_options* options) {
+  return fftconv_options_init(options, sizeof(fftconv_options));
 }
 
 const char* fftconv_last_error(void) {

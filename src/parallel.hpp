@@ -5,14 +5,62 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <fstream>
+#include <string>
 #include <thread>
 #include <vector>
+#ifdef __linux__
+#include <sched.h>
+#endif
 
 namespace fftconv::detail {
 
-/// The hardware's thread count (std::thread::hardware_concurrency, 1 if it does not know).
+#ifdef __linux__
+/// The CPUs the cgroup v2 CPU quota of this process allows, rounded up (cpu.max "quota period":
+/// ceil(quota / period)), the smallest along its cgroup and the cgroups above it; 0 when there is
+/// no quota ("max") or it cannot be read (no cgroup v2 mounted at /sys/fs/cgroup, cgroup v1).
+inline int cgroup_cpu_limit() {
+  std::ifstream self("/proc/self/cgroup");
+  std::string line, path;
+  while (std::getline(self, line))
+    if (line.compare(0, 3, "0::") == 0) path = line.substr(3);  // the v2 hierarchy's entry
+  if (path.empty() || path[0] != '/') return 0;
+  int limit = 0;
+  for (;;) {  // this cgroup, then each parent up to the root
+    std::ifstream max("/sys/fs/cgroup" + (path == "/" ? std::string() : path) + "/cpu.max");
+    std::string quota;
+    unsigned long long period = 0;
+    if (max >> quota >> period && quota != "max" && period > 0) {
+      try {
+        const unsigned long long q = std::stoull(quota);
+        const unsigned long long cpus = std::max(1ull, (q + period - 1) / period);
+        if (cpus < static_cast<unsigned long long>(limit) || limit == 0)
+          limit = static_cast<int>(std::min<unsigned long long>(cpus, 1u << 20));
+      } catch (...) {  // (not a number: no limit read)
+      }
+    }
+    if (path == "/") break;
+    path.erase(path.find_last_of('/'));
+    if (path.empty()) path = "/";
+  }
+  return limit;
+}
+#endif
+
+/// The threads this process can run at once: std::thread::hardware_concurrency (1 if it does not
+/// know); on Linux the CPUs of its affinity mask (sched_getaffinity: taskset, cpusets, container
+/// --cpuset-cpus) instead, and at most its cgroup v2 CPU quota rounded up (container --cpus),
+/// which is read once per process (the affinity at every call).
 inline int hardware_threads() {
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int count = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+#ifdef __linux__
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) count = std::max(1, CPU_COUNT(&set));
+  static const int quota = cgroup_cpu_limit();
+  if (quota > 0) count = std::min(count, quota);
+#endif
+  return count;
 }
 
 /// The threads a call runs on for Options::threads = `requested` (>= 0): 0 means the hardware's

@@ -209,28 +209,29 @@ int main(void) {
       exact = exact && fo[i] == (float)conv_expected[i];
     check(exact, "compute_precision double: exact on small integers");
 
-    /* An older, smaller struct (the layout up to min_overlap): the fields past its size are not
-     * read (here: garbage that would be refused) and take their defaults. */
+    /* 0.3's layout is the first with struct_size: its size is the only one accepted. A smaller
+     * one (here: the bytes up to min_overlap, a layout never released) is refused naming it, as
+     * is a larger one (a newer header than the library). */
+    char message[200];
+    const size_t smaller = offsetof(fftconv_options, max_memory_bytes);
     fftconv_options_default(&m);
-    m.struct_size = offsetof(fftconv_options, max_memory_bytes);
-    m.max_memory_bytes = 16;
-    m.compute_precision = 7;
-    m.nonnegative = 9;
-    check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) == FFTCONV_OK &&
-              close_to(o9, conv_expected, 9),
-          "a struct of the older size works, its missing fields default");
-    fftconv_options older;
-    memset(&older, 0xab, sizeof older);
-    fftconv_options_init(&older, offsetof(fftconv_options, max_memory_bytes));
-    check(older.struct_size == offsetof(fftconv_options, max_memory_bytes) &&
-              older.mode == FFTCONV_MODE_SAME && older.min_overlap == 0 &&
-              older.max_memory_bytes != SIZE_MAX,
-          "fftconv_options_init writes only the caller's size");
-    /* a newer, larger struct than the library knows, and a size of no layout: refused */
-    char message[160];
+    m.struct_size = smaller;
+    snprintf(message, sizeof message,
+             "fftconv_convolve_f64: options.struct_size is %zu, not the size of an "
+             "fftconv_options layout this library knows (%zu)",
+             smaller, sizeof(fftconv_options));
+    for (int i = 0; i < 9; ++i)
+      o9[i] = -7;
+    int untouched = 1;
+    check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) ==
+                  FFTCONV_INVALID_ARGUMENT &&
+              strstr(fftconv_last_error(), message) != NULL,
+          "a smaller struct_size (no released layout) is refused, naming it");
+    for (int i = 0; i < 9; ++i)
+      untouched = untouched && o9[i] == -7;
+    check(untouched, "a refused struct_size writes nothing");
     snprintf(message, sizeof message, "options.struct_size is %zu, larger than the %zu bytes",
              sizeof(fftconv_options) + 8, sizeof(fftconv_options));
-    fftconv_options_default(&m);
     m.struct_size = sizeof(fftconv_options) + 8;
     check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) ==
                   FFTCONV_INVALID_ARGUMENT &&
@@ -242,6 +243,39 @@ int main(void) {
               strstr(fftconv_last_error(),
                      "fftconv_filter_create_f64: options.struct_size is 12, not the size") != NULL,
           "a struct_size of no layout is refused, naming it");
+    fftconv_options_default(&m);
+    check(m.struct_size == sizeof(fftconv_options) &&
+              fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) == FFTCONV_OK &&
+              close_to(o9, conv_expected, 9),
+          "the current struct_size works");
+
+    /* fftconv_options_init: the current size fills the struct; any other size, or NULL, is
+     * refused naming it and writes nothing (a size ending inside a field would cut it). */
+    fftconv_options filled;
+    memset(&filled, 0xab, sizeof filled);
+    check(fftconv_options_init(&filled, sizeof filled) == FFTCONV_OK &&
+              filled.struct_size == sizeof filled && filled.max_memory_bytes == SIZE_MAX &&
+              filled.nonnegative == 0 && fftconv_last_error()[0] == '\0',
+          "fftconv_options_init with the current size");
+    const size_t refused_sizes[4] = {smaller, offsetof(fftconv_options, max_memory_bytes) + 4, 12,
+                                     sizeof(fftconv_options) + 8};
+    for (int k = 0; k < 4; ++k) {
+      fftconv_options init;
+      memset(&init, 0xab, sizeof init);
+      snprintf(message, sizeof message, "fftconv_options_init: struct_size is %zu, ",
+               refused_sizes[k]);
+      int status = fftconv_options_init(&init, refused_sizes[k]);
+      const unsigned char* bytes = (const unsigned char*)&init;
+      int unwritten = 1;
+      for (size_t i = 0; i < sizeof init; ++i)
+        unwritten = unwritten && bytes[i] == 0xab;
+      check(status == FFTCONV_INVALID_ARGUMENT && strstr(fftconv_last_error(), message) != NULL &&
+                unwritten,
+            "fftconv_options_init refuses a size of no released layout, writing nothing");
+    }
+    check(fftconv_options_init(NULL, sizeof(fftconv_options)) == FFTCONV_INVALID_ARGUMENT &&
+              strstr(fftconv_last_error(), "fftconv_options_init: options is NULL") != NULL,
+          "fftconv_options_init refuses NULL");
   }
 
   /* filters */

@@ -10,6 +10,11 @@
 #include <string>
 #include <thread>
 #include <vector>
+#ifdef __linux__
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
 
 #include "library_call.hpp"
 
@@ -372,6 +377,53 @@ TEST_CASE("threads: a million requested cost the memory of the hardware's thread
     CHECK(call(Op::convolve, image, kernel, o).values == expected.values);
   }
 }
+
+#ifdef __linux__
+// The cap is the CPUs this process may run on, not the machine's (issue 17: a container limited
+// to one CPU, or taskset, still sized scratch for every CPU of the host): in a child bound to one
+// CPU, threads = 0 and threads = 1000000 need the working memory of one thread.
+TEST_CASE("threads: capped at the CPUs of the affinity mask") {
+  cpu_set_t mine;
+  CPU_ZERO(&mine);
+  REQUIRE(sched_getaffinity(0, sizeof mine, &mine) == 0);
+  std::mt19937_64 rng(1702);
+  const Array<float> image = uniform<float>({512, 512}, rng, -1, 1);
+  const Array<float> kernel = normal<float>({31, 31}, rng);
+  const Method methods[] = {Method::fft, Method::direct, Method::overlap_save};
+  const auto needed = [&](Method method, int threads) {
+    return working_bytes(kernel.values, kernel.shape, image.shape, method, threads);
+  };
+  if (CPU_COUNT(&mine) >= 2) {
+    for (Method method : methods) {  // (so that the child's equalities say something)
+      CAPTURE(fftconv::to_string(method));
+      CHECK(needed(method, 2) > needed(method, 1));
+    }
+  } else {
+    MESSAGE("one CPU here: threads > 1 cannot be told from the cap");
+  }
+  int one = 0;
+  while (!CPU_ISSET(one, &mine))
+    ++one;
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {  // exit status: 0, or bit i + 1 for a method i whose memory grew
+    cpu_set_t only;
+    CPU_ZERO(&only);
+    CPU_SET(one, &only);
+    if (sched_setaffinity(0, sizeof only, &only) != 0) _exit(64);
+    int failures = 0;
+    for (int i = 0; i < 3; ++i)
+      if (needed(methods[i], 0) != needed(methods[i], 1) ||
+          needed(methods[i], 1000000) != needed(methods[i], 1))
+        failures |= 2 << i;
+    _exit(failures);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+#endif
 
 // ...and at the work there is: threads that would find nothing to do get no working memory
 // (a small direct problem runs on one thread; a one-tile overlap-save on one).

@@ -63,19 +63,20 @@ enum { FFTCONV_PRECISION_NATIVE = 0, FFTCONV_PRECISION_DOUBLE = 1 };
 
 /* Options, the C++ Options field by field. Always start from fftconv_options_default (or pass
  * NULL for the defaults): mode SAME, boundary ZERO, fill_value 0, method AUTOMATIC, threads 1
- * (0 = all hardware threads; more than the hardware has is clamped to it), planning ESTIMATE,
+ * (0 = all the threads the process can run at once, its CPU affinity and cgroup CPU quota
+ * included, see fftconv/options.hpp; more is clamped to them), planning ESTIMATE,
  * nan_policy PROPAGATE, min_weight 1e-3, preserve_nan 0, normalize_kernel 0, min_overlap 0,
  * max_memory_bytes SIZE_MAX (no limit), compute_precision NATIVE, nonnegative 0.
  *
  * Extensible: struct_size, the first member, is the size of the layout the caller was compiled
- * with (fftconv_options_default sets it to sizeof(fftconv_options)). New fields are only ever
- * appended; the library reads the fields the caller's struct_size covers and takes the defaults
- * for the later ones, so a program built against an older header keeps working with a newer
- * library. A struct_size the library does not know (larger than its own fftconv_options: a newer
- * header than the library; or not the size of any published layout) is refused with
- * FFTCONV_INVALID_ARGUMENT and a message naming struct_size and the value.
- * Published layouts: up to min_overlap (offsetof(fftconv_options, max_memory_bytes) bytes), and
- * up to nonnegative (this header). */
+ * with (fftconv_options_default sets it to sizeof(fftconv_options)). This release's layout (0.3)
+ * is the first with struct_size, so its size is the only one a 0.3 library accepts. Later
+ * releases only ever append fields, and each library accepts the size of every release's layout
+ * from 0.3 on: it reads the fields the caller's struct_size covers and takes the defaults for the
+ * later ones, so a program built against an older header keeps working with a newer library. Any
+ * other struct_size (larger than the library's own fftconv_options: a newer header than the
+ * library; or not the size of a released layout) is refused with FFTCONV_INVALID_ARGUMENT and a
+ * message naming struct_size and the value. */
 typedef struct fftconv_options {
   size_t struct_size; /* sizeof(fftconv_options) as the caller knows it */
   int mode;
@@ -86,23 +87,24 @@ typedef struct fftconv_options {
   int planning;
   int nan_policy;
   double min_weight;
-  int preserve_nan;     /* 0 or 1 */
-  int normalize_kernel; /* 0 or 1 */
-  size_t min_overlap;   /* fftconv_match_template with a template mask */
-  /* appended with struct_size: */
+  int preserve_nan;        /* 0 or 1 */
+  int normalize_kernel;    /* 0 or 1 */
+  size_t min_overlap;      /* fftconv_match_template with a template mask */
   size_t max_memory_bytes; /* working memory limit of one call (out of memory status beyond) */
   int compute_precision;   /* FFTCONV_PRECISION_NATIVE or _DOUBLE (float data in double) */
   int nonnegative;         /* 0 or 1: clamp outputs at 0 (a promise the data are >= 0) */
 } fftconv_options;
 
 /* The defaults for the first struct_size bytes of *options (the fields a struct of that size
- * holds; struct_size is stored too). fftconv_options_default(o) is
+ * holds; struct_size is stored too). struct_size must be the size of a released layout (see
+ * above); any other, or a NULL options, is refused with FFTCONV_INVALID_ARGUMENT and a message,
+ * and nothing is written. fftconv_options_default(o) is
  * fftconv_options_init(o, sizeof(fftconv_options)): as a macro, a C program passes the size it
  * was compiled with, so a newer library never writes past an older program's struct. Bindings
  * that call the exported fftconv_options_default function must mirror this header's layout;
  * those mirroring an older one call fftconv_options_init with their own size. */
-FFTCONV_C_API void fftconv_options_init(fftconv_options* options, size_t struct_size);
-FFTCONV_C_API void fftconv_options_default(fftconv_options* options);
+FFTCONV_C_API int fftconv_options_init(fftconv_options* options, size_t struct_size);
+FFTCONV_C_API int fftconv_options_default(fftconv_options* options);
 #define fftconv_options_default(options) fftconv_options_init((options), sizeof(fftconv_options))
 
 /* The message of this thread's last failed call ("" if none). */

@@ -102,13 +102,17 @@ struct Options {
   double fill_value = 0;
   Planning planning = Planning::estimate;
   /// Threads for one call: FFTW's threaded transforms and the direct path's rows. 1 (the
-  /// default) runs on the calling thread only; 0 means all hardware threads; negative values are
-  /// refused. A request beyond the hardware's threads (std::thread::hardware_concurrency) is
-  /// clamped to them, not refused, and each method runs at most one thread per piece of work it
-  /// has (a row, a block of columns, a band of output rows, a tile) and none for work too small to
-  /// pay for starting one: working memory kept per thread is allocated, and counted towards
-  /// max_memory_bytes, only for the threads that run, so it never grows beyond the hardware's
-  /// count. Results do not depend on it beyond rounding (the direct path: not at all).
+  /// default) runs on the calling thread only; 0 means all the threads the process can run at
+  /// once; negative values are refused. A request beyond those is clamped to them, not refused.
+  /// They are std::thread::hardware_concurrency; on Linux instead the CPUs of the process's
+  /// affinity mask at the call (sched_getaffinity: taskset, cpusets, a container's
+  /// --cpuset-cpus), and at most its cgroup v2 CPU quota rounded up (cpu.max of its cgroup and
+  /// those above it, a container's --cpus; read once per process; cgroup v1 quotas are not read).
+  /// Each method runs at most one thread per piece of work it has (a row, a block of columns, a
+  /// band of output rows, a tile) and none for work too small to pay for starting one: working
+  /// memory kept per thread is allocated, and counted towards max_memory_bytes, only for the
+  /// threads that run, so it never grows beyond that count. Results do not depend on it beyond
+  /// rounding (the direct path: not at all).
   int threads = 1;
   /// Upper bound on the working memory one call may allocate, in bytes (default: no limit).
   /// A call whose method would need more is refused before it allocates anything

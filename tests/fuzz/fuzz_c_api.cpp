@@ -5,7 +5,7 @@
 // when an accepted call differs from the C++ API on the same input (it must be bit-identical:
 // the same computation). The 0.2 functions (convolve_masked, match_template, find_peaks) too,
 // and the options appended with struct_size (max_memory_bytes, compute_precision, nonnegative;
-// struct_size of this layout, the older one, and sizes of none) and fftconv_filter_method.
+// struct_size of this layout, the only one accepted, and sizes of none) and fftconv_filter_method.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -55,21 +55,22 @@ void run(Bytes& in) {
   o.threads = static_cast<int>(in.byte() % 4) - 1;
   o.planning = (flags & 64) ? 5 : FFTCONV_PLANNING_ESTIMATE;
   o.fill_value = static_cast<double>(static_cast<std::int8_t>(in.byte())) / 4;
-  // The fields appended with struct_size, and struct_size itself: this layout, the older one
-  // (the new fields then unread: garbage here), or sizes no layout has (refused).
+  // The fields appended with struct_size, and struct_size itself: this layout (0.3's, the first
+  // with struct_size and the only one accepted), or sizes of no released layout (refused): the
+  // bytes up to min_overlap, a size ending inside a field, a newer header's, a tiny one.
   const std::uint8_t extra = in.byte();
   o.compute_precision = extra % 3;  // 2 is invalid
   o.nonnegative = (extra / 3) % 3;  // 2 is invalid
   o.max_memory_bytes =
       (extra & 64) ? std::size_t{1} << (extra % 24) : std::numeric_limits<std::size_t>::max();
-  const std::size_t older_size = offsetof(fftconv_options, max_memory_bytes);
   if (extra & 128) {
-    const std::size_t sizes[] = {older_size, older_size - 4, sizeof(fftconv_options) + 8, 3};
+    const std::size_t up_to_min_overlap = offsetof(fftconv_options, max_memory_bytes);
+    const std::size_t sizes[] = {up_to_min_overlap, up_to_min_overlap - 4,
+                                 sizeof(fftconv_options) + 8, 3};
     o.struct_size = sizes[(extra / 9) % 4];
   }
-  const bool older = o.struct_size == older_size;
-  const bool known_size = older || o.struct_size == sizeof(fftconv_options);
-  const bool new_fields_valid = older || (o.compute_precision < 2 && o.nonnegative < 2);
+  const bool known_size = o.struct_size == sizeof(fftconv_options);
+  const bool new_fields_valid = o.compute_precision < 2 && o.nonnegative < 2;
   const fftconv_options* options = (flags & 1) ? nullptr : &o;
 
   std::size_t image_count = 1, kernel_count = 1;
@@ -169,11 +170,9 @@ void run(Bytes& in) {
     cpp.method = static_cast<fftconv::Method>(o.method);
     cpp.threads = o.threads;
     cpp.planning = static_cast<fftconv::Planning>(o.planning);
-    if (!older) {
-      cpp.compute_precision = static_cast<fftconv::Precision>(o.compute_precision);
-      cpp.nonnegative = o.nonnegative == 1;
-      cpp.max_memory_bytes = o.max_memory_bytes;
-    }
+    cpp.compute_precision = static_cast<fftconv::Precision>(o.compute_precision);
+    cpp.nonnegative = o.nonnegative == 1;
+    cpp.max_memory_bytes = o.max_memory_bytes;
   }
   const fftconv::Shape os = fftconv::output_shape(is, ks, cpp.mode);
   if (correlate)
