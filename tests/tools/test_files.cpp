@@ -2,7 +2,8 @@
 // hand them over: the memory budget (--max-memory) against headers declaring huge images,
 // FIFOs and other non-regular inputs, one file named twice by different spellings, signals
 // while several temporaries exist, the mode and group of a replaced file, symlinks (dangling
-// or not) as outputs, header text with control bytes, and running out of memory.
+// or not) as outputs, a temporary replaced while written, header text with control bytes, and
+// running out of memory.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -557,6 +558,52 @@ TEST_CASE("an output that is a symlink, dangling or not, is written through and 
   CHECK(is_symlink(dir / "loop1.npy"));
   CHECK(is_symlink(dir / "evil.npy"));
   CHECK(temporaries(dir).empty());
+}
+
+TEST_CASE("every format is written into the temporary OutputFile created, never re-created") {
+  TempDir dir;
+  const Image image = fftconv::test::random_image(Shape{4, 4}, PixelType::u16, 1);
+  for (const std::string name : {"o.npy", "o.fits", "o.fits.gz", "o.tif", "o.png"}) {
+    CAPTURE(name);
+    fftconv::io::OutputFile out(dir / name);
+    const std::vector<std::string> pending = temporaries(dir);
+    REQUIRE(pending.size() == 1);
+    // A second name keeps the temporary's inode alive: a writer that removed the temporary and
+    // made a new file by its name (in which a symlink could have been planted meanwhile) would
+    // give the output another inode and leave this one empty.
+    const std::string held = dir / ("held_" + name);
+    REQUIRE(::link((dir / pending[0]).c_str(), held.c_str()) == 0);
+    struct stat created {};
+    REQUIRE(::stat(held.c_str(), &created) == 0);
+    out.write(image);
+    struct stat written {};
+    REQUIRE(::stat((dir / name).c_str(), &written) == 0);
+    CHECK(written.st_ino == created.st_ino);
+    check_same(fftconv::io::read_image(held), image);
+    std::remove(held.c_str());
+    std::remove((dir / name).c_str());
+  }
+  CHECK(dir.files().empty());
+}
+
+TEST_CASE("a symlink put in place of the temporary is neither written through nor renamed") {
+  TempDir dir;
+  const Image image = fftconv::test::random_image(Shape{4, 4}, PixelType::u8, 1);
+  fftconv::test::write_bytes(dir / "victim", {'k', 'e', 'e', 'p'});
+  for (const std::string name : {"o.npy", "o.fits", "o.fits.gz", "o.tif", "o.png"}) {
+    CAPTURE(name);
+    fftconv::io::OutputFile out(dir / name);
+    const std::vector<std::string> pending = temporaries(dir);
+    REQUIRE(pending.size() == 1);
+    // What someone allowed to write to the directory could do while the image is computed.
+    REQUIRE(::unlink((dir / pending[0]).c_str()) == 0);
+    std::filesystem::create_symlink(dir / "victim", dir / pending[0]);
+    CHECK_THROWS_WITH_AS(out.write(image), doctest::Contains("was removed or replaced"), IoError);
+    CHECK(fftconv::test::read_text(dir / "victim") == "keep");
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir / name)));
+    std::remove((dir / pending[0]).c_str());  // (the planted link: not OutputFile's to remove)
+  }
+  CHECK(dir.files() == std::vector<std::string>{"victim"});
 }
 
 TEST_CASE("npy header text in messages: control bytes escaped, length capped") {

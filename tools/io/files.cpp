@@ -145,7 +145,7 @@ void set_pending(int slot, const std::string& path) {
 
 /// Creates DIR/.BASE.fftconv-XXXXXX (random letters), new and with `mode` minus the umask,
 /// listed in `slot` before it exists so that no signal can leave it behind. Returns its
-/// descriptor and sets `name`.
+/// descriptor (read-write) and sets `name`.
 int create_temporary(const std::string& dir, const std::string& base, mode_t mode, int slot,
                      std::string& name) {
   static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -160,7 +160,7 @@ int create_temporary(const std::string& dir, const std::string& base, mode_t mod
       return -1;
     }
     set_pending(slot, name);
-    const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd >= 0) return fd;
     const int open_errno = errno;
     set_pending(slot, "");
@@ -282,7 +282,7 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
                     (link ? " (in " + printable(dir, 256) + ", where the link points)" : "") +
                     ": " + std::strerror(create_errno));
   }
-  ::close(fd);
+  fd_ = fd;
   if (exists) {
     replaces_ = true;
     mode_ = st.st_mode & 0777;  // (set-id bits not kept: the new file's owner may differ)
@@ -291,25 +291,29 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
 }
 
 OutputFile::~OutputFile() {
+  if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(temporary_.c_str());
   set_pending(slot_, "");
   slot_taken[slot_] = false;
 }
 
 void OutputFile::write(const Image& image) {
+  if (fd_ < 0) fail(path_, "written already");
+  // Through the descriptor of the file create_temporary made: its name is never opened again,
+  // so a symlink planted there (in a directory others may write to) cannot redirect the data.
   try {
     switch (format_of(path_)) {
       case Format::npy:
-        write_npy(image, temporary_);
+        write_npy(image, fd_);
         break;
       case Format::fits:
-        write_fits(image, temporary_, is_gzip_fits_name(path_));
+        write_fits(image, fd_, is_gzip_fits_name(path_));
         break;
       case Format::tiff:
-        write_tiff(image, temporary_);
+        write_tiff(image, fd_);
         break;
       case Format::png:
-        write_png(image, temporary_);
+        write_png(image, fd_);
         break;
     }
   } catch (const IoError& e) {
@@ -318,12 +322,23 @@ void OutputFile::write(const Image& image) {
     fail(path_, "out of memory while writing");
   }
   if (replaces_) {
-    // Set on the finished file, since a writer may recreate it (cfitsio does). The group first
-    // (changing it may clear set-id bits); a group the process may not give is left as is.
-    [[maybe_unused]] const int group_kept =
-        ::chown(temporary_.c_str(), static_cast<uid_t>(-1), group_);
-    ::chmod(temporary_.c_str(), mode_);
+    // The group first (changing it may clear set-id bits); a group the process may not give is
+    // left as is.
+    [[maybe_unused]] const int group_kept = ::fchown(fd_, static_cast<uid_t>(-1), group_);
+    ::fchmod(fd_, mode_);
   }
+  // What is renamed into place is the name: it must still be the file written (someone who may
+  // write to the directory could have put another file or a symlink there).
+  struct stat written {};
+  struct stat named {};
+  const bool same = ::fstat(fd_, &written) == 0 && ::lstat(temporary_.c_str(), &named) == 0 &&
+                    written.st_dev == named.st_dev && written.st_ino == named.st_ino;
+  const int closed = ::close(fd_);  // (where a network file system reports a failed write)
+  fd_ = -1;
+  if (closed != 0) fail(path_, std::string("write failed: ") + std::strerror(errno));
+  if (!same)
+    fail(path_, "the temporary " + printable(temporary_, 256) +
+                    " was removed or replaced while written; nothing was written");
   if (::rename(temporary_.c_str(), target_.c_str()) != 0)
     fail(path_, std::string("cannot rename the finished file into place: ") + std::strerror(errno));
   committed_ = true;
