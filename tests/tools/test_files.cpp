@@ -425,6 +425,61 @@ TEST_CASE("a signal removes every pending temporary, with two outputs at once") 
   CHECK(dir.files().empty());
 }
 
+namespace {
+volatile std::sig_atomic_t host_handler_ran = 0;
+void host_handler(int) {
+  host_handler_ran = 1;
+}
+}  // namespace
+
+TEST_CASE("a signal goes on to the host's handler after the temporaries; an ignored one stays so") {
+  TempDir dir;
+  const Image image = fftconv::test::random_image(Shape{4, 4}, PixelType::f32, 1);
+  // In a child each (the handlers are process-wide); it exits 0 when all went as expected.
+  const auto in_child = [](auto body) {
+    const pid_t pid = ::fork();
+    if (pid == 0) ::_exit(body() ? 0 : 1);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK_MESSAGE(WIFEXITED(status), "killed by signal " << WTERMSIG(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  };
+  // The host program's handler runs (the process survives) once the temporary is removed, and
+  // the output, gone, is not renamed into place.
+  in_child([&] {
+    struct sigaction host {};
+    host.sa_handler = host_handler;
+    sigemptyset(&host.sa_mask);
+    ::sigaction(SIGHUP, &host, nullptr);
+    fftconv::io::OutputFile out(dir / "o.npy");
+    const bool created = temporaries(dir).size() == 1;
+    std::raise(SIGHUP);
+    const bool removed = temporaries(dir).empty();
+    bool refused = false;
+    try {
+      out.write(image);
+    } catch (const IoError& e) {
+      refused = std::string(e.what()).find("was removed or replaced") != std::string::npos;
+    }
+    struct sigaction now {};
+    ::sigaction(SIGHUP, nullptr, &now);
+    return created && host_handler_ran && removed && refused && now.sa_handler == host_handler &&
+           dir.files().empty();
+  });
+  // Ignored (nohup): nothing happens, the output is written.
+  in_child([&] {
+    std::signal(SIGHUP, SIG_IGN);
+    fftconv::io::OutputFile out(dir / "o.npy");
+    std::raise(SIGHUP);
+    const bool kept = temporaries(dir).size() == 1;
+    out.write(image);
+    const bool ok = kept && dir.files() == std::vector<std::string>{"o.npy"};
+    std::remove((dir / "o.npy").c_str());
+    return ok;
+  });
+  CHECK(dir.files().empty());
+}
+
 TEST_CASE("fftconv killed while writing an image and its coverage map leaves no temporary") {
   TempDir dir;
   // Large enough that the filtering takes a while after both temporaries exist.
