@@ -432,7 +432,7 @@ void host_handler(int) {
 }
 }  // namespace
 
-TEST_CASE("a signal goes on to the host's handler after the temporaries; an ignored one stays so") {
+TEST_CASE("a signal goes on to the host's handler after the temporaries, not when ignored") {
   TempDir dir;
   const Image image = fftconv::test::random_image(Shape{4, 4}, PixelType::f32, 1);
   // In a child each (the handlers are process-wide); it exits 0 when all went as expected.
