@@ -2,7 +2,8 @@
 // hand them over: the memory budget (--max-memory) against headers declaring huge images,
 // FIFOs and other non-regular inputs, one file named twice by different spellings, signals
 // while several temporaries exist, the mode and group of a replaced file, symlinks (dangling
-// or not) as outputs, header text with control bytes, and running out of memory.
+// or not) as outputs, a temporary replaced while written, header text with control bytes, and
+// running out of memory.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -424,6 +425,61 @@ TEST_CASE("a signal removes every pending temporary, with two outputs at once") 
   CHECK(dir.files().empty());
 }
 
+namespace {
+volatile std::sig_atomic_t host_handler_ran = 0;
+void host_handler(int) {
+  host_handler_ran = 1;
+}
+}  // namespace
+
+TEST_CASE("a signal goes on to the host's handler after the temporaries, not when ignored") {
+  TempDir dir;
+  const Image image = fftconv::test::random_image(Shape{4, 4}, PixelType::f32, 1);
+  // In a child each (the handlers are process-wide); it exits 0 when all went as expected.
+  const auto in_child = [](auto body) {
+    const pid_t pid = ::fork();
+    if (pid == 0) ::_exit(body() ? 0 : 1);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK_MESSAGE(WIFEXITED(status), "killed by signal " << WTERMSIG(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  };
+  // The host program's handler runs (the process survives) once the temporary is removed, and
+  // the output, gone, is not renamed into place.
+  in_child([&] {
+    struct sigaction host {};
+    host.sa_handler = host_handler;
+    sigemptyset(&host.sa_mask);
+    ::sigaction(SIGHUP, &host, nullptr);
+    fftconv::io::OutputFile out(dir / "o.npy");
+    const bool created = temporaries(dir).size() == 1;
+    std::raise(SIGHUP);
+    const bool removed = temporaries(dir).empty();
+    bool refused = false;
+    try {
+      out.write(image);
+    } catch (const IoError& e) {
+      refused = std::string(e.what()).find("was removed or replaced") != std::string::npos;
+    }
+    struct sigaction now {};
+    ::sigaction(SIGHUP, nullptr, &now);
+    return created && host_handler_ran && removed && refused && now.sa_handler == host_handler &&
+           dir.files().empty();
+  });
+  // Ignored (nohup): nothing happens, the output is written.
+  in_child([&] {
+    std::signal(SIGHUP, SIG_IGN);
+    fftconv::io::OutputFile out(dir / "o.npy");
+    std::raise(SIGHUP);
+    const bool kept = temporaries(dir).size() == 1;
+    out.write(image);
+    const bool ok = kept && dir.files() == std::vector<std::string>{"o.npy"};
+    std::remove((dir / "o.npy").c_str());
+    return ok;
+  });
+  CHECK(dir.files().empty());
+}
+
 TEST_CASE("fftconv killed while writing an image and its coverage map leaves no temporary") {
   TempDir dir;
   // Large enough that the filtering takes a while after both temporaries exist.
@@ -557,6 +613,52 @@ TEST_CASE("an output that is a symlink, dangling or not, is written through and 
   CHECK(is_symlink(dir / "loop1.npy"));
   CHECK(is_symlink(dir / "evil.npy"));
   CHECK(temporaries(dir).empty());
+}
+
+TEST_CASE("every format is written into the temporary OutputFile created, never re-created") {
+  TempDir dir;
+  const Image image = fftconv::test::random_image(Shape{4, 4}, PixelType::u16, 1);
+  for (const std::string name : {"o.npy", "o.fits", "o.fits.gz", "o.tif", "o.png"}) {
+    CAPTURE(name);
+    fftconv::io::OutputFile out(dir / name);
+    const std::vector<std::string> pending = temporaries(dir);
+    REQUIRE(pending.size() == 1);
+    // A second name keeps the temporary's inode alive: a writer that removed the temporary and
+    // made a new file by its name (in which a symlink could have been planted meanwhile) would
+    // give the output another inode and leave this one empty.
+    const std::string held = dir / ("held_" + name);
+    REQUIRE(::link((dir / pending[0]).c_str(), held.c_str()) == 0);
+    struct stat created {};
+    REQUIRE(::stat(held.c_str(), &created) == 0);
+    out.write(image);
+    struct stat written {};
+    REQUIRE(::stat((dir / name).c_str(), &written) == 0);
+    CHECK(written.st_ino == created.st_ino);
+    check_same(fftconv::io::read_image(held), image);
+    std::remove(held.c_str());
+    std::remove((dir / name).c_str());
+  }
+  CHECK(dir.files().empty());
+}
+
+TEST_CASE("a symlink put in place of the temporary is neither written through nor renamed") {
+  TempDir dir;
+  const Image image = fftconv::test::random_image(Shape{4, 4}, PixelType::u8, 1);
+  fftconv::test::write_bytes(dir / "victim", {'k', 'e', 'e', 'p'});
+  for (const std::string name : {"o.npy", "o.fits", "o.fits.gz", "o.tif", "o.png"}) {
+    CAPTURE(name);
+    fftconv::io::OutputFile out(dir / name);
+    const std::vector<std::string> pending = temporaries(dir);
+    REQUIRE(pending.size() == 1);
+    // What someone allowed to write to the directory could do while the image is computed.
+    REQUIRE(::unlink((dir / pending[0]).c_str()) == 0);
+    std::filesystem::create_symlink(dir / "victim", dir / pending[0]);
+    CHECK_THROWS_WITH_AS(out.write(image), doctest::Contains("was removed or replaced"), IoError);
+    CHECK(fftconv::test::read_text(dir / "victim") == "keep");
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir / name)));
+    std::remove((dir / pending[0]).c_str());  // (the planted link: not OutputFile's to remove)
+  }
+  CHECK(dir.files() == std::vector<std::string>{"victim"});
 }
 
 TEST_CASE("npy header text in messages: control bytes escaped, length capped") {

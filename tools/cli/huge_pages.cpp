@@ -7,9 +7,11 @@
 // advises them (transparent_hugepage=madvise), and glibc's malloc advises them only with
 // GLIBC_TUNABLES=glibc.malloc.hugetlb=1, which must be set before the process starts. So the
 // program replaces the global operator new with malloc plus madvise(MADV_HUGEPAGE) for blocks of
-// 2 MiB or more, and operator delete with free: every vector of pixels (the readers', the
-// conversions', the result) is covered, in the library's allocations too. Nothing changes
-// where huge pages are off ("never") or the advice fails: it is advice.
+// 2 MiB or more, and operator delete with free: the program's pixel vectors (the readers', the
+// conversions', the result) are covered. Not covered: the library's FFT working memory (padded
+// images, spectra, scratch: fftw_malloc, not operator new), and the aligned operator new
+// (std::align_val_t), which is not replaced. Nothing changes where huge pages are off ("never")
+// or the advice fails: it is advice.
 //
 // Not in sanitizer builds: their runtimes replace operator new themselves.
 #include <sys/mman.h>

@@ -1,6 +1,7 @@
 #include "files.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,34 +103,66 @@ class MappedFile {
 };
 
 // The temporaries a signal must remove, one slot per live OutputFile. A handler may only call
-// async-signal-safe functions (unlink, signal, raise) and read plain data, hence fixed buffers:
-// a slot's path is complete before its `pending` flag is set (the signal fence keeps the
-// compiler from reordering the two), and the flag is cleared before the path changes.
+// async-signal-safe functions (unlink, sigaction, raise) and read plain data, hence fixed
+// buffers: a slot's path is complete before its `pending` flag is set (the signal fence keeps
+// the compiler from reordering the two), and the flag is cleared before the path changes.
 constexpr int max_temporaries = 16;
 char temporary_paths[max_temporaries][4096];
 volatile std::sig_atomic_t temporary_pending[max_temporaries];
 bool slot_taken[max_temporaries];  // (by an OutputFile; not read by the handler)
 
+constexpr int ending_signals[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr int ending_signal_count = sizeof ending_signals / sizeof ending_signals[0];
+// What each ending signal did before the handler replaced it (written while the handler is not
+// installed for that signal, so never while it runs).
+struct sigaction previous_actions[ending_signal_count];
+// Whether the handler passed the signal on since it was installed: a handler that passes it
+// back (one that saved ours as its previous) then gets the default action, not an endless
+// round between the two.
+volatile std::sig_atomic_t passed_on[ending_signal_count];
+
+/// The ending signals, for blocking them.
+sigset_t ending_signal_set() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : ending_signals)
+    sigaddset(&set, sig);
+  return set;
+}
+
+/// Removes the temporaries, then gives the signal to what handled it before: the default
+/// action (the process ends as the signal says) or a handler the host program installed.
 extern "C" void remove_temporaries_and_reraise(int sig) {
   for (int i = 0; i < max_temporaries; ++i)
     if (temporary_pending[i]) ::unlink(temporary_paths[i]);
-  std::signal(sig, SIG_DFL);
-  std::raise(sig);
+  for (int i = 0; i < ending_signal_count; ++i) {
+    if (ending_signals[i] != sig) continue;
+    if (passed_on[i]) {
+      std::signal(sig, SIG_DFL);
+    } else {
+      passed_on[i] = 1;
+      ::sigaction(sig, &previous_actions[i], nullptr);
+    }
+  }
+  std::raise(sig);  // (delivered once this handler returns)
 }
 
 /// Installs the handler for the signals that end a run, except ones the process ignores (nohup,
 /// background jobs): those stay ignored. Called for every OutputFile, so that a handler some
-/// other code installed meanwhile (a test framework's) does not leave a temporary behind.
+/// other code installed meanwhile (a test framework's) does not leave a temporary behind; the
+/// handler it replaces is kept and gets the signal after the temporaries are removed.
 void install_signal_cleanup() {
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+  for (int i = 0; i < ending_signal_count; ++i) {
     struct sigaction current {};
-    if (::sigaction(sig, nullptr, &current) != 0 || current.sa_handler == SIG_IGN ||
-        current.sa_handler == remove_temporaries_and_reraise)
+    if (::sigaction(ending_signals[i], nullptr, &current) != 0 ||
+        (!(current.sa_flags & SA_SIGINFO) &&
+         (current.sa_handler == SIG_IGN || current.sa_handler == remove_temporaries_and_reraise)))
       continue;
     struct sigaction action {};
     action.sa_handler = remove_temporaries_and_reraise;
     sigemptyset(&action.sa_mask);
-    ::sigaction(sig, &action, nullptr);
+    passed_on[i] = 0;
+    ::sigaction(ending_signals[i], &action, &previous_actions[i]);
   }
 }
 
@@ -143,9 +176,10 @@ void set_pending(int slot, const std::string& path) {
   temporary_pending[slot] = 1;
 }
 
-/// Creates DIR/.BASE.fftconv-XXXXXX (random letters), new and with `mode` minus the umask,
-/// listed in `slot` before it exists so that no signal can leave it behind. Returns its
-/// descriptor and sets `name`.
+/// Creates DIR/.BASE.fftconv-XXXXXX (random letters), new and with `mode` minus the umask, and
+/// lists it in `slot` once created (a name some other process holds is never listed: a signal
+/// would remove their file). The ending signals are blocked in between, so none can leave the
+/// new file behind. Returns its descriptor, open for reading and writing, and sets `name`.
 int create_temporary(const std::string& dir, const std::string& base, mode_t mode, int slot,
                      std::string& name) {
   static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -159,11 +193,14 @@ int create_temporary(const std::string& dir, const std::string& base, mode_t mod
       errno = ENAMETOOLONG;
       return -1;
     }
-    set_pending(slot, name);
-    const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd >= 0) return fd;
+    const sigset_t ending = ending_signal_set();
+    sigset_t mask;
+    ::pthread_sigmask(SIG_BLOCK, &ending, &mask);
+    const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     const int open_errno = errno;
-    set_pending(slot, "");
+    if (fd >= 0) set_pending(slot, name);
+    ::pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+    if (fd >= 0) return fd;
     if (open_errno != EEXIST) {
       errno = open_errno;
       return -1;
@@ -282,7 +319,7 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
                     (link ? " (in " + printable(dir, 256) + ", where the link points)" : "") +
                     ": " + std::strerror(create_errno));
   }
-  ::close(fd);
+  fd_ = fd;
   if (exists) {
     replaces_ = true;
     mode_ = st.st_mode & 0777;  // (set-id bits not kept: the new file's owner may differ)
@@ -291,25 +328,29 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
 }
 
 OutputFile::~OutputFile() {
+  if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(temporary_.c_str());
   set_pending(slot_, "");
   slot_taken[slot_] = false;
 }
 
 void OutputFile::write(const Image& image) {
+  if (fd_ < 0) fail(path_, "written already");
+  // Through the descriptor of the file create_temporary made: its name is never opened again,
+  // so a symlink planted there (in a directory others may write to) cannot redirect the data.
   try {
     switch (format_of(path_)) {
       case Format::npy:
-        write_npy(image, temporary_);
+        write_npy(image, fd_);
         break;
       case Format::fits:
-        write_fits(image, temporary_, is_gzip_fits_name(path_));
+        write_fits(image, fd_, is_gzip_fits_name(path_));
         break;
       case Format::tiff:
-        write_tiff(image, temporary_);
+        write_tiff(image, fd_);
         break;
       case Format::png:
-        write_png(image, temporary_);
+        write_png(image, fd_);
         break;
     }
   } catch (const IoError& e) {
@@ -318,12 +359,23 @@ void OutputFile::write(const Image& image) {
     fail(path_, "out of memory while writing");
   }
   if (replaces_) {
-    // Set on the finished file, since a writer may recreate it (cfitsio does). The group first
-    // (changing it may clear set-id bits); a group the process may not give is left as is.
-    [[maybe_unused]] const int group_kept =
-        ::chown(temporary_.c_str(), static_cast<uid_t>(-1), group_);
-    ::chmod(temporary_.c_str(), mode_);
+    // The group first (changing it may clear set-id bits); a group the process may not give is
+    // left as is.
+    [[maybe_unused]] const int group_kept = ::fchown(fd_, static_cast<uid_t>(-1), group_);
+    ::fchmod(fd_, mode_);
   }
+  // What is renamed into place is the name: it must still be the file written (someone who may
+  // write to the directory could have put another file or a symlink there).
+  struct stat written {};
+  struct stat named {};
+  const bool same = ::fstat(fd_, &written) == 0 && ::lstat(temporary_.c_str(), &named) == 0 &&
+                    written.st_dev == named.st_dev && written.st_ino == named.st_ino;
+  const int closed = ::close(fd_);  // (where a network file system reports a failed write)
+  fd_ = -1;
+  if (closed != 0) fail(path_, std::string("write failed: ") + std::strerror(errno));
+  if (!same)
+    fail(path_, "the temporary " + printable(temporary_, 256) +
+                    " was removed or replaced while written; nothing was written");
   if (::rename(temporary_.c_str(), target_.c_str()) != 0)
     fail(path_, std::string("cannot rename the finished file into place: ") + std::strerror(errno));
   committed_ = true;

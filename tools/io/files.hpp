@@ -38,7 +38,10 @@ std::string file_identity(const std::string& path);
 /// A file being written: the temporary exists from construction (so an unwritable directory is
 /// found before any work), write() renames it over the target, and the destructor removes it
 /// if write() never finished. While any are alive (up to 16 at once), SIGINT/SIGTERM/SIGHUP
-/// remove all their temporaries too (unless the process ignores the signal).
+/// remove all their temporaries too, then go to what handled them before (the default action
+/// ends the process; a handler the host program installed runs); a signal the process ignores
+/// stays ignored and removes nothing. write() writes through the temporary's descriptor and
+/// refuses to rename one that was removed (by such a signal) or replaced meanwhile.
 ///
 /// The target is write_target(path): a symlink, dangling or not, is written through and stays a
 /// link. An existing target keeps its permission bits and group (the group where the process may
@@ -59,6 +62,7 @@ class OutputFile {
  private:
   std::string path_, target_, temporary_;  // target_: write_target(path_)
   int slot_ = -1;                          // in the list of temporaries a signal removes
+  int fd_ = -1;                            // the temporary, open until write() finishes
   bool replaces_ = false;                  // the target exists: its mode and group are kept
   mode_t mode_ = 0;
   gid_t group_ = 0;

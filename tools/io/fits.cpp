@@ -1,10 +1,12 @@
 // FITS through cfitsio, read from memory (fits_open_memfile) so a file and a fuzzer's bytes take
 // the same path.
 #include <fitsio.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -519,10 +521,14 @@ void write_hdu(fitsfile* f, const Image& image) {
   if (status) throw_fits_error(status, "writing");
 }
 
-/// Writes `bytes` gzip-compressed to `path`.
-void write_gzip(const unsigned char* bytes, std::size_t size, const std::string& path) {
-  gzFile out = gzopen(path.c_str(), "wb6");
-  if (!out) throw IoError("cannot create the file");
+/// Writes `bytes` gzip-compressed to `fd`.
+void write_gzip(const unsigned char* bytes, std::size_t size, int fd) {
+  const int copy = duplicate_descriptor(fd);  // (gzclose closes it)
+  gzFile out = gzdopen(copy, "wb6");
+  if (!out) {
+    ::close(copy);
+    throw IoError("cannot start the gzip compression");
+  }
   bool ok = true;
   while (ok && size > 0) {
     const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(size, 1u << 30));
@@ -541,30 +547,21 @@ Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits&
                          "cfitsio");
 }
 
-void write_fits(const Image& image, const std::string& path, bool gzip) {
-  by_pixel_type(image.type);  // (an unknown type fails before a file is made)
-  std::remove(path.c_str());  // cfitsio will not overwrite (the caller's fresh temporary)
-  int status = 0;
-  if (!gzip) {
-    FitsFile file;
-    // (diskfile: the path is a plain name, not cfitsio's extended "file.fits[1]" syntax)
-    if (fits_create_diskfile(&file.f, path.c_str(), &status)) throw_fits_error(status, "creating");
-    write_hdu(file.f, image);
-    fits_close_file(file.f, &status);
-    file.f = nullptr;
-    if (status) throw_fits_error(status, "closing");
-    return;
-  }
-  // Written into memory, then compressed into the file.
+void write_fits(const Image& image, int fd, bool gzip) {
+  by_pixel_type(image.type);  // (an unknown type fails before anything is written)
+  // Made in memory (cfitsio creates a disk file only by name), then written through `fd`.
   void* memory = nullptr;
   std::size_t memory_size = 0;
   struct Free {
     void*& p;
     ~Free() { std::free(p); }
   } free_memory{memory};
+  int status = 0;
   {
     FitsFile file;
-    if (fits_create_memfile(&file.f, &memory, &memory_size, 0, std::realloc, &status))
+    // Grown by about the whole file at once, not a 2880-byte block at a time.
+    const std::size_t growth = image.bytes.size() + 64 * 2880;
+    if (fits_create_memfile(&file.f, &memory, &memory_size, growth, std::realloc, &status))
       throw_fits_error(status, "creating");
     write_hdu(file.f, image);
     fits_close_file(file.f, &status);
@@ -584,7 +581,10 @@ void write_fits(const Image& image, const std::string& path, bool gzip) {
     fits_get_hduaddrll(file.f, &head, &data, &used, &status);
     if (status) throw_fits_error(status, "re-reading");
   }
-  write_gzip(static_cast<const unsigned char*>(memory), static_cast<std::size_t>(used), path);
+  const auto* bytes = static_cast<const unsigned char*>(memory);
+  if (gzip) return write_gzip(bytes, static_cast<std::size_t>(used), fd);
+  if (!write_all(fd, bytes, static_cast<std::size_t>(used), 0))
+    throw IoError(std::string("write failed: ") + std::strerror(errno));
 }
 
 }  // namespace fftconv::io

@@ -1,7 +1,11 @@
 #pragma once
 // The file formats, each a decoder (bytes in memory -> Image, so fuzzers and readers share it)
-// and a writer (Image -> file at a path). Errors throw IoError. files.hpp picks the format by
+// and a writer (Image -> an open file). Errors throw IoError. files.hpp picks the format by
 // the file's extension and adds the temporary-then-rename and the file name in messages.
+//
+// A writer writes through `fd`, an empty regular file open for reading and writing (libtiff
+// reads back what it wrote), from its start, and leaves it open: it never opens a file by
+// name, so what a name points to cannot change under it (OutputFile's temporary).
 #include <cstddef>
 #include <string>
 
@@ -12,7 +16,7 @@ namespace fftconv::io {
 /// .npy, versions 1 to 3: integer and float types of any byte order, C or Fortran order,
 /// rank 1 to 3 (bool reads as uint8). Writes version 1, little-endian, C order.
 Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
-void write_npy(const Image& image, const std::string& path);
+void write_npy(const Image& image, int fd);
 /// decode_npy of a file mapped at `data` and open as `fd`: the pixels are read with pread
 /// straight into the image (cheaper than copying them out of the mapping).
 Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
@@ -34,8 +38,9 @@ Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLi
 Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits& limits = {},
                   const std::string& hdu = "");
 /// Writes a primary HDU of the image's type with image.metadata's cards and HISTORY lines
-/// (or "written by fftconv X.Y.Z"); `gzip`: the file gzip-compressed (.fits.gz).
-void write_fits(const Image& image, const std::string& path, bool gzip = false);
+/// (or "written by fftconv X.Y.Z"); `gzip`: the file gzip-compressed (.fits.gz). The file is
+/// made in memory first (cfitsio creates files only by name): peak memory is the image twice.
+void write_fits(const Image& image, int fd, bool gzip = false);
 
 /// TIFF (libtiff): greyscale (MinIsBlack, 1 sample) and RGB(A) (3 or 4 samples, PlanarConfig
 /// contiguous or separate) pages of 8/16/32/64-bit signed or unsigned integers or 32/64-bit
@@ -52,10 +57,10 @@ void write_fits(const Image& image, const std::string& path, bool gzip = false);
 /// written back (an ImageJ description, or interleaved RGB(A) samples with alpha as an extra
 /// sample).
 Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
-void write_tiff(const Image& image, const std::string& path);
+void write_tiff(const Image& image, int fd);
 
 /// PNG (libpng): 8- and 16-bit greyscale, interlaced or not; 2-D only.
 Image decode_png(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
-void write_png(const Image& image, const std::string& path);
+void write_png(const Image& image, int fd);
 
 }  // namespace fftconv::io

@@ -1,5 +1,10 @@
 #include "image.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <new>
 
@@ -32,6 +37,29 @@ void reserve_pixels(Image& image, std::size_t bytes) {
   } catch (const std::length_error&) {
     throw IoError("image of shape " + to_string(image.shape) + " is too large to address");
   }
+}
+
+bool write_all(int fd, const void* data, std::size_t n, off_t offset) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  while (n > 0) {
+    const ssize_t written = ::pwrite(fd, p, n, offset);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) {
+      if (written == 0) errno = EIO;
+      return false;
+    }
+    p += written;
+    n -= static_cast<std::size_t>(written);
+    offset += written;
+  }
+  return true;
+}
+
+int duplicate_descriptor(int fd) {
+  const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0)
+    throw IoError(std::string("cannot duplicate the open file: ") + std::strerror(errno));
+  return copy;
 }
 
 }  // namespace fftconv::io

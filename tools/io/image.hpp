@@ -1,6 +1,8 @@
 #pragma once
 // An image as a file stores it: rank 1..3, C order (axis 0 outermost), pixels of one type in
 // host byte order. Readers produce it, writers consume it; convert.hpp turns it into numbers.
+#include <sys/types.h>
+
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -43,5 +45,13 @@ std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLi
 /// Reserves `bytes` (from checked_image_bytes) in image.bytes for a reader to fill; running out
 /// of memory is an IoError naming the image and the bytes it needs, not a bare std::bad_alloc.
 void reserve_pixels(Image& image, std::size_t bytes);
+
+/// Writes all `n` bytes of `data` at `offset` in `fd` (pwrite, repeated after a short write or
+/// an interrupting signal); false on an error, with errno set.
+bool write_all(int fd, const void* data, std::size_t n, off_t offset);
+
+/// A second, close-on-exec descriptor of `fd`'s open file (same offset), for a writer whose
+/// library closes the file it wrote (libtiff, libpng's stdio, zlib); IoError if none is left.
+int duplicate_descriptor(int fd);
 
 }  // namespace fftconv::io

@@ -29,26 +29,17 @@ struct Result {
   char message[1024] = "";
 };
 
-/// Repeats a positional read or write (pread, pwrite) until all n bytes have moved; false on
-/// an error or the end of the file.
-template <class Byte, class Io>
-bool transfer_all(Io io, int fd, Byte* p, std::size_t n, off_t offset) {
+/// Repeats pread until all n bytes have arrived; false on an error or the end of the file.
+bool read_all(int fd, void* data, std::size_t n, off_t offset) {
+  auto* p = static_cast<unsigned char*>(data);
   while (n > 0) {
-    const ssize_t moved = io(fd, p, n, offset);
+    const ssize_t moved = ::pread(fd, p, n, offset);
     if (moved <= 0) return false;
     p += moved;
     n -= static_cast<std::size_t>(moved);
     offset += moved;
   }
   return true;
-}
-
-bool write_all(int fd, const void* data, std::size_t n, off_t offset) {
-  return transfer_all(::pwrite, fd, static_cast<const unsigned char*>(data), n, offset);
-}
-
-bool read_all(int fd, void* data, std::size_t n, off_t offset) {
-  return transfer_all(::pread, fd, static_cast<unsigned char*>(data), n, offset);
 }
 
 [[noreturn]] void child(int fd, pid_t parent, const std::function<Image()>& decode) {

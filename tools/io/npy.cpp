@@ -261,7 +261,7 @@ Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLi
                          });
 }
 
-void write_npy(const Image& image, const std::string& path) {
+void write_npy(const Image& image, int fd) {
   const char* const descr[] = {"|u1", "|i1", "<u2", "<i2", "<u4",
                                "<i4", "<u8", "<i8", "<f4", "<f8"};
   std::string shape;  // "3, 4" or "3," (Python's one-element tuple)
@@ -275,16 +275,9 @@ void write_npy(const Image& image, const std::string& path) {
   header.append(total - 10 - header.size() - 1, ' ');
   header += '\n';
   if (header.size() > 0xffff) throw IoError(".npy header too long");
-  const unsigned char prefix[10] = {0x93,
-                                    'N',
-                                    'U',
-                                    'M',
-                                    'P',
-                                    'Y',
-                                    1,
-                                    0,
-                                    static_cast<unsigned char>(header.size() & 0xff),
-                                    static_cast<unsigned char>(header.size() >> 8)};
+  header.insert(
+      0, std::string{'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<char>(header.size() & 0xff),
+                     static_cast<char>(header.size() >> 8)});
   std::vector<unsigned char> swapped;
   const unsigned char* pixels = image.bytes.data();
   if (!host_little_endian && size_of(image.type) > 1) {
@@ -292,12 +285,8 @@ void write_npy(const Image& image, const std::string& path) {
     byte_swap(swapped.data(), element_count(image.shape), size_of(image.type));
     pixels = swapped.data();
   }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
-  if (!f) throw IoError(std::string("cannot create: ") + std::strerror(errno));
-  const bool ok = std::fwrite(prefix, 1, sizeof prefix, f.get()) == sizeof prefix &&
-                  std::fwrite(header.data(), 1, header.size(), f.get()) == header.size() &&
-                  std::fwrite(pixels, 1, image.bytes.size(), f.get()) == image.bytes.size();
-  if (!ok || std::fclose(f.release()) != 0)
+  if (!write_all(fd, header.data(), header.size(), 0) ||
+      !write_all(fd, pixels, image.bytes.size(), static_cast<off_t>(header.size())))
     throw IoError(std::string("write failed: ") + std::strerror(errno));
 }
 

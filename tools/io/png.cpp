@@ -2,6 +2,7 @@
 // functions holding only plain C data (png_header, png_rows, png_write): no C++ object's
 // destructor is ever skipped. The C++ parts (buffers, exceptions) stay outside them.
 #include <png.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <csetjmp>
@@ -138,7 +139,7 @@ bool png_write(png_structp png, png_infop info, std::FILE* f, const PngHeader* h
 
 }  // namespace
 
-void write_png(const Image& image, const std::string& path) {
+void write_png(const Image& image, int fd) {
   if (image.shape.rank() != 2)
     throw IoError("PNG holds 2-D images; this one is " + std::to_string(image.shape.rank()) +
                   "-D (write .tif, .fits or .npy)");
@@ -153,8 +154,13 @@ void write_png(const Image& image, const std::string& path) {
   for (std::size_t y = 0; y < image.shape[0]; ++y)
     rows[y] = const_cast<png_bytep>(image.bytes.data()) + y * image.shape[1] * size_of(image.type);
 
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
-  if (!f) throw IoError(std::string("cannot create: ") + std::strerror(errno));
+  const int copy = duplicate_descriptor(fd);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(::fdopen(copy, "wb"), std::fclose);
+  if (!f) {
+    const int open_errno = errno;
+    ::close(copy);
+    throw IoError(std::string("cannot write: ") + std::strerror(open_errno));
+  }
   PngContext ctx;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
   if (!png) throw IoError("libpng could not start");

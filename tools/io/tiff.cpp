@@ -1,6 +1,7 @@
 // TIFF through libtiff, read from memory (TIFFClientOpen) so a file and a fuzzer's bytes take
 // the same path.
 #include <tiffio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdarg>
@@ -397,7 +398,7 @@ Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits&
   return image;
 }
 
-void write_tiff(const Image& image, const std::string& path) {
+void write_tiff(const Image& image, int fd) {
   install_handlers();
   last_tiff_error.clear();
   if (image.shape.rank() < 2) throw IoError("TIFF holds 2-D images and 3-D stacks, not 1-D");
@@ -417,8 +418,12 @@ void write_tiff(const Image& image, const std::string& path) {
     throw IoError("image of shape " + to_string(image.shape) + " is too large for TIFF");
   // Classic TIFF addresses 4 GiB; leave room for the directories.
   const char* mode = image.bytes.size() > (std::size_t{1} << 31) ? "w8" : "w";
-  TiffPtr tif(TIFFOpen(path.c_str(), mode), TIFFClose);
-  if (!tif) throw_tiff_error("creating");
+  const int copy = duplicate_descriptor(fd);  // (TIFFClose closes it)
+  TiffPtr tif(TIFFFdOpen(copy, "output", mode), TIFFClose);
+  if (!tif) {
+    ::close(copy);
+    throw_tiff_error("creating");
+  }
   const std::size_t pixel = size_of(image.type);
   const uint16_t format = is_integer(image.type)
                               ? (lowest(image.type) < 0 ? SAMPLEFORMAT_INT : SAMPLEFORMAT_UINT)
