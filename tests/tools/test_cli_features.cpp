@@ -271,7 +271,7 @@ TEST_CASE(
        4},
       {Shape{300}, {"--sigma", "10", "--truncate", "3"}, {10}, 3},
   };
-  int n = 0;
+  unsigned n = 0;
   for (const Case& c : cases) {
     CAPTURE(fftconv::to_string(c.shape));
     CAPTURE(c.args[1]);
