@@ -493,6 +493,7 @@ TEST_CASE(
 }
 
 TEST_CASE("compare prints its estimate before a long run and asks on a terminal unless --yes") {
+  if (!fftconv::test::pseudo_terminal_available()) return;
   TempDir dir;
   fftconv::io::write_image(dir / "im.npy",
                            fftconv::test::random_image(Shape{30, 30}, PixelType::f64, 1));

@@ -137,6 +137,7 @@ mode_t mode_of(const std::string& path) {
 }  // namespace
 
 TEST_CASE("progress: on a terminal the bar counts the planes of one stack, elapsed and time left") {
+  if (!fftconv::test::pseudo_terminal_available()) return;
   const TempDir dir;
   write_stack_and_kernel(dir);
   const ScopedEnv delay("FFTCONV_PROGRESS_DELAY", "0");  // (the bar from the start)

@@ -135,6 +135,7 @@ void check_counts_to(const std::string& err, const std::string& what, std::size_
 }  // namespace
 
 TEST_CASE("progress: the planes of a hyperstack's channel volumes are counted across volumes") {
+  if (!fftconv::test::pseudo_terminal_available()) return;
   const TempDir dir;
   fftconv::io::write_image(dir / "hyper.tif", hyperstack(2, 4));
   fftconv::io::write_image(dir / "k.npy",
@@ -157,6 +158,7 @@ TEST_CASE("progress: the planes of a hyperstack's channel volumes are counted ac
 }
 
 TEST_CASE("progress: an RGB file's colour channels (2-D volumes) are steps of the bar") {
+  if (!fftconv::test::pseudo_terminal_available()) return;
   const TempDir dir;
   fftconv::io::write_image(dir / "rgb.tif", rgb_image());
   const auto r =

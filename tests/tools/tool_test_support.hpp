@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -122,6 +124,24 @@ inline RunResult run_fftconv(const std::vector<std::string>& args, const TempDir
   std::remove(out_file.c_str());
   std::remove(err_file.c_str());
   return r;
+}
+
+/// Whether this system gives a test a pseudo-terminal: the master (posix_openpt) and its slave
+/// device both open (a chroot or container without /dev/pts has neither). A test that needs one
+/// calls this first; without one it prints the marker CTest reports as a skip
+/// (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt) and returns, rather than failing on what
+/// the system lacks or passing silently.
+inline bool pseudo_terminal_available() {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  bool ok = master >= 0 && ::grantpt(master) == 0 && ::unlockpt(master) == 0;
+  const char* slave_name = ok ? ::ptsname(master) : nullptr;
+  const int slave = slave_name ? ::open(slave_name, O_RDWR | O_NOCTTY) : -1;
+  ok = slave >= 0;
+  const int error = errno;
+  if (slave >= 0) ::close(slave);
+  if (master >= 0) ::close(master);
+  if (!ok) std::printf("SKIPPED: no pseudo-terminal on this system (%s)\n", std::strerror(error));
+  return ok;
 }
 
 }  // namespace fftconv::test
