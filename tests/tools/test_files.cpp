@@ -30,17 +30,6 @@ using fftconv::io::IoError;
 using fftconv::io::PixelType;
 using fftconv::test::TempDir;
 
-// A sanitizer's shadow memory does not fit under an address-space limit (GCC says so with a
-// macro, clang with __has_feature).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define FFTCONV_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define FFTCONV_TEST_SANITIZED 1
-#endif
-#endif
-
 namespace {
 
 /// How run_cli starts the program.

@@ -25,6 +25,18 @@
 
 extern char** environ;
 
+// Tests that limit a child's address space (RLIMIT_AS) check FFTCONV_TEST_SANITIZED: a
+// sanitizer's shadow memory does not fit under such a limit (GCC says so with a macro, clang
+// with __has_feature).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define FFTCONV_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define FFTCONV_TEST_SANITIZED 1
+#endif
+#endif
+
 namespace fftconv::test {
 
 /// A fresh directory, removed with everything in it at the end of the test.
