@@ -267,6 +267,19 @@ bool is_table_column_card(const std::string& keyword) {
                     {"TTYPE", "TFORM", "TUNIT", "TSCAL", "TZERO", "TNULL", "TDIM", "TDISP"});
 }
 
+/// Whether cfitsio's writer takes `card` as it is: the checks fits_write_record makes of the
+/// keyword name (no embedded space, only the allowed characters) and of the record. A card it
+/// would refuse is not kept, so every image the reader returns can be written back.
+bool writable_card(const std::string& card) {
+  char name[FLEN_KEYWORD];
+  int length = 0, status = 0;
+  fits_get_keyname(const_cast<char*>(card.c_str()), name, &length, &status);
+  fits_test_keyword(name, &status);
+  fits_test_record(const_cast<char*>(card.c_str()), &status);
+  fits_clear_errmsg();  // (a refused card is not an error of the read)
+  return status == 0;
+}
+
 /// The image HDU's header cards that an output keeps (see is_structural). Cards holding bytes
 /// FITS does not allow are left out (cfitsio would refuse to write them). (Not
 /// fits_convert_hdr2str for a compressed HDU: it sizes a memory file for the whole image.)
@@ -289,6 +302,7 @@ std::vector<std::string> kept_cards(fitsfile* f, bool compressed) {
     if (!std::all_of(card.begin(), card.end(),
                      [](unsigned char c) { return c >= 0x20 && c < 0x7f; }))
       continue;
+    if (!writable_card(card)) continue;
     cards.push_back(card);
   }
   fits_free_memory(header, &status);
