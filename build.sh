@@ -95,6 +95,9 @@ checks() {
   env -u LD_LIBRARY_PATH build-install/prefix/bin/fftconv --version
   env -u LD_LIBRARY_PATH build-install/prefix/bin/fftconv blur tests/fuzz/corpus/png/u8.png \
     --sigma 1 -o build-install/blurred.png
+  # ... and its FITS and TIFF modules (LIBDIR/fftconv, found relative to bin/).
+  env -u LD_LIBRARY_PATH build-install/prefix/bin/fftconv blur tests/fuzz/corpus/fits/i16_2d.fits \
+    --sigma 1 -o build-install/blurred.tif
 
   echo "== valgrind memcheck: a subset of the Release suite"
   local vg=(valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect

@@ -235,7 +235,7 @@ TEST_CASE("a 2-D kernel filters every page of a TIFF stack and several images go
   check_output(dir / "results/stack.fits", stack_want, shape, PixelType::f32);  // (integer input)
   // Each page equals the 2-D convolution of that page (stored as float32 alike).
   const Image page0{Shape{16, 18}, PixelType::u8,
-                    std::vector<unsigned char>(stack.bytes.begin(), stack.bytes.begin() + 16 * 18)};
+                    fftconv::io::PixelBytes(stack.bytes.begin(), stack.bytes.begin() + 16 * 18)};
   Shape page_shape;
   const auto page_want =
       library_result<double>(page0, kernel, fftconv::Operation::convolve, {}, page_shape);
@@ -243,7 +243,7 @@ TEST_CASE("a 2-D kernel filters every page of a TIFF stack and several images go
   const Image page_stored =
       fftconv::io::from_values(page_shape, page_want.data(), PixelType::f32, report);
   const Image got = fftconv::io::read_image(dir / "results/stack.fits");
-  CHECK(std::vector<unsigned char>(got.bytes.begin(), got.bytes.begin() + 16 * 18 * 4) ==
+  CHECK(fftconv::io::PixelBytes(got.bytes.begin(), got.bytes.begin() + 16 * 18 * 4) ==
         page_stored.bytes);
   const auto plane_want =
       library_result<float>(plane, kernel, fftconv::Operation::convolve, {}, shape);

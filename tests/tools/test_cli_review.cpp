@@ -231,7 +231,7 @@ TEST_CASE("running out of memory after reading names the file, what was allocate
   // convolution with a 1 x 126977 kernel, 2048 x 131072 float64, needs 2 GiB more.
   fftconv::io::write_image(dir / "im.npy",
                            Image{Shape{2048, 4096}, PixelType::f64,
-                                 std::vector<unsigned char>(std::size_t{2048} * 4096 * 8)});
+                                 fftconv::io::PixelBytes(std::size_t{2048} * 4096 * 8, 0)});
   fftconv::io::write_image(dir / "k.npy",
                            fftconv::test::random_image(Shape{1, 126977}, PixelType::f64, 7));
   const Launch how{false, rlim_t{3} << 29};

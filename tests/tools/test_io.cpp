@@ -112,7 +112,7 @@ TEST_CASE("npy: Fortran order, big-endian, bool, version 2 and 3 headers") {
       npy_bytes("{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }", fortran).data(),
       npy_bytes("{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }", fortran).size());
   CHECK(a.shape == Shape{2, 3});
-  CHECK(a.bytes == std::vector<unsigned char>{1, 2, 3, 4, 5, 6});
+  CHECK(a.bytes == fftconv::io::PixelBytes{1, 2, 3, 4, 5, 6});
 
   // (2, 2, 2) Fortran order, element (i, j, l) = 100 i + 10 j + l stored at i + 2 j + 4 l.
   std::vector<unsigned char> f3(8);
@@ -123,7 +123,7 @@ TEST_CASE("npy: Fortran order, big-endian, bool, version 2 and 3 headers") {
             static_cast<unsigned char>(100 * i + 10 * j + l);
   const auto b3 = npy_bytes("{'shape': (2, 2, 2), 'fortran_order': True, 'descr': '|u1'}", f3, 2);
   a = fftconv::io::decode_npy(b3.data(), b3.size());
-  CHECK(a.bytes == std::vector<unsigned char>{0, 1, 10, 11, 100, 101, 110, 111});
+  CHECK(a.bytes == fftconv::io::PixelBytes{0, 1, 10, 11, 100, 101, 110, 111});
 
   // Big-endian int16 and float64.
   const auto be16 = npy_bytes("{'descr': '>i2', 'fortran_order': False, 'shape': (2,), }",
@@ -491,7 +491,7 @@ TEST_CASE("storing numbers as integers rounds to nearest, clips to the range and
                        std::numeric_limits<double>::infinity()};
   fftconv::io::Conversion report;
   const Image u8 = fftconv::io::from_values(Shape{11}, in, PixelType::u8, report);
-  CHECK(u8.bytes == std::vector<unsigned char>{0, 0, 1, 3, 255, 255, 255, 255, 0, 0, 255});
+  CHECK(u8.bytes == fftconv::io::PixelBytes{0, 0, 1, 3, 255, 255, 255, 255, 0, 0, 255});
   CHECK(report.clipped == 3);  // -1.5 (rounds to -2), 255.6, 300
   CHECK(report.nonfinite == 2);
 

@@ -102,14 +102,14 @@ struct RunResult {
   std::string out, err;
 };
 
-/// Runs the fftconv program with `args`, stdout and stderr captured (through files in `dir`);
-/// stdin is this process's, or the file (or terminal) `stdin_path` names.
-inline RunResult run_fftconv(const std::vector<std::string>& args, const TempDir& dir,
-                             const std::string& stdin_path = "") {
+/// Runs `program` with `args`, stdout and stderr captured (through files in `dir`); stdin is
+/// this process's, or the file (or terminal) `stdin_path` names.
+inline RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                             const TempDir& dir, const std::string& stdin_path = "") {
   const std::string out_file =
       (dir.path().parent_path() / (dir.path().filename().string() + ".stdout")).string();
   const std::string err_file = out_file.substr(0, out_file.size() - 7) + ".stderr";
-  std::vector<std::string> argv_strings{FFTCONV_CLI_PATH};
+  std::vector<std::string> argv_strings{program};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& s : argv_strings)
@@ -136,6 +136,12 @@ inline RunResult run_fftconv(const std::vector<std::string>& args, const TempDir
   std::remove(out_file.c_str());
   std::remove(err_file.c_str());
   return r;
+}
+
+/// run_program of this build's fftconv program.
+inline RunResult run_fftconv(const std::vector<std::string>& args, const TempDir& dir,
+                             const std::string& stdin_path = "") {
+  return run_program(FFTCONV_CLI_PATH, args, dir, stdin_path);
 }
 
 /// Whether this system gives a test a pseudo-terminal: the master (posix_openpt) and its slave

@@ -57,13 +57,21 @@ Image read(const std::string& path, const Job& job) {
   return io::read_image(path, read_limits(job));
 }
 
-/// The output format, as a usage error when the extension is not one.
+/// The output format, as a usage error when the extension is not one; its support loaded (a
+/// missing FITS or TIFF module fails here, before the work).
 io::Format output_format(const std::string& path) {
+  io::Format format;
   try {
-    return io::format_of(path);
+    format = io::format_of(path);
   } catch (const io::IoError& e) {
     throw UsageError(e.what());
   }
+  try {
+    io::require_support(format);
+  } catch (const io::IoError& e) {
+    throw io::IoError(path + ": " + e.what());
+  }
+  return format;
 }
 
 /// Refuses an image the output format cannot hold, before the work.
@@ -493,9 +501,8 @@ Filtered filter_volumes(Filters& filters, const Job& job, const Kernel& kernel, 
     for (std::size_t v = 0; v < volumes; ++v) {
       allocating("copying a channel/frame volume", volume_bytes);
       const auto first = image.bytes.begin() + static_cast<std::ptrdiff_t>(v * volume_bytes);
-      const Image volume{
-          shape, image.type,
-          std::vector<unsigned char>(first, first + static_cast<std::ptrdiff_t>(volume_bytes))};
+      const Image volume{shape, image.type,
+                         io::PixelBytes(first, first + static_cast<std::ptrdiff_t>(volume_bytes))};
       Filtered one;
       if (layout.alpha && v % layout.channels == layout.channels - 1) {
         allocating("copying the alpha channel", element_count(shape) * sizeof(double));

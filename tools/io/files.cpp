@@ -17,6 +17,7 @@
 #include <string>
 #include <utility>
 
+#include "codec.hpp"
 #include "fits_names.hpp"
 #include "formats.hpp"
 #include "printable.hpp"
@@ -240,14 +241,17 @@ bool can_store(Format format, PixelType type) {
   return format != Format::png || type == PixelType::u8 || type == PixelType::u16;
 }
 
+void require_support(Format format) {
+  if (format == Format::fits || format == Format::tiff) codec(format);
+}
+
 Image decode(Format format, const unsigned char* data, std::size_t size, const ReadLimits& limits) {
   switch (format) {
     case Format::npy:
       return decode_npy(data, size, limits);
     case Format::fits:
-      return decode_fits(data, size, limits);
     case Format::tiff:
-      return decode_tiff(data, size, limits);
+      return codec(format).decode(data, size, limits, "");
     case Format::png:
       break;
   }
@@ -260,7 +264,8 @@ Image read_image(const std::string& path, const ReadLimits& limits) {
   const MappedFile file(input.file);
   try {
     if (format == Format::npy) return read_npy(file.fd(), file.data(), file.size(), limits);
-    if (format == Format::fits) return decode_fits(file.data(), file.size(), limits, input.hdu);
+    if (format == Format::fits)
+      return codec(format).decode(file.data(), file.size(), limits, input.hdu);
     return decode(format, file.data(), file.size(), limits);
   } catch (const IoError& e) {
     fail(path, e.what());
@@ -344,10 +349,8 @@ void OutputFile::write(const Image& image) {
         write_npy(image, fd_);
         break;
       case Format::fits:
-        write_fits(image, fd_, is_gzip_fits_name(path_));
-        break;
       case Format::tiff:
-        write_tiff(image, fd_);
+        codec(format_of(path_)).write(image, fd_, is_gzip_fits_name(path_));
         break;
       case Format::png:
         write_png(image, fd_);

@@ -19,6 +19,10 @@ Format format_of(const std::string& path);
 const char* name(Format format);
 /// Whether `format` can store pixels of `type` (PNG: uint8 and uint16 only).
 bool can_store(Format format, PixelType type);
+/// Makes sure `format` can be read and written: in the fftconv program, FITS and TIFF support
+/// are modules loaded on first use (codec.hpp), and a missing one is an IoError saying so.
+/// Called for each output before the work, so that it fails at once rather than after it.
+void require_support(Format format);
 
 /// Decodes a file's bytes in `format` (formats.hpp's decoder for it).
 Image decode(Format format, const unsigned char* data, std::size_t size,

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "codec.hpp"
 #include "fftconv/version.hpp"
 #include "formats.hpp"
 #include "isolated.hpp"
@@ -94,10 +95,11 @@ const TypeMap& by_pixel_type(PixelType type) {
 /// The size of the buffer decode_fits_here hands cfitsio (read by its resize function).
 thread_local std::size_t memory_file_size = 0;
 
-/// A gzip-compressed file (.fits.gz) inflated, at most `max_bytes` of it: a few kilobytes of
-/// gzip can expand to gigabytes.
+/// A gzip-compressed file (.fits.gz) inflated, at most limits.max_bytes of it: a few kilobytes
+/// of gzip can expand to gigabytes.
 std::vector<unsigned char> gunzip(const unsigned char* data, std::size_t size,
-                                  std::size_t max_bytes) {
+                                  const ReadLimits& limits) {
+  const std::size_t max_bytes = limits.max_bytes;
   z_stream z{};
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throw IoError("cannot start gzip decoding");
   struct End {
@@ -112,8 +114,7 @@ std::vector<unsigned char> gunzip(const unsigned char* data, std::size_t size,
   for (;;) {
     if (used == out.size()) {
       if (out.size() >= max_bytes)
-        throw IoError("gzip-compressed FITS expands to more than " + std::to_string(max_bytes) +
-                      " bytes, over the limit of " + std::to_string(max_bytes));
+        throw IoError("gzip-compressed FITS expands to " + more_than(limits));
       const std::size_t grown = std::max<std::size_t>({out.size() * 2, size * 4, 1 << 20});
       out.resize(std::min(grown, max_bytes));
     }
@@ -341,8 +342,7 @@ void check_compressed(fitsfile* f, const std::vector<LONGLONG>& axes, std::size_
                   std::to_string(rows) + ": corrupt or truncated");
   if (tile_pixels * 8 > static_cast<long double>(limits.max_bytes))
     throw IoError("a compressed FITS tile of " + tile_shape + " pixels needs up to " +
-                  count_text(tile_pixels * 8) + " bytes of decoding buffers, over the limit of " +
-                  std::to_string(limits.max_bytes));
+                  count_text(tile_pixels * 8) + " bytes of decoding buffers, " + more_than(limits));
   for (const char* column : {"COMPRESSED_DATA", "GZIP_COMPRESSED_DATA", "UNCOMPRESSED_DATA"}) {
     int col = 0, type = 0;
     LONGLONG repeat = 0, width = 0;
@@ -372,7 +372,7 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
                        const std::string& hdu) {
   std::vector<unsigned char> inflated;
   if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) {  // gzip (.fits.gz)
-    inflated = gunzip(data, size, limits.max_bytes);
+    inflated = gunzip(data, size, limits);
     data = inflated.data();
     size = inflated.size();
   }
@@ -483,7 +483,8 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
   if (has_blank)
     null_value = image.type == PixelType::f32 ? static_cast<void*>(&nan_float)
                                               : static_cast<void*>(&nan_double);
-  image.bytes.resize(bytes);
+  image.bytes.resize(bytes,
+                     0);  // (zeroed: pixels a library decoder leaves unset are not stale memory)
   int any_null = 0;
   if (uint64_offset) fits_set_bscale(file.f, 1.0, 0.0, &status);
   if (fits_read_img(file.f, uint64_offset ? TLONGLONG : map->datatype, 1,
@@ -592,6 +593,12 @@ void write_fits(const Image& image, int fd, bool gzip) {
   if (gzip) return write_gzip(bytes, static_cast<std::size_t>(used), fd);
   if (!write_all(fd, bytes, static_cast<std::size_t>(used), 0))
     throw IoError(std::string("write failed: ") + std::strerror(errno));
+}
+
+const Codec& fits_codec() {
+  static const Codec codec{
+      decode_fits, [](const Image& image, int fd, bool gzip) { write_fits(image, fd, gzip); }};
+  return codec;
 }
 
 }  // namespace fftconv::io

@@ -10,6 +10,11 @@
 
 namespace fftconv::io {
 
+std::string more_than(const ReadLimits& limits) {
+  return std::string("more than ") + limits.name + " of " + std::to_string(limits.max_bytes) +
+         " bytes";
+}
+
 std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLimits& limits,
                                 std::size_t overhead) {
   std::size_t bytes = size_of(type);
@@ -23,8 +28,7 @@ std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLi
   const std::size_t needed = overhead > max - bytes ? max : bytes + overhead;  // (saturated)
   if (needed > limits.max_bytes)
     throw IoError("image of shape " + to_string(shape) + " " + name(type) + " needs " +
-                  std::to_string(needed) + " bytes to read, more than " + limits.name + " of " +
-                  std::to_string(limits.max_bytes) + " bytes");
+                  std::to_string(needed) + " bytes to read, " + more_than(limits));
   return bytes;
 }
 

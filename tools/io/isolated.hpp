@@ -12,9 +12,9 @@ namespace fftconv::io {
 
 /// decode() in a forked child: its Image, or its IoError (message kept), or an IoError saying
 /// the decoder crashed on the file (or was killed: out of memory). Peak memory is about three
-/// times the image (the child's copy, the memory file, the parent's copy). Another failure in the child (an exception other than
-/// IoError/bad_alloc, a sanitizer report) is a std::logic_error: a bug, not bad input.
-/// `what` names the decoder in messages ("cfitsio").
+/// times the image (the child's copy, the memory file, the parent's copy). Another failure in the
+/// child (an exception other than IoError/bad_alloc, a sanitizer report) is a std::logic_error: a
+/// bug, not bad input. `what` names the decoder in messages ("cfitsio").
 Image decode_isolated(const std::function<Image()>& decode, const ReadLimits& limits,
                       const char* what);
 

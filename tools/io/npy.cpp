@@ -278,7 +278,7 @@ void write_npy(const Image& image, int fd) {
   header.insert(
       0, std::string{'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<char>(header.size() & 0xff),
                      static_cast<char>(header.size() >> 8)});
-  std::vector<unsigned char> swapped;
+  PixelBytes swapped;
   const unsigned char* pixels = image.bytes.data();
   if (!host_little_endian && size_of(image.type) > 1) {
     swapped = image.bytes;

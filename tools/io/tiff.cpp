@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "codec.hpp"
 #include "formats.hpp"
 #include "printable.hpp"
 
@@ -177,8 +178,8 @@ Hyperstack imagej_layout(TIFF* tif) {
 /// A tile or strip buffer's size comes from the header: a tiny file may declare 4 GB tiles.
 void check_buffer(const char* what, tmsize_t bytes, const ReadLimits& limits) {
   if (static_cast<std::size_t>(bytes) > limits.max_bytes)
-    throw IoError(std::string("TIFF ") + what + " of " + std::to_string(bytes) +
-                  " bytes is over the limit of " + std::to_string(limits.max_bytes));
+    throw IoError(std::string("TIFF ") + what + " of " + std::to_string(bytes) + " bytes is " +
+                  more_than(limits));
 }
 
 /// The bytes the current page's strips (or tiles) occupy in the file, after checking that each
@@ -369,7 +370,8 @@ Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits&
   const std::size_t planes = layout.frames * layout.channels * slices;
   const std::size_t plane_bytes = page_bytes / format.samples;
   image.shape = planes == 1 ? Shape{height, width} : Shape{planes, height, width};
-  image.bytes.resize(planes * plane_bytes);
+  image.bytes.resize(planes * plane_bytes,
+                     0);  // (zeroed: pixels a library decoder leaves unset are not stale memory)
   const auto plane = [&](std::size_t frame, std::size_t channel, std::size_t slice) {
     return image.bytes.data() +
            ((frame * layout.channels + channel) * slices + slice) * plane_bytes;
@@ -481,6 +483,13 @@ void write_tiff(const Image& image, int fd) {
   }
   TIFFClose(tif.release());
   if (!last_tiff_error.empty()) throw_tiff_error("closing");
+}
+
+const Codec& tiff_codec() {
+  static const Codec codec{[](const unsigned char* data, std::size_t size, const ReadLimits& limits,
+                              const std::string&) { return decode_tiff(data, size, limits); },
+                           [](const Image& image, int fd, bool) { write_tiff(image, fd); }};
+  return codec;
 }
 
 }  // namespace fftconv::io

@@ -1,0 +1,37 @@
+#pragma once
+// The seam between the file layer and the formats built on libraries with long dependency
+// chains (FITS: cfitsio, which brings libcurl and some forty libraries; TIFF: libtiff and its
+// codecs). Loading those costs the fftconv program more start-up time than a small job's
+// computation, so the program loads each as a module on first use (tools/cli/codec_modules.cpp);
+// the tests, fuzzers and benchmarks link them (codecs_linked.cpp). files.cpp reaches both
+// formats only through codec(): which of the two definitions it gets is decided at link time.
+#include <cstddef>
+#include <string>
+
+#include "image.hpp"
+
+namespace fftconv::io {
+
+/// One format's decoder and writer (see formats.hpp for what each does).
+struct Codec {
+  /// Bytes in memory to an image; `selector` is FITS's HDU ("" for the first image HDU;
+  /// other formats take "").
+  Image (*decode)(const unsigned char* data, std::size_t size, const ReadLimits& limits,
+                  const std::string& selector);
+  /// The image to the open, empty file `fd`; `gzip`: gzip-compressed (FITS only).
+  void (*write)(const Image& image, int fd, bool gzip);
+};
+
+/// The codecs of the formats above (defined by fits.cpp and tiff.cpp).
+const Codec& fits_codec();
+const Codec& tiff_codec();
+
+/// FITS's or TIFF's codec for files.cpp (another format is a logic error). Throws IoError
+/// when a module cannot be loaded, naming the module and why.
+enum class Format;
+const Codec& codec(Format format);
+
+/// The symbol a codec module exports: its Codec (extern "C": found with dlsym by name).
+#define FFTCONV_CODEC_ENTRY "fftconv_io_codec"
+
+}  // namespace fftconv::io
