@@ -152,17 +152,22 @@ Kernel blur_kernel(const Job& job, const Shape& image_shape, const std::string& 
   return k;
 }
 
+/// Refuses --dtype's pixel type for an output whose format cannot store it (PNG).
+void check_storable(const std::string& out, io::Format format, PixelType type) {
+  if (!io::can_store(format, type))
+    throw UsageError(out + ": " + io::name(format) + " cannot store " + io::name(type) +
+                     " pixels (--dtype; PNG: uint8 or uint16)");
+}
+
 /// The output pixel type: --dtype (same: the image's own), else the image's type when it is
 /// floating point, else (an integer image) float32, except that PNG stores uint8/uint16 only.
 PixelType output_type(const Job& job, PixelType image_type, io::Format format,
                       const std::string& out) {
-  if (job.same_type) {
-    if (!io::can_store(format, image_type))
-      throw UsageError(out + ": " + io::name(format) + " cannot store " + io::name(image_type) +
-                       " pixels (--dtype same; PNG: uint8 or uint16)");
-    return image_type;
+  if (job.type) {
+    const PixelType t = job.type->for_image(image_type);
+    check_storable(out, format, t);
+    return t;
   }
-  if (job.type) return *job.type;
   PixelType t = io::is_integer(image_type) ? PixelType::f32 : image_type;
   if (!io::can_store(format, t))
     t = io::can_store(format, image_type) ? image_type : PixelType::u16;
@@ -584,9 +589,8 @@ int run_filter(const Job& job) {
   std::vector<io::Format> formats;
   for (const std::string& out : outputs) {
     formats.push_back(output_format(out));
-    if (job.type && !io::can_store(formats.back(), *job.type))
-      throw UsageError(out + ": " + io::name(formats.back()) + " cannot store " +
-                       io::name(*job.type) + " pixels (PNG: uint8 or uint16)");
+    // (Before the work when one type is given; `same` is checked per image, once read.)
+    if (job.type && !job.type->same_as_input) check_storable(out, formats.back(), job.type->pixel);
   }
   std::vector<NamedOutput> named;
   for (const std::string& out : outputs)
@@ -894,7 +898,9 @@ int run_compare(const Job& job) {
 int run_match(const Job& job) {
   std::vector<std::string> inputs{job.images[0], job.kernel};
   if (!job.template_mask.empty()) inputs.push_back(job.template_mask);
-  const PixelType type = job.type.value_or(PixelType::f32);
+  if (job.type && job.type->same_as_input)
+    throw UsageError("match writes float32 or float64 scores: --dtype same does not apply");
+  const PixelType type = job.type ? job.type->pixel : PixelType::f32;
   if (type != PixelType::f32 && type != PixelType::f64)
     throw UsageError("match writes float32 or float64 scores, not " + std::string(io::name(type)));
   std::unique_ptr<io::OutputFile> output;

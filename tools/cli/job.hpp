@@ -18,6 +18,13 @@ enum class Command { convolve, correlate, blur, compare, match };
 /// for everything else (float64 and integer images).
 enum class Precision { automatic, single, double_precision };
 
+/// --dtype: a pixel type for every output, or `same`: each image's own type.
+struct OutputType {
+  bool same_as_input = false;
+  io::PixelType pixel = io::PixelType::f32;  ///< (when not same_as_input)
+  io::PixelType for_image(io::PixelType image) const { return same_as_input ? image : pixel; }
+};
+
 struct Job {
   Command command = Command::convolve;
   std::vector<std::string> images;
@@ -35,14 +42,13 @@ struct Job {
   double threshold = 0.5;         // match --threshold
   Options options;
   Precision precision = Precision::automatic;
-  std::optional<io::PixelType> type;  // --dtype; by default chosen per output (commands.cpp)
-  bool same_type = false;             // --dtype same: each image's own pixel type
-  bool correlate = false;             // compare --correlate
-  int repeat = 1;                     // compare: timed runs per method (median reported)
-  bool method_given = false;          // compare: --method given (time that one only)
-  bool yes = false;                   // compare --yes: run without asking
-  double confirm_above_seconds = 5;   // compare: print the estimate (and ask) above this
-  std::string wisdom;                 // --wisdom: a file, "none", or empty (the user's cache)
+  std::optional<OutputType> type;    // --dtype; by default chosen per output (commands.cpp)
+  bool correlate = false;            // compare --correlate
+  int repeat = 1;                    // compare: timed runs per method (median reported)
+  bool method_given = false;         // compare: --method given (time that one only)
+  bool yes = false;                  // compare --yes: run without asking
+  double confirm_above_seconds = 5;  // compare: print the estimate (and ask) above this
+  std::string wisdom;                // --wisdom: a file, "none", or empty (the user's cache)
   bool quiet = false;
   bool progress = false;  // stderr is a terminal and not --quiet
 };

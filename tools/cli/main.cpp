@@ -339,12 +339,12 @@ int main(int argc, char** argv) {
   if (chosen == blur && chosen->count("--truncate") && !job.size.empty())
     return usage("--truncate and --size both set the kernel's length; give one");
   if (chosen == compare) job.method_given = chosen->count("--method") > 0;
-  if (type == "same" && chosen != match) {
-    job.same_type = true;
+  if (type == "same") {
+    job.type = fftconv::cli::OutputType{true};
   } else if (!type.empty()) {
     fftconv::io::PixelType t;
     if (!fftconv::io::parse_pixel_type(type, t)) return usage("unknown --dtype " + type);
-    job.type = t;
+    job.type = fftconv::cli::OutputType{false, t};
   }
   for (std::size_t s : job.size)
     if (s % 2 == 0)
