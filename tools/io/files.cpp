@@ -122,6 +122,16 @@ struct sigaction previous_actions[ending_signal_count];
 // round between the two.
 volatile std::sig_atomic_t passed_on[ending_signal_count];
 
+// A signal sent to the process may be handled on any thread, while others go on. So the
+// handler first sets `process_ending` (no temporary is created after it: create_temporary checks it
+// once counted in), then waits until no thread is between creating a temporary and listing
+// it (they block the signals meanwhile), then removes what is listed. (Sequentially
+// consistent: either a creating thread sees `process_ending`, or the handler sees it counted.)
+std::atomic<bool> process_ending{false};
+std::atomic<int> temporaries_being_created{0};
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free,
+              "used by a signal handler");
+
 /// The ending signals, for blocking them.
 sigset_t ending_signal_set() {
   sigset_t set;
@@ -134,6 +144,9 @@ sigset_t ending_signal_set() {
 /// Removes the temporaries, then gives the signal to what handled it before: the default
 /// action (the process ends as the signal says) or a handler the host program installed.
 extern "C" void remove_temporaries_and_reraise(int sig) {
+  process_ending.store(true);
+  while (temporaries_being_created.load() != 0) {
+  }  // (a thread that has signals blocked, inside open(): microseconds)
   for (int i = 0; i < max_temporaries; ++i)
     if (temporary_pending[i]) ::unlink(temporary_paths[i]);
   for (int i = 0; i < ending_signal_count; ++i) {
@@ -179,8 +192,10 @@ void set_pending(int slot, const std::string& path) {
 
 /// Creates DIR/.BASE.fftconv-XXXXXX (random letters), new and with `mode` minus the umask, and
 /// lists it in `slot` once created (a name some other process holds is never listed: a signal
-/// would remove their file). The ending signals are blocked in between, so none can leave the
-/// new file behind. Returns its descriptor, open for reading and writing, and sets `name`.
+/// would remove their file). The ending signals are blocked in between on this thread, and a
+/// handler on another waits until the file is listed (temporaries_being_created), so none can
+/// leave the new file behind; once a handler has run, none is created (EINTR). Returns its
+/// descriptor, open for reading and writing, and sets `name`.
 int create_temporary(const std::string& dir, const std::string& base, mode_t mode, int slot,
                      std::string& name) {
   static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -197,9 +212,17 @@ int create_temporary(const std::string& dir, const std::string& base, mode_t mod
     const sigset_t ending = ending_signal_set();
     sigset_t mask;
     ::pthread_sigmask(SIG_BLOCK, &ending, &mask);
+    ++temporaries_being_created;
+    if (process_ending.load()) {  // (a signal is being handled: the process ends)
+      --temporaries_being_created;
+      ::pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+      errno = EINTR;
+      return -1;
+    }
     const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     const int open_errno = errno;
     if (fd >= 0) set_pending(slot, name);
+    --temporaries_being_created;  // (after the listing: a handler waiting on it then sees it)
     ::pthread_sigmask(SIG_SETMASK, &mask, nullptr);
     if (fd >= 0) return fd;
     if (open_errno != EEXIST) {
