@@ -268,6 +268,21 @@ bool is_table_column_card(const std::string& keyword) {
                     {"TTYPE", "TFORM", "TUNIT", "TSCAL", "TZERO", "TNULL", "TDIM", "TDISP"});
 }
 
+/// A card's keyword as cfitsio's writer stores it and a reader then sees it: fits_write_record
+/// upper-cases the name (up to the '=', or the first 8 characters without one), so a card
+/// "bzero = 5" that the input's reader ignored is BZERO in the output; and a HIERARCH card's
+/// name is what follows HIERARCH.
+std::string written_keyword(const std::string& card) {
+  std::size_t end = card.find('=');
+  if (end == std::string::npos) end = std::min<std::size_t>(8, card.size());
+  std::string name = card.substr(0, end);
+  for (char& c : name)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  name = trim(name);
+  if (name.compare(0, 9, "HIERARCH ") == 0) name = trim(name.substr(9));
+  return name;
+}
+
 /// The image HDU's header cards that an output keeps (see is_structural). Cards holding bytes
 /// FITS does not allow are left out (cfitsio would refuse to write them). (Not
 /// fits_convert_hdr2str for a compressed HDU: it sizes a memory file for the whole image.)
@@ -279,8 +294,11 @@ std::vector<std::string> kept_cards(fitsfile* f, bool compressed) {
   std::vector<std::string> cards;
   for (int i = 0; i < count; ++i) {
     const std::string card(header + 80 * static_cast<std::size_t>(i), 80);
-    const std::string keyword = trim(card.substr(0, 8));
-    if (is_structural(keyword) || (compressed && is_table_column_card(keyword))) continue;
+    // (By the keyword in the input and as it will be written: either may be structural.)
+    const std::string keyword = trim(card.substr(0, 8)), written = written_keyword(card);
+    if (is_structural(keyword) || is_structural(written) ||
+        (compressed && (is_table_column_card(keyword) || is_table_column_card(written))))
+      continue;
     if (keyword == "EXTNAME" && card.find("'COMPRESSED_IMAGE'") != std::string::npos) continue;
     // cfitsio writes these two lines into every primary header it creates.
     if (keyword == "COMMENT" &&
