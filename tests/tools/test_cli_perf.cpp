@@ -1,12 +1,9 @@
 // The fftconv program's progress bar, its plane-by-plane path for stacks, and its FFTW wisdom
 // cache, run as a user runs them (the data path's speed is measured by bench/bench_cli instead).
 #include <doctest/doctest.h>
-#include <pty.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -50,45 +47,6 @@ class ScopedEnv {
   std::string name_, old_;
   bool had_ = false;
 };
-
-/// Runs the fftconv program with stderr on a pseudo-terminal (stdout discarded): what a user
-/// at a terminal sees on stderr, and the exit code.
-fftconv::test::RunResult run_on_terminal(const std::vector<std::string>& args) {
-  int master = -1, slave = -1;
-  fftconv::test::RunResult r;
-  if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) return r;
-  std::vector<std::string> argv_strings{FFTCONV_CLI_PATH};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : argv_strings)
-    argv.push_back(s.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(slave, 2);
-    ::close(master);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(slave);
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(master, buffer, sizeof buffer);
-    if (n > 0)
-      r.err.append(buffer, static_cast<std::size_t>(n));
-    else if (n < 0 && errno == EINTR)
-      continue;
-    else
-      break;  // (EIO: the program closed the terminal)
-  }
-  ::close(master);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
 
 /// The library's result for a stack filtered with a 2-D kernel in one 3-D call.
 template <class T>
@@ -140,9 +98,9 @@ TEST_CASE("progress: on a terminal the bar counts the planes of one stack, elaps
   if (!fftconv::test::pseudo_terminal_available()) return;
   const TempDir dir;
   write_stack_and_kernel(dir);
-  const ScopedEnv delay("FFTCONV_PROGRESS_DELAY", "0");  // (the bar from the start)
-  const auto r = run_on_terminal(
-      {"convolve", dir / "stack.npy", dir / "k.npy", "-o", dir / "out.npy", "--method", "direct"});
+  const auto r = run_fftconv(
+      {"convolve", dir / "stack.npy", dir / "k.npy", "-o", dir / "out.npy", "--method", "direct"},
+      dir, fftconv::test::on_terminal());
   REQUIRE(r.exit_code == 0);
   // Every plane is a step of its own, in order, each drawn with the time elapsed; from the first
   // finished plane on, with the time left.
@@ -167,10 +125,9 @@ TEST_CASE("progress: on a terminal the bar counts the planes of one stack, elaps
 TEST_CASE("progress: nothing is drawn when stderr is not a terminal") {
   const TempDir dir;
   write_stack_and_kernel(dir);
-  const ScopedEnv delay("FFTCONV_PROGRESS_DELAY", "0");
   const auto r = run_fftconv(
       {"convolve", dir / "stack.npy", dir / "k.npy", "-o", dir / "out.npy", "--method", "direct"},
-      dir);
+      dir, fftconv::test::with_environment({"FFTCONV_PROGRESS_DELAY=0"}));
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
 }
