@@ -26,6 +26,7 @@ using fftconv::io::PixelType;
 using fftconv::test::run_fftconv;
 using fftconv::test::stdin_from;
 using fftconv::test::TempDir;
+using fftconv::test::write_image_and_kernel;
 
 namespace {
 
@@ -141,10 +142,7 @@ double number_after(const std::string& report, const std::string& row, const std
 
 TEST_CASE("--threads -1 is refused with -1 in the message, in every subcommand") {
   TempDir dir;
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{8, 8}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
+  write_image_and_kernel(dir);
   const std::string im = dir / "im.npy", k = dir / "k.npy", out = dir / "o.npy";
   const std::vector<std::string> cases[] = {
       {"convolve", im, k, "-o", out},
@@ -496,10 +494,7 @@ TEST_CASE(
 TEST_CASE("compare prints its estimate before a long run and asks on a terminal unless --yes") {
   if (!fftconv::test::pseudo_terminal_available()) return;
   TempDir dir;
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{30, 30}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{5, 5}, PixelType::f64, 2, 0, 1));
+  write_image_and_kernel(dir, Shape{30, 30}, Shape{5, 5}, PixelType::f64, "im.npy", 1);
   const std::vector<std::string> args{"compare", dir / "im.npy", dir / "k.npy"};
   const auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> a = args;

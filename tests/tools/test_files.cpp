@@ -31,6 +31,7 @@ using fftconv::io::PixelType;
 using fftconv::test::Launch;
 using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
+using fftconv::test::write_image_and_kernel;
 
 namespace {
 
@@ -59,14 +60,6 @@ void write_npy_with_header(const std::string& path, std::string header, std::siz
   if (!sparse) bytes.resize(header_end + data_bytes);
   fftconv::test::write_bytes(path, bytes);
   if (sparse) REQUIRE(::truncate(path.c_str(), static_cast<off_t>(header_end + data_bytes)) == 0);
-}
-
-/// An 8x8 image im.npy and a 3x3 kernel k.npy (float64) in `dir`.
-void write_image_and_kernel(const TempDir& dir) {
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{8, 8}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
 }
 
 std::size_t physical_memory() {
@@ -167,10 +160,7 @@ TEST_CASE("a small file declaring a huge image is refused naming the file, its s
 
 TEST_CASE("--max-memory is the computation's max_memory_bytes too") {
   TempDir dir;
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{256, 256}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
+  write_image_and_kernel(dir, Shape{256, 256});
   // The image (512 kB) fits 600 kB; the FFT's working memory does not.
   const auto r = run_fftconv({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy",
                               "--method", "fft", "--max-memory", "600K"},
@@ -419,10 +409,7 @@ TEST_CASE("a signal goes on to the host's handler after the temporaries, not whe
 TEST_CASE("fftconv killed while writing an image and its coverage map leaves no temporary") {
   TempDir dir;
   // Large enough that the filtering takes a while after both temporaries exist.
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{2048, 2048}, PixelType::f32, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{63, 63}, PixelType::f32, 2));
+  write_image_and_kernel(dir, Shape{2048, 2048}, Shape{63, 63}, PixelType::f32);
   for (int sig : {SIGTERM, SIGINT}) {
     CAPTURE(sig);
     const auto child = fftconv::test::spawn_fftconv(

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "io/convert.hpp"
+#include "io/files.hpp"
 #include "io/image.hpp"
 
 extern char** environ;
@@ -81,6 +82,17 @@ inline io::Image random_image(const Shape& shape, io::PixelType type, std::uint6
     x = io::is_integer(type) ? std::floor(u(rng)) : u(rng);
   io::Conversion report;
   return io::from_values(shape, v.data(), type, report);
+}
+
+/// A random image `image_name` (seed 1) and kernel k.npy (seed 2, values up to `kernel_max`) of
+/// `type` in `dir`: the inputs of most runs of the program.
+inline void write_image_and_kernel(const TempDir& dir, const Shape& image = Shape{8, 8},
+                                   const Shape& kernel = Shape{3, 3},
+                                   io::PixelType type = io::PixelType::f64,
+                                   const std::string& image_name = "im.npy",
+                                   double kernel_max = 200) {
+  io::write_image(dir / image_name, random_image(image, type, 1));
+  io::write_image(dir / "k.npy", random_image(kernel, type, 2, 0, kernel_max));
 }
 
 inline std::string read_text(const std::string& path) {
