@@ -19,6 +19,7 @@ using fftconv::io::Image;
 using fftconv::io::PixelType;
 using fftconv::test::Launch;
 using fftconv::test::on_terminal;
+using fftconv::test::planes_of;
 using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
 
@@ -38,18 +39,6 @@ Image rgb_image() {
   image.metadata.layout.channels = 3;
   image.metadata.layout.rgb = true;
   return image;
-}
-
-/// The planes [first, first + count) of a stack as an image of their own (2-D for one plane).
-Image planes_of(const Image& image, std::size_t first, std::size_t count) {
-  const std::size_t h = image.shape[1], w = image.shape[2];
-  const std::size_t plane = h * w * fftconv::io::size_of(image.type);
-  Image part;
-  part.type = image.type;
-  part.shape = count == 1 ? Shape{h, w} : Shape{count, h, w};
-  part.bytes.assign(image.bytes.begin() + static_cast<std::ptrdiff_t>(first * plane),
-                    image.bytes.begin() + static_cast<std::ptrdiff_t>((first + count) * plane));
-  return part;
 }
 
 /// Checks that the bar drew "<what>, plane 1/total" ... "plane total/total" in that order.

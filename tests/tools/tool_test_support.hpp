@@ -95,6 +95,18 @@ inline void write_image_and_kernel(const TempDir& dir, const Shape& image = Shap
   io::write_image(dir / "k.npy", random_image(kernel, type, 2, 0, kernel_max));
 }
 
+/// The planes [first, first + count) of a stack as an image of their own (2-D for one plane).
+inline io::Image planes_of(const io::Image& image, std::size_t first, std::size_t count) {
+  const std::size_t h = image.shape[1], w = image.shape[2];
+  const std::size_t plane = h * w * io::size_of(image.type);
+  io::Image part;
+  part.type = image.type;
+  part.shape = count == 1 ? Shape{h, w} : Shape{count, h, w};
+  part.bytes.assign(image.bytes.begin() + static_cast<std::ptrdiff_t>(first * plane),
+                    image.bytes.begin() + static_cast<std::ptrdiff_t>((first + count) * plane));
+  return part;
+}
+
 inline std::string read_text(const std::string& path) {
   std::ifstream f(path);
   std::stringstream s;
