@@ -19,33 +19,12 @@
 using fftconv::Shape;
 using fftconv::io::Image;
 using fftconv::io::PixelType;
+using fftconv::test::library_result;
 using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
 using fftconv::test::write_image_and_kernel;
 
 namespace {
-
-/// The library's result for an image and kernel file pair, as the program computes it: in T,
-/// through a Filter with `options`.
-template <class T>
-std::vector<T> library_result(const Image& image, const Image& kernel_file,
-                              fftconv::Operation operation, const fftconv::Options& options,
-                              Shape& out_shape) {
-  const std::vector<T> in = fftconv::io::to_values<T>(image);
-  const std::vector<T> k = fftconv::io::to_values<T>(kernel_file);
-  Shape kernel_shape;
-  for (int a = kernel_file.shape.rank(); a < image.shape.rank(); ++a)
-    kernel_shape.push_back(1);
-  for (std::size_t e : kernel_file.shape)
-    kernel_shape.push_back(e);
-  const fftconv::Filter<T> filter(fftconv::ConstView<T>(k.data(), kernel_shape), image.shape,
-                                  operation, options);
-  out_shape = filter.output_shape();
-  std::vector<T> out(fftconv::element_count(out_shape));
-  filter.apply(fftconv::ConstView<T>(in.data(), image.shape),
-               fftconv::View<T>(out.data(), out_shape));
-  return out;
-}
 
 /// The program's output equals the library's result stored as the output's pixel type.
 template <class T>

@@ -23,21 +23,6 @@ using fftconv::test::with_environment;
 
 namespace {
 
-/// The library's result for a stack filtered with a 2-D kernel in one 3-D call.
-template <class T>
-std::vector<T> library_stack_result(const Image& stack, const Image& kernel_2d,
-                                    const fftconv::Options& options) {
-  const std::vector<T> in = fftconv::io::to_values<T>(stack);
-  const std::vector<T> k = fftconv::io::to_values<T>(kernel_2d);
-  const Shape kernel_shape{1, kernel_2d.shape[0], kernel_2d.shape[1]};
-  const fftconv::Filter<T> filter(fftconv::ConstView<T>(k.data(), kernel_shape), stack.shape,
-                                  fftconv::Operation::convolve, options);
-  std::vector<T> out(fftconv::element_count(filter.output_shape()));
-  filter.apply(fftconv::ConstView<T>(in.data(), stack.shape),
-               fftconv::View<T>(out.data(), filter.output_shape()));
-  return out;
-}
-
 /// A 12-plane float32 stack and a 9x9 kernel; `separable`: the kernel is an outer product.
 void write_stack_and_kernel(const TempDir& dir, bool separable = false) {
   fftconv::io::write_image(dir / "stack.npy",
@@ -132,9 +117,10 @@ TEST_CASE("a stack filtered by direct sums plane by plane equals the library's 3
           std::string(method) == "direct" ? fftconv::Method::direct : fftconv::Method::separable;
       options.boundary =
           std::string(boundary) == "zero" ? fftconv::Boundary::zero : fftconv::Boundary::reflect;
-      const std::vector<float> want =
-          library_stack_result<float>(fftconv::io::read_image(dir / "stack.npy"),
-                                      fftconv::io::read_image(dir / "k.npy"), options);
+      Shape shape;  // (the 2-D kernel applies to each plane of the 3-D stack)
+      const std::vector<float> want = fftconv::test::library_result<float>(
+          fftconv::io::read_image(dir / "stack.npy"), fftconv::io::read_image(dir / "k.npy"),
+          fftconv::Operation::convolve, options, shape);
       const Image got = fftconv::io::read_image(dir / "out.npy");
       REQUIRE(got.type == PixelType::f32);
       REQUIRE(got.bytes.size() == want.size() * sizeof(float));

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "fftconv/fftconv.hpp"
 #include "io/convert.hpp"
 #include "io/files.hpp"
 #include "io/image.hpp"
@@ -105,6 +106,26 @@ inline io::Image planes_of(const io::Image& image, std::size_t first, std::size_
   part.bytes.assign(image.bytes.begin() + static_cast<std::ptrdiff_t>(first * plane),
                     image.bytes.begin() + static_cast<std::ptrdiff_t>((first + count) * plane));
   return part;
+}
+
+/// The library's result for an image and kernel file pair, as the program computes it: in T,
+/// through a Filter with `options` (a kernel of lower rank gets leading axes of length 1).
+template <class T>
+inline std::vector<T> library_result(const io::Image& image, const io::Image& kernel_file,
+                                     Operation operation, const Options& options,
+                                     Shape& out_shape) {
+  const std::vector<T> in = io::to_values<T>(image);
+  const std::vector<T> k = io::to_values<T>(kernel_file);
+  Shape kernel_shape;
+  for (int a = kernel_file.shape.rank(); a < image.shape.rank(); ++a)
+    kernel_shape.push_back(1);
+  for (std::size_t e : kernel_file.shape)
+    kernel_shape.push_back(e);
+  const Filter<T> filter(ConstView<T>(k.data(), kernel_shape), image.shape, operation, options);
+  out_shape = filter.output_shape();
+  std::vector<T> out(element_count(out_shape));
+  filter.apply(ConstView<T>(in.data(), image.shape), View<T>(out.data(), out_shape));
+  return out;
 }
 
 inline std::string read_text(const std::string& path) {
