@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "fftconv/fftconv.h"
 #include "fftconv/fftconv.hpp"
@@ -19,77 +21,113 @@ const fftconv::Shape huge_shape{std::size_t{1} << 25, std::size_t{1} << 25};
 const std::size_t k3[2] = {3, 3};
 const fftconv::Shape k3_shape{3, 3};
 
+/// Buffers of 9 values, never read: each call is refused first.
+struct Buffers {
+  double data[9] = {}, out[9] = {};
+  float fdata[9] = {}, fout[9] = {};
+  unsigned char mask[9] = {};
+  bool bools[9] = {};
+};
+
+/// Options with an unknown method (99), in C and in C++.
+struct UnknownMethod {
+  fftconv_options c;
+  fftconv::Options cpp;
+  UnknownMethod() {
+    fftconv_options_default(&c);
+    c.method = 99;
+    cpp.method = static_cast<fftconv::Method>(99);
+  }
+};
+
+/// The fftconv::Error that `call` throws (an empty message if none).
+template <class Call>
+fftconv::Error cpp_refusal(Call call) {
+  try {
+    call();
+  } catch (const fftconv::Error& e) {
+    return e;
+  }
+  return fftconv::Error(fftconv::ErrorCode::internal, "");
+}
+
+/// A call of the C API, named for the report; it returns the C status.
+struct CCall {
+  std::string name;
+  std::function<int()> run;
+};
+
+/// Every call returns `status`, and fftconv_last_error() is then the C++ refusal's message.
+void check_refused_as_in_cpp(const std::vector<CCall>& calls, int status,
+                             const std::string& expected) {
+  for (const CCall& call : calls) {
+    CAPTURE(call.name);
+    CHECK(call.run() == status);
+    CHECK(std::string(fftconv_last_error()) == expected);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("C API convolve_masked: an unknown option refused as in C++, before the mask is copied") {
-  double data[9] = {};
-  double values[9] = {};
-  unsigned char mask[9] = {};
-  bool bools[9] = {};
-  fftconv_options o;
-  fftconv_options_default(&o);
-  o.method = 99;
-  fftconv::Options cpp;
-  cpp.method = static_cast<fftconv::Method>(99);
-  std::string expected;
-  try {
-    fftconv::convolve_masked(
-        fftconv::ConstView<double>(data, huge_shape), fftconv::ConstView<bool>(bools, huge_shape),
-        fftconv::ConstView<double>(data, k3_shape), fftconv::View<double>(values, huge_shape),
-        fftconv::View<double>(), cpp);
-  } catch (const fftconv::Error& e) {
-    expected = e.what();
-  }
+  Buffers b;
+  const UnknownMethod o;
+  const std::string expected =
+      cpp_refusal([&] {
+        fftconv::convolve_masked(fftconv::ConstView<double>(b.data, huge_shape),
+                                 fftconv::ConstView<bool>(b.bools, huge_shape),
+                                 fftconv::ConstView<double>(b.data, k3_shape),
+                                 fftconv::View<double>(b.out, huge_shape), fftconv::View<double>(),
+                                 o.cpp);
+      }).what();
   CHECK(expected == "fftconv::convolve_masked: options.method has unknown value 99");
-  for (const unsigned char* m :
-       {static_cast<const unsigned char*>(mask), static_cast<const unsigned char*>(nullptr)}) {
-    CAPTURE(m == nullptr);
-    CHECK(fftconv_convolve_masked_f64(2, huge, data, m, k3, data, values, nullptr, &o) ==
-          FFTCONV_INVALID_ARGUMENT);
-    CHECK(std::string(fftconv_last_error()) == expected);
-  }
-  float fdata[9] = {}, fvalues[9] = {};
-  CHECK(fftconv_convolve_masked_f32(2, huge, fdata, mask, k3, fdata, fvalues, nullptr, &o) ==
-        FFTCONV_INVALID_ARGUMENT);
-  CHECK(std::string(fftconv_last_error()) == expected);
+  check_refused_as_in_cpp({{"f64 with a mask",
+                            [&] {
+                              return fftconv_convolve_masked_f64(2, huge, b.data, b.mask, k3,
+                                                                 b.data, b.out, nullptr, &o.c);
+                            }},
+                           {"f64 without a mask",
+                            [&] {
+                              return fftconv_convolve_masked_f64(2, huge, b.data, nullptr, k3,
+                                                                 b.data, b.out, nullptr, &o.c);
+                            }},
+                           {"f32 with a mask",
+                            [&] {
+                              return fftconv_convolve_masked_f32(2, huge, b.fdata, b.mask, k3,
+                                                                 b.fdata, b.fout, nullptr, &o.c);
+                            }}},
+                          FFTCONV_INVALID_ARGUMENT, expected);
 }
 
 TEST_CASE("C API match_template: an unknown option refused as in C++, before the mask is copied") {
-  double data[9] = {};
-  double score[9] = {};
-  unsigned char mask[9] = {};
-  bool bools[9] = {};
-  fftconv_options o;
-  fftconv_options_default(&o);
-  o.method = 99;
-  fftconv::Options cpp;
-  cpp.method = static_cast<fftconv::Method>(99);
-  std::string expected;
-  try {  // a template of the huge shape too: its mask is what the C API copied
-    fftconv::match_template(
-        fftconv::ConstView<double>(data, huge_shape), fftconv::ConstView<double>(data, huge_shape),
-        fftconv::ConstView<bool>(bools, huge_shape), fftconv::View<double>(score, {1, 1}), cpp);
-  } catch (const fftconv::Error& e) {
-    expected = e.what();
-  }
+  Buffers b;
+  const UnknownMethod o;
+  // (A template of the huge shape too: its mask is what the C API copied.)
+  const std::string expected =
+      cpp_refusal([&] {
+        fftconv::match_template(fftconv::ConstView<double>(b.data, huge_shape),
+                                fftconv::ConstView<double>(b.data, huge_shape),
+                                fftconv::ConstView<bool>(b.bools, huge_shape),
+                                fftconv::View<double>(b.out, {1, 1}), o.cpp);
+      }).what();
   CHECK(expected == "fftconv::match_template: options.method has unknown value 99");
-  CHECK(fftconv_match_template_f64(2, huge, data, huge, data, mask, score, &o) ==
-        FFTCONV_INVALID_ARGUMENT);
-  CHECK(std::string(fftconv_last_error()) == expected);
-  float fdata[9] = {}, fscore[9] = {};
-  CHECK(fftconv_match_template_f32(2, huge, fdata, huge, fdata, mask, fscore, &o) ==
-        FFTCONV_INVALID_ARGUMENT);
-  CHECK(std::string(fftconv_last_error()) == expected);
+  check_refused_as_in_cpp(
+      {{"f64",
+        [&] {
+          return fftconv_match_template_f64(2, huge, b.data, huge, b.data, b.mask, b.out, &o.c);
+        }},
+       {"f32",
+        [&] {
+          return fftconv_match_template_f32(2, huge, b.fdata, huge, b.fdata, b.mask, b.fout, &o.c);
+        }}},
+      FFTCONV_INVALID_ARGUMENT, expected);
 }
 
 TEST_CASE("C API convolve_masked: the memory limit refused as in C++, before the mask is copied") {
   // 2^40 pixels: the sizes are computable, nothing of them can be allocated.
   const std::size_t large[2] = {std::size_t{1} << 20, std::size_t{1} << 20};
   const fftconv::Shape large_shape{std::size_t{1} << 20, std::size_t{1} << 20};
-  double data[9] = {};
-  double values[9] = {};
-  unsigned char mask[9] = {};
-  bool bools[9] = {};
+  Buffers b;
   fftconv_options o;
   fftconv_options_default(&o);
   o.max_memory_bytes = std::size_t{1} << 20;
@@ -97,24 +135,27 @@ TEST_CASE("C API convolve_masked: the memory limit refused as in C++, before the
   fftconv::Options cpp;
   cpp.max_memory_bytes = o.max_memory_bytes;
   cpp.nan_policy = fftconv::NanPolicy::interpolate;
-  std::string expected;
-  try {
-    fftconv::convolve_masked(
-        fftconv::ConstView<double>(data, large_shape), fftconv::ConstView<bool>(bools, large_shape),
-        fftconv::ConstView<double>(data, k3_shape), fftconv::View<double>(values, large_shape),
-        fftconv::View<double>(), cpp);
-  } catch (const fftconv::Error& e) {
-    CHECK(e.code() == fftconv::ErrorCode::out_of_memory);
-    expected = e.what();
-  }
+  const fftconv::Error refusal = cpp_refusal([&] {
+    fftconv::convolve_masked(fftconv::ConstView<double>(b.data, large_shape),
+                             fftconv::ConstView<bool>(b.bools, large_shape),
+                             fftconv::ConstView<double>(b.data, k3_shape),
+                             fftconv::View<double>(b.out, large_shape), fftconv::View<double>(),
+                             cpp);
+  });
+  CHECK(refusal.code() == fftconv::ErrorCode::out_of_memory);
+  const std::string expected = refusal.what();
   CHECK(expected.find("options.max_memory_bytes = 1048576") != std::string::npos);
-  for (const unsigned char* m :
-       {static_cast<const unsigned char*>(mask), static_cast<const unsigned char*>(nullptr)}) {
-    CAPTURE(m == nullptr);
-    CHECK(fftconv_convolve_masked_f64(2, large, data, m, k3, data, values, nullptr, &o) ==
-          FFTCONV_OUT_OF_MEMORY);
-    CHECK(std::string(fftconv_last_error()) == expected);
-  }
+  check_refused_as_in_cpp({{"with a mask",
+                            [&] {
+                              return fftconv_convolve_masked_f64(2, large, b.data, b.mask, k3,
+                                                                 b.data, b.out, nullptr, &o);
+                            }},
+                           {"without a mask",
+                            [&] {
+                              return fftconv_convolve_masked_f64(2, large, b.data, nullptr, k3,
+                                                                 b.data, b.out, nullptr, &o);
+                            }}},
+                          FFTCONV_OUT_OF_MEMORY, expected);
 }
 
 TEST_CASE("C API filter_method: the method the filter runs, as the C values") {

@@ -19,32 +19,12 @@
 using fftconv::Shape;
 using fftconv::io::Image;
 using fftconv::io::PixelType;
+using fftconv::test::library_result;
 using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
+using fftconv::test::write_image_and_kernel;
 
 namespace {
-
-/// The library's result for an image and kernel file pair, as the program computes it: in T,
-/// through a Filter with `options`.
-template <class T>
-std::vector<T> library_result(const Image& image, const Image& kernel_file,
-                              fftconv::Operation operation, const fftconv::Options& options,
-                              Shape& out_shape) {
-  const std::vector<T> in = fftconv::io::to_values<T>(image);
-  const std::vector<T> k = fftconv::io::to_values<T>(kernel_file);
-  Shape kernel_shape;
-  for (int a = kernel_file.shape.rank(); a < image.shape.rank(); ++a)
-    kernel_shape.push_back(1);
-  for (std::size_t e : kernel_file.shape)
-    kernel_shape.push_back(e);
-  const fftconv::Filter<T> filter(fftconv::ConstView<T>(k.data(), kernel_shape), image.shape,
-                                  operation, options);
-  out_shape = filter.output_shape();
-  std::vector<T> out(fftconv::element_count(out_shape));
-  filter.apply(fftconv::ConstView<T>(in.data(), image.shape),
-               fftconv::View<T>(out.data(), out_shape));
-  return out;
-}
 
 /// The program's output equals the library's result stored as the output's pixel type.
 template <class T>
@@ -63,14 +43,6 @@ std::vector<PixelType> readable_types(const std::string& ext) {
   if (ext == ".png") return {PixelType::u8, PixelType::u16};
   return {PixelType::u8,  PixelType::i8,  PixelType::u16, PixelType::i16, PixelType::u32,
           PixelType::i32, PixelType::u64, PixelType::i64, PixelType::f32, PixelType::f64};
-}
-
-/// An 8x8 image im.npy and a 3x3 kernel k.npy (float64) in `dir`.
-void write_image_and_kernel(const TempDir& dir) {
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{8, 8}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
 }
 
 std::size_t lines(const std::string& s) {
@@ -258,10 +230,7 @@ TEST_CASE("a 2-D kernel filters every page of a TIFF stack and several images go
 
 TEST_CASE("fftconv compare prints both timings and the difference of FFT and direct") {
   TempDir dir;
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{40, 50}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{9, 9}, PixelType::f64, 2, 0, 1));
+  write_image_and_kernel(dir, Shape{40, 50}, Shape{9, 9}, PixelType::f64, "im.npy", 1);
   const auto r = run_fftconv(
       {"compare", dir / "im.npy", dir / "k.npy", "--repeat", "3", "--boundary", "wrap"}, dir);
   REQUIRE(r.exit_code == 0);

@@ -24,7 +24,9 @@ using fftconv::Shape;
 using fftconv::io::Image;
 using fftconv::io::PixelType;
 using fftconv::test::run_fftconv;
+using fftconv::test::stdin_from;
 using fftconv::test::TempDir;
+using fftconv::test::write_image_and_kernel;
 
 namespace {
 
@@ -140,10 +142,7 @@ double number_after(const std::string& report, const std::string& row, const std
 
 TEST_CASE("--threads -1 is refused with -1 in the message, in every subcommand") {
   TempDir dir;
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{8, 8}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
+  write_image_and_kernel(dir);
   const std::string im = dir / "im.npy", k = dir / "k.npy", out = dir / "o.npy";
   const std::vector<std::string> cases[] = {
       {"convolve", im, k, "-o", out},
@@ -495,10 +494,7 @@ TEST_CASE(
 TEST_CASE("compare prints its estimate before a long run and asks on a terminal unless --yes") {
   if (!fftconv::test::pseudo_terminal_available()) return;
   TempDir dir;
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{30, 30}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{5, 5}, PixelType::f64, 2, 0, 1));
+  write_image_and_kernel(dir, Shape{30, 30}, Shape{5, 5}, PixelType::f64, "im.npy", 1);
   const std::vector<std::string> args{"compare", dir / "im.npy", dir / "k.npy"};
   const auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> a = args;
@@ -507,36 +503,38 @@ TEST_CASE("compare prints its estimate before a long run and asks on a terminal 
   };
   const std::string estimate = "fftconv: compare: the cost model expects about ";
   // stdin not a terminal: the estimate, then the run.
-  const auto piped = run_fftconv(with({"--confirm-above", "0"}), dir, "/dev/null");
+  const auto piped = run_fftconv(with({"--confirm-above", "0"}), dir, stdin_from("/dev/null"));
   CHECK(piped.exit_code == 0);
   CHECK(piped.err.find(estimate) == 0);
   CHECK(!contains(piped.err, "continue?"));
   CHECK(contains(piped.out, "\nfft "));
-  CHECK(run_fftconv(with({"--confirm-above", "0", "-q"}), dir, "/dev/null").err.empty());
+  CHECK(
+      run_fftconv(with({"--confirm-above", "0", "-q"}), dir, stdin_from("/dev/null")).err.empty());
   // Below the threshold (the default 5 s; this run needs microseconds): nothing.
-  CHECK(run_fftconv(args, dir, "/dev/null").err.empty());
+  CHECK(run_fftconv(args, dir, stdin_from("/dev/null")).err.empty());
 
   Terminal no, yes, flag, quick;
   REQUIRE(no.ok());
   // A terminal: the question; "n" leaves the run undone (exit 1, no report).
   no.type("n\n");
-  const auto declined = run_fftconv(with({"--confirm-above", "0"}), dir, no.path());
+  const auto declined = run_fftconv(with({"--confirm-above", "0"}), dir, stdin_from(no.path()));
   CHECK(declined.exit_code == 1);
   CHECK(declined.err.find(estimate) == 0);
   CHECK(contains(declined.err, "; continue? [y/N] "));
   CHECK(contains(declined.err, "fftconv: compare: not run\n"));
   CHECK(declined.out.empty());
   yes.type("y\n");
-  const auto accepted = run_fftconv(with({"--confirm-above", "0"}), dir, yes.path());
+  const auto accepted = run_fftconv(with({"--confirm-above", "0"}), dir, stdin_from(yes.path()));
   CHECK(accepted.exit_code == 0);
   CHECK(contains(accepted.err, "continue? [y/N]"));
   CHECK(contains(accepted.out, "\nfft "));
   // --yes: the estimate without the question.
-  const auto told = run_fftconv(with({"--confirm-above", "0", "--yes"}), dir, flag.path());
+  const auto told =
+      run_fftconv(with({"--confirm-above", "0", "--yes"}), dir, stdin_from(flag.path()));
   CHECK(told.exit_code == 0);
   CHECK(told.err.find(estimate) == 0);
   CHECK(!contains(told.err, "continue?"));
-  const auto fast = run_fftconv(args, dir, quick.path());
+  const auto fast = run_fftconv(args, dir, stdin_from(quick.path()));
   CHECK(fast.exit_code == 0);
   CHECK(fast.err.empty());
 }

@@ -1,13 +1,8 @@
 // The fftconv program's progress bar, its plane-by-plane path for stacks, and its FFTW wisdom
 // cache, run as a user runs them (the data path's speed is measured by bench/bench_cli instead).
 #include <doctest/doctest.h>
-#include <pty.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <set>
 #include <sstream>
 #include <string>
@@ -21,89 +16,12 @@
 using fftconv::Shape;
 using fftconv::io::Image;
 using fftconv::io::PixelType;
+using fftconv::test::Launch;
 using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
+using fftconv::test::with_environment;
 
 namespace {
-
-/// Sets (or, with nullptr, unsets) an environment variable for the programs a test runs, and
-/// restores it at the end of the scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old, had_ = true;
-    if (value)
-      ::setenv(name, value, 1);
-    else
-      ::unsetenv(name);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    if (had_)
-      ::setenv(name_.c_str(), old_.c_str(), 1);
-    else
-      ::unsetenv(name_.c_str());
-  }
-
- private:
-  std::string name_, old_;
-  bool had_ = false;
-};
-
-/// Runs the fftconv program with stderr on a pseudo-terminal (stdout discarded): what a user
-/// at a terminal sees on stderr, and the exit code.
-fftconv::test::RunResult run_on_terminal(const std::vector<std::string>& args) {
-  int master = -1, slave = -1;
-  fftconv::test::RunResult r;
-  if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) return r;
-  std::vector<std::string> argv_strings{FFTCONV_CLI_PATH};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : argv_strings)
-    argv.push_back(s.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(slave, 2);
-    ::close(master);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(slave);
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(master, buffer, sizeof buffer);
-    if (n > 0)
-      r.err.append(buffer, static_cast<std::size_t>(n));
-    else if (n < 0 && errno == EINTR)
-      continue;
-    else
-      break;  // (EIO: the program closed the terminal)
-  }
-  ::close(master);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-/// The library's result for a stack filtered with a 2-D kernel in one 3-D call.
-template <class T>
-std::vector<T> library_stack_result(const Image& stack, const Image& kernel_2d,
-                                    const fftconv::Options& options) {
-  const std::vector<T> in = fftconv::io::to_values<T>(stack);
-  const std::vector<T> k = fftconv::io::to_values<T>(kernel_2d);
-  const Shape kernel_shape{1, kernel_2d.shape[0], kernel_2d.shape[1]};
-  const fftconv::Filter<T> filter(fftconv::ConstView<T>(k.data(), kernel_shape), stack.shape,
-                                  fftconv::Operation::convolve, options);
-  std::vector<T> out(fftconv::element_count(filter.output_shape()));
-  filter.apply(fftconv::ConstView<T>(in.data(), stack.shape),
-               fftconv::View<T>(out.data(), filter.output_shape()));
-  return out;
-}
 
 /// A 12-plane float32 stack and a 9x9 kernel; `separable`: the kernel is an outer product.
 void write_stack_and_kernel(const TempDir& dir, bool separable = false) {
@@ -118,6 +36,15 @@ void write_stack_and_kernel(const TempDir& dir, bool separable = false) {
     kernel = fftconv::io::from_values(Shape{9, 9}, v.data(), PixelType::f32, report);
   }
   fftconv::io::write_image(dir / "k.npy", kernel);
+}
+
+/// Writes the wisdom tests' a.npy (40 x 50) and k.npy (3 x 3) of `type` into `dir`, and returns
+/// the arguments of their convolution by FFT planned with `planning` (which uses the wisdom).
+std::vector<std::string> write_fft_run(const TempDir& dir, const std::string& planning,
+                                       PixelType type = PixelType::f64) {
+  fftconv::test::write_image_and_kernel(dir, Shape{40, 50}, Shape{3, 3}, type, "a.npy");
+  return {"convolve", dir / "a.npy", dir / "k.npy", "-o",    dir / "o.npy",
+          "--method", "fft",         "--planning",  planning};
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -140,9 +67,9 @@ TEST_CASE("progress: on a terminal the bar counts the planes of one stack, elaps
   if (!fftconv::test::pseudo_terminal_available()) return;
   const TempDir dir;
   write_stack_and_kernel(dir);
-  const ScopedEnv delay("FFTCONV_PROGRESS_DELAY", "0");  // (the bar from the start)
-  const auto r = run_on_terminal(
-      {"convolve", dir / "stack.npy", dir / "k.npy", "-o", dir / "out.npy", "--method", "direct"});
+  const auto r = run_fftconv(
+      {"convolve", dir / "stack.npy", dir / "k.npy", "-o", dir / "out.npy", "--method", "direct"},
+      dir, fftconv::test::on_terminal());
   REQUIRE(r.exit_code == 0);
   // Every plane is a step of its own, in order, each drawn with the time elapsed; from the first
   // finished plane on, with the time left.
@@ -167,10 +94,9 @@ TEST_CASE("progress: on a terminal the bar counts the planes of one stack, elaps
 TEST_CASE("progress: nothing is drawn when stderr is not a terminal") {
   const TempDir dir;
   write_stack_and_kernel(dir);
-  const ScopedEnv delay("FFTCONV_PROGRESS_DELAY", "0");
   const auto r = run_fftconv(
       {"convolve", dir / "stack.npy", dir / "k.npy", "-o", dir / "out.npy", "--method", "direct"},
-      dir);
+      dir, with_environment({"FFTCONV_PROGRESS_DELAY=0"}));
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
 }
@@ -191,9 +117,10 @@ TEST_CASE("a stack filtered by direct sums plane by plane equals the library's 3
           std::string(method) == "direct" ? fftconv::Method::direct : fftconv::Method::separable;
       options.boundary =
           std::string(boundary) == "zero" ? fftconv::Boundary::zero : fftconv::Boundary::reflect;
-      const std::vector<float> want =
-          library_stack_result<float>(fftconv::io::read_image(dir / "stack.npy"),
-                                      fftconv::io::read_image(dir / "k.npy"), options);
+      Shape shape;  // (the 2-D kernel applies to each plane of the 3-D stack)
+      const std::vector<float> want = fftconv::test::library_result<float>(
+          fftconv::io::read_image(dir / "stack.npy"), fftconv::io::read_image(dir / "k.npy"),
+          fftconv::Operation::convolve, options, shape);
       const Image got = fftconv::io::read_image(dir / "out.npy");
       REQUIRE(got.type == PixelType::f32);
       REQUIRE(got.bytes.size() == want.size() * sizeof(float));
@@ -205,7 +132,7 @@ TEST_CASE("a stack filtered by direct sums plane by plane equals the library's 3
 TEST_CASE("wisdom: --planning measure keeps FFTW wisdom in the user's cache, 0700, reloaded") {
   const TempDir dir;
   const std::string cache = dir / "cache";  // (does not exist yet)
-  const ScopedEnv xdg("XDG_CACHE_HOME", cache.c_str());
+  const Launch cached = with_environment({"XDG_CACHE_HOME=" + cache});
   fftconv::io::write_image(dir / "a.npy",
                            fftconv::test::random_image(Shape{100, 120}, PixelType::f64, 1));
   fftconv::io::write_image(dir / "b.npy",
@@ -215,7 +142,7 @@ TEST_CASE("wisdom: --planning measure keeps FFTW wisdom in the user's cache, 070
   const std::string wisdom = cache + "/fftconv/wisdom";
   const auto first = run_fftconv({"convolve", dir / "a.npy", dir / "k.npy", "-o", dir / "o.npy",
                                   "--method", "fft", "--planning", "measure"},
-                                 dir);
+                                 dir, cached);
   REQUIRE(first.exit_code == 0);
   CHECK(first.err.empty());
   REQUIRE(std::filesystem::exists(wisdom));
@@ -229,7 +156,7 @@ TEST_CASE("wisdom: --planning measure keeps FFTW wisdom in the user's cache, 070
   // stays (a run that had not loaded it would save its own wisdom only).
   const auto second = run_fftconv({"convolve", dir / "b.npy", dir / "k.npy", "-o", dir / "o.npy",
                                    "--method", "fft", "--planning", "measure"},
-                                  dir);
+                                  dir, cached);
   REQUIRE(second.exit_code == 0);
   const std::string after_second = fftconv::test::read_text(wisdom);
   CHECK(after_second != after_first);
@@ -240,24 +167,17 @@ TEST_CASE("wisdom: --planning measure keeps FFTW wisdom in the user's cache, 070
 
   // Planning estimate neither reads nor writes it.
   std::filesystem::remove(wisdom);
-  REQUIRE(
-      run_fftconv(
-          {"convolve", dir / "a.npy", dir / "k.npy", "-o", dir / "o.npy", "--method", "fft"}, dir)
-          .exit_code == 0);
+  REQUIRE(run_fftconv(
+              {"convolve", dir / "a.npy", dir / "k.npy", "-o", dir / "o.npy", "--method", "fft"},
+              dir, cached)
+              .exit_code == 0);
   CHECK(!std::filesystem::exists(wisdom));
 }
 
 TEST_CASE("wisdom: without XDG_CACHE_HOME the cache is ~/.cache/fftconv/wisdom") {
   const TempDir dir;
-  const ScopedEnv xdg("XDG_CACHE_HOME", nullptr);
-  const ScopedEnv home("HOME", dir.path().c_str());
-  fftconv::io::write_image(dir / "a.npy",
-                           fftconv::test::random_image(Shape{40, 50}, PixelType::f32, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f32, 2));
-  const auto r = run_fftconv({"convolve", dir / "a.npy", dir / "k.npy", "-o", dir / "o.npy",
-                              "--method", "fft", "--planning", "patient"},
-                             dir);
+  const auto r = run_fftconv(write_fft_run(dir, "patient", PixelType::f32), dir,
+                             with_environment({"XDG_CACHE_HOME", "HOME=" + dir.path().string()}));
   REQUIRE(r.exit_code == 0);
   CHECK(std::filesystem::exists(dir / ".cache/fftconv/wisdom"));
   CHECK(mode_of(dir / ".cache/fftconv") == 0700);
@@ -265,17 +185,11 @@ TEST_CASE("wisdom: without XDG_CACHE_HOME the cache is ~/.cache/fftconv/wisdom")
 
 TEST_CASE("wisdom: a corrupt file is ignored with a warning and replaced, and the run succeeds") {
   const TempDir dir;
-  const ScopedEnv xdg("XDG_CACHE_HOME", dir.path().c_str());
   std::filesystem::create_directory(dir / "fftconv");
   const std::string wisdom = dir / "fftconv/wisdom";
   fftconv::test::write_bytes(wisdom, {'(', 'f', 'f', 't', 'w', '-', 'n', 'o', 't', '\n'});
-  fftconv::io::write_image(dir / "a.npy",
-                           fftconv::test::random_image(Shape{40, 50}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
-  const auto r = run_fftconv({"convolve", dir / "a.npy", dir / "k.npy", "-o", dir / "o.npy",
-                              "--method", "fft", "--planning", "measure"},
-                             dir);
+  const auto r = run_fftconv(write_fft_run(dir, "measure"), dir,
+                             with_environment({"XDG_CACHE_HOME=" + dir.path().string()}));
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("warning: " + wisdom + ": ") != std::string::npos);
   CHECK(r.err.find("ignored") != std::string::npos);
@@ -287,22 +201,16 @@ TEST_CASE("wisdom: a corrupt file is ignored with a warning and replaced, and th
 TEST_CASE("wisdom: --wisdom FILE uses that file, --wisdom none no file at all") {
   const TempDir dir;
   const std::string cache = dir / "cache";
-  const ScopedEnv xdg("XDG_CACHE_HOME", cache.c_str());
-  fftconv::io::write_image(dir / "a.npy",
-                           fftconv::test::random_image(Shape{40, 50}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
-  const std::vector<std::string> measure{"convolve", dir / "a.npy", dir / "k.npy",
-                                         "-o",       dir / "o.npy", "--method",
-                                         "fft",      "--planning",  "measure"};
+  const Launch cached = with_environment({"XDG_CACHE_HOME=" + cache});
+  const std::vector<std::string> measure = write_fft_run(dir, "measure");
   auto args = measure;
   args.insert(args.end(), {"--wisdom", "none"});
-  REQUIRE(run_fftconv(args, dir).exit_code == 0);
+  REQUIRE(run_fftconv(args, dir, cached).exit_code == 0);
   CHECK(!std::filesystem::exists(cache));
 
   args = measure;
   args.insert(args.end(), {"--wisdom", dir / "my.wisdom"});
-  REQUIRE(run_fftconv(args, dir).exit_code == 0);
+  REQUIRE(run_fftconv(args, dir, cached).exit_code == 0);
   CHECK(!std::filesystem::exists(cache));
   REQUIRE(std::filesystem::exists(dir / "my.wisdom"));
   CHECK_NOTHROW(fftconv::import_wisdom_from_file(dir / "my.wisdom"));
@@ -311,7 +219,7 @@ TEST_CASE("wisdom: --wisdom FILE uses that file, --wisdom none no file at all") 
   fftconv::test::write_bytes(dir / "bad.wisdom", {'x', '\n'});
   args = measure;
   args.insert(args.end(), {"--wisdom", dir / "bad.wisdom"});
-  const auto r = run_fftconv(args, dir);
+  const auto r = run_fftconv(args, dir, cached);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("warning: " + dir / "bad.wisdom" + ": ") != std::string::npos);
 }

@@ -2,16 +2,8 @@
 // volumes of ImageJ hyperstacks and RGB(A) files, the --mask shape check on such files, output
 // names from .fits.gz inputs and --format, and out-of-memory messages that name the file.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <pty.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -25,62 +17,13 @@
 using fftconv::Shape;
 using fftconv::io::Image;
 using fftconv::io::PixelType;
+using fftconv::test::Launch;
+using fftconv::test::on_terminal;
+using fftconv::test::planes_of;
 using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
 
 namespace {
-
-/// How run_cli starts the program: stderr on a pseudo-terminal (with the progress bar drawn
-/// from the start) or a pipe, and an address-space limit (RLIMIT_AS bytes; 0: unchanged).
-struct Launch {
-  bool terminal = false;
-  rlim_t address_space = 0;
-};
-
-/// Runs the fftconv program (stdout discarded) and returns what it wrote on stderr and its
-/// exit code.
-fftconv::test::RunResult run_cli(const std::vector<std::string>& args, const Launch& how) {
-  fftconv::test::RunResult r;
-  int fds[2] = {-1, -1};  // [0]: this side, [1]: the program's stderr
-  if (how.terminal ? ::openpty(&fds[0], &fds[1], nullptr, nullptr, nullptr) != 0 : ::pipe(fds) != 0)
-    return r;
-  std::vector<std::string> strings{FFTCONV_CLI_PATH};
-  strings.insert(strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : strings)
-    argv.push_back(s.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    if (null < 0 || ::dup2(null, 1) < 0 || ::dup2(fds[1], 2) < 0) ::_exit(126);
-    ::close(fds[0]);
-    if (how.terminal) ::setenv("FFTCONV_PROGRESS_DELAY", "0", 1);
-    if (how.address_space) {
-      const rlimit limit{how.address_space, how.address_space};
-      if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(126);
-    }
-    ::alarm(60);  // (a run that hangs ends)
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
-    if (n > 0)
-      r.err.append(buffer, static_cast<std::size_t>(n));
-    else if (n < 0 && errno == EINTR)
-      continue;
-    else
-      break;  // (end of the pipe, or EIO: the program closed the terminal)
-  }
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
 
 /// A float32 ImageJ hyperstack of `channels` channels of `slices` slices (one frame), 16 x 20.
 Image hyperstack(std::size_t channels, std::size_t slices) {
@@ -96,18 +39,6 @@ Image rgb_image() {
   image.metadata.layout.channels = 3;
   image.metadata.layout.rgb = true;
   return image;
-}
-
-/// The planes [first, first + count) of a stack as an image of their own (2-D for one plane).
-Image planes_of(const Image& image, std::size_t first, std::size_t count) {
-  const std::size_t h = image.shape[1], w = image.shape[2];
-  const std::size_t plane = h * w * fftconv::io::size_of(image.type);
-  Image part;
-  part.type = image.type;
-  part.shape = count == 1 ? Shape{h, w} : Shape{count, h, w};
-  part.bytes.assign(image.bytes.begin() + static_cast<std::ptrdiff_t>(first * plane),
-                    image.bytes.begin() + static_cast<std::ptrdiff_t>((first + count) * plane));
-  return part;
 }
 
 /// Checks that the bar drew "<what>, plane 1/total" ... "plane total/total" in that order.
@@ -131,16 +62,16 @@ TEST_CASE("progress: the planes of a hyperstack's channel volumes are counted ac
   fftconv::io::write_image(dir / "k.npy",
                            fftconv::test::random_image(Shape{3, 3}, PixelType::f32, 3, 0, 1));
   // A 2-D kernel by direct sums: each channel's 4 slices plane by plane, 8 planes in all.
-  const auto r = run_cli(
+  const auto r = run_fftconv(
       {"convolve", dir / "hyper.tif", dir / "k.npy", "-o", dir / "out.tif", "--method", "direct"},
-      {true, 0});
+      dir, on_terminal());
   REQUIRE(r.exit_code == 0);
   check_counts_to(r.err, "filtering hyper.tif", 8);
   CHECK(r.err.find("plane 1/4") == std::string::npos);  // (no count restarting per channel)
   // By FFT each channel's volume is transformed whole: the bar counts the volumes.
-  const auto fft = run_cli(
-      {"convolve", dir / "hyper.tif", dir / "k.npy", "-o", dir / "out.tif", "--method", "fft"},
-      {true, 0});
+  const auto fft = run_fftconv(
+      {"convolve", dir / "hyper.tif", dir / "k.npy", "-o", dir / "out.tif", "--method", "fft"}, dir,
+      on_terminal());
   REQUIRE(fft.exit_code == 0);
   const std::size_t first = fft.err.find("filtering hyper.tif, volume 1/2 ");
   CHECK_MESSAGE(first != std::string::npos, fft.err);
@@ -151,8 +82,8 @@ TEST_CASE("progress: an RGB file's colour channels (2-D volumes) are steps of th
   if (!fftconv::test::pseudo_terminal_available()) return;
   const TempDir dir;
   fftconv::io::write_image(dir / "rgb.tif", rgb_image());
-  const auto r =
-      run_cli({"blur", dir / "rgb.tif", "--sigma", "1", "-o", dir / "out.tif"}, {true, 0});
+  const auto r = run_fftconv({"blur", dir / "rgb.tif", "--sigma", "1", "-o", dir / "out.tif"}, dir,
+                             on_terminal());
   REQUIRE(r.exit_code == 0);
   check_counts_to(r.err, "filtering rgb.tif", 3);
 }
@@ -234,10 +165,11 @@ TEST_CASE("running out of memory after reading names the file, what was allocate
                                  fftconv::io::PixelBytes(std::size_t{2048} * 4096 * 8, 0)});
   fftconv::io::write_image(dir / "k.npy",
                            fftconv::test::random_image(Shape{1, 126977}, PixelType::f64, 7));
-  const Launch how{false, rlim_t{3} << 29};
-  const auto r = run_cli({"convolve", dir / "im.npy", dir / "k.npy", "--mode", "full", "-o",
-                          dir / "o.npy", "--max-memory", "8G"},
-                         how);
+  Launch how;
+  how.address_space = rlim_t{3} << 29;
+  const auto r = run_fftconv({"convolve", dir / "im.npy", dir / "k.npy", "--mode", "full", "-o",
+                              dir / "o.npy", "--max-memory", "8G"},
+                             dir, how);
   CHECK(r.exit_code == 1);
   CHECK_MESSAGE(r.err.find("im.npy: out of memory while allocating the 2048x131072 float64 result "
                            "(2147483648 bytes)") != std::string::npos,
@@ -247,9 +179,9 @@ TEST_CASE("running out of memory after reading names the file, what was allocate
   // (The same limit leaves room for an ordinary run.)
   fftconv::io::write_image(dir / "k3.npy",
                            fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 8));
-  CHECK(run_cli(
+  CHECK(run_fftconv(
             {"convolve", dir / "im.npy", dir / "k3.npy", "-o", dir / "o.npy", "--max-memory", "8G"},
-            how)
+            dir, how)
             .exit_code == 0);
 #endif
 }

@@ -3,7 +3,6 @@
 // What a run loads is what the dynamic loader reports (LD_DEBUG=files).
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -11,27 +10,16 @@
 #include "io/files.hpp"
 #include "tool_test_support.hpp"
 
-using fftconv::Shape;
-using fftconv::io::PixelType;
 using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
+using fftconv::test::write_image_and_kernel;
 
 namespace {
 
 /// The loader's report of every object a run of the program with `args` loaded, and the run's
 /// exit code.
 fftconv::test::RunResult loaded_by(const std::vector<std::string>& args, const TempDir& dir) {
-  ::setenv("LD_DEBUG", "files", 1);  // (read by the program's loader, not by this process's)
-  auto r = run_fftconv(args, dir);
-  ::unsetenv("LD_DEBUG");
-  return r;
-}
-
-void write_image_and_kernel(const TempDir& dir) {
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{16, 16}, PixelType::f32, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f32, 2));
+  return run_fftconv(args, dir, fftconv::test::with_environment({"LD_DEBUG=files"}));
 }
 
 }  // namespace
@@ -72,13 +60,14 @@ TEST_CASE("without its modules the program still reads npy, and says what is mis
   std::filesystem::copy_file(FFTCONV_CLI_PATH, copy);
   const std::vector<std::string> fits_out{"convolve", dir / "im.npy", dir / "k.npy", "-o",
                                           dir / "o.fits"};
-  const auto r = fftconv::test::run_program(copy, fits_out, dir);
+  fftconv::test::Launch the_copy;
+  the_copy.program = copy;
+  const auto r = run_fftconv(fits_out, dir, the_copy);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("o.fits: FITS support is missing: its module cannot be loaded (") !=
         std::string::npos);
   CHECK(r.err.find("fftconv-fits.so") != std::string::npos);
   CHECK(!std::filesystem::exists(dir / "o.fits"));
-  CHECK(fftconv::test::run_program(
-            copy, {"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy"}, dir)
+  CHECK(run_fftconv({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy"}, dir, the_copy)
             .exit_code == 0);
 }

@@ -28,67 +28,12 @@ using fftconv::Shape;
 using fftconv::io::Image;
 using fftconv::io::IoError;
 using fftconv::io::PixelType;
+using fftconv::test::Launch;
+using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
+using fftconv::test::write_image_and_kernel;
 
 namespace {
-
-/// How run_cli starts the program.
-struct Launch {
-  std::string cwd;                // working directory (default: the test's)
-  unsigned timeout_seconds = 60;  // SIGALRM ends a run that hangs (it survives exec)
-  rlim_t address_space = 0;       // RLIMIT_AS in bytes (0: unchanged)
-};
-
-struct CliRun {
-  int exit_code = -1;  // 128 + signal when killed
-  std::string err;
-};
-
-std::string stderr_file(const TempDir& dir) {
-  return (dir.path().parent_path() / (dir.path().filename().string() + ".stderr")).string();
-}
-
-/// Starts the fftconv program with `args` (stdout discarded, stderr to stderr_file(dir)).
-pid_t spawn_cli(const std::vector<std::string>& args, const TempDir& dir, const Launch& how) {
-  std::vector<std::string> strings{FFTCONV_CLI_PATH};
-  strings.insert(strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : strings)
-    argv.push_back(s.data());
-  argv.push_back(nullptr);
-  const std::string err = stderr_file(dir);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int out_fd = ::open("/dev/null", O_WRONLY);
-    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out_fd < 0 || err_fd < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) ::_exit(126);
-    if (!how.cwd.empty() && ::chdir(how.cwd.c_str()) != 0) ::_exit(126);
-    if (how.address_space) {
-      const rlimit limit{how.address_space, how.address_space};
-      if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(126);
-    }
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGALRM})  // (not the test framework's handlers)
-      std::signal(sig, SIG_DFL);
-    ::alarm(how.timeout_seconds);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-CliRun wait_cli(pid_t pid, const TempDir& dir) {
-  int status = 0;
-  CliRun r;
-  if (pid > 0 && ::waitpid(pid, &status, 0) == pid)
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.err = fftconv::test::read_text(stderr_file(dir));
-  std::remove(stderr_file(dir).c_str());
-  return r;
-}
-
-CliRun run_cli(const std::vector<std::string>& args, const TempDir& dir, const Launch& how = {}) {
-  return wait_cli(spawn_cli(args, dir, how), dir);
-}
 
 std::size_t lines(const std::string& s) {
   return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
@@ -115,14 +60,6 @@ void write_npy_with_header(const std::string& path, std::string header, std::siz
   if (!sparse) bytes.resize(header_end + data_bytes);
   fftconv::test::write_bytes(path, bytes);
   if (sparse) REQUIRE(::truncate(path.c_str(), static_cast<off_t>(header_end + data_bytes)) == 0);
-}
-
-/// An 8x8 image im.npy and a 3x3 kernel k.npy (float64) in `dir`.
-void write_image_and_kernel(const TempDir& dir) {
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{8, 8}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
 }
 
 std::size_t physical_memory() {
@@ -158,13 +95,14 @@ TEST_CASE(
   const std::string im = dir / "im.npy", k = dir / "k.npy", out = dir / "o.npy";
   for (const char* budget : {"1G", "1g", "64M", "100000", "3k", "50%", "12.5%", "100%"}) {
     CAPTURE(budget);
-    CHECK(run_cli({"convolve", im, k, "-o", out, "--max-memory", budget}, dir).exit_code == 0);
+    CHECK(run_fftconv({"convolve", im, k, "-o", out, "--max-memory", budget}, dir).exit_code == 0);
   }
   // Every subcommand takes it.
-  CHECK(run_cli({"correlate", im, k, "-o", out, "--max-memory", "1G"}, dir).exit_code == 0);
-  CHECK(run_cli({"blur", im, "--sigma", "1", "-o", out, "--max-memory", "1G"}, dir).exit_code == 0);
-  CHECK(run_cli({"match", im, k, "--max-memory", "1G"}, dir).exit_code == 0);
-  CHECK(run_cli({"compare", im, k, "--max-memory", "1G"}, dir).exit_code == 0);
+  CHECK(run_fftconv({"correlate", im, k, "-o", out, "--max-memory", "1G"}, dir).exit_code == 0);
+  CHECK(run_fftconv({"blur", im, "--sigma", "1", "-o", out, "--max-memory", "1G"}, dir).exit_code ==
+        0);
+  CHECK(run_fftconv({"match", im, k, "--max-memory", "1G"}, dir).exit_code == 0);
+  CHECK(run_fftconv({"compare", im, k, "--max-memory", "1G"}, dir).exit_code == 0);
   std::remove(out.c_str());
   const std::vector<std::string> before = dir.files();
   for (const char* junk : {"abc",          "0",   "0%", "0.0%", "101%", "100.5%",
@@ -172,7 +110,7 @@ TEST_CASE(
                            "1e9",          " 5",  "5 ", "+5",   "0x10", "99999999999999999999",
                            "17179869184T", ""}) {
     CAPTURE(junk);
-    const auto r = run_cli({"convolve", im, k, "-o", out, "--max-memory", junk}, dir);
+    const auto r = run_fftconv({"convolve", im, k, "-o", out, "--max-memory", junk}, dir);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("--max-memory '" + std::string(junk) + "'") != std::string::npos);
     CHECK(lines(r.err) == 1);
@@ -187,7 +125,7 @@ TEST_CASE("a small file declaring a huge image is refused naming the file, its s
   // 60000 x 60000 float64 (28.8 GB) in a file of 128 bytes.
   write_npy_with_header(dir / "huge.npy",
                         "{'descr': '<f8', 'fortran_order': False, 'shape': (60000, 60000), }", 0);
-  auto r = run_cli({"convolve", dir / "huge.npy", k, "-o", out, "--max-memory", "1G"}, dir);
+  auto r = run_fftconv({"convolve", dir / "huge.npy", k, "-o", out, "--max-memory", "1G"}, dir);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("huge.npy: image of shape 60000x60000 float64 needs 28800000000 bytes to "
                    "read, more than the memory budget (--max-memory) of 1073741824 bytes") !=
@@ -196,13 +134,14 @@ TEST_CASE("a small file declaring a huge image is refused naming the file, its s
   // The default budget is half of physical memory (no machine has 2 x 2.88 TB).
   write_npy_with_header(dir / "huger.npy",
                         "{'descr': '<f8', 'fortran_order': False, 'shape': (600000, 600000), }", 0);
-  r = run_cli({"convolve", dir / "huger.npy", k, "-o", out}, dir);
+  r = run_fftconv({"convolve", dir / "huger.npy", k, "-o", out}, dir);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("huger.npy: image of shape 600000x600000 float64 needs 2880000000000 bytes "
                    "to read, more than the memory budget (--max-memory) of " +
                    std::to_string(physical_memory() / 2) + " bytes") != std::string::npos);
   // The kernel and the mask are read within the budget too.
-  r = run_cli({"convolve", dir / "im.npy", dir / "huge.npy", "-o", out, "--max-memory", "1G"}, dir);
+  r = run_fftconv({"convolve", dir / "im.npy", dir / "huge.npy", "-o", out, "--max-memory", "1G"},
+                  dir);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("huge.npy: image of shape 60000x60000") != std::string::npos);
 
@@ -210,30 +149,28 @@ TEST_CASE("a small file declaring a huge image is refused naming the file, its s
   fftconv::io::write_image(dir / "big.png",
                            fftconv::test::random_image(Shape{2000, 2000}, PixelType::u8, 1, 0, 0));
   CHECK(std::filesystem::file_size(dir / "big.png") < 64 * 1024);
-  r = run_cli({"blur", dir / "big.png", "--sigma", "1", "-o", out, "--max-memory", "1M"}, dir);
+  r = run_fftconv({"blur", dir / "big.png", "--sigma", "1", "-o", out, "--max-memory", "1M"}, dir);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("big.png: image of shape 2000x2000 uint8 needs 4016000 bytes to read, more "
                    "than the memory budget (--max-memory) of 1048576 bytes") != std::string::npos);
-  CHECK(run_cli({"blur", dir / "big.png", "--sigma", "0", "-o", out, "--max-memory", "64M"}, dir)
-            .exit_code == 0);
+  CHECK(
+      run_fftconv({"blur", dir / "big.png", "--sigma", "0", "-o", out, "--max-memory", "64M"}, dir)
+          .exit_code == 0);
 }
 
 TEST_CASE("--max-memory is the computation's max_memory_bytes too") {
   TempDir dir;
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{256, 256}, PixelType::f64, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 2));
+  write_image_and_kernel(dir, Shape{256, 256});
   // The image (512 kB) fits 600 kB; the FFT's working memory does not.
-  const auto r = run_cli({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy",
-                          "--method", "fft", "--max-memory", "600K"},
-                         dir);
+  const auto r = run_fftconv({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy",
+                              "--method", "fft", "--max-memory", "600K"},
+                             dir);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("im.npy: ") != std::string::npos);
   CHECK(r.err.find("more than options.max_memory_bytes = 614400") != std::string::npos);
-  CHECK(run_cli({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy", "--method", "fft",
-                 "--max-memory", "64M"},
-                dir)
+  CHECK(run_fftconv({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy", "--method",
+                     "fft", "--max-memory", "64M"},
+                    dir)
             .exit_code == 0);
 }
 
@@ -250,7 +187,7 @@ TEST_CASE("running out of memory while reading names the file, the operation and
                         std::size_t{1} << 30, true);
   Launch how;
   how.address_space = rlim_t{3} << 29;
-  const auto r = run_cli(
+  const auto r = run_fftconv(
       {"convolve", dir / "oom.npy", dir / "k.npy", "-o", dir / "o.npy", "--max-memory", "4G"}, dir,
       how);
   CHECK(r.exit_code == 1);
@@ -258,7 +195,7 @@ TEST_CASE("running out of memory while reading names the file, the operation and
                    "it needs 1073741824 bytes") != std::string::npos);
   CHECK(lines(r.err) == 1);
   // (The same limit leaves room for an ordinary run.)
-  CHECK(run_cli({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy"}, dir, how)
+  CHECK(run_fftconv({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy"}, dir, how)
             .exit_code == 0);
 #endif
 }
@@ -287,7 +224,7 @@ TEST_CASE("a FIFO, directory or device as input is refused at once, not waited o
   for (const auto& c : cases) {
     const std::string& message = c.second;
     CAPTURE(message);
-    const auto r = run_cli(c.first, dir, how);
+    const auto r = run_fftconv(c.first, dir, how);
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("fftconv: error: ") == 0);
     CHECK(r.err.find(message) != std::string::npos);
@@ -295,7 +232,7 @@ TEST_CASE("a FIFO, directory or device as input is refused at once, not waited o
     CHECK(dir.files() == before);
   }
   // An output that exists as a FIFO is not replaced by a regular file either.
-  const auto r = run_cli({"convolve", im, k, "-o", dir / "fifo.npy"}, dir, how);
+  const auto r = run_fftconv({"convolve", im, k, "-o", dir / "fifo.npy"}, dir, how);
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("fifo.npy: not a regular file (a FIFO)") != std::string::npos);
   struct stat st {};
@@ -368,7 +305,7 @@ TEST_CASE("two outputs, or an output and an input, naming one file by any spelli
   for (const Case& c : cases) {
     CAPTURE(c.first);
     CAPTURE(c.second);
-    const auto r = run_cli(c.args, dir, how);
+    const auto r = run_fftconv(c.args, dir, how);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(c.first) != std::string::npos);
     CHECK(r.err.find(c.second) != std::string::npos);
@@ -377,8 +314,8 @@ TEST_CASE("two outputs, or an output and an input, naming one file by any spelli
     CHECK(snapshot() == contents);
   }
   // Distinct files are fine, and an image may be its own kernel.
-  CHECK(run_cli(with({"-o", "o.npy", "--weight-out", "w.npy"}), dir, how).exit_code == 0);
-  CHECK(run_cli({"convolve", "im.npy", "./im.npy", "-o", "o2.npy"}, dir, how).exit_code == 0);
+  CHECK(run_fftconv(with({"-o", "o.npy", "--weight-out", "w.npy"}), dir, how).exit_code == 0);
+  CHECK(run_fftconv({"convolve", "im.npy", "./im.npy", "-o", "o2.npy"}, dir, how).exit_code == 0);
 }
 
 TEST_CASE("a signal removes every pending temporary, with two outputs at once") {
@@ -472,15 +409,13 @@ TEST_CASE("a signal goes on to the host's handler after the temporaries, not whe
 TEST_CASE("fftconv killed while writing an image and its coverage map leaves no temporary") {
   TempDir dir;
   // Large enough that the filtering takes a while after both temporaries exist.
-  fftconv::io::write_image(dir / "im.npy",
-                           fftconv::test::random_image(Shape{2048, 2048}, PixelType::f32, 1));
-  fftconv::io::write_image(dir / "k.npy",
-                           fftconv::test::random_image(Shape{63, 63}, PixelType::f32, 2));
+  write_image_and_kernel(dir, Shape{2048, 2048}, Shape{63, 63}, PixelType::f32);
   for (int sig : {SIGTERM, SIGINT}) {
     CAPTURE(sig);
-    const pid_t pid = spawn_cli({"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy",
-                                 "--weight-out", dir / "w.npy", "--method", "direct"},
-                                dir, {});
+    const auto child = fftconv::test::spawn_fftconv(
+        {"convolve", dir / "im.npy", dir / "k.npy", "-o", dir / "o.npy", "--weight-out",
+         dir / "w.npy", "--method", "direct"},
+        dir);
     const auto start = std::chrono::steady_clock::now();
     std::size_t seen = 0;
     int status = 0;
@@ -488,12 +423,12 @@ TEST_CASE("fftconv killed while writing an image and its coverage map leaves no 
     while (seen < 2 && !exited &&
            std::chrono::steady_clock::now() - start < std::chrono::seconds(60)) {
       seen = temporaries(dir).size();
-      exited = ::waitpid(pid, &status, WNOHANG) == pid;
+      exited = ::waitpid(child.pid, &status, WNOHANG) == child.pid;
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
     REQUIRE_MESSAGE(seen == 2, "the run ended or stalled before both temporaries existed");
-    ::kill(pid, sig);
-    const auto r = wait_cli(pid, dir);
+    ::kill(child.pid, sig);
+    const auto r = fftconv::test::wait_fftconv(child);
     CHECK(r.exit_code == 128 + sig);
     CHECK(temporaries(dir).empty());
     CHECK(dir.files() == std::vector<std::string>{"im.npy", "k.npy"});
@@ -572,7 +507,8 @@ TEST_CASE("an output that is a symlink, dangling or not, is written through and 
   // Through the program too.
   std::filesystem::create_symlink("t5.npy", dir / "out.npy");
   fftconv::io::write_image(dir / "k.npy", fftconv::test::random_image(Shape{1}, PixelType::f64, 1));
-  const auto r = run_cli({"convolve", dir / "t1.npy", dir / "k.npy", "-o", dir / "out.npy"}, dir);
+  const auto r =
+      run_fftconv({"convolve", dir / "t1.npy", dir / "k.npy", "-o", dir / "out.npy"}, dir);
   CHECK(r.exit_code == 0);
   CHECK(is_symlink(dir / "out.npy"));
   CHECK(fftconv::io::read_image(dir / "t5.npy").shape == Shape{3, 3});
@@ -684,7 +620,8 @@ TEST_CASE("npy header text in messages: control bytes escaped, length capped") {
           std::string::npos);
     // The program's one line on stderr.
     fftconv::test::write_bytes(dir / "evil.npy", bytes);
-    const auto r = run_cli({"blur", dir / "evil.npy", "--sigma", "1", "-o", dir / "o.npy"}, dir);
+    const auto r =
+        run_fftconv({"blur", dir / "evil.npy", "--sigma", "1", "-o", dir / "o.npy"}, dir);
     CHECK(r.exit_code == 1);
     CHECK(lines(r.err) == 1);
     CHECK(r.err.find('\x1b') == std::string::npos);

@@ -29,6 +29,7 @@ using fftconv::io::Image;
 using fftconv::io::IoError;
 using fftconv::io::PixelType;
 using fftconv::io::ReadLimits;
+using fftconv::test::planes_of;
 using fftconv::test::read_bytes;
 using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
@@ -607,18 +608,6 @@ void write_float_pages(const std::string& path, std::uint32_t width, std::uint32
     REQUIRE(TIFFWriteDirectory(t));
   }
   TIFFClose(t);
-}
-
-/// The planes [first, first + count) of an image as an image of their own (2-D for one plane).
-Image planes_of(const Image& image, std::size_t first, std::size_t count) {
-  const std::size_t h = image.shape[1], w = image.shape[2];
-  const std::size_t plane = h * w * fftconv::io::size_of(image.type);
-  Image part;
-  part.type = image.type;
-  part.shape = count == 1 ? Shape{h, w} : Shape{count, h, w};
-  part.bytes.assign(image.bytes.begin() + static_cast<std::ptrdiff_t>(first * plane),
-                    image.bytes.begin() + static_cast<std::ptrdiff_t>((first + count) * plane));
-  return part;
 }
 
 }  // namespace

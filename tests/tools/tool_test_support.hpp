@@ -2,13 +2,15 @@
 // Helpers for the image-file and command-line tests: a scratch directory, random images of any
 // pixel type, and running the `fftconv` program.
 #include <fcntl.h>
-#include <spawn.h>
+#include <pty.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,9 +20,12 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "fftconv/fftconv.hpp"
 #include "io/convert.hpp"
+#include "io/files.hpp"
 #include "io/image.hpp"
 
 extern char** environ;
@@ -80,6 +85,49 @@ inline io::Image random_image(const Shape& shape, io::PixelType type, std::uint6
   return io::from_values(shape, v.data(), type, report);
 }
 
+/// A random image `image_name` (seed 1) and kernel k.npy (seed 2, values up to `kernel_max`) of
+/// `type` in `dir`: the inputs of most runs of the program.
+inline void write_image_and_kernel(const TempDir& dir, const Shape& image = Shape{8, 8},
+                                   const Shape& kernel = Shape{3, 3},
+                                   io::PixelType type = io::PixelType::f64,
+                                   const std::string& image_name = "im.npy",
+                                   double kernel_max = 200) {
+  io::write_image(dir / image_name, random_image(image, type, 1));
+  io::write_image(dir / "k.npy", random_image(kernel, type, 2, 0, kernel_max));
+}
+
+/// The planes [first, first + count) of a stack as an image of their own (2-D for one plane).
+inline io::Image planes_of(const io::Image& image, std::size_t first, std::size_t count) {
+  const std::size_t h = image.shape[1], w = image.shape[2];
+  const std::size_t plane = h * w * io::size_of(image.type);
+  io::Image part;
+  part.type = image.type;
+  part.shape = count == 1 ? Shape{h, w} : Shape{count, h, w};
+  part.bytes.assign(image.bytes.begin() + static_cast<std::ptrdiff_t>(first * plane),
+                    image.bytes.begin() + static_cast<std::ptrdiff_t>((first + count) * plane));
+  return part;
+}
+
+/// The library's result for an image and kernel file pair, as the program computes it: in T,
+/// through a Filter with `options` (a kernel of lower rank gets leading axes of length 1).
+template <class T>
+inline std::vector<T> library_result(const io::Image& image, const io::Image& kernel_file,
+                                     Operation operation, const Options& options,
+                                     Shape& out_shape) {
+  const std::vector<T> in = io::to_values<T>(image);
+  const std::vector<T> k = io::to_values<T>(kernel_file);
+  Shape kernel_shape;
+  for (int a = kernel_file.shape.rank(); a < image.shape.rank(); ++a)
+    kernel_shape.push_back(1);
+  for (std::size_t e : kernel_file.shape)
+    kernel_shape.push_back(e);
+  const Filter<T> filter(ConstView<T>(k.data(), kernel_shape), image.shape, operation, options);
+  out_shape = filter.output_shape();
+  std::vector<T> out(element_count(out_shape));
+  filter.apply(ConstView<T>(in.data(), image.shape), View<T>(out.data(), out_shape));
+  return out;
+}
+
 inline std::string read_text(const std::string& path) {
   std::ifstream f(path);
   std::stringstream s;
@@ -98,50 +146,149 @@ inline void write_bytes(const std::string& path, const std::vector<unsigned char
 }
 
 struct RunResult {
-  int exit_code = -1;
+  int exit_code = -1;  // 128 + signal when killed
   std::string out, err;
 };
 
-/// Runs `program` with `args`, stdout and stderr captured (through files in `dir`); stdin is
-/// this process's, or the file (or terminal) `stdin_path` names.
-inline RunResult run_program(const std::string& program, const std::vector<std::string>& args,
-                             const TempDir& dir, const std::string& stdin_path = "") {
-  const std::string out_file =
-      (dir.path().parent_path() / (dir.path().filename().string() + ".stdout")).string();
-  const std::string err_file = out_file.substr(0, out_file.size() - 7) + ".stderr";
-  std::vector<std::string> argv_strings{program};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : argv_strings)
-    argv.push_back(s.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  if (!stdin_path.empty())
-    posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY | O_NOCTTY, 0);
-  pid_t pid = 0;
-  RunResult r;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+/// How run_fftconv starts the program; the defaults are a plain run.
+struct Launch {
+  std::string program;       // the program to run (empty: this build's fftconv)
+  std::string cwd;           // working directory (empty: the test's)
+  std::string stdin_path;    // a file or terminal opened as stdin (empty: the test's own stdin)
+  bool terminal = false;     // stderr on a pseudo-terminal instead of a file (out stays a file)
+  rlim_t address_space = 0;  // RLIMIT_AS in bytes (0: unchanged)
+  unsigned timeout_seconds = 60;  // then SIGALRM (it survives exec) ends a hung run; 0: never
+  std::vector<std::string> environment;  // NAME=VALUE set, a bare NAME unset, in the child only
+};
+
+inline Launch stdin_from(const std::string& path) {
+  Launch how;
+  how.stdin_path = path;
+  return how;
+}
+
+inline Launch with_environment(std::vector<std::string> environment) {
+  Launch how;
+  how.environment = std::move(environment);
+  return how;
+}
+
+/// stderr on a terminal, and the progress bar drawn from the start rather than after its delay.
+inline Launch on_terminal() {
+  Launch how = with_environment({"FFTCONV_PROGRESS_DELAY=0"});
+  how.terminal = true;
+  return how;
+}
+
+/// A started program: wait_fftconv collects it. (Spawning and waiting are apart so that a test
+/// can signal `pid` in between.)
+struct Child {
+  pid_t pid = -1;
+  int terminal = -1;  // the master side when Launch::terminal
+  std::string out_file, err_file;
+};
+
+/// This process's environment with `changes` (Launch::environment) applied.
+inline std::vector<std::string> changed_environment(const std::vector<std::string>& changes) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e)
+    env.emplace_back(*e);
+  for (const std::string& change : changes) {
+    const std::string name = change.substr(0, change.find('='));
+    env.erase(std::remove_if(env.begin(), env.end(),
+                             [&](const std::string& e) { return e.rfind(name + "=", 0) == 0; }),
+              env.end());
+    if (change.size() > name.size()) env.push_back(change);
   }
-  posix_spawn_file_actions_destroy(&actions);
-  r.out = read_text(out_file);
-  r.err = read_text(err_file);
-  std::remove(out_file.c_str());
-  std::remove(err_file.c_str());
+  return env;
+}
+
+/// argv or envp for exec: pointers into `strings`, then nullptr.
+inline std::vector<char*> pointers_to(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (std::string& s : strings)
+    pointers.push_back(s.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+/// Starts the fftconv program with `args`; stdout and stderr go to files beside `dir` (not in
+/// it: tests compare its listing). Fork, not posix_spawn: the child sets a limit and an alarm.
+inline Child spawn_fftconv(const std::vector<std::string>& args, const TempDir& dir,
+                           const Launch& how = {}) {
+  Child child;
+  child.out_file =
+      (dir.path().parent_path() / (dir.path().filename().string() + ".stdout")).string();
+  child.err_file = child.out_file.substr(0, child.out_file.size() - 7) + ".stderr";
+  // (Everything allocated before fork: the child calls only async-signal-safe functions.)
+  std::vector<std::string> arg_strings{how.program.empty() ? FFTCONV_CLI_PATH : how.program};
+  arg_strings.insert(arg_strings.end(), args.begin(), args.end());
+  std::vector<std::string> env_strings = changed_environment(how.environment);
+  const std::vector<char*> argv = pointers_to(arg_strings), envp = pointers_to(env_strings);
+  int slave = -1;
+  if (how.terminal && ::openpty(&child.terminal, &slave, nullptr, nullptr, nullptr) != 0)
+    return child;
+  child.pid = ::fork();
+  if (child.pid == 0) {
+    // (O_CLOEXEC: what is opened here is left open only as 0, 1 and 2, which dup2 made.)
+    constexpr int write_flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+    if (!how.stdin_path.empty()) {
+      const int in = ::open(how.stdin_path.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC);
+      if (in < 0 || ::dup2(in, 0) < 0) ::_exit(126);
+    }
+    const int out = ::open(child.out_file.c_str(), write_flags, 0644);
+    const int err = how.terminal ? slave : ::open(child.err_file.c_str(), write_flags, 0644);
+    if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(126);
+    if (how.terminal) {
+      ::close(child.terminal);
+      if (slave > 2) ::close(slave);
+    }
+    if (!how.cwd.empty() && ::chdir(how.cwd.c_str()) != 0) ::_exit(126);
+    if (how.address_space) {
+      const rlimit limit{how.address_space, how.address_space};
+      if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(126);
+    }
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGALRM})  // (not the test framework's handlers)
+      std::signal(sig, SIG_DFL);
+    ::alarm(how.timeout_seconds);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  if (slave >= 0) ::close(slave);
+  return child;
+}
+
+/// Waits for `child` to end (reading its terminal until the program closes it) and returns
+/// what it wrote and its exit code.
+inline RunResult wait_fftconv(const Child& child) {
+  RunResult r;
+  if (child.terminal >= 0) {
+    char buffer[4096];
+    for (;;) {
+      const ssize_t n = ::read(child.terminal, buffer, sizeof buffer);
+      if (n > 0)
+        r.err.append(buffer, static_cast<std::size_t>(n));
+      else if (n < 0 && errno == EINTR)
+        continue;
+      else
+        break;  // (EIO: the program closed the terminal)
+    }
+    ::close(child.terminal);
+  }
+  int status = 0;
+  if (child.pid > 0 && ::waitpid(child.pid, &status, 0) == child.pid)
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_text(child.out_file);
+  if (child.terminal < 0) r.err = read_text(child.err_file);
+  std::remove(child.out_file.c_str());
+  std::remove(child.err_file.c_str());
   return r;
 }
 
-/// run_program of this build's fftconv program.
+/// Runs the fftconv program with `args` and returns its exit code, stdout and stderr.
 inline RunResult run_fftconv(const std::vector<std::string>& args, const TempDir& dir,
-                             const std::string& stdin_path = "") {
-  return run_program(FFTCONV_CLI_PATH, args, dir, stdin_path);
+                             const Launch& how = {}) {
+  return wait_fftconv(spawn_fftconv(args, dir, how));
 }
 
 /// Whether this system gives a test a pseudo-terminal: the master (posix_openpt) and its slave
