@@ -39,8 +39,11 @@ const Codec& load(const char* module, const char* format) {
     throw IoError(std::string(format) + " support is missing: its module cannot be loaded (" +
                   ::dlerror() + ")");
   using Entry = const Codec* (*)();
-  const auto entry = reinterpret_cast<Entry>(::dlsym(handle, FFTCONV_CODEC_ENTRY));
-  if (!entry) throw IoError(path + " is not an fftconv codec module (" + ::dlerror() + ")");
+  const auto entry =
+      reinterpret_cast<Entry>(::dlsym(handle, FFTCONV_STRING_OF(FFTCONV_CODEC_ENTRY)));
+  if (!entry)
+    throw IoError(std::string(format) + " support is missing: " + path +
+                  " is not this version's module (" + ::dlerror() + ")");
   return *entry();
 }
 

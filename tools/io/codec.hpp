@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 
+#include "fftconv/version.hpp"
 #include "image.hpp"
 
 namespace fftconv::io {
@@ -31,7 +32,14 @@ const Codec& tiff_codec();
 enum class Format;
 const Codec& codec(Format format);
 
-/// The symbol a codec module exports: its Codec (extern "C": found with dlsym by name).
-#define FFTCONV_CODEC_ENTRY "fftconv_io_codec"
+/// The symbol a codec module exports: its Codec (extern "C": found with dlsym by name). It
+/// carries the version, as the Codec and Image layouts may change between releases: a module
+/// left from another version is refused as not found rather than called.
+#define FFTCONV_CODEC_ENTRY_NAME(major, minor, patch) fftconv_io_codec_##major##_##minor##_##patch
+#define FFTCONV_CODEC_ENTRY_OF(major, minor, patch) FFTCONV_CODEC_ENTRY_NAME(major, minor, patch)
+#define FFTCONV_CODEC_ENTRY \
+  FFTCONV_CODEC_ENTRY_OF(FFTCONV_VERSION_MAJOR, FFTCONV_VERSION_MINOR, FFTCONV_VERSION_PATCH)
+#define FFTCONV_STRING(x) #x
+#define FFTCONV_STRING_OF(x) FFTCONV_STRING(x)
 
 }  // namespace fftconv::io

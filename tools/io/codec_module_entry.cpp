@@ -3,6 +3,6 @@
 // references to the file layer bind to the program's own copy, which exports it.
 #include "codec.hpp"
 
-extern "C" __attribute__((visibility("default"))) const fftconv::io::Codec* fftconv_io_codec() {
+extern "C" __attribute__((visibility("default"))) const fftconv::io::Codec* FFTCONV_CODEC_ENTRY() {
   return &fftconv::io::FFTCONV_MODULE_CODEC();
 }

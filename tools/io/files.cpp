@@ -156,9 +156,20 @@ extern "C" void remove_temporaries_and_reraise(int sig) {
     } else {
       passed_on[i] = 1;
       ::sigaction(sig, &previous_actions[i], nullptr);
+      // A handler of the host program's gets the signal: the process may go on, and then
+      // create temporaries again. (The default action ends it: `process_ending` stays.)
+      const struct sigaction& next = previous_actions[i];
+      if ((next.sa_flags & SA_SIGINFO) || next.sa_handler != SIG_DFL) process_ending.store(false);
     }
   }
   std::raise(sig);  // (delivered once this handler returns)
+}
+
+/// In the child of a fork, no thread is creating a temporary (only the forking thread goes on)
+/// and no signal is being handled.
+extern "C" void reset_signal_state_in_child() {
+  temporaries_being_created.store(0);
+  process_ending.store(false);
 }
 
 /// Installs the handler for the signals that end a run, except ones the process ignores (nohup,
@@ -166,6 +177,8 @@ extern "C" void remove_temporaries_and_reraise(int sig) {
 /// other code installed meanwhile (a test framework's) does not leave a temporary behind; the
 /// handler it replaces is kept and gets the signal after the temporaries are removed.
 void install_signal_cleanup() {
+  static const bool at_fork = ::pthread_atfork(nullptr, nullptr, reset_signal_state_in_child) == 0;
+  (void)at_fork;
   for (int i = 0; i < ending_signal_count; ++i) {
     struct sigaction current {};
     if (::sigaction(ending_signals[i], nullptr, &current) != 0 ||
@@ -343,6 +356,8 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     const int create_errno = errno;
     slot_taken[slot_] = false;
     const bool link = target_ != std::filesystem::absolute(path_).lexically_normal().string();
+    if (create_errno == EINTR)  // (create_temporary: a signal is ending the process)
+      fail(path_, "not created: a signal is ending the program");
     fail(path_, std::string("cannot create a file there") +
                     (link ? " (in " + printable(dir, 256) + ", where the link points)" : "") +
                     ": " + std::strerror(create_errno));
