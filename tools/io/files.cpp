@@ -226,14 +226,10 @@ int create_temporary(const std::string& dir, const std::string& base, mode_t mod
     sigset_t mask;
     ::pthread_sigmask(SIG_BLOCK, &ending, &mask);
     ++temporaries_being_created;
-    if (process_ending.load()) {  // (a signal is being handled: the process ends)
-      --temporaries_being_created;
-      ::pthread_sigmask(SIG_SETMASK, &mask, nullptr);
-      errno = EINTR;
-      return -1;
-    }
-    const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    const int open_errno = errno;
+    // (Not created while a signal is being handled: the process ends.)
+    const bool refused = process_ending.load();
+    const int fd = refused ? -1 : ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    const int open_errno = refused ? EINTR : errno;
     if (fd >= 0) set_pending(slot, name);
     --temporaries_being_created;  // (after the listing: a handler waiting on it then sees it)
     ::pthread_sigmask(SIG_SETMASK, &mask, nullptr);

@@ -501,8 +501,7 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
   if (has_blank)
     null_value = image.type == PixelType::f32 ? static_cast<void*>(&nan_float)
                                               : static_cast<void*>(&nan_double);
-  image.bytes.resize(bytes,
-                     0);  // (zeroed: pixels a library decoder leaves unset are not stale memory)
+  allocate_pixels(image, bytes, NewPixels::zero);
   int any_null = 0;
   if (uint64_offset) fits_set_bscale(file.f, 1.0, 0.0, &status);
   if (fits_read_img(file.f, uint64_offset ? TLONGLONG : map->datatype, 1,

@@ -32,7 +32,7 @@ std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLi
   return bytes;
 }
 
-void reserve_pixels(Image& image, std::size_t bytes) {
+void allocate_pixels(Image& image, std::size_t bytes, NewPixels initial) {
   try {
     image.bytes.reserve(bytes);
   } catch (const std::bad_alloc&) {
@@ -41,6 +41,11 @@ void reserve_pixels(Image& image, std::size_t bytes) {
   } catch (const std::length_error&) {
     throw IoError("image of shape " + to_string(image.shape) + " is too large to address");
   }
+  // (Within the reserved capacity: no allocation, nothing to throw.)
+  if (initial == NewPixels::zero)
+    image.bytes.resize(bytes, 0);
+  else
+    image.bytes.resize(bytes);
 }
 
 bool write_all(int fd, const void* data, std::size_t n, off_t offset) {

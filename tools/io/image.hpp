@@ -38,7 +38,7 @@ struct DefaultInitAllocator : std::allocator<T> {
   }
 };
 
-/// An image's pixel bytes (see DefaultInitAllocator).
+/// An image's pixel bytes (see DefaultInitAllocator; readers size them with allocate_pixels).
 using PixelBytes = std::vector<unsigned char, DefaultInitAllocator<unsigned char>>;
 
 struct Image {
@@ -72,9 +72,16 @@ std::string more_than(const ReadLimits& limits);
 std::size_t checked_image_bytes(const Shape& shape, PixelType type, const ReadLimits& limits,
                                 std::size_t overhead = 0);
 
-/// Reserves `bytes` (from checked_image_bytes) in image.bytes for a reader to fill; running out
-/// of memory is an IoError naming the image and the bytes it needs, not a bare std::bad_alloc.
-void reserve_pixels(Image& image, std::size_t bytes);
+/// What a reader's new pixel buffer holds before the reader fills it.
+enum class NewPixels {
+  unset,  ///< as allocated: the reader itself writes every byte (npy, a copy of known size)
+  zero,   ///< zeroed: a library decoder (cfitsio, libtiff, libpng) may leave pixels of a
+          ///< corrupt file unset, and they must not show stale memory
+};
+
+/// Sizes image.bytes to `bytes` (from checked_image_bytes) for a reader to fill; running out of
+/// memory is an IoError naming the image and the bytes it needs, not a bare std::bad_alloc.
+void allocate_pixels(Image& image, std::size_t bytes, NewPixels initial);
 
 /// Writes all `n` bytes of `data` at `offset` in `fd` (pwrite, repeated after a short write or
 /// an interrupting signal); false on an error, with errno set.

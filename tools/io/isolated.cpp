@@ -140,8 +140,7 @@ Image decode_isolated(const std::function<Image()>& decode, const ReadLimits& li
   const std::size_t bytes = checked_image_bytes(image.shape, image.type, limits);
   if (bytes != r.bytes)
     throw std::logic_error(std::string("the ") + what + " decoder returned a bad size");
-  reserve_pixels(image, bytes);
-  image.bytes.resize(bytes);
+  allocate_pixels(image, bytes, NewPixels::unset);
   if (!read_all(file.fd, image.bytes.data(), bytes, sizeof r))
     throw std::logic_error(std::string("the ") + what + " decoder returned too few bytes");
   // (The cards came from the file's header, which is smaller than the file.)

@@ -224,8 +224,7 @@ Image decode_npy_with(const unsigned char* data, std::size_t size, const ReadLim
     throw IoError("truncated .npy data (" + std::to_string(size - offset) + " of " +
                   std::to_string(bytes) + " bytes)");
   const unsigned char* pixels = data + offset;
-  reserve_pixels(image, bytes);
-  image.bytes.resize(bytes);
+  allocate_pixels(image, bytes, NewPixels::unset);
   if (h.fortran_order && image.shape.rank() > 1) {
     to_c_order(pixels, image.shape, size_of(image.type), image.bytes.data());
   } else {

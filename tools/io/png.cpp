@@ -113,9 +113,7 @@ Image decode_png(const unsigned char* data, std::size_t size, const ReadLimits& 
     throw IoError("PNG declares " + std::to_string(h.height) + "x" + std::to_string(h.width) +
                   " pixels, more than its " + std::to_string(size) +
                   " bytes can hold (deflate expands at most 1032:1): corrupt or truncated");
-  reserve_pixels(image, bytes);
-  image.bytes.resize(bytes,
-                     0);  // (zeroed: pixels a library decoder leaves unset are not stale memory)
+  allocate_pixels(image, bytes, NewPixels::zero);
   std::vector<png_bytep> rows(h.height);
   for (std::size_t y = 0; y < h.height; ++y)
     rows[y] = image.bytes.data() + y * h.width * size_of(image.type);

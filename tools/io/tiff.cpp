@@ -370,8 +370,7 @@ Image decode_tiff(const unsigned char* data, std::size_t size, const ReadLimits&
   const std::size_t planes = layout.frames * layout.channels * slices;
   const std::size_t plane_bytes = page_bytes / format.samples;
   image.shape = planes == 1 ? Shape{height, width} : Shape{planes, height, width};
-  image.bytes.resize(planes * plane_bytes,
-                     0);  // (zeroed: pixels a library decoder leaves unset are not stale memory)
+  allocate_pixels(image, planes * plane_bytes, NewPixels::zero);
   const auto plane = [&](std::size_t frame, std::size_t channel, std::size_t slice) {
     return image.bytes.data() +
            ((frame * layout.channels + channel) * slices + slice) * plane_bytes;
