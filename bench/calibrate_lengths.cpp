@@ -25,7 +25,7 @@
 
 #include "../src/fft/block_width.hpp"
 #include "fftconv/shape.hpp"
-#include "fftw_floor.hpp"
+#include "../bench/fftw_floor.hpp"
 
 namespace {
 

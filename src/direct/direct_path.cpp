@@ -10,21 +10,21 @@
 // picked at run time: simd.hpp). Each kernel row is summed into its own partial sums (kept in
 // registers) before they are added to the output row, so the rounding error grows with k0*k1 + k2
 // terms rather than with k0*k1*k2 (this matters in float).
-#include "direct_path.hpp"
+#include "direct/direct_path.hpp"
 
 #include <algorithm>
 #include <new>
 #include <optional>
 #include <vector>
 
-#include "../boundary.hpp"
-#include "../check.hpp"
-#include "../checked_math.hpp"
-#include "../copy.hpp"
-#include "../fft/memory.hpp"
-#include "../parallel.hpp"
-#include "separable.hpp"
-#include "simd.hpp"
+#include "direct/separable.hpp"
+#include "direct/simd.hpp"
+#include "fft/memory.hpp"
+#include "stages/boundary_extension.hpp"
+#include "util/check.hpp"
+#include "util/checked_math.hpp"
+#include "util/copy.hpp"
+#include "util/parallel.hpp"
 
 namespace fftconv::detail {
 

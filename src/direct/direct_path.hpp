@@ -4,10 +4,10 @@
 #include <cstddef>
 #include <vector>
 
-#include "../fft/memory.hpp"
-#include "../problem.hpp"
+#include "core/problem.hpp"
+#include "direct/tap.hpp"
+#include "fft/memory.hpp"
 #include "fftconv/view.hpp"
-#include "tap.hpp"
 
 namespace fftconv::detail {
 

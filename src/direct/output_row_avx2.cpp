@@ -2,4 +2,4 @@
 #define FFTCONV_SIMD_NAMESPACE simd_avx2
 #define FFTCONV_SIMD_BYTES 32
 #define FFTCONV_SIMD_FMA 1
-#include "output_row.inc"
+#include "direct/output_row.inc"

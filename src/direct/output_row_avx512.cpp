@@ -2,4 +2,4 @@
 #define FFTCONV_SIMD_NAMESPACE simd_avx512
 #define FFTCONV_SIMD_BYTES 64
 #define FFTCONV_SIMD_FMA 1
-#include "output_row.inc"
+#include "direct/output_row.inc"

@@ -3,4 +3,4 @@
 #define FFTCONV_SIMD_NAMESPACE simd_baseline
 #define FFTCONV_SIMD_BYTES 16
 #define FFTCONV_SIMD_FMA 0
-#include "output_row.inc"
+#include "direct/output_row.inc"

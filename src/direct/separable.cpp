@@ -1,11 +1,11 @@
-#include "separable.hpp"
+#include "direct/separable.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "../check.hpp"
-#include "../copy.hpp"
+#include "util/check.hpp"
+#include "util/copy.hpp"
 
 namespace fftconv::detail {
 

@@ -1,4 +1,4 @@
-#include "simd.hpp"
+#include "direct/simd.hpp"
 
 #include <cstdlib>
 #include <cstring>

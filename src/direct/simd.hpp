@@ -3,7 +3,7 @@
 // (checked at run time, so the .so stays portable), unless FFTCONV_SIMD asks for narrower ones.
 #include <cstddef>
 
-#include "tap.hpp"
+#include "direct/tap.hpp"
 
 namespace fftconv::detail {
 

@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <limits>
 
-#include "../check.hpp"
 #include "fftconv/shape.hpp"
+#include "util/check.hpp"
 
 namespace fftconv {
 

@@ -1,4 +1,4 @@
-#include "length_costs.hpp"
+#include "fft/length_costs.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -18,7 +18,7 @@ struct LengthCost {
 };
 
 constexpr LengthCost table[] = {
-#include "length_costs.inc"
+#include "fft/length_costs.inc"
 };
 
 /// The table's first entry at or above n (the table lists every friendly length in order, so

@@ -1,9 +1,9 @@
-#include "memory.hpp"
+#include "fft/memory.hpp"
 
 #include <fftw3.h>
 
-#include "../check.hpp"
-#include "../checked_math.hpp"
+#include "util/check.hpp"
+#include "util/checked_math.hpp"
 
 namespace fftconv::detail {
 

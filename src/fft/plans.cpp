@@ -1,4 +1,4 @@
-#include "plans.hpp"
+#include "fft/plans.hpp"
 
 #include <fftw3.h>
 
@@ -8,8 +8,8 @@
 #include <mutex>
 #include <vector>
 
-#include "../check.hpp"
 #include "fftconv/planning.hpp"
+#include "util/check.hpp"
 
 namespace fftconv::detail::fft {
 

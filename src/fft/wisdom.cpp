@@ -11,9 +11,9 @@
 #include <sstream>
 #include <string>
 
-#include "../check.hpp"
+#include "fft/plans.hpp"
 #include "fftconv/planning.hpp"
-#include "plans.hpp"
+#include "util/check.hpp"
 
 namespace fftconv {
 

@@ -1,0 +1,425 @@
+// The C API over the C++ core: argument checks for what C can get wrong (NULL pointers, ranks),
+// conversion to views and Options, and every exception turned into a status plus a thread-local
+// message. No exception crosses this boundary.
+#include "fftconv/fftconv.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+#include <memory>
+#include <new>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "fftconv/filter.hpp"
+#include "fftconv/masked.hpp"
+#include "fftconv/match.hpp"
+#include "science/byte_masks.hpp"
+#include "util/check.hpp"
+#include "util/checked_math.hpp"
+
+struct fftconv_filter {
+  std::variant<fftconv::Filter<float>, fftconv::Filter<double>> filter;
+};
+
+namespace {
+
+// The message of this thread's last call: a fixed buffer, so storing it never allocates or throws
+// (a bad_alloc while reporting a bad_alloc must not escape the noexcept boundary).
+thread_local char last_error[512] = "";
+
+void set_error(const char* message) noexcept {
+  std::snprintf(last_error, sizeof last_error, "%s", message);
+}
+
+// Runs f; returns FFTCONV_OK, or the status of the exception it threw with its message kept.
+template <class F>
+int guarded(F&& f) noexcept {
+  try {
+    f();
+    last_error[0] = '\0';
+    return FFTCONV_OK;
+  } catch (const fftconv::Error& e) {
+    set_error(e.what());
+    switch (e.code()) {
+      case fftconv::ErrorCode::invalid_argument:
+        return FFTCONV_INVALID_ARGUMENT;
+      case fftconv::ErrorCode::out_of_memory:
+        return FFTCONV_OUT_OF_MEMORY;
+      case fftconv::ErrorCode::internal:
+        break;
+    }
+    return FFTCONV_INTERNAL_ERROR;
+  } catch (const std::bad_alloc&) {
+    set_error("out of memory");
+    return FFTCONV_OUT_OF_MEMORY;
+  } catch (const std::exception& e) {
+    std::snprintf(last_error, sizeof last_error, "internal error: %s", e.what());
+    return FFTCONV_INTERNAL_ERROR;
+  } catch (...) {
+    set_error("internal error: unknown exception");
+    return FFTCONV_INTERNAL_ERROR;
+  }
+}
+
+void check_pointer(const void* p, const char* what, const char* name) {
+  FFTCONV_CHECK(p != nullptr, invalid_argument, what, ": ", name, " is NULL");
+}
+
+fftconv::Shape to_shape(int rank, const size_t* shape, const char* what, const char* name) {
+  FFTCONV_CHECK(rank >= 1 && rank <= fftconv::max_rank, invalid_argument, what,
+                ": rank must be 1 to ", fftconv::max_rank, ", got ", rank);
+  check_pointer(shape, what, name);
+  fftconv::Shape s;
+  std::size_t count = 1;
+  for (int i = 0; i < rank; ++i) {
+    s.push_back(shape[i]);
+    count = fftconv::detail::checked_mul(count, shape[i], name);  // names the shape on overflow
+  }
+  FFTCONV_CHECK(count <= static_cast<std::size_t>(PTRDIFF_MAX), invalid_argument, what, ": ", name,
+                " has ", count, " elements, more than an array can index");
+  return s;
+}
+
+// The sizes of every released layout of fftconv_options, oldest first (fftconv.h): 0.3's, the
+// first with struct_size. A release that appends fields adds its sizeof here.
+constexpr std::size_t options_sizes[] = {sizeof(fftconv_options)};
+
+// options_sizes as the messages list them: "88" or "88, 96".
+std::string known_options_sizes() {
+  std::string list;
+  for (std::size_t size : options_sizes)
+    list += (list.empty() ? "" : ", ") + std::to_string(size);
+  return list;
+}
+
+// Refuses a struct_size that is no released layout's, naming it (`name`: how the caller passed
+// it). A size beyond this library's struct is a newer header's and says so.
+void check_options_size(std::size_t size, const char* what, const char* name) {
+  FFTCONV_CHECK(size <= sizeof(fftconv_options), invalid_argument, what, ": ", name, " is ", size,
+                ", larger than the ", sizeof(fftconv_options),
+                " bytes of the fftconv_options this library knows (a program built against a "
+                "newer fftconv.h needs a library at least as new)");
+  FFTCONV_CHECK(std::find(std::begin(options_sizes), std::end(options_sizes), size) !=
+                    std::end(options_sizes),
+                invalid_argument, what, ": ", name, " is ", size,
+                ", not the size of an fftconv_options layout this library knows (",
+                known_options_sizes(), "): set it with fftconv_options_default");
+}
+
+// This library's fftconv_options with the C++ Options defaults (struct_size its own).
+fftconv_options default_options() {
+  const fftconv::Options d;
+  fftconv_options c;
+  c.struct_size = sizeof c;
+  c.mode = static_cast<int>(d.mode);
+  c.boundary = static_cast<int>(d.boundary);
+  c.fill_value = d.fill_value;
+  c.method = static_cast<int>(d.method);
+  c.threads = d.threads;
+  c.planning = static_cast<int>(d.planning);
+  c.nan_policy = static_cast<int>(d.nan_policy);
+  c.min_weight = d.min_weight;
+  c.preserve_nan = d.preserve_nan;
+  c.normalize_kernel = d.normalize_kernel;
+  c.min_overlap = d.min_overlap;
+  c.max_memory_bytes = d.max_memory_bytes;
+  c.compute_precision = static_cast<int>(d.compute_precision);
+  c.nonnegative = d.nonnegative;
+  return c;
+}
+
+// The caller's options in this library's layout: the fields the caller's struct_size covers, the
+// defaults after them. A size that is no released layout's is refused, naming it.
+fftconv_options read_options(const fftconv_options* options, const char* what) {
+  fftconv_options c = default_options();
+  if (!options) return c;
+  const std::size_t size = options->struct_size;
+  check_options_size(size, what, "options.struct_size");
+  std::memcpy(&c, options, size);
+  c.struct_size = sizeof c;
+  return c;
+}
+
+// A 0/1 flag of the C struct as a bool, refusing other values.
+bool read_flag(int value, const char* name, const char* what) {
+  FFTCONV_CHECK(value == 0 || value == 1, invalid_argument, what, ": options.", name,
+                " must be 0 or 1, got ", value);
+  return value == 1;
+}
+
+// Enum values are passed through unchecked: the C++ validation refuses unknown ones by name.
+fftconv::Options to_options(const fftconv_options* options, const char* what) {
+  const fftconv_options c = read_options(options, what);
+  fftconv::Options o;
+  o.mode = static_cast<fftconv::Mode>(c.mode);
+  o.boundary = static_cast<fftconv::Boundary>(c.boundary);
+  o.fill_value = c.fill_value;
+  o.method = static_cast<fftconv::Method>(c.method);
+  o.threads = c.threads;
+  o.planning = static_cast<fftconv::Planning>(c.planning);
+  o.nan_policy = static_cast<fftconv::NanPolicy>(c.nan_policy);
+  o.min_weight = c.min_weight;
+  o.preserve_nan = read_flag(c.preserve_nan, "preserve_nan", what);
+  o.normalize_kernel = read_flag(c.normalize_kernel, "normalize_kernel", what);
+  o.min_overlap = c.min_overlap;
+  o.max_memory_bytes = c.max_memory_bytes;
+  o.compute_precision = static_cast<fftconv::Precision>(c.compute_precision);
+  o.nonnegative = read_flag(c.nonnegative, "nonnegative", what);
+  return o;
+}
+
+/// What every array call checks first: the shapes, the input pointers and the options, and the
+/// output shape (for `mode`, or the options' mode) whose pointer must be non-NULL when it has
+/// elements.
+struct Call {
+  fftconv::Shape image, kernel, out;
+  fftconv::Options options;
+};
+template <class T>
+Call checked_call(int rank, const size_t* image_shape, const T* image, const size_t* kernel_shape,
+                  const T* kernel, const char* kernel_name, const void* out, const char* out_name,
+                  const fftconv_options* options, const char* what,
+                  const fftconv::Mode* mode = nullptr) {
+  Call c;
+  c.image = to_shape(rank, image_shape, what, "image_shape");
+  c.kernel = to_shape(rank, kernel_shape, what, (std::string(kernel_name) + "_shape").c_str());
+  check_pointer(image, what, "image");
+  check_pointer(kernel, what, kernel_name);
+  c.options = to_options(options, what);
+  c.out = fftconv::output_shape(c.image, c.kernel, mode ? *mode : c.options.mode);
+  if (fftconv::element_count(c.out) > 0) check_pointer(out, what, out_name);
+  return c;
+}
+
+// The masks go to the C++ computation as the caller's bytes: it validates every argument, in the
+// C++ entry points' order, and checks the memory limit before it copies anything.
+template <class T>
+int masked(int rank, const size_t* image_shape, const T* image, const unsigned char* mask,
+           const size_t* kernel_shape, const T* kernel, T* values, T* weight,
+           const fftconv_options* options, const char* what) {
+  return guarded([&] {
+    const Call c = checked_call(rank, image_shape, image, kernel_shape, kernel, "kernel", values,
+                                "values", options, what);
+    const fftconv::ConstView<unsigned char> m(mask, c.image);
+    fftconv::detail::convolve_masked_bytes(
+        fftconv::ConstView<T>(image, c.image), mask ? &m : nullptr,
+        fftconv::ConstView<T>(kernel, c.kernel), fftconv::View<T>(values, c.out),
+        weight ? fftconv::View<T>(weight, c.out) : fftconv::View<T>(), c.options);
+  });
+}
+
+template <class T>
+int match(int rank, const size_t* image_shape, const T* image, const size_t* templ_shape,
+          const T* templ, const unsigned char* templ_mask, T* score, const fftconv_options* options,
+          const char* what) {
+  return guarded([&] {
+    const fftconv::Mode valid = fftconv::Mode::valid;
+    const Call c = checked_call(rank, image_shape, image, templ_shape, templ, "templ", score,
+                                "score", options, what, &valid);
+    const fftconv::ConstView<unsigned char> m(templ_mask, c.kernel);
+    fftconv::detail::match_template_bytes(
+        fftconv::ConstView<T>(image, c.image), fftconv::ConstView<T>(templ, c.kernel),
+        templ_mask ? &m : nullptr, fftconv::View<T>(score, c.out), c.options);
+  });
+}
+
+template <class T>
+int run(bool correlate, int rank, const size_t* image_shape, const T* image,
+        const size_t* kernel_shape, const T* kernel, T* out, const fftconv_options* options,
+        const char* what) {
+  return guarded([&] {
+    const Call c = checked_call(rank, image_shape, image, kernel_shape, kernel, "kernel", out,
+                                "out", options, what);
+    const fftconv::ConstView<T> iv(image, c.image), kv(kernel, c.kernel);
+    const fftconv::View<T> ov(out, c.out);
+    if (correlate)
+      fftconv::correlate(iv, kv, ov, c.options);
+    else
+      fftconv::convolve(iv, kv, ov, c.options);
+  });
+}
+
+template <class T>
+int create(fftconv_filter** filter, int rank, const size_t* image_shape, const size_t* kernel_shape,
+           const T* kernel, int correlate, const fftconv_options* options, const char* what) {
+  return guarded([&] {
+    check_pointer(filter, what, "filter");
+    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
+    const fftconv::Shape ks = to_shape(rank, kernel_shape, what, "kernel_shape");
+    check_pointer(kernel, what, "kernel");
+    FFTCONV_CHECK(correlate == 0 || correlate == 1, invalid_argument, what,
+                  ": correlate must be 0 or 1, got ", correlate);
+    auto made = std::make_unique<fftconv_filter>(fftconv_filter{
+        fftconv::Filter<T>(fftconv::ConstView<T>(kernel, ks), is,
+                           correlate ? fftconv::Operation::correlate : fftconv::Operation::convolve,
+                           to_options(options, what))});
+    *filter = made.release();
+  });
+}
+
+template <class T>
+int apply(const fftconv_filter* filter, const T* image, T* out, const char* what) {
+  return guarded([&] {
+    check_pointer(filter, what, "filter");
+    const auto* f = std::get_if<fftconv::Filter<T>>(&filter->filter);
+    FFTCONV_CHECK(f != nullptr, invalid_argument, what, ": the filter was created for ",
+                  sizeof(T) == 4 ? "double (_f64)" : "float (_f32)", " data");
+    check_pointer(image, what, "image");
+    if (fftconv::element_count(f->output_shape()) > 0) check_pointer(out, what, "out");
+    f->apply(fftconv::ConstView<T>(image, f->image_shape()),
+             fftconv::View<T>(out, f->output_shape()));
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+int fftconv_options_init(fftconv_options* options, size_t struct_size) {
+  const char* what = "fftconv_options_init";
+  return guarded([&] {
+    check_pointer(options, what, "options");
+    check_options_size(struct_size, what, "struct_size");
+    fftconv_options c = default_options();
+    c.struct_size = struct_size;
+    // Only the caller's bytes: a struct of an older layout is smaller than this one.
+    std::memcpy(options, &c, struct_size);
+  });
+}
+
+// (The name in parentheses: fftconv.h also defines it as a macro over fftconv_options_init.)
+int(fftconv_options_default)(fftconv_options* options) {
+  return fftconv_options_init(options, sizeof(fftconv_options));
+}
+
+const char* fftconv_last_error(void) {
+  return last_error;
+}
+
+int fftconv_output_shape(int rank, const size_t* image_shape, const size_t* kernel_shape, int mode,
+                         size_t* out_shape) {
+  const char* what = "fftconv_output_shape";
+  return guarded([&] {
+    const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
+    const fftconv::Shape ks = to_shape(rank, kernel_shape, what, "kernel_shape");
+    check_pointer(out_shape, what, "out_shape");
+    const fftconv::Shape os = fftconv::output_shape(is, ks, static_cast<fftconv::Mode>(mode));
+    for (int i = 0; i < rank; ++i)
+      out_shape[i] = os[i];
+  });
+}
+
+int fftconv_convolve_f64(int rank, const size_t* image_shape, const double* image,
+                         const size_t* kernel_shape, const double* kernel, double* out,
+                         const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_f64");
+}
+int fftconv_correlate_f64(int rank, const size_t* image_shape, const double* image,
+                          const size_t* kernel_shape, const double* kernel, double* out,
+                          const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_f64");
+}
+int fftconv_convolve_f32(int rank, const size_t* image_shape, const float* image,
+                         const size_t* kernel_shape, const float* kernel, float* out,
+                         const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_f32");
+}
+int fftconv_correlate_f32(int rank, const size_t* image_shape, const float* image,
+                          const size_t* kernel_shape, const float* kernel, float* out,
+                          const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_f32");
+}
+
+int fftconv_filter_create_f64(fftconv_filter** filter, int rank, const size_t* image_shape,
+                              const size_t* kernel_shape, const double* kernel, int correlate,
+                              const fftconv_options* options) {
+  return create(filter, rank, image_shape, kernel_shape, kernel, correlate, options,
+                "fftconv_filter_create_f64");
+}
+int fftconv_filter_create_f32(fftconv_filter** filter, int rank, const size_t* image_shape,
+                              const size_t* kernel_shape, const float* kernel, int correlate,
+                              const fftconv_options* options) {
+  return create(filter, rank, image_shape, kernel_shape, kernel, correlate, options,
+                "fftconv_filter_create_f32");
+}
+int fftconv_filter_apply_f64(const fftconv_filter* filter, const double* image, double* out) {
+  return apply(filter, image, out, "fftconv_filter_apply_f64");
+}
+int fftconv_filter_apply_f32(const fftconv_filter* filter, const float* image, float* out) {
+  return apply(filter, image, out, "fftconv_filter_apply_f32");
+}
+int fftconv_filter_method(const fftconv_filter* filter) {
+  int method = -1;
+  guarded([&] {
+    check_pointer(filter, "fftconv_filter_method", "filter");
+    method = static_cast<int>(std::visit([](const auto& f) { return f.method(); }, filter->filter));
+  });
+  return method;
+}
+void fftconv_filter_destroy(fftconv_filter* filter) {
+  delete filter;
+}
+
+int fftconv_convolve_masked_f64(int rank, const size_t* image_shape, const double* image,
+                                const unsigned char* mask, const size_t* kernel_shape,
+                                const double* kernel, double* values, double* weight,
+                                const fftconv_options* options) {
+  return masked(rank, image_shape, image, mask, kernel_shape, kernel, values, weight, options,
+                "fftconv_convolve_masked_f64");
+}
+int fftconv_convolve_masked_f32(int rank, const size_t* image_shape, const float* image,
+                                const unsigned char* mask, const size_t* kernel_shape,
+                                const float* kernel, float* values, float* weight,
+                                const fftconv_options* options) {
+  return masked(rank, image_shape, image, mask, kernel_shape, kernel, values, weight, options,
+                "fftconv_convolve_masked_f32");
+}
+int fftconv_match_template_f64(int rank, const size_t* image_shape, const double* image,
+                               const size_t* templ_shape, const double* templ,
+                               const unsigned char* templ_mask, double* score,
+                               const fftconv_options* options) {
+  return match(rank, image_shape, image, templ_shape, templ, templ_mask, score, options,
+               "fftconv_match_template_f64");
+}
+int fftconv_match_template_f32(int rank, const size_t* image_shape, const float* image,
+                               const size_t* templ_shape, const float* templ,
+                               const unsigned char* templ_mask, float* score,
+                               const fftconv_options* options) {
+  return match(rank, image_shape, image, templ_shape, templ, templ_mask, score, options,
+               "fftconv_match_template_f32");
+}
+int fftconv_find_peaks_f64(int rank, const size_t* shape, const double* score, double threshold,
+                           size_t min_distance, size_t max_peaks, double* positions, double* values,
+                           size_t* count) {
+  const char* what = "fftconv_find_peaks_f64";
+  return guarded([&] {
+    const fftconv::Shape s = to_shape(rank, shape, what, "shape");
+    check_pointer(count, what, "count");
+    if (fftconv::element_count(s) > 0) check_pointer(score, what, "score");
+    if (max_peaks > 0) {
+      check_pointer(positions, what, "positions");
+      check_pointer(values, what, "values");
+    }
+    const std::vector<fftconv::Peak> peaks =
+        fftconv::find_peaks(fftconv::ConstView<double>(score, s), threshold, min_distance);
+    const std::size_t n = std::min(max_peaks, peaks.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      for (int a = 0; a < rank; ++a)
+        positions[i * static_cast<std::size_t>(rank) + static_cast<std::size_t>(a)] =
+            peaks[i].position[static_cast<std::size_t>(a)];
+      values[i] = peaks[i].value;
+    }
+    *count = n;
+  });
+}
+
+}  // extern "C"

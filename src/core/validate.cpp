@@ -1,0 +1,186 @@
+#include "core/validate.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "util/check.hpp"
+#include "util/parallel.hpp"
+
+namespace fftconv::detail {
+
+bool overlaps_itself(const Shape& shape, const Strides& strides) {
+  // (|stride|, extent) of the axes with extent > 1, sorted; a fixed array: no allocation here.
+  std::array<std::pair<std::size_t, std::size_t>, max_rank> axes{};
+  std::size_t count = 0;
+  for (int a = 0; a < shape.rank(); ++a)
+    if (shape[a] > 1) axes[count++] = {static_cast<std::size_t>(std::llabs(strides[a])), shape[a]};
+  for (std::size_t i = 1; i < count; ++i)  // insertion sort of at most 3 entries
+    for (std::size_t j = i; j > 0 && axes[j] < axes[j - 1]; --j)
+      std::swap(axes[j], axes[j - 1]);
+  std::size_t span = 0;  // largest offset reachable with the axes so far
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto [stride, extent] = axes[i];
+    if (stride <= span) return true;
+    // span + (extent - 1) * stride, saturating: a span beyond size_t cannot be stepped past.
+    std::size_t reach = 0;
+    if (__builtin_mul_overflow(extent - 1, stride, &reach) ||
+        __builtin_add_overflow(span, reach, &span))
+      span = static_cast<std::size_t>(-1);
+  }
+  return false;
+}
+
+namespace {
+
+// A view's strides must name every axis of its shape (a Strides list of another length would
+// leave axes with stride 0 and read the wrong elements).
+template <class T>
+void check_strides(const View<T>& v, const char* view_name, const char* what) {
+  FFTCONV_CHECK(v.strides().rank() == v.rank(), invalid_argument, what, ": ", view_name, " has ",
+                v.strides().rank(), " strides for rank ", v.rank(), " (shape ",
+                to_string(v.shape()), ")");
+}
+
+std::string strides_string(const Strides& s) {
+  std::string r;
+  for (int i = 0; i < s.rank(); ++i)
+    r += (i ? "," : "") + std::to_string(s[i]);
+  return r;
+}
+
+}  // namespace
+
+template <class T>
+Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, const Options& options,
+                       bool correlate, const char* what) {
+  Problem p = make_problem(image_shape, kernel.shape(), options.mode, correlate, what);
+  check_strides(kernel, "kernel", what);
+  FFTCONV_CHECK(kernel.data() != nullptr, invalid_argument, what, ": kernel data is null (shape ",
+                to_string(kernel.shape()), ")");
+  const Method method = options.method;
+  FFTCONV_CHECK(method == Method::automatic || method == Method::direct || method == Method::fft ||
+                    method == Method::separable || method == Method::overlap_save,
+                invalid_argument, what, ": options.method has unknown value ",
+                static_cast<int>(method));
+  const Boundary boundary = options.boundary;
+  FFTCONV_CHECK(boundary == Boundary::zero || boundary == Boundary::constant ||
+                    boundary == Boundary::reflect || boundary == Boundary::mirror ||
+                    boundary == Boundary::nearest || boundary == Boundary::wrap,
+                invalid_argument, what, ": options.boundary has unknown value ",
+                static_cast<int>(boundary));
+  FFTCONV_CHECK(!std::isnan(options.fill_value), invalid_argument, what,
+                ": options.fill_value is NaN");
+  const Planning planning = options.planning;
+  FFTCONV_CHECK(planning == Planning::estimate || planning == Planning::measure ||
+                    planning == Planning::patient,
+                invalid_argument, what, ": options.planning has unknown value ",
+                static_cast<int>(planning));
+  FFTCONV_CHECK(options.compute_precision == Precision::native ||
+                    options.compute_precision == Precision::double_precision,
+                invalid_argument, what, ": options.compute_precision has unknown value ",
+                static_cast<int>(options.compute_precision));
+  FFTCONV_CHECK(options.threads >= 0, invalid_argument, what, ": options.threads is ",
+                options.threads,
+                "; use 1 (the default) for one thread, 0 for all hardware threads");
+  p.boundary = boundary;
+  // The fill value in the data's precision, as every path uses it (float data: rounded to float
+  // once, here, so the widened double core, the reference and error_bound agree with the float
+  // paths).
+  // (Infinities are kept; a finite value that would round to infinity in T is refused.)
+  const double largest = static_cast<double>(std::numeric_limits<T>::max());
+  const double half_ulp =
+      (largest - static_cast<double>(std::nextafter(std::numeric_limits<T>::max(), T(0)))) / 2;
+  const NanPolicy nan_policy = options.nan_policy;
+  FFTCONV_CHECK(nan_policy == NanPolicy::propagate || nan_policy == NanPolicy::interpolate ||
+                    nan_policy == NanPolicy::fill,
+                invalid_argument, what, ": options.nan_policy has unknown value ",
+                static_cast<int>(nan_policy));
+  FFTCONV_CHECK(std::isfinite(options.min_weight) && options.min_weight >= 0, invalid_argument,
+                what, ": options.min_weight is ", options.min_weight,
+                "; it must be finite and >= 0 (a fraction of the kernel's sum)");
+  const bool fill_used = boundary == Boundary::constant || nan_policy == NanPolicy::fill;
+  FFTCONV_CHECK(!fill_used || std::isinf(options.fill_value) ||
+                    std::fabs(options.fill_value) < largest + half_ulp,
+                invalid_argument, what, ": options.fill_value ", options.fill_value,
+                " is outside the range of the data's type (largest ", largest, ")");
+  const double rounded_fill =  // (only converted where checked: beyond T's range it is UB)
+      fill_used ? static_cast<double>(static_cast<T>(options.fill_value)) : 0;
+  p.fill_value = boundary == Boundary::constant ? rounded_fill : 0;  // zero means 0
+  p.nan_policy = nan_policy;
+  p.nan_fill = nan_policy == NanPolicy::fill ? rounded_fill : 0;
+  p.min_weight = options.min_weight;
+  p.preserve_nan = options.preserve_nan;
+  p.planning = planning;
+  p.threads = usable_threads(options.threads);
+  return p;
+}
+
+template <class T>
+void validate_image(const Problem& p, const ConstView<T>& image, const char* what) {
+  const Shape image_shape = p.image_shape();
+  FFTCONV_CHECK(image.shape() == image_shape, invalid_argument, what, ": image has shape ",
+                to_string(image.shape()), ", expected ", to_string(image_shape));
+  check_strides(image, "image", what);
+  FFTCONV_CHECK(image.data() != nullptr, invalid_argument, what, ": image data is null (shape ",
+                to_string(image.shape()), ")");
+}
+
+template <class T>
+void validate_output(const Problem& p, const View<T>& out, const char* name, const char* what) {
+  check_strides(out, name, what);
+  const Shape expected = p.output_shape();
+  FFTCONV_CHECK(out.shape() == expected, invalid_argument, what, ": ", name, " has shape ",
+                to_string(out.shape()), ", expected ", to_string(expected), " for image ",
+                to_string(p.image_shape()), " and kernel ", to_string(p.kernel_shape()));
+  if (p.output_count() == 0) return;  // valid mode, kernel longer than the image: no output
+  FFTCONV_CHECK(out.data() != nullptr, invalid_argument, what, ": ", name, " data is null (shape ",
+                to_string(out.shape()), ")");
+  FFTCONV_CHECK(!overlaps_itself(out.shape(), out.strides()), invalid_argument, what, ": ", name,
+                " strides (", strides_string(out.strides()), ") make elements of its shape ",
+                to_string(out.shape()), " share memory");
+}
+
+template <class M>
+void validate_companion(const ConstView<M>& v, const Shape& shape, const char* name,
+                        const char* owner, const char* what) {
+  FFTCONV_CHECK(v.shape() == shape, invalid_argument, what, ": ", name, " has shape ",
+                to_string(v.shape()), ", expected the ", owner, "'s ", to_string(shape));
+  check_strides(v, name, what);
+  FFTCONV_CHECK(v.data() != nullptr, invalid_argument, what, ": ", name, " data is null");
+}
+
+template <class T>
+void validate_apply(const Problem& p, const ConstView<T>& image, const View<T>& out,
+                    const char* what) {
+  validate_image(p, image, what);
+  validate_output(p, out, "out", what);
+}
+
+template Problem validate_setup<float>(const ConstView<float>&, const Shape&, const Options&, bool,
+                                       const char*);
+template Problem validate_setup<double>(const ConstView<double>&, const Shape&, const Options&,
+                                        bool, const char*);
+template void validate_image<float>(const Problem&, const ConstView<float>&, const char*);
+template void validate_image<double>(const Problem&, const ConstView<double>&, const char*);
+template void validate_output<float>(const Problem&, const View<float>&, const char*, const char*);
+template void validate_output<double>(const Problem&, const View<double>&, const char*,
+                                      const char*);
+template void validate_companion<bool>(const ConstView<bool>&, const Shape&, const char*,
+                                       const char*, const char*);
+template void validate_companion<unsigned char>(const ConstView<unsigned char>&, const Shape&,
+                                                const char*, const char*, const char*);
+template void validate_companion<float>(const ConstView<float>&, const Shape&, const char*,
+                                        const char*, const char*);
+template void validate_companion<double>(const ConstView<double>&, const Shape&, const char*,
+                                         const char*, const char*);
+template void validate_apply<float>(const Problem&, const ConstView<float>&, const View<float>&,
+                                    const char*);
+template void validate_apply<double>(const Problem&, const ConstView<double>&, const View<double>&,
+                                     const char*);
+
+}  // namespace fftconv::detail

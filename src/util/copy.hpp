@@ -1,0 +1,133 @@
+#pragma once
+// Copies between caller views (any strides) and our dense C-order rank-3 buffers. Both paths
+// use these: the FFT path to zero-pad into its transform buffer, the direct path to build its
+// extended image and its dense kernel.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "fftconv/view.hpp"
+#include "util/rounding.hpp"
+
+namespace fftconv::detail {
+
+/// Element strides of a dense rank-3 buffer; the last axis is contiguous.
+using DenseStrides = std::array<std::size_t, 3>;
+
+/// Copies the rank-3 view `src` into the dense block at `dst`.
+template <class T>
+void place(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides) {
+  const std::size_t n0 = src.extent(0), n1 = src.extent(1), n2 = src.extent(2);
+  const std::ptrdiff_t s0 = src.stride(0), s1 = src.stride(1), s2 = src.stride(2);
+  for (std::size_t i0 = 0; i0 < n0; ++i0)
+    for (std::size_t i1 = 0; i1 < n1; ++i1) {
+      const T* from =
+          src.data() + static_cast<std::ptrdiff_t>(i0) * s0 + static_cast<std::ptrdiff_t>(i1) * s1;
+      T* to = dst + i0 * dst_strides[0] + i1 * dst_strides[1];
+      if (s2 == 1) {
+        std::copy(from, from + n2, to);
+      } else {
+        for (std::size_t i2 = 0; i2 < n2; ++i2)
+          to[i2] = from[static_cast<std::ptrdiff_t>(i2) * s2];
+      }
+    }
+}
+
+/// True if the address ranges of two rank-3 views (first to last element, whatever the strides)
+/// intersect: then writing one may change what the other reads.
+template <class T>
+bool may_share_memory(const ConstView<T>& a, const View<T>& b) {
+  const auto span = [](const T* data, auto extent, auto stride) {
+    const T* lo = data;
+    const T* hi = data;
+    for (int i = 0; i < 3; ++i) {
+      if (extent(i) == 0) return std::pair<const T*, const T*>{nullptr, nullptr};
+      const std::ptrdiff_t reach = static_cast<std::ptrdiff_t>(extent(i) - 1) * stride(i);
+      (reach < 0 ? lo : hi) += reach;
+    }
+    return std::pair<const T*, const T*>{lo, hi};
+  };
+  const auto [a_lo, a_hi] = span(
+      a.data(), [&](int i) { return a.extent(i); }, [&](int i) { return a.stride(i); });
+  const auto [b_lo, b_hi] = span(
+      b.data(), [&](int i) { return b.extent(i); }, [&](int i) { return b.stride(i); });
+  if (a_lo == nullptr || b_lo == nullptr) return false;  // an empty view reads or writes nothing
+  return !(std::less<const T*>()(a_hi, b_lo) || std::less<const T*>()(b_hi, a_lo));
+}
+
+/// The image to read while `out` is written: the image itself, or (when they may share memory:
+/// an in-place call) a dense copy of it made in `copy`.
+template <class T, class Buffer>
+ConstView<T> unaliased(const ConstView<T>& image, const View<T>& out, Buffer& copy) {
+  if (!may_share_memory(image, out)) return image;
+  const std::size_t n1 = image.extent(1), n2 = image.extent(2);
+  copy = Buffer(image.extent(0) * n1 * n2);
+  place(image, copy.data(), {n1 * n2, n2, 1});
+  return ConstView<T>(copy.data(), Shape{image.extent(0), n1, n2});
+}
+
+/// Adds the rank-3 view `src` into `dst` at positions taken modulo `lengths` per axis (a kernel
+/// longer than a circular transform folds onto itself; a shorter one is simply placed).
+template <class T>
+void fold_into(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides,
+               const std::array<std::size_t, 3>& lengths) {
+  for (std::size_t i0 = 0; i0 < src.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < src.extent(1); ++i1) {
+      const T* from = src.data() + static_cast<std::ptrdiff_t>(i0) * src.stride(0) +
+                      static_cast<std::ptrdiff_t>(i1) * src.stride(1);
+      T* to = dst + (i0 % lengths[0]) * dst_strides[0] + (i1 % lengths[1]) * dst_strides[1];
+      for (std::size_t i2 = 0; i2 < src.extent(2); ++i2)
+        to[i2 % lengths[2]] += from[static_cast<std::ptrdiff_t>(i2) * src.stride(2)];
+    }
+}
+
+/// Writes `count` contiguous values to a strided row of the output.
+template <class T>
+void store_row(const T* from, std::size_t count, T* to, std::ptrdiff_t stride) {
+  if (stride == 1) {
+    std::copy(from, from + count, to);
+  } else {
+    for (std::size_t i = 0; i < count; ++i)
+      to[static_cast<std::ptrdiff_t>(i) * stride] = from[i];
+  }
+}
+
+/// Start of row (i0, i1) of a rank-3 view.
+template <class T>
+T* row_start(const View<T>& v, std::size_t i0, std::size_t i1) {
+  return v.data() + static_cast<std::ptrdiff_t>(i0) * v.stride(0) +
+         static_cast<std::ptrdiff_t>(i1) * v.stride(1);
+}
+
+/// f(element) for every element of the rank-3 view v, in C order (a reference: f may write
+/// through a View<T>).
+template <class T, class F>
+void for_each_element(const View<T>& v, F f) {
+  for (std::size_t i0 = 0; i0 < v.extent(0); ++i0)
+    for (std::size_t i1 = 0; i1 < v.extent(1); ++i1) {
+      T* row = row_start(v, i0, i1);
+      for (std::size_t i2 = 0; i2 < v.extent(2); ++i2)
+        f(row[static_cast<std::ptrdiff_t>(i2) * v.stride(2)]);
+    }
+}
+
+/// The elements of the rank-3 view v in C order, each as f(element), in a vector of U.
+template <class U, class T, class F>
+std::vector<U> dense_values(const View<T>& v, F f) {
+  std::vector<U> dense;
+  dense.reserve(v.extent(0) * v.extent(1) * v.extent(2));
+  for_each_element(v, [&](const T& x) { dense.push_back(f(x)); });
+  return dense;
+}
+
+/// Dense C-order doubles written into the rank-3 view `to`, each rounded once to T.
+template <class T>
+void store_rounded(const std::vector<double>& from, const View<T>& to) {
+  const double* src = from.data();
+  for_each_element(to, [&](T& x) { x = rounded_to<T>(*src++); });
+}
+
+}  // namespace fftconv::detail
