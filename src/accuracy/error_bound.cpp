@@ -28,7 +28,7 @@
 #include <limits>
 #include <vector>
 
-#include "core/filter_core.hpp"
+#include "core/plan.hpp"
 #include "core/validate.hpp"
 #include "direct/direct_path.hpp"
 #include "direct/separable.hpp"
@@ -114,12 +114,12 @@ struct SeparablePasses {
   std::vector<double> magnitudes;  ///< M, dense in the kernel's C order, rounded up
 };
 template <class T>
-SeparablePasses separable_passes(const ConstView<T>& kernel3, bool widened) {
+SeparablePasses separable_passes(const detail::KernelInfo<T>& kernel, bool widened) {
   const auto read = [&](const auto& f) {
     SeparablePasses s;
     s.depth = static_cast<double>(f->most_row_taps() + f->column_taps() + 1 +
                                   detail::separable_tolerance_units);
-    const std::size_t width = kernel3.extent(2);
+    const std::size_t width = f->terms[0].row.size();
     std::vector<long double> columns(f->terms[0].column.size(), 0.0L), rows(width, 0.0L);
     for (const auto& term : f->terms) {
       long double l1 = 0;
@@ -145,8 +145,7 @@ SeparablePasses separable_passes(const ConstView<T>& kernel3, bool widened) {
                                               std::numeric_limits<double>::infinity()));
     return s;
   };
-  return widened ? read(detail::separable_factors<double>(kernel3))
-                 : read(detail::separable_factors<T>(kernel3));
+  return widened ? read(kernel.template factors<double>()) : read(kernel.template factors<T>());
 }
 
 /// ||a||_2 and ||a||_1 of the image through index maps (the fill value where a map says -1): the
@@ -357,15 +356,15 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
   double result = 0;
   detail::with_call_errors(bound_name, [&] {
     const ConstView<T> image3 = detail::to_rank3(image);
-    const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);
-    const ConstView<T> kernel3 = effective.view();
+    const detail::Plan<T> plan = detail::make_plan(p, detail::to_rank3(kernel));
+    const ConstView<T> kernel3 = plan.kernel.values();
     if (!all_finite(image3) || !all_finite(kernel3) || !std::isfinite(p.fill_value)) {
       result = std::numeric_limits<double>::infinity();
       return;
     }
-    const bool widened = detail::widens<T>(options);
+    const bool widened = detail::widens<T>(p);
     const double u = widened ? unit_roundoff<double> : unit_roundoff<T>;
-    const Method method = detail::method_for(p, kernel3, options).method;
+    const Method method = plan.choice.method;
     const bool spatial = method == Method::direct || method == Method::separable;
     // The transforms that run: the whole problem's, or overlap-save's tile problem, whose image
     // (one tile's region of the extended image) is within the extended image in norm; the union
@@ -379,7 +378,7 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     if (!spatial && guarantee == Guarantee::probabilistic)
       norms.b_hat = std::min(norms.b1, kernel_spectrum_max(fp, kernel3));
     const SeparablePasses passes =
-        method == Method::separable ? separable_passes(kernel3, widened) : SeparablePasses{};
+        method == Method::separable ? separable_passes(plan.kernel, widened) : SeparablePasses{};
     const double depth =
         method == Method::separable ? passes.depth : static_cast<double>(direct_depth(kernel3));
     const bool folds = !spatial && folded > 1;
@@ -405,9 +404,8 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
     if (widened)  // the final rounding to float, relative or (underflow) absolute
       result += unit_roundoff<float> * s +
                 static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
-    const double taps = method == Method::separable
-                            ? passes.underflow_taps
-                            : static_cast<double>(detail::count_nonzero(kernel3));
+    const double taps = method == Method::separable ? passes.underflow_taps
+                                                    : static_cast<double>(plan.kernel.nonzero());
     result += widened ? underflow_term<double>(fp, spatial, norms, taps)
                       : underflow_term<T>(fp, spatial, norms, taps);
     // (the separable first pass: sums up to sum |row factor| max |value|)

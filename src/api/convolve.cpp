@@ -1,11 +1,13 @@
-// The public entry points: validate everything first (nothing is written on failure), choose the
-// method, run it on canonical rank-3 views.
+// convolve and correlate: validate everything first (nothing is written on failure), make the
+// plan (core/plan.hpp), prepare its path with the stages around it (core/pipeline.hpp) and apply
+// it once, on canonical rank-3 views. src/README.md follows this call through the tree.
 #include "fftconv/convolve.hpp"
 
 #include <new>
 #include <string>
 
-#include "core/filter_core.hpp"
+#include "core/pipeline.hpp"
+#include "core/plan.hpp"
 #include "core/problem.hpp"
 #include "core/validate.hpp"
 #include "util/check.hpp"
@@ -21,8 +23,8 @@ void run(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& o
   if (p.output_count() == 0) return;  // valid mode, kernel longer than the image
   p.single_use = true;
   detail::with_call_errors(what, [&] {
-    detail::FilterCore<T>(p, detail::to_rank3(kernel), options)
-        .apply(detail::to_rank3(image), detail::to_rank3(out));
+    const detail::Pipeline<T> pipeline(detail::make_plan(p, detail::to_rank3(kernel)));
+    pipeline.apply(detail::to_rank3(image), detail::to_rank3(out));
   });
 }
 

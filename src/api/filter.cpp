@@ -1,9 +1,9 @@
 #include "fftconv/filter.hpp"
 
-#include "core/filter_core.hpp"
+#include "core/pipeline.hpp"
+#include "core/plan.hpp"
 #include "core/validate.hpp"
 #include "direct/simd.hpp"
-#include "stages/kernel_normalization.hpp"
 #include "util/check.hpp"
 
 namespace fftconv {
@@ -13,7 +13,7 @@ struct Filter<T>::Impl {
   Operation operation;
   Mode mode;
   Shape image_shape, kernel_shape, output_shape;
-  detail::FilterCore<T> core;
+  detail::Pipeline<T> pipeline;
 };
 
 namespace {
@@ -32,7 +32,7 @@ Filter<T>::Filter(ConstView<T> kernel, const Shape& image_shape, Operation opera
   detail::with_call_errors(constructor_name, [&] {
     impl_ = std::make_unique<const Impl>(
         Impl{operation, options.mode, p.image_shape(), p.kernel_shape(), p.output_shape(),
-             detail::FilterCore<T>(p, detail::to_rank3(kernel), options)});
+             detail::Pipeline<T>(detail::make_plan(p, detail::to_rank3(kernel)))});
   });
 }
 
@@ -53,16 +53,16 @@ const typename Filter<T>::Impl& Filter<T>::impl() const {
 
 template <class T>
 void Filter<T>::apply(ConstView<T> image, View<T> out) const {
-  const detail::Problem& p = impl().core.problem();
+  const detail::Problem& p = impl().pipeline.problem();
   detail::validate_apply(p, image, out, apply_name);
   if (p.output_count() == 0) return;
   detail::with_call_errors(
-      apply_name, [&] { impl_->core.apply(detail::to_rank3(image), detail::to_rank3(out)); });
+      apply_name, [&] { impl_->pipeline.apply(detail::to_rank3(image), detail::to_rank3(out)); });
 }
 
 template <class T>
 Method Filter<T>::method() const {
-  return impl().core.method();
+  return impl().pipeline.method();
 }
 template <class T>
 Operation Filter<T>::operation() const {
@@ -96,10 +96,8 @@ Method chosen_method_for(const ConstView<T>& kernel, const Shape& image_shape,
   detail::Problem p = detail::validate_setup(kernel, image_shape, options, false, name);
   p.single_use = true;  // what a one-shot call runs (its fft stores no spectrum)
   Method method = Method::automatic;
-  detail::with_call_errors(name, [&] {
-    const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);
-    method = detail::method_for(p, effective.view(), options, false).method;
-  });
+  detail::with_call_errors(
+      name, [&] { method = detail::make_plan(p, detail::to_rank3(kernel)).choice.method; });
   return method;
 }
 }  // namespace

@@ -1,9 +1,9 @@
 #include "fftconv/predict.hpp"
 
 #include "core/choose.hpp"
-#include "core/filter_core.hpp"
+#include "core/kernel_info.hpp"
+#include "core/plan.hpp"
 #include "core/validate.hpp"
-#include "stages/kernel_normalization.hpp"
 #include "util/check.hpp"
 
 namespace fftconv {
@@ -22,15 +22,12 @@ double predicted_seconds_for(Method method, const ConstView<T>& kernel, const Sh
   p.single_use = true;  // (as chosen_method: what a one-shot call runs)
   double ns = 0;
   detail::with_call_errors(name, [&] {
-    const detail::EffectiveKernel<T> effective(detail::to_rank3(kernel), options);
-    const Method m = method == Method::automatic
-                         ? detail::method_for(p, effective.view(), chosen).method
-                         : method;
-    const bool widened = detail::widens<T>(options);
-    // (separability is looked for only when the separable method's cost is wanted)
-    const detail::KernelTaps taps = detail::kernel_taps(effective.view(), widened, m);
+    // (p.method is automatic: the kernel's separable factors are looked for, whichever method's
+    // cost is wanted; no other method's costs depend on them)
+    const detail::KernelInfo<T> info(p, detail::to_rank3(kernel));
+    const Method m = method == Method::automatic ? detail::choose_method(p, info).method : method;
     const detail::MethodCosts c =
-        detail::estimate_costs(p, taps, widened ? sizeof(double) : sizeof(T));
+        detail::estimate_costs(p, info.taps(), detail::widens<T>(p) ? sizeof(double) : sizeof(T));
     ns = m == Method::direct         ? c.direct_ns
          : m == Method::fft          ? c.fft_ns
          : m == Method::overlap_save ? c.overlap_save_ns

@@ -1,8 +1,8 @@
 #pragma once
-// The geometry of one convolution problem, shared by every method: per-axis lengths and the
-// position of the requested output window inside the full result. Everything downstream works on
-// a canonical rank-3 form (lower ranks get leading axes of length 1), so each path has one loop
-// nest for 1-D, 2-D and 3-D.
+// One convolution problem as validation resolved it, shared by every method: per-axis lengths, the
+// position of the requested output window inside the full result, and the resolved options.
+// Everything downstream works on a canonical rank-3 form (lower ranks get leading axes of length
+// 1), so each path has one loop nest for 1-D, 2-D and 3-D.
 #include <array>
 #include <cstddef>
 
@@ -41,6 +41,14 @@ struct Problem {
   bool preserve_nan = false;
   Planning planning = Planning::estimate;  ///< FFTW planning effort
   int threads = 1;  ///< resolved: >= 1, at most the hardware's (usable_threads)
+  /// The rest of Options, as validation resolved it: nothing past validation reads Options.
+  Method method = Method::automatic;  ///< requested (the plan holds the chosen one)
+  Precision compute_precision = Precision::native;
+  bool normalize_kernel = false;
+  bool nonnegative = false;
+  std::size_t max_memory_bytes = static_cast<std::size_t>(-1);
+  /// Applications pass a mask and want the weights (convolve_masked): their buffers are counted.
+  bool masked = false;
 
   /// Element counts of the output, image and kernel (fftconv::Error if one overflows size_t).
   std::size_t output_count() const;

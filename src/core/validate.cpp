@@ -117,6 +117,11 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
   p.preserve_nan = options.preserve_nan;
   p.planning = planning;
   p.threads = usable_threads(options.threads);
+  p.method = method;
+  p.compute_precision = options.compute_precision;
+  p.normalize_kernel = options.normalize_kernel;
+  p.nonnegative = options.nonnegative;
+  p.max_memory_bytes = options.max_memory_bytes;
   return p;
 }
 

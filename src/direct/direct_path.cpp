@@ -28,13 +28,6 @@
 
 namespace fftconv::detail {
 
-template <class T>
-std::size_t count_nonzero(const ConstView<T>& kernel3) {
-  std::size_t count = 0;
-  for_each_element(kernel3, [&](T x) { count += x != T(0); });
-  return count;
-}
-
 DirectLayout direct_layout(const Problem& p) {
   DirectLayout l;
   for (std::size_t a = 0; a < 3; ++a) {
@@ -195,21 +188,20 @@ std::size_t direct_working_bytes(const Problem& p, std::size_t element_bytes,
 }
 
 template <class T>
-DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel, bool separable)
+DirectKernel<T>::DirectKernel(const Problem& p, const ConstView<T>& kernel, std::size_t nonzero,
+                              const SeparableFactors<T>* separable)
     : p_(p) {
   const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
-  // (Factored as the caller gave it, as method_for tests it, then flipped for convolution.)
+  // (Factored as the caller gave it, then flipped for convolution.)
   std::optional<SeparableFactors<T>> factors;
   if (separable) {
-    factors = separable_factors<T>(kernel);
-    if (!factors) fail_not_separable(p.kernel_shape());
+    factors = *separable;
     if (!p.correlate)
       for (SeparableTerm<T>& term : factors->terms) {
         std::reverse(term.row.begin(), term.row.end());
         std::reverse(term.column.begin(), term.column.end());
       }
   }
-  const std::size_t nonzero = count_nonzero(kernel);  // flipping does not change it
   const std::size_t terms = factors ? factors->rank() : 1;
   try {
     taps_.reserve(factors ? terms * k0 * k1 : nonzero);
@@ -362,8 +354,6 @@ void DirectKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out
   });
 }
 
-template std::size_t count_nonzero<float>(const ConstView<float>&);
-template std::size_t count_nonzero<double>(const ConstView<double>&);
 template class DirectKernel<float>;
 template class DirectKernel<double>;
 

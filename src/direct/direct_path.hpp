@@ -5,15 +5,12 @@
 #include <vector>
 
 #include "core/problem.hpp"
+#include "direct/separable.hpp"
 #include "direct/tap.hpp"
 #include "fft/memory.hpp"
 #include "fftconv/view.hpp"
 
 namespace fftconv::detail {
-
-/// Number of non-zero kernel values (the direct path skips zero taps).
-template <class T>
-std::size_t count_nonzero(const ConstView<T>& kernel3);
 
 /// The extended image the direct path sums over: extent out + k - 1 per axis, position t holding
 /// the extended image at t + start - (k - 1). Throws fftconv::Error(invalid_argument) if a size
@@ -49,10 +46,12 @@ double separable_row_passes(const Problem& p, std::size_t column_taps);
 template <class T>
 class DirectKernel {
  public:
-  /// kernel is a canonical rank-3 view of the problem's kernel shape. separable: run it as two
-  /// passes per term (separable.hpp); throws fftconv::Error(invalid_argument) if it is not
-  /// separable.
-  DirectKernel(const Problem& p, const ConstView<T>& kernel, bool separable = false);
+  /// kernel is a canonical rank-3 view of the problem's kernel shape with `nonzero` values that
+  /// are not zero (KernelInfo). factors: null, or the kernel's separable factors (as the caller
+  /// gave it: they are flipped here for convolution) to run it as two passes per term
+  /// (separable.hpp).
+  DirectKernel(const Problem& p, const ConstView<T>& kernel, std::size_t nonzero,
+               const SeparableFactors<T>* factors);
   /// out = the problem's result for image (canonical rank-3 views of the problem's shapes), with
   /// `fill` outside the image where the rule gives a constant (the problem's fill value, or the
   /// weight image's: see missing_pixels.hpp).

@@ -1,11 +1,11 @@
-// convolve_masked: validation of the mask and the weights, then FilterCore with a mask.
+// convolve_masked: validation of the mask and the weights, then the pipeline with a mask.
 #include "fftconv/masked.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "core/filter_core.hpp"
+#include "core/pipeline.hpp"
 #include "core/problem.hpp"
 #include "core/validate.hpp"
 #include "science/byte_masks.hpp"
@@ -49,8 +49,8 @@ void check_mask_values(const ConstView<M>& mask3) {
 template <class T, class M>
 void run(const ConstView<T>& image, const ConstView<M>* mask, const ConstView<T>& kernel,
          const View<T>& values, const View<T>& weight, const Options& options) {
-  const detail::Problem p =
-      detail::validate_setup(kernel, image.shape(), options, false, masked_name);
+  detail::Problem p = detail::validate_setup(kernel, image.shape(), options, false, masked_name);
+  p.masked = true;  // (its buffers are counted in the plan's memory)
   detail::validate_image(p, image, masked_name);
   detail::validate_output(p, values, "values", masked_name);
   if (mask) detail::validate_companion(*mask, image.shape(), "mask", "image", masked_name);
@@ -68,15 +68,15 @@ void run(const ConstView<T>& image, const ConstView<M>* mask, const ConstView<T>
   if (mask) check_mask_values(detail::to_rank3(*mask));  // (even when there is no output)
   if (p.output_count() == 0) return;
   detail::with_call_errors(masked_name, [&] {
-    // The core first: it refuses a call beyond options.max_memory_bytes (the mask's flags
+    // The plan first: it refuses a call beyond options.max_memory_bytes (the mask's flags
     // counted) before anything is allocated.
-    const detail::FilterCore<T> core(p, detail::to_rank3(kernel), options, true);
+    const detail::Pipeline<T> pipeline(detail::make_plan(p, detail::to_rank3(kernel)));
     std::vector<unsigned char> flags;
     if (mask)
       flags = detail::dense_values<unsigned char>(
           detail::to_rank3(*mask), [](M x) { return static_cast<unsigned char>(x != M(0)); });
-    core.apply(detail::to_rank3(image), mask ? flags.data() : nullptr, detail::to_rank3(values),
-               want_weight ? detail::to_rank3(weight) : View<T>());
+    pipeline.apply(detail::to_rank3(image), mask ? flags.data() : nullptr, detail::to_rank3(values),
+                   want_weight ? detail::to_rank3(weight) : View<T>());
   });
 }
 

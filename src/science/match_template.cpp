@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/filter_core.hpp"
+#include "core/pipeline.hpp"
 #include "core/validate.hpp"
 #include "fftconv/match.hpp"
 #include "science/byte_masks.hpp"
@@ -59,28 +59,29 @@ class Correlator {
  public:
   Correlator(const Geometry& g, const std::vector<double>& templ, const Options& options)
       : g_(g),
-        core_(detail::validate_setup(ConstView<double>(templ.data(), g.templ_shape), g.image_shape,
-                                     options, true, match_name),
-              detail::to_rank3(ConstView<double>(templ.data(), g.templ_shape)), options) {}
+        pipeline_(
+            detail::make_plan(detail::validate_setup(ConstView<double>(templ.data(), g.templ_shape),
+                                                     g.image_shape, options, true, match_name),
+                              detail::to_rank3(ConstView<double>(templ.data(), g.templ_shape)))) {}
   /// A bound on the absolute rounding error of one output of (image, templ) beyond the direct
   /// sum's relative one: the fft method spreads about u log2(N) |image|_2 |templ|_2 over every
   /// output (see error_bound; a generous constant here, as it only decides what counts as zero).
   double noise(const std::vector<double>& image, const std::vector<double>& templ) const {
     // (direct and separable err relative to each output's terms; fft and overlap-save, whose
     // tiles are smaller transforms of parts of the same image, spread noise like this)
-    if (core_.method() != Method::fft && core_.method() != Method::overlap_save) return 0;
+    if (pipeline_.method() != Method::fft && pipeline_.method() != Method::overlap_save) return 0;
     return 8 * u * (std::log2(static_cast<double>(image.size())) + 4) * norm(image) * norm(templ);
   }
   std::vector<double> operator()(const std::vector<double>& image) const {
     std::vector<double> out(element_count(g_.out_shape));
-    core_.apply(detail::to_rank3(ConstView<double>(image.data(), g_.image_shape)),
-                detail::to_rank3(View<double>(out.data(), g_.out_shape)));
+    pipeline_.apply(detail::to_rank3(ConstView<double>(image.data(), g_.image_shape)),
+                    detail::to_rank3(View<double>(out.data(), g_.out_shape)));
     return out;
   }
 
  private:
   const Geometry& g_;
-  detail::FilterCore<double> core_;
+  detail::Pipeline<double> pipeline_;
 };
 
 /// The image in double, shifted by the mean of its finite pixels (which changes no score but

@@ -32,10 +32,7 @@ KernelSum kernel_sum(const ConstView<T>& kernel3) {
 }
 
 template <class T>
-EffectiveKernel<T>::EffectiveKernel(const ConstView<T>& kernel3, const Options& options)
-    : view_(kernel3) {
-  if (!options.normalize_kernel) return;
-  const KernelSum s = kernel_sum(kernel3);
+std::vector<T> normalized_kernel(const ConstView<T>& kernel3, const KernelSum& s) {
   if (!std::isfinite(s.sum)) {  // a NaN or an infinity among the values: name the first
     std::size_t index = 0;
     for_each_element(kernel3, [&](T x) {
@@ -54,15 +51,15 @@ EffectiveKernel<T>::EffectiveKernel(const ConstView<T>& kernel3, const Options& 
                 "options.normalize_kernel: the kernel sums to ", s.sum,
                 ", which is zero within the rounding of its sum (|sum| <= ", s.tolerance,
                 "): it cannot be normalized");
-  normalized_ = dense_values<T>(kernel3, [](T x) { return x; });
-  for (T& x : normalized_)
+  std::vector<T> normalized = dense_values<T>(kernel3, [](T x) { return x; });
+  for (T& x : normalized)
     x = static_cast<T>(static_cast<double>(x) / s.sum);
-  view_ = ConstView<T>(normalized_.data(), kernel3.shape());
+  return normalized;
 }
 
 template KernelSum kernel_sum(const ConstView<float>&);
 template KernelSum kernel_sum(const ConstView<double>&);
-template class EffectiveKernel<float>;
-template class EffectiveKernel<double>;
+template std::vector<float> normalized_kernel(const ConstView<float>&, const KernelSum&);
+template std::vector<double> normalized_kernel(const ConstView<double>&, const KernelSum&);
 
 }  // namespace fftconv::detail

@@ -1,10 +1,9 @@
 #pragma once
 // Options::normalize_kernel: the kernel divided by its sum, in one place for every entry point
-// (the methods, the reference, error_bound).
+// (the plan's kernel, the reference).
 #include <cmath>
 #include <vector>
 
-#include "fftconv/options.hpp"
 #include "fftconv/view.hpp"
 
 namespace fftconv::detail {
@@ -23,24 +22,11 @@ struct KernelSum {
 template <class T>
 KernelSum kernel_sum(const ConstView<T>& kernel3);
 
-/// The kernel an operation uses: the caller's (canonical rank-3) kernel itself, or with
-/// options.normalize_kernel a dense copy divided by its sum and rounded to T. The sum is
-/// computed with compensation; a sum that is zero or within the rounding of summing the kernel
-/// in T (|sum| <= K u sum |k|, K values) is refused with fftconv::Error(invalid_argument).
+/// The caller's kernel (canonical rank 3) divided by its sum `raw` (kernel_sum(kernel3)), dense
+/// in C order and rounded to T. A sum that is not finite (the first NaN or infinity is named),
+/// zero or within the rounding of summing the kernel in T (|sum| <= K u sum |k|, K values) is
+/// refused with fftconv::Error(invalid_argument).
 template <class T>
-class EffectiveKernel {
- public:
-  EffectiveKernel(const ConstView<T>& kernel3, const Options& options);
-  EffectiveKernel(const EffectiveKernel&) = delete;
-  EffectiveKernel& operator=(const EffectiveKernel&) = delete;
-  const ConstView<T>& view() const { return view_; }
-
- private:
-  std::vector<T> normalized_;
-  ConstView<T> view_;
-};
-
-extern template class EffectiveKernel<float>;
-extern template class EffectiveKernel<double>;
+std::vector<T> normalized_kernel(const ConstView<T>& kernel3, const KernelSum& raw);
 
 }  // namespace fftconv::detail
