@@ -1,27 +1,10 @@
+// output_shape and fft_shape: the geometry of a problem, as the library would make it.
 #include "fftconv/shape.hpp"
-
-#include <string>
 
 #include "core/problem.hpp"
 #include "fft/fft_path.hpp"
-#include "util/check.hpp"
 
 namespace fftconv {
-
-namespace detail {
-void throw_rank_too_large(std::size_t rank) {
-  fail(ErrorCode::invalid_argument, "rank ", rank, " exceeds the maximum rank ", max_rank);
-}
-}  // namespace detail
-
-std::string to_string(const Shape& shape) {
-  std::string s;
-  for (int i = 0; i < shape.rank(); ++i) {
-    if (i > 0) s += 'x';
-    s += std::to_string(shape[i]);
-  }
-  return shape.rank() == 0 ? "(rank 0)" : s;
-}
 
 Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode) {
   return detail::make_problem(image_shape, kernel_shape, mode, false, "fftconv::output_shape")
