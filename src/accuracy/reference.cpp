@@ -111,12 +111,9 @@ void reference(const ConstView<T>& image, const ConstView<T>& kernel, const View
     const detail::AlignedBuffer<T> extended =
         detail::extended_image(p, detail::to_rank3(image), static_cast<T>(p.fill_value));
     // (the kernel normalization stage itself, not a plan: the reference shares no path's code)
-    const ConstView<T> caller_kernel = detail::to_rank3(kernel);
     std::vector<T> normalized;
-    if (p.normalize_kernel)
-      normalized = detail::normalized_kernel(caller_kernel, detail::kernel_sum(caller_kernel));
     const ConstView<T> k3 =
-        p.normalize_kernel ? ConstView<T>(normalized.data(), caller_kernel.shape()) : caller_kernel;
+        detail::effective_kernel(detail::to_rank3(kernel), p.normalize_kernel, normalized);
     const ConstView<T> h = correlate ? k3 : detail::flipped(k3);
     const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
     const std::vector<double> taps =  // h as doubles, dense C order

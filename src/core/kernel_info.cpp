@@ -16,11 +16,8 @@ std::size_t count_nonzero(const ConstView<T>& kernel3) {
 }  // namespace
 
 template <class T>
-KernelInfo<T>::KernelInfo(const Problem& p, const ConstView<T>& kernel3) : values_(kernel3) {
-  if (p.normalize_kernel) {
-    normalized_ = normalized_kernel(kernel3, kernel_sum(kernel3));
-    values_ = ConstView<T>(normalized_.data(), kernel3.shape());
-  }
+KernelInfo<T>::KernelInfo(const Problem& p, const ConstView<T>& kernel3)
+    : values_(effective_kernel(kernel3, p.normalize_kernel, normalized_)) {
   sum_ = kernel_sum(values_);
   nonzero_ = count_nonzero(values_);
   // Separability matters only to the methods that ask about it, and to the precision the

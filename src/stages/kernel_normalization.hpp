@@ -29,4 +29,14 @@ KernelSum kernel_sum(const ConstView<T>& kernel3);
 template <class T>
 std::vector<T> normalized_kernel(const ConstView<T>& kernel3, const KernelSum& raw);
 
+/// The kernel an operation runs: kernel3 itself, or with `normalize` its normalized copy, which
+/// is kept in `storage` (the view points into it).
+template <class T>
+ConstView<T> effective_kernel(const ConstView<T>& kernel3, bool normalize,
+                              std::vector<T>& storage) {
+  if (!normalize) return kernel3;
+  storage = normalized_kernel(kernel3, kernel_sum(kernel3));
+  return ConstView<T>(storage.data(), kernel3.shape());
+}
+
 }  // namespace fftconv::detail
