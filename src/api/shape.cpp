@@ -3,7 +3,7 @@
 #include <string>
 
 #include "core/problem.hpp"
-#include "fft/fft_path.hpp"
+#include "fft/geometry.hpp"
 #include "util/check.hpp"
 
 namespace fftconv {

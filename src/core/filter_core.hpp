@@ -10,7 +10,7 @@
 #include "core/choose.hpp"
 #include "core/problem.hpp"
 #include "direct/direct_path.hpp"
-#include "fft/fft_path.hpp"
+#include "fft/fft_kernel.hpp"
 #include "fft/overlap_save.hpp"
 #include "fftconv/options.hpp"
 #include "stages/kernel_normalization.hpp"
