@@ -1,5 +1,5 @@
 // calibrate_lengths: what one row and one column of each FFT-friendly transform length cost on
-// this machine, in the FFT path's own steps (src/fft_path.cpp), and writes the table fftconv
+// this machine, in the FFT path's own steps (src/fft/fft_kernel.cpp), and writes the table fftconv
 // picks its padded lengths from (src/fft/length_costs.inc):
 //   row:    a real-to-complex and a complex-to-real 1-D transform of one row, out of place
 //           between a real row and the rows of a wide array (whole cache lines apart),

@@ -2,7 +2,7 @@
 #include "fftconv/shape.hpp"
 
 #include "core/problem.hpp"
-#include "fft/fft_path.hpp"
+#include "fft/geometry.hpp"
 
 namespace fftconv {
 

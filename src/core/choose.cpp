@@ -7,7 +7,8 @@
 
 #include "direct/direct_path.hpp"
 #include "direct/separable.hpp"
-#include "fft/fft_path.hpp"
+#include "fft/geometry.hpp"
+#include "fft/layout.hpp"
 #include "fft/overlap_save.hpp"
 #include "util/check.hpp"
 

@@ -40,6 +40,9 @@ class KernelInfo {
   const KernelSum& sum() const { return sum_; }
   /// Its values that are not zero.
   std::size_t nonzero() const { return nonzero_; }
+  /// The depth of the direct path's summation (direct/error_model.hpp): the most non-zero values
+  /// in a kernel row (along the last axis) plus the number of rows with any.
+  std::size_t direct_depth() const { return direct_depth_; }
   /// Its separable factors in precision C (T, or double when widened), or null when it is not
   /// separable or they were not looked for (a method other than automatic or separable).
   template <class C>
@@ -58,6 +61,7 @@ class KernelInfo {
   ConstView<T> values_;
   KernelSum sum_;
   std::size_t nonzero_ = 0;
+  std::size_t direct_depth_ = 0;
   std::optional<SeparableFactors<T>> factors_;            ///< computed in T
   std::optional<SeparableFactors<double>> wide_factors_;  ///< float data computed in double
 };

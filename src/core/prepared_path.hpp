@@ -5,7 +5,7 @@
 
 #include "core/plan.hpp"
 #include "direct/direct_path.hpp"
-#include "fft/fft_path.hpp"
+#include "fft/fft_kernel.hpp"
 #include "fft/overlap_save.hpp"
 
 namespace fftconv::detail {

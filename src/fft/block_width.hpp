@@ -1,5 +1,5 @@
 #pragma once
-// How many columns the FFT path's column passes transform side by side (fft_path.cpp), shared
+// How many columns the FFT path's column passes transform side by side (column_passes.hpp), shared
 // with bench/calibrate_lengths, which measures the same blocks. Header-only, no dependencies.
 #include <cstddef>
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "fft/layout.hpp"
 #include "fft/length_costs.hpp"
 #include "fft/memory.hpp"
 #include "fftconv/shape.hpp"

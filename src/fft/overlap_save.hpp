@@ -7,7 +7,7 @@
 #include <cstddef>
 
 #include "core/problem.hpp"
-#include "fft/fft_path.hpp"
+#include "fft/fft_kernel.hpp"
 
 namespace fftconv::detail {
 

@@ -33,7 +33,7 @@ using RunMethod = std::function<void(const ConstView<T>& image, const View<T>& o
 /// out = the result for `image` under p.nan_policy (see NanPolicy), and weight = conv(M, k) unless
 /// weight is empty (no data). masked: null, or one flag per image pixel in C order over the
 /// canonical shape, non-zero = masked (treated like NaN). kernel: the sum of the kernel `run`
-/// uses (for interpolate it must be positive; FilterCore checks). The image is read in full
+/// uses (for interpolate it must be positive; make_plan checks). The image is read in full
 /// before out or weight is written.
 template <class T>
 void apply_with_missing(const Problem& p, const KernelSum& kernel, const ConstView<T>& image,

@@ -1,0 +1,257 @@
+#include "fft/fft_kernel.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+
+#include "fft/column_passes.hpp"
+#include "stages/boundary_extension.hpp"
+#include "util/check.hpp"
+#include "util/copy.hpp"
+#include "util/parallel.hpp"
+
+namespace fftconv::detail {
+
+namespace {
+
+// The stored form of a kernel block's spectrum: the 1/N of the unnormalized inverse folded in
+// (pocketfft's explicit scale) and conjugated for correlation (conj(G) is the spectrum of the
+// flipped kernel, so nothing is flipped in space). `to` may be `from`.
+template <class T>
+void finish_spectrum(const T* from, T* to, std::size_t complex_count, T scale, T sign) {
+  for (std::size_t i = 0; i < complex_count; ++i) {
+    to[2 * i] = from[2 * i] * scale;
+    to[2 * i + 1] = from[2 * i + 1] * sign * scale;
+  }
+}
+
+// x *= g, over interleaved complex values.
+template <class T>
+void multiply_spectra(T* __restrict x, const T* __restrict g, std::size_t complex_count) {
+  for (std::size_t i = 0; i < complex_count; ++i) {
+    const T a = x[2 * i], b = x[2 * i + 1], c = g[2 * i], d = g[2 * i + 1];
+    x[2 * i] = a * c - b * d;
+    x[2 * i + 1] = b * c + a * d;
+  }
+}
+
+// The forward transforms up to the outer axis: real rows (those holding data, zero-padded to
+// the row length) into the work array's rows (out of place, from a row of the thread's scratch
+// array), then in 3-D the middle axis of every plane holding data. Each row is first filled by
+// load(i0, i1, row of the work array, scratch row) (the scratch row's first min(in[2], P2)
+// values), on the thread that transforms it: the copy is split over the threads and the row is
+// still in cache.
+template <class T, class Load>
+void forward_rows_and_middle(T* work, const WorkShape& w, const FftLayout& l, const Extents& in,
+                             const fft::Plan& rows, const fft::Plan* middle, int threads,
+                             std::vector<AlignedBuffer<T>>& scratch, Load&& load) {
+  const std::size_t P2 = l.lengths[2];
+  const std::size_t count = in[0] * in[1];
+  grow_scratch(scratch, std::min<std::size_t>(static_cast<std::size_t>(threads), count), l.pitch);
+  parallel_for(count, threads, [&](std::size_t slot, std::size_t begin, std::size_t end) {
+    T* real = scratch[slot].data();
+    for (std::size_t r = begin; r < end; ++r) {
+      T* row = work + (r / in[1]) * w.strides[0] + (r % in[1]) * w.strides[1];
+      load(r / in[1], r % in[1], static_cast<const T*>(row), real);
+      std::fill(real + std::min(in[2], P2), real + P2, T(0));
+      fft::execute(rows, real, row);
+      std::fill(row + 2 * l.half, row + l.pitch, T(0));  // (3-D column blocks read the padding)
+    }
+  });
+  if (middle == nullptr) return;
+  transform_columns(work, middle_pass(l, w, in[0], in[1], l.lengths[1], 0), *middle, threads,
+                    scratch);
+}
+
+// 1 / N: the unnormalized inverse's scale, folded into the spectrum.
+template <class T>
+T spectrum_scale(const FftLayout& l) {
+  return static_cast<T>(1.0 /
+                        (static_cast<double>(l.lengths[0]) * static_cast<double>(l.lengths[1]) *
+                         static_cast<double>(l.lengths[2])));
+}
+
+}  // namespace
+
+template <class T>
+FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
+    : p_(p),
+      layout_(fft_layout(p, sizeof(T))),
+      geometry_(fft_geometry(p)),
+      spectrum_(p.single_use ? 0 : 2 * layout_.spectrum_complex) {
+  const FftLayout& l = layout_;
+  const std::size_t P_outer = l.lengths[static_cast<std::size_t>(l.outer)];
+  // Plans are made on buffers of their own before anything is filled (planning may overwrite
+  // its array); apply runs them on its rows and scratch blocks, from the same allocator.
+  {
+    AlignedBuffer<T> real(l.pitch), row(l.pitch);
+    const int n = static_cast<int>(l.lengths[2]);
+    // Rows are split over our threads; a 1-D problem is one row, which FFTW threads itself.
+    const int row_threads = l.lengths[0] == 1 && l.lengths[1] == 1 ? threads_for(p, l) : 1;
+    row_forward_ = fft::row_plan<T>(fft::Direction::forward, n, real.data(), row.data(), p.planning,
+                                    row_threads);
+    row_inverse_ = fft::row_plan<T>(fft::Direction::inverse, n, real.data(), row.data(), p.planning,
+                                    row_threads);
+    AlignedBuffer<T> scratch(2 * std::max(P_outer * l.block, l.lengths[1] * l.middle_block));
+    const int B = static_cast<int>(l.block);
+    if (P_outer > 1) {
+      outer_forward_ = fft::column_plan<T>(fft::Direction::forward, static_cast<int>(P_outer), B,
+                                           scratch.data(), p.planning);
+      outer_inverse_ = fft::column_plan<T>(fft::Direction::inverse, static_cast<int>(P_outer), B,
+                                           scratch.data(), p.planning);
+    }
+    if (l.outer == 0 && l.lengths[1] > 1) {
+      const int P1 = static_cast<int>(l.lengths[1]);
+      const int Bm = static_cast<int>(l.middle_block);
+      middle_forward_ =
+          fft::column_plan<T>(fft::Direction::forward, P1, Bm, scratch.data(), p.planning);
+      middle_inverse_ =
+          fft::column_plan<T>(fft::Direction::inverse, P1, Bm, scratch.data(), p.planning);
+    }
+  }
+  const int threads = threads_for(p, l);
+  const Extents in = kernel_extents(p, l);
+  const WorkShape w = work_shape(l, in, in);
+  AlignedBuffer<T> work(w.reals);
+  std::memset(work.data(), 0, w.reals * sizeof(T));
+  fold_into(kernel, work.data(), w.strides, l.lengths);
+  std::vector<AlignedBuffer<T>> scratch_arrays;
+  forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
+                          scratch_arrays,
+                          [&](std::size_t, std::size_t, const T* row, T* real) {  // (folded above)
+                            std::copy(row, row + std::min(in[2], l.lengths[2]), real);
+                          });
+  if (p.single_use) {  // apply finishes the kernel's transform block by block
+    kernel_rows_ = std::move(work);
+    return;
+  }
+  // The outer pass writes the spectrum block by block (finish_spectrum).
+  const ColumnPass c = outer_pass(l, w, in[static_cast<std::size_t>(l.outer)]);
+  const std::size_t block_complex = P_outer * l.block;
+  const T scale = spectrum_scale<T>(l), sign = p.correlate ? T(-1) : T(1);
+  for_each_block(work.data(), c, threads, scratch_arrays,
+                 [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
+                   load_block(data, c, col, width, scratch);
+                   if (outer_forward_) fft::execute(*outer_forward_, scratch);
+                   finish_spectrum(scratch, spectrum_.data() + 2 * b * block_complex, block_complex,
+                                   scale, sign);
+                 });
+}
+
+template <class T>
+double FftKernel<T>::spectrum_max() const {
+  FFTCONV_CHECK(!p_.single_use, internal, "spectrum_max of a single-use kernel");
+  const std::array<std::size_t, 3>& P = layout_.lengths;
+  const double n =
+      static_cast<double>(P[0]) * static_cast<double>(P[1]) * static_cast<double>(P[2]);
+  const T* g = spectrum_.data();
+  double most = 0;  // (the block padding holds zeros)
+  for (std::size_t i = 0; i < layout_.spectrum_complex; ++i)
+    most = std::max(most,
+                    std::hypot(static_cast<double>(g[2 * i]), static_cast<double>(g[2 * i + 1])));
+  return most * n;  // the stored spectrum has the 1/N folded in
+}
+
+template <class T>
+void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) const {
+  Workspace workspace;
+  apply(image, out, fill, workspace);
+}
+
+template <class T>
+void FftKernel<T>::reserve(Workspace& ws) const {
+  const FftLayout& l = layout_;
+  const WorkShape w = work_shape(l, image_extents(p_), output_extents(p_));
+  if (ws.work.size() < w.reals) ws.work = AlignedBuffer<T>(w.reals);
+  // One array per thread that runs (scratch_total), the first row_slots of them holding a row
+  // too (grown first, so that none is allocated twice).
+  grow_scratch(ws.scratch, row_slots(p_, l), scratch_reals(l, p_.single_use, true));
+  grow_scratch(ws.scratch, thread_slots(p_, l), scratch_reals(l, p_.single_use, false));
+}
+
+template <class T>
+void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill,
+                         Workspace& ws) const {
+  reserve(ws);  // everything allocated before anything is written
+  const FftLayout& l = layout_;
+  const int threads = threads_for(p_, l);
+  const Extents in = image_extents(p_);
+  const Extents outn = output_extents(p_);
+  const WorkShape w = work_shape(l, in, outn);
+  AlignedBuffer<T>& work = ws.work;
+  const auto& maps = geometry_.image_maps;  // (in[a] positions each)
+  const MapRun row_map{maps[2].data(), maps[2].size()};
+  const LastAxisRun run = last_axis_run(row_map);
+  const auto load_row = [&](std::size_t i0, std::size_t i1, const T*, T* real) {
+    extend_into(image, {MapRun{maps[0].data() + i0, 1}, MapRun{maps[1].data() + i1, 1}, row_map},
+                run, fill, real, w.strides);
+  };
+  forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
+                          ws.scratch, load_row);
+
+  // The outer axis: forward, product, inverse, block by block; the output's rows written back in
+  // output order (row j from circular position j + shift).
+  const std::size_t outer = static_cast<std::size_t>(l.outer);
+  ColumnPass c = outer_pass(l, w, in[outer]);
+  c.out_rows = outn[outer];
+  c.shift = geometry_.shifts[outer];
+  const std::size_t block_complex = c.length * l.block;
+  // A single-use kernel's spectrum is made here, block by block, from its transformed rows.
+  const bool streamed = spectrum_.size() == 0;
+  ColumnPass kc;
+  if (streamed) {
+    const Extents k = kernel_extents(p_, l);
+    kc = outer_pass(l, work_shape(l, k, k), k[outer]);
+  }
+  const T scale = spectrum_scale<T>(l), sign = p_.correlate ? T(-1) : T(1);
+  for_each_block(
+      work.data(), c, threads, ws.scratch,
+      [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
+        load_block(data, c, col, width, scratch);
+        if (outer_forward_) fft::execute(*outer_forward_, scratch);
+        const T* g = spectrum_.data() + 2 * b * block_complex;
+        if (streamed) {
+          T* kernel_block = scratch + 2 * block_complex;
+          load_block(kernel_rows_.data(), kc, col, width, kernel_block);
+          if (outer_forward_) fft::execute(*outer_forward_, kernel_block);
+          finish_spectrum(kernel_block, kernel_block, block_complex, scale, sign);
+          g = kernel_block;
+        }
+        multiply_spectra(scratch, g, block_complex);
+        if (outer_inverse_) fft::execute(*outer_inverse_, scratch);
+        store_block(scratch, c, col, width, data);
+      },
+      streamed ? 2 : 1);
+
+  if (middle_inverse_) {  // the planes of the output, their rows written back in output order
+    transform_columns(work.data(),
+                      middle_pass(l, w, outn[0], l.lengths[1], outn[1], geometry_.shifts[1]),
+                      *middle_inverse_, threads, ws.scratch);
+  }
+
+  // The last axis: the inverse of the output's rows only, each cropped as it is done. Output
+  // index j comes from circular index (j + shift) mod P; along the row that is at most two
+  // contiguous runs.
+  const std::size_t P2 = l.lengths[2], shift2 = geometry_.shifts[2];
+  const std::size_t n2 = outn[2];
+  const std::size_t first_run = std::min(n2, P2 - shift2);
+  parallel_for(
+      outn[0] * outn[1], threads, [&](std::size_t slot, std::size_t begin, std::size_t end) {
+        T* real = ws.scratch[slot].data();  // (reserve: one per thread, at least a row)
+        for (std::size_t r = begin; r < end; ++r) {
+          const std::size_t i0 = r / outn[1], i1 = r % outn[1];
+          fft::execute(*row_inverse_, real, work.data() + i0 * w.strides[0] + i1 * w.strides[1]);
+          T* to = row_start(out, i0, i1);
+          store_row(real + shift2, first_run, to, out.stride(2));
+          if (n2 > first_run)  // (no pointer past the row is formed when there is no second run)
+            store_row(real, n2 - first_run,
+                      to + static_cast<std::ptrdiff_t>(first_run) * out.stride(2), out.stride(2));
+        }
+      });
+}
+
+template class FftKernel<float>;
+template class FftKernel<double>;
+
+}  // namespace fftconv::detail
