@@ -22,6 +22,7 @@
 #include "fftconv/filter.hpp"
 #include "fftconv/masked.hpp"
 #include "fftconv/match.hpp"
+#include "fftconv/names.hpp"
 #include "fftconv/predict.hpp"
 #include "gaussian.hpp"
 #include "io/convert.hpp"
@@ -810,11 +811,8 @@ int compare_methods(const Job& job, const Kernel& kernel, const Image& image,
   }
   const Shape out_shape = output_shape(image.shape, kernel.shape, job.options.mode);
 
-  std::printf("operation     %s, mode %s, %s, computed in %s\n",
-              operation == Operation::convolve ? "convolve" : "correlate",
-              job.options.mode == Mode::full   ? "full"
-              : job.options.mode == Mode::same ? "same"
-                                               : "valid",
+  std::printf("operation     %s, mode %s, %s, computed in %s\n", to_string(operation),
+              to_string(job.options.mode),
               job.repeat == 1 ? "1 run per method"
                               : (std::to_string(job.repeat) + " runs per method (median)").c_str(),
               precision_name(std::is_same_v<T, double>));
