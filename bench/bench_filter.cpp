@@ -41,7 +41,7 @@ void run(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_shape,
   const bench::Timing apply = bench::time_it([&] { filter.apply(in, dst); }, budget);
   const bench::Timing floor = bench::fftw_floor<T>(padded, effort, budget);
   const char* dtype = sizeof(T) == 4 ? "float32" : "float64";
-  const char* effort_name = effort == fftconv::Planning::measure ? "measure" : "estimate";
+  const char* effort_name = fftconv::to_string(effort);
   for (const auto& [what, t] :
        {std::pair<const char*, bench::Timing>{"filter_apply", apply}, {"fftw_floor", floor}})
     std::printf(

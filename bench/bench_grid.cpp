@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -147,7 +148,12 @@ int main(int argc, char** argv) {
     } else if (a == "--threads") {
       threads = std::atoi(v.c_str());
     } else if (a == "--planning") {
-      planning = v == "measure" ? fftconv::Planning::measure : fftconv::Planning::estimate;
+      const std::optional<fftconv::Planning> p = fftconv::try_parse<fftconv::Planning>(v);
+      if (!p) {
+        std::fprintf(stderr, "unknown --planning %s\n", v.c_str());
+        return 2;
+      }
+      planning = *p;
     } else if (a == "--budget") {
       budget = std::atof(v.c_str());
     } else {

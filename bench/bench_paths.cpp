@@ -100,24 +100,26 @@ void run(const std::vector<std::size_t>& sizes, const std::vector<std::size_t>& 
         return time_it([&] { fftconv::convolve(iv, kv, ov, o); }, budget);
       };
       const Timing fft = timed(fftconv::Method::fft);
-      emit("fft", dtype, n, k, padded, fft);
+      emit(fftconv::to_string(fftconv::Method::fft), dtype, n, k, padded, fft);
       const Timing overlap = timed(fftconv::Method::overlap_save);
-      emit("overlap_save", dtype, n, k, padded, overlap);
+      emit(fftconv::to_string(fftconv::Method::overlap_save), dtype, n, k, padded, overlap);
       Timing separable;
       if (gaussian || dog) {
         separable = timed(fftconv::Method::separable);
-        emit("separable", dtype, n, k, padded, separable);
+        emit(fftconv::to_string(fftconv::Method::separable), dtype, n, k, padded, separable);
       }
       const Timing automatic = timed(fftconv::Method::automatic);
       const fftconv::Method chosen = fftconv::chosen_method(kv, {n, n});
-      emit(("automatic:" + std::string(fftconv::to_string(chosen))).c_str(), dtype, n, k, padded,
-           automatic);
+      emit((std::string(fftconv::to_string(fftconv::Method::automatic)) + ":" +
+            std::string(fftconv::to_string(chosen)))
+               .c_str(),
+           dtype, n, k, padded, automatic);
       const double taps = static_cast<double>(n * n) * static_cast<double>(k * k);
       Timing direct;
       if (direct_ns_per_tap == 0 || direct_ns_per_tap * taps * 1e-9 < direct_limit) {
         direct = timed(fftconv::Method::direct);
         direct_ns_per_tap = direct.median / taps * 1e9;
-        emit("direct", dtype, n, k, padded, direct);
+        emit(fftconv::to_string(fftconv::Method::direct), dtype, n, k, padded, direct);
       }
       const Timing floor_est = bench::fftw_floor<T>(padded, fftconv::Planning::estimate, budget);
       emit("fftw_floor_estimate", dtype, n, k, padded, floor_est);

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -26,17 +27,15 @@ double peak_mib() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
+  const std::optional<fftconv::Method> method =
+      argc == 4 ? fftconv::try_parse<fftconv::Method>(argv[3]) : std::nullopt;
+  if (!method) {
     std::fprintf(stderr, "usage: peak_memory N K automatic|direct|fft|overlap_save\n");
     return 2;
   }
   const std::size_t n = std::strtoul(argv[1], nullptr, 10), k = std::strtoul(argv[2], nullptr, 10);
   fftconv::Options o;
-  const std::string m = argv[3];
-  o.method = m == "direct"         ? fftconv::Method::direct
-             : m == "fft"          ? fftconv::Method::fft
-             : m == "overlap_save" ? fftconv::Method::overlap_save
-                                   : fftconv::Method::automatic;
+  o.method = *method;
   std::vector<float> image(n * n), out(n * n), kernel(k * k);
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> u(0, 1);

@@ -350,6 +350,25 @@ int main(void) {
           "convolve_masked_f32 with preserve_nan");
   }
 
+  /* Option values by name, from plain C: set, read back, and an unknown name refused. */
+  {
+    fftconv_options named;
+    const char* name = NULL;
+    fftconv_options_default(&named);
+    check(fftconv_option_value("boundary", "reflect", &named.boundary) == FFTCONV_OK &&
+              named.boundary == FFTCONV_BOUNDARY_REFLECT,
+          "option_value: boundary reflect");
+    check(fftconv_option_name("method", FFTCONV_METHOD_OVERLAP_SAVE, &name) == FFTCONV_OK &&
+              strcmp(name, "overlap_save") == 0,
+          "option_name: method overlap_save");
+    check(fftconv_option_value("nan_policy", "interp", &named.nan_policy) ==
+                  FFTCONV_INVALID_ARGUMENT &&
+              named.nan_policy == FFTCONV_NAN_PROPAGATE &&
+              strstr(fftconv_last_error(), "\"interp\"") != NULL &&
+              strstr(fftconv_last_error(), "propagate, interpolate, fill") != NULL,
+          "option_value: an unknown name refused, named, the names listed");
+  }
+
   /* Template matching: 0 1 0 occurs at 0 and 4 of 0 1 0 2 0 1 0, and scaled (0 2 0) at 2. */
   {
     const size_t n7[1] = {7}, k3[1] = {3}, n5[1] = {5};

@@ -5,27 +5,20 @@
 
 #include <cstring>
 #include <string>
+#include <type_traits>
 
+#include "fftconv/names.hpp"
 #include "reference.hpp"
 #include "test_data.hpp"
 
 namespace testing {
 
-enum class Op { convolve, correlate };
-// Names return std::string: doctest's CAPTURE prints a const char* as a pointer.
-inline std::string name(Op op) {
-  return op == Op::convolve ? "convolve" : "correlate";
-}
-inline std::string name(fftconv::Mode m) {
-  return m == fftconv::Mode::full ? "full" : m == fftconv::Mode::same ? "same" : "valid";
-}
-inline std::string name(fftconv::Method m) {
-  return m == fftconv::Method::direct ? "direct" : m == fftconv::Method::fft ? "fft" : "automatic";
-}
-
-inline std::string name(fftconv::Boundary b) {
-  const char* names[] = {"zero", "constant", "reflect", "mirror", "nearest", "wrap"};
-  return names[static_cast<int>(b)];
+using Op = fftconv::Operation;
+/// A library enum's name (fftconv/names.hpp) as std::string: doctest's CAPTURE prints a
+/// const char* as a pointer.
+template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
+std::string name(E value) {
+  return fftconv::to_string(value);
 }
 
 template <class T>

@@ -8,7 +8,6 @@ and the arrays it must refuse. Every result is checked against a direct sum writ
 CASE: layouts, dtypes, integers, ranks, refusals, filter (default: all). Exit 0 when every check
 passes, 1 otherwise, 77 (skipped) without numpy.
 """
-import ctypes
 import importlib.util
 import sys
 
@@ -17,10 +16,6 @@ try:
 except ImportError:
     print("skipped: numpy is not installed (Debian: python3-numpy)")
     sys.exit(77)
-
-FULL, SAME, VALID = 0, 1, 2
-DIRECT, FFT = 1, 2
-
 
 def load_example(path):
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -31,8 +26,9 @@ def load_example(path):
 
 
 def reference(image, kernel, mode, correlate=False):
-    """The convolution (or correlation) as a direct sum in float64, cropped to the mode's window
-    (scipy.signal's); a kernel of lower rank gets leading axes of length 1."""
+    """The convolution (or correlation) as a direct sum in float64, cropped to the window of mode
+    "full", "same" or "valid" (scipy.signal's); a kernel of lower rank gets leading axes of
+    length 1."""
     image = np.asarray(image, dtype=np.float64)
     kernel = np.asarray(kernel, dtype=np.float64)
     kernel = kernel.reshape((1,) * (image.ndim - kernel.ndim) + kernel.shape)
@@ -41,9 +37,9 @@ def reference(image, kernel, mode, correlate=False):
     full = np.zeros(tuple(n + k - 1 for n, k in zip(image.shape, kernel.shape)))
     for index in np.ndindex(kernel.shape):
         full[tuple(slice(i, i + n) for i, n in zip(index, image.shape))] += kernel[index] * image
-    if mode == FULL:
+    if mode == "full":
         return full
-    if mode == SAME:
+    if mode == "same":
         window = [slice((k - 1) // 2, (k - 1) // 2 + n) for n, k in zip(image.shape, kernel.shape)]
     else:
         window = [slice(k - 1, n) for n, k in zip(image.shape, kernel.shape)]
@@ -64,18 +60,16 @@ class Checks:
             print("FAILED:", what, file=sys.stderr)
 
     def options(self, mode, method):
-        options = self.ex.Options()
-        self.lib.fftconv_options_default(ctypes.byref(options))
-        options.mode, options.method = mode, method
-        return options
+        return self.ex.make_options(self.lib, mode=mode, method=method)
 
-    def agrees(self, image, kernel, what, dtype, rel, correlate=False, modes=(FULL, SAME, VALID)):
+    def agrees(self, image, kernel, what, dtype, rel, correlate=False,
+               modes=("full", "same", "valid")):
         """convolve (or correlate) through the example equals the reference for every mode and
         both methods, in the expected dtype, and leaves its arguments untouched."""
         before = (image.copy(), kernel.copy())
         for mode in modes:
             want = reference(image, kernel, mode, correlate)
-            for method in (DIRECT, FFT):
+            for method in ("direct", "fft"):
                 run = self.ex.correlate if correlate else self.ex.convolve
                 got = run(self.lib, image, kernel, self.options(mode, method))
                 err = (np.max(np.abs(got - want)) / max(np.max(np.abs(want)), 1e-300)
@@ -147,7 +141,7 @@ class Checks:
     def ranks(self):
         signal = self.rng.standard_normal(50)
         taps = self.rng.standard_normal(7)
-        got = self.ex.convolve(self.lib, signal, taps, self.options(FULL, FFT))
+        got = self.ex.convolve(self.lib, signal, taps, self.options("full", "fft"))
         self.check(np.allclose(got, np.convolve(signal, taps, "full"), rtol=0, atol=1e-12),
                    "1-D signal against np.convolve")
         image = self.rng.random((12, 40))
@@ -186,19 +180,19 @@ class Checks:
         lib, ex = self.lib, self.ex
         kernel = self.rng.standard_normal((5, 4))
         image = self.rng.random((20, 16))
-        options = self.options(SAME, FFT)
+        options = self.options("same", "fft")
         blur = ex.Filter(lib, kernel.T, image.T.shape, options=options)
         self.check(blur.dtype == np.float64, "Filter of a float64 kernel computes in float64")
         got = blur.apply(image.T)
         self.check(np.array_equal(got, ex.convolve(lib, image.T, kernel.T, options)),
                    "Filter.apply on a transposed image equals convolve")
-        want = reference(image.T, kernel.T, SAME)
+        want = reference(image.T, kernel.T, "same")
         self.check(np.max(np.abs(got - want)) <= 1e-12 * np.max(np.abs(want)),
                    "Filter.apply on a transposed image equals the reference")
         small = ex.Filter(lib, kernel.astype(np.float32), image.shape, options=options)
         pixels = self.rng.integers(0, 256, image.shape).astype(np.uint8)
         got = small.apply(pixels)
-        want = reference(pixels, kernel.astype(np.float32), SAME)
+        want = reference(pixels, kernel.astype(np.float32), "same")
         self.check(got.dtype == np.float32 and
                    np.max(np.abs(got - want)) <= 2e-6 * np.max(np.abs(want)),
                    "float32 Filter.apply on a uint8 image")
@@ -207,7 +201,7 @@ class Checks:
         self.refused(ValueError, ["image", "(16, 20)"], lambda: small.apply(image.T),
                      "image of another shape")
         line = ex.Filter(lib, kernel[0], image.shape, options=options)
-        self.check(np.max(np.abs(line.apply(image) - reference(image, kernel[0], SAME)))
+        self.check(np.max(np.abs(line.apply(image) - reference(image, kernel[0], "same")))
                    <= 1e-12 * np.max(np.abs(image)) * np.sum(np.abs(kernel[0])),
                    "Filter with a 1-D kernel on a 2-D image")
         for f in (blur, small, line):

@@ -270,15 +270,15 @@ struct Tally {
 
   std::string summary() const {
     std::string s = "largest error/bound " + std::to_string(worst_fraction);
-    const char* names[2] = {"direct", "fft"};
+    const Method methods[2] = {Method::direct, Method::fft};
     for (int m = 0; m < 2; ++m) {
       std::vector<double> r = ratios[m];
       if (r.empty()) continue;
       std::sort(r.begin(), r.end());
-      s += std::string("; ") + names[m] + " largest error/bound " + std::to_string(1 / r.front()) +
-           ", bound/error min " + std::to_string(r.front()) + ", median " +
-           std::to_string(r[r.size() / 2]) + ", 90% " + std::to_string(r[r.size() * 9 / 10]) +
-           ", max " + std::to_string(r.back());
+      s += std::string("; ") + fftconv::to_string(methods[m]) + " largest error/bound " +
+           std::to_string(1 / r.front()) + ", bound/error min " + std::to_string(r.front()) +
+           ", median " + std::to_string(r[r.size() / 2]) + ", 90% " +
+           std::to_string(r[r.size() * 9 / 10]) + ", max " + std::to_string(r.back());
     }
     return s;
   }

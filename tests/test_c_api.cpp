@@ -178,3 +178,79 @@ TEST_CASE("C API filter_method: the method the filter runs, as the C values") {
     fftconv_filter_destroy(filter);
   }
 }
+
+TEST_CASE("C API option names: the C++ names of every enum field's values, both ways") {
+  struct Known {
+    const char* field;
+    int value;
+    const char* name;
+  };
+  // The FFTCONV_ constants against the names: one per field, and every field's last value.
+  for (const Known& k :
+       {Known{"mode", FFTCONV_MODE_VALID, "valid"},
+        Known{"boundary", FFTCONV_BOUNDARY_REFLECT, "reflect"},
+        Known{"boundary", FFTCONV_BOUNDARY_WRAP, "wrap"},
+        Known{"method", FFTCONV_METHOD_OVERLAP_SAVE, "overlap_save"},
+        Known{"planning", FFTCONV_PLANNING_PATIENT, "patient"},
+        Known{"nan_policy", FFTCONV_NAN_INTERPOLATE, "interpolate"},
+        Known{"nan_policy", FFTCONV_NAN_FILL, "fill"},
+        Known{"compute_precision", FFTCONV_PRECISION_DOUBLE, "double_precision"}}) {
+    CAPTURE(k.name);
+    const char* name = nullptr;
+    CHECK(fftconv_option_name(k.field, k.value, &name) == FFTCONV_OK);
+    CHECK(std::string(name) == k.name);
+    CHECK(std::string(fftconv_last_error()).empty());
+    int value = -1;
+    CHECK(fftconv_option_value(k.field, k.name, &value) == FFTCONV_OK);
+    CHECK(value == k.value);
+  }
+  // Every value of every field round-trips, and is the C++ enumerator's.
+  const auto round_trip = [](const char* field, auto cpp_names) {
+    for (const auto& [e, n] : cpp_names) {
+      CAPTURE(n);
+      const char* name = nullptr;
+      REQUIRE(fftconv_option_name(field, static_cast<int>(e), &name) == FFTCONV_OK);
+      CHECK(std::string(name) == n);
+      int value = -1;
+      REQUIRE(fftconv_option_value(field, name, &value) == FFTCONV_OK);
+      CHECK(value == static_cast<int>(e));
+    }
+  };
+  round_trip("mode", fftconv::names<fftconv::Mode>());
+  round_trip("boundary", fftconv::names<fftconv::Boundary>());
+  round_trip("method", fftconv::names<fftconv::Method>());
+  round_trip("planning", fftconv::names<fftconv::Planning>());
+  round_trip("nan_policy", fftconv::names<fftconv::NanPolicy>());
+  round_trip("compute_precision", fftconv::names<fftconv::Precision>());
+}
+
+TEST_CASE("C API option names: unknown fields, values and names refused with a message") {
+  const char* name = "untouched";
+  int value = -7;
+  CHECK(fftconv_option_value("mode", "sam", &value) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(std::string(fftconv_last_error()) ==
+        "fftconv_option_value: options.mode: unknown fftconv::Mode name \"sam\" (the names are "
+        "full, same, valid)");
+  CHECK(fftconv_option_value("method", "FFT", &value) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(std::string(fftconv_last_error()).find("\"FFT\"") != std::string::npos);
+  CHECK(value == -7);
+  CHECK(fftconv_option_name("boundary", 6, &name) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(std::string(fftconv_last_error()) ==
+        "fftconv_option_name: 6 is not an options.boundary value (0 zero, 1 constant, 2 reflect, "
+        "3 mirror, 4 nearest, 5 wrap)");
+  CHECK(fftconv_option_name("mode", -1, &name) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(std::string(name) == "untouched");
+  CHECK(fftconv_option_name("threads", 0, &name) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(std::string(fftconv_last_error()) ==
+        "fftconv_option_name: field \"threads\" is not an enum field of fftconv_options (mode, "
+        "boundary, method, planning, nan_policy, compute_precision)");
+  CHECK(fftconv_option_value("Mode", "same", &value) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(fftconv_option_value(nullptr, "same", &value) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(std::string(fftconv_last_error()) == "fftconv_option_value: field is NULL");
+  CHECK(fftconv_option_value("mode", nullptr, &value) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(std::string(fftconv_last_error()) == "fftconv_option_value: name is NULL");
+  CHECK(fftconv_option_value("mode", "same", nullptr) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(std::string(fftconv_last_error()) == "fftconv_option_value: value is NULL");
+  CHECK(fftconv_option_name("mode", 0, nullptr) == FFTCONV_INVALID_ARGUMENT);
+  CHECK(std::string(fftconv_last_error()) == "fftconv_option_name: name is NULL");
+}

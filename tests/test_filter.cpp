@@ -39,9 +39,7 @@ TEST_CASE_TEMPLATE("Filter::apply equals the free functions, to the bit", T, flo
             o.method = method;
             o.boundary = rule;
             const Array<T> expected = call(op, image, kernel, o);
-            const fftconv::Filter<T> filter(
-                kernel.view(), image.shape,
-                op == Op::convolve ? Operation::convolve : Operation::correlate, o);
+            const fftconv::Filter<T> filter(kernel.view(), image.shape, op, o);
             CHECK((method == Method::automatic || filter.method() == method));
             CHECK(filter.output_shape() == expected.shape);
             for (int repeat = 0; repeat < 2; ++repeat) {

@@ -9,6 +9,7 @@ the results against numpy (np.convolve for 1-D; a sum of shifted slices for 2-D)
 
     lib = load("libfftconv.so")
     out = convolve(lib, image, kernel)           # or correlate(...); options: an Options
+    out = convolve(lib, image, kernel, make_options(lib, mode="valid", method="fft"))
     blur = Filter(lib, kernel, image.shape)      # plan once, then blur.apply(frame) many times
 
 What the binding does with numpy arrays (the C API takes contiguous C-order float32 or float64
@@ -34,9 +35,6 @@ except ImportError:  # reported as skipped by CTest (SKIP_RETURN_CODE 77), not p
     print("skipped: numpy is not installed (Debian: python3-numpy)")
     sys.exit(77)
 
-FULL, SAME, VALID = 0, 1, 2
-REFLECT = 2
-FFT = 2
 OK, INVALID_ARGUMENT, OUT_OF_MEMORY = 0, 1, 2
 
 
@@ -77,6 +75,12 @@ def load(path):
     lib.fftconv_output_shape.argtypes = [ctypes.c_int, size_p, size_p, ctypes.c_int, size_p]
     lib.fftconv_output_shape.restype = ctypes.c_int
     lib.fftconv_last_error.restype = ctypes.c_char_p
+    lib.fftconv_option_name.argtypes = [ctypes.c_char_p, ctypes.c_int,
+                                        ctypes.POINTER(ctypes.c_char_p)]
+    lib.fftconv_option_name.restype = ctypes.c_int
+    lib.fftconv_option_value.argtypes = [ctypes.c_char_p, ctypes.c_char_p,
+                                         ctypes.POINTER(ctypes.c_int)]
+    lib.fftconv_option_value.restype = ctypes.c_int
     return lib
 
 
@@ -84,6 +88,32 @@ def default_options(lib):
     options = Options()
     lib.fftconv_options_default(ctypes.byref(options))
     return options
+
+
+def option_value(lib, field, name):
+    """The C value of an enum field's name, the library's own: option_value(lib, "boundary",
+    "reflect"). An unknown field or name raises ValueError listing the names."""
+    value = ctypes.c_int()
+    check_status(lib, lib.fftconv_option_value(field.encode(), name.encode(), ctypes.byref(value)))
+    return value.value
+
+
+def option_name(lib, field, value):
+    """The name of an enum field's C value: option_name(lib, "method", 2) is "fft"."""
+    name = ctypes.c_char_p()
+    check_status(lib, lib.fftconv_option_name(field.encode(), value, ctypes.byref(name)))
+    return name.value.decode()
+
+
+def make_options(lib, **fields):
+    """Options with the defaults and the given fields: the enum fields by name (mode="valid",
+    method="fft", boundary="reflect", nan_policy="interpolate"), the others by value."""
+    result = default_options(lib)
+    for field, value in fields.items():
+        if not hasattr(result, field):
+            raise ValueError(f"fftconv_options has no field {field}")
+        setattr(result, field, option_value(lib, field, value) if isinstance(value, str) else value)
+    return result
 
 
 def check_status(lib, status):
@@ -237,42 +267,46 @@ def main():
             failed += 1
             print("FAILED:", what, file=sys.stderr)
 
-    options = default_options(lib)
-    check(options.mode == SAME and options.threads == 1, "defaults")
+    defaults = default_options(lib)
+    check(option_name(lib, "mode", defaults.mode) == "same" and defaults.threads == 1, "defaults")
 
     signal, taps = rng.standard_normal(200), rng.standard_normal(9)
-    options.mode = FULL
-    for method in (0, 1, 2):
-        options.method = method
-        got = convolve(lib, signal, taps, options)
+    for method in ("automatic", "direct", "fft"):
+        got = convolve(lib, signal, taps, make_options(lib, mode="full", method=method))
         check(np.allclose(got, np.convolve(signal, taps, "full"), rtol=0, atol=1e-12),
               f"1-D full convolution, method {method}")
 
     image = rng.random((60, 45))
     kernel = rng.standard_normal((7, 4))
-    options.mode, options.method = VALID, FFT
-    got = correlate(lib, image.astype(np.float32), kernel.astype(np.float32), options)
+    got = correlate(lib, image.astype(np.float32), kernel.astype(np.float32),
+                    make_options(lib, mode="valid", method="fft"))
     check(got.dtype == np.float32 and
           np.allclose(got, correlate_valid_2d(image, kernel), rtol=0, atol=2e-4),
           "2-D valid correlation, float32")
 
     # A Filter: plan once, apply to several images; equal to the one-shot call.
-    options.mode, options.boundary = SAME, REFLECT
-    blur = Filter(lib, kernel, image.shape, options=options)
+    reflect = make_options(lib, boundary="reflect")
+    blur = Filter(lib, kernel, image.shape, options=reflect)
     check(blur.dtype == np.float64, "Filter of a float64 kernel computes in float64")
     for _ in range(3):
         frame = rng.random(image.shape)
-        check(np.array_equal(blur.apply(frame), convolve(lib, frame, kernel, options)),
+        check(np.array_equal(blur.apply(frame), convolve(lib, frame, kernel, reflect)),
               "Filter.apply equals convolve")
     blur.close()
 
     # Errors come back as exceptions with the library's message.
-    options.mode = 9
+    unknown = make_options(lib, mode=9)
     try:
-        convolve(lib, image, kernel, options)
+        convolve(lib, image, kernel, unknown)
         check(False, "unknown mode refused")
     except ValueError as e:
         check("unknown value 9" in str(e), "unknown mode refused with a message")
+    try:
+        make_options(lib, mode="sam")
+        check(False, "unknown mode name refused")
+    except ValueError as e:
+        check('"sam"' in str(e) and "full, same, valid" in str(e),
+              "unknown mode name refused with the names")
 
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "fftconv/export.hpp"
+#include "fftconv/names.hpp"  // to_string(ErrorCode)
 
 namespace fftconv {
 

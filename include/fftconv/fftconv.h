@@ -110,6 +110,17 @@ FFTCONV_C_API int fftconv_options_default(fftconv_options* options);
 /* The message of this thread's last failed call ("" if none). */
 FFTCONV_C_API const char* fftconv_last_error(void);
 
+/* The names of the enum fields of fftconv_options (`field`: "mode", "boundary", "method",
+ * "planning", "nan_policy" or "compute_precision"), the C++ enumerators' (fftconv/names.hpp):
+ * "same", "reflect", "overlap_save", "double_precision", ... fftconv_option_name sets *name to
+ * the value's name, a static string (never freed); fftconv_option_value sets *value to the value
+ * named `name` (exactly, lower case). An unknown field, value or name is refused with
+ * FFTCONV_INVALID_ARGUMENT and a message naming it and listing what the field takes:
+ *   fftconv_option_value("boundary", "reflect", &options.boundary);
+ *   fftconv_option_name("method", fftconv_filter_method(filter), &name); */
+FFTCONV_C_API int fftconv_option_name(const char* field, int value, const char** name);
+FFTCONV_C_API int fftconv_option_value(const char* field, const char* name, int* value);
+
 /* out_shape[0 .. rank) = the result's shape for `mode`. */
 FFTCONV_C_API int fftconv_output_shape(int rank, const size_t* image_shape,
                                        const size_t* kernel_shape, int mode, size_t* out_shape);

@@ -6,6 +6,7 @@
 #include "fftconv/filter.hpp"
 #include "fftconv/masked.hpp"
 #include "fftconv/match.hpp"
+#include "fftconv/names.hpp"
 #include "fftconv/options.hpp"
 #include "fftconv/planning.hpp"
 #include "fftconv/predict.hpp"

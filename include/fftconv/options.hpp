@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "fftconv/export.hpp"
+#include "fftconv/names.hpp"  // to_string and parse for these enums
 
 namespace fftconv {
 
@@ -33,11 +34,6 @@ enum class Mode { full, same, valid };
 ///              padded image. Automatic takes it when the model finds it faster or when the
 ///              whole-image fft does not fit max_memory_bytes.
 enum class Method { automatic, direct, fft, separable, overlap_save };
-
-/// The method's name as it is written here ("automatic", "direct", "fft", "separable",
-/// "overlap_save"; also what the fftconv program's --method takes); "unknown" for a value
-/// outside the enumeration.
-FFTCONV_API const char* to_string(Method method);
 
 /// Values outside the image: the image is conceptually extended forever by the rule, then the
 /// output window (Mode) is cut out. For an image a b c d:

@@ -12,12 +12,14 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include "fftconv/filter.hpp"
 #include "fftconv/masked.hpp"
 #include "fftconv/match.hpp"
+#include "fftconv/names.hpp"
 #include "science/byte_masks.hpp"
 #include "util/check.hpp"
 #include "util/checked_math.hpp"
@@ -173,6 +175,54 @@ fftconv::Options to_options(const fftconv_options* options, const char* what) {
   return o;
 }
 
+// The enum fields of fftconv_options, each with its enum's names (fftconv/names.hpp) over ints.
+struct EnumField {
+  const char* field;
+  const char* (*name)(int value);       // nullptr for a value outside the enum
+  int (*value)(std::string_view name);  // fftconv::parse: throws for an unknown name
+  std::string (*values)();              // "0 full, 1 same, 2 valid", for messages
+};
+
+template <class E>
+const char* enum_name(int value) {
+  for (const auto& n : fftconv::names<E>())
+    if (static_cast<int>(n.value) == value) return n.name;
+  return nullptr;
+}
+template <class E>
+int enum_value(std::string_view name) {
+  return static_cast<int>(fftconv::parse<E>(name));
+}
+template <class E>
+std::string enum_values() {
+  std::string list;
+  for (const auto& n : fftconv::names<E>())
+    list += (list.empty() ? "" : ", ") + std::to_string(static_cast<int>(n.value)) + " " + n.name;
+  return list;
+}
+template <class E>
+constexpr EnumField enum_field(const char* field) {
+  return {field, enum_name<E>, enum_value<E>, enum_values<E>};
+}
+
+constexpr EnumField enum_fields[] = {enum_field<fftconv::Mode>("mode"),
+                                     enum_field<fftconv::Boundary>("boundary"),
+                                     enum_field<fftconv::Method>("method"),
+                                     enum_field<fftconv::Planning>("planning"),
+                                     enum_field<fftconv::NanPolicy>("nan_policy"),
+                                     enum_field<fftconv::Precision>("compute_precision")};
+
+const EnumField& find_enum_field(const char* field, const char* what) {
+  check_pointer(field, what, "field");
+  std::string known;
+  for (const EnumField& f : enum_fields) {
+    if (std::strcmp(f.field, field) == 0) return f;
+    known += (known.empty() ? "" : ", ") + std::string(f.field);
+  }
+  fftconv::detail::fail(fftconv::ErrorCode::invalid_argument, what, ": field \"", field,
+                        "\" is not an enum field of fftconv_options (", known, ")");
+}
+
 /// What every array call checks first: the shapes, the input pointers and the options, and the
 /// output shape (for `mode`, or the options' mode) whose pointer must be non-NULL when it has
 /// elements.
@@ -299,6 +349,32 @@ int(fftconv_options_default)(fftconv_options* options) {
 
 const char* fftconv_last_error(void) {
   return last_error;
+}
+
+int fftconv_option_name(const char* field, int value, const char** name) {
+  const char* what = "fftconv_option_name";
+  return guarded([&] {
+    const EnumField& f = find_enum_field(field, what);
+    check_pointer(name, what, "name");
+    const char* found = f.name(value);
+    FFTCONV_CHECK(found != nullptr, invalid_argument, what, ": ", value, " is not an options.",
+                  f.field, " value (", f.values(), ")");
+    *name = found;
+  });
+}
+
+int fftconv_option_value(const char* field, const char* name, int* value) {
+  const char* what = "fftconv_option_value";
+  return guarded([&] {
+    const EnumField& f = find_enum_field(field, what);
+    check_pointer(name, what, "name");
+    check_pointer(value, what, "value");
+    try {
+      *value = f.value(name);
+    } catch (const fftconv::Error& e) {
+      throw fftconv::Error(e.code(), std::string(what) + ": options." + f.field + ": " + e.what());
+    }
+  });
 }
 
 int fftconv_output_shape(int rank, const size_t* image_shape, const size_t* kernel_shape, int mode,

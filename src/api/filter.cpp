@@ -109,22 +109,6 @@ Method chosen_method(ConstView<double> kernel, const Shape& image_shape, const O
   return chosen_method_for(kernel, image_shape, options);
 }
 
-const char* to_string(Method method) {
-  switch (method) {
-    case Method::automatic:
-      return "automatic";
-    case Method::direct:
-      return "direct";
-    case Method::fft:
-      return "fft";
-    case Method::separable:
-      return "separable";
-    case Method::overlap_save:
-      return "overlap_save";
-  }
-  return "unknown";
-}
-
 const char* direct_simd() {
   return detail::simd_name(detail::simd_level());
 }

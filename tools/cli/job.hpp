@@ -1,6 +1,6 @@
 #pragma once
 // What one `fftconv` invocation asks for, after argument parsing (main.cpp) and before any file
-// is touched (commands.cpp).
+// is touched (run.cpp and the subcommands, commands.hpp).
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -42,7 +42,7 @@ struct Job {
   double threshold = 0.5;         // match --threshold
   Options options;
   Precision precision = Precision::automatic;
-  std::optional<OutputType> type;    // --dtype; by default chosen per output (commands.cpp)
+  std::optional<OutputType> type;    // --dtype; by default chosen per output (command_filter.cpp)
   bool correlate = false;            // compare --correlate
   int repeat = 1;                    // compare: timed runs per method (median reported)
   bool method_given = false;         // compare: --method given (time that one only)

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "fftconv/error.hpp"
+#include "fftconv/names.hpp"
 #include "fftconv/version.hpp"
 #include "io/image.hpp"
 #include "job.hpp"
@@ -24,6 +25,14 @@ namespace {
 using fftconv::cli::Command;
 using fftconv::cli::Job;
 using fftconv::cli::Precision;
+
+/// The library's names of E's values (fftconv/names.hpp), with the program's own `aliases`.
+template <class E>
+std::map<std::string, E> names_of(std::map<std::string, E> aliases = {}) {
+  for (const auto& [value, name] : fftconv::names<E>())
+    aliases.emplace(name, value);
+  return aliases;
+}
 
 /// Accepts one of the map's names (any case) and hands CLI11 the enum's value.
 template <class E>
@@ -96,10 +105,7 @@ const std::pair<fftconv::Method, const char*> method_descriptions[] = {
 };
 
 std::map<std::string, fftconv::Method> method_names() {
-  std::map<std::string, fftconv::Method> names{{"auto", fftconv::Method::automatic}};
-  for (const auto& [method, description] : method_descriptions)
-    names.emplace(fftconv::to_string(method), method);
-  return names;
+  return names_of<fftconv::Method>({{"auto", fftconv::Method::automatic}});
 }
 
 std::string method_help() {
@@ -113,29 +119,20 @@ std::string method_help() {
 /// The options every subcommand takes, mirroring fftconv::Options. `default_boundary` names the
 /// subcommand's default --boundary in its help.
 void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
-  const std::map<std::string, fftconv::Mode> modes{{"full", fftconv::Mode::full},
-                                                   {"same", fftconv::Mode::same},
-                                                   {"valid", fftconv::Mode::valid}};
-  const std::map<std::string, fftconv::Boundary> boundaries{
-      {"zero", fftconv::Boundary::zero},       {"constant", fftconv::Boundary::constant},
-      {"reflect", fftconv::Boundary::reflect}, {"mirror", fftconv::Boundary::mirror},
-      {"nearest", fftconv::Boundary::nearest}, {"wrap", fftconv::Boundary::wrap}};
-  const std::map<std::string, fftconv::Planning> plannings{
-      {"estimate", fftconv::Planning::estimate},
-      {"measure", fftconv::Planning::measure},
-      {"patient", fftconv::Planning::patient}};
+  // (--precision is the program's own choice, not fftconv::Precision: float, double, or by
+  // the image's type.)
   const std::map<std::string, Precision> precisions{{"auto", Precision::automatic},
                                                     {"float", Precision::single},
                                                     {"double", Precision::double_precision}};
   sub->add_option("--mode", job.options.mode,
                   "Output size: full (n+k-1), same (n, the default), valid (n-k+1)")
-      ->transform(one_of(modes));
+      ->transform(one_of(names_of<fftconv::Mode>()));
   sub->add_option("--boundary", job.options.boundary,
                   "Values outside the image (default: " + default_boundary +
                       "): zero, constant (--fill), reflect (c b a | a b c d | d c b, "
                       "scipy.ndimage 'reflect'), mirror (d c b | a b c d | c b a, scipy.ndimage "
                       "'mirror'), nearest, wrap")
-      ->transform(one_of(boundaries));
+      ->transform(one_of(names_of<fftconv::Boundary>()));
   sub->add_option("--fill", job.options.fill_value,
                   "The value outside the image for --boundary constant (implies it); with --nan "
                   "fill, the value bad pixels get instead (the boundary is then unchanged)");
@@ -144,7 +141,7 @@ void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
       ->check(thread_count());
   sub->add_option("--planning", job.options.planning,
                   "FFTW planning: estimate (default), measure, patient")
-      ->transform(one_of(plannings));
+      ->transform(one_of(names_of<fftconv::Planning>()));
   sub->add_option("--wisdom", job.wisdom,
                   "With --planning measure/patient: FFTW wisdom read before and saved after the "
                   "run in FILE (default $XDG_CACHE_HOME/fftconv/wisdom, else "
@@ -161,15 +158,11 @@ void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
 
 /// --nan, --mask and --weight-out: the subcommands that filter images.
 void add_mask_options(CLI::App* sub, Job& job) {
-  const std::map<std::string, fftconv::NanPolicy> nan_policies{
-      {"propagate", fftconv::NanPolicy::propagate},
-      {"interpolate", fftconv::NanPolicy::interpolate},
-      {"fill", fftconv::NanPolicy::fill}};
   sub->add_option("--nan", job.options.nan_policy,
                   "NaN/Inf (and --mask) pixels: propagate (default), interpolate (normalized "
                   "convolution, as astropy's nan_treatment='interpolate'), fill (replaced by "
                   "--fill, default 0)")
-      ->transform(one_of(nan_policies));
+      ->transform(one_of(names_of<fftconv::NanPolicy>()));
   sub->add_option("--min-weight", job.options.min_weight,
                   "--nan interpolate: outputs with less than this fraction of the kernel's "
                   "weight on valid pixels are NaN (default 1e-3)")

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "fftconv/names.hpp"
 #include "fftconv/version.hpp"
 #include "io/printable.hpp"
 
@@ -26,28 +27,6 @@ const char* command_name(Command c) {
       break;
   }
   return "convolve";
-}
-
-const char* mode_name(Mode m) {
-  return m == Mode::full ? "full" : m == Mode::same ? "same" : "valid";
-}
-
-const char* boundary_name(Boundary b) {
-  switch (b) {
-    case Boundary::constant:
-      return "constant";
-    case Boundary::reflect:
-      return "reflect";
-    case Boundary::mirror:
-      return "mirror";
-    case Boundary::nearest:
-      return "nearest";
-    case Boundary::wrap:
-      return "wrap";
-    case Boundary::zero:
-      break;
-  }
-  return "zero";
 }
 
 std::string number(double v) {
@@ -102,11 +81,11 @@ std::string history_line(const Job& job) {
   } else {
     line += " kernel=" + card_text(job.kernel);
   }
-  line += std::string(" mode=") + mode_name(job.options.mode) +
-          " boundary=" + boundary_name(job.options.boundary);
+  line += std::string(" mode=") + to_string(job.options.mode) +
+          " boundary=" + to_string(job.options.boundary);
   if (job.options.boundary == Boundary::constant) line += " fill=" + number(job.options.fill_value);
-  if (job.options.nan_policy == NanPolicy::interpolate) line += " nan=interpolate";
-  if (job.options.nan_policy == NanPolicy::fill) line += " nan=fill";
+  if (job.options.nan_policy != NanPolicy::propagate)
+    line += std::string(" nan=") + to_string(job.options.nan_policy);
   if (!job.mask.empty()) line += " mask=" + card_text(job.mask);
   if (job.options.normalize_kernel) line += " normalize-kernel";
   return line;

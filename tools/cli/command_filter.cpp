@@ -1,11 +1,6 @@
-// The subcommands: convolve/correlate/blur (files in, files out, one Filter per image shape),
-// compare (the methods against direct on one image: measured and predicted times, differences)
-// and match (template matching).
-#include <sys/stat.h>
-#include <unistd.h>
-
+// convolve, correlate and blur: files in, files out, one Filter per image shape (blur: the
+// Gaussian of --sigma as the kernel).
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -17,20 +12,20 @@
 #include <type_traits>
 #include <vector>
 
-#include "fftconv/accuracy.hpp"
+#include "commands.hpp"
+#include "failures.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
 #include "fftconv/masked.hpp"
-#include "fftconv/match.hpp"
-#include "fftconv/predict.hpp"
 #include "gaussian.hpp"
+#include "input_files.hpp"
 #include "io/convert.hpp"
 #include "io/files.hpp"
 #include "io/fits_names.hpp"
-#include "job.hpp"
+#include "output_files.hpp"
+#include "pixel_values.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
-#include "wisdom_cache.hpp"
 
 namespace fftconv::cli {
 
@@ -39,72 +34,12 @@ namespace {
 using io::Image;
 using io::PixelType;
 
-std::string base_name(const std::string& path) {
-  return std::filesystem::path(path).filename().string();
-}
-
-/// No file may ask for more than the run's memory budget (--max-memory): a corrupt header
-/// declaring a huge image is refused before the allocation, instead of pushing the machine
-/// into swap.
-io::ReadLimits read_limits(const Job& job) {
-  io::ReadLimits limits;
-  limits.max_bytes = job.options.max_memory_bytes;
-  limits.name = "the memory budget (--max-memory)";
-  return limits;
-}
-
-Image read(const std::string& path, const Job& job) {
-  return io::read_image(path, read_limits(job));
-}
-
-/// The output format, as a usage error when the extension is not one; its support loaded (a
-/// missing FITS or TIFF module fails here, before the work).
-io::Format output_format(const std::string& path) {
-  io::Format format;
-  try {
-    format = io::format_of(path);
-  } catch (const io::IoError& e) {
-    throw UsageError(e.what());
-  }
-  try {
-    io::require_support(format);
-  } catch (const io::IoError& e) {
-    throw io::IoError(path + ": " + e.what());
-  }
-  return format;
-}
-
 /// Refuses an image the output format cannot hold, before the work.
 void check_rank_fits(const std::string& out, io::Format format, const Shape& shape) {
   if ((format == io::Format::png && shape.rank() != 2) ||
       (format == io::Format::tiff && shape.rank() < 2))
     throw UsageError(out + ": " + io::name(format) + " cannot hold a " +
                      std::to_string(shape.rank()) + "-D result (PNG: 2-D; TIFF: 2-D or 3-D)");
-}
-
-bool computes_in_double(Precision precision, PixelType image_type) {
-  if (precision == Precision::automatic) return image_type != PixelType::f32;
-  return precision == Precision::double_precision;
-}
-
-const char* precision_name(bool in_double) {
-  return in_double ? "float64" : "float32";
-}
-
-/// The kernel's shape with leading unit axes up to the image's rank: a 2-D kernel filters every
-/// plane of a 3-D stack.
-Shape promote(const Shape& kernel, const Shape& image, const std::string& kernel_name,
-              const std::string& image_name) {
-  if (kernel.rank() > image.rank())
-    throw io::IoError(kernel_name + ": the kernel is " + std::to_string(kernel.rank()) + "-D but " +
-                      image_name + " is " + std::to_string(image.rank()) +
-                      "-D (a kernel may have the image's rank or less)");
-  Shape promoted;
-  for (int a = kernel.rank(); a < image.rank(); ++a)
-    promoted.push_back(1);
-  for (std::size_t e : kernel)
-    promoted.push_back(e);
-  return promoted;
 }
 
 /// One value per axis from a list of one value (all axes) or `rank` values.
@@ -118,13 +53,6 @@ std::vector<V> per_axis(const std::vector<V>& values, int rank, const char* opti
                      "-D (give one value, or one per axis)");
   return values;
 }
-
-/// A kernel as doubles with its shape: read once from the kernel file, or (blur) the Gaussian
-/// for the image's rank.
-struct Kernel {
-  Shape shape;
-  std::vector<double> values;
-};
 
 /// The longest Gaussian blur computes (as for --size).
 constexpr std::size_t max_blur_length = std::size_t{1} << 24;
@@ -203,33 +131,6 @@ std::vector<std::string> output_paths(const Job& job) {
   return paths;
 }
 
-/// An output file with the option that names it ("-o", "--weight-out"), for messages.
-struct NamedOutput {
-  std::string option, path;
-};
-
-/// Refuses an output that is one of the inputs (it would be replaced) or another output (one
-/// result would replace the other), however the two are spelt (io::file_identity: relative or
-/// absolute, ./ and .., symlinks, hard links).
-void check_distinct_files(const std::vector<NamedOutput>& outputs,
-                          const std::vector<std::string>& inputs) {
-  std::map<std::string, std::string> input_of;  // identity -> the input as given
-  for (const std::string& input : inputs)
-    input_of.emplace(io::file_identity(io::split_hdu_selector(input).file), input);  // a.fits[SCI]
-  std::map<std::string, const NamedOutput*> output_of;
-  for (const NamedOutput& out : outputs) {
-    const std::string identity = io::file_identity(out.path);
-    const auto input = input_of.find(identity);
-    if (input != input_of.end())
-      throw UsageError(out.option + " " + out.path + " is the input file " + input->second +
-                       "; write the result to another file");
-    const auto [first, fresh] = output_of.emplace(identity, &out);
-    if (!fresh)
-      throw UsageError(first->second->option + " " + first->second->path + " and " + out.option +
-                       " " + out.path + " name the same file");
-  }
-}
-
 /// Filters by image shape and precision: every image of one shape reuses one Filter (plans and
 /// the kernel spectrum made once).
 class Filters {
@@ -270,66 +171,6 @@ class Filters {
   std::map<std::vector<std::size_t>, std::unique_ptr<Filter<double>>> double_;
 };
 
-/// Prefixes a library error with the file it concerns.
-[[noreturn]] void rethrow_for(const std::string& file, const Error& e) {
-  throw Error(e.code(), file + ": " + e.what());
-}
-
-/// What a command is allocating, for the message when memory runs out: a bare std::bad_alloc
-/// names neither the file nor the buffer.
-class Allocating {
- public:
-  /// Now doing `what` ("allocating the 512x512 float64 result", "filtering"), which allocates
-  /// `bytes` (0: not known, as for a library call's working memory).
-  void operator()(std::string what, std::size_t bytes = 0) {
-    what_ = std::move(what);
-    bytes_ = bytes;
-  }
-  [[noreturn]] void fail(const std::string& file) const {
-    throw io::IoError(file + ": out of memory while " + what_ +
-                      (bytes_ ? " (" + std::to_string(bytes_) + " bytes)" : std::string()));
-  }
-
- private:
-  std::string what_ = "allocating";
-  std::size_t bytes_ = 0;
-};
-
-/// "the 512x512 float64 <what>" and its bytes, for Allocating.
-std::string described(const char* what, const Shape& shape, PixelType type) {
-  return std::string("allocating the ") + to_string(shape) + " " + io::name(type) + " " + what;
-}
-
-/// A mask file as booleans, true where the file's pixel is non-zero: --mask (bad pixels; read
-/// once, its shape checked against each image) and match --template-mask (the template's
-/// pixels).
-struct Mask {
-  std::string name;
-  Shape shape;
-  std::unique_ptr<bool[]> nonzero;
-};
-
-Mask read_mask(const std::string& path, const Job& job) {
-  Mask m;
-  if (path.empty()) return m;
-  const Image image = read(path, job);
-  Allocating allocating;
-  try {
-    allocating(described("mask values", image.shape, PixelType::f64),
-               element_count(image.shape) * sizeof(double));
-    const std::vector<double> values = io::to_values<double>(image);
-    m.name = path;
-    m.shape = image.shape;
-    allocating("allocating the mask", values.size());
-    m.nonzero.reset(new bool[values.size()]);
-    for (std::size_t i = 0; i < values.size(); ++i)
-      m.nonzero[i] = values[i] != 0;
-  } catch (const std::bad_alloc&) {
-    allocating.fail(path);
-  }
-  return m;
-}
-
 /// The filtered image and (when asked for) the coverage map; with --nan propagate, how many
 /// input pixels were NaN/Inf and, if any, how many outputs they made NaN/Inf.
 struct Filtered {
@@ -343,12 +184,6 @@ struct Filtered {
 struct VolumeSteps {
   std::size_t index = 0, count = 1;
 };
-
-/// The pixel type of the precision T.
-template <class T>
-constexpr PixelType pixel_type_of() {
-  return std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64;
-}
 
 /// The output image, and the numbers to compute into: the image's own bytes when it stores T
 /// (no conversion copy), else `scratch`, converted by finish_output.
@@ -369,12 +204,6 @@ void finish_output(Image& output, const std::vector<T>& scratch, io::Conversion&
   allocating(described("result", output.shape, output.type),
              element_count(output.shape) * io::size_of(output.type));
   if (!scratch.empty()) output = io::from_values(output.shape, scratch.data(), output.type, report);
-}
-
-template <class T>
-std::size_t count_nonfinite(const T* values, std::size_t count) {
-  return static_cast<std::size_t>(
-      std::count_if(values, values + count, [](T v) { return !std::isfinite(v); }));
 }
 
 /// Filters one image or volume (its shape checked against the mask's by run_filter).
@@ -571,6 +400,8 @@ void warn_nan_spread(Progress& progress, const Job& job, const std::string& imag
                  "fill: with --fill)");
 }
 
+}  // namespace
+
 int run_filter(const Job& job) {
   const Operation operation =
       job.command == Command::correlate ? Operation::correlate : Operation::convolve;
@@ -666,363 +497,6 @@ int run_filter(const Job& job) {
     warn_conversion(progress, job, outputs[i], type, report);
   }
   return 0;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/// One method's row in compare's report: its Filter's setup time, the median time of its apply
-/// over `runs` runs, the cost model's prediction and its result.
-template <class T>
-struct Timing {
-  Method method = Method::automatic;
-  Method runs_as = Method::automatic;  ///< what the Filter runs (automatic: its choice)
-  double setup_ms = 0, apply_ms = 0, predicted_ms = 0;
-  std::vector<T> result;
-};
-
-template <class T>
-Timing<T> time_method(const Job& job, Method method, Operation operation,
-                      const ConstView<T>& kernel, const Shape& image_shape,
-                      const std::vector<T>& image, int runs) {
-  using clock = std::chrono::steady_clock;
-  Options options = job.options;
-  options.method = method;
-  Timing<T> t;
-  t.method = method;
-  t.predicted_ms = 1e3 * predicted_seconds(method, kernel, image_shape, options);
-  const auto t0 = clock::now();
-  const Filter<T> filter(kernel, image_shape, operation, options);
-  t.setup_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-  t.runs_as = filter.method();
-  t.result.resize(element_count(filter.output_shape()));
-  std::vector<double> times;
-  for (int r = 0; r < runs; ++r) {
-    const auto t1 = clock::now();
-    filter.apply(ConstView<T>(image.data(), image_shape),
-                 View<T>(t.result.data(), filter.output_shape()));
-    times.push_back(std::chrono::duration<double, std::milli>(clock::now() - t1).count());
-  }
-  t.apply_ms = median(times);
-  return t;
-}
-
-/// "(y, x)": a multi-index for the report.
-std::string position(const Shape& index) {
-  std::string s;
-  for (std::size_t i : index)
-    s += (s.empty() ? "(" : ", ") + std::to_string(i);
-  return s + ")";
-}
-
-/// What compare times: --method alone, else every method that applies to this kernel (separable
-/// only for a separable or low-rank kernel: the model prices it, a Filter accepts it).
-template <class T>
-std::vector<Method> methods_to_time(const Job& job, const ConstView<T>& kernel,
-                                    const Shape& image_shape) {
-  if (job.method_given) return {job.options.method};
-  std::vector<Method> methods{Method::fft, Method::overlap_save};
-  if (std::isfinite(predicted_seconds(Method::separable, kernel, image_shape, job.options)))
-    methods.push_back(Method::separable);
-  methods.push_back(Method::direct);
-  methods.push_back(Method::automatic);
-  return methods;
-}
-
-std::string seconds_text(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g s", seconds);
-  return text;
-}
-
-/// Before a run the cost model expects to take longer than --confirm-above: the estimate on
-/// stderr (unless --quiet) and, when stdin is a terminal and there is no --yes, the question.
-/// False when the answer is not yes.
-bool confirm_run(const Job& job, double seconds, const std::string& detail) {
-  if (!(seconds > job.confirm_above_seconds)) return true;
-  const bool ask = !job.yes && ::isatty(STDIN_FILENO);
-  if (!ask && job.quiet) return true;
-  std::fprintf(stderr, "fftconv: compare: the cost model expects about %s of computing (%s)%s",
-               seconds_text(seconds).c_str(), detail.c_str(), ask ? "; continue? [y/N] " : "\n");
-  if (!ask) return true;
-  std::fflush(stderr);
-  char answer[64];
-  return std::fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y');
-}
-
-/// compare: times the methods (median of --repeat runs each) against the direct method's result
-/// and prints the table; 1 if the user declined the run.
-template <class T>
-int compare_methods(const Job& job, const Kernel& kernel, const Image& image,
-                    Allocating& allocating) {
-  const Operation operation = job.correlate ? Operation::correlate : Operation::convolve;
-  const std::vector<T> k(kernel.values.begin(), kernel.values.end());
-  const ConstView<T> kernel_view(k.data(), kernel.shape);
-  const std::vector<Method> methods = methods_to_time(job, kernel_view, image.shape);
-  const bool direct_timed = std::count(methods.begin(), methods.end(), Method::direct) > 0;
-
-  // The cost model's total: every timed method --repeat times, and the reference once.
-  Options direct_options = job.options;
-  direct_options.method = Method::direct;
-  double expected =
-      direct_timed ? 0
-                   : predicted_seconds(Method::direct, kernel_view, image.shape, direct_options);
-  std::string detail;
-  for (Method m : methods) {
-    Options o = job.options;
-    o.method = m;
-    const double s = predicted_seconds(m, kernel_view, image.shape, o);
-    expected += s * job.repeat;
-    detail +=
-        (detail.empty() ? "" : ", ") + std::string(fftconv::to_string(m)) + " " + seconds_text(s);
-  }
-  detail += job.repeat == 1 ? " a run" : " a run, " + std::to_string(job.repeat) + " runs each";
-  if (!direct_timed) detail += ", direct reference once";
-  // (an infinite estimate: --method separable for a kernel that is not; the Filter refuses it)
-  if (std::isfinite(expected) && !confirm_run(job, expected, detail)) {
-    std::fprintf(stderr, "fftconv: compare: not run\n");
-    return 1;
-  }
-
-  allocating(described("pixels", image.shape, pixel_type_of<T>()),
-             element_count(image.shape) * sizeof(T));
-  const std::vector<T> values = io::to_values<T>(image);
-  Progress progress(job.progress);
-  std::vector<Timing<T>> timings;
-  for (std::size_t i = 0; i < methods.size(); ++i) {
-    // (its result, and the method's working memory)
-    allocating(std::string("timing the ") + fftconv::to_string(methods[i]) + " method");
-    progress.update(i, methods.size(), std::string("timing ") + fftconv::to_string(methods[i]));
-    timings.push_back(
-        time_method(job, methods[i], operation, kernel_view, image.shape, values, job.repeat));
-  }
-  std::vector<T> reference;
-  for (const Timing<T>& t : timings)
-    if (t.method == Method::direct) reference = t.result;
-  if (!direct_timed) {
-    allocating("computing the direct reference");
-    progress.update(methods.size(), methods.size() + 1, "computing the direct reference");
-    reference =
-        time_method(job, Method::direct, operation, kernel_view, image.shape, values, 1).result;
-  }
-  const Shape out_shape = output_shape(image.shape, kernel.shape, job.options.mode);
-
-  std::printf("operation     %s, mode %s, %s, computed in %s\n",
-              operation == Operation::convolve ? "convolve" : "correlate",
-              job.options.mode == Mode::full   ? "full"
-              : job.options.mode == Mode::same ? "same"
-                                               : "valid",
-              job.repeat == 1 ? "1 run per method"
-                              : (std::to_string(job.repeat) + " runs per method (median)").c_str(),
-              precision_name(std::is_same_v<T, double>));
-  std::printf("image         %s  %s %s\n", job.images[0].c_str(), to_string(image.shape).c_str(),
-              io::name(image.type));
-  std::printf("kernel        %s  %s\n", job.kernel.c_str(), to_string(kernel.shape).c_str());
-  std::printf("output        %s\n", to_string(out_shape).c_str());
-  std::printf(
-      "# method     measured setup and apply; predicted apply (fftconv::predicted_seconds, "
-      "one thread); its largest difference from direct relative to max |direct|\n");
-  // The difference from direct of each other method; the largest is detailed below.
-  std::optional<ErrorStats> worst;
-  Method worst_method = Method::direct;
-  for (const Timing<T>& t : timings) {
-    std::printf("%-13s setup %.3f ms, apply %.3f ms, predicted %.3f ms",
-                fftconv::to_string(t.method), t.setup_ms, t.apply_ms, t.predicted_ms);
-    if (t.method == Method::automatic) std::printf(", runs %s", fftconv::to_string(t.runs_as));
-    if (t.method == Method::fft)
-      std::printf(", transform %s",
-                  to_string(fft_shape(image.shape, kernel.shape, job.options)).c_str());
-    if (t.method == Method::direct) {
-      std::printf(", the reference\n");
-      continue;
-    }
-    const ErrorStats stats = compare(ConstView<T>(t.result.data(), out_shape),
-                                     ConstView<T>(reference.data(), out_shape));
-    std::printf(", max_rel %.3e\n", stats.max_rel);
-    if (!worst || stats.max_rel > worst->max_rel) {
-      worst = stats;
-      worst_method = t.method;
-    }
-  }
-  if (worst) {
-    std::printf("max_abs       %.3e  (the largest |method - direct|: %s, at %s)\n", worst->max_abs,
-                fftconv::to_string(worst_method), position(worst->worst_position).c_str());
-    std::printf("max_rel       %.3e  (max_abs / max |direct|)\n", worst->max_rel);
-    std::printf("rms           %.3e\n", worst->rms);
-    std::printf("ulps          max %.3g, median %.3g  (|%s - direct| in units of the last place)\n",
-                worst->max_ulp, worst->median_ulp, fftconv::to_string(worst_method));
-  }
-  // What error_bound promises for each timed method on this data.
-  for (const Timing<T>& t : timings) {
-    if (t.method == Method::automatic) continue;
-    Options o = job.options;
-    o.method = t.method;
-    const auto bound = [&](Guarantee g) {
-      return error_bound(ConstView<T>(values.data(), image.shape), kernel_view, o, operation, g);
-    };
-    const std::string label = std::string("bound ") + fftconv::to_string(t.method);
-    std::printf("%-13s %.3e worst case, %.3e probabilistic  (fftconv::error_bound)\n",
-                label.c_str(), bound(Guarantee::worst_case), bound(Guarantee::probabilistic));
-  }
-  return 0;
-}
-
-int run_compare(const Job& job) {
-  std::optional<Progress> progress;  // (ended before compare_methods may ask a question)
-  progress.emplace(job.progress);
-  progress->update(0, 1, "reading");
-  const Image image = read(job.images[0], job);
-  const Image k = read(job.kernel, job);
-  Allocating allocating;
-  try {
-    allocating(described("kernel values", k.shape, PixelType::f64),
-               element_count(k.shape) * sizeof(double));
-    Kernel kernel{promote(k.shape, image.shape, job.kernel, job.images[0]),
-                  io::to_values<double>(k)};
-    progress.reset();
-    return computes_in_double(job.precision, image.type)
-               ? compare_methods<double>(job, kernel, image, allocating)
-               : compare_methods<float>(job, kernel, image, allocating);
-  } catch (const Error& e) {
-    rethrow_for(job.images[0], e);
-  } catch (const std::bad_alloc&) {
-    allocating.fail(job.images[0]);
-  }
-}
-
-/// match: the score map of IMAGE against TEMPLATE (computed in double), written with -o, and
-/// the best positions printed.
-int run_match(const Job& job) {
-  std::vector<std::string> inputs{job.images[0], job.kernel};
-  if (!job.template_mask.empty()) inputs.push_back(job.template_mask);
-  if (job.type && job.type->same_as_input)
-    throw UsageError("match writes float32 or float64 scores: --dtype same does not apply");
-  const PixelType type = job.type ? job.type->pixel : PixelType::f32;
-  if (type != PixelType::f32 && type != PixelType::f64)
-    throw UsageError("match writes float32 or float64 scores, not " + std::string(io::name(type)));
-  std::unique_ptr<io::OutputFile> output;
-  if (!job.output.empty()) {
-    const io::Format format = output_format(job.output);
-    if (!io::can_store(format, type))
-      throw UsageError(job.output + ": " + io::name(format) + " cannot store " + io::name(type) +
-                       " scores (use .npy, .fits or .tif)");
-    check_distinct_files({{"-o", job.output}}, inputs);
-    output = std::make_unique<io::OutputFile>(job.output);
-  }
-  std::optional<Progress> progress;  // (ended before the peaks are printed)
-  progress.emplace(job.progress);
-  progress->update(0, 1, "reading");
-  const Image image = read(job.images[0], job);
-  const Image templ_file = read(job.kernel, job);
-  const Shape templ_shape = promote(templ_file.shape, image.shape, job.kernel, job.images[0]);
-  const Shape score_shape = output_shape(image.shape, templ_shape, Mode::valid);
-  if (element_count(score_shape) == 0)
-    throw io::IoError(job.kernel + ": the template (" + to_string(templ_shape) +
-                      ") is larger than the image (" + to_string(image.shape) +
-                      ") along some axis");
-  const Mask use = read_mask(job.template_mask, job);  // (none without --template-mask)
-  if (use.nonzero && use.shape != templ_file.shape)
-    throw io::IoError(job.template_mask + ": the template mask is " + to_string(use.shape) +
-                      " but the template " + job.kernel + " is " + to_string(templ_file.shape));
-  Allocating allocating;
-  std::vector<double> values, score;
-  try {
-    allocating(described("pixels", image.shape, PixelType::f64),
-               element_count(image.shape) * sizeof(double));
-    values = io::to_values<double>(image);
-    allocating(described("template values", templ_file.shape, PixelType::f64),
-               element_count(templ_file.shape) * sizeof(double));
-    const std::vector<double> templ = io::to_values<double>(templ_file);
-    allocating(described("score map", score_shape, PixelType::f64),
-               element_count(score_shape) * sizeof(double));
-    score.resize(element_count(score_shape));
-    progress->update(0, 1, "matching");
-    allocating("matching");  // (the library's working memory)
-    try {
-      if (!use.nonzero)
-        match_template(ConstView<double>(values.data(), image.shape),
-                       ConstView<double>(templ.data(), templ_shape),
-                       View<double>(score.data(), score_shape), job.options);
-      else
-        match_template(ConstView<double>(values.data(), image.shape),
-                       ConstView<double>(templ.data(), templ_shape),
-                       ConstView<bool>(use.nonzero.get(), templ_shape),
-                       View<double>(score.data(), score_shape), job.options);
-    } catch (const Error& e) {
-      rethrow_for(job.images[0] + ", " + job.kernel, e);  // (the problem may be either file's)
-    }
-    if (output) {
-      progress->update(0, 1, "writing " + base_name(job.output));
-      allocating(described("scores", score_shape, type),
-                 element_count(score_shape) * io::size_of(type));
-      io::Conversion report;
-      output->write(io::from_values(score_shape, score.data(), type, report));
-    }
-  } catch (const std::bad_alloc&) {
-    allocating.fail(job.images[0]);
-  }
-  progress.reset();
-  if (job.peaks == 0) return 0;
-  std::size_t distance = job.min_distance;
-  if (distance == 0)
-    for (std::size_t e : templ_shape)
-      distance = std::max(distance, e / 2);
-  // (A window holding a NaN/Inf pixel scores NaN; in the masked form, an image without a
-  // finite pixel leaves every window without valid pixels.)
-  const bool no_finite_pixel =
-      std::none_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
-  if (no_finite_pixel || count_nonfinite(score.data(), score.size()) == score.size()) {
-    std::printf(
-        "# no valid window: every %s window of %s holds NaN/Inf pixels%s, so there is "
-        "nothing to rank\n",
-        to_string(templ_shape).c_str(), job.images[0].c_str(),
-        no_finite_pixel             ? " (the image has no finite pixel)"
-        : job.template_mask.empty() ? " (--template-mask matches around them)"
-                                    : "");
-    return 0;
-  }
-  const std::vector<Peak> peaks =
-      find_peaks(ConstView<double>(score.data(), score_shape), job.threshold, distance);
-  std::printf(
-      "# best %zu of %zu positions with score >= %g, %zu+ pixels apart; position = the "
-      "template's first pixel in the image (sub-pixel: parabola fit)\n",
-      std::min(job.peaks, peaks.size()), peaks.size(), job.threshold, distance + 1);
-  std::printf("# rank  score       position\n");
-  for (std::size_t i = 0; i < std::min(job.peaks, peaks.size()); ++i) {
-    std::string where;
-    for (int a = 0; a < peaks[i].rank; ++a) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%s%.2f", a ? ", " : "(",
-                    peaks[i].position[static_cast<std::size_t>(a)]);
-      where += buf;
-    }
-    std::printf("%-6zu  %.6f  %s)\n", i + 1, peaks[i].value, where.c_str());
-  }
-  return 0;
-}
-
-}  // namespace
-
-int run(const Job& job) {
-  WisdomCache wisdom(job.wisdom, job.options.planning, [&job](const std::string& line) {
-    if (!job.quiet) std::fprintf(stderr, "%s\n", line.c_str());
-  });
-  int code = 0;
-  switch (job.command) {
-    case Command::compare:
-      code = run_compare(job);
-      break;
-    case Command::match:
-      code = run_match(job);
-      break;
-    default:
-      code = run_filter(job);
-  }
-  wisdom.save();  // (a failed run throws past it: nothing is written)
-  return code;
 }
 
 }  // namespace fftconv::cli
