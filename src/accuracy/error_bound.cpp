@@ -116,12 +116,10 @@ bool may_overflow(bool spatial, const Norms& n, double s) {
 template <class T>
 double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Options& options,
              Operation operation, Guarantee guarantee) {
-  FFTCONV_CHECK(operation == Operation::convolve || operation == Operation::correlate,
-                invalid_argument, bound_name, ": operation has unknown value ",
-                static_cast<int>(operation));
-  FFTCONV_CHECK(guarantee == Guarantee::worst_case || guarantee == Guarantee::probabilistic,
-                invalid_argument, bound_name, ": guarantee has unknown value ",
-                static_cast<int>(guarantee));
+  FFTCONV_CHECK(detail::is_enumerator(operation), invalid_argument, bound_name,
+                ": operation has unknown value ", static_cast<int>(operation));
+  FFTCONV_CHECK(detail::is_enumerator(guarantee), invalid_argument, bound_name,
+                ": guarantee has unknown value ", static_cast<int>(guarantee));
   detail::Problem p = detail::validate_setup(kernel, image.shape(), options,
                                              operation == Operation::correlate, bound_name);
   p.single_use = true;  // the bound is for the one-shot call, and its method choice

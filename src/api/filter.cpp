@@ -24,9 +24,8 @@ constexpr const char* apply_name = "fftconv::Filter::apply";
 template <class T>
 Filter<T>::Filter(ConstView<T> kernel, const Shape& image_shape, Operation operation,
                   const Options& options) {
-  FFTCONV_CHECK(operation == Operation::convolve || operation == Operation::correlate,
-                invalid_argument, constructor_name, ": operation has unknown value ",
-                static_cast<int>(operation));
+  FFTCONV_CHECK(detail::is_enumerator(operation), invalid_argument, constructor_name,
+                ": operation has unknown value ", static_cast<int>(operation));
   const detail::Problem p = detail::validate_setup(
       kernel, image_shape, options, operation == Operation::correlate, constructor_name);
   detail::with_call_errors(constructor_name, [&] {

@@ -13,9 +13,8 @@ template <class T>
 double predicted_seconds_for(Method method, const ConstView<T>& kernel, const Shape& image_shape,
                              const Options& options) {
   constexpr const char* name = "fftconv::predicted_seconds";
-  FFTCONV_CHECK(method == Method::automatic || method == Method::direct || method == Method::fft ||
-                    method == Method::separable || method == Method::overlap_save,
-                invalid_argument, name, ": method has unknown value ", static_cast<int>(method));
+  FFTCONV_CHECK(detail::is_enumerator(method), invalid_argument, name,
+                ": method has unknown value ", static_cast<int>(method));
   Options chosen = options;
   chosen.method = Method::automatic;
   detail::Problem p = detail::validate_setup(kernel, image_shape, chosen, false, name);

@@ -63,26 +63,18 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
   FFTCONV_CHECK(kernel.data() != nullptr, invalid_argument, what, ": kernel data is null (shape ",
                 to_string(kernel.shape()), ")");
   const Method method = options.method;
-  FFTCONV_CHECK(method == Method::automatic || method == Method::direct || method == Method::fft ||
-                    method == Method::separable || method == Method::overlap_save,
-                invalid_argument, what, ": options.method has unknown value ",
-                static_cast<int>(method));
+  FFTCONV_CHECK(is_enumerator(method), invalid_argument, what,
+                ": options.method has unknown value ", static_cast<int>(method));
   const Boundary boundary = options.boundary;
-  FFTCONV_CHECK(boundary == Boundary::zero || boundary == Boundary::constant ||
-                    boundary == Boundary::reflect || boundary == Boundary::mirror ||
-                    boundary == Boundary::nearest || boundary == Boundary::wrap,
-                invalid_argument, what, ": options.boundary has unknown value ",
-                static_cast<int>(boundary));
+  FFTCONV_CHECK(is_enumerator(boundary), invalid_argument, what,
+                ": options.boundary has unknown value ", static_cast<int>(boundary));
   FFTCONV_CHECK(!std::isnan(options.fill_value), invalid_argument, what,
                 ": options.fill_value is NaN");
   const Planning planning = options.planning;
-  FFTCONV_CHECK(planning == Planning::estimate || planning == Planning::measure ||
-                    planning == Planning::patient,
-                invalid_argument, what, ": options.planning has unknown value ",
-                static_cast<int>(planning));
-  FFTCONV_CHECK(options.compute_precision == Precision::native ||
-                    options.compute_precision == Precision::double_precision,
-                invalid_argument, what, ": options.compute_precision has unknown value ",
+  FFTCONV_CHECK(is_enumerator(planning), invalid_argument, what,
+                ": options.planning has unknown value ", static_cast<int>(planning));
+  FFTCONV_CHECK(is_enumerator(options.compute_precision), invalid_argument, what,
+                ": options.compute_precision has unknown value ",
                 static_cast<int>(options.compute_precision));
   FFTCONV_CHECK(options.threads >= 0, invalid_argument, what, ": options.threads is ",
                 options.threads,
@@ -96,10 +88,8 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
   const double half_ulp =
       (largest - static_cast<double>(std::nextafter(std::numeric_limits<T>::max(), T(0)))) / 2;
   const NanPolicy nan_policy = options.nan_policy;
-  FFTCONV_CHECK(nan_policy == NanPolicy::propagate || nan_policy == NanPolicy::interpolate ||
-                    nan_policy == NanPolicy::fill,
-                invalid_argument, what, ": options.nan_policy has unknown value ",
-                static_cast<int>(nan_policy));
+  FFTCONV_CHECK(is_enumerator(nan_policy), invalid_argument, what,
+                ": options.nan_policy has unknown value ", static_cast<int>(nan_policy));
   FFTCONV_CHECK(std::isfinite(options.min_weight) && options.min_weight >= 0, invalid_argument,
                 what, ": options.min_weight is ", options.min_weight,
                 "; it must be finite and >= 0 (a fraction of the kernel's sum)");
