@@ -4,7 +4,7 @@
 //   - anything but fftconv::Error escapes,
 //   - a refused call wrote to its output,
 //   - an accepted call on finite data disagrees with a long double direct sum by more than the
-//     tests' tolerance 16 * eps * log2(2P) * S (see tests/reference.hpp),
+//     tests' tolerance 16 * eps * log2(2P) * S (see tests/support/reference.hpp),
 // (plus the FFT's bound through the 1-norms of the extended image and the kernel, for
 // adversarial values), or by more than fftconv::error_bound (also with
 // compute_precision = double_precision and nonnegative, on non-negative data),
@@ -21,8 +21,8 @@
 #include <memory>
 #include <vector>
 
-#include "../reference.hpp"
-#include "../test_data.hpp"
+#include "../support/reference.hpp"
+#include "../support/test_data.hpp"
 #include "fftconv/fftconv.hpp"
 
 namespace {
@@ -185,8 +185,8 @@ void run(Bytes& in) {
   }
   const bool wrong_shape = (flags & 4) && out_shape.rank() > 0;
   if (wrong_shape) out_shape[0] += 1;  // a wrong output shape
-  // Layouts (tests/test_data.hpp): inputs up to broadcast (every stride 0), outputs the four
-  // ordinary ones or, with flag 8, overlapping (must be refused unless it has one element).
+  // Layouts (tests/support/test_data.hpp): inputs up to broadcast (every stride 0), outputs the
+  // four ordinary ones or, with flag 8, overlapping (must be refused unless it has one element).
   using testing::Layout;
   const auto layout = [](std::uint8_t b, int count) { return static_cast<Layout>(b % count); };
   testing::Stored<T> image(image_shape, layout(in.byte(), 5));

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "library_call.hpp"
+#include "support/library_call.hpp"
 
 using namespace testing;
 using fftconv::Boundary;

@@ -7,7 +7,7 @@
 #include <random>
 #include <type_traits>
 
-#include "library_call.hpp"
+#include "support/library_call.hpp"
 
 using namespace testing;
 using fftconv::Method;

@@ -6,7 +6,7 @@
 
 #include <random>
 
-#include "library_call.hpp"
+#include "support/library_call.hpp"
 
 using namespace testing;
 using fftconv::Method;

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "fftconv/predict.hpp"
-#include "test_data.hpp"
+#include "support/test_data.hpp"
 
 using namespace testing;
 using fftconv::Method;

@@ -74,3 +74,12 @@ TEST_CASE("names: unknown text is refused, naming it and the accepted names") {
   CHECK(parse<Mode>(std::string_view(buffer, 4)) == Mode::same);
   CHECK_FALSE(try_parse<Mode>(std::string_view("same\0", 5)).has_value());
 }
+
+TEST_CASE("to_string names each method as the enumeration writes it") {
+  CHECK(std::string(to_string(Method::automatic)) == "automatic");
+  CHECK(std::string(to_string(Method::direct)) == "direct");
+  CHECK(std::string(to_string(Method::fft)) == "fft");
+  CHECK(std::string(to_string(Method::separable)) == "separable");
+  CHECK(std::string(to_string(Method::overlap_save)) == "overlap_save");
+  CHECK(std::string(to_string(static_cast<Method>(99))) == "unknown");
+}

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "fftconv/fftconv.hpp"
-#include "test_data.hpp"
+#include "support/test_data.hpp"
 
 using fftconv::Method;
 using fftconv::Options;

@@ -10,7 +10,7 @@
 #include <limits>
 #include <random>
 
-#include "library_call.hpp"
+#include "support/library_call.hpp"
 
 using namespace testing;
 using fftconv::Method;

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "fftconv/fftconv.hpp"
-#include "test_data.hpp"
+#include "support/test_data.hpp"
 
 using fftconv::Method;
 using fftconv::Options;

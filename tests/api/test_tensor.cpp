@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "fftconv/tensor.hpp"
-#include "library_call.hpp"
+#include "support/library_call.hpp"
 
 using namespace testing;
 using fftconv::Method;

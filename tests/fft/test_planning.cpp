@@ -7,7 +7,7 @@
 #include <random>
 #include <string>
 
-#include "library_call.hpp"
+#include "support/library_call.hpp"
 
 using namespace testing;
 using fftconv::Method;
@@ -79,10 +79,10 @@ TEST_CASE_TEMPLATE("planning effort and thread count change nothing beyond round
 
 TEST_CASE_TEMPLATE("the fft path's threads split rows and column blocks: bit-identical results", T,
                    float, double) {
-  // Transforms of at least 2^16 points use the threads (fft_path.cpp): each row and each block
-  // of columns is transformed by the same code whichever thread takes it, so the values do not
-  // depend on the thread count at all. 2-D and 3-D (the middle axis has its own column pass),
-  // every mode, convolution and correlation, the zero rule and an extending one.
+  // Transforms of at least 2^16 points use the threads (threads_for, fft/layout.cpp): each row and
+  // each block of columns is transformed by the same code whichever thread takes it, so the values
+  // do not depend on the thread count at all. 2-D and 3-D (the middle axis has its own column
+  // pass), every mode, convolution and correlation, the zero rule and an extending one.
   std::mt19937_64 rng(1104);
   const std::pair<fftconv::Shape, fftconv::Shape> problems[] = {{{260, 256}, {15, 9}},
                                                                 {{40, 36, 48}, {5, 4, 3}}};

@@ -1,12 +1,12 @@
-// Boundary rules on both paths against the reference (tests/reference.hpp builds the extended
-// image by index arithmetic of its own), every rule, mode, rank, operation, odd and even kernels,
-// kernels longer than the image; and the a b c d rows of the table in the README.
+// Boundary rules on both paths against the reference (tests/support/reference.hpp builds the
+// extended image by index arithmetic of its own), every rule, mode, rank, operation, odd and even
+// kernels, kernels longer than the image; and the a b c d rows of the table in the README.
 #include <doctest/doctest.h>
 
 #include <random>
 #include <vector>
 
-#include "library_call.hpp"
+#include "support/library_call.hpp"
 
 using namespace testing;
 using fftconv::Boundary;

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "library_call.hpp"
+#include "support/library_call.hpp"
 
 using namespace testing;
 using fftconv::Method;

@@ -1,0 +1,61 @@
+// chosen_method: the method a Filter and a one-shot call run, also under memory limits.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "support/library_call.hpp"
+
+using namespace testing;
+using fftconv::Method;
+
+TEST_CASE_TEMPLATE("chosen_method is the method a Filter and a one-shot call run", T, float,
+                   double) {
+  std::mt19937_64 rng(808);
+  bool saw_direct = false, saw_fft = false;  // the sweep crosses the crossover
+  for (std::size_t n : {std::size_t{40}, std::size_t{300}})
+    for (std::size_t k : {std::size_t{3}, std::size_t{9}, std::size_t{31}, std::size_t{65}}) {
+      CAPTURE(n);
+      CAPTURE(k);
+      const Array<T> kernel = normal<T>({k, k}, rng);
+      const fftconv::ConstView<T> view = kernel.view();
+      const Method chosen = fftconv::chosen_method(view, {n, n});
+      const fftconv::Filter<T> filter(view, {n, n}, fftconv::Operation::convolve);
+      CHECK(chosen == filter.method());
+      saw_direct = saw_direct || chosen == Method::direct;
+      saw_fft = saw_fft || chosen == Method::fft;
+      fftconv::Options forced;
+      forced.method = chosen == Method::direct ? Method::fft : Method::direct;
+      CHECK(fftconv::chosen_method(view, {n, n}, forced) == forced.method);
+    }
+  CHECK(saw_direct);
+  CHECK(saw_fft);
+  const Array<T> kernel = normal<T>({3, 3}, rng);
+  fftconv::Options tight;
+  tight.max_memory_bytes = 10;
+  CHECK_THROWS_AS(fftconv::chosen_method(kernel.view(), {50, 50}, tight), fftconv::Error);
+  CHECK_THROWS_AS(fftconv::chosen_method(kernel.view(), {50}), fftconv::Error);  // rank mismatch
+}
+
+// chosen_method describes the one-shot call, also when max_memory_bytes decides: the automatic
+// result is bit for bit the result of the method chosen_method names, forced.
+TEST_CASE_TEMPLATE("chosen_method is what a one-shot call runs under memory limits", T, float,
+                   double) {
+  std::mt19937_64 rng(912);
+  const Array<T> image = uniform<T>({300, 280}, rng);
+  const Array<T> kernel = normal<T>({41, 37}, rng);
+  for (double limit = 2e5; limit < 1e8; limit *= 1.6) {
+    CAPTURE(limit);
+    fftconv::Options o;
+    o.max_memory_bytes = static_cast<std::size_t>(limit);
+    Method chosen = Method::automatic;
+    try {
+      chosen = fftconv::chosen_method(kernel.view(), image.shape, o);
+    } catch (const fftconv::Error&) {
+      CHECK_THROWS_AS(call(Op::convolve, image, kernel, o), fftconv::Error);
+      continue;
+    }
+    const Array<T> automatic = call(Op::convolve, image, kernel, o);
+    o.method = chosen;
+    CHECK(call(Op::convolve, image, kernel, o).values == automatic.values);
+  }
+}
