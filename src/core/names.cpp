@@ -116,13 +116,13 @@ E parse(std::string_view text) {
 
 // For each named enum: to_string, and the templates of names.hpp (exported: the header declares
 // them FFTCONV_API).
-#define FFTCONV_NAMED_ENUM(E)                                             \
-  const char* to_string(E value) noexcept {                               \
-    return name_of(value);                                                \
-  }                                                                       \
-  template EnumNames<E> names<E>() noexcept;                              \
-  template std::optional<E> try_parse<E>(std::string_view text) noexcept; \
-  template E parse<E>(std::string_view text);
+#define FFTCONV_NAMED_ENUM(E)                                                         \
+  const char* to_string(E value) noexcept {                                           \
+    return name_of(value);                                                            \
+  }                                                                                   \
+  template FFTCONV_API EnumNames<E> names<E>() noexcept;                              \
+  template FFTCONV_API std::optional<E> try_parse<E>(std::string_view text) noexcept; \
+  template FFTCONV_API E parse<E>(std::string_view text);
 FFTCONV_NAMED_ENUM(Mode)
 FFTCONV_NAMED_ENUM(Method)
 FFTCONV_NAMED_ENUM(Boundary)

@@ -206,7 +206,9 @@ TEST_CASE("C API option names: the C++ names of every enum field's values, both 
   }
   // Every value of every field round-trips, and is the C++ enumerator's.
   const auto round_trip = [](const char* field, auto cpp_names) {
-    for (const auto& [e, n] : cpp_names) {
+    for (const auto& entry : cpp_names) {  // (no structured binding: CAPTURE is a lambda)
+      const auto e = entry.value;
+      const char* n = entry.name;
       CAPTURE(n);
       const char* name = nullptr;
       REQUIRE(fftconv_option_name(field, static_cast<int>(e), &name) == FFTCONV_OK);

@@ -17,7 +17,9 @@ TEST_CASE_TEMPLATE("names: every enumerator round-trips through to_string and pa
   std::set<std::string> seen;
   int index = 0;
   REQUIRE(names<E>().size() > 1);
-  for (const auto& [value, name] : names<E>()) {
+  for (const auto& entry : names<E>()) {  // (no structured binding: CAPTURE is a lambda)
+    const E value = entry.value;
+    const char* name = entry.name;
     CAPTURE(std::string(name));
     CHECK(static_cast<int>(value) == index++);  // declaration order, the C API's numbering
     CHECK(std::string(to_string(value)) == name);
