@@ -59,3 +59,23 @@ TEST_CASE_TEMPLATE("chosen_method is what a one-shot call runs under memory limi
     CHECK(call(Op::convolve, image, kernel, o).values == automatic.values);
   }
 }
+
+// Review of the plan refactor: chosen_method used to run only the method choice, and so
+// returned a method where the Filter constructor refused the kernel (nan_policy = interpolate
+// needs a kernel with a positive sum). It documents that it throws as the constructor would.
+TEST_CASE_TEMPLATE(
+    "chosen_method refuses what the Filter constructor refuses: interpolate with "
+    "a kernel summing to zero",
+    T, float, double) {
+  const T values[] = {T(1), T(-2), T(1)};
+  const fftconv::ConstView<T> kernel(values, {3});
+  fftconv::Options options;
+  options.nan_policy = fftconv::NanPolicy::interpolate;
+  const fftconv::Shape image{64};
+  CHECK_THROWS_WITH_AS(fftconv::Filter<T>(kernel, image, fftconv::Operation::convolve, options),
+                       doctest::Contains("positive sum"), fftconv::Error);
+  CHECK_THROWS_WITH_AS(fftconv::chosen_method(kernel, image, options),
+                       doctest::Contains("positive sum"), fftconv::Error);
+  options.nan_policy = fftconv::NanPolicy::propagate;  // the same kernel is fine otherwise
+  CHECK(fftconv::chosen_method(kernel, image, options) == Method::direct);
+}
