@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/enumerators.hpp"
 #include "fftconv/filter.hpp"
 #include "fftconv/masked.hpp"
 #include "fftconv/match.hpp"
@@ -185,9 +186,7 @@ struct EnumField {
 
 template <class E>
 const char* enum_name(int value) {
-  for (const auto& n : fftconv::names<E>())
-    if (static_cast<int>(n.value) == value) return n.name;
-  return nullptr;
+  return fftconv::detail::enumerator_name(static_cast<E>(value));
 }
 template <class E>
 int enum_value(std::string_view name) {

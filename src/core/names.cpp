@@ -6,6 +6,7 @@
 #include <iterator>
 #include <string>
 
+#include "core/enumerators.hpp"
 #include "fftconv/accuracy.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
@@ -82,13 +83,6 @@ struct Table<ErrorCode> {
                                                   {ErrorCode::internal, "internal"}};
 };
 
-template <class E>
-const char* name_of(E value) noexcept {
-  for (const EnumName<E>& n : Table<E>::names)
-    if (n.value == value) return n.name;
-  return "unknown";
-}
-
 }  // namespace
 
 template <class E>
@@ -117,12 +111,13 @@ E parse(std::string_view text) {
 // For each named enum: to_string, and the templates of names.hpp (exported: the header declares
 // them FFTCONV_API).
 #define FFTCONV_NAMED_ENUM(E)                                                         \
-  const char* to_string(E value) noexcept {                                           \
-    return name_of(value);                                                            \
-  }                                                                                   \
   template FFTCONV_API EnumNames<E> names<E>() noexcept;                              \
   template FFTCONV_API std::optional<E> try_parse<E>(std::string_view text) noexcept; \
-  template FFTCONV_API E parse<E>(std::string_view text);
+  template FFTCONV_API E parse<E>(std::string_view text);                             \
+  const char* to_string(E value) noexcept {                                           \
+    const char* name = detail::enumerator_name(value);                                \
+    return name ? name : "unknown";                                                   \
+  }
 FFTCONV_NAMED_ENUM(Mode)
 FFTCONV_NAMED_ENUM(Method)
 FFTCONV_NAMED_ENUM(Boundary)

@@ -1,21 +1,12 @@
 #pragma once
 // Argument validation at the API boundary: everything a call needs is checked here, before any
 // allocation or write, so that a refused call has no effect.
+#include "core/enumerators.hpp"
 #include "core/problem.hpp"
-#include "fftconv/names.hpp"
 #include "fftconv/options.hpp"
 #include "fftconv/view.hpp"
 
 namespace fftconv::detail {
-
-/// Whether `value` is one of E's enumerators (the names table, fftconv/names.hpp, lists them):
-/// an enum field set from an integer may hold anything.
-template <class E>
-bool is_enumerator(E value) {
-  for (const EnumName<E>& entry : names<E>())
-    if (entry.value == value) return true;
-  return false;
-}
 
 /// The problem of an operation on images of `image_shape` with `kernel` and `options`, or
 /// fftconv::Error naming the bad argument: ranks, extents, the kernel view (strides count, null
