@@ -4,6 +4,7 @@
 #include "core/kernel_info.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
+#include "stages/widening.hpp"
 #include "util/check.hpp"
 
 namespace fftconv {
@@ -26,7 +27,7 @@ double predicted_seconds_for(Method method, const ConstView<T>& kernel, const Sh
     const detail::KernelInfo<T> info(p, detail::to_rank3(kernel));
     const Method m = method == Method::automatic ? detail::choose_method(p, info).method : method;
     const detail::MethodCosts c =
-        detail::estimate_costs(p, info.taps(), detail::widens<T>(p) ? sizeof(double) : sizeof(T));
+        detail::estimate_costs(p, info.taps(), detail::computed_element_bytes<T>(p));
     ns = m == Method::direct         ? c.direct_ns
          : m == Method::fft          ? c.fft_ns
          : m == Method::overlap_save ? c.overlap_save_ns

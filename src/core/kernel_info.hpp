@@ -12,14 +12,9 @@
 #include "direct/separable.hpp"
 #include "fftconv/view.hpp"
 #include "stages/kernel_normalization.hpp"
+#include "stages/widening.hpp"
 
 namespace fftconv::detail {
-
-/// Whether float data is computed in double (compute_precision = double_precision).
-template <class T>
-bool widens(const Problem& p) {
-  return std::is_same_v<T, float> && p.compute_precision == Precision::double_precision;
-}
 
 template <class T>
 class KernelInfo {

@@ -11,7 +11,7 @@ namespace fftconv::detail {
 template <class T>
 MethodChoice choose_method(const Problem& p, const KernelInfo<T>& kernel) {
   const bool widened = widens<T>(p);
-  const std::size_t element = widened ? sizeof(double) : sizeof(T);
+  const std::size_t element = computed_element_bytes<T>(p);
   const std::size_t copies = widened ? widening_bytes(p) : 0;
   FFTCONV_CHECK(copies <= p.max_memory_bytes, out_of_memory,
                 "computing float data in double needs ", copies,

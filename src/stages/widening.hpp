@@ -4,12 +4,25 @@
 // rounded to float once.
 #include <cstddef>
 #include <functional>
+#include <type_traits>
 #include <vector>
 
 #include "core/problem.hpp"
 #include "fftconv/view.hpp"
 
 namespace fftconv::detail {
+
+/// Whether float data is computed in double (compute_precision = double_precision).
+template <class T>
+bool widens(const Problem& p) {
+  return std::is_same_v<T, float> && p.compute_precision == Precision::double_precision;
+}
+
+/// The size of one value of the arithmetic: double's when widened, else T's.
+template <class T>
+std::size_t computed_element_bytes(const Problem& p) {
+  return widens<T>(p) ? sizeof(double) : sizeof(T);
+}
 
 /// Bytes the widening stage allocates besides the double path's own: double copies of the image,
 /// the kernel (while the path is prepared) and the output (and the weights, if p.masked).
