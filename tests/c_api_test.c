@@ -113,7 +113,7 @@ int main(void) {
   refusals[n].fragment = "image is NULL";
   refusals[n++].what = "NULL image";
   refusals[n].status = fftconv_convolve_f64(0, shape3, image, shape3, kernel, out, &o);
-  refusals[n].fragment = "rank must be 1 to 3, got 0";
+  refusals[n].fragment = "rank must be 1 to 8, got 0";
   refusals[n++].what = "rank 0";
   refusals[n].status = fftconv_convolve_f64(4, shape3, image, shape3, kernel, out, &o);
   refusals[n].fragment = "got 4";

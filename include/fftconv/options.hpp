@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <limits>
 
+#include "fftconv/dims.hpp"
 #include "fftconv/export.hpp"
 #include "fftconv/names.hpp"  // to_string and parse for these enums
 
@@ -147,6 +148,18 @@ struct Options {
   /// match_template with a template mask: windows where fewer than min_overlap template pixels
   /// meet valid (finite) image pixels score 0.
   std::size_t min_overlap = 0;
+  /// The axes to convolve along (at most 3; negative numbers count from the end); empty, the
+  /// default, means every axis. Along the other axes (batch axes) image and kernel broadcast as
+  /// in numpy and scipy.signal.fftconvolve(axes=...): equal lengths, or length 1 in one of them,
+  /// and the output has the larger length in every mode. A kernel of lower rank than the image
+  /// is aligned to the image's last axes (leading axes of length 1), only with explicit axes.
+  /// A stack of frames (n, ny, nx) with one kernel (ky, kx) and axes {1, 2} computes the
+  /// kernel's spectrum once for all frames and threads across frames. Repeated or out-of-range
+  /// axes are refused. convolve, correlate, Filter (whose apply also takes a stack with extra
+  /// leading axes), output_shape, reference_convolve/correlate and error_bound honour it;
+  /// convolve_masked, match_template and predicted_seconds refuse batch axes. README, "Axes and
+  /// stacks".
+  Axes axes = Axes();
 };
 
 }  // namespace fftconv

@@ -1,75 +1,25 @@
 #pragma once
-#include <array>
 #include <cstddef>
-#include <initializer_list>
 #include <string>
 
+#include "fftconv/dims.hpp"
 #include "fftconv/export.hpp"
 #include "fftconv/options.hpp"
 
 namespace fftconv {
-
-/// The largest rank fftconv handles (1-D signals, 2-D images, 3-D volumes).
-inline constexpr int max_rank = 3;
-
-namespace detail {
-/// Throws fftconv::Error for an initializer list longer than max_rank (defined in the library).
-[[noreturn]] FFTCONV_API void throw_rank_too_large(std::size_t rank);
-}  // namespace detail
-
-/// A short list of per-axis numbers (rank 0..3), axis 0 outermost as in C order.
-/// Shape = extents (element counts); Strides = distances in *elements*, not bytes.
-template <class Int>
-class Dims {
- public:
-  constexpr Dims() = default;
-  Dims(std::initializer_list<Int> values) {
-    if (values.size() > static_cast<std::size_t>(max_rank))
-      detail::throw_rank_too_large(values.size());
-    for (Int v : values)
-      values_[static_cast<std::size_t>(rank_++)] = v;
-  }
-  constexpr int rank() const { return rank_; }
-  constexpr Int operator[](int axis) const { return values_[static_cast<std::size_t>(axis)]; }
-  constexpr Int& operator[](int axis) { return values_[static_cast<std::size_t>(axis)]; }
-  constexpr const Int* begin() const { return values_.data(); }
-  constexpr const Int* end() const { return values_.data() + rank_; }
-  /// Appends one axis; throws fftconv::Error beyond max_rank.
-  void push_back(Int value) {
-    if (rank_ >= max_rank) detail::throw_rank_too_large(static_cast<std::size_t>(rank_) + 1);
-    values_[static_cast<std::size_t>(rank_++)] = value;
-  }
-  friend constexpr bool operator==(const Dims& a, const Dims& b) {
-    if (a.rank_ != b.rank_) return false;
-    for (int i = 0; i < a.rank_; ++i)
-      if (a[i] != b[i]) return false;
-    return true;
-  }
-  friend constexpr bool operator!=(const Dims& a, const Dims& b) { return !(a == b); }
-
- private:
-  int rank_ = 0;
-  std::array<Int, max_rank> values_{};
-};
-
-using Shape = Dims<std::size_t>;
-using Strides = Dims<std::ptrdiff_t>;
-
-/// Number of elements of a shape (1 for rank 0). Does not check for overflow.
-constexpr std::size_t element_count(const Shape& shape) {
-  std::size_t n = 1;
-  for (std::size_t e : shape)
-    n *= e;
-  return n;
-}
 
 /// "4x5x6": for messages.
 FFTCONV_API std::string to_string(const Shape& shape);
 
 /// The shape of convolve/correlate's result, per axis (image length n, kernel length k):
 /// full: n + k - 1; same: n; valid: max(n - k + 1, 0). Same as scipy.signal.convolve.
-/// Throws fftconv::Error for a rank mismatch, rank 0 or above 3, or a zero extent.
+/// Throws fftconv::Error for a rank mismatch, rank 0, more than 3 axes, or a zero extent.
 FFTCONV_API Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode);
+/// The same for options.mode along options.axes (every axis if empty); along the other (batch)
+/// axes the larger of the image's and the kernel's length (README, "Axes and stacks"). Throws
+/// fftconv::Error for axes or batch lengths convolve would refuse.
+FFTCONV_API Shape output_shape(const Shape& image_shape, const Shape& kernel_shape,
+                               const Options& options);
 
 /// The transform shape the fft method uses for this problem (same for convolve and correlate,
 /// float and double). Per axis a minimum length: zero boundary (or valid mode) the shortest

@@ -1,5 +1,6 @@
 // compare(result, reference): the error measures of ErrorStats over two arrays of one shape.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -44,7 +45,7 @@ ErrorStats compare_views(const ConstView<R>& result, const ConstView<F>& referen
                 ": result has shape ", to_string(result.shape()), ", reference ",
                 to_string(reference.shape()));
   FFTCONV_CHECK(result.rank() >= 1 && result.rank() <= max_rank, invalid_argument, compare_name,
-                ": rank ", result.rank(), " (1 to 3 supported)");
+                ": rank ", result.rank(), " (1 to ", max_rank, " supported)");
   FFTCONV_CHECK(!std::isnan(rel_tol) && rel_tol >= 0, invalid_argument, compare_name,
                 ": rel_tol is ", rel_tol, " (must be >= 0)");
   const std::size_t count = element_count(result.shape());
@@ -57,32 +58,42 @@ ErrorStats compare_views(const ConstView<R>& result, const ConstView<F>& referen
     s.worst_position.push_back(0);
   if (count == 0) return s;
 
-  const ConstView<R> r3 = detail::to_rank3(result);
-  const ConstView<F> f3 = detail::to_rank3(reference);
   std::vector<double> ulps;
   ulps.reserve(count);
   double max_ref = 0, sum_sq = 0;
   std::size_t worst = 0, index = 0;
   bool have_worst = false;
-  for (std::size_t i0 = 0; i0 < r3.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < r3.extent(1); ++i1) {
-      const R* rr = detail::row_start(r3, i0, i1);
-      const F* fr = detail::row_start(f3, i0, i1);
-      for (std::size_t i2 = 0; i2 < r3.extent(2); ++i2, ++index) {
-        const auto x = static_cast<double>(rr[static_cast<std::ptrdiff_t>(i2) * r3.stride(2)]);
-        const auto ref = static_cast<double>(fr[static_cast<std::ptrdiff_t>(i2) * f3.stride(2)]);
-        const double e = abs_error(x, ref);
-        if (!have_worst || e > s.max_abs) {
-          s.max_abs = e;
-          worst = index;
-          have_worst = true;
-        }
-        if (std::isfinite(ref)) max_ref = std::max(max_ref, std::fabs(ref));
-        sum_sq += e * e;
-        ulps.push_back(e == 0 ? 0 : std::isinf(e) ? e : e / ulp<R>(ref));
-        if (std::isinf(e) || e > rel_tol * std::fabs(ref)) ++s.count_over;
-      }
+  // Rows along the last axis, their starts stepped through the other axes in C order.
+  const int last = result.rank() - 1;
+  const std::size_t width = result.extent(last);
+  std::array<std::size_t, max_rank> at{};
+  for (std::size_t row = 0; row < count / width; ++row) {
+    const R* rr = result.data();
+    const F* fr = reference.data();
+    for (int a = 0; a < last; ++a) {
+      rr += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * result.stride(a);
+      fr += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * reference.stride(a);
     }
+    for (std::size_t i = 0; i < width; ++i, ++index) {
+      const auto x = static_cast<double>(rr[static_cast<std::ptrdiff_t>(i) * result.stride(last)]);
+      const auto ref =
+          static_cast<double>(fr[static_cast<std::ptrdiff_t>(i) * reference.stride(last)]);
+      const double e = abs_error(x, ref);
+      if (!have_worst || e > s.max_abs) {
+        s.max_abs = e;
+        worst = index;
+        have_worst = true;
+      }
+      if (std::isfinite(ref)) max_ref = std::max(max_ref, std::fabs(ref));
+      sum_sq += e * e;
+      ulps.push_back(e == 0 ? 0 : std::isinf(e) ? e : e / ulp<R>(ref));
+      if (std::isinf(e) || e > rel_tol * std::fabs(ref)) ++s.count_over;
+    }
+    for (int a = last - 1; a >= 0; --a) {  // the next row, C order
+      if (++at[static_cast<std::size_t>(a)] < result.extent(a)) break;
+      at[static_cast<std::size_t>(a)] = 0;
+    }
+  }
   s.max_rel = s.max_abs == 0 ? 0 : s.max_abs / max_ref;  // (inf for an all-zero reference)
   s.rms = std::sqrt(sum_sq / static_cast<double>(count));
   s.max_ulp = *std::max_element(ulps.begin(), ulps.end());

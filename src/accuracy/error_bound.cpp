@@ -10,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/batched_pipeline.hpp"
 #include "core/kernel_info.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
@@ -113,6 +114,79 @@ bool may_overflow(bool spatial, const Norms& n, double s) {
   return !(n.a1 < headroom && n.b1 < headroom && n.a1 * n.b1 < headroom);
 }
 
+// The bound for one frame of the call: problem p, canonical rank-3 views of its image and kernel.
+template <class T>
+double frame_bound(const detail::Problem& p, const ConstView<T>& image3,
+                   const ConstView<T>& kernel_frame3, const Options& options, Guarantee guarantee) {
+  double result = 0;
+  // The kernel as the plan analyses it, then (data permitting) the method the plan chooses.
+  const detail::KernelInfo<T> kernel_info(p, kernel_frame3);
+  const ConstView<T> kernel3 = kernel_info.values();
+  if (!all_finite(image3) || !all_finite(kernel3) || !std::isfinite(p.fill_value)) {
+    return std::numeric_limits<double>::infinity();
+  }
+  const bool widened = detail::widens<T>(p);
+  const Method method = detail::choose_method(p, kernel_info).method;
+  const double u = widened ? unit_roundoff<double> : unit_roundoff<T>;
+  const bool spatial = method == Method::direct || method == Method::separable;
+  const bool tiled = method == Method::overlap_save;
+  const detail::Problem fp = detail::transformed_problem(p, tiled);
+  Norms norms;
+  detail::region_norms(detail::transformed_image_maps(p, tiled), p.fill_value, image3, norms);
+  const std::vector<double> abs_kernel = abs_dense(kernel3);
+  const double folded =
+      detail::kernel_norms(fp, ConstView<double>(abs_kernel.data(), kernel3.shape()), norms);
+  if (!spatial && guarantee == Guarantee::probabilistic)
+    norms.b_hat = std::min(norms.b1, detail::kernel_spectrum_max(fp, kernel3));
+  const std::size_t width = kernel3.extent(2);
+  const detail::SeparablePasses passes =
+      method != Method::separable
+          ? detail::SeparablePasses{}
+          : (widened ? separable_passes_of(kernel_info.template factors<double>(), width)
+                     : separable_passes_of(kernel_info.template factors<T>(), width));
+  const double depth =
+      method == Method::separable ? passes.depth : static_cast<double>(kernel_info.direct_depth());
+  const bool folds = !spatial && folded > 1;
+  const double s =
+      spatial || widened || folds
+          ? abs_sum_max(p, image3, passes.magnitudes.empty() ? abs_kernel : passes.magnitudes,
+                        passes.magnitudes.empty() ? static_cast<double>(kernel_info.direct_depth())
+                                                  : passes.magnitudes_depth,
+                        options, norms, folded)
+          : 0;
+  // (A probabilistic bound is never worse than the worst case: the smaller one holds.)
+  if (spatial)
+    result = std::min(detail::direct_factor(p, depth, u, Guarantee::worst_case),
+                      detail::direct_factor(p, depth, u, guarantee)) *
+             s;
+  else
+    result =
+        guarantee == Guarantee::worst_case
+            ? detail::fft_bound(fp, norms, u)
+            : std::min(detail::fft_bound(fp, norms, u),
+                       detail::fft_probable(fp, norms, u, static_cast<double>(p.output_count())));
+  // Folding a long kernel sums up to `folded` values per bin: gamma(folded - 1) of their
+  // |sum|, which reaches the output through at most S.
+  if (folds) result += gamma(folded - 1, u) * s;
+  if (widened)  // the final rounding to float, relative or (underflow) absolute
+    result += unit_roundoff<float> * s +
+              static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
+  const double taps = method == Method::separable ? passes.underflow_taps
+                                                  : static_cast<double>(kernel_info.nonzero());
+  result += widened ? underflow_term<double>(fp, spatial, norms, taps)
+                    : underflow_term<T>(fp, spatial, norms, taps);
+  // (the separable first pass: sums up to sum |row factor| max |value|)
+  const double first_pass = passes.row_l1 * norms.a_max;
+  if (widened ? may_overflow<double>(spatial, norms, std::max(s, first_pass))
+              : may_overflow<T>(spatial, norms, std::max(s, first_pass)))
+    result = std::numeric_limits<double>::infinity();
+  // Float data computed in double: the result itself (|result| <= S) must fit in float.
+  if (widened && !(s * (1 + 2 * unit_roundoff<float>) <
+                   static_cast<double>(std::numeric_limits<float>::max())))
+    result = std::numeric_limits<double>::infinity();
+  return result;
+}
+
 template <class T>
 double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Options& options,
              Operation operation, Guarantee guarantee) {
@@ -120,84 +194,22 @@ double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Option
                 ": operation has unknown value ", static_cast<int>(operation));
   FFTCONV_CHECK(detail::is_enumerator(guarantee), invalid_argument, bound_name,
                 ": guarantee has unknown value ", static_cast<int>(guarantee));
-  detail::Problem p = detail::validate_setup(kernel, image.shape(), options,
-                                             operation == Operation::correlate, bound_name);
-  p.single_use = true;  // the bound is for the one-shot call, and its method choice
-  detail::validate_image(p, image, bound_name);
-  FFTCONV_CHECK(p.nan_policy == NanPolicy::propagate, invalid_argument, bound_name,
+  detail::Call call = detail::validate_call_setup(kernel, image.shape(), options,
+                                                  operation == Operation::correlate, bound_name);
+  call.frame.single_use = true;  // the bound is for the one-shot call, and its method choice
+  const detail::Batch& b = call.batch;
+  detail::validate_image(b, image, bound_name);
+  FFTCONV_CHECK(call.frame.nan_policy == NanPolicy::propagate, invalid_argument, bound_name,
                 ": options.nan_policy must be propagate (bounds are for the plain operation)");
-  if (p.output_count() == 0) return 0;
+  if (element_count(b.output) == 0) return 0;
+  // The largest of the frames' bounds: each output element belongs to one frame.
   double result = 0;
   detail::with_call_errors(bound_name, [&] {
-    const ConstView<T> image3 = detail::to_rank3(image);
-    // The kernel as the plan analyses it, then (data permitting) the method the plan chooses.
-    const detail::KernelInfo<T> kernel_info(p, detail::to_rank3(kernel));
-    const ConstView<T> kernel3 = kernel_info.values();
-    if (!all_finite(image3) || !all_finite(kernel3) || !std::isfinite(p.fill_value)) {
-      result = std::numeric_limits<double>::infinity();
-      return;
-    }
-    const bool widened = detail::widens<T>(p);
-    const Method method = detail::choose_method(p, kernel_info).method;
-    const double u = widened ? unit_roundoff<double> : unit_roundoff<T>;
-    const bool spatial = method == Method::direct || method == Method::separable;
-    const bool tiled = method == Method::overlap_save;
-    const detail::Problem fp = detail::transformed_problem(p, tiled);
-    Norms norms;
-    detail::region_norms(detail::transformed_image_maps(p, tiled), p.fill_value, image3, norms);
-    const std::vector<double> abs_kernel = abs_dense(kernel3);
-    const double folded =
-        detail::kernel_norms(fp, ConstView<double>(abs_kernel.data(), kernel3.shape()), norms);
-    if (!spatial && guarantee == Guarantee::probabilistic)
-      norms.b_hat = std::min(norms.b1, detail::kernel_spectrum_max(fp, kernel3));
-    const std::size_t width = kernel3.extent(2);
-    const detail::SeparablePasses passes =
-        method != Method::separable
-            ? detail::SeparablePasses{}
-            : (widened ? separable_passes_of(kernel_info.template factors<double>(), width)
-                       : separable_passes_of(kernel_info.template factors<T>(), width));
-    const double depth = method == Method::separable
-                             ? passes.depth
-                             : static_cast<double>(kernel_info.direct_depth());
-    const bool folds = !spatial && folded > 1;
-    const double s =
-        spatial || widened || folds
-            ? abs_sum_max(p, image3, passes.magnitudes.empty() ? abs_kernel : passes.magnitudes,
-                          passes.magnitudes.empty()
-                              ? static_cast<double>(kernel_info.direct_depth())
-                              : passes.magnitudes_depth,
-                          options, norms, folded)
-            : 0;
-    // (A probabilistic bound is never worse than the worst case: the smaller one holds.)
-    if (spatial)
-      result = std::min(detail::direct_factor(p, depth, u, Guarantee::worst_case),
-                        detail::direct_factor(p, depth, u, guarantee)) *
-               s;
-    else
-      result =
-          guarantee == Guarantee::worst_case
-              ? detail::fft_bound(fp, norms, u)
-              : std::min(detail::fft_bound(fp, norms, u),
-                         detail::fft_probable(fp, norms, u, static_cast<double>(p.output_count())));
-    // Folding a long kernel sums up to `folded` values per bin: gamma(folded - 1) of their
-    // |sum|, which reaches the output through at most S.
-    if (folds) result += gamma(folded - 1, u) * s;
-    if (widened)  // the final rounding to float, relative or (underflow) absolute
-      result += unit_roundoff<float> * s +
-                static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
-    const double taps = method == Method::separable ? passes.underflow_taps
-                                                    : static_cast<double>(kernel_info.nonzero());
-    result += widened ? underflow_term<double>(fp, spatial, norms, taps)
-                      : underflow_term<T>(fp, spatial, norms, taps);
-    // (the separable first pass: sums up to sum |row factor| max |value|)
-    const double first_pass = passes.row_l1 * norms.a_max;
-    if (widened ? may_overflow<double>(spatial, norms, std::max(s, first_pass))
-                : may_overflow<T>(spatial, norms, std::max(s, first_pass)))
-      result = std::numeric_limits<double>::infinity();
-    // Float data computed in double: the result itself (|result| <= S) must fit in float.
-    if (widened && !(s * (1 + 2 * unit_roundoff<float>) <
-                     static_cast<double>(std::numeric_limits<float>::max())))
-      result = std::numeric_limits<double>::infinity();
+    const detail::Problem p = detail::frame_problem(call);
+    const ConstView<T> k = detail::at_rank(kernel, b.rank);
+    for (std::size_t f = 0; f < b.frames; ++f)
+      result = std::max(result, frame_bound(p, detail::frame_view(image, b, f),
+                                            detail::frame_view(k, b, f), options, guarantee));
   });
   return result;
 }

@@ -99,47 +99,63 @@ T round_to(const Dot2& v) {
   }
 }
 
+// One frame: canonical rank-3 views of the frame's image, kernel and output.
+template <class T>
+void reference_frame(const detail::Problem& p, const ConstView<T>& image3,
+                     const ConstView<T>& kernel3, const View<T>& o) {
+  const detail::DirectLayout layout = detail::direct_layout(p);
+  const detail::AlignedBuffer<T> extended =
+      detail::extended_image(p, image3, static_cast<T>(p.fill_value));
+  // (the kernel normalization stage itself, not a plan: the reference shares no path's code)
+  std::vector<T> normalized;
+  const ConstView<T> k3 = detail::effective_kernel(kernel3, p.normalize_kernel, normalized);
+  const ConstView<T> h = p.correlate ? k3 : detail::flipped(k3);
+  const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
+  const std::vector<double> taps =  // h as doubles, dense C order
+      detail::dense_values<double>(h, [](T x) { return static_cast<double>(x); });
+  const std::size_t rows = p.axes[0].out * p.axes[1].out;
+  const detail::DenseStrides& es = layout.strides;
+  detail::parallel_for(rows, p.threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t row = begin; row < end; ++row) {
+      const std::size_t y0 = row / p.axes[1].out, y1 = row % p.axes[1].out;
+      T* out_row = detail::row_start(o, y0, y1);
+      for (std::size_t x = 0; x < p.axes[2].out; ++x) {
+        Dot2 dot;
+        const double* tap = taps.data();
+        for (std::size_t a0 = 0; a0 < k0; ++a0)
+          for (std::size_t a1 = 0; a1 < k1; ++a1) {
+            const T* src = extended.data() + (y0 + a0) * es[0] + (y1 + a1) * es[1] + x;
+            for (std::size_t a2 = 0; a2 < k2; ++a2)
+              dot.add(static_cast<double>(src[a2]), *tap++);
+          }
+        // Infinite or NaN terms make the error terms NaN: the plain sum is then the answer.
+        out_row[static_cast<std::ptrdiff_t>(x) * o.stride(2)] =
+            std::isfinite(dot.sum) ? round_to<T>(dot) : static_cast<T>(dot.sum);
+      }
+    }
+  });
+}
+
 template <class T>
 void reference(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
                const Options& options, bool correlate, const char* what) {
-  const detail::Problem p = detail::validate_call(image, kernel, out, options, correlate, what);
-  FFTCONV_CHECK(p.nan_policy == NanPolicy::propagate, invalid_argument, what,
+  const detail::Call call = detail::validate_call(image, kernel, out, options, correlate, what);
+  const detail::Batch& b = call.batch;
+  FFTCONV_CHECK(call.frame.nan_policy == NanPolicy::propagate, invalid_argument, what,
                 ": options.nan_policy must be propagate (the reference is the plain sum)");
-  if (p.output_count() == 0) return;
+  if (element_count(b.output) == 0) return;
   detail::with_call_errors(what, [&] {
-    const detail::DirectLayout layout = detail::direct_layout(p);
-    const detail::AlignedBuffer<T> extended =
-        detail::extended_image(p, detail::to_rank3(image), static_cast<T>(p.fill_value));
-    // (the kernel normalization stage itself, not a plan: the reference shares no path's code)
-    std::vector<T> normalized;
-    const ConstView<T> k3 =
-        detail::effective_kernel(detail::to_rank3(kernel), p.normalize_kernel, normalized);
-    const ConstView<T> h = correlate ? k3 : detail::flipped(k3);
-    const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
-    const std::vector<double> taps =  // h as doubles, dense C order
-        detail::dense_values<double>(h, [](T x) { return static_cast<double>(x); });
-    const View<T> o = detail::to_rank3(out);
-    const std::size_t rows = p.axes[0].out * p.axes[1].out;
-    const detail::DenseStrides& es = layout.strides;
-    detail::parallel_for(rows, p.threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-      for (std::size_t row = begin; row < end; ++row) {
-        const std::size_t y0 = row / p.axes[1].out, y1 = row % p.axes[1].out;
-        T* out_row = detail::row_start(o, y0, y1);
-        for (std::size_t x = 0; x < p.axes[2].out; ++x) {
-          Dot2 dot;
-          const double* tap = taps.data();
-          for (std::size_t a0 = 0; a0 < k0; ++a0)
-            for (std::size_t a1 = 0; a1 < k1; ++a1) {
-              const T* src = extended.data() + (y0 + a0) * es[0] + (y1 + a1) * es[1] + x;
-              for (std::size_t a2 = 0; a2 < k2; ++a2)
-                dot.add(static_cast<double>(src[a2]), *tap++);
-            }
-          // Infinite or NaN terms make the error terms NaN: the plain sum is then the answer.
-          out_row[static_cast<std::ptrdiff_t>(x) * o.stride(2)] =
-              std::isfinite(dot.sum) ? round_to<T>(dot) : static_cast<T>(dot.sum);
-        }
-      }
-    });
+    // Frames one after another, each on every thread; an in-place call reads a copy.
+    std::vector<T> copy;
+    ConstView<T> source = image;
+    if (b.frames > 1 && detail::may_share_memory(image, out)) {
+      copy = detail::dense_copy(image);
+      source = ConstView<T>(copy.data(), image.shape());
+    }
+    const ConstView<T> k = detail::at_rank(kernel, b.rank);
+    for (std::size_t f = 0; f < b.frames; ++f)
+      reference_frame(call.frame, detail::frame_view(source, b, f), detail::frame_view(k, b, f),
+                      detail::frame_view(out, b, f));
   });
 }
 

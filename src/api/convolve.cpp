@@ -1,14 +1,13 @@
 // convolve and correlate: validate everything first (nothing is written on failure), make the
 // plan (core/plan.hpp), prepare its path with the stages around it (core/pipeline.hpp) and apply
-// it once, on canonical rank-3 views. src/README.md follows this call through the tree.
+// it once to each frame of the batch (core/batched_pipeline.hpp). src/README.md follows this
+// call through the tree.
 #include "fftconv/convolve.hpp"
 
 #include <new>
 #include <string>
 
-#include "core/pipeline.hpp"
-#include "core/plan.hpp"
-#include "core/problem.hpp"
+#include "core/batched_pipeline.hpp"
 #include "core/validate.hpp"
 #include "util/check.hpp"
 
@@ -19,12 +18,12 @@ namespace {
 template <class T>
 void run(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
          const Options& options, bool correlate, const char* what) {
-  detail::Problem p = detail::validate_call(image, kernel, out, options, correlate, what);
-  if (p.output_count() == 0) return;  // valid mode, kernel longer than the image
-  p.single_use = true;
+  detail::Call call = detail::validate_call(image, kernel, out, options, correlate, what);
+  if (element_count(call.batch.output) == 0) return;  // valid mode, kernel longer than the image
+  call.frame.single_use = true;
   detail::with_call_errors(what, [&] {
-    const detail::Pipeline<T> pipeline(detail::make_plan(p, detail::to_rank3(kernel)));
-    pipeline.apply(detail::to_rank3(image), detail::to_rank3(out));
+    const detail::BatchedPipeline<T> pipeline(call, kernel);
+    pipeline.apply(call.batch, image, out);
   });
 }
 

@@ -1,6 +1,6 @@
 #include "fftconv/filter.hpp"
 
-#include "core/pipeline.hpp"
+#include "core/batched_pipeline.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
 #include "direct/simd.hpp"
@@ -12,8 +12,9 @@ template <class T>
 struct Filter<T>::Impl {
   Operation operation;
   Mode mode;
-  Shape image_shape, kernel_shape, output_shape;
-  detail::Pipeline<T> pipeline;
+  Shape kernel_shape;  ///< as the caller gave it (the batch holds it at the image's rank)
+  detail::Batch batch;
+  detail::BatchedPipeline<T> pipeline;
 };
 
 namespace {
@@ -26,12 +27,11 @@ Filter<T>::Filter(ConstView<T> kernel, const Shape& image_shape, Operation opera
                   const Options& options) {
   FFTCONV_CHECK(detail::is_enumerator(operation), invalid_argument, constructor_name,
                 ": operation has unknown value ", static_cast<int>(operation));
-  const detail::Problem p = detail::validate_setup(
+  const detail::Call call = detail::validate_call_setup(
       kernel, image_shape, options, operation == Operation::correlate, constructor_name);
   detail::with_call_errors(constructor_name, [&] {
-    impl_ = std::make_unique<const Impl>(
-        Impl{operation, options.mode, p.image_shape(), p.kernel_shape(), p.output_shape(),
-             detail::Pipeline<T>(detail::make_plan(p, detail::to_rank3(kernel)))});
+    impl_ = std::make_unique<const Impl>(Impl{operation, options.mode, kernel.shape(), call.batch,
+                                              detail::BatchedPipeline<T>(call, kernel)});
   });
 }
 
@@ -52,11 +52,10 @@ const typename Filter<T>::Impl& Filter<T>::impl() const {
 
 template <class T>
 void Filter<T>::apply(ConstView<T> image, View<T> out) const {
-  const detail::Problem& p = impl().pipeline.problem();
-  detail::validate_apply(p, image, out, apply_name);
-  if (p.output_count() == 0) return;
-  detail::with_call_errors(
-      apply_name, [&] { impl_->pipeline.apply(detail::to_rank3(image), detail::to_rank3(out)); });
+  const detail::Batch b = detail::stacked(impl().batch, image.shape(), apply_name);
+  detail::validate_apply(b, image, out, apply_name);
+  if (element_count(b.output) == 0) return;
+  detail::with_call_errors(apply_name, [&] { impl_->pipeline.apply(b, image, out); });
 }
 
 template <class T>
@@ -73,7 +72,7 @@ Mode Filter<T>::mode() const {
 }
 template <class T>
 const Shape& Filter<T>::image_shape() const {
-  return impl().image_shape;
+  return impl().batch.image;
 }
 template <class T>
 const Shape& Filter<T>::kernel_shape() const {
@@ -81,7 +80,7 @@ const Shape& Filter<T>::kernel_shape() const {
 }
 template <class T>
 const Shape& Filter<T>::output_shape() const {
-  return impl().output_shape;
+  return impl().batch.output;
 }
 
 template class Filter<float>;
@@ -92,11 +91,14 @@ template <class T>
 Method chosen_method_for(const ConstView<T>& kernel, const Shape& image_shape,
                          const Options& options) {
   constexpr const char* name = "fftconv::chosen_method";
-  detail::Problem p = detail::validate_setup(kernel, image_shape, options, false, name);
-  p.single_use = true;  // what a one-shot call runs (its fft stores no spectrum)
+  detail::Call call = detail::validate_call_setup(kernel, image_shape, options, false, name);
+  call.frame.single_use = true;  // what a one-shot call runs (its fft stores no spectrum)
   Method method = Method::automatic;
-  detail::with_call_errors(
-      name, [&] { method = detail::make_plan(p, detail::to_rank3(kernel)).choice.method; });
+  detail::with_call_errors(name, [&] {
+    const ConstView<T> k = detail::at_rank(kernel, call.batch.rank);
+    method = detail::make_plan(detail::frame_problem(call), detail::frame_view(k, call.batch, 0))
+                 .choice.method;
+  });
   return method;
 }
 }  // namespace

@@ -1,6 +1,7 @@
 // output_shape and fft_shape: the geometry of a problem, as the library would make it.
 #include "fftconv/shape.hpp"
 
+#include "core/batch.hpp"
 #include "core/problem.hpp"
 #include "fft/geometry.hpp"
 
@@ -11,13 +12,19 @@ Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mod
       .output_shape();
 }
 
+Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, const Options& options) {
+  return detail::make_batch(image_shape, kernel_shape, options.axes, options.mode,
+                            "fftconv::output_shape")
+      .output;
+}
+
 Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape, const Options& options) {
   detail::Problem p =
       detail::make_problem(image_shape, kernel_shape, options.mode, false, "fftconv::fft_shape");
   p.boundary = options.boundary;
   const auto lengths = detail::transform_lengths(p);
   Shape shape;
-  for (int i = max_rank - p.rank; i < max_rank; ++i)
+  for (int i = detail::core_rank - p.rank; i < detail::core_rank; ++i)
     shape.push_back(lengths[static_cast<std::size_t>(i)]);
   return shape;
 }

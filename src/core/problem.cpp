@@ -55,7 +55,7 @@ namespace {
 template <class Field>
 Shape caller_shape(const Problem& p, Field field) {
   Shape shape;
-  for (int i = max_rank - p.rank; i < max_rank; ++i)
+  for (int i = core_rank - p.rank; i < core_rank; ++i)
     shape.push_back(p.axes[static_cast<std::size_t>(i)].*field);
   return shape;
 }
@@ -89,15 +89,15 @@ bool Problem::extends_image() const {
 
 Problem make_problem(const Shape& image, const Shape& kernel, Mode mode, bool correlate,
                      const char* what) {
-  FFTCONV_CHECK(image.rank() >= 1 && image.rank() <= max_rank, invalid_argument, what,
-                ": image rank must be 1 to ", max_rank, ", got ", image.rank());
+  FFTCONV_CHECK(image.rank() >= 1 && image.rank() <= core_rank, invalid_argument, what,
+                ": image rank must be 1 to ", core_rank, ", got ", image.rank());
   FFTCONV_CHECK(kernel.rank() == image.rank(), invalid_argument, what, ": kernel rank ",
                 kernel.rank(), " does not match image rank ", image.rank(), " (kernel shape ",
                 to_string(kernel), ", image shape ", to_string(image), ")");
   Problem p;
   p.rank = image.rank();
   p.correlate = correlate;
-  const int lead = max_rank - p.rank;
+  const int lead = core_rank - p.rank;
   for (int i = 0; i < p.rank; ++i) {
     FFTCONV_CHECK(image[i] > 0, invalid_argument, what, ": image has extent 0 in axis ", i,
                   " (shape ", to_string(image), ")");

@@ -2,7 +2,8 @@
 // One convolution problem as validation resolved it, shared by every method: per-axis lengths, the
 // position of the requested output window inside the full result, and the resolved options.
 // Everything downstream works on a canonical rank-3 form (lower ranks get leading axes of length
-// 1), so each path has one loop nest for 1-D, 2-D and 3-D.
+// 1), so each path has one loop nest for 1-D, 2-D and 3-D. Higher-rank calls are batches of such
+// problems (core/batch.hpp): a Problem is always one frame.
 #include <array>
 #include <cstddef>
 
@@ -23,9 +24,12 @@ struct Axis {
 /// Window of `mode` on one axis (scipy.signal semantics; see Mode). n, k > 0.
 Axis make_axis(std::size_t n, std::size_t k, Mode mode);
 
+/// The rank every path works in: a problem has at most this many convolved axes.
+inline constexpr int core_rank = 3;
+
 struct Problem {
-  int rank = 0;                     ///< the caller's rank, 1..3
-  std::array<Axis, max_rank> axes;  ///< canonical: axes[max_rank - rank + i] is caller axis i
+  int rank = 0;                      ///< the frame's rank, 1..core_rank
+  std::array<Axis, core_rank> axes;  ///< canonical: axes[core_rank - rank + i] is frame axis i
   bool correlate = false;
   /// The prepared kernel will be applied once (a one-shot convolve or correlate): the FFT path
   /// then computes the kernel's spectrum block by block where it is used instead of storing it
@@ -66,17 +70,18 @@ struct Problem {
   bool extends_image() const;
 };
 
-/// Validated problem (ranks equal and 1..3, extents > 0); throws fftconv::Error otherwise.
+/// Validated problem (ranks equal and 1..core_rank, extents > 0); throws fftconv::Error
+/// otherwise.
 /// `what` names the calling function in messages.
 Problem make_problem(const Shape& image, const Shape& kernel, Mode mode, bool correlate,
                      const char* what);
 
-/// The view as canonical rank 3: leading axes of extent 1 prepended.
+/// The view at a higher rank: leading axes of extent 1 (stride 0) prepended up to `rank`.
 template <class T>
-View<T> to_rank3(const View<T>& v) {
+View<T> at_rank(const View<T>& v, int rank) {
   Shape shape;
   Strides strides;
-  for (int i = v.rank(); i < max_rank; ++i) {
+  for (int i = v.rank(); i < rank; ++i) {
     shape.push_back(1);
     strides.push_back(0);
   }
@@ -85,6 +90,12 @@ View<T> to_rank3(const View<T>& v) {
     strides.push_back(v.stride(i));
   }
   return View<T>(v.data(), shape, strides);
+}
+
+/// The view as canonical rank 3 (core_rank).
+template <class T>
+View<T> to_rank3(const View<T>& v) {
+  return at_rank(v, core_rank);
 }
 
 /// The same elements with every axis reversed (no copy): flip(g) in the semantics.

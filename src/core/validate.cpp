@@ -19,7 +19,7 @@ bool overlaps_itself(const Shape& shape, const Strides& strides) {
   std::size_t count = 0;
   for (int a = 0; a < shape.rank(); ++a)
     if (shape[a] > 1) axes[count++] = {static_cast<std::size_t>(std::llabs(strides[a])), shape[a]};
-  for (std::size_t i = 1; i < count; ++i)  // insertion sort of at most 3 entries
+  for (std::size_t i = 1; i < count; ++i)  // insertion sort of at most max_rank entries
     for (std::size_t j = i; j > 0 && axes[j] < axes[j - 1]; --j)
       std::swap(axes[j], axes[j - 1]);
   std::size_t span = 0;  // largest offset reachable with the axes so far
@@ -56,9 +56,13 @@ std::string strides_string(const Strides& s) {
 }  // namespace
 
 template <class T>
-Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, const Options& options,
-                       bool correlate, const char* what) {
-  Problem p = make_problem(image_shape, kernel.shape(), options.mode, correlate, what);
+Call validate_call_setup(const ConstView<T>& kernel, const Shape& image_shape,
+                         const Options& options, bool correlate, const char* what) {
+  const Mode mode = options.mode;
+  FFTCONV_CHECK(is_enumerator(mode), invalid_argument, what, ": options.mode has unknown value ",
+                static_cast<int>(mode));
+  const Batch batch = make_batch(image_shape, kernel.shape(), options.axes, mode, what);
+  Problem p = make_problem(batch.frame_image(), batch.frame_kernel(), mode, correlate, what);
   check_strides(kernel, "kernel", what);
   FFTCONV_CHECK(kernel.data() != nullptr, invalid_argument, what, ": kernel data is null (shape ",
                 to_string(kernel.shape()), ")");
@@ -112,32 +116,62 @@ Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, con
   p.normalize_kernel = options.normalize_kernel;
   p.nonnegative = options.nonnegative;
   p.max_memory_bytes = options.max_memory_bytes;
-  return p;
+  return Call{batch, p};
 }
 
 template <class T>
-void validate_image(const Problem& p, const ConstView<T>& image, const char* what) {
-  const Shape image_shape = p.image_shape();
-  FFTCONV_CHECK(image.shape() == image_shape, invalid_argument, what, ": image has shape ",
-                to_string(image.shape()), ", expected ", to_string(image_shape));
+Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, const Options& options,
+                       bool correlate, const char* what) {
+  const Call call = validate_call_setup(kernel, image_shape, options, correlate, what);
+  FFTCONV_CHECK(call.batch.batched.empty(), invalid_argument, what, ": options.axes leaves axis ",
+                call.batch.batched.empty() ? 0 : call.batch.batched[0], " of the rank-",
+                call.batch.rank,
+                " image unconvolved; this function convolves along every axis (no batch axes)");
+  return call.frame;
+}
+
+namespace {
+
+template <class T>
+void check_image(const Shape& expected, const ConstView<T>& image, const char* what) {
+  FFTCONV_CHECK(image.shape() == expected, invalid_argument, what, ": image has shape ",
+                to_string(image.shape()), ", expected ", to_string(expected));
   check_strides(image, "image", what);
   FFTCONV_CHECK(image.data() != nullptr, invalid_argument, what, ": image data is null (shape ",
                 to_string(image.shape()), ")");
 }
 
 template <class T>
-void validate_output(const Problem& p, const View<T>& out, const char* name, const char* what) {
+void check_output(const Shape& expected, const Shape& image, const Shape& kernel,
+                  const View<T>& out, const char* name, const char* what) {
   check_strides(out, name, what);
-  const Shape expected = p.output_shape();
   FFTCONV_CHECK(out.shape() == expected, invalid_argument, what, ": ", name, " has shape ",
                 to_string(out.shape()), ", expected ", to_string(expected), " for image ",
-                to_string(p.image_shape()), " and kernel ", to_string(p.kernel_shape()));
-  if (p.output_count() == 0) return;  // valid mode, kernel longer than the image: no output
+                to_string(image), " and kernel ", to_string(kernel));
+  if (element_count(expected) == 0) return;  // valid mode, kernel longer than the image
   FFTCONV_CHECK(out.data() != nullptr, invalid_argument, what, ": ", name, " data is null (shape ",
                 to_string(out.shape()), ")");
   FFTCONV_CHECK(!overlaps_itself(out.shape(), out.strides()), invalid_argument, what, ": ", name,
                 " strides (", strides_string(out.strides()), ") make elements of its shape ",
                 to_string(out.shape()), " share memory");
+}
+
+}  // namespace
+
+template <class T>
+void validate_image(const Problem& p, const ConstView<T>& image, const char* what) {
+  check_image(p.image_shape(), image, what);
+}
+
+template <class T>
+void validate_image(const Batch& b, const ConstView<T>& image, const char* what) {
+  check_image(b.image, image, what);
+}
+
+template <class T>
+void validate_output(const Problem& p, const View<T>& out, const char* name, const char* what) {
+  (void)p.output_count();  // (fftconv::Error if the element count overflows)
+  check_output(p.output_shape(), p.image_shape(), p.kernel_shape(), out, name, what);
 }
 
 template <class M>
@@ -150,18 +184,24 @@ void validate_companion(const ConstView<M>& v, const Shape& shape, const char* n
 }
 
 template <class T>
-void validate_apply(const Problem& p, const ConstView<T>& image, const View<T>& out,
+void validate_apply(const Batch& b, const ConstView<T>& image, const View<T>& out,
                     const char* what) {
-  validate_image(p, image, what);
-  validate_output(p, out, "out", what);
+  check_image(b.image, image, what);
+  check_output(b.output, b.image, b.kernel, out, "out", what);
 }
 
 template Problem validate_setup<float>(const ConstView<float>&, const Shape&, const Options&, bool,
                                        const char*);
 template Problem validate_setup<double>(const ConstView<double>&, const Shape&, const Options&,
                                         bool, const char*);
+template Call validate_call_setup<float>(const ConstView<float>&, const Shape&, const Options&,
+                                         bool, const char*);
+template Call validate_call_setup<double>(const ConstView<double>&, const Shape&, const Options&,
+                                          bool, const char*);
 template void validate_image<float>(const Problem&, const ConstView<float>&, const char*);
 template void validate_image<double>(const Problem&, const ConstView<double>&, const char*);
+template void validate_image<float>(const Batch&, const ConstView<float>&, const char*);
+template void validate_image<double>(const Batch&, const ConstView<double>&, const char*);
 template void validate_output<float>(const Problem&, const View<float>&, const char*, const char*);
 template void validate_output<double>(const Problem&, const View<double>&, const char*,
                                       const char*);
@@ -173,9 +213,9 @@ template void validate_companion<float>(const ConstView<float>&, const Shape&, c
                                         const char*, const char*);
 template void validate_companion<double>(const ConstView<double>&, const Shape&, const char*,
                                          const char*, const char*);
-template void validate_apply<float>(const Problem&, const ConstView<float>&, const View<float>&,
+template void validate_apply<float>(const Batch&, const ConstView<float>&, const View<float>&,
                                     const char*);
-template void validate_apply<double>(const Problem&, const ConstView<double>&, const View<double>&,
+template void validate_apply<double>(const Batch&, const ConstView<double>&, const View<double>&,
                                      const char*);
 
 }  // namespace fftconv::detail

@@ -1,6 +1,7 @@
 #pragma once
 // Argument validation at the API boundary: everything a call needs is checked here, before any
 // allocation or write, so that a refused call has no effect.
+#include "core/batch.hpp"
 #include "core/enumerators.hpp"
 #include "core/problem.hpp"
 #include "fftconv/options.hpp"
@@ -8,16 +9,32 @@
 
 namespace fftconv::detail {
 
-/// The problem of an operation on images of `image_shape` with `kernel` and `options`, or
-/// fftconv::Error naming the bad argument: ranks, extents, the kernel view (strides count, null
-/// data), unknown enum values, a NaN fill value. `what` names the calling function in messages.
+/// A call as validation resolved it: its batch (which axes are convolved, which broadcast) and
+/// the problem of one frame with the resolved options.
+struct Call {
+  Batch batch;
+  Problem frame;
+};
+
+/// The call of an operation on images of `image_shape` with `kernel` and `options`, or
+/// fftconv::Error naming the bad argument: ranks, extents, options.axes and the batch lengths,
+/// the kernel view (strides count, null data), unknown enum values, a NaN fill value. `what`
+/// names the calling function in messages.
+template <class T>
+Call validate_call_setup(const ConstView<T>& kernel, const Shape& image_shape,
+                         const Options& options, bool correlate, const char* what);
+
+/// The same for operations without batch axes (convolve_masked, match_template,
+/// predicted_seconds): the frame problem, or fftconv::Error if options.axes leaves an axis out.
 template <class T>
 Problem validate_setup(const ConstView<T>& kernel, const Shape& image_shape, const Options& options,
                        bool correlate, const char* what);
 
-/// Checks the image view of problem p: its shape, strides and data.
+/// Checks the image view of problem p (or batch b): its shape, strides and data.
 template <class T>
 void validate_image(const Problem& p, const ConstView<T>& image, const char* what);
+template <class T>
+void validate_image(const Batch& b, const ConstView<T>& image, const char* what);
 
 /// Checks an output view of problem p (called `name` in messages): its shape, strides, data and
 /// that it does not overlap itself.
@@ -30,19 +47,19 @@ template <class M>
 void validate_companion(const ConstView<M>& v, const Shape& shape, const char* name,
                         const char* owner, const char* what);
 
-/// Checks the image and output views of one application of problem p: the image's shape, strides
+/// Checks the image and output views of one application of batch b: the image's shape, strides
 /// and data, the output's shape, strides, data and that it does not overlap itself.
 template <class T>
-void validate_apply(const Problem& p, const ConstView<T>& image, const View<T>& out,
+void validate_apply(const Batch& b, const ConstView<T>& image, const View<T>& out,
                     const char* what);
 
-/// Both of the above, for the free functions.
+/// validate_call_setup and validate_apply, for the free functions.
 template <class T>
-Problem validate_call(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
-                      const Options& options, bool correlate, const char* what) {
-  const Problem p = validate_setup(kernel, image.shape(), options, correlate, what);
-  validate_apply(p, image, out, what);
-  return p;
+Call validate_call(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
+                   const Options& options, bool correlate, const char* what) {
+  Call call = validate_call_setup(kernel, image.shape(), options, correlate, what);
+  validate_apply(call.batch, image, out, what);
+  return call;
 }
 
 /// True if two different elements of the view share an address. Conservative: the axes sorted

@@ -17,8 +17,8 @@ constexpr const char* peaks_name = "fftconv::find_peaks";
 
 template <class T>
 std::vector<Peak> peaks(const ConstView<T>& score, double threshold, std::size_t min_distance) {
-  FFTCONV_CHECK(score.rank() >= 1 && score.rank() <= max_rank, invalid_argument, peaks_name,
-                ": score has rank ", score.rank(), "; expected 1 to 3");
+  FFTCONV_CHECK(score.rank() >= 1 && score.rank() <= detail::core_rank, invalid_argument,
+                peaks_name, ": score has rank ", score.rank(), "; expected 1 to ", detail::core_rank);
   FFTCONV_CHECK(score.strides().rank() == score.rank(), invalid_argument, peaks_name,
                 ": score has ", score.strides().rank(), " strides for rank ", score.rank());
   FFTCONV_CHECK(!std::isnan(threshold), invalid_argument, peaks_name, ": threshold is NaN");

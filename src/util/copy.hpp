@@ -36,26 +36,42 @@ void place(const ConstView<T>& src, T* dst, const DenseStrides& dst_strides) {
     }
 }
 
-/// True if the address ranges of two rank-3 views (first to last element, whatever the strides)
-/// intersect: then writing one may change what the other reads.
+/// True if the address ranges of two views of equal rank (first to last element, whatever the
+/// strides) intersect: then writing one may change what the other reads.
 template <class T>
 bool may_share_memory(const ConstView<T>& a, const View<T>& b) {
-  const auto span = [](const T* data, auto extent, auto stride) {
-    const T* lo = data;
-    const T* hi = data;
-    for (int i = 0; i < 3; ++i) {
-      if (extent(i) == 0) return std::pair<const T*, const T*>{nullptr, nullptr};
-      const std::ptrdiff_t reach = static_cast<std::ptrdiff_t>(extent(i) - 1) * stride(i);
+  const auto span = [](const auto& v) {
+    const T* lo = v.data();
+    const T* hi = v.data();
+    for (int i = 0; i < v.rank(); ++i) {
+      if (v.extent(i) == 0) return std::pair<const T*, const T*>{nullptr, nullptr};
+      const std::ptrdiff_t reach = static_cast<std::ptrdiff_t>(v.extent(i) - 1) * v.stride(i);
       (reach < 0 ? lo : hi) += reach;
     }
     return std::pair<const T*, const T*>{lo, hi};
   };
-  const auto [a_lo, a_hi] = span(
-      a.data(), [&](int i) { return a.extent(i); }, [&](int i) { return a.stride(i); });
-  const auto [b_lo, b_hi] = span(
-      b.data(), [&](int i) { return b.extent(i); }, [&](int i) { return b.stride(i); });
+  const auto [a_lo, a_hi] = span(a);
+  const auto [b_lo, b_hi] = span(b);
   if (a_lo == nullptr || b_lo == nullptr) return false;  // an empty view reads or writes nothing
   return !(std::less<const T*>()(a_hi, b_lo) || std::less<const T*>()(b_hi, a_lo));
+}
+
+/// A dense C-order copy of a view of any rank.
+template <class T>
+std::vector<T> dense_copy(const ConstView<T>& v) {
+  std::vector<T> copy(v.size());
+  std::array<std::size_t, max_rank> at{};
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const T* from = v.data();
+    for (int a = 0; a < v.rank(); ++a)
+      from += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * v.stride(a);
+    copy[i] = *from;
+    for (int a = v.rank() - 1; a >= 0; --a) {  // next index, C order
+      if (++at[static_cast<std::size_t>(a)] < v.extent(a)) break;
+      at[static_cast<std::size_t>(a)] = 0;
+    }
+  }
+  return copy;
 }
 
 /// The image to read while `out` is written: the image itself, or (when they may share memory:

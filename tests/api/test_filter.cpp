@@ -113,7 +113,8 @@ TEST_CASE("Filter::apply with Eigen objects, and refused applications") {
   const RowMajor row_major = image;
   CHECK(blur.apply(row_major) == RowMajor(via_filter));
   CHECK_THROWS_WITH_AS(blur.apply(Eigen::MatrixXd(41, 30)),
-                       "fftconv::Filter::apply: image has shape 41x30, expected 40x30",
+                       "fftconv::Filter::apply: image has shape 41x30, expected 40x30 or a stack "
+                       "of such images (extra leading axes)",
                        fftconv::Error);
   std::vector<double> out(40 * 30, -1.0);
   const std::vector<double> untouched = out;

@@ -41,7 +41,8 @@ template <class T>
 void run(Bytes& in) {
   const int rank = static_cast<int>(in.byte() % 6) - 1;  // -1 .. 4; 1..3 valid
   const int r = rank < 1 ? 1 : rank > 3 ? 3 : rank;
-  std::size_t image_shape[3] = {1, 1, 1}, kernel_shape[3] = {1, 1, 1};
+  // (four entries: a rank-4 call reads them all, and is refused for convolving 4 axes)
+  std::size_t image_shape[4] = {1, 1, 1, 1}, kernel_shape[4] = {1, 1, 1, 1};
   for (int a = 0; a < r; ++a) {
     image_shape[a] = in.byte() % 9;  // 0 is invalid
     kernel_shape[a] = in.byte() % 9;
@@ -194,7 +195,8 @@ template <class T>
 void masked_and_matching(Bytes& in) {
   const int rank = static_cast<int>(in.byte() % 5) - 1;  // -1 .. 3
   const int r = rank < 1 ? 1 : rank;
-  std::size_t image_shape[3] = {1, 1, 1}, kernel_shape[3] = {1, 1, 1};
+  // (four entries: a rank-4 call reads them all, and is refused for convolving 4 axes)
+  std::size_t image_shape[4] = {1, 1, 1, 1}, kernel_shape[4] = {1, 1, 1, 1};
   std::size_t image_count = 1, kernel_count = 1;
   for (int a = 0; a < r; ++a) {
     image_shape[a] = in.byte() % 9;

@@ -1,0 +1,101 @@
+#include "core/batched_pipeline.hpp"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "util/check.hpp"
+#include "util/copy.hpp"
+
+namespace fftconv::detail {
+
+namespace {
+
+int workers_for(std::size_t frames, int threads) {
+  return static_cast<int>(std::min<std::size_t>(frames, static_cast<std::size_t>(threads)));
+}
+
+// Whether no output frame can overwrite what another frame reads: the same start and strides, the
+// image's batch lengths the output's (none broadcast: a broadcast image frame is read by several
+// output frames) and its other lengths no longer than the output's. Image frame f then lies among
+// out frame f's addresses, and out frames, which do not overlap, are disjoint; each frame's own
+// in-place application is safe (the path copies an aliased frame).
+template <class T>
+bool frames_aligned(const Batch& b, const ConstView<T>& image, const View<T>& out) {
+  if (image.data() != out.data()) return false;
+  for (int a = 0; a < image.rank(); ++a)
+    if (image.stride(a) != out.stride(a) || image.extent(a) > out.extent(a)) return false;
+  for (int a : b.batched)
+    if (image.extent(a) != out.extent(a)) return false;
+  return true;
+}
+
+}  // namespace
+
+Problem frame_problem(const Call& call) {
+  Problem p = call.frame;
+  const int workers = workers_for(call.batch.frames, p.threads);
+  p.threads = std::max(1, p.threads / workers);
+  p.single_use = p.single_use && call.batch.frames == call.batch.kernel_frames;
+  return p;
+}
+
+template <class T>
+BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel) {
+  const Batch& b = call.batch;
+  const Problem p = frame_problem(call);
+  threads_ = call.frame.threads;
+  frame_threads_ = p.threads;
+  const ConstView<T> k = at_rank(kernel, b.rank);
+  // One pipeline per kernel frame, in kernel-frame order: the first output frame using each.
+  std::vector<std::optional<Pipeline<T>>> made(b.kernel_frames);
+  std::size_t count = 0;
+  for (std::size_t f = 0; f < b.frames && count < b.kernel_frames; ++f) {
+    std::optional<Pipeline<T>>& slot = made[kernel_frame(b, f)];
+    if (slot) continue;
+    slot.emplace(make_plan(p, frame_view(k, b, f)));
+    ++count;
+  }
+  pipelines_.reserve(b.kernel_frames);
+  std::size_t bytes = 0, largest = 0;
+  for (std::optional<Pipeline<T>>& m : made) {
+    const std::size_t own = m->plan().choice.bytes;
+    bytes += own;
+    largest = std::max(largest, own);
+    pipelines_.push_back(std::move(*m));
+  }
+  // Each pipeline's bytes count its stored kernel data and one application's buffers; the other
+  // frames running at once need their own buffers (counted, conservatively, at the largest).
+  const auto concurrent = static_cast<std::size_t>(workers_for(b.frames, threads_) - 1);
+  const bool fits =
+      bytes <= p.max_memory_bytes && largest * concurrent <= p.max_memory_bytes - bytes;
+  FFTCONV_CHECK(fits, out_of_memory, "the ", b.kernel_frames, " kernel frames' pipelines and ",
+                concurrent + 1,
+                " frames at once need more than options.max_memory_bytes = ", p.max_memory_bytes,
+                " (", bytes, " bytes for the pipelines, ", largest, " per further frame)");
+}
+
+template <class T>
+void BatchedPipeline<T>::apply(const Batch& b, const ConstView<T>& image,
+                               const View<T>& out) const {
+  if (b.frames == 1) {
+    pipelines_.front().apply(frame_view(image, b, 0), frame_view(out, b, 0));
+    return;
+  }
+  // An output frame must not overwrite what another frame has still to read.
+  std::vector<T> copy;
+  ConstView<T> source = image;
+  if (may_share_memory(image, out) && !frames_aligned(b, image, out)) {
+    copy = dense_copy(image);
+    source = ConstView<T>(copy.data(), image.shape());
+  }
+  const int workers = workers_for(b.frames, std::max(1, threads_ / frame_threads_));
+  for_each_frame(b, workers, [&](std::size_t f) {
+    pipelines_[kernel_frame(b, f)].apply(frame_view(source, b, f), frame_view(out, b, f));
+  });
+}
+
+template class BatchedPipeline<float>;
+template class BatchedPipeline<double>;
+
+}  // namespace fftconv::detail

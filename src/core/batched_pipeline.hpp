@@ -1,0 +1,44 @@
+#pragma once
+// A call's pipelines over its batch (core/batch.hpp): one Pipeline per distinct kernel frame (one
+// for a kernel shared by every frame: its spectrum is computed once), applied frame by frame with
+// the call's threads split between frames and each frame's path. Filter<T> is one behind
+// validation; convolve and correlate make one and apply it once.
+#include <optional>
+#include <vector>
+
+#include "core/batch.hpp"
+#include "core/pipeline.hpp"
+#include "core/validate.hpp"
+
+namespace fftconv::detail {
+
+/// The problem each frame's pipeline is planned for: call.frame with the threads a frame gets
+/// (threads / workers, workers = min(threads, frames)), and single_use only when each kernel
+/// frame serves one output frame.
+Problem frame_problem(const Call& call);
+
+template <class T>
+class BatchedPipeline {
+ public:
+  /// Plans and prepares a pipeline for each kernel frame of `kernel` (the caller's view, of the
+  /// call's kernel shape). fftconv::Error as make_plan, or out_of_memory if the pipelines and the
+  /// working memory of the threads running at once exceed options.max_memory_bytes.
+  BatchedPipeline(const Call& call, const ConstView<T>& kernel);
+
+  /// Applies the call to `image` and `out` (validated views of b's shapes), b being the call's
+  /// batch or stacked(call's batch, ...).
+  void apply(const Batch& b, const ConstView<T>& image, const View<T>& out) const;
+
+  const Problem& problem() const { return pipelines_.front().problem(); }
+  Method method() const { return pipelines_.front().method(); }
+
+ private:
+  std::vector<Pipeline<T>> pipelines_;  ///< indexed by kernel frame
+  int threads_ = 1;                     ///< the call's
+  int frame_threads_ = 1;               ///< each frame's path's
+};
+
+extern template class BatchedPipeline<float>;
+extern template class BatchedPipeline<double>;
+
+}  // namespace fftconv::detail
