@@ -209,7 +209,7 @@ int main(void) {
       exact = exact && fo[i] == (float)conv_expected[i];
     check(exact, "compute_precision double: exact on small integers");
 
-    /* 0.3's layout is the first with struct_size: its size is the only one accepted. A smaller
+    /* 0.3's layout is the first with struct_size; 0.3's and 0.4's sizes are accepted. A smaller
      * one (here: the bytes up to min_overlap, a layout never released) is refused naming it, as
      * is a larger one (a newer header than the library). */
     char message[200];
@@ -218,8 +218,8 @@ int main(void) {
     m.struct_size = smaller;
     snprintf(message, sizeof message,
              "fftconv_convolve_f64: options.struct_size is %zu, not the size of an "
-             "fftconv_options layout this library knows (%zu)",
-             smaller, sizeof(fftconv_options));
+             "fftconv_options layout this library knows (%zu, %zu)",
+             smaller, offsetof(fftconv_options, axes_mask), sizeof(fftconv_options));
     for (int i = 0; i < 9; ++i)
       o9[i] = -7;
     int untouched = 1;
@@ -248,6 +248,45 @@ int main(void) {
               fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &m) == FFTCONV_OK &&
               close_to(o9, conv_expected, 9),
           "the current struct_size works");
+
+    /* 0.3's layout (up to nonnegative, before axes_mask): a program built against 0.3 gets
+     * every axis convolved whatever follows its struct in memory. */
+    {
+      struct {
+        fftconv_options o;
+        unsigned char after[16];
+      } old;
+      memset(&old, 0xff, sizeof old);
+      fftconv_options_init(&old.o, offsetof(fftconv_options, axes_mask));
+      check(old.o.struct_size == offsetof(fftconv_options, axes_mask) &&
+                fftconv_convolve_f64(2, shape3, image, shape3, kernel, o9, &old.o) == FFTCONV_OK &&
+                close_to(o9, conv_expected, 9),
+            "0.3's struct_size is accepted, axes_mask taking its default");
+    }
+    /* axes_mask: axis 0 a batch axis of a stack of two 3 x 3 images, one 1 x 3 x 3 kernel. */
+    {
+      const size_t stack_shape[3] = {2, 3, 3}, kernel_stack[3] = {1, 3, 3};
+      double stack[18], stacked_out[18];
+      for (int i = 0; i < 18; ++i)
+        stack[i] = image[i % 9];
+      fftconv_options_default(&m);
+      m.axes_mask = 6; /* axes 1 and 2 */
+      check(fftconv_convolve_f64(3, stack_shape, stack, kernel_stack, kernel, stacked_out, &m) ==
+                    FFTCONV_OK &&
+                close_to(stacked_out, conv_expected, 9) &&
+                close_to(stacked_out + 9, conv_expected, 9),
+            "axes_mask convolves each frame of a stack");
+      m.axes_mask = 0x100;
+      check(fftconv_convolve_f64(3, stack_shape, stack, kernel_stack, kernel, stacked_out, &m) ==
+                    FFTCONV_INVALID_ARGUMENT &&
+                strstr(fftconv_last_error(), "options.axes_mask 0x100 has bit 8 set") != NULL,
+            "axes_mask bits beyond the largest rank are refused");
+      m.axes_mask = 8;
+      check(fftconv_convolve_f64(3, stack_shape, stack, kernel_stack, kernel, stacked_out, &m) ==
+                    FFTCONV_INVALID_ARGUMENT &&
+                strstr(fftconv_last_error(), "names axis 3, outside a rank-3 image") != NULL,
+            "axes_mask bits beyond the rank are refused");
+    }
 
     /* fftconv_options_init: the current size fills the struct; any other size, or NULL, is
      * refused naming it and writes nothing (a size ending inside a field would cut it). */

@@ -46,7 +46,8 @@ class Options(ctypes.Structure):
                 ("nan_policy", ctypes.c_int), ("min_weight", ctypes.c_double),
                 ("preserve_nan", ctypes.c_int), ("normalize_kernel", ctypes.c_int),
                 ("min_overlap", ctypes.c_size_t), ("max_memory_bytes", ctypes.c_size_t),
-                ("compute_precision", ctypes.c_int), ("nonnegative", ctypes.c_int)]
+                ("compute_precision", ctypes.c_int), ("nonnegative", ctypes.c_int),
+                ("axes_mask", ctypes.c_uint)]
 
 
 # The C API's two element types: numpy dtype -> (ctypes type, function name suffix).

@@ -1,6 +1,7 @@
 /* fftconv C API: plain C99, usable from C, Fortran (iso_c_binding), Python ctypes and Julia.
  *
- * Arrays are contiguous in C order (last axis fastest), rank 1 to 3. Every function returns a
+ * Arrays are contiguous in C order (last axis fastest), rank 1 to 8 (at most 3 axes convolved:
+ * options.axes_mask). Every function returns a
  * status (FFTCONV_OK = 0 on success) and never lets a C++ exception escape; on failure it writes
  * nothing to its outputs, and fftconv_last_error() returns a message naming the bad argument
  * (per thread, valid until that thread's next fftconv call). Semantics are those of the C++ API
@@ -66,14 +67,14 @@ enum { FFTCONV_PRECISION_NATIVE = 0, FFTCONV_PRECISION_DOUBLE = 1 };
  * (0 = all the threads the process can run at once, its CPU affinity and cgroup CPU quota
  * included, see fftconv/options.hpp; more is clamped to them), planning ESTIMATE,
  * nan_policy PROPAGATE, min_weight 1e-3, preserve_nan 0, normalize_kernel 0, min_overlap 0,
- * max_memory_bytes SIZE_MAX (no limit), compute_precision NATIVE, nonnegative 0.
+ * max_memory_bytes SIZE_MAX (no limit), compute_precision NATIVE, nonnegative 0, axes_mask 0.
  *
  * Extensible: struct_size, the first member, is the size of the layout the caller was compiled
- * with (fftconv_options_default sets it to sizeof(fftconv_options)). This release's layout (0.3)
- * is the first with struct_size, so its size is the only one a 0.3 library accepts. Later
- * releases only ever append fields, and each library accepts the size of every release's layout
- * from 0.3 on: it reads the fields the caller's struct_size covers and takes the defaults for the
- * later ones, so a program built against an older header keeps working with a newer library. Any
+ * with (fftconv_options_default sets it to sizeof(fftconv_options)). 0.3's layout (up to
+ * nonnegative) is the first with struct_size; 0.4 appended axes_mask. Releases only ever append
+ * fields, and each library accepts the size of every release's layout from 0.3 on: it reads the
+ * fields the caller's struct_size covers and takes the defaults for the later ones, so a program
+ * built against an older header keeps working with a newer library. Any
  * other struct_size (larger than the library's own fftconv_options: a newer header than the
  * library; or not the size of a released layout) is refused with FFTCONV_INVALID_ARGUMENT and a
  * message naming struct_size and the value. */
@@ -93,6 +94,10 @@ typedef struct fftconv_options {
   size_t max_memory_bytes; /* working memory limit of one call (out of memory status beyond) */
   int compute_precision;   /* FFTCONV_PRECISION_NATIVE or _DOUBLE (float data in double) */
   int nonnegative;         /* 0 or 1: clamp outputs at 0 (a promise the data are >= 0) */
+  /* 0.4: bit i set = convolve along axis i (at most 3 bits; bits 0 to 7); 0 = every axis. The
+   * other axes are batch axes: image and kernel lengths equal or 1 there, the output the larger
+   * (C++ Options::axes; README, "Axes and stacks"). */
+  unsigned axes_mask;
 } fftconv_options;
 
 /* The defaults for the first struct_size bytes of *options (the fields a struct of that size
@@ -121,7 +126,9 @@ FFTCONV_C_API const char* fftconv_last_error(void);
 FFTCONV_C_API int fftconv_option_name(const char* field, int value, const char** name);
 FFTCONV_C_API int fftconv_option_value(const char* field, const char* name, int* value);
 
-/* out_shape[0 .. rank) = the result's shape for `mode`. */
+/* out_shape[0 .. rank) = the result's shape for `mode`, convolving along every axis (at most 3).
+ * With options.axes_mask the listed axes follow the mode and along the others the output has the
+ * larger of the image's and the kernel's length. */
 FFTCONV_C_API int fftconv_output_shape(int rank, const size_t* image_shape,
                                        const size_t* kernel_shape, int mode, size_t* out_shape);
 

@@ -41,6 +41,8 @@ class FFTCONV_API Filter {
   /// Copies what it needs of `kernel`: the view need not outlive the constructor. Throws
   /// fftconv::Error on bad arguments, a method needing more than options.max_memory_bytes, or
   /// an allocation failure.
+  /// With options.axes, image_shape may have batch axes and the kernel one kernel per frame
+  /// along them (see convolve.hpp); each kernel frame is prepared once.
   Filter(ConstView<T> kernel, const Shape& image_shape, Operation operation,
          const Options& options = Options{});
   /// The same for a kernel that is any dense Eigen object of scalar T (Matrix or Array, row- or
@@ -58,7 +60,9 @@ class FFTCONV_API Filter {
   ~Filter();
 
   /// out = operation(image, kernel). image must have image_shape(), out output_shape(); out may
-  /// alias image. On error nothing is written.
+  /// alias image. A stack of such images (image_shape() with extra leading axes) is filtered
+  /// frame by frame, on the Filter's threads, into out of output_shape() with the same extra
+  /// axes (README, "Axes and stacks"). On error nothing is written.
   void apply(ConstView<T> image, View<T> out) const;
 
   /// The same for any dense Eigen object of image_shape() (see convolve.hpp for the rules):

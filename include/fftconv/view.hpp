@@ -6,7 +6,7 @@
 
 namespace fftconv {
 
-/// A non-owning view of caller memory: a pointer, a shape (rank 1..3) and strides in *elements*
+/// A non-owning view of caller memory: a pointer, a shape (rank 1..8) and strides in *elements*
 /// (not bytes), axis 0 outermost. View<const T> (alias ConstView<T>) is read-only; a View<T>
 /// converts to it implicitly. Strides may be negative or larger than the extents (blocks of
 /// bigger arrays); fftconv never keeps a view beyond the call it is passed to.

@@ -4,6 +4,7 @@
 #include "fftconv/fftconv.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -89,8 +90,10 @@ fftconv::Shape to_shape(int rank, const size_t* shape, const char* what, const c
 }
 
 // The sizes of every released layout of fftconv_options, oldest first (fftconv.h): 0.3's, the
-// first with struct_size. A release that appends fields adds its sizeof here.
-constexpr std::size_t options_sizes[] = {sizeof(fftconv_options)};
+// first with struct_size (up to nonnegative), 0.4's (axes_mask). A release that appends fields
+// adds its sizeof here.
+constexpr std::size_t options_sizes[] = {offsetof(fftconv_options, axes_mask),
+                                         sizeof(fftconv_options)};
 
 // options_sizes as the messages list them: "88" or "88, 96".
 std::string known_options_sizes() {
@@ -133,6 +136,7 @@ fftconv_options default_options() {
   c.max_memory_bytes = d.max_memory_bytes;
   c.compute_precision = static_cast<int>(d.compute_precision);
   c.nonnegative = d.nonnegative;
+  c.axes_mask = 0;  // every axis, as an empty d.axes
   return c;
 }
 
@@ -146,6 +150,12 @@ fftconv_options read_options(const fftconv_options* options, const char* what) {
   std::memcpy(&c, options, size);
   c.struct_size = sizeof c;
   return c;
+}
+
+std::string hex(unsigned value) {
+  char text[2 * sizeof value + 1];
+  std::snprintf(text, sizeof text, "%x", value);
+  return text;
 }
 
 // A 0/1 flag of the C struct as a bool, refusing other values.
@@ -173,6 +183,13 @@ fftconv::Options to_options(const fftconv_options* options, const char* what) {
   o.max_memory_bytes = c.max_memory_bytes;
   o.compute_precision = static_cast<fftconv::Precision>(c.compute_precision);
   o.nonnegative = read_flag(c.nonnegative, "nonnegative", what);
+  for (int axis = 0; axis < static_cast<int>(sizeof c.axes_mask * CHAR_BIT); ++axis) {
+    if (!(c.axes_mask >> axis & 1u)) continue;
+    FFTCONV_CHECK(axis < fftconv::max_rank, invalid_argument, what, ": options.axes_mask 0x",
+                  hex(c.axes_mask), " has bit ", axis, " set; axes are 0 to ",
+                  fftconv::max_rank - 1);
+    o.axes.push_back(axis);
+  }
   return o;
 }
 
@@ -240,7 +257,9 @@ Call checked_call(int rank, const size_t* image_shape, const T* image, const siz
   check_pointer(image, what, "image");
   check_pointer(kernel, what, kernel_name);
   c.options = to_options(options, what);
-  c.out = fftconv::output_shape(c.image, c.kernel, mode ? *mode : c.options.mode);
+  fftconv::Options shape_options = c.options;
+  if (mode) shape_options.mode = *mode;
+  c.out = fftconv::output_shape(c.image, c.kernel, shape_options);
   if (fftconv::element_count(c.out) > 0) check_pointer(out, what, out_name);
   return c;
 }

@@ -56,9 +56,10 @@ void run(Bytes& in) {
   o.threads = static_cast<int>(in.byte() % 4) - 1;
   o.planning = (flags & 64) ? 5 : FFTCONV_PLANNING_ESTIMATE;
   o.fill_value = static_cast<double>(static_cast<std::int8_t>(in.byte())) / 4;
-  // The fields appended with struct_size, and struct_size itself: this layout (0.3's, the first
-  // with struct_size and the only one accepted), or sizes of no released layout (refused): the
-  // bytes up to min_overlap, a size ending inside a field, a newer header's, a tiny one.
+  // The fields appended with struct_size, and struct_size itself: this layout (0.4's), 0.3's (the
+  // first with struct_size, up to nonnegative: accepted), or sizes of no released layout
+  // (refused): the bytes up to min_overlap, a size ending inside a field, a newer header's, a
+  // tiny one.
   const std::uint8_t extra = in.byte();
   o.compute_precision = extra % 3;  // 2 is invalid
   o.nonnegative = (extra / 3) % 3;  // 2 is invalid
@@ -67,10 +68,12 @@ void run(Bytes& in) {
   if (extra & 128) {
     const std::size_t up_to_min_overlap = offsetof(fftconv_options, max_memory_bytes);
     const std::size_t sizes[] = {up_to_min_overlap, up_to_min_overlap - 4,
-                                 sizeof(fftconv_options) + 8, 3};
-    o.struct_size = sizes[(extra / 9) % 4];
+                                 sizeof(fftconv_options) + 8, 3,
+                                 offsetof(fftconv_options, axes_mask)};
+    o.struct_size = sizes[(extra / 9) % 5];
   }
-  const bool known_size = o.struct_size == sizeof(fftconv_options);
+  const bool known_size = o.struct_size == sizeof(fftconv_options) ||
+                          o.struct_size == offsetof(fftconv_options, axes_mask);
   const bool new_fields_valid = o.compute_precision < 2 && o.nonnegative < 2;
   const fftconv_options* options = (flags & 1) ? nullptr : &o;
 
