@@ -34,6 +34,50 @@ FFTCONV_API void reference_correlate(ConstView<float> image, ConstView<float> ke
                                      View<float> out, const Options& options = Options{});
 FFTCONV_API void reference_correlate(ConstView<double> image, ConstView<double> kernel,
                                      View<double> out, const Options& options = Options{});
+/// Complex data (the combinations and semantics of convolve.hpp's complex functions): each part
+/// of the output is one double-double sum over the products of the parts (real part: a c - s b d,
+/// imaginary part: s a d + b c, s = -1 for correlation), rounded once.
+FFTCONV_API void reference_convolve(ConstView<std::complex<float>> image,
+                                    ConstView<std::complex<float>> kernel,
+                                    View<std::complex<float>> out,
+                                    const Options& options = Options{});
+FFTCONV_API void reference_convolve(ConstView<float> image, ConstView<std::complex<float>> kernel,
+                                    View<std::complex<float>> out,
+                                    const Options& options = Options{});
+FFTCONV_API void reference_convolve(ConstView<std::complex<float>> image, ConstView<float> kernel,
+                                    View<std::complex<float>> out,
+                                    const Options& options = Options{});
+FFTCONV_API void reference_convolve(ConstView<std::complex<double>> image,
+                                    ConstView<std::complex<double>> kernel,
+                                    View<std::complex<double>> out,
+                                    const Options& options = Options{});
+FFTCONV_API void reference_convolve(ConstView<double> image, ConstView<std::complex<double>> kernel,
+                                    View<std::complex<double>> out,
+                                    const Options& options = Options{});
+FFTCONV_API void reference_convolve(ConstView<std::complex<double>> image, ConstView<double> kernel,
+                                    View<std::complex<double>> out,
+                                    const Options& options = Options{});
+FFTCONV_API void reference_correlate(ConstView<std::complex<float>> image,
+                                     ConstView<std::complex<float>> kernel,
+                                     View<std::complex<float>> out,
+                                     const Options& options = Options{});
+FFTCONV_API void reference_correlate(ConstView<float> image, ConstView<std::complex<float>> kernel,
+                                     View<std::complex<float>> out,
+                                     const Options& options = Options{});
+FFTCONV_API void reference_correlate(ConstView<std::complex<float>> image, ConstView<float> kernel,
+                                     View<std::complex<float>> out,
+                                     const Options& options = Options{});
+FFTCONV_API void reference_correlate(ConstView<std::complex<double>> image,
+                                     ConstView<std::complex<double>> kernel,
+                                     View<std::complex<double>> out,
+                                     const Options& options = Options{});
+FFTCONV_API void reference_correlate(ConstView<double> image,
+                                     ConstView<std::complex<double>> kernel,
+                                     View<std::complex<double>> out,
+                                     const Options& options = Options{});
+FFTCONV_API void reference_correlate(ConstView<std::complex<double>> image,
+                                     ConstView<double> kernel, View<std::complex<double>> out,
+                                     const Options& options = Options{});
 
 /// The reference for Eigen objects, same conventions as the Eigen convolve.
 template <class ImageDerived, class KernelDerived>
@@ -78,6 +122,16 @@ FFTCONV_API ErrorStats compare(ConstView<float> result, ConstView<double> refere
                                double rel_tol = 0);
 FFTCONV_API ErrorStats compare(ConstView<double> result, ConstView<double> reference,
                                double rel_tol = 0);
+/// Complex arrays (rank up to 7): the real and imaginary parts are compared as separate values,
+/// as if the array had one more axis of length 2 (count is twice the element count; max_rel is
+/// relative to the largest |part| of the reference; worst_position has that extra axis last:
+/// 0 for the real part, 1 for the imaginary part).
+FFTCONV_API ErrorStats compare(ConstView<std::complex<float>> result,
+                               ConstView<std::complex<float>> reference, double rel_tol = 0);
+FFTCONV_API ErrorStats compare(ConstView<std::complex<float>> result,
+                               ConstView<std::complex<double>> reference, double rel_tol = 0);
+FFTCONV_API ErrorStats compare(ConstView<std::complex<double>> result,
+                               ConstView<std::complex<double>> reference, double rel_tol = 0);
 
 /// compare for Eigen objects of equal size (any layouts; rows x cols, or vectors).
 template <class ResultDerived, class ReferenceDerived>
@@ -139,6 +193,35 @@ FFTCONV_API double error_bound(ConstView<float> image, ConstView<float> kernel,
                                Operation operation = Operation::convolve,
                                Guarantee guarantee = Guarantee::worst_case);
 FFTCONV_API double error_bound(ConstView<double> image, ConstView<double> kernel,
+                               const Options& options = Options{},
+                               Operation operation = Operation::convolve,
+                               Guarantee guarantee = Guarantee::worst_case);
+/// Complex data (convolve.hpp's combinations): the largest error of a real or imaginary part of
+/// an output, each part being one or two real operations on the parts added with one rounding
+/// (bounded term by term with the real bounds and the terms' magnitudes).
+FFTCONV_API double error_bound(ConstView<std::complex<float>> image,
+                               ConstView<std::complex<float>> kernel,
+                               const Options& options = Options{},
+                               Operation operation = Operation::convolve,
+                               Guarantee guarantee = Guarantee::worst_case);
+FFTCONV_API double error_bound(ConstView<float> image, ConstView<std::complex<float>> kernel,
+                               const Options& options = Options{},
+                               Operation operation = Operation::convolve,
+                               Guarantee guarantee = Guarantee::worst_case);
+FFTCONV_API double error_bound(ConstView<std::complex<float>> image, ConstView<float> kernel,
+                               const Options& options = Options{},
+                               Operation operation = Operation::convolve,
+                               Guarantee guarantee = Guarantee::worst_case);
+FFTCONV_API double error_bound(ConstView<std::complex<double>> image,
+                               ConstView<std::complex<double>> kernel,
+                               const Options& options = Options{},
+                               Operation operation = Operation::convolve,
+                               Guarantee guarantee = Guarantee::worst_case);
+FFTCONV_API double error_bound(ConstView<double> image, ConstView<std::complex<double>> kernel,
+                               const Options& options = Options{},
+                               Operation operation = Operation::convolve,
+                               Guarantee guarantee = Guarantee::worst_case);
+FFTCONV_API double error_bound(ConstView<std::complex<double>> image, ConstView<double> kernel,
                                const Options& options = Options{},
                                Operation operation = Operation::convolve,
                                Guarantee guarantee = Guarantee::worst_case);

@@ -9,6 +9,7 @@
 // The output window is chosen by Options::mode (scipy.signal's full / same / valid).
 
 #include <Eigen/Core>
+#include <complex>
 #include <type_traits>
 
 #include "fftconv/error.hpp"
@@ -34,6 +35,47 @@ FFTCONV_API void correlate(ConstView<float> image, ConstView<float> kernel, View
                            const Options& options = Options{});
 FFTCONV_API void correlate(ConstView<double> image, ConstView<double> kernel, View<double> out,
                            const Options& options = Options{});
+
+// ---- Complex data --------------------------------------------------------------------------
+// complex x complex, real image x complex kernel and complex image x real kernel, each with a
+// complex output, for float and double (README, "Complex data"). scipy.signal's semantics:
+//   convolve(I, g)[n]  = sum_m I[n - m] g[m]
+//   correlate(I, g)[n] = sum_m I[n + m] conj(g[m])
+//   so correlate(I, g) = convolve(I, conj(flip(g))).
+// Every method, mode, boundary rule (the fill value v extends the image as v + 0i), axes and
+// threads as for real data; compute_precision = double_precision computes complex<float> data in
+// double, rounded once. options.nonnegative and a nan_policy other than propagate are refused.
+// Strides count complex elements. Computed as real operations on the parts (real and imaginary
+// parts are strided views of the interleaved data): a complex x complex call runs four.
+
+FFTCONV_API void convolve(ConstView<std::complex<float>> image,
+                          ConstView<std::complex<float>> kernel, View<std::complex<float>> out,
+                          const Options& options = Options{});
+FFTCONV_API void convolve(ConstView<float> image, ConstView<std::complex<float>> kernel,
+                          View<std::complex<float>> out, const Options& options = Options{});
+FFTCONV_API void convolve(ConstView<std::complex<float>> image, ConstView<float> kernel,
+                          View<std::complex<float>> out, const Options& options = Options{});
+FFTCONV_API void convolve(ConstView<std::complex<double>> image,
+                          ConstView<std::complex<double>> kernel, View<std::complex<double>> out,
+                          const Options& options = Options{});
+FFTCONV_API void convolve(ConstView<double> image, ConstView<std::complex<double>> kernel,
+                          View<std::complex<double>> out, const Options& options = Options{});
+FFTCONV_API void convolve(ConstView<std::complex<double>> image, ConstView<double> kernel,
+                          View<std::complex<double>> out, const Options& options = Options{});
+FFTCONV_API void correlate(ConstView<std::complex<float>> image,
+                           ConstView<std::complex<float>> kernel, View<std::complex<float>> out,
+                           const Options& options = Options{});
+FFTCONV_API void correlate(ConstView<float> image, ConstView<std::complex<float>> kernel,
+                           View<std::complex<float>> out, const Options& options = Options{});
+FFTCONV_API void correlate(ConstView<std::complex<float>> image, ConstView<float> kernel,
+                           View<std::complex<float>> out, const Options& options = Options{});
+FFTCONV_API void correlate(ConstView<std::complex<double>> image,
+                           ConstView<std::complex<double>> kernel, View<std::complex<double>> out,
+                           const Options& options = Options{});
+FFTCONV_API void correlate(ConstView<double> image, ConstView<std::complex<double>> kernel,
+                           View<std::complex<double>> out, const Options& options = Options{});
+FFTCONV_API void correlate(ConstView<std::complex<double>> image, ConstView<double> kernel,
+                           View<std::complex<double>> out, const Options& options = Options{});
 
 // ---- Eigen: thin adapters --------------------------------------------------------------------
 namespace detail {

@@ -1,5 +1,6 @@
 #pragma once
 // Filter<T>: one kernel, planned once, applied to many images of one shape.
+#include <complex>
 #include <memory>
 #include <type_traits>
 
@@ -31,7 +32,9 @@ enum class Operation { convolve, correlate };
 /// taps all happen once, in the constructor. `apply` is const and thread-safe: any number of
 /// threads may apply one Filter at once; it plans nothing and allocates only its own working
 /// buffer. convolve/correlate are the same computation with a Filter made and used once, so a
-/// Filter's results equal theirs. T is float or double.
+/// Filter's results equal theirs. T is float or double, or std::complex<float> or
+/// std::complex<double> (a complex kernel applied to complex images: see convolve.hpp's complex
+/// functions; the real and imaginary parts of the kernel are each prepared once).
 ///
 ///   fftconv::Filter<float> blur(psf_view, {2048, 2048}, fftconv::Operation::convolve);
 ///   for (auto& frame : frames) blur.apply(frame.view(), out.view());
@@ -102,6 +105,8 @@ class FFTCONV_API Filter {
 
 extern template class Filter<float>;
 extern template class Filter<double>;
+extern template class Filter<std::complex<float>>;
+extern template class Filter<std::complex<double>>;
 
 /// The method Method::automatic runs for this kernel on images of image_shape with these options
 /// (options.method = automatic; a forced method is returned as it is, if it fits

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <complex>
 #include <limits>
 #include <vector>
 
@@ -109,7 +110,37 @@ ErrorStats compare_views(const ConstView<R>& result, const ConstView<F>& referen
   return s;
 }
 
+// A complex view as a real one with a trailing axis of length 2 (real, imaginary part).
+template <class T>
+ConstView<T> interleaved(const ConstView<std::complex<T>>& v) {
+  FFTCONV_CHECK(v.rank() < max_rank, invalid_argument, compare_name, ": complex arrays of rank ",
+                v.rank(), " (1 to ", max_rank - 1, " supported)");
+  FFTCONV_CHECK(v.strides().rank() == v.rank(), invalid_argument, compare_name, ": ",
+                v.strides().rank(), " strides for rank ", v.rank());
+  Shape shape = v.shape();
+  Strides strides;
+  for (std::ptrdiff_t s : v.strides())
+    strides.push_back(2 * s);
+  shape.push_back(2);
+  strides.push_back(1);
+  // std::complex<T> is an array of two T ([complex.numbers])
+  return ConstView<T>(reinterpret_cast<const T*>(v.data()), shape, strides);
+}
+
 }  // namespace
+
+ErrorStats compare(ConstView<std::complex<float>> result, ConstView<std::complex<float>> reference,
+                   double rel_tol) {
+  return compare_views(interleaved(result), interleaved(reference), rel_tol);
+}
+ErrorStats compare(ConstView<std::complex<float>> result, ConstView<std::complex<double>> reference,
+                   double rel_tol) {
+  return compare_views(interleaved(result), interleaved(reference), rel_tol);
+}
+ErrorStats compare(ConstView<std::complex<double>> result,
+                   ConstView<std::complex<double>> reference, double rel_tol) {
+  return compare_views(interleaved(result), interleaved(reference), rel_tol);
+}
 
 ErrorStats compare(ConstView<float> result, ConstView<float> reference, double rel_tol) {
   return compare_views(result, reference, rel_tol);

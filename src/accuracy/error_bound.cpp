@@ -6,11 +6,13 @@
 // the data's norms and S, picks the method's model and adds the terms every method shares (a folded
 // kernel's sums, the rounding to float of a widened call, underflow, overflow).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "core/batched_pipeline.hpp"
+#include "core/complex_pipeline.hpp"
 #include "core/kernel_info.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
@@ -187,42 +189,142 @@ double frame_bound(const detail::Problem& p, const ConstView<T>& image3,
   return result;
 }
 
+/// A bound on one part of a complex result, and on that part's magnitude: the sum of its terms'
+/// bounds, plus the rounding of adding two terms.
+struct PartBound {
+  double error = 0, magnitude = 0;
+  int terms = 0;
+  void add(double term_error, double term_magnitude) {
+    error += term_error;
+    magnitude += term_magnitude;
+    ++terms;
+  }
+  double total(double u) const { return terms > 1 ? error + u * magnitude : error; }
+};
+
+/// Complex data on the real pipelines (core/complex_pipeline.hpp): the parts of image (images[1]
+/// present if image_complex) and kernel (kernels[1] if kernel_complex), canonical rank 3, in the
+/// arithmetic's type C. Each term R(image part, kernel part) errs by at most its real bound and
+/// is at most max |extended image part| sum |kernel part| plus that in magnitude; two terms are
+/// added with one rounding. `to_float`: the parts are then rounded to float once.
+template <class C>
+double complex_terms_bound(const detail::Problem& p, const std::array<ConstView<C>, 2>& images,
+                           bool image_complex, const std::array<ConstView<C>, 2>& kernels,
+                           bool kernel_complex, const Options& options, Guarantee guarantee,
+                           bool to_float) {
+  const auto term = [&](PartBound& part, std::size_t i, std::size_t k) {
+    detail::Problem pi = p;
+    if (i == 1) pi.fill_value = 0;  // the imaginary part of the fill value v + 0i
+    const double e = frame_bound(pi, images[i], kernels[k], options, guarantee);
+    double image_max = pi.extends_image() ? std::fabs(pi.fill_value) : 0;
+    detail::for_each_element(images[i], [&](C x) {
+      image_max = std::max(image_max, std::fabs(static_cast<double>(x)));
+    });
+    double l1 = 0;
+    detail::for_each_element(kernels[k], [&](C x) { l1 += std::fabs(static_cast<double>(x)); });
+    const double taps = static_cast<double>(kernels[k].size());
+    part.add(e, image_max * l1 * (1 + gamma(taps + 1, unit_roundoff<double>)) + e);
+  };
+  PartBound re, im;
+  term(re, 0, 0);
+  if (image_complex && kernel_complex) term(re, 1, 1);
+  if (kernel_complex) term(im, 0, 1);
+  if (image_complex) term(im, 1, 0);
+  double result = 0;
+  for (const PartBound& part : {re, im}) {
+    double b = part.total(unit_roundoff<C>);
+    if (to_float) {
+      if (!(part.magnitude < static_cast<double>(std::numeric_limits<float>::max())))
+        return std::numeric_limits<double>::infinity();
+      b += unit_roundoff<float> * part.magnitude +
+           static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
+    }
+    result = std::max(result, b);
+  }
+  return result;
+}
+
+/// One frame of complex data: in T, or for float computed in double on double copies of the
+/// frame's parts (what the pipeline runs).
 template <class T>
-double bound(const ConstView<T>& image, const ConstView<T>& kernel, const Options& options,
-             Operation operation, Guarantee guarantee) {
+double complex_frame_bound(const detail::Problem& p, const std::array<ConstView<T>, 2>& images,
+                           bool image_complex, const std::array<ConstView<T>, 2>& kernels,
+                           bool kernel_complex, const Options& options, Guarantee guarantee) {
+  if (!detail::widens<T>(p))
+    return complex_terms_bound<T>(p, images, image_complex, kernels, kernel_complex, options,
+                                  guarantee, false);
+  detail::Problem wide = p;
+  wide.compute_precision = Precision::native;
+  std::array<std::vector<double>, 4> copies;
+  std::array<ConstView<double>, 2> wide_images, wide_kernels;
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (i == 0 || image_complex) {
+      copies[i] = detail::dense_converted<double>(images[i]);
+      wide_images[i] = ConstView<double>(copies[i].data(), images[i].shape());
+    }
+    if (i == 0 || kernel_complex) {
+      copies[2 + i] = detail::dense_converted<double>(kernels[i]);
+      wide_kernels[i] = ConstView<double>(copies[2 + i].data(), kernels[i].shape());
+    }
+  }
+  return complex_terms_bound<double>(wide, wide_images, image_complex, wide_kernels, kernel_complex,
+                                     options, guarantee, true);
+}
+
+template <class T>
+double bound(const detail::Parts<const T>& image, const detail::Parts<const T>& kernel,
+             const Options& options, Operation operation, Guarantee guarantee) {
   FFTCONV_CHECK(detail::is_enumerator(operation), invalid_argument, bound_name,
                 ": operation has unknown value ", static_cast<int>(operation));
   FFTCONV_CHECK(detail::is_enumerator(guarantee), invalid_argument, bound_name,
                 ": guarantee has unknown value ", static_cast<int>(guarantee));
-  detail::Call call = detail::validate_call_setup(kernel, image.shape(), options,
+  detail::Call call = detail::validate_call_setup(kernel.re, image.re.shape(), options,
                                                   operation == Operation::correlate, bound_name);
   call.frame.single_use = true;  // the bound is for the one-shot call, and its method choice
   const detail::Batch& b = call.batch;
-  detail::validate_image(b, image, bound_name);
+  detail::validate_image(b, image.re, bound_name);
   FFTCONV_CHECK(call.frame.nan_policy == NanPolicy::propagate, invalid_argument, bound_name,
                 ": options.nan_policy must be propagate (bounds are for the plain operation)");
+  const bool complex = image.is_complex || kernel.is_complex;
+  if (complex) detail::check_complex_options(call.frame, bound_name);
   if (element_count(b.output) == 0) return 0;
   // The largest of the frames' bounds: each output element belongs to one frame.
   double result = 0;
   detail::with_call_errors(bound_name, [&] {
     const detail::Problem p = detail::frame_problem(call);
-    const ConstView<T> k = detail::at_rank(kernel, b.rank);
-    for (std::size_t f = 0; f < b.frames; ++f)
-      result = std::max(result, frame_bound(p, detail::frame_view(image, b, f),
-                                            detail::frame_view(k, b, f), options, guarantee));
+    const ConstView<T> kr = detail::at_rank(kernel.re, b.rank);
+    const ConstView<T> ki = kernel.is_complex ? detail::at_rank(kernel.im, b.rank) : kr;
+    for (std::size_t f = 0; f < b.frames; ++f) {
+      const ConstView<T> image_re = detail::frame_view(image.re, b, f);
+      const ConstView<T> kernel_re = detail::frame_view(kr, b, f);
+      const ConstView<T> image_im =
+          image.is_complex ? detail::frame_view(image.im, b, f) : image_re;
+      const double frame = complex
+                               ? complex_frame_bound<T>(p, {image_re, image_im}, image.is_complex,
+                                                        {kernel_re, detail::frame_view(ki, b, f)},
+                                                        kernel.is_complex, options, guarantee)
+                               : frame_bound(p, image_re, kernel_re, options, guarantee);
+      result = std::max(result, frame);
+    }
   });
   return result;
 }
 
 }  // namespace
 
-double error_bound(ConstView<float> image, ConstView<float> kernel, const Options& options,
-                   Operation operation, Guarantee guarantee) {
-  return bound(image, kernel, options, operation, guarantee);
-}
-double error_bound(ConstView<double> image, ConstView<double> kernel, const Options& options,
-                   Operation operation, Guarantee guarantee) {
-  return bound(image, kernel, options, operation, guarantee);
-}
+#define FFTCONV_BOUND_ENTRY(IMAGE, KERNEL)                                                     \
+  double error_bound(ConstView<IMAGE> image, ConstView<KERNEL> kernel, const Options& options, \
+                     Operation operation, Guarantee guarantee) {                               \
+    return bound(detail::parts(image), detail::parts(kernel), options, operation, guarantee);  \
+  }
+FFTCONV_BOUND_ENTRY(float, float)
+FFTCONV_BOUND_ENTRY(double, double)
+FFTCONV_BOUND_ENTRY(std::complex<float>, std::complex<float>)
+FFTCONV_BOUND_ENTRY(float, std::complex<float>)
+FFTCONV_BOUND_ENTRY(std::complex<float>, float)
+FFTCONV_BOUND_ENTRY(std::complex<double>, std::complex<double>)
+FFTCONV_BOUND_ENTRY(double, std::complex<double>)
+FFTCONV_BOUND_ENTRY(std::complex<double>, double)
+#undef FFTCONV_BOUND_ENTRY
 
 }  // namespace fftconv

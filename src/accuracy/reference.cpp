@@ -11,10 +11,12 @@
 // sum beyond the double range gives inf) and products that underflow (their fma error term is
 // then inexact). Inputs are converted to double exactly (float products are even exact).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <vector>
 
+#include "core/complex_pipeline.hpp"
 #include "core/validate.hpp"
 #include "direct/direct_path.hpp"
 #include "fftconv/accuracy.hpp"
@@ -99,20 +101,35 @@ T round_to(const Dot2& v) {
   }
 }
 
-// One frame: canonical rank-3 views of the frame's image, kernel and output.
+// A product term of one output part: image part `image` times kernel part `kernel` times `sign`
+// (complex data: real and imaginary parts; real data has one term).
+struct Term {
+  int image, kernel;
+  double sign;
+};
+
+// One output part of one frame: canonical rank-3 views of the frame's image and kernel parts
+// (images[1] extended with 0 where images[0] takes the fill value: the fill value is v + 0i).
 template <class T>
-void reference_frame(const detail::Problem& p, const ConstView<T>& image3,
-                     const ConstView<T>& kernel3, const View<T>& o) {
+void reference_frame(const detail::Problem& p, const std::array<ConstView<T>, 2>& images,
+                     const std::array<ConstView<T>, 2>& kernels, const std::vector<Term>& terms,
+                     const View<T>& o) {
   const detail::DirectLayout layout = detail::direct_layout(p);
-  const detail::AlignedBuffer<T> extended =
-      detail::extended_image(p, image3, static_cast<T>(p.fill_value));
-  // (the kernel normalization stage itself, not a plan: the reference shares no path's code)
-  std::vector<T> normalized;
-  const ConstView<T> k3 = detail::effective_kernel(kernel3, p.normalize_kernel, normalized);
-  const ConstView<T> h = p.correlate ? k3 : detail::flipped(k3);
+  std::array<detail::AlignedBuffer<T>, 2> extended;
+  std::array<std::vector<double>, 2> taps;  // h as doubles, dense C order
+  for (const Term& t : terms) {
+    const auto i = static_cast<std::size_t>(t.image), k = static_cast<std::size_t>(t.kernel);
+    if (extended[i].size() == 0)
+      extended[i] = detail::extended_image(p, images[i], static_cast<T>(i == 0 ? p.fill_value : 0));
+    if (taps[k].empty()) {
+      // (the kernel normalization stage itself, not a plan: the reference shares no path's code)
+      std::vector<T> normalized;
+      const ConstView<T> k3 = detail::effective_kernel(kernels[k], p.normalize_kernel, normalized);
+      const ConstView<T> h = p.correlate ? k3 : detail::flipped(k3);
+      taps[k] = detail::dense_values<double>(h, [](T x) { return static_cast<double>(x); });
+    }
+  }
   const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
-  const std::vector<double> taps =  // h as doubles, dense C order
-      detail::dense_values<double>(h, [](T x) { return static_cast<double>(x); });
   const std::size_t rows = p.axes[0].out * p.axes[1].out;
   const detail::DenseStrides& es = layout.strides;
   detail::parallel_for(rows, p.threads, [&](std::size_t, std::size_t begin, std::size_t end) {
@@ -121,13 +138,16 @@ void reference_frame(const detail::Problem& p, const ConstView<T>& image3,
       T* out_row = detail::row_start(o, y0, y1);
       for (std::size_t x = 0; x < p.axes[2].out; ++x) {
         Dot2 dot;
-        const double* tap = taps.data();
-        for (std::size_t a0 = 0; a0 < k0; ++a0)
-          for (std::size_t a1 = 0; a1 < k1; ++a1) {
-            const T* src = extended.data() + (y0 + a0) * es[0] + (y1 + a1) * es[1] + x;
-            for (std::size_t a2 = 0; a2 < k2; ++a2)
-              dot.add(static_cast<double>(src[a2]), *tap++);
-          }
+        for (const Term& t : terms) {
+          const double* tap = taps[static_cast<std::size_t>(t.kernel)].data();
+          const T* image = extended[static_cast<std::size_t>(t.image)].data();
+          for (std::size_t a0 = 0; a0 < k0; ++a0)
+            for (std::size_t a1 = 0; a1 < k1; ++a1) {
+              const T* src = image + (y0 + a0) * es[0] + (y1 + a1) * es[1] + x;
+              for (std::size_t a2 = 0; a2 < k2; ++a2)
+                dot.add(static_cast<double>(src[a2]), t.sign * *tap++);  // (sign +-1: exact)
+            }
+        }
         // Infinite or NaN terms make the error terms NaN: the plain sum is then the answer.
         out_row[static_cast<std::ptrdiff_t>(x) * o.stride(2)] =
             std::isfinite(dot.sum) ? round_to<T>(dot) : static_cast<T>(dot.sum);
@@ -136,46 +156,81 @@ void reference_frame(const detail::Problem& p, const ConstView<T>& image3,
   });
 }
 
+// The reference on the parts of image, kernel and output (complex parts, or one real part each).
 template <class T>
-void reference(const ConstView<T>& image, const ConstView<T>& kernel, const View<T>& out,
-               const Options& options, bool correlate, const char* what) {
-  const detail::Call call = detail::validate_call(image, kernel, out, options, correlate, what);
+void reference(const detail::Parts<const T>& image, const detail::Parts<const T>& kernel,
+               const detail::Parts<T>& out, const Options& options, bool correlate,
+               const char* what) {
+  const detail::Call call =
+      detail::validate_call(image.re, kernel.re, out.re, options, correlate, what);
   const detail::Batch& b = call.batch;
   FFTCONV_CHECK(call.frame.nan_policy == NanPolicy::propagate, invalid_argument, what,
                 ": options.nan_policy must be propagate (the reference is the plain sum)");
+  if (out.is_complex) detail::check_complex_options(call.frame, what);
   if (element_count(b.output) == 0) return;
+  // Real part: a c - s b d; imaginary part: s a d + b c (s = -1 for correlation: conj(kernel)).
+  const double s = correlate ? -1 : 1;
+  std::vector<Term> re_terms{{0, 0, 1}}, im_terms;
+  if (image.is_complex && kernel.is_complex) re_terms.push_back({1, 1, -s});
+  if (kernel.is_complex) im_terms.push_back({0, 1, s});
+  if (image.is_complex) im_terms.push_back({1, 0, 1});
   detail::with_call_errors(what, [&] {
-    // Frames one after another, each on every thread; an in-place call reads a copy.
-    std::vector<T> copy;
-    ConstView<T> source = image;
-    if (b.frames > 1 && detail::may_share_memory(image, out)) {
-      copy = detail::dense_copy(image);
-      source = ConstView<T>(copy.data(), image.shape());
+    // Frames one after another, each on every thread; an image sharing memory with the output
+    // (in place, or any part of a complex call) is read from a copy.
+    std::array<std::vector<T>, 2> copies;
+    std::array<ConstView<T>, 2> sources{image.re, image.im};
+    const bool shared = (b.frames > 1 || out.is_complex) &&
+                        (detail::may_share_memory(image.re, out.re) ||
+                         (out.is_complex && detail::may_share_memory(image.re, out.im)) ||
+                         (image.is_complex && (detail::may_share_memory(image.im, out.re) ||
+                                               detail::may_share_memory(image.im, out.im))));
+    for (std::size_t i = 0; shared && i < (image.is_complex ? 2u : 1u); ++i) {
+      copies[i] = detail::dense_copy(sources[i]);
+      sources[i] = ConstView<T>(copies[i].data(), b.image);
     }
-    const ConstView<T> k = detail::at_rank(kernel, b.rank);
-    for (std::size_t f = 0; f < b.frames; ++f)
-      reference_frame(call.frame, detail::frame_view(source, b, f), detail::frame_view(k, b, f),
-                      detail::frame_view(out, b, f));
+    const ConstView<T> kr = detail::at_rank(kernel.re, b.rank);
+    const ConstView<T> ki = kernel.is_complex ? detail::at_rank(kernel.im, b.rank) : kr;
+    for (std::size_t f = 0; f < b.frames; ++f) {
+      const std::array<ConstView<T>, 2> images{
+          detail::frame_view(sources[0], b, f),
+          image.is_complex ? detail::frame_view(sources[1], b, f) : ConstView<T>()};
+      const std::array<ConstView<T>, 2> kernels{detail::frame_view(kr, b, f),
+                                                detail::frame_view(ki, b, f)};
+      reference_frame(call.frame, images, kernels, re_terms, detail::frame_view(out.re, b, f));
+      if (out.is_complex)
+        reference_frame(call.frame, images, kernels, im_terms, detail::frame_view(out.im, b, f));
+    }
   });
+}
+
+template <class I, class K, class O>
+void reference_views(const ConstView<I>& image, const ConstView<K>& kernel, const View<O>& out,
+                     const Options& options, bool correlate, const char* what) {
+  reference(detail::parts(image), detail::parts(kernel), detail::parts(out), options, correlate,
+            what);
 }
 
 }  // namespace
 
-void reference_convolve(ConstView<float> image, ConstView<float> kernel, View<float> out,
-                        const Options& options) {
-  reference(image, kernel, out, options, false, "fftconv::reference_convolve");
-}
-void reference_convolve(ConstView<double> image, ConstView<double> kernel, View<double> out,
-                        const Options& options) {
-  reference(image, kernel, out, options, false, "fftconv::reference_convolve");
-}
-void reference_correlate(ConstView<float> image, ConstView<float> kernel, View<float> out,
-                         const Options& options) {
-  reference(image, kernel, out, options, true, "fftconv::reference_correlate");
-}
-void reference_correlate(ConstView<double> image, ConstView<double> kernel, View<double> out,
-                         const Options& options) {
-  reference(image, kernel, out, options, true, "fftconv::reference_correlate");
-}
+#define FFTCONV_REFERENCE_ENTRY(NAME, IMAGE, KERNEL, OUT, CORRELATE)            \
+  void NAME(ConstView<IMAGE> image, ConstView<KERNEL> kernel, View<OUT> out,    \
+            const Options& options) {                                           \
+    reference_views(image, kernel, out, options, CORRELATE, "fftconv::" #NAME); \
+  }
+#define FFTCONV_REFERENCE_ENTRIES(NAME, CORRELATE)                                                \
+  FFTCONV_REFERENCE_ENTRY(NAME, float, float, float, CORRELATE)                                   \
+  FFTCONV_REFERENCE_ENTRY(NAME, double, double, double, CORRELATE)                                \
+  FFTCONV_REFERENCE_ENTRY(NAME, std::complex<float>, std::complex<float>, std::complex<float>,    \
+                          CORRELATE)                                                              \
+  FFTCONV_REFERENCE_ENTRY(NAME, float, std::complex<float>, std::complex<float>, CORRELATE)       \
+  FFTCONV_REFERENCE_ENTRY(NAME, std::complex<float>, float, std::complex<float>, CORRELATE)       \
+  FFTCONV_REFERENCE_ENTRY(NAME, std::complex<double>, std::complex<double>, std::complex<double>, \
+                          CORRELATE)                                                              \
+  FFTCONV_REFERENCE_ENTRY(NAME, double, std::complex<double>, std::complex<double>, CORRELATE)    \
+  FFTCONV_REFERENCE_ENTRY(NAME, std::complex<double>, double, std::complex<double>, CORRELATE)
+FFTCONV_REFERENCE_ENTRIES(reference_convolve, false)
+FFTCONV_REFERENCE_ENTRIES(reference_correlate, true)
+#undef FFTCONV_REFERENCE_ENTRIES
+#undef FFTCONV_REFERENCE_ENTRY
 
 }  // namespace fftconv

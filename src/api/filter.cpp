@@ -1,6 +1,9 @@
 #include "fftconv/filter.hpp"
 
+#include <complex>
+
 #include "core/batched_pipeline.hpp"
+#include "core/complex_pipeline.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
 #include "direct/simd.hpp"
@@ -8,30 +11,65 @@
 
 namespace fftconv {
 
+namespace {
+
+constexpr const char* constructor_name = "fftconv::Filter";
+constexpr const char* apply_name = "fftconv::Filter::apply";
+
+// Real data: the batched pipeline; complex data: the real pipelines on its parts
+// (core/complex_pipeline.hpp), validated on the real parts' views (same shapes, strides, data).
+template <class T>
+struct Engine {
+  using type = detail::BatchedPipeline<T>;
+  template <class E>
+  static const View<E>& validated(const View<E>& v) {
+    return v;
+  }
+  static type make(const detail::Call& call, const ConstView<T>& kernel) {
+    return type(call, kernel);
+  }
+  static void apply(const type& e, const detail::Batch& b, const ConstView<T>& image,
+                    const View<T>& out) {
+    e.apply(b, image, out);
+  }
+};
+template <class T>
+struct Engine<std::complex<T>> {
+  using type = detail::ComplexPipeline<T>;
+  static ConstView<T> validated(const ConstView<std::complex<T>>& v) { return detail::parts(v).re; }
+  static View<T> validated(const View<std::complex<T>>& v) { return detail::parts(v).re; }
+  static type make(const detail::Call& call, const ConstView<std::complex<T>>& kernel) {
+    detail::check_complex_options(call.frame, constructor_name);
+    return type(call, detail::parts(kernel), true);
+  }
+  static void apply(const type& e, const detail::Batch& b, const ConstView<std::complex<T>>& image,
+                    const View<std::complex<T>>& out) {
+    e.apply(b, detail::parts(image), detail::parts(out));
+  }
+};
+
+}  // namespace
+
 template <class T>
 struct Filter<T>::Impl {
   Operation operation;
   Mode mode;
   Shape kernel_shape;  ///< as the caller gave it (the batch holds it at the image's rank)
   detail::Batch batch;
-  detail::BatchedPipeline<T> pipeline;
+  typename Engine<T>::type pipeline;
 };
-
-namespace {
-constexpr const char* constructor_name = "fftconv::Filter";
-constexpr const char* apply_name = "fftconv::Filter::apply";
-}  // namespace
 
 template <class T>
 Filter<T>::Filter(ConstView<T> kernel, const Shape& image_shape, Operation operation,
                   const Options& options) {
   FFTCONV_CHECK(detail::is_enumerator(operation), invalid_argument, constructor_name,
                 ": operation has unknown value ", static_cast<int>(operation));
-  const detail::Call call = detail::validate_call_setup(
-      kernel, image_shape, options, operation == Operation::correlate, constructor_name);
+  const detail::Call call =
+      detail::validate_call_setup(Engine<T>::validated(kernel), image_shape, options,
+                                  operation == Operation::correlate, constructor_name);
   detail::with_call_errors(constructor_name, [&] {
-    impl_ = std::make_unique<const Impl>(Impl{operation, options.mode, kernel.shape(), call.batch,
-                                              detail::BatchedPipeline<T>(call, kernel)});
+    impl_ = std::make_unique<const Impl>(
+        Impl{operation, options.mode, kernel.shape(), call.batch, Engine<T>::make(call, kernel)});
   });
 }
 
@@ -53,9 +91,9 @@ const typename Filter<T>::Impl& Filter<T>::impl() const {
 template <class T>
 void Filter<T>::apply(ConstView<T> image, View<T> out) const {
   const detail::Batch b = detail::stacked(impl().batch, image.shape(), apply_name);
-  detail::validate_apply(b, image, out, apply_name);
+  detail::validate_apply(b, Engine<T>::validated(image), Engine<T>::validated(out), apply_name);
   if (element_count(b.output) == 0) return;
-  detail::with_call_errors(apply_name, [&] { impl_->pipeline.apply(b, image, out); });
+  detail::with_call_errors(apply_name, [&] { Engine<T>::apply(impl_->pipeline, b, image, out); });
 }
 
 template <class T>
@@ -85,6 +123,8 @@ const Shape& Filter<T>::output_shape() const {
 
 template class Filter<float>;
 template class Filter<double>;
+template class Filter<std::complex<float>>;
+template class Filter<std::complex<double>>;
 
 namespace {
 template <class T>

@@ -56,22 +56,28 @@ bool may_share_memory(const ConstView<T>& a, const View<T>& b) {
   return !(std::less<const T*>()(a_hi, b_lo) || std::less<const T*>()(b_hi, a_lo));
 }
 
-/// A dense C-order copy of a view of any rank.
-template <class T>
-std::vector<T> dense_copy(const ConstView<T>& v) {
-  std::vector<T> copy(v.size());
+/// A dense C-order copy of a view of any rank, converted to C.
+template <class C, class T>
+std::vector<C> dense_converted(const ConstView<T>& v) {
+  std::vector<C> copy(v.size());
   std::array<std::size_t, max_rank> at{};
   for (std::size_t i = 0; i < v.size(); ++i) {
     const T* from = v.data();
     for (int a = 0; a < v.rank(); ++a)
       from += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * v.stride(a);
-    copy[i] = *from;
+    copy[i] = static_cast<C>(*from);
     for (int a = v.rank() - 1; a >= 0; --a) {  // next index, C order
       if (++at[static_cast<std::size_t>(a)] < v.extent(a)) break;
       at[static_cast<std::size_t>(a)] = 0;
     }
   }
   return copy;
+}
+
+/// A dense C-order copy of a view of any rank.
+template <class T>
+std::vector<T> dense_copy(const ConstView<T>& v) {
+  return dense_converted<T>(v);
 }
 
 /// The image to read while `out` is written: the image itself, or (when they may share memory:

@@ -1,0 +1,211 @@
+#include "core/complex_pipeline.hpp"
+
+#include <array>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+#include "util/check.hpp"
+#include "util/checked_math.hpp"
+#include "util/copy.hpp"
+
+namespace fftconv::detail {
+
+namespace {
+
+template <class E, class Z>
+Parts<E> split(Z* data, const Shape& shape, const Strides& strides) {
+  Strides doubled;
+  for (std::ptrdiff_t s : strides)
+    doubled.push_back(2 * s);
+  E* re = reinterpret_cast<E*>(data);  // std::complex<T>: an array of two T ([complex.numbers])
+  // (a null complex view: null parts, which validation refuses by name)
+  return {View<E>(re, shape, doubled), View<E>(re == nullptr ? nullptr : re + 1, shape, doubled),
+          true};
+}
+
+// out = wx x + wy y (y may be null), rounded to T once; x and y dense in out's shape, C order.
+template <class T, class C>
+void combine(const View<T>& out, const C* x, C wx, const C* y, C wy) {
+  const int last = out.rank() - 1;
+  const std::size_t width = out.extent(last), count = out.size();
+  std::array<std::size_t, max_rank> at{};
+  for (std::size_t row = 0; row < count / width; ++row) {
+    T* o = out.data();
+    for (int a = 0; a < last; ++a)
+      o += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * out.stride(a);
+    const C* xr = x + row * width;
+    const C* yr = y ? y + row * width : nullptr;
+    for (std::size_t i = 0; i < width; ++i)
+      o[static_cast<std::ptrdiff_t>(i) * out.stride(last)] =
+          static_cast<T>(yr ? wx * xr[i] + wy * yr[i] : wx * xr[i]);
+    for (int a = last - 1; a >= 0; --a) {  // the next row, C order
+      if (++at[static_cast<std::size_t>(a)] < out.extent(a)) break;
+      at[static_cast<std::size_t>(a)] = 0;
+    }
+  }
+}
+
+template <class T>
+bool overlaps(const ConstView<T>& in, const View<T>& out) {
+  return may_share_memory(in, out);
+}
+
+}  // namespace
+
+template <class T>
+Parts<const T> parts(const ConstView<std::complex<T>>& v) {
+  return split<const T>(v.data(), v.shape(), v.strides());
+}
+template <class T>
+Parts<T> parts(const View<std::complex<T>>& v) {
+  return split<T>(v.data(), v.shape(), v.strides());
+}
+
+void check_complex_options(const Problem& p, const char* what) {
+  FFTCONV_CHECK(!p.nonnegative, invalid_argument, what,
+                ": options.nonnegative is for real data (complex numbers have no sign)");
+  FFTCONV_CHECK(!p.normalize_kernel, invalid_argument, what,
+                ": options.normalize_kernel is for real kernels (divide a complex kernel by its "
+                "sum yourself)");
+  FFTCONV_CHECK(p.nan_policy == NanPolicy::propagate, invalid_argument, what,
+                ": options.nan_policy must be propagate for complex data, got ",
+                to_string(p.nan_policy));
+}
+
+// The real pipelines in the arithmetic's type C, and the terms they combine.
+template <class T>
+template <class C>
+struct ComplexPipeline<T>::Terms {
+  int sign;  ///< 1 for convolution, -1 for correlation (the kernel conjugated)
+  std::optional<BatchedPipeline<C>> re_kernel, im_kernel;  ///< applied to the real part
+  /// Applied to the imaginary part when it is extended differently (constant boundary, non-zero
+  /// fill value: the imaginary part of v + 0i is 0); otherwise the two above serve both parts.
+  std::optional<BatchedPipeline<C>> re_kernel_zero, im_kernel_zero;
+
+  Terms(Call call, const Parts<const C>& kernel, bool image_complex)
+      : sign(call.frame.correlate ? -1 : 1) {
+    call.frame.compute_precision = Precision::native;  // (C is the arithmetic's type)
+    const bool zero_fill =
+        image_complex && call.frame.boundary == Boundary::constant && call.frame.fill_value != 0;
+    // A pipeline applied to both parts keeps the kernel's spectrum instead of redoing it.
+    if (image_complex && !zero_fill) call.frame.single_use = false;
+    re_kernel.emplace(call, kernel.re);
+    if (kernel.is_complex) im_kernel.emplace(call, kernel.im);
+    if (zero_fill) {
+      call.frame.fill_value = 0;
+      re_kernel_zero.emplace(call, kernel.re);
+      if (kernel.is_complex) im_kernel_zero.emplace(call, kernel.im);
+    }
+  }
+
+  const BatchedPipeline<C>& for_imaginary(const std::optional<BatchedPipeline<C>>& own,
+                                          const std::optional<BatchedPipeline<C>>& zero) const {
+    return zero ? *zero : *own;
+  }
+
+  // image: parts in C (dense copies or the caller's views); out: the caller's parts.
+  void apply(const Batch& b, const Parts<const C>& image, const Parts<T>& out) const {
+    const std::size_t count = element_count(b.output);
+    std::vector<C> x(count), y(count);
+    const View<C> xv(x.data(), b.output), yv(y.data(), b.output);
+    const C s = static_cast<C>(sign);
+    // Real part: R(a, c) - s R(b, d).
+    re_kernel->apply(b, image.re, xv);
+    const bool both = image.is_complex && im_kernel;
+    if (both) for_imaginary(im_kernel, im_kernel_zero).apply(b, image.im, yv);
+    combine(out.re, x.data(), C(1), both ? y.data() : nullptr, -s);
+    // Imaginary part: s R(a, d) + R(b, c).
+    if (im_kernel) im_kernel->apply(b, image.re, xv);
+    if (image.is_complex) for_imaginary(re_kernel, re_kernel_zero).apply(b, image.im, yv);
+    if (im_kernel)
+      combine(out.im, x.data(), s, image.is_complex ? y.data() : nullptr, C(1));
+    else
+      combine(out.im, y.data(), C(1), static_cast<const C*>(nullptr), C(0));
+  }
+};
+
+template <class T>
+ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kernel,
+                                    bool image_complex) {
+  const Problem& p = call.frame;
+  const bool widened =
+      std::is_same_v<T, float> && p.compute_precision == Precision::double_precision;
+  const std::size_t out = element_count(call.batch.output);
+  const std::size_t element = widened ? sizeof(double) : sizeof(T);
+  // Two output-sized buffers of the arithmetic's type; widened, double copies of the parts too.
+  std::size_t bytes =
+      checked_mul(checked_mul(out, 2, "complex buffers"), element, "complex buffers");
+  if (widened)
+    bytes = checked_add(bytes,
+                        checked_mul(element_count(call.batch.image) * (image_complex ? 2 : 1) +
+                                        element_count(call.batch.kernel) * 2,
+                                    sizeof(double), "complex buffers"),
+                        "complex buffers");
+  FFTCONV_CHECK(bytes <= p.max_memory_bytes, out_of_memory, "complex data needs ", bytes,
+                " bytes for the terms of its real and imaginary parts, more than "
+                "options.max_memory_bytes = ",
+                p.max_memory_bytes);
+  if (widened) {
+    const std::vector<double> re = dense_converted<double>(kernel.re);
+    const std::vector<double> im =
+        kernel.is_complex ? dense_converted<double>(kernel.im) : std::vector<double>();
+    const Shape& shape = kernel.re.shape();
+    widened_ = std::make_unique<const Terms<double>>(
+        call,
+        Parts<const double>{ConstView<double>(re.data(), shape),
+                            ConstView<double>(im.data(), shape), kernel.is_complex},
+        image_complex);
+  } else {
+    native_ = std::make_unique<const Terms<T>>(call, kernel, image_complex);
+  }
+}
+
+template <class T>
+ComplexPipeline<T>::~ComplexPipeline() = default;
+template <class T>
+ComplexPipeline<T>::ComplexPipeline(ComplexPipeline&&) noexcept = default;
+
+template <class T>
+void ComplexPipeline<T>::apply(const Batch& b, const Parts<const T>& image,
+                               const Parts<T>& out) const {
+  if (widened_) {
+    const std::vector<double> re = dense_converted<double>(image.re);
+    const std::vector<double> im =
+        image.is_complex ? dense_converted<double>(image.im) : std::vector<double>();
+    widened_->apply(b,
+                    Parts<const double>{ConstView<double>(re.data(), b.image),
+                                        ConstView<double>(im.data(), b.image), image.is_complex},
+                    out);
+    return;
+  }
+  // The output is written part by part while both image parts are still read: an image sharing
+  // memory with it is read from a copy.
+  const bool shared =
+      overlaps(image.re, out.re) || overlaps(image.re, out.im) ||
+      (image.is_complex && (overlaps(image.im, out.re) || overlaps(image.im, out.im)));
+  if (!shared) {
+    native_->apply(b, image, out);
+    return;
+  }
+  const std::vector<T> re = dense_copy(image.re);
+  const std::vector<T> im = image.is_complex ? dense_copy(image.im) : std::vector<T>();
+  native_->apply(b,
+                 Parts<const T>{ConstView<T>(re.data(), b.image), ConstView<T>(im.data(), b.image),
+                                image.is_complex},
+                 out);
+}
+
+template <class T>
+Method ComplexPipeline<T>::method() const {
+  return native_ ? native_->re_kernel->method() : widened_->re_kernel->method();
+}
+
+template Parts<const float> parts(const ConstView<std::complex<float>>&);
+template Parts<const double> parts(const ConstView<std::complex<double>>&);
+template Parts<float> parts(const View<std::complex<float>>&);
+template Parts<double> parts(const View<std::complex<double>>&);
+template class ComplexPipeline<float>;
+template class ComplexPipeline<double>;
+
+}  // namespace fftconv::detail

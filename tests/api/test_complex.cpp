@@ -1,0 +1,328 @@
+// Complex data: complex x complex, real x complex and complex x real, convolve and correlate
+// (which conjugates the kernel, as scipy.signal), against an independent std::complex<long double>
+// direct sum written here, on every method, mode and boundary rule; the identity
+// correlate(I, g) = convolve(I, conj(flip(g))); stacks; the accuracy targets; refusals.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "fftconv/fftconv.hpp"
+#include "support/library_call.hpp"
+#include "support/reference.hpp"
+#include "support/test_data.hpp"
+
+using fftconv::Boundary;
+using fftconv::ConstView;
+using fftconv::Method;
+using fftconv::Mode;
+using fftconv::Options;
+using fftconv::Shape;
+using fftconv::View;
+using testing::Array;
+using testing::Op;
+
+namespace {
+
+template <class T>
+struct Real {
+  using type = T;
+};
+template <class T>
+struct Real<std::complex<T>> {
+  using type = T;
+};
+template <class T>
+using real_t = typename Real<T>::type;
+
+template <class T>
+constexpr bool is_complex_v = !std::is_same_v<T, real_t<T>>;
+
+// Random values; complex ones with independent real and imaginary parts.
+template <class T>
+Array<T> random_array(const Shape& shape, std::mt19937_64& rng) {
+  Array<T> a(shape);
+  std::normal_distribution<double> d(0, 1);
+  for (T& v : a.values) {
+    if constexpr (is_complex_v<T>)
+      v = T(static_cast<real_t<T>>(d(rng)), static_cast<real_t<T>>(d(rng)));
+    else
+      v = static_cast<T>(d(rng));
+  }
+  return a;
+}
+
+template <class T>
+std::complex<long double> wide(T v) {
+  if constexpr (is_complex_v<T>)
+    return {static_cast<long double>(v.real()), static_cast<long double>(v.imag())};
+  else
+    return {static_cast<long double>(v), 0};
+}
+
+struct ComplexReference {
+  Array<std::complex<long double>> values;
+  long double abs_sum_max = 0;  ///< max over the full result of sum |I| |g| (moduli)
+  long double max_part = 0;     ///< max |real part|, |imaginary part| of the values
+};
+
+// sum_m ext(I)[n -+ m] g'[m], g' = g (convolution) or conj(g) (correlation), in long double;
+// the image extended by `rule` with fill + 0i.
+template <class I, class K>
+ComplexReference complex_reference(const Array<I>& image, const Array<K>& kernel, Mode mode,
+                                   bool correlate, Boundary rule = Boundary::zero,
+                                   double fill = 0) {
+  ComplexReference r;
+  const auto at = [&](Mode m, const std::array<std::size_t, 3>& o, long double* abs) {
+    std::complex<long double> sum = 0;
+    long double total = 0;
+    for (std::size_t km = 0; km < kernel.size(); ++km) {
+      std::array<std::size_t, 3> source{};
+      const bool inside = testing::tap_source(image.shape, kernel.shape, m, correlate, o,
+                                              testing::unravel(km, kernel.shape), rule, source);
+      const std::complex<long double> x =
+          inside ? wide(image.values[image.index(source)])
+                 : std::complex<long double>(rule == Boundary::constant ? fill : 0, 0);
+      std::complex<long double> g = wide(kernel.values[km]);
+      if (correlate) g = std::conj(g);
+      sum += x * g;
+      total += std::abs(x) * std::abs(g);
+    }
+    if (abs) *abs = total;
+    return sum;
+  };
+  r.values = Array<std::complex<long double>>(
+      testing::reference_shape<double>(image.shape, kernel.shape, mode));
+  for (std::size_t l = 0; l < r.values.size(); ++l) {
+    r.values.values[l] = at(mode, testing::unravel(l, r.values.shape), nullptr);
+    r.max_part = std::max(
+        {r.max_part, std::fabs(r.values.values[l].real()), std::fabs(r.values.values[l].imag())});
+  }
+  const Shape full = testing::reference_shape<double>(image.shape, kernel.shape, Mode::full);
+  for (std::size_t l = 0; l < fftconv::element_count(full); ++l) {
+    long double abs = 0;
+    at(Mode::full, testing::unravel(l, full), &abs);
+    r.abs_sum_max = std::max(r.abs_sum_max, abs);
+  }
+  return r;
+}
+
+// The largest error of a real or imaginary part.
+template <class C>
+long double max_part_error(const Array<C>& result, const Array<std::complex<long double>>& ref) {
+  long double e = 0;
+  for (std::size_t l = 0; l < ref.size(); ++l) {
+    const std::complex<long double> x = wide(result.values[l]);
+    e = std::max({e, std::fabs(x.real() - ref.values[l].real()),
+                  std::fabs(x.imag() - ref.values[l].imag())});
+  }
+  return e;
+}
+
+template <class I, class K, class O>
+Array<O> run(Op op, const Array<I>& image, const Array<K>& kernel, const Options& options) {
+  Array<O> out(fftconv::output_shape(image.shape, kernel.shape, options));
+  if (op == Op::convolve)
+    fftconv::convolve(image.view(), kernel.view(), out.view(), options);
+  else
+    fftconv::correlate(image.view(), kernel.view(), out.view(), options);
+  return out;
+}
+
+// Every method, mode and boundary rule for one combination of element types.
+template <class I, class K, class O>
+void check_combination(std::mt19937_64& rng) {
+  using T = real_t<O>;
+  for (const auto& [image_shape, kernel_shape] :
+       std::vector<std::pair<Shape, Shape>>{{{19}, {6}}, {{9, 11}, {4, 3}}, {{5, 4, 6}, {3, 2, 3}}})
+    for (Boundary rule : {Boundary::zero, Boundary::constant, Boundary::reflect, Boundary::mirror,
+                          Boundary::nearest, Boundary::wrap})
+      for (Mode mode : {Mode::full, Mode::same, Mode::valid})
+        for (Op op : {Op::convolve, Op::correlate}) {
+          CAPTURE(fftconv::to_string(image_shape));
+          CAPTURE(testing::name(rule));
+          CAPTURE(testing::name(mode));
+          CAPTURE(testing::name(op));
+          const Array<I> image = random_array<I>(image_shape, rng);
+          const Array<K> kernel = random_array<K>(kernel_shape, rng);
+          const ComplexReference ref =
+              complex_reference(image, kernel, mode, op == Op::correlate, rule, 0.75);
+          // Each part is at most two real operations, each within testing::tolerance of its exact
+          // value (their S at most this S of moduli), then one addition: twice the tolerance.
+          const long double tol =
+              2 * testing::tolerance<T>(image_shape, kernel_shape, ref.abs_sum_max);
+          Options options;
+          options.boundary = rule;
+          options.fill_value = 0.75;
+          options.mode = mode;
+          for (Method method :
+               {Method::direct, Method::fft, Method::overlap_save, Method::automatic}) {
+            CAPTURE(testing::name(method));
+            options.method = method;
+            const Array<O> out = run<I, K, O>(op, image, kernel, options);
+            REQUIRE(out.shape == ref.values.shape);
+            const long double error = max_part_error(out, ref.values);
+            CHECK(error <= tol);
+            CHECK(error <= fftconv::error_bound(image.view(), kernel.view(), options, op));
+          }
+          // The reference: each part one double-double sum rounded once (within an ulp of T).
+          Array<O> exact(ref.values.shape);
+          if (op == Op::convolve)
+            fftconv::reference_convolve(image.view(), kernel.view(), exact.view(), options);
+          else
+            fftconv::reference_correlate(image.view(), kernel.view(), exact.view(), options);
+          CHECK(max_part_error(exact, ref.values) <=
+                std::numeric_limits<T>::epsilon() * ref.max_part);
+        }
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE(
+    "complex data against a long double complex direct sum: every combination, "
+    "method, mode and boundary rule",
+    T, float, double) {
+  std::mt19937_64 rng(21);
+  using C = std::complex<T>;
+  check_combination<C, C, C>(rng);
+  check_combination<T, C, C>(rng);
+  check_combination<C, T, C>(rng);
+}
+
+TEST_CASE_TEMPLATE("correlate(I, g) = convolve(I, conj(flip(g))) on complex data", T, float,
+                   double) {
+  using C = std::complex<T>;
+  std::mt19937_64 rng(22);
+  const Array<C> image = random_array<C>({12, 10}, rng);
+  const Array<C> kernel = random_array<C>({5, 4}, rng);
+  Array<C> conj_flip = testing::flip(kernel);
+  for (C& v : conj_flip.values)
+    v = std::conj(v);
+  const ComplexReference ref = complex_reference(image, kernel, Mode::full, true);
+  for (Method method : {Method::direct, Method::fft}) {
+    Options options;
+    options.mode = Mode::full;
+    options.method = method;
+    const Array<C> correlated = run<C, C, C>(Op::correlate, image, kernel, options);
+    const Array<C> convolved = run<C, C, C>(Op::convolve, image, conj_flip, options);
+    const long double tol = 2 * testing::tolerance<T>(image.shape, kernel.shape, ref.abs_sum_max);
+    CHECK(max_part_error(correlated, ref.values) <= tol);
+    CHECK(max_part_error(convolved, ref.values) <= tol);
+  }
+}
+
+TEST_CASE(
+    "complex accuracy targets: double within 1e-15, float within 5e-7 (6e-8 computed in "
+    "double), relative to the largest part of the reference") {
+  std::mt19937_64 rng(23);
+  const Array<std::complex<double>> image = random_array<std::complex<double>>({64, 64}, rng);
+  const Array<std::complex<double>> kernel = random_array<std::complex<double>>({9, 9}, rng);
+  Array<std::complex<float>> image_f(image.shape), kernel_f(kernel.shape);
+  std::transform(image.values.begin(), image.values.end(), image_f.values.begin(),
+                 [](std::complex<double> v) { return std::complex<float>(v); });
+  std::transform(kernel.values.begin(), kernel.values.end(), kernel_f.values.begin(),
+                 [](std::complex<double> v) { return std::complex<float>(v); });
+  const ComplexReference ref = complex_reference(image, kernel, Mode::same, false);
+  const ComplexReference ref_f = complex_reference(image_f, kernel_f, Mode::same, false);
+  for (Method method : {Method::direct, Method::fft}) {
+    CAPTURE(testing::name(method));
+    Options options;
+    options.method = method;
+    using CD = std::complex<double>;
+    using CF = std::complex<float>;
+    CHECK(max_part_error(run<CD, CD, CD>(Op::convolve, image, kernel, options), ref.values) <=
+          1e-15L * ref.max_part);
+    CHECK(max_part_error(run<CF, CF, CF>(Op::convolve, image_f, kernel_f, options), ref_f.values) <=
+          5e-7L * ref_f.max_part);
+    options.compute_precision = fftconv::Precision::double_precision;
+    const Array<CF> wide = run<CF, CF, CF>(Op::convolve, image_f, kernel_f, options);
+    CHECK(max_part_error(wide, ref_f.values) <= 6e-8L * ref_f.max_part);
+    CHECK(max_part_error(wide, ref_f.values) <=
+          fftconv::error_bound(image_f.view(), kernel_f.view(), options));
+    // compare: the parts as separate values (against the long double reference in double).
+    Array<CD> exact(ref_f.values.shape);
+    for (std::size_t l = 0; l < exact.size(); ++l)
+      exact.values[l] = CD(static_cast<double>(ref_f.values.values[l].real()),
+                           static_cast<double>(ref_f.values.values[l].imag()));
+    const fftconv::ErrorStats stats = fftconv::compare(wide.view(), exact.view());
+    CHECK(stats.count == 2 * wide.size());
+    CHECK(stats.worst_position.rank() == 3);
+    CHECK(stats.max_abs ==
+          doctest::Approx(static_cast<double>(max_part_error(wide, ref_f.values))).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("complex stacks, in place, and refusals") {
+  using C = std::complex<double>;
+  std::mt19937_64 rng(24);
+  const Array<C> stack = random_array<C>({3, 8, 7}, rng);
+  const Array<C> kernel = random_array<C>({3, 3}, rng);
+  Options options;
+  options.axes = {1, 2};
+  options.threads = 2;
+  const Array<C> batched = run<C, C, C>(Op::correlate, stack, kernel, options);
+  for (std::size_t f = 0; f < 3; ++f) {
+    Array<C> frame({8, 7});
+    std::copy_n(stack.values.begin() + static_cast<std::ptrdiff_t>(f * 56), 56,
+                frame.values.begin());
+    const ComplexReference ref = complex_reference(frame, kernel, Mode::same, true);
+    Array<C> got({8, 7});
+    std::copy_n(batched.values.begin() + static_cast<std::ptrdiff_t>(f * 56), 56,
+                got.values.begin());
+    CHECK(max_part_error(got, ref.values) <=
+          2 * testing::tolerance<double>(frame.shape, kernel.shape, ref.abs_sum_max));
+  }
+  // In place: the output is the image's memory.
+  Array<C> in_place = stack;
+  fftconv::correlate(in_place.view(), kernel.view(), in_place.view(), options);
+  CHECK(in_place.values == batched.values);
+  // A real image in place is impossible (the output is complex); a complex image with a real
+  // kernel in place:
+  const Array<double> real_kernel = random_array<double>({3, 3}, rng);
+  const Array<C> expected = run<C, double, C>(Op::convolve, stack, real_kernel, options);
+  Array<C> same = stack;
+  fftconv::convolve(same.view(), real_kernel.view(), same.view(), options);
+  CHECK(same.values == expected.values);
+
+  Array<C> out(stack.shape);
+  const std::vector<C> untouched = out.values;
+  Options clamp = options;
+  clamp.nonnegative = true;
+  CHECK_THROWS_WITH_AS(fftconv::convolve(stack.view(), kernel.view(), out.view(), clamp),
+                       doctest::Contains("options.nonnegative is for real data"), fftconv::Error);
+  Options missing = options;
+  missing.nan_policy = fftconv::NanPolicy::interpolate;
+  CHECK_THROWS_WITH_AS(fftconv::convolve(stack.view(), kernel.view(), out.view(), missing),
+                       doctest::Contains("nan_policy must be propagate for complex data"),
+                       fftconv::Error);
+  CHECK_THROWS_WITH_AS(fftconv::convolve(stack.view(), kernel.view(),
+                                         View<C>(out.values.data(), {3, 8, 6}), options),
+                       doctest::Contains("out has shape 3x8x6, expected 3x8x7"), fftconv::Error);
+  CHECK(out.values == untouched);
+}
+
+TEST_CASE_TEMPLATE("Filter of complex data equals convolve, and filters stacks", T, float, double) {
+  using C = std::complex<T>;
+  std::mt19937_64 rng(25);
+  const Array<C> kernel = random_array<C>({5, 6}, rng);
+  const Array<C> stack = random_array<C>({3, 20, 17}, rng);
+  for (Method method : {Method::direct, Method::fft, Method::automatic})
+    for (Op op : {Op::convolve, Op::correlate}) {
+      CAPTURE(testing::name(method));
+      Options options;
+      options.method = method;
+      options.boundary = Boundary::constant;
+      options.fill_value = -0.5;
+      const fftconv::Filter<C> filter(kernel.view(), {20, 17}, op, options);
+      CHECK(filter.output_shape() == Shape{20, 17});
+      Array<C> filtered(stack.shape);
+      filter.apply(stack.view(), filtered.view());
+      options.axes = {1, 2};
+      CHECK(filtered.values == run<C, C, C>(op, stack, kernel, options).values);
+    }
+}
