@@ -81,7 +81,7 @@ FFTCONV_API void reference_correlate(ConstView<std::complex<double>> image,
 
 /// The reference for Eigen objects, same conventions as the Eigen convolve.
 template <class ImageDerived, class KernelDerived>
-detail::eigen_result_t<ImageDerived> reference_convolve(
+detail::eigen_call_result_t<ImageDerived, KernelDerived> reference_convolve(
     const Eigen::DenseBase<ImageDerived>& image, const Eigen::DenseBase<KernelDerived>& kernel,
     const Options& options = Options{}) {
   return detail::eigen_call(image, kernel, options, [](auto i, auto k, auto o, const Options& opt) {
@@ -89,7 +89,7 @@ detail::eigen_result_t<ImageDerived> reference_convolve(
   });
 }
 template <class ImageDerived, class KernelDerived>
-detail::eigen_result_t<ImageDerived> reference_correlate(
+detail::eigen_call_result_t<ImageDerived, KernelDerived> reference_correlate(
     const Eigen::DenseBase<ImageDerived>& image, const Eigen::DenseBase<KernelDerived>& kernel,
     const Options& options = Options{}) {
   return detail::eigen_call(image, kernel, options, [](auto i, auto k, auto o, const Options& opt) {

@@ -84,9 +84,9 @@ namespace detail {
 /// Array), scalar and storage order. For dynamic-size inputs this is exactly
 /// typename Derived::PlainObject; a fixed-size input gets its dynamic-size counterpart (a `full`
 /// result is larger than the input).
-template <class Derived>
+template <class Derived, class Scalar_ = typename Derived::Scalar>
 struct eigen_result {
-  using Scalar = typename Derived::Scalar;
+  using Scalar = Scalar_;
   static constexpr bool is_array = std::is_base_of_v<Eigen::ArrayBase<Derived>, Derived>;
   static constexpr bool is_col_vector = Derived::ColsAtCompileTime == 1;
   static constexpr bool is_row_vector = Derived::RowsAtCompileTime == 1 && !is_col_vector;
@@ -99,8 +99,33 @@ struct eigen_result {
   using type = std::conditional_t<is_array, Eigen::Array<Scalar, rows, cols, order>,
                                   Eigen::Matrix<Scalar, rows, cols, order>>;
 };
-template <class Derived>
-using eigen_result_t = typename eigen_result<Derived>::type;
+template <class Derived, class Scalar = typename Derived::Scalar>
+using eigen_result_t = typename eigen_result<Derived, Scalar>::type;
+
+/// The real type of a scalar (T for std::complex<T>), and whether it is complex.
+template <class S>
+struct real_scalar {
+  using type = S;
+};
+template <class T>
+struct real_scalar<std::complex<T>> {
+  using type = T;
+};
+template <class S>
+inline constexpr bool is_complex_scalar = !std::is_same_v<S, typename real_scalar<S>::type>;
+
+/// The scalar of convolve(image, kernel): complex if either is, in their common precision.
+template <class ImageDerived, class KernelDerived>
+using result_scalar_t =
+    std::conditional_t<is_complex_scalar<typename ImageDerived::Scalar> ||
+                           is_complex_scalar<typename KernelDerived::Scalar>,
+                       std::complex<typename real_scalar<typename ImageDerived::Scalar>::type>,
+                       typename ImageDerived::Scalar>;
+
+/// The result type of an Eigen convolve / correlate: the image's kind, the result's scalar.
+template <class ImageDerived, class KernelDerived>
+using eigen_call_result_t =
+    eigen_result_t<ImageDerived, result_scalar_t<ImageDerived, KernelDerived>>;
 
 /// Read access to any dense Eigen object as a ConstView: objects with direct access are viewed in
 /// place (strides taken from Eigen); expressions are evaluated once into a plain object here.
@@ -171,11 +196,12 @@ View<typename Result::Scalar> result_view(Result& result, const Shape& shape) {
 
 template <class ImageDerived, class KernelDerived>
 void check_scalars() {
-  using Scalar = typename ImageDerived::Scalar;
-  static_assert(std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>,
-                "fftconv: the image scalar type must be float or double");
-  static_assert(std::is_same_v<Scalar, typename KernelDerived::Scalar>,
-                "fftconv: image and kernel must have the same scalar type");
+  using Real = typename real_scalar<typename ImageDerived::Scalar>::type;
+  static_assert(std::is_same_v<Real, float> || std::is_same_v<Real, double>,
+                "fftconv: the image scalar type must be float, double or std::complex of them");
+  static_assert(std::is_same_v<Real, typename real_scalar<typename KernelDerived::Scalar>::type>,
+                "fftconv: image and kernel must have the same precision (float, double or "
+                "std::complex of the same one)");
 }
 
 /// Calls function(image_view, kernel_view) on views of Eigen objects (kept alive meanwhile): a
@@ -198,13 +224,12 @@ auto with_eigen_views(const Eigen::DenseBase<ImageDerived>& image,
 /// Shared body of the Eigen convolve / correlate overloads: the result is allocated in the
 /// image's kind and filled by function(image_view, kernel_view, out_view, options).
 template <class ImageDerived, class KernelDerived, class ViewFunction>
-eigen_result_t<ImageDerived> eigen_call(const Eigen::DenseBase<ImageDerived>& image,
-                                        const Eigen::DenseBase<KernelDerived>& kernel,
-                                        const Options& options, ViewFunction&& function) {
+eigen_call_result_t<ImageDerived, KernelDerived> eigen_call(
+    const Eigen::DenseBase<ImageDerived>& image, const Eigen::DenseBase<KernelDerived>& kernel,
+    const Options& options, ViewFunction&& function) {
   return with_eigen_views(image, kernel, [&](auto image_v, auto kernel_v) {
-    eigen_result_t<ImageDerived> result;
-    const auto out =
-        result_view(result, output_shape(image_v.shape(), kernel_v.shape(), options.mode));
+    eigen_call_result_t<ImageDerived, KernelDerived> result;
+    const auto out = result_view(result, output_shape(image_v.shape(), kernel_v.shape(), options));
     function(image_v, kernel_v, out, options);
     return result;
   });
@@ -213,12 +238,14 @@ eigen_result_t<ImageDerived> eigen_call(const Eigen::DenseBase<ImageDerived>& im
 }  // namespace detail
 
 /// Convolution of any dense Eigen image (Matrix or Array, row- or column-major, Map or Block with
-/// strides; a column or row vector is a 1-D signal) with a kernel of the same scalar type. Returns
-/// a new object of the image's kind and storage order. Throws fftconv::Error on bad input.
+/// strides; a column or row vector is a 1-D signal) with a kernel of the same precision (float,
+/// double, or std::complex of the same one: MatrixXcd, ArrayXXcf; a complex image or kernel gives
+/// a complex result). Returns a new object of the image's kind and storage order. options.axes
+/// applies ({1}: every row filtered by a 1 x k kernel). Throws fftconv::Error on bad input.
 template <class ImageDerived, class KernelDerived>
-detail::eigen_result_t<ImageDerived> convolve(const Eigen::DenseBase<ImageDerived>& image,
-                                              const Eigen::DenseBase<KernelDerived>& kernel,
-                                              const Options& options = Options{}) {
+detail::eigen_call_result_t<ImageDerived, KernelDerived> convolve(
+    const Eigen::DenseBase<ImageDerived>& image, const Eigen::DenseBase<KernelDerived>& kernel,
+    const Options& options = Options{}) {
   return detail::eigen_call(image, kernel, options, [](auto i, auto k, auto o, const Options& opt) {
     convolve(i, k, o, opt);
   });
@@ -226,9 +253,9 @@ detail::eigen_result_t<ImageDerived> convolve(const Eigen::DenseBase<ImageDerive
 
 /// Cross-correlation, same conventions as the Eigen convolve above.
 template <class ImageDerived, class KernelDerived>
-detail::eigen_result_t<ImageDerived> correlate(const Eigen::DenseBase<ImageDerived>& image,
-                                               const Eigen::DenseBase<KernelDerived>& kernel,
-                                               const Options& options = Options{}) {
+detail::eigen_call_result_t<ImageDerived, KernelDerived> correlate(
+    const Eigen::DenseBase<ImageDerived>& image, const Eigen::DenseBase<KernelDerived>& kernel,
+    const Options& options = Options{}) {
   return detail::eigen_call(image, kernel, options, [](auto i, auto k, auto o, const Options& opt) {
     correlate(i, k, o, opt);
   });

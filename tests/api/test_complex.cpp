@@ -326,3 +326,40 @@ TEST_CASE_TEMPLATE("Filter of complex data equals convolve, and filters stacks",
       CHECK(filtered.values == run<C, C, C>(op, stack, kernel, options).values);
     }
 }
+
+TEST_CASE("Eigen complex matrices and arrays, and mixed real and complex") {
+  const Eigen::MatrixXcd image = Eigen::MatrixXcd::Random(13, 11);
+  const Eigen::MatrixXcd kernel = Eigen::MatrixXcd::Random(4, 3);
+  const Eigen::MatrixXd real_image = Eigen::MatrixXd::Random(13, 11);
+  Options options;
+  options.mode = Mode::full;
+  const Eigen::MatrixXcd full = fftconv::convolve(image, kernel, options);
+  CHECK(full.rows() == 16);
+  CHECK(full.cols() == 13);
+  Eigen::MatrixXcd via_views(16, 13);
+  fftconv::convolve(ConstView<std::complex<double>>(image.data(), {13, 11}, {1, 13}),
+                    ConstView<std::complex<double>>(kernel.data(), {4, 3}, {1, 4}),
+                    View<std::complex<double>>(via_views.data(), {16, 13}, {1, 16}), options);
+  CHECK(full == via_views);
+  // A real image with a complex kernel: a complex result of the image's kind.
+  const Eigen::MatrixXcd mixed = fftconv::correlate(real_image, kernel);
+  const Eigen::MatrixXcd promoted =
+      fftconv::correlate(Eigen::MatrixXcd(real_image.cast<std::complex<double>>()), kernel);
+  CHECK((mixed - promoted).cwiseAbs().maxCoeff() <= 1e-13);
+  // Arrays of complex<float>, row-major, and the rows of a matrix along axis 1 only.
+  using RowArray =
+      Eigen::Array<std::complex<float>, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const RowArray a = RowArray::Random(6, 9);
+  const Eigen::Array<std::complex<float>, 1, Eigen::Dynamic> row =
+      Eigen::Array<std::complex<float>, 1, Eigen::Dynamic>::Random(1, 3);
+  Options along_rows;
+  along_rows.axes = {1};
+  const RowArray filtered = fftconv::convolve(
+      a, Eigen::Array<std::complex<float>, Eigen::Dynamic, Eigen::Dynamic>(row), along_rows);
+  for (Eigen::Index r = 0; r < a.rows(); ++r) {
+    const Eigen::Array<std::complex<float>, 1, Eigen::Dynamic> one = a.row(r);
+    const Eigen::Array<std::complex<float>, 1, Eigen::Dynamic> expected =
+        fftconv::convolve(one, row);
+    CHECK((filtered.row(r) - expected).abs().maxCoeff() == 0.0f);
+  }
+}
