@@ -1,6 +1,7 @@
 /* The C API from C99: defaults, results (the hand-computed 3x3 example of the C++ tests), a
  * filter applied from several threads, and every refused argument giving a status, a message
  * and an untouched output. Prints "N passed, N failed" and exits non-zero on any failure. */
+#include <complex.h>
 #include <math.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -86,6 +87,68 @@ int main(void) {
   fftconv_options_default(&o);
   check(fftconv_convolve_f64(2, shape3, image, shape3, kernel, (double[9]){0}, NULL) == FFTCONV_OK,
         "NULL options means the defaults");
+
+  /* Complex data, C99 double _Complex arrays passed as fftconv_c128: image I (real values), kernel
+   * i g: convolve gives i conv(I, g); correlate conjugates the kernel: -i corr(I, g). */
+  {
+    double _Complex ci[9], ck[9], co[9];
+    for (int i = 0; i < 9; ++i) {
+      ci[i] = image[i];
+      ck[i] = kernel[i] * I;
+    }
+    int ok = fftconv_convolve_c128(2, shape3, (const fftconv_c128*)ci, shape3,
+                                   (const fftconv_c128*)ck, (fftconv_c128*)co, NULL) == FFTCONV_OK;
+    for (int i = 0; i < 9; ++i)
+      ok = ok && fabs(creal(co[i])) < 1e-12 && fabs(cimag(co[i]) - conv_expected[i]) < 1e-12;
+    check(ok, "convolve_c128: i g gives i conv(I, g)");
+    ok = fftconv_correlate_c128(2, shape3, (const fftconv_c128*)ci, shape3, (const fftconv_c128*)ck,
+                                (fftconv_c128*)co, NULL) == FFTCONV_OK;
+    for (int i = 0; i < 9; ++i)
+      ok = ok && fabs(creal(co[i])) < 1e-12 && fabs(cimag(co[i]) + corr_expected[i]) < 1e-12;
+    check(ok, "correlate_c128 conjugates the kernel: -i corr(I, g)");
+    /* a real image with the complex kernel (1 + i) g, and a complex image i I with the real g */
+    for (int i = 0; i < 9; ++i)
+      ck[i] = kernel[i] * (1 + I);
+    ok = fftconv_convolve_f64_c128(2, shape3, image, shape3, (const fftconv_c128*)ck,
+                                   (fftconv_c128*)co, NULL) == FFTCONV_OK;
+    for (int i = 0; i < 9; ++i)
+      ok = ok && fabs(creal(co[i]) - conv_expected[i]) < 1e-12 &&
+           fabs(cimag(co[i]) - conv_expected[i]) < 1e-12;
+    check(ok, "convolve_f64_c128: a real image, a complex kernel");
+    for (int i = 0; i < 9; ++i)
+      ci[i] = image[i] * I;
+    ok = fftconv_correlate_c128_f64(2, shape3, (const fftconv_c128*)ci, shape3, kernel,
+                                    (fftconv_c128*)co, NULL) == FFTCONV_OK;
+    for (int i = 0; i < 9; ++i)
+      ok = ok && fabs(creal(co[i])) < 1e-12 && fabs(cimag(co[i]) - corr_expected[i]) < 1e-12;
+    check(ok, "correlate_c128_f64: a complex image, a real kernel");
+    /* float _Complex, and a filter handle */
+    float _Complex fi[9], fk[9], fo[9];
+    for (int i = 0; i < 9; ++i) {
+      fi[i] = (float)image[i];
+      fk[i] = (float)kernel[i] * I;
+    }
+    fftconv_filter* cf = NULL;
+    ok = fftconv_filter_create_c64(&cf, 2, shape3, shape3, (const fftconv_c64*)fk, 0, NULL) ==
+             FFTCONV_OK &&
+         fftconv_filter_apply_c64(cf, (const fftconv_c64*)fi, (fftconv_c64*)fo) == FFTCONV_OK;
+    for (int i = 0; i < 9; ++i)
+      ok = ok && fabsf(crealf(fo[i])) < 1e-5f &&
+           fabsf(cimagf(fo[i]) - (float)conv_expected[i]) < 1e-5f;
+    check(ok, "filter_create_c64 / filter_apply_c64");
+    check(fftconv_filter_apply_c128(cf, (const fftconv_c128*)ci, (fftconv_c128*)co) ==
+                  FFTCONV_INVALID_ARGUMENT &&
+              strstr(fftconv_last_error(), "created for complex float (_c64) data") != NULL,
+          "a _c64 filter applied with _c128 is refused, naming what it holds");
+    fftconv_filter_destroy(cf);
+    fftconv_options n;
+    fftconv_options_default(&n);
+    n.nonnegative = 1;
+    check(fftconv_convolve_c64(2, shape3, (const fftconv_c64*)fi, shape3, (const fftconv_c64*)fk,
+                               (fftconv_c64*)fo, &n) == FFTCONV_INVALID_ARGUMENT &&
+              strstr(fftconv_last_error(), "nonnegative is for real data") != NULL,
+          "nonnegative is refused for complex data");
+  }
 
   size_t out_shape[2] = {0, 0};
   const size_t image_shape[2] = {10, 4}, kernel_shape[2] = {4, 5};

@@ -147,9 +147,71 @@ FFTCONV_C_API int fftconv_correlate_f32(int rank, const size_t* image_shape, con
                                         const size_t* kernel_shape, const float* kernel, float* out,
                                         const fftconv_options* options);
 
+/* Complex data: interleaved real and imaginary parts, the layout of C99's float _Complex and
+ * double _Complex (and of C++'s std::complex, numpy's complex64 and complex128): pass a
+ * float _Complex array as (fftconv_c64*). Shapes count complex elements. _c64 / _c128: complex
+ * image and kernel; _f32_c64 / _f64_c128: a real image and a complex kernel; _c64_f32 /
+ * _c128_f64: a complex image and a real kernel; the output is always complex. Correlation
+ * conjugates the kernel (scipy.signal): correlate(I, g) = convolve(I, conj(flip(g))).
+ * options->nonnegative, normalize_kernel and a nan_policy other than PROPAGATE are refused. */
+typedef struct fftconv_c64 {
+  float re, im;
+} fftconv_c64;
+typedef struct fftconv_c128 {
+  double re, im;
+} fftconv_c128;
+
+FFTCONV_C_API int fftconv_convolve_c64(int rank, const size_t* image_shape,
+                                       const fftconv_c64* image, const size_t* kernel_shape,
+                                       const fftconv_c64* kernel, fftconv_c64* out,
+                                       const fftconv_options* options);
+FFTCONV_C_API int fftconv_convolve_c128(int rank, const size_t* image_shape,
+                                        const fftconv_c128* image, const size_t* kernel_shape,
+                                        const fftconv_c128* kernel, fftconv_c128* out,
+                                        const fftconv_options* options);
+FFTCONV_C_API int fftconv_convolve_f32_c64(int rank, const size_t* image_shape, const float* image,
+                                           const size_t* kernel_shape, const fftconv_c64* kernel,
+                                           fftconv_c64* out, const fftconv_options* options);
+FFTCONV_C_API int fftconv_convolve_c64_f32(int rank, const size_t* image_shape,
+                                           const fftconv_c64* image, const size_t* kernel_shape,
+                                           const float* kernel, fftconv_c64* out,
+                                           const fftconv_options* options);
+FFTCONV_C_API int fftconv_convolve_f64_c128(int rank, const size_t* image_shape,
+                                            const double* image, const size_t* kernel_shape,
+                                            const fftconv_c128* kernel, fftconv_c128* out,
+                                            const fftconv_options* options);
+FFTCONV_C_API int fftconv_convolve_c128_f64(int rank, const size_t* image_shape,
+                                            const fftconv_c128* image, const size_t* kernel_shape,
+                                            const double* kernel, fftconv_c128* out,
+                                            const fftconv_options* options);
+FFTCONV_C_API int fftconv_correlate_c64(int rank, const size_t* image_shape,
+                                        const fftconv_c64* image, const size_t* kernel_shape,
+                                        const fftconv_c64* kernel, fftconv_c64* out,
+                                        const fftconv_options* options);
+FFTCONV_C_API int fftconv_correlate_c128(int rank, const size_t* image_shape,
+                                         const fftconv_c128* image, const size_t* kernel_shape,
+                                         const fftconv_c128* kernel, fftconv_c128* out,
+                                         const fftconv_options* options);
+FFTCONV_C_API int fftconv_correlate_f32_c64(int rank, const size_t* image_shape, const float* image,
+                                            const size_t* kernel_shape, const fftconv_c64* kernel,
+                                            fftconv_c64* out, const fftconv_options* options);
+FFTCONV_C_API int fftconv_correlate_c64_f32(int rank, const size_t* image_shape,
+                                            const fftconv_c64* image, const size_t* kernel_shape,
+                                            const float* kernel, fftconv_c64* out,
+                                            const fftconv_options* options);
+FFTCONV_C_API int fftconv_correlate_f64_c128(int rank, const size_t* image_shape,
+                                             const double* image, const size_t* kernel_shape,
+                                             const fftconv_c128* kernel, fftconv_c128* out,
+                                             const fftconv_options* options);
+FFTCONV_C_API int fftconv_correlate_c128_f64(int rank, const size_t* image_shape,
+                                             const fftconv_c128* image, const size_t* kernel_shape,
+                                             const double* kernel, fftconv_c128* out,
+                                             const fftconv_options* options);
+
 /* A kernel planned once for images of one shape (fftconv::Filter). apply on one handle from many
- * threads at once is safe. A handle made by _f64 must be applied with _f64, _f32 with _f32
- * (otherwise FFTCONV_INVALID_ARGUMENT). correlate: 0 for convolution, 1 for correlation. */
+ * threads at once is safe. A handle made by _f64 must be applied with _f64, _f32 with _f32, _c64
+ * with _c64, _c128 with _c128 (otherwise FFTCONV_INVALID_ARGUMENT). correlate: 0 for convolution,
+ * 1 for correlation. */
 typedef struct fftconv_filter fftconv_filter;
 
 FFTCONV_C_API int fftconv_filter_create_f64(fftconv_filter** filter, int rank,
@@ -164,6 +226,18 @@ FFTCONV_C_API int fftconv_filter_apply_f64(const fftconv_filter* filter, const d
                                            double* out);
 FFTCONV_C_API int fftconv_filter_apply_f32(const fftconv_filter* filter, const float* image,
                                            float* out);
+FFTCONV_C_API int fftconv_filter_create_c64(fftconv_filter** filter, int rank,
+                                            const size_t* image_shape, const size_t* kernel_shape,
+                                            const fftconv_c64* kernel, int correlate,
+                                            const fftconv_options* options);
+FFTCONV_C_API int fftconv_filter_create_c128(fftconv_filter** filter, int rank,
+                                             const size_t* image_shape, const size_t* kernel_shape,
+                                             const fftconv_c128* kernel, int correlate,
+                                             const fftconv_options* options);
+FFTCONV_C_API int fftconv_filter_apply_c64(const fftconv_filter* filter, const fftconv_c64* image,
+                                           fftconv_c64* out);
+FFTCONV_C_API int fftconv_filter_apply_c128(const fftconv_filter* filter, const fftconv_c128* image,
+                                            fftconv_c128* out);
 /* The method the filter runs, as an FFTCONV_METHOD_ value (never AUTOMATIC: the one automatic
  * chose); -1 for a NULL filter (fftconv_last_error then names it). */
 FFTCONV_C_API int fftconv_filter_method(const fftconv_filter* filter);

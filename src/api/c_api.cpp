@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <complex>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -27,7 +28,9 @@
 #include "util/checked_math.hpp"
 
 struct fftconv_filter {
-  std::variant<fftconv::Filter<float>, fftconv::Filter<double>> filter;
+  std::variant<fftconv::Filter<float>, fftconv::Filter<double>,
+               fftconv::Filter<std::complex<float>>, fftconv::Filter<std::complex<double>>>
+      filter;
 };
 
 namespace {
@@ -246,9 +249,9 @@ struct Call {
   fftconv::Shape image, kernel, out;
   fftconv::Options options;
 };
-template <class T>
-Call checked_call(int rank, const size_t* image_shape, const T* image, const size_t* kernel_shape,
-                  const T* kernel, const char* kernel_name, const void* out, const char* out_name,
+template <class I, class K>
+Call checked_call(int rank, const size_t* image_shape, const I* image, const size_t* kernel_shape,
+                  const K* kernel, const char* kernel_name, const void* out, const char* out_name,
                   const fftconv_options* options, const char* what,
                   const fftconv::Mode* mode = nullptr) {
   Call c;
@@ -296,15 +299,43 @@ int match(int rank, const size_t* image_shape, const T* image, const size_t* tem
   });
 }
 
-template <class T>
-int run(bool correlate, int rank, const size_t* image_shape, const T* image,
-        const size_t* kernel_shape, const T* kernel, T* out, const fftconv_options* options,
+// The C++ element type of a C one: fftconv_c64 / _c128 are layout-compatible with
+// std::complex<float> / <double> (two members of the real type; std::complex is an array of two).
+template <class C>
+struct cpp_element {
+  using type = C;
+};
+template <>
+struct cpp_element<fftconv_c64> {
+  using type = std::complex<float>;
+};
+template <>
+struct cpp_element<fftconv_c128> {
+  using type = std::complex<double>;
+};
+static_assert(sizeof(fftconv_c64) == sizeof(std::complex<float>) &&
+              sizeof(fftconv_c128) == sizeof(std::complex<double>));
+template <class C>
+using cpp_t = typename cpp_element<C>::type;
+template <class C>
+const cpp_t<C>* cpp(const C* p) {
+  return reinterpret_cast<const cpp_t<C>*>(p);
+}
+template <class C>
+cpp_t<C>* cpp(C* p) {
+  return reinterpret_cast<cpp_t<C>*>(p);
+}
+
+template <class I, class K, class O>
+int run(bool correlate, int rank, const size_t* image_shape, const I* image,
+        const size_t* kernel_shape, const K* kernel, O* out, const fftconv_options* options,
         const char* what) {
   return guarded([&] {
     const Call c = checked_call(rank, image_shape, image, kernel_shape, kernel, "kernel", out,
                                 "out", options, what);
-    const fftconv::ConstView<T> iv(image, c.image), kv(kernel, c.kernel);
-    const fftconv::View<T> ov(out, c.out);
+    const fftconv::ConstView<cpp_t<I>> iv(cpp(image), c.image);
+    const fftconv::ConstView<cpp_t<K>> kv(cpp(kernel), c.kernel);
+    const fftconv::View<cpp_t<O>> ov(cpp(out), c.out);
     if (correlate)
       fftconv::correlate(iv, kv, ov, c.options);
     else
@@ -312,9 +343,10 @@ int run(bool correlate, int rank, const size_t* image_shape, const T* image,
   });
 }
 
-template <class T>
+template <class C>
 int create(fftconv_filter** filter, int rank, const size_t* image_shape, const size_t* kernel_shape,
-           const T* kernel, int correlate, const fftconv_options* options, const char* what) {
+           const C* kernel, int correlate, const fftconv_options* options, const char* what) {
+  using T = cpp_t<C>;
   return guarded([&] {
     check_pointer(filter, what, "filter");
     const fftconv::Shape is = to_shape(rank, image_shape, what, "image_shape");
@@ -323,24 +355,32 @@ int create(fftconv_filter** filter, int rank, const size_t* image_shape, const s
     FFTCONV_CHECK(correlate == 0 || correlate == 1, invalid_argument, what,
                   ": correlate must be 0 or 1, got ", correlate);
     auto made = std::make_unique<fftconv_filter>(fftconv_filter{
-        fftconv::Filter<T>(fftconv::ConstView<T>(kernel, ks), is,
+        fftconv::Filter<T>(fftconv::ConstView<T>(cpp(kernel), ks), is,
                            correlate ? fftconv::Operation::correlate : fftconv::Operation::convolve,
                            to_options(options, what))});
     *filter = made.release();
   });
 }
 
-template <class T>
-int apply(const fftconv_filter* filter, const T* image, T* out, const char* what) {
+// What a filter handle holds, as its functions' suffix names it.
+const char* data_name(const fftconv_filter& filter) {
+  constexpr const char* names[] = {"float (_f32)", "double (_f64)", "complex float (_c64)",
+                                   "complex double (_c128)"};
+  return names[filter.filter.index()];
+}
+
+template <class C>
+int apply(const fftconv_filter* filter, const C* image, C* out, const char* what) {
+  using T = cpp_t<C>;
   return guarded([&] {
     check_pointer(filter, what, "filter");
     const auto* f = std::get_if<fftconv::Filter<T>>(&filter->filter);
     FFTCONV_CHECK(f != nullptr, invalid_argument, what, ": the filter was created for ",
-                  sizeof(T) == 4 ? "double (_f64)" : "float (_f32)", " data");
+                  data_name(*filter), " data");
     check_pointer(image, what, "image");
     if (fftconv::element_count(f->output_shape()) > 0) check_pointer(out, what, "out");
-    f->apply(fftconv::ConstView<T>(image, f->image_shape()),
-             fftconv::View<T>(out, f->output_shape()));
+    f->apply(fftconv::ConstView<T>(cpp(image), f->image_shape()),
+             fftconv::View<T>(cpp(out), f->output_shape()));
   });
 }
 
@@ -431,6 +471,99 @@ int fftconv_correlate_f32(int rank, const size_t* image_shape, const float* imag
                           const fftconv_options* options) {
   return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
              "fftconv_correlate_f32");
+}
+
+int fftconv_convolve_c64(int rank, const size_t* image_shape, const fftconv_c64* image,
+                         const size_t* kernel_shape, const fftconv_c64* kernel, fftconv_c64* out,
+                         const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_c64");
+}
+int fftconv_convolve_c128(int rank, const size_t* image_shape, const fftconv_c128* image,
+                          const size_t* kernel_shape, const fftconv_c128* kernel, fftconv_c128* out,
+                          const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_c128");
+}
+int fftconv_convolve_f32_c64(int rank, const size_t* image_shape, const float* image,
+                             const size_t* kernel_shape, const fftconv_c64* kernel,
+                             fftconv_c64* out, const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_f32_c64");
+}
+int fftconv_convolve_c64_f32(int rank, const size_t* image_shape, const fftconv_c64* image,
+                             const size_t* kernel_shape, const float* kernel, fftconv_c64* out,
+                             const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_c64_f32");
+}
+int fftconv_convolve_f64_c128(int rank, const size_t* image_shape, const double* image,
+                              const size_t* kernel_shape, const fftconv_c128* kernel,
+                              fftconv_c128* out, const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_f64_c128");
+}
+int fftconv_convolve_c128_f64(int rank, const size_t* image_shape, const fftconv_c128* image,
+                              const size_t* kernel_shape, const double* kernel, fftconv_c128* out,
+                              const fftconv_options* options) {
+  return run(false, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_convolve_c128_f64");
+}
+int fftconv_correlate_c64(int rank, const size_t* image_shape, const fftconv_c64* image,
+                          const size_t* kernel_shape, const fftconv_c64* kernel, fftconv_c64* out,
+                          const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_c64");
+}
+int fftconv_correlate_c128(int rank, const size_t* image_shape, const fftconv_c128* image,
+                           const size_t* kernel_shape, const fftconv_c128* kernel,
+                           fftconv_c128* out, const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_c128");
+}
+int fftconv_correlate_f32_c64(int rank, const size_t* image_shape, const float* image,
+                              const size_t* kernel_shape, const fftconv_c64* kernel,
+                              fftconv_c64* out, const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_f32_c64");
+}
+int fftconv_correlate_c64_f32(int rank, const size_t* image_shape, const fftconv_c64* image,
+                              const size_t* kernel_shape, const float* kernel, fftconv_c64* out,
+                              const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_c64_f32");
+}
+int fftconv_correlate_f64_c128(int rank, const size_t* image_shape, const double* image,
+                               const size_t* kernel_shape, const fftconv_c128* kernel,
+                               fftconv_c128* out, const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_f64_c128");
+}
+int fftconv_correlate_c128_f64(int rank, const size_t* image_shape, const fftconv_c128* image,
+                               const size_t* kernel_shape, const double* kernel, fftconv_c128* out,
+                               const fftconv_options* options) {
+  return run(true, rank, image_shape, image, kernel_shape, kernel, out, options,
+             "fftconv_correlate_c128_f64");
+}
+int fftconv_filter_create_c64(fftconv_filter** filter, int rank, const size_t* image_shape,
+                              const size_t* kernel_shape, const fftconv_c64* kernel, int correlate,
+                              const fftconv_options* options) {
+  return create(filter, rank, image_shape, kernel_shape, kernel, correlate, options,
+                "fftconv_filter_create_c64");
+}
+int fftconv_filter_apply_c64(const fftconv_filter* filter, const fftconv_c64* image,
+                             fftconv_c64* out) {
+  return apply(filter, image, out, "fftconv_filter_apply_c64");
+}
+int fftconv_filter_create_c128(fftconv_filter** filter, int rank, const size_t* image_shape,
+                               const size_t* kernel_shape, const fftconv_c128* kernel,
+                               int correlate, const fftconv_options* options) {
+  return create(filter, rank, image_shape, kernel_shape, kernel, correlate, options,
+                "fftconv_filter_create_c128");
+}
+int fftconv_filter_apply_c128(const fftconv_filter* filter, const fftconv_c128* image,
+                              fftconv_c128* out) {
+  return apply(filter, image, out, "fftconv_filter_apply_c128");
 }
 
 int fftconv_filter_create_f64(fftconv_filter** filter, int rank, const size_t* image_shape,
