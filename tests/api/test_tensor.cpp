@@ -94,3 +94,60 @@ TEST_CASE("Tensor overloads of match_template and convolve_masked") {
     CHECK(r.weight.data()[i] == weight[i]);
   }
 }
+
+namespace {
+
+// Every element of a tensor of any rank, by multi-index (C order over the dimensions).
+template <class T, int Rank, int Layout, class F>
+void for_each_index(const Eigen::Tensor<T, Rank, Layout>& t, F f) {
+  Eigen::array<Eigen::Index, Rank> at{};
+  for (Eigen::Index l = 0; l < t.size(); ++l) {
+    Eigen::Index rest = l;
+    for (int a = Rank - 1; a >= 0; --a) {
+      at[static_cast<std::size_t>(a)] = rest % t.dimension(a);
+      rest /= t.dimension(a);
+    }
+    f(at);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Eigen::Tensor of rank 5 with axes, both storage orders, and complex tensors") {
+  Eigen::Tensor<double, 5, Eigen::RowMajor> image(2, 3, 5, 4, 6);
+  Eigen::Tensor<double, 3, Eigen::RowMajor> kernel(3, 2, 3);
+  image.setRandom();
+  kernel.setRandom();
+  fftconv::Options o;
+  o.axes = {2, 3, 4};
+  o.boundary = fftconv::Boundary::mirror;
+  const Eigen::Tensor<double, 5, Eigen::RowMajor> rows = fftconv::correlate(image, kernel, o);
+  // The same through the view API on the tensor's C-order data.
+  std::vector<double> expected(static_cast<std::size_t>(image.size()));
+  fftconv::correlate(fftconv::ConstView<double>(image.data(), {2, 3, 5, 4, 6}),
+                     fftconv::ConstView<double>(kernel.data(), {3, 2, 3}),
+                     fftconv::View<double>(expected.data(), {2, 3, 5, 4, 6}), o);
+  CHECK(std::equal(expected.begin(), expected.end(), rows.data()));
+  // Column-major copies give the same values at the same indices.
+  Eigen::Tensor<double, 5, Eigen::ColMajor> image_c(2, 3, 5, 4, 6);
+  Eigen::Tensor<double, 3, Eigen::ColMajor> kernel_c(3, 2, 3);
+  for_each_index(image, [&](const auto& at) { image_c(at) = image(at); });
+  for_each_index(kernel, [&](const auto& at) { kernel_c(at) = kernel(at); });
+  const Eigen::Tensor<double, 5, Eigen::ColMajor> cols = fftconv::correlate(image_c, kernel_c, o);
+  bool same = true;
+  for_each_index(rows, [&](const auto& at) { same = same && cols(at) == rows(at); });
+  CHECK(same);
+
+  // A complex volume with a real kernel: a complex tensor, equal to the view API's result.
+  Eigen::Tensor<std::complex<float>, 3, Eigen::RowMajor> volume(6, 5, 7);
+  Eigen::Tensor<float, 3, Eigen::RowMajor> blur(3, 3, 3);
+  volume.setRandom();
+  blur.setRandom();
+  const Eigen::Tensor<std::complex<float>, 3, Eigen::RowMajor> blurred =
+      fftconv::convolve(volume, blur);
+  std::vector<std::complex<float>> via_views(static_cast<std::size_t>(volume.size()));
+  fftconv::convolve(fftconv::ConstView<std::complex<float>>(volume.data(), {6, 5, 7}),
+                    fftconv::ConstView<float>(blur.data(), {3, 3, 3}),
+                    fftconv::View<std::complex<float>>(via_views.data(), {6, 5, 7}));
+  CHECK(std::equal(via_views.begin(), via_views.end(), blurred.data()));
+}
