@@ -33,7 +33,7 @@ View<T> tensor_view(T* data, const Shape& shape) {
 template <class T, int Rank, int Layout>
 Shape tensor_shape(const Eigen::Tensor<T, Rank, Layout>& t) {
   Shape shape;
-  for (int a = 0; a < Rank; ++a)
+  for (std::size_t a = 0; a < static_cast<std::size_t>(Rank); ++a)
     shape.push_back(static_cast<std::size_t>(t.dimension(a)));
   return shape;
 }

@@ -103,8 +103,8 @@ void for_each_index(const Eigen::Tensor<T, Rank, Layout>& t, F f) {
   Eigen::array<Eigen::Index, Rank> at{};
   for (Eigen::Index l = 0; l < t.size(); ++l) {
     Eigen::Index rest = l;
-    for (int a = Rank - 1; a >= 0; --a) {
-      at[static_cast<std::size_t>(a)] = rest % t.dimension(a);
+    for (std::size_t a = Rank; a-- > 0;) {
+      at[a] = rest % t.dimension(a);
       rest /= t.dimension(a);
     }
     f(at);
