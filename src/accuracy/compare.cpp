@@ -64,37 +64,30 @@ ErrorStats compare_views(const ConstView<R>& result, const ConstView<F>& referen
   double max_ref = 0, sum_sq = 0;
   std::size_t worst = 0, index = 0;
   bool have_worst = false;
-  // Rows along the last axis, their starts stepped through the other axes in C order.
   const int last = result.rank() - 1;
   const std::size_t width = result.extent(last);
-  std::array<std::size_t, max_rank> at{};
-  for (std::size_t row = 0; row < count / width; ++row) {
-    const R* rr = result.data();
-    const F* fr = reference.data();
-    for (int a = 0; a < last; ++a) {
-      rr += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * result.stride(a);
-      fr += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * reference.stride(a);
-    }
-    for (std::size_t i = 0; i < width; ++i, ++index) {
-      const auto x = static_cast<double>(rr[static_cast<std::ptrdiff_t>(i) * result.stride(last)]);
-      const auto ref =
-          static_cast<double>(fr[static_cast<std::ptrdiff_t>(i) * reference.stride(last)]);
-      const double e = abs_error(x, ref);
-      if (!have_worst || e > s.max_abs) {
-        s.max_abs = e;
-        worst = index;
-        have_worst = true;
-      }
-      if (std::isfinite(ref)) max_ref = std::max(max_ref, std::fabs(ref));
-      sum_sq += e * e;
-      ulps.push_back(e == 0 ? 0 : std::isinf(e) ? e : e / ulp<R>(ref));
-      if (std::isinf(e) || e > rel_tol * std::fabs(ref)) ++s.count_over;
-    }
-    for (int a = last - 1; a >= 0; --a) {  // the next row, C order
-      if (++at[static_cast<std::size_t>(a)] < result.extent(a)) break;
-      at[static_cast<std::size_t>(a)] = 0;
-    }
-  }
+  detail::for_each_row<2>(
+      result.shape(), {&result.strides(), &reference.strides()},
+      [&](const std::array<std::ptrdiff_t, 2>& at, std::size_t) {
+        const R* rr = result.data() + at[0];
+        const F* fr = reference.data() + at[1];
+        for (std::size_t i = 0; i < width; ++i, ++index) {
+          const auto x =
+              static_cast<double>(rr[static_cast<std::ptrdiff_t>(i) * result.stride(last)]);
+          const auto ref =
+              static_cast<double>(fr[static_cast<std::ptrdiff_t>(i) * reference.stride(last)]);
+          const double e = abs_error(x, ref);
+          if (!have_worst || e > s.max_abs) {
+            s.max_abs = e;
+            worst = index;
+            have_worst = true;
+          }
+          if (std::isfinite(ref)) max_ref = std::max(max_ref, std::fabs(ref));
+          sum_sq += e * e;
+          ulps.push_back(e == 0 ? 0 : std::isinf(e) ? e : e / ulp<R>(ref));
+          if (std::isinf(e) || e > rel_tol * std::fabs(ref)) ++s.count_over;
+        }
+      });
   s.max_rel = s.max_abs == 0 ? 0 : s.max_abs / max_ref;  // (inf for an all-zero reference)
   s.rms = std::sqrt(sum_sq / static_cast<double>(count));
   s.max_ulp = *std::max_element(ulps.begin(), ulps.end());

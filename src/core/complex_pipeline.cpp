@@ -28,22 +28,17 @@ Parts<E> split(Z* data, const Shape& shape, const Strides& strides) {
 template <class T, class C>
 void combine(const View<T>& out, const C* x, C wx, const C* y, C wy) {
   const int last = out.rank() - 1;
-  const std::size_t width = out.extent(last), count = out.size();
-  std::array<std::size_t, max_rank> at{};
-  for (std::size_t row = 0; row < count / width; ++row) {
-    T* o = out.data();
-    for (int a = 0; a < last; ++a)
-      o += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * out.stride(a);
-    const C* xr = x + row * width;
-    const C* yr = y ? y + row * width : nullptr;
-    for (std::size_t i = 0; i < width; ++i)
-      o[static_cast<std::ptrdiff_t>(i) * out.stride(last)] =
-          static_cast<T>(yr ? wx * xr[i] + wy * yr[i] : wx * xr[i]);
-    for (int a = last - 1; a >= 0; --a) {  // the next row, C order
-      if (++at[static_cast<std::size_t>(a)] < out.extent(a)) break;
-      at[static_cast<std::size_t>(a)] = 0;
-    }
-  }
+  const std::size_t width = out.extent(last);
+  const std::ptrdiff_t step = out.stride(last);
+  for_each_row<1>(out.shape(), {&out.strides()},
+                  [&](const std::array<std::ptrdiff_t, 1>& at, std::size_t row) {
+                    T* o = out.data() + at[0];
+                    const C* xr = x + row * width;
+                    const C* yr = y ? y + row * width : nullptr;
+                    for (std::size_t i = 0; i < width; ++i)
+                      o[static_cast<std::ptrdiff_t>(i) * step] =
+                          static_cast<T>(yr ? wx * xr[i] + wy * yr[i] : wx * xr[i]);
+                  });
 }
 
 template <class T>

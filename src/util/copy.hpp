@@ -56,21 +56,40 @@ bool may_share_memory(const ConstView<T>& a, const View<T>& b) {
   return !(std::less<const T*>()(a_hi, b_lo) || std::less<const T*>()(b_hi, a_lo));
 }
 
+/// The rows along the last axis of `shape` (any rank), in C order: f(offsets, row) with the
+/// element offset of the row's start in each of the given stride lists, and the row's index
+/// (row * shape[last] is its first element's C-order index). Nothing for an empty shape.
+template <std::size_t N, class F>
+void for_each_row(const Shape& shape, const std::array<const Strides*, N>& strides, F&& f) {
+  const int last = shape.rank() - 1;
+  const std::size_t rows = element_count(shape) == 0 ? 0 : element_count(shape) / shape[last];
+  std::array<std::size_t, max_rank> at{};
+  for (std::size_t row = 0; row < rows; ++row) {
+    std::array<std::ptrdiff_t, N> offsets{};
+    for (std::size_t v = 0; v < N; ++v)
+      for (int a = 0; a < last; ++a)
+        offsets[v] +=
+            static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * (*strides[v])[a];
+    f(offsets, row);
+    for (int a = last - 1; a >= 0; --a) {  // the next row
+      if (++at[static_cast<std::size_t>(a)] < shape[a]) break;
+      at[static_cast<std::size_t>(a)] = 0;
+    }
+  }
+}
+
 /// A dense C-order copy of a view of any rank, converted to C.
 template <class C, class T>
 std::vector<C> dense_converted(const ConstView<T>& v) {
   std::vector<C> copy(v.size());
-  std::array<std::size_t, max_rank> at{};
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const T* from = v.data();
-    for (int a = 0; a < v.rank(); ++a)
-      from += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * v.stride(a);
-    copy[i] = static_cast<C>(*from);
-    for (int a = v.rank() - 1; a >= 0; --a) {  // next index, C order
-      if (++at[static_cast<std::size_t>(a)] < v.extent(a)) break;
-      at[static_cast<std::size_t>(a)] = 0;
-    }
-  }
+  const std::size_t width = v.rank() == 0 ? 1 : v.extent(v.rank() - 1);
+  const std::ptrdiff_t step = v.rank() == 0 ? 0 : v.stride(v.rank() - 1);
+  for_each_row<1>(
+      v.shape(), {&v.strides()}, [&](const std::array<std::ptrdiff_t, 1>& at, std::size_t row) {
+        const T* from = v.data() + at[0];
+        for (std::size_t i = 0; i < width; ++i)
+          copy[row * width + i] = static_cast<C>(from[static_cast<std::ptrdiff_t>(i) * step]);
+      });
   return copy;
 }
 
