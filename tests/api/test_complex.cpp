@@ -30,18 +30,9 @@ using testing::Op;
 namespace {
 
 template <class T>
-struct Real {
-  using type = T;
-};
+using real_t = typename fftconv::detail::real_scalar<T>::type;
 template <class T>
-struct Real<std::complex<T>> {
-  using type = T;
-};
-template <class T>
-using real_t = typename Real<T>::type;
-
-template <class T>
-constexpr bool is_complex_v = !std::is_same_v<T, real_t<T>>;
+constexpr bool is_complex_v = fftconv::detail::is_complex_scalar<T>;
 
 // Random values; complex ones with independent real and imaginary parts.
 template <class T>
