@@ -142,7 +142,8 @@ void check_close(const Array<T>& result, const StackReference& ref) {
 
 }  // namespace
 
-TEST_CASE_TEMPLATE("a stack equals the loop over its frames, bit for bit", T, float, double) {
+TEST_CASE_TEMPLATE("a stack equals the loop over its frames, bit for bit, on 1 and 3 threads", T,
+                   float, double) {
   std::mt19937_64 rng(11);
   const Array<T> stack = testing::normal<T>({5, 9, 11}, rng);
   const Array<T> kernel = testing::normal<T>({4, 3}, rng);
@@ -250,7 +251,7 @@ TEST_CASE(
   CHECK(stats.count == result.size());
 }
 
-TEST_CASE("an output overlapping the image of another frame reads the image first") {
+TEST_CASE("an output overlapping the image of another frame reads the image first (2 threads)") {
   std::mt19937_64 rng(14);
   const Array<float> stack = testing::normal<float>({4, 6, 7}, rng);
   const Array<float> kernel = testing::normal<float>({3, 3}, rng);
@@ -312,7 +313,7 @@ TEST_CASE("bad axes and batch lengths are refused, nothing written") {
   CHECK(out == untouched);
 }
 
-TEST_CASE("Filter with per-frame kernels, and a stack of stacks") {
+TEST_CASE("Filter with per-frame kernels on 2 threads, and a stack of stacks") {
   std::mt19937_64 rng(15);
   const Array<double> kernels = testing::normal<double>({3, 4, 4}, rng);
   Options options;

@@ -252,7 +252,7 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("complex stacks, in place, and refusals") {
+TEST_CASE("complex stacks on 2 threads, in place, and refusals") {
   using C = std::complex<double>;
   std::mt19937_64 rng(24);
   const Array<C> stack = random_array<C>({3, 8, 7}, rng);
