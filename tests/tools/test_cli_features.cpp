@@ -558,3 +558,35 @@ TEST_CASE("every subcommand's --help names every method") {
     }
   }
 }
+
+TEST_CASE("--axes filters each frame of a stack on its own, as the library with options.axes") {
+  TempDir dir;
+  const Image stack = fftconv::test::random_image(Shape{4, 9, 10}, PixelType::f64, 7, 0, 1);
+  const Image kernel = fftconv::test::random_image(Shape{3, 3}, PixelType::f64, 8, 0, 1);
+  fftconv::io::write_image(dir / "stack.npy", stack);
+  fftconv::io::write_image(dir / "k.npy", kernel);
+  const auto r = run_fftconv({"correlate", dir / "stack.npy", dir / "k.npy", "-o", dir / "out.npy",
+                              "--axes", "-2,-1", "--boundary", "reflect", "--dtype", "float64"},
+                             dir);
+  REQUIRE(r.exit_code == 0);
+  fftconv::Options options;
+  options.axes = {1, 2};
+  options.boundary = fftconv::Boundary::reflect;
+  const std::vector<double> in = fftconv::io::to_values<double>(stack);
+  const std::vector<double> k = fftconv::io::to_values<double>(kernel);
+  std::vector<double> expected(in.size());
+  fftconv::correlate(fftconv::ConstView<double>(in.data(), stack.shape),
+                     fftconv::ConstView<double>(k.data(), kernel.shape),
+                     fftconv::View<double>(expected.data(), stack.shape), options);
+  CHECK(fftconv::io::to_values<double>(fftconv::io::read_image(dir / "out.npy")) == expected);
+  // Bad axes are the library's refusal, echoed with the file; more than 8 is a usage error.
+  const auto bad = run_fftconv(
+      {"convolve", dir / "stack.npy", dir / "k.npy", "-o", dir / "bad.npy", "--axes", "1,1"}, dir);
+  CHECK(bad.exit_code == 1);
+  CHECK(contains(bad.err, "names axis 1 twice"));
+  const auto many = run_fftconv({"convolve", dir / "stack.npy", dir / "k.npy", "-o",
+                                 dir / "many.npy", "--axes", "0,1,2,3,4,5,6,7,8"},
+                                dir);
+  CHECK(many.exit_code == 2);
+  CHECK(contains(many.err, "--axes lists 9 axes"));
+}

@@ -174,7 +174,7 @@ int compare_methods(const Job& job, const Kernel& kernel, const Image& image,
     reference =
         time_method(job, Method::direct, operation, kernel_view, image.shape, values, 1).result;
   }
-  const Shape out_shape = output_shape(image.shape, kernel.shape, job.options.mode);
+  const Shape out_shape = output_shape(image.shape, kernel.shape, job.options);
 
   std::printf("operation     %s, mode %s, %s, computed in %s\n", to_string(operation),
               to_string(job.options.mode),

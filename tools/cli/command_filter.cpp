@@ -222,7 +222,7 @@ Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, co
       converted = io::to_values<T>(image);
       in = converted.data();
     }
-    const Shape out_shape = output_shape(image.shape, kernel.shape, job.options.mode);
+    const Shape out_shape = output_shape(image.shape, kernel.shape, job.options);
     Filtered result;
     std::vector<T> scratch;
     allocating(described("result", out_shape, pixel_type_of<T>()),  // (as T; finish_output
@@ -232,7 +232,9 @@ Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, co
     if (!mask.nonzero && job.weight_out.empty()) {
       const Filter<T>& filter = filters.get<T>(kernel, image.shape);
       const std::size_t planes =
-          image.shape.rank() == 3 && kernel.shape[0] == 1 ? image.shape[0] : 1;
+          image.shape.rank() == 3 && kernel.shape[0] == 1 && job.options.axes.empty()
+              ? image.shape[0]
+              : 1;
       if (planes > 1 &&
           (filter.method() == Method::direct || filter.method() == Method::separable)) {
         // A stack filtered with a kernel of lower rank, by direct sums: plane by plane with the
@@ -318,7 +320,7 @@ Filtered filter_volumes(Filters& filters, const Job& job, const Kernel& kernel, 
   const std::size_t volumes = layout.channels * layout.frames;
   const std::size_t volume_bytes = element_count(shape) * io::size_of(image.type);
   // The volumes' results stacked as planes (frame, channel, slice).
-  const Shape volume_out = output_shape(shape, kernel.shape, job.options.mode);
+  const Shape volume_out = output_shape(shape, kernel.shape, job.options);
   const int r = volume_out.rank();
   const Shape out_shape{volumes * (r == 3 ? volume_out[0] : 1), volume_out[r - 2],
                         volume_out[r - 1]};
@@ -466,7 +468,7 @@ int run_filter(const Job& job) {
     Kernel kernel =
         job.command == Command::blur ? blur_kernel(job, shape, image_name) : file_kernel;
     kernel.shape = promote(kernel.shape, shape, job.kernel, image_name);
-    if (element_count(output_shape(shape, kernel.shape, job.options.mode)) == 0)
+    if (element_count(output_shape(shape, kernel.shape, job.options)) == 0)
       throw io::IoError(image_name + ": the kernel (" + to_string(kernel.shape) +
                         ") is larger than the image (" + to_string(shape) +
                         ") along some axis, so the valid-mode result is empty");

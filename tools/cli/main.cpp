@@ -290,6 +290,14 @@ int main(int argc, char** argv) {
                    " on a terminal without --yes, asks before running (default 5)")
       ->check(number_in(0, 1e9, "--confirm-above"));
   add_options(compare, job, "zero, as scipy.signal");
+  std::vector<int> axes;
+  for (auto* sub : {convolve, correlate})
+    sub->add_option("--axes", axes,
+                    "Axes to convolve along, comma-separated (e.g. 1,2 or -2,-1; at most 3; "
+                    "default every axis). The others are batch axes: a stack of frames, each "
+                    "filtered on its own; the kernel's length there is 1 or the image's")
+        ->delimiter(',')
+        ->type_name("A,B,...");
   std::string max_memory;
   for (auto* sub : {convolve, correlate, blur, match, compare})
     sub->add_option("--max-memory", max_memory,
@@ -309,6 +317,11 @@ int main(int argc, char** argv) {
     return 2;
   };
   auto* chosen = app.get_subcommands().front();
+  if (axes.size() > static_cast<std::size_t>(fftconv::max_rank))
+    return usage("--axes lists " + std::to_string(axes.size()) + " axes; an image has at most " +
+                 std::to_string(fftconv::max_rank));
+  for (int axis : axes)
+    job.options.axes.push_back(axis);
   if (chosen == convolve || chosen == correlate || chosen == compare || chosen == match) {
     if (files.size() < 2)
       return usage(chosen->get_name() + " needs an image and a kernel (IMAGE... KERNEL)");

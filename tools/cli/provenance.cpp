@@ -84,6 +84,11 @@ std::string history_line(const Job& job) {
   line += std::string(" mode=") + to_string(job.options.mode) +
           " boundary=" + to_string(job.options.boundary);
   if (job.options.boundary == Boundary::constant) line += " fill=" + number(job.options.fill_value);
+  if (!job.options.axes.empty()) {
+    line += " axes=";
+    for (int i = 0; i < job.options.axes.rank(); ++i)
+      line += (i ? "," : "") + std::to_string(job.options.axes[i]);
+  }
   if (job.options.nan_policy != NanPolicy::propagate)
     line += std::string(" nan=") + to_string(job.options.nan_policy);
   if (!job.mask.empty()) line += " mask=" + card_text(job.mask);
