@@ -2,6 +2,8 @@
 // and self-overlapping), enum values, memory limits and data bits (NaN, Inf, denormals) go to
 // convolve / correlate. The target fails (aborts) when
 //   - anything but fftconv::Error escapes,
+//   - (flag 64) the same call on a stack of two copies of the image along a batch axis differs
+//     from it bit for bit, frame by frame,
 //   - a refused call wrote to its output,
 //   - an accepted call on finite data disagrees with a long double direct sum by more than the
 //     tests' tolerance 16 * eps * log2(2P) * S (see tests/support/reference.hpp),
@@ -144,6 +146,52 @@ long double extended_l1(const fftconv::View<T>& image, const fftconv::Shape& ker
   return sum;
 }
 
+// The call on a stack of two copies of the image along a new leading (batch) axis, with
+// options.axes naming the image's own axes: each frame equals the call on the image alone bit for
+// bit (one thread each, no memory limit: the same method and arithmetic), or both are refused.
+template <class T>
+void check_batched(const fftconv::View<T>& image, const fftconv::View<T>& kernel,
+                   const fftconv::Shape& out_shape, fftconv::Options options, bool correlate) {
+  options.threads = 1;
+  const auto call = [correlate](fftconv::ConstView<T> i, fftconv::ConstView<T> k,
+                                fftconv::View<T> o, const fftconv::Options& opt) {
+    if (correlate)
+      fftconv::correlate(i, k, o, opt);
+    else
+      fftconv::convolve(i, k, o, opt);
+  };
+  const std::size_t n = image.size(), m = fftconv::element_count(out_shape);
+  std::vector<T> single(m);
+  try {
+    call(fftconv::ConstView<T>(image), fftconv::ConstView<T>(kernel),
+         fftconv::View<T>(single.data(), out_shape), options);
+  } catch (const fftconv::Error&) {
+    return;
+  }
+  std::vector<T> stack(2 * n), dense_kernel(kernel.size()), both(2 * m, T(-7));
+  for (std::size_t i = 0; i < n; ++i)
+    stack[i] = stack[n + i] = at(image, i);
+  for (std::size_t i = 0; i < kernel.size(); ++i)
+    dense_kernel[i] = at(kernel, i);
+  fftconv::Shape is{2}, ks{1}, os{2};
+  fftconv::Options batched = options;
+  for (int a = 0; a < image.rank(); ++a) {
+    is.push_back(image.extent(a));
+    ks.push_back(kernel.extent(a));
+    os.push_back(out_shape[a]);
+    batched.axes.push_back(a + 1);
+  }
+  try {
+    call(fftconv::ConstView<T>(stack.data(), is), fftconv::ConstView<T>(dense_kernel.data(), ks),
+         fftconv::View<T>(both.data(), os), batched);
+  } catch (const fftconv::Error&) {
+    fail("a batch of frames an accepted call takes was refused");
+  }
+  for (std::size_t f = 0; f < 2; ++f)
+    if (m > 0 && std::memcmp(both.data() + f * m, single.data(), m * sizeof(T)) != 0)
+      fail("a frame of a batch differs from the call on that frame alone");
+}
+
 template <class T>
 void run(Bytes& in) {
   const int rank = in.byte() % 5;  // 0 and 4 are invalid
@@ -220,6 +268,8 @@ void run(Bytes& in) {
   }
   if (!shapes_valid) fail("a call with invalid shapes was accepted");
   if (wrong_shape) fail("an output of the wrong shape was accepted");
+  if ((flags & 64) && !(flags & 2))
+    check_batched(image.view, kernel.view, out_shape, options, correlate);
   // Accepted: compare with the reference when every input is finite (NaN/Inf behaviour is
   // method-specific and tested separately).
   // The FFT's spectra reach ||image||_1, ||kernel||_1 and their product (and FFTW's butterflies a
