@@ -3,7 +3,8 @@
 // convolve / correlate. The target fails (aborts) when
 //   - anything but fftconv::Error escapes,
 //   - (flag 64) the same call on a stack of two copies of the image along a batch axis differs
-//     from it bit for bit, frame by frame,
+//     from it bit for bit, frame by frame, or complex data built from the image and kernel
+//     differs from the real calls on its parts,
 //   - a refused call wrote to its output,
 //   - an accepted call on finite data disagrees with a long double direct sum by more than the
 //     tests' tolerance 16 * eps * log2(2P) * S (see tests/support/reference.hpp),
@@ -15,6 +16,7 @@
 // program over the committed corpus in the ordinary test suite (replay_main.cpp).
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -192,6 +194,68 @@ void check_batched(const fftconv::View<T>& image, const fftconv::View<T>& kernel
       fail("a frame of a batch differs from the call on that frame alone");
 }
 
+// Complex data on the same problem: the image a as a + i a with the real kernel g, and a with the
+// complex kernel g + i g. Each part is one real operation on the parts (core/complex_pipeline),
+// so it equals the real call: re = R(a, g), im = R(a, g) with the fill value's imaginary part 0,
+// or s R(a, g) (s = -1 for correlation, which conjugates the kernel). Compared by value (a NaN
+// matches a NaN: negation and multiplication by -1 may leave its sign bit differently).
+template <class T>
+void check_complex(const fftconv::View<T>& image, const fftconv::View<T>& kernel,
+                   const fftconv::Shape& out_shape, fftconv::Options options, bool correlate) {
+  using C = std::complex<T>;
+  options.threads = 1;
+  const fftconv::Shape is = image.shape(), ks = kernel.shape();
+  const std::size_t n = image.size(), k = kernel.size(), m = fftconv::element_count(out_shape);
+  std::vector<T> a(n), g(k), real(m), real_zero(m);
+  std::vector<C> za(n), zg(k), out(m);
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = at(image, i);
+    za[i] = C(a[i], a[i]);
+  }
+  for (std::size_t i = 0; i < k; ++i) {
+    g[i] = at(kernel, i);
+    zg[i] = C(g[i], g[i]);
+  }
+  fftconv::Options zero_fill = options;
+  zero_fill.fill_value = 0;
+  const auto same = [](T x, T y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+  try {
+    const auto run_real = [&](std::vector<T>& dst, const fftconv::Options& o) {
+      const fftconv::View<T> v(dst.data(), out_shape);
+      if (correlate)
+        fftconv::correlate(fftconv::ConstView<T>(a.data(), is), fftconv::ConstView<T>(g.data(), ks),
+                           v, o);
+      else
+        fftconv::convolve(fftconv::ConstView<T>(a.data(), is), fftconv::ConstView<T>(g.data(), ks),
+                          v, o);
+    };
+    run_real(real, options);
+    run_real(real_zero, zero_fill);
+  } catch (const fftconv::Error&) {
+    return;  // (e.g. nonnegative with negative data: refused for the real call too)
+  }
+  options.nonnegative = false;  // (refused for complex data)
+  const fftconv::View<C> zo(out.data(), out_shape);
+  if (correlate)
+    fftconv::correlate(fftconv::ConstView<C>(za.data(), is), fftconv::ConstView<T>(g.data(), ks),
+                       zo, options);
+  else
+    fftconv::convolve(fftconv::ConstView<C>(za.data(), is), fftconv::ConstView<T>(g.data(), ks), zo,
+                      options);
+  for (std::size_t i = 0; i < m; ++i)
+    if (!same(out[i].real(), real[i]) || !same(out[i].imag(), real_zero[i]))
+      fail("a complex image with a real kernel differs from the real calls on its parts");
+  if (correlate)
+    fftconv::correlate(fftconv::ConstView<T>(a.data(), is), fftconv::ConstView<C>(zg.data(), ks),
+                       zo, options);
+  else
+    fftconv::convolve(fftconv::ConstView<T>(a.data(), is), fftconv::ConstView<C>(zg.data(), ks), zo,
+                      options);
+  for (std::size_t i = 0; i < m; ++i)
+    if (!same(out[i].real(), real[i]) || !same(out[i].imag(), correlate ? -real[i] : real[i]))
+      fail("a real image with a complex kernel differs from the real calls on its parts");
+}
+
 template <class T>
 void run(Bytes& in) {
   const int rank = in.byte() % 5;  // 0 and 4 are invalid
@@ -268,8 +332,14 @@ void run(Bytes& in) {
   }
   if (!shapes_valid) fail("a call with invalid shapes was accepted");
   if (wrong_shape) fail("an output of the wrong shape was accepted");
-  if ((flags & 64) && !(flags & 2))
+  if ((flags & 64) && !(flags & 2)) {
     check_batched(image.view, kernel.view, out_shape, options, correlate);
+    // (float computed in double: the complex path widens its parts itself, and may choose by
+    // another cost than the widened real call; nonnegative data only keep the real calls valid)
+    if (options.compute_precision == fftconv::Precision::native && !options.nonnegative &&
+        !options.normalize_kernel)
+      check_complex(image.view, kernel.view, out_shape, options, correlate);
+  }
   // Accepted: compare with the reference when every input is finite (NaN/Inf behaviour is
   // method-specific and tested separately).
   // The FFT's spectra reach ||image||_1, ||kernel||_1 and their product (and FFTW's butterflies a
