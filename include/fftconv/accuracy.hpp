@@ -9,7 +9,8 @@
 //       sum overflows the double range, or products underflow. Same shapes, modes, boundary
 //       rules and
 //       validation as convolve / correlate; Options::method, threads (used: outputs in parallel),
-//       planning, compute_precision and nonnegative are ignored. Slow by design: about 10 flops
+//       planning, compute_precision and nonnegative are ignored (nonnegative is refused for
+//       complex data, as by convolve). Slow by design: about 10 flops
 //       per kernel tap per output, no FFT.
 //   compare: how far a result is from a reference (ErrorStats).
 //   error_bound: how far convolve / correlate with these options can be from the exact result.

@@ -118,8 +118,11 @@ bool may_overflow(bool spatial, const Norms& n, double s) {
 
 // The bound for one frame of the call: problem p, canonical rank-3 views of its image and kernel.
 template <class T>
+// `outputs`: every output of the call (all frames and parts), which the probabilistic bound's
+// union covers.
 double frame_bound(const detail::Problem& p, const ConstView<T>& image3,
-                   const ConstView<T>& kernel_frame3, const Options& options, Guarantee guarantee) {
+                   const ConstView<T>& kernel_frame3, const Options& options, Guarantee guarantee,
+                   double outputs) {
   double result = 0;
   // The kernel as the plan analyses it, then (data permitting) the method the plan chooses.
   const detail::KernelInfo<T> kernel_info(p, kernel_frame3);
@@ -158,15 +161,14 @@ double frame_bound(const detail::Problem& p, const ConstView<T>& image3,
           : 0;
   // (A probabilistic bound is never worse than the worst case: the smaller one holds.)
   if (spatial)
-    result = std::min(detail::direct_factor(p, depth, u, Guarantee::worst_case),
-                      detail::direct_factor(p, depth, u, guarantee)) *
+    result = std::min(detail::direct_factor(outputs, depth, u, Guarantee::worst_case),
+                      detail::direct_factor(outputs, depth, u, guarantee)) *
              s;
   else
-    result =
-        guarantee == Guarantee::worst_case
-            ? detail::fft_bound(fp, norms, u)
-            : std::min(detail::fft_bound(fp, norms, u),
-                       detail::fft_probable(fp, norms, u, static_cast<double>(p.output_count())));
+    result = guarantee == Guarantee::worst_case
+                 ? detail::fft_bound(fp, norms, u)
+                 : std::min(detail::fft_bound(fp, norms, u),
+                            detail::fft_probable(fp, norms, u, outputs));
   // Folding a long kernel sums up to `folded` values per bin: gamma(folded - 1) of their
   // |sum|, which reaches the output through at most S.
   if (folds) result += gamma(folded - 1, u) * s;
@@ -211,11 +213,16 @@ template <class C>
 double complex_terms_bound(const detail::Problem& p, const std::array<ConstView<C>, 2>& images,
                            bool image_complex, const std::array<ConstView<C>, 2>& kernels,
                            bool kernel_complex, const Options& options, Guarantee guarantee,
-                           bool to_float) {
+                           bool to_float, double outputs) {
+  // The problems the pipelines run (core/complex_pipeline.cpp, Terms): a pipeline that serves
+  // both image parts keeps its kernel's spectrum (single_use false), which the memory-limited
+  // method choice sees.
+  const bool zero_fill = image_complex && p.boundary == Boundary::constant && p.fill_value != 0;
   const auto term = [&](PartBound& part, std::size_t i, std::size_t k) {
     detail::Problem pi = p;
+    if (image_complex && !zero_fill) pi.single_use = false;
     if (i == 1) pi.fill_value = 0;  // the imaginary part of the fill value v + 0i
-    const double e = frame_bound(pi, images[i], kernels[k], options, guarantee);
+    const double e = frame_bound(pi, images[i], kernels[k], options, guarantee, outputs);
     double image_max = pi.extends_image() ? std::fabs(pi.fill_value) : 0;
     detail::for_each_element(images[i], [&](C x) {
       image_max = std::max(image_max, std::fabs(static_cast<double>(x)));
@@ -249,10 +256,11 @@ double complex_terms_bound(const detail::Problem& p, const std::array<ConstView<
 template <class T>
 double complex_frame_bound(const detail::Problem& p, const std::array<ConstView<T>, 2>& images,
                            bool image_complex, const std::array<ConstView<T>, 2>& kernels,
-                           bool kernel_complex, const Options& options, Guarantee guarantee) {
+                           bool kernel_complex, const Options& options, Guarantee guarantee,
+                           double outputs) {
   if (!detail::widens<T>(p))
     return complex_terms_bound<T>(p, images, image_complex, kernels, kernel_complex, options,
-                                  guarantee, false);
+                                  guarantee, false, outputs);
   detail::Problem wide = p;
   wide.compute_precision = Precision::native;
   std::array<std::vector<double>, 4> copies;
@@ -268,7 +276,7 @@ double complex_frame_bound(const detail::Problem& p, const std::array<ConstView<
     }
   }
   return complex_terms_bound<double>(wide, wide_images, image_complex, wide_kernels, kernel_complex,
-                                     options, guarantee, true);
+                                     options, guarantee, true, outputs);
 }
 
 template <class T>
@@ -292,6 +300,9 @@ double bound(const detail::Parts<const T>& image, const detail::Parts<const T>& 
   double result = 0;
   detail::with_call_errors(bound_name, [&] {
     const detail::Problem p = detail::frame_problem(call);
+    // The probabilistic bound's union covers every output of every real operation of the call:
+    // all frames, and for complex data up to four real operations (two per part).
+    const double outputs = static_cast<double>(element_count(b.output)) * (complex ? 4 : 1);
     const ConstView<T> kr = detail::at_rank(kernel.re, b.rank);
     const ConstView<T> ki = kernel.is_complex ? detail::at_rank(kernel.im, b.rank) : kr;
     for (std::size_t f = 0; f < b.frames; ++f) {
@@ -299,11 +310,11 @@ double bound(const detail::Parts<const T>& image, const detail::Parts<const T>& 
       const ConstView<T> kernel_re = detail::frame_view(kr, b, f);
       const ConstView<T> image_im =
           image.is_complex ? detail::frame_view(image.im, b, f) : image_re;
-      const double frame = complex
-                               ? complex_frame_bound<T>(p, {image_re, image_im}, image.is_complex,
-                                                        {kernel_re, detail::frame_view(ki, b, f)},
-                                                        kernel.is_complex, options, guarantee)
-                               : frame_bound(p, image_re, kernel_re, options, guarantee);
+      const double frame =
+          complex ? complex_frame_bound<T>(p, {image_re, image_im}, image.is_complex,
+                                           {kernel_re, detail::frame_view(ki, b, f)},
+                                           kernel.is_complex, options, guarantee, outputs)
+                  : frame_bound(p, image_re, kernel_re, options, guarantee, outputs);
       result = std::max(result, frame);
     }
   });

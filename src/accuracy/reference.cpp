@@ -175,21 +175,38 @@ void reference(const detail::Parts<const T>& image, const detail::Parts<const T>
   if (kernel.is_complex) im_terms.push_back({0, 1, s});
   if (image.is_complex) im_terms.push_back({1, 0, 1});
   detail::with_call_errors(what, [&] {
-    // Frames one after another, each on every thread; an image sharing memory with the output
-    // (in place, or any part of a complex call) is read from a copy.
-    std::array<std::vector<T>, 2> copies;
-    std::array<ConstView<T>, 2> sources{image.re, image.im};
-    const bool shared = (b.frames > 1 || out.is_complex) &&
-                        (detail::may_share_memory(image.re, out.re) ||
-                         (out.is_complex && detail::may_share_memory(image.re, out.im)) ||
-                         (image.is_complex && (detail::may_share_memory(image.im, out.re) ||
-                                               detail::may_share_memory(image.im, out.im))));
-    for (std::size_t i = 0; shared && i < (image.is_complex ? 2u : 1u); ++i) {
-      copies[i] = detail::dense_copy(sources[i]);
-      sources[i] = ConstView<T>(copies[i].data(), b.image);
-    }
-    const ConstView<T> kr = detail::at_rank(kernel.re, b.rank);
-    const ConstView<T> ki = kernel.is_complex ? detail::at_rank(kernel.im, b.rank) : kr;
+    // Frames one after another, each on every thread. The output is written frame by frame and
+    // part by part while later frames and parts still read image and kernel: an input sharing
+    // memory with the output (in place, or the kernel's buffer reused) is read from a copy.
+    const auto shares = [&](const detail::Parts<const T>& in) {
+      if (b.frames == 1 && !out.is_complex) return false;  // (one write after every read)
+      for (const ConstView<T>& part : {in.re, in.im}) {
+        if (part.data() == nullptr) continue;
+        if (detail::may_share_memory(part, out.re) ||
+            (out.is_complex && detail::may_share_memory(part, out.im)))
+          return true;
+      }
+      return false;
+    };
+    std::array<std::vector<T>, 4> copies;
+    // (a copy of each part that is present, in the call's rank)
+    const auto unshared = [&](const detail::Parts<const T>& in, const Shape& shape,
+                              std::size_t slot) {
+      if (!shares(in)) return in;
+      detail::Parts<const T> copy = in;
+      copies[slot] = detail::dense_copy(in.re);
+      copy.re = ConstView<T>(copies[slot].data(), shape);
+      if (in.is_complex) {
+        copies[slot + 1] = detail::dense_copy(in.im);
+        copy.im = ConstView<T>(copies[slot + 1].data(), shape);
+      }
+      return copy;
+    };
+    const detail::Parts<const T> im = unshared(image, b.image, 0);
+    const detail::Parts<const T> ke = unshared(kernel, kernel.re.shape(), 2);
+    const std::array<ConstView<T>, 2> sources{im.re, im.im};
+    const ConstView<T> kr = detail::at_rank(ke.re, b.rank);
+    const ConstView<T> ki = kernel.is_complex ? detail::at_rank(ke.im, b.rank) : kr;
     for (std::size_t f = 0; f < b.frames; ++f) {
       const std::array<ConstView<T>, 2> images{
           detail::frame_view(sources[0], b, f),

@@ -153,6 +153,8 @@ Batch stacked(const Batch& b, const Shape& image, const char* what) {
     s.kernel.push_back(b.kernel[i]);
     s.output.push_back(b.output[i]);
   }
+  (void)element_count_checked(s.output, "output element count");
+  (void)element_count_checked(s.image, "image element count");
   s.frames = product(s.output, s.batched);
   s.kernel_frames = b.kernel_frames;
   s.image_frames = product(s.image, s.batched);

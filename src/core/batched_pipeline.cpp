@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "util/check.hpp"
+#include "util/checked_math.hpp"
 #include "util/copy.hpp"
 
 namespace fftconv::detail {
@@ -46,33 +47,37 @@ BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel
   const Problem p = frame_problem(call);
   threads_ = call.frame.threads;
   frame_threads_ = p.threads;
+  workers_ = workers_for(b.frames, threads_);
+  limit_ = p.max_memory_bytes;
   const ConstView<T> k = at_rank(kernel, b.rank);
-  // One pipeline per kernel frame, in kernel-frame order: the first output frame using each.
-  std::vector<std::optional<Pipeline<T>>> made(b.kernel_frames);
+  // One plan per kernel frame, in kernel-frame order (the first output frame using each): every
+  // method chosen and the memory counted before any kernel is prepared.
+  std::vector<std::optional<Plan<T>>> plans(b.kernel_frames);
   std::size_t count = 0;
   for (std::size_t f = 0; f < b.frames && count < b.kernel_frames; ++f) {
-    std::optional<Pipeline<T>>& slot = made[kernel_frame(b, f)];
+    std::optional<Plan<T>>& slot = plans[kernel_frame(b, f)];
     if (slot) continue;
     slot.emplace(make_plan(p, frame_view(k, b, f)));
     ++count;
   }
-  pipelines_.reserve(b.kernel_frames);
-  std::size_t bytes = 0, largest = 0;
-  for (std::optional<Pipeline<T>>& m : made) {
-    const std::size_t own = m->plan().choice.bytes;
-    bytes += own;
-    largest = std::max(largest, own);
-    pipelines_.push_back(std::move(*m));
-  }
-  // Each pipeline's bytes count its stored kernel data and one application's buffers; the other
+  // Each plan's bytes count its stored kernel data and one application's buffers; the other
   // frames running at once need their own buffers (counted, conservatively, at the largest).
-  const auto concurrent = static_cast<std::size_t>(workers_for(b.frames, threads_) - 1);
+  std::size_t bytes = 0, largest = 0;
+  for (const std::optional<Plan<T>>& plan : plans) {
+    bytes = checked_add(bytes, plan->choice.bytes, "working memory");
+    largest = std::max(largest, plan->choice.bytes);
+  }
+  const auto concurrent = static_cast<std::size_t>(workers_ - 1);
   const bool fits =
       bytes <= p.max_memory_bytes && largest * concurrent <= p.max_memory_bytes - bytes;
   FFTCONV_CHECK(fits, out_of_memory, "the ", b.kernel_frames, " kernel frames' pipelines and ",
                 concurrent + 1,
                 " frames at once need more than options.max_memory_bytes = ", p.max_memory_bytes,
                 " (", bytes, " bytes for the pipelines, ", largest, " per further frame)");
+  bytes_ = bytes + largest * concurrent;
+  pipelines_.reserve(b.kernel_frames);
+  for (std::optional<Plan<T>>& plan : plans)
+    pipelines_.emplace_back(std::move(*plan));
 }
 
 template <class T>
@@ -86,10 +91,19 @@ void BatchedPipeline<T>::apply(const Batch& b, const ConstView<T>& image,
   std::vector<T> copy;
   ConstView<T> source = image;
   if (may_share_memory(image, out) && !frames_aligned(b, image, out)) {
+    const std::size_t copy_bytes = checked_mul(image.size(), sizeof(T), "image copy");
+    FFTCONV_CHECK(copy_bytes <= limit_ - bytes_, out_of_memory,
+                  "an output that overlaps frames "
+                  "of the image it reads needs a copy of the image, ",
+                  copy_bytes, " bytes, beyond the ", limit_ - bytes_,
+                  " options.max_memory_bytes = ", limit_, " leaves");
     copy = dense_copy(image);
     source = ConstView<T>(copy.data(), image.shape());
   }
-  const int workers = workers_for(b.frames, std::max(1, threads_ / frame_threads_));
+  // The frames at once that the constructor counted (a Filter's stack: at most as many as its
+  // own batch runs), each on its path's threads.
+  const int workers =
+      std::min(workers_, workers_for(b.frames, std::max(1, threads_ / frame_threads_)));
   for_each_frame(b, workers, [&](std::size_t f) {
     pipelines_[kernel_frame(b, f)].apply(frame_view(source, b, f), frame_view(out, b, f));
   });

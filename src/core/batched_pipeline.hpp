@@ -20,9 +20,10 @@ Problem frame_problem(const Call& call);
 template <class T>
 class BatchedPipeline {
  public:
-  /// Plans and prepares a pipeline for each kernel frame of `kernel` (the caller's view, of the
-  /// call's kernel shape). fftconv::Error as make_plan, or out_of_memory if the pipelines and the
-  /// working memory of the threads running at once exceed options.max_memory_bytes.
+  /// Plans a pipeline for each kernel frame of `kernel` (the caller's view, of the call's kernel
+  /// shape), then, if the plans and the buffers of the frames run at once fit
+  /// options.max_memory_bytes (else out_of_memory, nothing allocated), prepares them.
+  /// fftconv::Error as make_plan.
   BatchedPipeline(const Call& call, const ConstView<T>& kernel);
 
   /// Applies the call to `image` and `out` (validated views of b's shapes), b being the call's
@@ -31,11 +32,16 @@ class BatchedPipeline {
 
   const Problem& problem() const { return pipelines_.front().problem(); }
   Method method() const { return pipelines_.front().method(); }
+  /// The working memory counted: the pipelines and the buffers of the frames run at once.
+  std::size_t bytes() const { return bytes_; }
 
  private:
   std::vector<Pipeline<T>> pipelines_;  ///< indexed by kernel frame
   int threads_ = 1;                     ///< the call's
   int frame_threads_ = 1;               ///< each frame's path's
+  int workers_ = 1;                     ///< frames at once, as counted in bytes_
+  std::size_t bytes_ = 0;
+  std::size_t limit_ = 0;  ///< options.max_memory_bytes
 };
 
 extern template class BatchedPipeline<float>;

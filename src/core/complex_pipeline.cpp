@@ -94,6 +94,14 @@ struct ComplexPipeline<T>::Terms {
     }
   }
 
+  /// The working memory its pipelines counted.
+  std::size_t bytes() const {
+    std::size_t total = 0;
+    for (const auto* pipeline : {&re_kernel, &im_kernel, &re_kernel_zero, &im_kernel_zero})
+      if (*pipeline) total += (*pipeline)->bytes();
+    return total;
+  }
+
   const BatchedPipeline<C>& for_imaginary(const std::optional<BatchedPipeline<C>>& own,
                                           const std::optional<BatchedPipeline<C>>& zero) const {
     return zero ? *zero : *own;
@@ -120,39 +128,76 @@ struct ComplexPipeline<T>::Terms {
   }
 };
 
+namespace {
+
+// What an application allocates besides the real pipelines: the two output-sized term buffers in
+// the arithmetic's type, and (widened, or the image sharing memory with the output) copies of
+// the image's parts in it.
+std::size_t apply_bytes(const Batch& b, bool image_complex, bool copies, std::size_t element) {
+  const char* what = "complex data's buffers";
+  std::size_t values = checked_mul(element_count(b.output), 2, what);
+  if (copies)
+    values =
+        checked_add(values, checked_mul(element_count(b.image), image_complex ? 2 : 1, what), what);
+  return checked_mul(values, element, what);
+}
+
+}  // namespace
+
 template <class T>
 ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kernel,
                                     bool image_complex) {
   const Problem& p = call.frame;
   const bool widened =
       std::is_same_v<T, float> && p.compute_precision == Precision::double_precision;
-  const std::size_t out = element_count(call.batch.output);
   const std::size_t element = widened ? sizeof(double) : sizeof(T);
-  // Two output-sized buffers of the arithmetic's type; widened, double copies of the parts too.
-  std::size_t bytes =
-      checked_mul(checked_mul(out, 2, "complex buffers"), element, "complex buffers");
+  // The buffers of an application (widened: with the image copies) and, widened, the kernel's
+  // double copies while it is prepared; what the limit leaves is shared equally by the real
+  // pipelines, so that together they stay within it.
+  std::size_t base = apply_bytes(call.batch, image_complex, widened, element);
   if (widened)
-    bytes = checked_add(bytes,
-                        checked_mul(element_count(call.batch.image) * (image_complex ? 2 : 1) +
-                                        element_count(call.batch.kernel) * 2,
-                                    sizeof(double), "complex buffers"),
-                        "complex buffers");
-  FFTCONV_CHECK(bytes <= p.max_memory_bytes, out_of_memory, "complex data needs ", bytes,
+    base = checked_add(
+        base,
+        checked_mul(element_count(call.batch.kernel), 2 * sizeof(double), "complex data's buffers"),
+        "complex data's buffers");
+  FFTCONV_CHECK(base <= p.max_memory_bytes, out_of_memory, "complex data needs ", base,
                 " bytes for the terms of its real and imaginary parts, more than "
                 "options.max_memory_bytes = ",
                 p.max_memory_bytes);
+  const bool zero_fill = image_complex && p.boundary == Boundary::constant && p.fill_value != 0;
+  const std::size_t pipelines = (kernel.is_complex ? 2 : 1) * (zero_fill ? 2 : 1);
+  Call shared = call;
+  if (p.max_memory_bytes != static_cast<std::size_t>(-1))
+    shared.frame.max_memory_bytes = (p.max_memory_bytes - base) / pipelines;
+  limit_ = p.max_memory_bytes;
+  try {
+    make_terms(shared, kernel, image_complex, widened);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::out_of_memory) throw;
+    fail(ErrorCode::out_of_memory, e.what(),
+         " (complex data: of options.max_memory_bytes = ", p.max_memory_bytes, ", ", base,
+         " bytes go to the terms' buffers and the rest is shared by ", pipelines,
+         " real pipelines)");
+  }
+}
+
+template <class T>
+void ComplexPipeline<T>::make_terms(const Call& shared, const Parts<const T>& kernel,
+                                    bool image_complex, bool widened) {
   if (widened) {
     const std::vector<double> re = dense_converted<double>(kernel.re);
     const std::vector<double> im =
         kernel.is_complex ? dense_converted<double>(kernel.im) : std::vector<double>();
     const Shape& shape = kernel.re.shape();
     widened_ = std::make_unique<const Terms<double>>(
-        call,
+        shared,
         Parts<const double>{ConstView<double>(re.data(), shape),
                             ConstView<double>(im.data(), shape), kernel.is_complex},
         image_complex);
+    pipeline_bytes_ = widened_->bytes();
   } else {
-    native_ = std::make_unique<const Terms<T>>(call, kernel, image_complex);
+    native_ = std::make_unique<const Terms<T>>(shared, kernel, image_complex);
+    pipeline_bytes_ = native_->bytes();
   }
 }
 
@@ -164,6 +209,17 @@ ComplexPipeline<T>::ComplexPipeline(ComplexPipeline&&) noexcept = default;
 template <class T>
 void ComplexPipeline<T>::apply(const Batch& b, const Parts<const T>& image,
                                const Parts<T>& out) const {
+  // The output is written part by part while both image parts are still read: an image sharing
+  // memory with it is read from a copy (widened: always, in double).
+  const bool shared =
+      overlaps(image.re, out.re) || overlaps(image.re, out.im) ||
+      (image.is_complex && (overlaps(image.im, out.re) || overlaps(image.im, out.im)));
+  const std::size_t element = widened_ ? sizeof(double) : sizeof(T);
+  const std::size_t needed = apply_bytes(b, image.is_complex, widened_ || shared, element);
+  FFTCONV_CHECK(needed <= limit_ - pipeline_bytes_, out_of_memory, "complex data needs ", needed,
+                " bytes for the terms of its parts", widened_ || shared ? " and image copies" : "",
+                ", beyond the ", limit_ - pipeline_bytes_,
+                " bytes options.max_memory_bytes = ", limit_, " leaves");
   if (widened_) {
     const std::vector<double> re = dense_converted<double>(image.re);
     const std::vector<double> im =
@@ -174,11 +230,6 @@ void ComplexPipeline<T>::apply(const Batch& b, const Parts<const T>& image,
                     out);
     return;
   }
-  // The output is written part by part while both image parts are still read: an image sharing
-  // memory with it is read from a copy.
-  const bool shared =
-      overlaps(image.re, out.re) || overlaps(image.re, out.im) ||
-      (image.is_complex && (overlaps(image.im, out.re) || overlaps(image.im, out.im)));
   if (!shared) {
     native_->apply(b, image, out);
     return;

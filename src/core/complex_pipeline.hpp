@@ -42,6 +42,8 @@ class ComplexPipeline {
  public:
   /// Prepares a real pipeline per part of the kernel (and, for a constant boundary with a
   /// non-zero fill value, one more per part for the image's imaginary part, extended with 0).
+  /// options.max_memory_bytes bounds them all: what the term buffers leave of it is shared
+  /// equally by the real pipelines; an application checks its buffers against what is left.
   ComplexPipeline(const Call& call, const Parts<const T>& kernel, bool image_complex);
   ~ComplexPipeline();
   ComplexPipeline(ComplexPipeline&&) noexcept;
@@ -55,8 +57,12 @@ class ComplexPipeline {
  private:
   template <class C>
   struct Terms;
+  void make_terms(const Call& shared, const Parts<const T>& kernel, bool image_complex,
+                  bool widened);
   std::unique_ptr<const Terms<T>> native_;
   std::unique_ptr<const Terms<double>> widened_;  ///< float data computed in double
+  std::size_t limit_ = 0;                         ///< options.max_memory_bytes
+  std::size_t pipeline_bytes_ = 0;                ///< what the real pipelines counted
 };
 
 extern template class ComplexPipeline<float>;

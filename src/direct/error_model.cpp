@@ -9,9 +9,9 @@
 
 namespace fftconv::detail {
 
-double direct_factor(const Problem& p, double depth, double u, Guarantee guarantee) {
+double direct_factor(double outputs, double depth, double u, Guarantee guarantee) {
   if (guarantee == Guarantee::worst_case) return gamma(depth, u);
-  const double l = lambda(depth * static_cast<double>(p.output_count()));
+  const double l = lambda(depth * outputs);
   return std::expm1(l * std::sqrt(depth) * u + depth * u * u / (1 - u));
 }
 

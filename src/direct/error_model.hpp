@@ -21,7 +21,8 @@ namespace fftconv::detail {
 /// The direct path's bound on each output's error relative to its sum of |terms|: gamma(m)
 /// worst case; lambda sqrt(m) u probabilistically (Higham & Mary 2019, Theorem 3.1, union over
 /// the m roundings of every output).
-double direct_factor(const Problem& p, double depth, double u, Guarantee guarantee);
+/// `outputs`: how many outputs the probabilistic bound covers at once (the whole call's).
+double direct_factor(double outputs, double depth, double u, Guarantee guarantee);
 
 /// The direct path's rounding in the subnormal range (an absolute term, `tiny` the smallest
 /// subnormal of the computation's precision): one product and one addition per non-zero tap of

@@ -358,3 +358,65 @@ TEST_CASE("Eigen complex matrices and arrays, and mixed real and complex") {
     CHECK((filtered.row(r) - expected).abs().maxCoeff() == 0.0f);
   }
 }
+
+TEST_CASE("the reference may write over its own kernel (complex data, and a batch of frames)") {
+  using C = std::complex<double>;
+  std::mt19937_64 rng(26);
+  // Complex: out is the kernel's buffer (same mode, image and kernel of one shape).
+  const Array<C> image = random_array<C>({6, 5}, rng);
+  const Array<C> kernel = random_array<C>({6, 5}, rng);
+  Array<C> expected(image.shape);
+  fftconv::reference_correlate(image.view(), kernel.view(), expected.view());
+  Array<C> shared = kernel;
+  fftconv::reference_correlate(image.view(), shared.view(), shared.view());
+  CHECK(shared.values == expected.values);
+  // Real, two frames with their own kernels: the output one frame on in the kernels' buffer.
+  const Array<double> frames = random_array<double>({2, 5}, rng);
+  std::vector<double> buffer(15);
+  const Array<double> kernels = random_array<double>({2, 5}, rng);
+  std::copy(kernels.values.begin(), kernels.values.end(), buffer.begin());
+  Options options;
+  options.axes = {1};
+  Array<double> separate({2, 5});
+  fftconv::reference_convolve(frames.view(), kernels.view(), separate.view(), options);
+  fftconv::reference_convolve(frames.view(), ConstView<double>(buffer.data(), {2, 5}),
+                              View<double>(buffer.data() + 5, {2, 5}), options);
+  CHECK(std::equal(separate.values.begin(), separate.values.end(), buffer.begin() + 5));
+}
+
+TEST_CASE("max_memory_bytes bounds per-frame kernels and complex data together") {
+  using C = std::complex<double>;
+  std::mt19937_64 rng(27);
+  const Array<C> image = random_array<C>({64, 64}, rng);
+  const Array<C> kernel = random_array<C>({9, 9}, rng);
+  Options options;
+  options.method = Method::fft;
+  // The bytes one real fft pipeline of this problem counts: a complex call runs two (a complex
+  // kernel's parts) plus its term buffers, so that much is refused, twice as much is not enough
+  // for the buffers too, and the call fits when the limit covers everything.
+  const Array<double> real_kernel({9, 9});
+  Options real = options;
+  std::size_t one = 0;
+  for (std::size_t limit = 1024; one == 0; limit *= 2) {
+    real.max_memory_bytes = limit;
+    try {
+      const fftconv::Filter<double> f(real_kernel.view(), {64, 64}, Op::convolve, real);
+      one = limit;
+    } catch (const fftconv::Error&) {
+    }
+  }
+  Array<C> out(image.shape);
+  options.max_memory_bytes = one;
+  CHECK_THROWS_WITH_AS(fftconv::convolve(image.view(), kernel.view(), out.view(), options),
+                       doctest::Contains("the rest is shared by 2 real pipelines"), fftconv::Error);
+  options.max_memory_bytes = 64 * one;
+  CHECK_NOTHROW(fftconv::convolve(image.view(), kernel.view(), out.view(), options));
+  // Per-frame kernels: 8 frames' spectra are counted before any is made.
+  const Array<double> stack = random_array<double>({8, 64, 64}, rng);
+  const Array<double> kernels = random_array<double>({8, 9, 9}, rng);
+  Options batch = real;
+  batch.axes = {1, 2};
+  batch.max_memory_bytes = 2 * one;
+  CHECK_THROWS_WITH_AS(fftconv::Filter<double>(kernels.view(), {8, 64, 64}, Op::convolve, batch),
+                       doctest::Contains("kernel frames' pipelines"), fftconv::Error);
+}
