@@ -217,7 +217,7 @@ double complex_terms_bound(const detail::Problem& p, const std::array<ConstView<
   // The problems the pipelines run (core/complex_pipeline.cpp, Terms): a pipeline that serves
   // both image parts keeps its kernel's spectrum (single_use false), which the memory-limited
   // method choice sees.
-  const bool zero_fill = image_complex && p.boundary == Boundary::constant && p.fill_value != 0;
+  const bool zero_fill = detail::imaginary_extended_apart(p, image_complex);
   const auto term = [&](PartBound& part, std::size_t i, std::size_t k) {
     detail::Problem pi = p;
     if (image_complex && !zero_fill) pi.single_use = false;

@@ -179,14 +179,8 @@ void reference(const detail::Parts<const T>& image, const detail::Parts<const T>
     // part by part while later frames and parts still read image and kernel: an input sharing
     // memory with the output (in place, or the kernel's buffer reused) is read from a copy.
     const auto shares = [&](const detail::Parts<const T>& in) {
-      if (b.frames == 1 && !out.is_complex) return false;  // (one write after every read)
-      for (const ConstView<T>& part : {in.re, in.im}) {
-        if (part.data() == nullptr) continue;
-        if (detail::may_share_memory(part, out.re) ||
-            (out.is_complex && detail::may_share_memory(part, out.im)))
-          return true;
-      }
-      return false;
+      // (one frame of real data: every read comes before the one write)
+      return (b.frames > 1 || out.is_complex) && detail::parts_share_memory(in, out);
     };
     std::array<std::vector<T>, 4> copies;
     // (a copy of each part that is present, in the call's rank)

@@ -41,11 +41,6 @@ void combine(const View<T>& out, const C* x, C wx, const C* y, C wy) {
                   });
 }
 
-template <class T>
-bool overlaps(const ConstView<T>& in, const View<T>& out) {
-  return may_share_memory(in, out);
-}
-
 }  // namespace
 
 template <class T>
@@ -81,8 +76,7 @@ struct ComplexPipeline<T>::Terms {
   Terms(Call call, const Parts<const C>& kernel, bool image_complex)
       : sign(call.frame.correlate ? -1 : 1) {
     call.frame.compute_precision = Precision::native;  // (C is the arithmetic's type)
-    const bool zero_fill =
-        image_complex && call.frame.boundary == Boundary::constant && call.frame.fill_value != 0;
+    const bool zero_fill = imaginary_extended_apart(call.frame, image_complex);
     // A pipeline applied to both parts keeps the kernel's spectrum instead of redoing it.
     if (image_complex && !zero_fill) call.frame.single_use = false;
     re_kernel.emplace(call, kernel.re);
@@ -164,7 +158,7 @@ ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kern
                 " bytes for the terms of its real and imaginary parts, more than "
                 "options.max_memory_bytes = ",
                 p.max_memory_bytes);
-  const bool zero_fill = image_complex && p.boundary == Boundary::constant && p.fill_value != 0;
+  const bool zero_fill = imaginary_extended_apart(p, image_complex);
   const std::size_t pipelines = (kernel.is_complex ? 2 : 1) * (zero_fill ? 2 : 1);
   Call shared = call;
   if (p.max_memory_bytes != static_cast<std::size_t>(-1))
@@ -211,9 +205,7 @@ void ComplexPipeline<T>::apply(const Batch& b, const Parts<const T>& image,
                                const Parts<T>& out) const {
   // The output is written part by part while both image parts are still read: an image sharing
   // memory with it is read from a copy (widened: always, in double).
-  const bool shared =
-      overlaps(image.re, out.re) || overlaps(image.re, out.im) ||
-      (image.is_complex && (overlaps(image.im, out.re) || overlaps(image.im, out.im)));
+  const bool shared = parts_share_memory(image, out);
   const std::size_t element = widened_ ? sizeof(double) : sizeof(T);
   const std::size_t needed = apply_bytes(b, image.is_complex, widened_ || shared, element);
   FFTCONV_CHECK(needed <= limit_ - pipeline_bytes_, out_of_memory, "complex data needs ", needed,

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "core/batched_pipeline.hpp"
+#include "util/copy.hpp"
 
 namespace fftconv::detail {
 
@@ -30,6 +31,25 @@ Parts<T> parts(const View<std::complex<T>>& v);
 template <class E>
 Parts<E> parts(const View<E>& v) {
   return {v, View<E>(), false};
+}
+
+/// Whether a complex image's imaginary part needs pipelines of its own: a constant boundary with a
+/// non-zero fill value v extends the image with v + 0i, the imaginary part with 0. Otherwise one
+/// pipeline per kernel part serves both image parts (and, applied twice, keeps its spectrum).
+inline bool imaginary_extended_apart(const Problem& p, bool image_complex) {
+  return image_complex && p.boundary == Boundary::constant && p.fill_value != 0;
+}
+
+/// Whether any part of `in` may share memory with a part of `out` (an output written part by part
+/// while the input's parts are still read).
+template <class T>
+bool parts_share_memory(const Parts<const T>& in, const Parts<T>& out) {
+  for (const ConstView<T>& i : {in.re, in.im}) {
+    if (i.data() == nullptr) continue;  // (a real input's absent part)
+    for (const View<T>& o : {out.re, out.im})
+      if (o.data() != nullptr && may_share_memory(i, o)) return true;
+  }
+  return false;
 }
 
 /// Refuses what complex data cannot do: options.nonnegative (no order on complex numbers),
