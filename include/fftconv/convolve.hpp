@@ -21,8 +21,8 @@
 namespace fftconv {
 
 // ---- Views: the compiled core ---------------------------------------------------------------
-// image, kernel and out have the same rank (1..max_rank; at most 3 axes convolved, the others
-// batch axes listed by options.axes, which also allows a kernel of lower rank: README, "Axes and
+// image, kernel and out have the same rank (1..max_rank; the axes convolved, the others batch
+// axes, listed by options.axes, which also allows a kernel of lower rank: README, "Axes and
 // stacks"); out must have exactly output_shape(image.shape(), kernel.shape(), options). Images
 // and kernels are read in full before out is written, so out may alias the image or the kernel.
 // On any error an fftconv::Error is thrown and out is untouched.

@@ -1,6 +1,6 @@
 /* fftconv C API: plain C99, usable from C, Fortran (iso_c_binding), Python ctypes and Julia.
  *
- * Arrays are contiguous in C order (last axis fastest), rank 1 to 8 (at most 3 axes convolved:
+ * Arrays are contiguous in C order (last axis fastest), rank 1 to 8 (the axes convolved:
  * options.axes_mask). Every function returns a
  * status (FFTCONV_OK = 0 on success) and never lets a C++ exception escape; on failure it writes
  * nothing to its outputs, and fftconv_last_error() returns a message naming the bad argument
@@ -94,7 +94,7 @@ typedef struct fftconv_options {
   size_t max_memory_bytes; /* working memory limit of one call (out of memory status beyond) */
   int compute_precision;   /* FFTCONV_PRECISION_NATIVE or _DOUBLE (float data in double) */
   int nonnegative;         /* 0 or 1: clamp outputs at 0 (a promise the data are >= 0) */
-  /* 0.4: bit i set = convolve along axis i (at most 3 bits; bits 0 to 7); 0 = every axis. The
+  /* 0.4: bit i set = convolve along axis i (bits 0 to 7); 0 = every axis. The
    * other axes are batch axes: image and kernel lengths equal or 1 there, the output the larger
    * (C++ Options::axes; README, "Axes and stacks"). */
   unsigned axes_mask;
@@ -126,7 +126,7 @@ FFTCONV_C_API const char* fftconv_last_error(void);
 FFTCONV_C_API int fftconv_option_name(const char* field, int value, const char** name);
 FFTCONV_C_API int fftconv_option_value(const char* field, const char* name, int* value);
 
-/* out_shape[0 .. rank) = the result's shape for `mode`, convolving along every axis (at most 3).
+/* out_shape[0 .. rank) = the result's shape for `mode`, convolving along every axis.
  * With options.axes_mask the listed axes follow the mode and along the others the output has the
  * larger of the image's and the kernel's length. */
 FFTCONV_C_API int fftconv_output_shape(int rank, const size_t* image_shape,

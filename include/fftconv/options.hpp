@@ -148,7 +148,7 @@ struct Options {
   /// match_template with a template mask: windows where fewer than min_overlap template pixels
   /// meet valid (finite) image pixels score 0.
   std::size_t min_overlap = 0;
-  /// The axes to convolve along (at most 3; negative numbers count from the end); empty, the
+  /// The axes to convolve along (negative numbers count from the end); empty, the
   /// default, means every axis. Along the other axes (batch axes) image and kernel broadcast as
   /// in numpy and scipy.signal.fftconvolve(axes=...): equal lengths, or length 1 in one of them,
   /// and the output has the larger length in every mode. A kernel of lower rank than the image
@@ -157,8 +157,9 @@ struct Options {
   /// kernel's spectrum once for all frames and threads across frames. Repeated or out-of-range
   /// axes are refused. convolve, correlate, Filter (whose apply also takes a stack with extra
   /// leading axes), output_shape, reference_convolve/correlate and error_bound honour it;
-  /// convolve_masked, match_template and predicted_seconds refuse batch axes. README, "Axes and
-  /// stacks".
+  /// convolve_masked, match_template and predicted_seconds refuse batch axes. More than 3
+  /// convolved axes run as a sum of 3-D convolutions over the kernel's taps along the leading
+  /// ones (nan_policy interpolate refused there). README, "Axes and stacks".
   Axes axes = Axes();
 };
 

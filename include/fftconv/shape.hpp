@@ -13,7 +13,7 @@ FFTCONV_API std::string to_string(const Shape& shape);
 
 /// The shape of convolve/correlate's result, per axis (image length n, kernel length k):
 /// full: n + k - 1; same: n; valid: max(n - k + 1, 0). Same as scipy.signal.convolve.
-/// Throws fftconv::Error for a rank mismatch, rank 0, more than 3 axes, or a zero extent.
+/// Throws fftconv::Error for a rank mismatch, rank 0 or above max_rank, or a zero extent.
 FFTCONV_API Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode);
 /// The same for options.mode along options.axes (every axis if empty); along the other (batch)
 /// axes the larger of the image's and the kernel's length (README, "Axes and stacks"). Throws
@@ -30,7 +30,8 @@ FFTCONV_API Shape output_shape(const Shape& image_shape, const Shape& kernel_sha
 /// FFTW costs (README, "Methods and the automatic choice"); if any axis's minimum is beyond the
 /// table (above 32768), next_fast_size of every minimum. wrap in same mode on an image whose
 /// lengths are FFT-friendly: exactly n
-/// (circular convolution).
+/// (circular convolution). Ranks 1 to 3 (a call along more than 3 axes transforms 3-D slabs:
+/// ask for the last 3 axes' shapes).
 FFTCONV_API Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape,
                             const Options& options);
 

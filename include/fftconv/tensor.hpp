@@ -72,8 +72,8 @@ tensor_result_t<I, K, RankI, Layout> tensor_call(const Eigen::Tensor<I, RankI, L
 
 /// Convolution of a tensor of rank 1 to 8 with a kernel tensor of the same storage order and
 /// precision (float, double or std::complex of them; a complex image or kernel gives a complex
-/// result), every Mode and Boundary; options.axes as for views (at most 3 axes convolved; a
-/// kernel of lower rank with explicit axes).
+/// result), every Mode and Boundary; options.axes as for views (a kernel of lower rank with
+/// explicit axes).
 template <class I, class K, int RankI, int RankK, int Layout>
 detail::tensor_result_t<I, K, RankI, Layout> convolve(const Eigen::Tensor<I, RankI, Layout>& image,
                                                       const Eigen::Tensor<K, RankK, Layout>& kernel,

@@ -9,18 +9,21 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "core/batched_pipeline.hpp"
 #include "core/complex_pipeline.hpp"
 #include "core/kernel_info.hpp"
 #include "core/plan.hpp"
+#include "core/tap_sum.hpp"
 #include "core/validate.hpp"
 #include "direct/direct_path.hpp"
 #include "direct/error_model.hpp"
 #include "direct/separable.hpp"
 #include "fft/error_model.hpp"
 #include "fftconv/accuracy.hpp"
+#include "stages/kernel_normalization.hpp"
 #include "util/check.hpp"
 #include "util/copy.hpp"
 #include "util/rounding.hpp"
@@ -280,6 +283,69 @@ double complex_frame_bound(const detail::Problem& p, const std::array<ConstView<
 }
 
 template <class T>
+using Parts3 = std::array<ConstView<T>, 2>;
+
+/// max |x| over the parts present (image: [1] if complex), and sum |x| over them.
+template <class T>
+void part_norms(const Parts3<T>& v, bool complex, double& max_abs, double& l1) {
+  for (std::size_t i = 0; i < (complex ? 2u : 1u); ++i)
+    detail::for_each_element(v[i], [&](T x) {
+      max_abs = std::max(max_abs, std::fabs(static_cast<double>(x)));
+      l1 += std::fabs(static_cast<double>(x));
+    });
+}
+
+/// A frame convolved along more than 3 axes (core/tap_sum.hpp): the sum over outer taps g of
+/// problems along the last three axes, each on some image slab (or the fill value's). Term g errs
+/// by at most the largest of its slab bounds over the image slabs it may read (slab_bound) and is
+/// at most max |slab| sum |kernel slab| plus that; the terms are summed in double, and float data
+/// rounded once more.
+template <class T, class SlabBound>
+double tap_sum_bound(const detail::Batch& b, const detail::Problem& p, const Parts3<T>& images,
+                     bool image_complex, const Parts3<T>& kernels, bool kernel_complex,
+                     bool normalize, const SlabBound& slab_bound) {
+  // (a normalized kernel: as the tap sum runs it, the whole frame divided by its sum; real only)
+  std::vector<T> normalized;
+  const Parts3<T> k{detail::effective_kernel_any_rank(kernels[0], normalize, normalized),
+                    kernels[1]};
+  std::size_t image_slabs = 1;
+  for (int i = 0; i < b.outer.rank(); ++i)
+    image_slabs *= b.outer_axes[static_cast<std::size_t>(i)].n;
+  const double u = unit_roundoff<double>;
+  const bool filled = p.boundary == Boundary::constant && p.fill_value != 0;
+  double error = 0, magnitude = 0;
+  for (std::size_t tap = 0; tap < b.outer_taps; ++tap) {
+    const detail::OuterIndex g = detail::outer_index(tap, b, detail::OuterLengths::kernel);
+    const Parts3<T> ks{detail::slab_view(k[0], g), detail::slab_view(k[1], g)};
+    double k_max = 0, l1 = 0;
+    part_norms(ks, kernel_complex, k_max, l1);
+    double worst = 0, image_max = 0;
+    for (std::size_t s = 0; s < image_slabs; ++s) {
+      const detail::OuterIndex at = detail::outer_index(s, b, detail::OuterLengths::image);
+      const Parts3<T> slab{detail::slab_view(images[0], at), detail::slab_view(images[1], at)};
+      worst = std::max(worst, slab_bound(slab, ks));
+      double l1_image = 0;
+      part_norms(slab, image_complex, image_max, l1_image);
+    }
+    if (filled) {  // fill * sum(kernel slab): a compensated sum, then one product
+      worst = std::max(worst, gamma(2, u) * std::fabs(p.fill_value) * l1);
+      image_max = std::max(image_max, std::fabs(p.fill_value));
+    }
+    const double taps = static_cast<double>(ks[0].size());
+    error += worst;
+    magnitude += image_max * l1 * (1 + gamma(taps + 1, u)) + worst;
+  }
+  double result = error + gamma(static_cast<double>(b.outer_taps) - 1, u) * magnitude;
+  if constexpr (std::is_same_v<T, float>) {  // the sum rounded to float
+    if (!(magnitude < static_cast<double>(std::numeric_limits<float>::max())))
+      return std::numeric_limits<double>::infinity();
+    result += unit_roundoff<float> * magnitude +
+              static_cast<double>(std::numeric_limits<float>::denorm_min()) / 2;
+  }
+  return result;
+}
+
+template <class T>
 double bound(const detail::Parts<const T>& image, const detail::Parts<const T>& kernel,
              const Options& options, Operation operation, Guarantee guarantee) {
   FFTCONV_CHECK(detail::is_enumerator(operation), invalid_argument, bound_name,
@@ -305,16 +371,22 @@ double bound(const detail::Parts<const T>& image, const detail::Parts<const T>& 
     const double outputs = static_cast<double>(element_count(b.output)) * (complex ? 4 : 1);
     const ConstView<T> kr = detail::at_rank(kernel.re, b.rank);
     const ConstView<T> ki = kernel.is_complex ? detail::at_rank(kernel.im, b.rank) : kr;
+    // The bound of one problem along the frame's last (at most 3) axes: canonical rank-3 views.
+    const auto slab_bound = [&](const Parts3<T>& images, const Parts3<T>& kernels) {
+      return complex ? complex_frame_bound<T>(p, images, image.is_complex, kernels,
+                                              kernel.is_complex, options, guarantee, outputs)
+                     : frame_bound(p, images[0], kernels[0], options, guarantee, outputs);
+    };
     for (std::size_t f = 0; f < b.frames; ++f) {
       const ConstView<T> image_re = detail::frame_view(image.re, b, f);
-      const ConstView<T> kernel_re = detail::frame_view(kr, b, f);
-      const ConstView<T> image_im =
-          image.is_complex ? detail::frame_view(image.im, b, f) : image_re;
+      const Parts3<T> images{image_re,
+                             image.is_complex ? detail::frame_view(image.im, b, f) : image_re};
+      const Parts3<T> kernels{detail::frame_view(kr, b, f), detail::frame_view(ki, b, f)};
       const double frame =
-          complex ? complex_frame_bound<T>(p, {image_re, image_im}, image.is_complex,
-                                           {kernel_re, detail::frame_view(ki, b, f)},
-                                           kernel.is_complex, options, guarantee, outputs)
-                  : frame_bound(p, image_re, kernel_re, options, guarantee, outputs);
+          b.outer.empty()
+              ? slab_bound(images, kernels)
+              : tap_sum_bound<T>(b, p, images, image.is_complex, kernels, kernel.is_complex,
+                                 call.frame.normalize_kernel, slab_bound);
       result = std::max(result, frame);
     }
   });

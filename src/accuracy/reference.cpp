@@ -1,6 +1,6 @@
-// The reference: the direct sum out[j] = sum_m E[j + m] h[m] over the extended image E (the
-// direct path's, so every mode and boundary rule means the same thing) and the kernel h (flipped
-// for convolution), accumulated in double-double and rounded once.
+// The reference: the direct sum out[j] = sum_m E[j + m] h[m] over the extended image E (every
+// axis of the frame extended by the boundary rule's index map, whatever the frame's rank) and the
+// kernel h (flipped for convolution), accumulated in double-double and rounded once.
 //
 // Dot2 (Ogita, Rump, Oishi 2005): each product a*b is split exactly into p + e with an fma
 // (TwoProduct), each partial sum s + p exactly into s' + e' (TwoSum); the errors are summed
@@ -18,8 +18,8 @@
 
 #include "core/complex_pipeline.hpp"
 #include "core/validate.hpp"
-#include "direct/direct_path.hpp"
 #include "fftconv/accuracy.hpp"
+#include "stages/boundary_extension.hpp"
 #include "stages/kernel_normalization.hpp"
 #include "util/check.hpp"
 #include "util/copy.hpp"
@@ -108,52 +108,127 @@ struct Term {
   double sign;
 };
 
-// One output part of one frame: canonical rank-3 views of the frame's image and kernel parts
-// (images[1] extended with 0 where images[0] takes the fill value: the fill value is v + 0i).
+// The axes of a frame: its outer axes (a call convolving along more than 3), then the problem's
+// canonical three.
+std::vector<detail::Axis> frame_axes(const detail::Batch& b, const detail::Problem& p) {
+  std::vector<detail::Axis> axes(b.outer_axes.begin(), b.outer_axes.begin() + b.outer.rank());
+  axes.insert(axes.end(), p.axes.begin(), p.axes.end());
+  return axes;
+}
+
+// Advances the multi-index `at` over `lengths` in C order, axes [0, last) only; false after the
+// last position.
+bool next_position(std::vector<std::size_t>& at, const std::vector<std::size_t>& lengths,
+                   std::size_t last) {
+  for (std::size_t a = last; a-- > 0;) {
+    if (++at[a] < lengths[a]) return true;
+    at[a] = 0;
+  }
+  return false;
+}
+
+// The frame's image part extended along every axis: extended position t of an axis is position
+// t + start - (k - 1), an output j reads positions j .. j + k - 1; where the boundary rule gives
+// the fill value it is `fill`. Dense, C order, extents out + k - 1.
 template <class T>
-void reference_frame(const detail::Problem& p, const std::array<ConstView<T>, 2>& images,
+std::vector<T> extended(const std::vector<detail::Axis>& axes, Boundary rule,
+                        const ConstView<T>& image, T fill, std::vector<std::size_t>& strides) {
+  const std::size_t r = axes.size();
+  std::vector<std::size_t> lengths(r);
+  strides.assign(r, 1);
+  for (std::size_t a = r; a-- > 0;) {
+    lengths[a] = axes[a].out + axes[a].k - 1;
+    if (a + 1 < r) strides[a] = strides[a + 1] * lengths[a + 1];
+  }
+  std::vector<T> e(strides[0] * lengths[0]);
+  std::vector<std::size_t> at(r, 0);
+  for (T& value : e) {
+    std::ptrdiff_t offset = 0;
+    bool inside = true;
+    for (std::size_t a = 0; a < r; ++a) {
+      const auto k = static_cast<std::ptrdiff_t>(axes[a].k);
+      const std::ptrdiff_t index =
+          detail::boundary_index(rule, static_cast<std::ptrdiff_t>(at[a] + axes[a].start) - (k - 1),
+                                 static_cast<std::ptrdiff_t>(axes[a].n));
+      inside = inside && index >= 0;
+      offset += index * image.stride(static_cast<int>(a));
+    }
+    value = inside ? image.data()[offset] : fill;
+    next_position(at, lengths, r);
+  }
+  return e;
+}
+
+// One output part of one frame: views of the frame's image and kernel parts (rank: the frame's
+// axes), images[1] extended with 0 where images[0] takes the fill value (the fill value is
+// v + 0i).
+template <class T>
+void reference_frame(const std::vector<detail::Axis>& axes, const detail::Problem& p,
+                     const std::array<ConstView<T>, 2>& images,
                      const std::array<ConstView<T>, 2>& kernels, const std::vector<Term>& terms,
                      const View<T>& o) {
-  const detail::DirectLayout layout = detail::direct_layout(p);
-  std::array<detail::AlignedBuffer<T>, 2> extended;
+  const std::size_t r = axes.size();
+  std::array<std::vector<T>, 2> ext;
+  std::vector<std::size_t> es;              // the extended images' strides
   std::array<std::vector<double>, 2> taps;  // h as doubles, dense C order
   for (const Term& t : terms) {
     const auto i = static_cast<std::size_t>(t.image), k = static_cast<std::size_t>(t.kernel);
-    if (extended[i].size() == 0)
-      extended[i] = detail::extended_image(p, images[i], static_cast<T>(i == 0 ? p.fill_value : 0));
+    if (ext[i].empty())
+      ext[i] = extended(axes, p.boundary, images[i], static_cast<T>(i == 0 ? p.fill_value : 0), es);
     if (taps[k].empty()) {
       // (the kernel normalization stage itself, not a plan: the reference shares no path's code)
       std::vector<T> normalized;
-      const ConstView<T> k3 = detail::effective_kernel(kernels[k], p.normalize_kernel, normalized);
-      const ConstView<T> h = p.correlate ? k3 : detail::flipped(k3);
-      taps[k] = detail::dense_values<double>(h, [](T x) { return static_cast<double>(x); });
+      const ConstView<T> g =
+          detail::effective_kernel_any_rank(kernels[k], p.normalize_kernel, normalized);
+      taps[k] = detail::dense_converted<double>(p.correlate ? g : detail::flipped(g));
     }
   }
-  const std::size_t k0 = p.axes[0].k, k1 = p.axes[1].k, k2 = p.axes[2].k;
-  const std::size_t rows = p.axes[0].out * p.axes[1].out;
-  const detail::DenseStrides& es = layout.strides;
-  detail::parallel_for(rows, p.threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-    for (std::size_t row = begin; row < end; ++row) {
-      const std::size_t y0 = row / p.axes[1].out, y1 = row % p.axes[1].out;
-      T* out_row = detail::row_start(o, y0, y1);
-      for (std::size_t x = 0; x < p.axes[2].out; ++x) {
-        Dot2 dot;
-        for (const Term& t : terms) {
-          const double* tap = taps[static_cast<std::size_t>(t.kernel)].data();
-          const T* image = extended[static_cast<std::size_t>(t.image)].data();
-          for (std::size_t a0 = 0; a0 < k0; ++a0)
-            for (std::size_t a1 = 0; a1 < k1; ++a1) {
-              const T* src = image + (y0 + a0) * es[0] + (y1 + a1) * es[1] + x;
-              for (std::size_t a2 = 0; a2 < k2; ++a2)
-                dot.add(static_cast<double>(src[a2]), t.sign * *tap++);  // (sign +-1: exact)
+  // Offsets in the extended image of the kernel's rows (every axis but the last), and of the
+  // output rows.
+  std::vector<std::size_t> k_lengths(r), out_lengths(r);
+  for (std::size_t a = 0; a < r; ++a) {
+    k_lengths[a] = axes[a].k;
+    out_lengths[a] = axes[a].out;
+  }
+  const auto offsets = [&](const std::vector<std::size_t>& lengths) {
+    std::vector<std::size_t> result, at(r, 0);
+    do {
+      std::size_t offset = 0;
+      for (std::size_t a = 0; a + 1 < r; ++a)
+        offset += at[a] * es[a];
+      result.push_back(offset);
+    } while (next_position(at, lengths, r - 1));
+    return result;
+  };
+  const std::vector<std::size_t> k_rows = offsets(k_lengths), out_rows = offsets(out_lengths);
+  const std::size_t width = axes[r - 1].out, k_width = axes[r - 1].k;
+  const int last = static_cast<int>(r) - 1;
+  detail::parallel_for(
+      out_rows.size(), p.threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+        std::vector<std::size_t> at(r, 0);
+        for (std::size_t row = begin; row < end; ++row) {
+          std::ptrdiff_t out_offset = 0;  // the row's position: row in C order over out_lengths
+          for (std::size_t a = r - 1, rest = row; a-- > 0; rest /= out_lengths[a])
+            out_offset +=
+                static_cast<std::ptrdiff_t>(rest % out_lengths[a]) * o.stride(static_cast<int>(a));
+          T* out_row = o.data() + out_offset;
+          for (std::size_t x = 0; x < width; ++x) {
+            Dot2 dot;
+            for (const Term& t : terms) {
+              const double* tap = taps[static_cast<std::size_t>(t.kernel)].data();
+              const T* image = ext[static_cast<std::size_t>(t.image)].data() + out_rows[row] + x;
+              for (std::size_t k_row : k_rows) {
+                const T* src = image + k_row;
+                for (std::size_t m = 0; m < k_width; ++m)
+                  dot.add(static_cast<double>(src[m]), t.sign * *tap++);  // (sign +-1: exact)
+              }
             }
+            // Infinite or NaN terms make the error terms NaN: the plain sum is then the answer.
+            out_row[static_cast<std::ptrdiff_t>(x) * o.stride(last)] =
+                std::isfinite(dot.sum) ? round_to<T>(dot) : static_cast<T>(dot.sum);
+          }
         }
-        // Infinite or NaN terms make the error terms NaN: the plain sum is then the answer.
-        out_row[static_cast<std::ptrdiff_t>(x) * o.stride(2)] =
-            std::isfinite(dot.sum) ? round_to<T>(dot) : static_cast<T>(dot.sum);
-      }
-    }
-  });
+      });
 }
 
 // The reference on the parts of image, kernel and output (complex parts, or one real part each).
@@ -201,15 +276,18 @@ void reference(const detail::Parts<const T>& image, const detail::Parts<const T>
     const std::array<ConstView<T>, 2> sources{im.re, im.im};
     const ConstView<T> kr = detail::at_rank(ke.re, b.rank);
     const ConstView<T> ki = kernel.is_complex ? detail::at_rank(ke.im, b.rank) : kr;
+    const std::vector<detail::Axis> axes = frame_axes(b, call.frame);
     for (std::size_t f = 0; f < b.frames; ++f) {
       const std::array<ConstView<T>, 2> images{
           detail::frame_view(sources[0], b, f),
           image.is_complex ? detail::frame_view(sources[1], b, f) : ConstView<T>()};
       const std::array<ConstView<T>, 2> kernels{detail::frame_view(kr, b, f),
                                                 detail::frame_view(ki, b, f)};
-      reference_frame(call.frame, images, kernels, re_terms, detail::frame_view(out.re, b, f));
+      reference_frame(axes, call.frame, images, kernels, re_terms,
+                      detail::frame_view(out.re, b, f));
       if (out.is_complex)
-        reference_frame(call.frame, images, kernels, im_terms, detail::frame_view(out.im, b, f));
+        reference_frame(axes, call.frame, images, kernels, im_terms,
+                        detail::frame_view(out.im, b, f));
     }
   });
 }

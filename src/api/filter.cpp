@@ -136,8 +136,10 @@ Method chosen_method_for(const ConstView<T>& kernel, const Shape& image_shape,
   Method method = Method::automatic;
   detail::with_call_errors(name, [&] {
     const ConstView<T> k = detail::at_rank(kernel, call.batch.rank);
-    method = detail::make_plan(detail::frame_problem(call), detail::frame_view(k, call.batch, 0))
-                 .choice.method;
+    // (the first slab's, with more than 3 convolved axes: the tap sum's pipelines)
+    const ConstView<T> first =
+        detail::slab_view(detail::frame_view(k, call.batch, 0), detail::OuterIndex{});
+    method = detail::make_plan(detail::frame_problem(call), first).choice.method;
   });
   return method;
 }

@@ -8,8 +8,8 @@
 namespace fftconv {
 
 Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, Mode mode) {
-  return detail::make_problem(image_shape, kernel_shape, mode, false, "fftconv::output_shape")
-      .output_shape();
+  return detail::make_batch(image_shape, kernel_shape, Axes(), mode, "fftconv::output_shape")
+      .output;
 }
 
 Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, const Options& options) {

@@ -100,17 +100,23 @@ Batch make_batch(const Shape& image, const Shape& kernel, const Axes& axes, Mode
   }
   for (int a = 0; a < rank; ++a)
     (axes.empty() || listed[static_cast<std::size_t>(a)] ? b.convolved : b.batched).push_back(a);
-  FFTCONV_CHECK(b.convolved.rank() <= core_rank, invalid_argument, what, ": convolving along ",
-                b.convolved.rank(), " axes (",
-                axes.empty() ? "every axis of a rank-" + std::to_string(rank) + " image"
-                             : "options.axes " + axes_string(axes),
-                "); at most ", core_rank,
-                " axes are convolved in one call (list them in options.axes; the others are "
-                "batch axes)");
-
   b.output = image;
   for (int a : b.convolved)
     b.output[a] = make_axis(image[a], b.kernel[a], mode).out;
+  if (b.convolved.rank() > core_rank) {  // the leading ones become outer axes (a tap sum)
+    Axes frame;
+    for (int i = 0; i < b.convolved.rank(); ++i) {
+      const int a = b.convolved[i];
+      if (i < b.convolved.rank() - core_rank) {
+        b.outer_axes[static_cast<std::size_t>(b.outer.rank())] =
+            make_axis(image[a], b.kernel[a], mode);
+        b.outer.push_back(a);
+      } else {
+        frame.push_back(a);
+      }
+    }
+    b.convolved = frame;
+  }
   for (int a : b.batched) {
     const std::size_t n = image[a], k = b.kernel[a];
     FFTCONV_CHECK(n == k || n == 1 || k == 1, invalid_argument, what, ": along batch axis ", a,
@@ -126,6 +132,8 @@ Batch make_batch(const Shape& image, const Shape& kernel, const Axes& axes, Mode
   b.frames = product(b.output, b.batched);
   b.kernel_frames = product(b.kernel, b.batched);
   b.image_frames = product(b.image, b.batched);
+  b.outer_positions = product(b.output, b.outer);
+  b.outer_taps = product(b.kernel, b.outer);
   return b;
 }
 
@@ -149,6 +157,11 @@ Batch stacked(const Batch& b, const Shape& image, const char* what) {
     s.batched.push_back(a + extra);
   for (int a : b.convolved)
     s.convolved.push_back(a + extra);
+  for (int a : b.outer)
+    s.outer.push_back(a + extra);
+  s.outer_axes = b.outer_axes;
+  s.outer_positions = b.outer_positions;
+  s.outer_taps = b.outer_taps;
   for (int i = 0; i < b.rank; ++i) {
     s.kernel.push_back(b.kernel[i]);
     s.output.push_back(b.output[i]);
@@ -163,7 +176,7 @@ Batch stacked(const Batch& b, const Shape& image, const char* what) {
 
 template <class T>
 View<T> frame_view(const View<T>& v, const Batch& b, std::size_t frame) {
-  if (b.batched.empty()) return to_rank3(v);
+  if (b.batched.empty() && b.outer.empty()) return to_rank3(v);
   const std::array<std::size_t, max_rank> at = batch_position(b, frame);
   T* data = v.data();
   for (int a : b.batched)
@@ -171,11 +184,35 @@ View<T> frame_view(const View<T>& v, const Batch& b, std::size_t frame) {
       data += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(a)]) * v.stride(a);
   Shape shape;
   Strides strides;
+  for (int a : b.outer) {
+    shape.push_back(v.extent(a));
+    strides.push_back(v.stride(a));
+  }
+  const int leading = b.outer.rank() + core_rank - b.convolved.rank();  // (canonical rank 3)
+  for (int i = b.outer.rank(); i < leading; ++i) {
+    shape.push_back(1);
+    strides.push_back(0);
+  }
   for (int a : b.convolved) {
     shape.push_back(v.extent(a));
     strides.push_back(v.stride(a));
   }
-  return to_rank3(View<T>(data, shape, strides));
+  return View<T>(data, shape, strides);
+}
+
+template <class T>
+View<T> slab_view(const View<T>& frame, const OuterIndex& at) {
+  const int outer = frame.rank() - core_rank;
+  T* data = frame.data();
+  for (int i = 0; i < outer; ++i)
+    data += static_cast<std::ptrdiff_t>(at[static_cast<std::size_t>(i)]) * frame.stride(i);
+  Shape shape;
+  Strides strides;
+  for (int i = outer; i < frame.rank(); ++i) {
+    shape.push_back(frame.extent(i));
+    strides.push_back(frame.stride(i));
+  }
+  return View<T>(data, shape, strides);
 }
 
 std::size_t kernel_frame(const Batch& b, std::size_t frame) {
@@ -190,5 +227,9 @@ template View<float> frame_view(const View<float>&, const Batch&, std::size_t);
 template View<double> frame_view(const View<double>&, const Batch&, std::size_t);
 template View<const float> frame_view(const View<const float>&, const Batch&, std::size_t);
 template View<const double> frame_view(const View<const double>&, const Batch&, std::size_t);
+template View<float> slab_view(const View<float>&, const OuterIndex&);
+template View<double> slab_view(const View<double>&, const OuterIndex&);
+template View<const float> slab_view(const View<const float>&, const OuterIndex&);
+template View<const double> slab_view(const View<const double>&, const OuterIndex&);
 
 }  // namespace fftconv::detail

@@ -12,10 +12,6 @@ namespace fftconv::detail {
 
 namespace {
 
-int workers_for(std::size_t frames, int threads) {
-  return static_cast<int>(std::min<std::size_t>(frames, static_cast<std::size_t>(threads)));
-}
-
 // Whether no output frame can overwrite what another frame reads: the same start and strides, the
 // image's batch lengths the output's (none broadcast: a broadcast image frame is read by several
 // output frames) and its other lengths no longer than the output's. Image frame f then lies among
@@ -23,7 +19,8 @@ int workers_for(std::size_t frames, int threads) {
 // in-place application is safe (the path copies an aliased frame).
 template <class T>
 bool frames_aligned(const Batch& b, const ConstView<T>& image, const View<T>& out) {
-  if (image.data() != out.data()) return false;
+  // (a tap sum reads image slabs of other output positions)
+  if (image.data() != out.data() || !b.outer.empty()) return false;
   for (int a = 0; a < image.rank(); ++a)
     if (image.stride(a) != out.stride(a) || image.extent(a) > out.extent(a)) return false;
   for (int a : b.batched)
@@ -34,10 +31,15 @@ bool frames_aligned(const Batch& b, const ConstView<T>& image, const View<T>& ou
 }  // namespace
 
 Problem frame_problem(const Call& call) {
+  const Batch& b = call.batch;
   Problem p = call.frame;
-  const int workers = workers_for(call.batch.frames, p.threads);
+  const int workers = workers_for(items(b), p.threads);
   p.threads = std::max(1, p.threads / workers);
-  p.single_use = p.single_use && call.batch.frames == call.batch.kernel_frames;
+  p.single_use = p.single_use && b.frames == b.kernel_frames && b.outer.empty();
+  if (!b.outer.empty()) {  // the tap sum normalizes the whole kernel and clamps the sum
+    p.normalize_kernel = false;
+    p.nonnegative = false;
+  }
   return p;
 }
 
@@ -49,6 +51,11 @@ BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel
   frame_threads_ = p.threads;
   workers_ = workers_for(b.frames, threads_);
   limit_ = p.max_memory_bytes;
+  if (!b.outer.empty()) {  // more than core_rank convolved axes
+    tap_sum_.emplace(call, kernel);
+    bytes_ = tap_sum_->bytes();
+    return;
+  }
   const ConstView<T> k = at_rank(kernel, b.rank);
   // One plan per kernel frame, in kernel-frame order (the first output frame using each): every
   // method chosen and the memory counted before any kernel is prepared.
@@ -83,11 +90,11 @@ BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel
 template <class T>
 void BatchedPipeline<T>::apply(const Batch& b, const ConstView<T>& image,
                                const View<T>& out) const {
-  if (b.frames == 1) {
+  if (b.frames == 1 && !tap_sum_) {
     pipelines_.front().apply(frame_view(image, b, 0), frame_view(out, b, 0));
     return;
   }
-  // An output frame must not overwrite what another frame has still to read.
+  // An output frame (or slab) must not overwrite what another has still to read.
   std::vector<T> copy;
   ConstView<T> source = image;
   if (may_share_memory(image, out) && !frames_aligned(b, image, out)) {
@@ -99,6 +106,10 @@ void BatchedPipeline<T>::apply(const Batch& b, const ConstView<T>& image,
                   " options.max_memory_bytes = ", limit_, " leaves");
     copy = dense_copy(image);
     source = ConstView<T>(copy.data(), image.shape());
+  }
+  if (tap_sum_) {
+    tap_sum_->apply(b, source, out);
+    return;
   }
   // The frames at once that the constructor counted (a Filter's stack: at most as many as its
   // own batch runs), each on its path's threads.

@@ -8,13 +8,14 @@
 
 #include "core/batch.hpp"
 #include "core/pipeline.hpp"
+#include "core/tap_sum.hpp"
 #include "core/validate.hpp"
 
 namespace fftconv::detail {
 
 /// The problem each frame's pipeline is planned for: call.frame with the threads a frame gets
-/// (threads / workers, workers = min(threads, frames)), and single_use only when each kernel
-/// frame serves one output frame.
+/// (threads / workers, workers = min(threads, items)), and single_use only when each kernel
+/// frame serves one output frame; a tap sum's (outer axes) normalizes and clamps itself.
 Problem frame_problem(const Call& call);
 
 template <class T>
@@ -30,13 +31,16 @@ class BatchedPipeline {
   /// batch or stacked(call's batch, ...).
   void apply(const Batch& b, const ConstView<T>& image, const View<T>& out) const;
 
-  const Problem& problem() const { return pipelines_.front().problem(); }
-  Method method() const { return pipelines_.front().method(); }
+  const Problem& problem() const {
+    return tap_sum_ ? tap_sum_->problem() : pipelines_.front().problem();
+  }
+  Method method() const { return tap_sum_ ? tap_sum_->method() : pipelines_.front().method(); }
   /// The working memory counted: the pipelines and the buffers of the frames run at once.
   std::size_t bytes() const { return bytes_; }
 
  private:
-  std::vector<Pipeline<T>> pipelines_;  ///< indexed by kernel frame
+  std::vector<Pipeline<T>> pipelines_;  ///< indexed by kernel frame...
+  std::optional<TapSum<T>> tap_sum_;    ///< ...or, along more than core_rank axes, a tap sum
   int threads_ = 1;                     ///< the call's
   int frame_threads_ = 1;               ///< each frame's path's
   int workers_ = 1;                     ///< frames at once, as counted in bytes_

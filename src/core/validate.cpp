@@ -105,6 +105,11 @@ Call validate_call_setup(const ConstView<T>& kernel, const Shape& image_shape,
   const double rounded_fill =  // (only converted where checked: beyond T's range it is UB)
       fill_used ? static_cast<double>(static_cast<T>(options.fill_value)) : 0;
   p.fill_value = boundary == Boundary::constant ? rounded_fill : 0;  // zero means 0
+  // (interpolate divides by conv(M, k) along every convolved axis: not a sum of slab terms)
+  FFTCONV_CHECK(batch.outer.empty() || nan_policy != NanPolicy::interpolate, invalid_argument, what,
+                ": options.nan_policy = interpolate convolves along at most ", core_rank,
+                " axes; this call convolves along ", batch.outer.rank() + batch.convolved.rank(),
+                " (list at most ", core_rank, " in options.axes, or use propagate or fill)");
   p.nan_policy = nan_policy;
   p.nan_fill = nan_policy == NanPolicy::fill ? rounded_fill : 0;
   p.min_weight = options.min_weight;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fftconv/view.hpp"
+#include "util/copy.hpp"
 
 namespace fftconv::detail {
 
@@ -37,6 +38,18 @@ ConstView<T> effective_kernel(const ConstView<T>& kernel3, bool normalize,
   if (!normalize) return kernel3;
   storage = normalized_kernel(kernel3, kernel_sum(kernel3));
   return ConstView<T>(storage.data(), kernel3.shape());
+}
+
+/// effective_kernel for a kernel of any rank (a frame convolved along more than 3 axes): divided
+/// by the sum of all its values, the copy dense in C order.
+template <class T>
+ConstView<T> effective_kernel_any_rank(const ConstView<T>& kernel, bool normalize,
+                                       std::vector<T>& storage) {
+  if (!normalize) return kernel;
+  const std::vector<T> values = dense_copy(kernel);
+  const ConstView<T> row(values.data(), Shape{1, 1, values.size()});  // (rank 3: the stage's)
+  storage = normalized_kernel(row, kernel_sum(row));
+  return ConstView<T>(storage.data(), kernel.shape());
 }
 
 }  // namespace fftconv::detail

@@ -49,7 +49,7 @@ Array<T> exact_integer_result(const Array<T>& image, const Array<T>& kernel, Mod
     const auto oi = testing::unravel(o, out_shape);
     Int sum = 0;
     for (std::size_t m = 0; m < kernel.size(); ++m) {
-      std::array<std::size_t, 3> ii{};
+      testing::Index ii{};
       const bool inside = testing::tap_source(image.shape, kernel.shape, mode, correlate, oi,
                                               testing::unravel(m, kernel.shape), rule, ii);
       const Int value = inside ? static_cast<Int>(image.values[image.index(ii)])

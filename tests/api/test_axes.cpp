@@ -115,23 +115,12 @@ StackReference stack_reference(const Array<T>& image, const Array<T>& kernel,
                              testing::tolerance<T>(fi.shape, fk.shape, found->second.abs_sum_max));
     }
     const testing::Reference& fr = found->second;
-    std::array<std::size_t, 3> fo{};
+    testing::Index fo{};
     for (std::size_t c = 0; c < convolved.size(); ++c)
       fo[c] = at[static_cast<std::size_t>(convolved[c])];
     r.values.values[l] = fr.values.values[fr.values.index(fo)];
   }
   return r;
-}
-
-template <class T>
-Array<T> run(Op op, const Array<T>& image, const Array<T>& kernel, const Options& options,
-             const Shape& out_shape) {
-  Array<T> out(out_shape);
-  if (op == Op::convolve)
-    fftconv::convolve(image.view(), kernel.view(), out.view(), options);
-  else
-    fftconv::correlate(image.view(), kernel.view(), out.view(), options);
-  return out;
 }
 
 template <class T>
@@ -170,7 +159,7 @@ TEST_CASE_TEMPLATE("a stack equals the loop over its frames, bit for bit, on 1 a
           Options options = frame_options;
           options.axes = {1, 2};
           options.threads = threads;  // (3 threads, 5 frames: one thread per frame)
-          CHECK(run(op, stack, kernel, options, out_shape).values == looped.values);
+          CHECK(testing::apply(op, stack, kernel, options).values == looped.values);
           CHECK(fftconv::output_shape(stack.shape, kernel.shape, options) == out_shape);
           // The frame's Filter applied to the whole stack, and in place when the shapes allow.
           Array<T> applied(out_shape);
@@ -222,7 +211,7 @@ TEST_CASE_TEMPLATE("batch axes broadcast, per-frame kernels, every boundary rule
           for (Method method : {Method::direct, Method::fft, Method::automatic}) {
             CAPTURE(testing::name(method));
             options.method = method;
-            check_close(run(op, image, kernel, options, ref.values.shape), ref);
+            check_close(testing::apply(op, image, kernel, options), ref);
           }
         }
 }
@@ -238,7 +227,7 @@ TEST_CASE(
   options.boundary = Boundary::wrap;
   const StackReference ref =
       stack_reference(image, kernel, {2, 3, 4}, Mode::same, true, Boundary::wrap);
-  const Array<double> result = run(Op::correlate, image, kernel, options, ref.values.shape);
+  const Array<double> result = testing::apply(Op::correlate, image, kernel, options);
   check_close(result, ref);
   Array<double> library_ref(ref.values.shape);
   fftconv::reference_correlate(image.view(), kernel.view(), library_ref.view(), options);
@@ -258,7 +247,7 @@ TEST_CASE("an output overlapping the image of another frame reads the image firs
   Options options;
   options.axes = {1, 2};
   options.threads = 2;
-  const Array<float> expected = run(Op::convolve, stack, kernel, options, stack.shape);
+  const Array<float> expected = testing::apply(Op::convolve, stack, kernel, options);
   // The output one frame further on in the same buffer: frame f's output is frame f+1's image.
   std::vector<float> buffer(5 * 42);
   std::copy(stack.values.begin(), stack.values.end(), buffer.begin());
@@ -268,7 +257,7 @@ TEST_CASE("an output overlapping the image of another frame reads the image firs
   // A broadcast image written over in place: every output frame reads the one image frame.
   Array<float> one = testing::normal<float>({1, 6, 7}, rng);
   const Array<float> kernels = testing::normal<float>({4, 3, 3}, rng);
-  const Array<float> spread = run(Op::convolve, one, kernels, options, {4, 6, 7});
+  const Array<float> spread = testing::apply(Op::convolve, one, kernels, options);
   std::vector<float> shared(4 * 42);
   std::copy(one.values.begin(), one.values.end(), shared.begin());
   fftconv::convolve(ConstView<float>(shared.data(), {1, 6, 7}), kernels.view(),

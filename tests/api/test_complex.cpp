@@ -69,11 +69,11 @@ ComplexReference complex_reference(const Array<I>& image, const Array<K>& kernel
                                    bool correlate, Boundary rule = Boundary::zero,
                                    double fill = 0) {
   ComplexReference r;
-  const auto at = [&](Mode m, const std::array<std::size_t, 3>& o, long double* abs) {
+  const auto at = [&](Mode m, const testing::Index& o, long double* abs) {
     std::complex<long double> sum = 0;
     long double total = 0;
     for (std::size_t km = 0; km < kernel.size(); ++km) {
-      std::array<std::size_t, 3> source{};
+      testing::Index source{};
       const bool inside = testing::tap_source(image.shape, kernel.shape, m, correlate, o,
                                               testing::unravel(km, kernel.shape), rule, source);
       const std::complex<long double> x =

@@ -72,16 +72,18 @@ TEST_CASE("bad input is refused with a message naming the argument, out untouche
         [&] { fftconv::convolve(ConstView<double>(), ConstView<double>(), View<double>()); },
         {"image rank", "got 0"});
   }
-  SUBCASE("rank above max_rank, or more than 3 axes convolved") {
+  SUBCASE("rank above max_rank, or interpolation along more than 3 axes") {
     CHECK_THROWS_AS(fftconv::Shape({1, 2, 3, 4, 5, 6, 7, 8, 9}), Error);
     fftconv::Shape nine = {1, 1, 1, 1, 1, 1, 1, 1};
     CHECK_THROWS_AS(nine.push_back(1), Error);
     const ConstView<double> img4(image.data(), {1, 4, 5, 1}), ker4(kernel.data(), {1, 2, 3, 1});
+    Options interpolate;
+    interpolate.nan_policy = fftconv::NanPolicy::interpolate;
     expect_invalid(
         [&] {
-          fftconv::convolve(img4, ker4, View<double>(out.data(), {1, 4, 5, 1}));
+          fftconv::convolve(img4, ker4, View<double>(out.data(), {1, 4, 5, 1}), interpolate);
         },
-        {"convolving along 4 axes", "every axis of a rank-4 image", "at most 3"});
+        {"options.nan_policy = interpolate", "at most 3 axes", "convolves along 4"});
   }
   SUBCASE("output of the wrong shape") {
     expect_invalid(

@@ -648,7 +648,7 @@ void template_matching(Bytes& in) {
   const testing::Array<T> at_shape(score_shape);
   for (std::size_t i = 0; i < peaks.size(); ++i) {
     const fftconv::Peak& p = peaks[i];
-    const T v = score[at_shape.index(p.index)];
+    const T v = score[at_shape.index({p.index[0], p.index[1], p.index[2]})];
     if (static_cast<double>(v) != p.value || !(p.value >= threshold))
       fail("a peak's value is not its score, or below the threshold");
     if (i > 0 && peaks[i - 1].value < p.value) fail("peaks not strongest first");

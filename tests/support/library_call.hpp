@@ -63,4 +63,23 @@ void check_against(const Reference& ref, Op op, const Array<T>& image, const Arr
   CHECK(err <= tol);
 }
 
+/// op on dense arrays with `options` (axes too), the output shaped by
+/// fftconv::output_shape(image, kernel, options); with `reference` the library's
+/// reference_convolve / reference_correlate instead.
+template <class T>
+Array<T> apply(Op op, const Array<T>& image, const Array<T>& kernel,
+               const fftconv::Options& options, bool reference = false) {
+  Array<T> out(fftconv::output_shape(image.shape, kernel.shape, options));
+  const bool convolve = op == Op::convolve;
+  if (reference && convolve)
+    fftconv::reference_convolve(image.view(), kernel.view(), out.view(), options);
+  else if (reference)
+    fftconv::reference_correlate(image.view(), kernel.view(), out.view(), options);
+  else if (convolve)
+    fftconv::convolve(image.view(), kernel.view(), out.view(), options);
+  else
+    fftconv::correlate(image.view(), kernel.view(), out.view(), options);
+  return out;
+}
+
 }  // namespace testing

@@ -73,9 +73,8 @@ inline long long extended_index(fftconv::Boundary rule, long long i, long long n
 /// Where kernel element km of output o (multi-indices) reads the image extended by `rule`: the
 /// image's multi-index, or false for the fill value.
 inline bool tap_source(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_shape,
-                       fftconv::Mode mode, bool correlate, const std::array<std::size_t, 3>& o,
-                       const std::array<std::size_t, 3>& km, fftconv::Boundary rule,
-                       std::array<std::size_t, 3>& source) {
+                       fftconv::Mode mode, bool correlate, const Index& o, const Index& km,
+                       fftconv::Boundary rule, Index& source) {
   bool inside = true;
   for (int a = 0; a < image_shape.rank(); ++a) {
     const auto A = static_cast<std::size_t>(a);
@@ -96,11 +95,11 @@ inline bool tap_source(const fftconv::Shape& image_shape, const fftconv::Shape& 
 /// extended by `rule` (fill value `fill` for constant, 0 for zero).
 template <class T>
 long double reference_at(const Array<T>& image, const Array<T>& kernel, fftconv::Mode mode,
-                         bool correlate, const std::array<std::size_t, 3>& o, long double* abs_sum,
+                         bool correlate, const Index& o, long double* abs_sum,
                          fftconv::Boundary rule = fftconv::Boundary::zero, double fill = 0) {
   long double sum = 0, abs = 0;
   for (std::size_t m = 0; m < kernel.size(); ++m) {
-    std::array<std::size_t, 3> ii{};
+    Index ii{};
     const bool inside = tap_source(image.shape, kernel.shape, mode, correlate, o,
                                    unravel(m, kernel.shape), rule, ii);
     const long double outside = rule == fftconv::Boundary::constant ? fill : 0;
@@ -139,8 +138,7 @@ Reference reference(const Array<T>& image, const Array<T>& kernel, fftconv::Mode
   const fftconv::Shape full = reference_shape<T>(image.shape, kernel.shape, fftconv::Mode::full);
   for (std::size_t l = 0; l < fftconv::element_count(full); ++l) {
     long double abs = 0;
-    reference_at(image, kernel, fftconv::Mode::full, correlate, unravel(l, full), &abs, rule,
-                 fill);
+    reference_at(image, kernel, fftconv::Mode::full, correlate, unravel(l, full), &abs, rule, fill);
     ref.abs_sum_max = std::max(ref.abs_sum_max, abs);
   }
   return ref;

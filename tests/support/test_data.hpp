@@ -1,5 +1,5 @@
 #pragma once
-// Test data: dense C-order arrays of rank 1..3, random fills, and the same values stored in other
+// Test data: dense C-order arrays of any rank, random fills, and the same values stored in other
 // memory layouts (column-major, strided blocks, reversed axes) behind fftconv views.
 #include <array>
 #include <cstddef>
@@ -11,7 +11,10 @@
 
 namespace testing {
 
-/// A dense C-order array of rank 1..3 owned by the test.
+/// A multi-index, up to max_rank axes (the unused ones 0).
+using Index = std::array<std::size_t, fftconv::max_rank>;
+
+/// A dense C-order array of any rank owned by the test.
 template <class T>
 struct Array {
   fftconv::Shape shape;
@@ -23,7 +26,7 @@ struct Array {
   fftconv::ConstView<T> view() const { return fftconv::ConstView<T>(values.data(), shape); }
   fftconv::View<T> view() { return fftconv::View<T>(values.data(), shape); }
   /// C-order linear index of a multi-index.
-  std::size_t index(const std::array<std::size_t, 3>& i) const {
+  std::size_t index(const Index& i) const {
     std::size_t linear = 0;
     for (int a = 0; a < shape.rank(); ++a)
       linear = linear * shape[a] + i[static_cast<std::size_t>(a)];
@@ -32,8 +35,8 @@ struct Array {
 };
 
 /// The multi-index of C-order linear index `linear` in `shape`.
-inline std::array<std::size_t, 3> unravel(std::size_t linear, const fftconv::Shape& shape) {
-  std::array<std::size_t, 3> i{};
+inline Index unravel(std::size_t linear, const fftconv::Shape& shape) {
+  Index i{};
   for (int a = shape.rank() - 1; a >= 0; --a) {
     i[static_cast<std::size_t>(a)] = linear % shape[a];
     linear /= shape[a];
@@ -64,7 +67,7 @@ template <class T>
 Array<T> flip(const Array<T>& a) {
   Array<T> f(a.shape);
   for (std::size_t l = 0; l < a.size(); ++l) {
-    std::array<std::size_t, 3> i = unravel(l, a.shape);
+    Index i = unravel(l, a.shape);
     for (int ax = 0; ax < a.shape.rank(); ++ax)
       i[static_cast<std::size_t>(ax)] = a.shape[ax] - 1 - i[static_cast<std::size_t>(ax)];
     f.values[f.index(i)] = a.values[l];
@@ -152,7 +155,7 @@ struct Stored {
     for (std::size_t l = 0; l < a.size(); ++l)
       at(unravel(l, a.shape)) = a.values[l];
   }
-  T& at(const std::array<std::size_t, 3>& i) {
+  T& at(const Index& i) {
     T* p = view.data();
     for (int a = 0; a < view.rank(); ++a)
       p += static_cast<std::ptrdiff_t>(i[static_cast<std::size_t>(a)]) * view.stride(a);

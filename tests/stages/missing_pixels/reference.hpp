@@ -48,7 +48,7 @@ using testing::Layout;
 using testing::Stored;
 using testing::unravel;
 
-using Index3 = std::array<std::size_t, 3>;
+using Index3 = testing::Index;
 using ld = long double;
 
 inline constexpr Mode all_modes[] = {Mode::full, Mode::same, Mode::valid};
