@@ -142,7 +142,9 @@ TEST_CASE("fftconv convolve/correlate on complex64 and complex128 npy files: eve
     const Image ck = random_complex_image(kernel_shape, p.complex, 3, -1, 1);
     const Image rk = random_image(kernel_shape, p.real, 4, -1, 1);
     const std::pair<const Image*, const Image*> pairs[] = {{&ci, &ck}, {&ri, &ck}, {&ci, &rk}};
-    for (const auto& [image, kernel] : pairs) {
+    for (const auto& pair : pairs) {
+      const Image* const image = pair.first;  // (no structured binding: CAPTURE is a lambda)
+      const Image* const kernel = pair.second;
       fftconv::io::write_image(dir / "im.npy", *image);
       fftconv::io::write_image(dir / "k.npy", *kernel);
       for (const auto op : {fftconv::Operation::convolve, fftconv::Operation::correlate})
