@@ -243,6 +243,7 @@ TEST_CASE("complex output types: the real rule made complex, or a complex --dtyp
   const Case cases[] = {
       {{"c64.npy", "c128.npy"}, PixelType::c64},  // a complex image keeps its type
       {{"c64.npy", "k64.npy", "--precision", "double"}, PixelType::c64},
+      {{"c128.npy", "k64.npy", "--precision", "float"}, PixelType::c128},
       {{"c64.npy", "k64.npy", "--dtype", "complex128"}, PixelType::c128},
       {{"c64.npy", "k64.npy", "--dtype", "same"}, PixelType::c64},
       {{"f32.npy", "c128.npy"}, PixelType::c64},   // float32 -> its complex type
