@@ -1,9 +1,10 @@
 // libFuzzer target for one image-file reader, chosen at compile time by FFTCONV_FUZZ_FORMAT
 // (0 npy, 1 FITS, 2 TIFF, 3 PNG). Arbitrary bytes must give an image or an IoError, never a
 // crash, a hang or an allocation beyond the limit. A decoded image must be consistent (rank 1
-// to 3, no zero extent, as many bytes as pixels) and survive a round trip through the writer of
-// its own format unchanged, so the writers are fuzzed with every shape and type the readers
-// produce.
+// to 3, no zero extent, a pixel type in range, complex pixels only from npy, as many bytes as
+// pixels) and survive a round trip through the writer of its own format unchanged, so the
+// writers are fuzzed with every shape and type the readers produce (npy's complex64 and
+// complex128 included).
 #include <unistd.h>
 
 #include <cstdint>
@@ -46,6 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const fftconv::io::IoError&) {
     return 0;
   }
+  const int type = static_cast<int>(image.type);
+  if (type < 0 || type >= fftconv::io::pixel_type_count) fail("pixel type out of range");
+  if (format != Format::npy && fftconv::io::is_complex(image.type))
+    fail("complex pixels from a format that cannot hold them");
   const int rank = image.shape.rank();
   if (rank < 1 || rank > 3) fail("rank outside 1..3");
   for (std::size_t e : image.shape)

@@ -255,10 +255,10 @@ TEST_CASE("bad input: exit 1, one line naming the file, nothing written") {
                              std::vector<unsigned char>(npy.begin(), npy.begin() + 40));
   fftconv::test::write_bytes(dir / "data.npy",
                              std::vector<unsigned char>(npy.begin(), npy.end() - 8));
-  std::string complex_header(npy.begin(), npy.begin() + 128);
-  complex_header.replace(complex_header.find("<f8"), 3, "<c8");
-  fftconv::test::write_bytes(dir / "complex.npy", std::vector<unsigned char>(complex_header.begin(),
-                                                                             complex_header.end()));
+  std::string half_header(npy.begin(), npy.begin() + 128);
+  half_header.replace(half_header.find("<f8"), 3, "<f2");  // (float16: not read)
+  fftconv::test::write_bytes(dir / "half.npy",
+                             std::vector<unsigned char>(half_header.begin(), half_header.end()));
   fftconv::test::write_bytes(dir / "bad.png", {0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13,
                                                'I', 'H', 'D', 'R', 0, 0});
   fftconv::test::write_bytes(dir / "bad.fits", std::vector<unsigned char>(2880, ' '));
@@ -270,8 +270,7 @@ TEST_CASE("bad input: exit 1, one line naming the file, nothing written") {
       {{"convolve", dir / "im.jpg", dir / "k.npy"}, "im.jpg: unknown extension '.jpg'"},
       {{"convolve", dir / "header.npy", dir / "k.npy"}, "header.npy: truncated .npy header"},
       {{"convolve", dir / "data.npy", dir / "k.npy"}, "data.npy: truncated .npy data"},
-      {{"convolve", dir / "complex.npy", dir / "k.npy"},
-       "complex.npy: unsupported .npy dtype '<c8'"},
+      {{"convolve", dir / "half.npy", dir / "k.npy"}, "half.npy: unsupported .npy dtype '<f2'"},
       {{"convolve", dir / "bad.png", dir / "k.npy"}, "bad.png: corrupt PNG"},
       {{"convolve", dir / "bad.fits", dir / "k.npy"}, "bad.fits: FITS error"},
       {{"convolve", dir / "bad.tif", dir / "k.npy"}, "bad.tif: TIFF error"},
@@ -317,7 +316,8 @@ TEST_CASE("usage errors exit 2") {
       {"convolve", im, k, "-o", out, "--mode", "bogus"},
       {"convolve", im, k, "-o", out, "--threads", "-1"},
       {"convolve", im, k, "-o", out, "--fill", "1", "--boundary", "wrap"},
-      {"convolve", im, k, "-o", out, "--type", "complex64"},
+      {"convolve", im, k, "-o", out, "--type", "complex256"},
+      {"convolve", im, k, "-o", dir / "o.fits", "--type", "complex64"},
       {"convolve", im, k, "-o", dir / "o.png", "--type", "float32"},
       {"convolve", im, k, "-o", out, "--format", "fits"},
       {"convolve", im, k, "-o", im},

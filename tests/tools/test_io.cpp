@@ -28,6 +28,7 @@ using fftconv::Shape;
 using fftconv::io::Image;
 using fftconv::io::IoError;
 using fftconv::io::PixelType;
+using fftconv::test::npy_bytes;
 using fftconv::test::TempDir;
 
 namespace {
@@ -47,23 +48,6 @@ Image spanning_image(const Shape& shape, PixelType type, std::uint64_t seed) {
   const bool small = fftconv::io::size_of(type) <= 2 && fftconv::io::is_integer(type);
   return fftconv::test::random_image(shape, type, seed, small ? fftconv::io::lowest(type) : -1e6,
                                      small ? fftconv::io::highest(type) : 1e6);
-}
-
-/// The raw .npy bytes for a header dict and data.
-std::vector<unsigned char> npy_bytes(const std::string& dict,
-                                     const std::vector<unsigned char>& data,
-                                     unsigned char version = 1) {
-  std::vector<unsigned char> b{0x93, 'N', 'U', 'M', 'P', 'Y', version, 0};
-  const std::size_t n = dict.size();
-  b.push_back(static_cast<unsigned char>(n & 0xff));
-  b.push_back(static_cast<unsigned char>(n >> 8));
-  if (version > 1) {
-    b.push_back(0);
-    b.push_back(0);
-  }
-  b.insert(b.end(), dict.begin(), dict.end());
-  b.insert(b.end(), data.begin(), data.end());
-  return b;
 }
 
 }  // namespace
@@ -145,7 +129,8 @@ TEST_CASE("npy: Fortran order, big-endian, bool, version 2 and 3 headers") {
 TEST_CASE("npy: corrupt and unsupported headers are refused with a reason") {
   const std::vector<unsigned char> data(64, 0);
   const std::pair<std::string, std::string> cases[] = {
-      {"{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", "unsupported .npy dtype '<c8'"},
+      {"{'descr': '<c32', 'fortran_order': False, 'shape': (2,), }",
+       "unsupported .npy dtype '<c32'"},
       {"{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }", "unsupported .npy dtype '<f2'"},
       {"{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", "structured"},
       {"{'descr': '<f4', 'fortran_order': False, 'shape': (), }", "rank 0"},

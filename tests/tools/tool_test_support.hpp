@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <complex>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -83,6 +84,37 @@ inline io::Image random_image(const Shape& shape, io::PixelType type, std::uint6
     x = io::is_integer(type) ? std::floor(u(rng)) : u(rng);
   io::Conversion report;
   return io::from_values(shape, v.data(), type, report);
+}
+
+/// Random complex pixels of `type` (complex64 or complex128), each part spread over [lo, hi].
+inline io::Image random_complex_image(const Shape& shape, io::PixelType type, std::uint64_t seed,
+                                      double lo = -1, double hi = 1) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(lo, hi);
+  std::vector<std::complex<double>> v(element_count(shape));
+  for (std::complex<double>& x : v) {
+    const double re = u(rng);
+    x = {re, u(rng)};
+  }
+  io::Conversion report;
+  return io::from_values(shape, v.data(), type, report);
+}
+
+/// The raw .npy bytes for a header dict and data.
+inline std::vector<unsigned char> npy_bytes(const std::string& dict,
+                                            const std::vector<unsigned char>& data,
+                                            unsigned char version = 1) {
+  std::vector<unsigned char> b{0x93, 'N', 'U', 'M', 'P', 'Y', version, 0};
+  const std::size_t n = dict.size();
+  b.push_back(static_cast<unsigned char>(n & 0xff));
+  b.push_back(static_cast<unsigned char>(n >> 8));
+  if (version > 1) {
+    b.push_back(0);
+    b.push_back(0);
+  }
+  b.insert(b.end(), dict.begin(), dict.end());
+  b.insert(b.end(), data.begin(), data.end());
+  return b;
 }
 
 /// A random image `image_name` (seed 1) and kernel k.npy (seed 2, values up to `kernel_max`) of

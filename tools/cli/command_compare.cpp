@@ -28,7 +28,6 @@ namespace fftconv::cli {
 namespace {
 
 using io::Image;
-using io::PixelType;
 
 const char* precision_name(bool in_double) {
   return in_double ? "float64" : "float32";
@@ -125,7 +124,7 @@ template <class T>
 int compare_methods(const Job& job, const Kernel& kernel, const Image& image,
                     Allocating& allocating) {
   const Operation operation = job.correlate ? Operation::correlate : Operation::convolve;
-  const std::vector<T> k(kernel.values.begin(), kernel.values.end());
+  const std::vector<T> k = kernel_values<T>(kernel);
   const ConstView<T> kernel_view(k.data(), kernel.shape);
   const std::vector<Method> methods = methods_to_time(job, kernel_view, image.shape);
   const bool direct_timed = std::count(methods.begin(), methods.end(), Method::direct) > 0;
@@ -240,13 +239,12 @@ int run_compare(const Job& job) {
   progress.emplace(job.progress);
   progress->update(0, 1, "reading");
   const Image image = read(job.images[0], job);
-  const Image k = read(job.kernel, job);
+  require_real(image.type, job.images[0], "compare");
+  Kernel kernel = read_kernel(job.kernel, job);
+  require_real(kernel.type, job.kernel, "compare");
+  kernel.shape = promote(kernel.shape, image.shape, job.kernel, job.images[0]);
   Allocating allocating;
   try {
-    allocating(described("kernel values", k.shape, PixelType::f64),
-               element_count(k.shape) * sizeof(double));
-    Kernel kernel{promote(k.shape, image.shape, job.kernel, job.images[0]),
-                  io::to_values<double>(k)};
     progress.reset();
     return computes_in_double(job.precision, image.type)
                ? compare_methods<double>(job, kernel, image, allocating)

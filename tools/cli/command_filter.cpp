@@ -1,19 +1,24 @@
 // convolve, correlate and blur: files in, files out, one Filter per image shape (blur: the
-// Gaussian of --sigma as the kernel).
+// Gaussian of --sigma as the kernel). Real or complex images and kernels (complex .npy files):
+// each combination is computed in its own scalars, by one piece of code.
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
 #include "commands.hpp"
 #include "failures.hpp"
+#include "fftconv/convolve.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
 #include "fftconv/masked.hpp"
@@ -80,23 +85,37 @@ Kernel blur_kernel(const Job& job, const Shape& image_shape, const std::string& 
   return k;
 }
 
-/// Refuses --dtype's pixel type for an output whose format cannot store it (PNG).
+/// Refuses an output pixel type (--dtype's, or a complex result's) that the output's format
+/// cannot store (PNG: uint8/uint16; complex types: npy only).
 void check_storable(const std::string& out, io::Format format, PixelType type) {
   if (!io::can_store(format, type))
-    throw UsageError(out + ": " + io::name(format) + " cannot store " + io::name(type) +
-                     " pixels (--dtype; PNG: uint8 or uint16)");
+    throw UsageError(
+        out + ": " + io::name(format) + " cannot store " + io::name(type) + " pixels (" +
+        (io::is_complex(type) ? "complex data: .npy only" : "--dtype; PNG: uint8 or uint16") + ")");
 }
 
 /// The output pixel type: --dtype (same: the image's own), else the image's type when it is
 /// floating point, else (an integer image) float32, except that PNG stores uint8/uint16 only.
-PixelType output_type(const Job& job, PixelType image_type, io::Format format,
+/// A complex result (of a complex image or kernel) takes the complex type of that choice
+/// (complex64 for float32, complex128 for float64), or a complex --dtype.
+PixelType output_type(const Job& job, PixelType image_type, bool complex_result, io::Format format,
                       const std::string& out) {
   if (job.type) {
     const PixelType t = job.type->for_image(image_type);
+    if (complex_result && !io::is_complex(t))
+      throw UsageError(out + ": the result is complex, and --dtype " +
+                       (job.type->same_as_input ? std::string("same (") + io::name(t) + ")"
+                                                : std::string(io::name(t))) +
+                       " is not (complex64 or complex128 hold it)");
     check_storable(out, format, t);
     return t;
   }
   PixelType t = io::is_integer(image_type) ? PixelType::f32 : image_type;
+  if (complex_result) {
+    t = io::complex_type(t);
+    check_storable(out, format, t);
+    return t;
+  }
   if (!io::can_store(format, t))
     t = io::can_store(format, image_type) ? image_type : PixelType::u16;
   return t;
@@ -131,22 +150,24 @@ std::vector<std::string> output_paths(const Job& job) {
   return paths;
 }
 
-/// Filters by image shape and precision: every image of one shape reuses one Filter (plans and
-/// the kernel spectrum made once).
+/// Filters by image shape and scalar (float, double, complex of them): every image of one shape
+/// reuses one Filter (plans and the kernel spectrum made once).
 class Filters {
  public:
   Filters(const Job& job, Operation operation) : job_(job), operation_(operation) {}
+
+  Operation operation() const { return operation_; }
 
   /// `method`: the job's --method unless given.
   template <class T>
   const Filter<T>& get(const Kernel& kernel, const Shape& image_shape,
                        std::optional<Method> method = std::nullopt) {
-    auto& cache = cache_for<T>();
+    auto& cache = std::get<Cache<T>>(caches_);
     std::vector<std::size_t> key(image_shape.begin(), image_shape.end());
     key.push_back(method ? 1 + static_cast<std::size_t>(*method) : 0);
     auto it = cache.find(key);
     if (it == cache.end()) {
-      const std::vector<T> values(kernel.values.begin(), kernel.values.end());
+      const std::vector<T> values = kernel_values<T>(kernel);
       Options options = job_.options;
       if (method) options.method = *method;
       auto filter = std::make_unique<Filter<T>>(ConstView<T>(values.data(), kernel.shape),
@@ -158,17 +179,12 @@ class Filters {
 
  private:
   template <class T>
-  std::map<std::vector<std::size_t>, std::unique_ptr<Filter<T>>>& cache_for() {
-    if constexpr (std::is_same_v<T, float>)
-      return single_;
-    else
-      return double_;
-  }
+  using Cache = std::map<std::vector<std::size_t>, std::unique_ptr<Filter<T>>>;
 
   const Job& job_;
   Operation operation_;
-  std::map<std::vector<std::size_t>, std::unique_ptr<Filter<float>>> single_;
-  std::map<std::vector<std::size_t>, std::unique_ptr<Filter<double>>> double_;
+  std::tuple<Cache<float>, Cache<double>, Cache<std::complex<float>>, Cache<std::complex<double>>>
+      caches_;
 };
 
 /// The filtered image and (when asked for) the coverage map; with --nan propagate, how many
@@ -206,78 +222,113 @@ void finish_output(Image& output, const std::vector<T>& scratch, io::Conversion&
   if (!scratch.empty()) output = io::from_values(output.shape, scratch.data(), output.type, report);
 }
 
-/// Filters one image or volume (its shape checked against the mask's by run_filter).
+/// Filters `in` (of `shape`) into `out` with the library: a Filter from `filters` when image and
+/// kernel are both real or both complex, else (a real image with a complex kernel, or the
+/// reverse) one convolve/correlate call with the two (two real operations, not the four of
+/// making both complex). True when it stepped the progress bar plane by plane.
+template <class I, class K, class O>
+bool apply_filter(Filters& filters, const Job& job, const Kernel& kernel, const I* in,
+                  const Shape& shape, O* out, const Shape& out_shape, Progress& progress,
+                  VolumeSteps volume) {
+  if constexpr (!std::is_same_v<I, K>) {
+    const std::vector<K> k = kernel_values<K>(kernel);
+    const ConstView<I> image(in, shape);
+    const ConstView<K> kernel_view(k.data(), kernel.shape);
+    if (filters.operation() == Operation::correlate)
+      correlate(image, kernel_view, View<O>(out, out_shape), job.options);
+    else
+      convolve(image, kernel_view, View<O>(out, out_shape), job.options);
+    return false;
+  } else {
+    const Filter<I>& filter = filters.get<I>(kernel, shape);
+    const std::size_t planes =
+        shape.rank() == 3 && kernel.shape[0] == 1 && job.options.axes.empty() ? shape[0] : 1;
+    if (planes > 1 && (filter.method() == Method::direct || filter.method() == Method::separable)) {
+      // A stack filtered with a kernel of lower rank, by direct sums: plane by plane with the
+      // same method gives the same sums (bit-identical), and steps the progress bar counts.
+      // (The FFT methods transform the stack whole: per plane they would round differently.)
+      const Shape plane{shape[1], shape[2]};
+      Kernel plane_kernel = kernel;
+      plane_kernel.shape = Shape{kernel.shape[1], kernel.shape[2]};
+      const Filter<I>& per_plane = filters.get<I>(plane_kernel, plane, filter.method());
+      const Shape out_plane = per_plane.output_shape();
+      const std::size_t in_step = element_count(plane), out_step = element_count(out_plane);
+      for (std::size_t p = 0; p < planes; ++p) {
+        per_plane.apply(ConstView<I>(in + p * in_step, plane),
+                        View<I>(out + p * out_step, out_plane));
+        progress.step(volume.index * planes + p + 1, volume.count * planes, "plane");
+      }
+      return true;
+    }
+    filter.apply(ConstView<I>(in, shape), View<I>(out, out_shape));
+    return false;
+  }
+}
+
+/// --mask or --weight-out: convolve_masked, of real data only (run_filter refuses complex files
+/// with them); the coverage map into `result.weight`.
 template <class T>
+void filter_masked(const Job& job, const Kernel& kernel, const Mask& mask, const T* in,
+                   const Shape& shape, T* out, const Shape& out_shape, Filtered& result,
+                   Allocating& allocating) {
+  // convolve_masked convolves; correlation is convolution with the kernel flipped (all axes
+  // reversed: the C-order values in reverse).
+  std::vector<T> k = kernel_values<T>(kernel);
+  if (job.command == Command::correlate) std::reverse(k.begin(), k.end());
+  const std::size_t in_count = element_count(shape);
+  std::unique_ptr<bool[]> none;
+  if (!mask.nonzero) {
+    allocating("allocating the all-valid mask", in_count);
+    none.reset(new bool[in_count]());
+  }
+  std::vector<T> weight_scratch;
+  T* weight = nullptr;
+  if (!job.weight_out.empty()) {
+    allocating(described("coverage map", out_shape, pixel_type_of<T>()),
+               element_count(out_shape) * sizeof(T));
+    weight = output_values(result.weight, out_shape, pixel_type_of<T>(), weight_scratch);
+  }
+  allocating("filtering");
+  convolve_masked(ConstView<T>(in, shape),
+                  ConstView<bool>(mask.nonzero ? mask.nonzero.get() : none.get(), shape),
+                  ConstView<T>(k.data(), kernel.shape), View<T>(out, out_shape),
+                  weight ? View<T>(weight, out_shape) : View<T>(), job.options);
+  io::Conversion ignored;  // (the coverage map is stored as T: nothing to clip)
+  finish_output(result.weight, weight_scratch, ignored, allocating);
+}
+
+/// Filters one image or volume of scalar I with a kernel of K (its shape checked against the
+/// mask's by run_filter) into `type` pixels.
+template <class I, class K>
 Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, const Mask& mask,
                       const Image& image, const std::string& image_name, PixelType type,
                       io::Conversion& report, Progress& progress, VolumeSteps volume) {
+  using O = result_t<I, K>;
   Allocating allocating;
   try {
-    // The pixels in place when they are stored as T (a float32 image computed in float).
-    std::vector<T> converted;
-    const T* in = io::values_in_place<T>(image);
+    // The pixels in place when they are stored as I (a float32 image computed in float).
+    std::vector<I> converted;
+    const I* in = io::values_in_place<I>(image);
     const std::size_t in_count = element_count(image.shape);
     if (!in) {
-      allocating(described("pixels", image.shape, pixel_type_of<T>()), in_count * sizeof(T));
-      converted = io::to_values<T>(image);
+      allocating(described("pixels", image.shape, pixel_type_of<I>()), in_count * sizeof(I));
+      converted = io::to_values<I>(image);
       in = converted.data();
     }
     const Shape out_shape = output_shape(image.shape, kernel.shape, job.options);
     Filtered result;
-    std::vector<T> scratch;
-    allocating(described("result", out_shape, pixel_type_of<T>()),  // (as T; finish_output
-               element_count(out_shape) * sizeof(T));               // converts it to `type`)
-    T* const out = output_values(result.values, out_shape, type, scratch);
+    std::vector<O> scratch;
+    allocating(described("result", out_shape, pixel_type_of<O>()),  // (as O; finish_output
+               element_count(out_shape) * sizeof(O));               // converts it to `type`)
+    O* const out = output_values(result.values, out_shape, type, scratch);
     allocating("filtering");  // (the library's working memory)
     if (!mask.nonzero && job.weight_out.empty()) {
-      const Filter<T>& filter = filters.get<T>(kernel, image.shape);
-      const std::size_t planes =
-          image.shape.rank() == 3 && kernel.shape[0] == 1 && job.options.axes.empty()
-              ? image.shape[0]
-              : 1;
-      if (planes > 1 &&
-          (filter.method() == Method::direct || filter.method() == Method::separable)) {
-        // A stack filtered with a kernel of lower rank, by direct sums: plane by plane with the
-        // same method gives the same sums (bit-identical), and steps the progress bar counts.
-        // (The FFT methods transform the stack whole: per plane they would round differently.)
-        const Shape plane{image.shape[1], image.shape[2]};
-        const Kernel plane_kernel{Shape{kernel.shape[1], kernel.shape[2]}, kernel.values};
-        const Filter<T>& per_plane = filters.get<T>(plane_kernel, plane, filter.method());
-        const Shape out_plane = per_plane.output_shape();
-        const std::size_t in_step = element_count(plane), out_step = element_count(out_plane);
-        for (std::size_t p = 0; p < planes; ++p) {
-          per_plane.apply(ConstView<T>(in + p * in_step, plane),
-                          View<T>(out + p * out_step, out_plane));
-          progress.step(volume.index * planes + p + 1, volume.count * planes, "plane");
-        }
-        result.plane_steps = true;
-      } else {
-        filter.apply(ConstView<T>(in, image.shape), View<T>(out, out_shape));
-      }
+      result.plane_steps = apply_filter<I, K>(filters, job, kernel, in, image.shape, out, out_shape,
+                                              progress, volume);
+    } else if constexpr (!is_complex_v<O>) {
+      filter_masked<O>(job, kernel, mask, in, image.shape, out, out_shape, result, allocating);
     } else {
-      // convolve_masked convolves; correlation is convolution with the kernel flipped (all
-      // axes reversed: the C-order values in reverse).
-      std::vector<T> k(kernel.values.begin(), kernel.values.end());
-      if (job.command == Command::correlate) std::reverse(k.begin(), k.end());
-      std::unique_ptr<bool[]> none;
-      if (!mask.nonzero) {
-        allocating("allocating the all-valid mask", in_count);
-        none.reset(new bool[in_count]());
-      }
-      std::vector<T> weight_scratch;
-      T* weight = nullptr;
-      if (!job.weight_out.empty()) {
-        allocating(described("coverage map", out_shape, pixel_type_of<T>()),
-                   element_count(out_shape) * sizeof(T));
-        weight = output_values(result.weight, out_shape, pixel_type_of<T>(), weight_scratch);
-      }
-      allocating("filtering");
-      convolve_masked(ConstView<T>(in, image.shape),
-                      ConstView<bool>(mask.nonzero ? mask.nonzero.get() : none.get(), image.shape),
-                      ConstView<T>(k.data(), kernel.shape), View<T>(out, out_shape),
-                      weight ? View<T>(weight, out_shape) : View<T>(), job.options);
-      io::Conversion ignored;  // (the coverage map is stored as T: nothing to clip)
-      finish_output(result.weight, weight_scratch, ignored, allocating);
+      throw std::logic_error("masked filtering of complex data (refused by run_filter)");
     }
     if (job.options.nan_policy == NanPolicy::propagate) {
       result.nonfinite_in = count_nonfinite(in, in_count);
@@ -308,14 +359,15 @@ Shape volume_shape(const Image& image) {
 /// an alpha channel is carried over unfiltered. The results are stacked in the input's layout.
 /// The progress bar counts the planes across the volumes, or (volumes filtered whole) the
 /// volumes.
-template <class T>
+template <class I, class K>
 Filtered filter_volumes(Filters& filters, const Job& job, const Kernel& kernel, const Mask& mask,
                         const Image& image, const std::string& image_name, PixelType type,
                         io::Conversion& report, Progress& progress) {
   const io::Layout& layout = image.metadata.layout;
+  using T = part_t<I>;  // (the coverage map's scalar)
   if (!layout.split())
-    return filter_image<T>(filters, job, kernel, mask, image, image_name, type, report, progress,
-                           VolumeSteps{});
+    return filter_image<I, K>(filters, job, kernel, mask, image, image_name, type, report, progress,
+                              VolumeSteps{});
   const Shape shape = volume_shape(image);
   const std::size_t volumes = layout.channels * layout.frames;
   const std::size_t volume_bytes = element_count(shape) * io::size_of(image.type);
@@ -345,8 +397,8 @@ Filtered filter_volumes(Filters& filters, const Job& job, const Kernel& kernel, 
         const std::vector<double> alpha = io::to_values<double>(volume);
         one.values = io::from_values(shape, alpha.data(), type, report);
       } else {
-        one = filter_image<T>(filters, job, kernel, mask, volume, image_name, type, report,
-                              progress, VolumeSteps{v, volumes});
+        one = filter_image<I, K>(filters, job, kernel, mask, volume, image_name, type, report,
+                                 progress, VolumeSteps{v, volumes});
       }
       // (a 2-D volume is one plane)
       if (!one.plane_steps) progress.step(v + 1, volumes, shape.rank() == 2 ? "plane" : "volume");
@@ -368,6 +420,24 @@ Filtered filter_volumes(Filters& filters, const Job& job, const Kernel& kernel, 
   all.values.metadata.layout = layout;
   all.weight.metadata.layout = layout;
   return all;
+}
+
+template <class T>
+struct Tag {
+  using type = T;
+};
+
+/// f(Tag<I>{}, Tag<K>{}) with the scalars an image and a kernel are computed in: float or
+/// double (`in_double`), complex where the file is.
+template <class F>
+Filtered with_scalars(bool in_double, bool image_complex, bool kernel_complex, F&& f) {
+  const auto in = [&](auto real) -> Filtered {
+    using T = typename decltype(real)::type;
+    using C = std::complex<T>;
+    if (image_complex) return kernel_complex ? f(Tag<C>{}, Tag<C>{}) : f(Tag<C>{}, Tag<T>{});
+    return kernel_complex ? f(Tag<T>{}, Tag<C>{}) : f(Tag<T>{}, Tag<T>{});
+  };
+  return in_double ? in(Tag<double>{}) : in(Tag<float>{});
 }
 
 void warn_conversion(Progress& progress, const Job& job, const std::string& path, PixelType type,
@@ -436,20 +506,15 @@ int run_filter(const Job& job) {
     if (ec) throw io::IoError(job.output + ": cannot create the directory: " + ec.message());
   }
 
+  // (convolve_masked is real: complex files are refused with --mask and --weight-out)
+  const bool masked = !job.mask.empty() || !job.weight_out.empty();
+  const char* const masked_use = "masked filtering (--mask, --weight-out)";
   Progress progress(job.progress);
   Kernel file_kernel;
   if (!job.kernel.empty()) {
     progress.update(0, job.images.size(), "reading " + base_name(job.kernel));
-    const Image k = read(job.kernel, job);
-    file_kernel.shape = k.shape;
-    try {
-      file_kernel.values = io::to_values<double>(k);
-    } catch (const std::bad_alloc&) {
-      Allocating allocating;
-      allocating(described("kernel values", k.shape, PixelType::f64),
-                 element_count(k.shape) * sizeof(double));
-      allocating.fail(job.kernel);
-    }
+    file_kernel = read_kernel(job.kernel, job);
+    if (masked) require_real(file_kernel.type, job.kernel, masked_use);
   }
   const Mask mask = read_mask(job.mask, job);
   Filters filters(job, operation);
@@ -458,6 +523,7 @@ int run_filter(const Job& job) {
     io::OutputFile output(outputs[i]);  // an unwritable target fails before the work
     progress.update(i, job.images.size(), "reading " + base_name(image_name));
     const Image image = read(image_name, job);
+    if (masked) require_real(image.type, image_name, masked_use);
     check_rank_fits(outputs[i], formats[i], image.shape);
     // Hyperstack channels and frames, RGB channels: each volume is filtered on its own.
     const Shape shape = volume_shape(image);
@@ -478,7 +544,9 @@ int run_filter(const Job& job) {
                         (image.metadata.layout.split() ? "each channel/frame volume of " : "") +
                         image_name + " is " + to_string(shape));
     const bool in_double = computes_in_double(job.precision, image.type);
-    const PixelType type = output_type(job, image.type, formats[i], outputs[i]);
+    const bool image_complex = io::is_complex(image.type);
+    const PixelType type =
+        output_type(job, image.type, image_complex || kernel.is_complex(), formats[i], outputs[i]);
     std::unique_ptr<io::OutputFile> weight_file;  // (an unwritable target fails before the work)
     if (!job.weight_out.empty()) {
       check_rank_fits(job.weight_out, output_format(job.weight_out), image.shape);
@@ -486,10 +554,12 @@ int run_filter(const Job& job) {
     }
     progress.update(i, job.images.size(), "filtering " + base_name(image_name));
     io::Conversion report;
-    Filtered result = in_double ? filter_volumes<double>(filters, job, kernel, mask, image,
-                                                         image_name, type, report, progress)
-                                : filter_volumes<float>(filters, job, kernel, mask, image,
-                                                        image_name, type, report, progress);
+    Filtered result = with_scalars(
+        in_double, image_complex, kernel.is_complex(), [&](auto image_scalar, auto kernel_scalar) {
+          return filter_volumes<typename decltype(image_scalar)::type,
+                                typename decltype(kernel_scalar)::type>(
+              filters, job, kernel, mask, image, image_name, type, report, progress);
+        });
     result.values.metadata = output_metadata(job, image.metadata, kernel.shape);
     result.weight.metadata = result.values.metadata;
     progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));

@@ -46,7 +46,9 @@ int run_match(const Job& job) {
   progress.emplace(job.progress);
   progress->update(0, 1, "reading");
   const Image image = read(job.images[0], job);
+  require_real(image.type, job.images[0], "match");
   const Image templ_file = read(job.kernel, job);
+  require_real(templ_file.type, job.kernel, "match");
   const Shape templ_shape = promote(templ_file.shape, image.shape, job.kernel, job.images[0]);
   const Shape score_shape = output_shape(image.shape, templ_shape, Mode::valid);
   if (element_count(score_shape) == 0)

@@ -2,10 +2,12 @@
 
 #include <filesystem>
 #include <new>
+#include <stdexcept>
 
 #include "failures.hpp"
 #include "io/convert.hpp"
 #include "io/files.hpp"
+#include "pixel_values.hpp"
 
 namespace fftconv::cli {
 
@@ -34,10 +36,17 @@ Image read(const std::string& path, const Job& job) {
   return io::read_image(path, read_limits(job));
 }
 
+void require_real(PixelType type, const std::string& path, const std::string& use) {
+  if (io::is_complex(type))
+    throw io::IoError(path + ": " + io::name(type) + " pixels, but " + use +
+                      " takes real numbers only");
+}
+
 Mask read_mask(const std::string& path, const Job& job) {
   Mask m;
   if (path.empty()) return m;
   const Image image = read(path, job);
+  require_real(image.type, path, "a mask");
   Allocating allocating;
   try {
     allocating(described("mask values", image.shape, PixelType::f64),
@@ -54,6 +63,43 @@ Mask read_mask(const std::string& path, const Job& job) {
   }
   return m;
 }
+
+Kernel read_kernel(const std::string& path, const Job& job) {
+  const Image k = read(path, job);
+  Kernel kernel;
+  kernel.shape = k.shape;
+  kernel.type = k.type;
+  Allocating allocating;
+  try {
+    const PixelType as = io::is_complex(k.type) ? PixelType::c128 : PixelType::f64;
+    allocating(described("kernel values", k.shape, as), element_count(k.shape) * io::size_of(as));
+    if (kernel.is_complex())
+      kernel.complex_values = io::to_values<std::complex<double>>(k);
+    else
+      kernel.values = io::to_values<double>(k);
+  } catch (const std::bad_alloc&) {
+    allocating.fail(path);
+  }
+  return kernel;
+}
+
+template <class K>
+std::vector<K> kernel_values(const Kernel& kernel) {
+  if (!kernel.is_complex()) return std::vector<K>(kernel.values.begin(), kernel.values.end());
+  if constexpr (is_complex_v<K>) {
+    std::vector<K> values(kernel.complex_values.size());
+    for (std::size_t i = 0; i < values.size(); ++i)
+      values[i] = K(kernel.complex_values[i]);
+    return values;
+  } else {
+    throw std::logic_error("a complex kernel's values as real numbers");
+  }
+}
+
+template std::vector<float> kernel_values(const Kernel&);
+template std::vector<double> kernel_values(const Kernel&);
+template std::vector<std::complex<float>> kernel_values(const Kernel&);
+template std::vector<std::complex<double>> kernel_values(const Kernel&);
 
 Shape promote(const Shape& kernel, const Shape& image, const std::string& kernel_name,
               const std::string& image_name) {

@@ -148,8 +148,8 @@ void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
                   "~/.cache/fftconv/wisdom; none: neither)")
       ->type_name("FILE|none");
   sub->add_option("--precision", job.precision,
-                  "Compute in float or double; auto (default): float for float32 images, "
-                  "double otherwise")
+                  "Compute in float or double; auto (default): float for float32 and complex64 "
+                  "images, double otherwise")
       ->transform(one_of(precisions));
   sub->add_flag("--normalize-kernel", job.options.normalize_kernel,
                 "Divide the kernel by its sum (refused if it sums to zero)");
@@ -184,11 +184,13 @@ void add_output_options(CLI::App* sub, Job& job, std::string& type) {
                   "images")
       ->required();
   sub->add_option("--dtype,--type", type,
-                  "Output pixel type: same (the image's own), float32, float64, or uint8, int8, "
-                  "uint16, int16, uint32, int32, uint64, int64 (default: float images keep "
-                  "their type, integer images give float32; PNG: the image's uint8/uint16, else "
-                  "uint16). Integer outputs are rounded to nearest and clamped to the type's "
-                  "range, with a warning counting the clamped pixels. --type is the older name");
+                  "Output pixel type: same (the image's own), float32, float64, complex64, "
+                  "complex128, or uint8, int8, uint16, int16, uint32, int32, uint64, int64 "
+                  "(default: float images keep their type, integer images give float32; PNG: the "
+                  "image's uint8/uint16, else uint16; a complex image or kernel gives the complex "
+                  "type of that choice, .npy only). Integer outputs are rounded to nearest and "
+                  "clamped to the type's range, with a warning counting the clamped pixels. "
+                  "--type is the older name");
   sub->add_option("--format", job.format,
                   "With -o DIR: the extension of the written files (npy, fits, tif, png; "
                   "default: each image's own)");
@@ -222,7 +224,7 @@ int main(int argc, char** argv) {
   for (auto* sub : {convolve, correlate}) {
     sub->add_option("files", files,
                     "One or more images, then the kernel (a kernel of lower rank filters every "
-                    "plane of a stack)")
+                    "plane of a stack; complex64/complex128 .npy files for either)")
         ->required();
     add_options(sub, job, "zero, as scipy.signal");
     add_output_options(sub, job, type);

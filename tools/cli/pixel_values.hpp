@@ -1,8 +1,9 @@
 #pragma once
 // The numbers a command computes with: in float or double (--precision and the image's type),
-// and how many of them are not finite.
+// real or complex (the files' types), and how many of them are not finite.
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <cstddef>
 #include <type_traits>
 
@@ -11,23 +12,35 @@
 
 namespace fftconv::cli {
 
+using io::is_complex_v;
+using io::part_t;
+using io::pixel_type_of;
+
 /// Whether a job computes in double for an image of `image_type` (--precision; auto: float for
-/// float32 images, double for the others).
+/// float32 and complex64 images, double for the others).
 inline bool computes_in_double(Precision precision, io::PixelType image_type) {
-  if (precision == Precision::automatic) return image_type != io::PixelType::f32;
+  if (precision == Precision::automatic) return io::part_type(image_type) != io::PixelType::f32;
   return precision == Precision::double_precision;
 }
 
-/// The pixel type of the precision T.
+/// The scalar of filtering an image of I with a kernel of K (both of one precision): complex if
+/// either is.
+template <class I, class K>
+using result_t = std::conditional_t<is_complex_v<I> || is_complex_v<K>, std::complex<part_t<I>>, I>;
+
 template <class T>
-constexpr io::PixelType pixel_type_of() {
-  return std::is_same_v<T, float> ? io::PixelType::f32 : io::PixelType::f64;
+bool is_finite(T v) {
+  if constexpr (is_complex_v<T>)
+    return std::isfinite(v.real()) && std::isfinite(v.imag());
+  else
+    return std::isfinite(v);
 }
 
+/// How many values are NaN or infinite (a complex value: either part).
 template <class T>
 std::size_t count_nonfinite(const T* values, std::size_t count) {
   return static_cast<std::size_t>(
-      std::count_if(values, values + count, [](T v) { return !std::isfinite(v); }));
+      std::count_if(values, values + count, [](const T& v) { return !is_finite(v); }));
 }
 
 }  // namespace fftconv::cli

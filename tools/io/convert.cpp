@@ -1,9 +1,12 @@
 #include "convert.hpp"
 
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 namespace fftconv::io {
@@ -37,10 +40,37 @@ decltype(auto) with_type(PixelType type, F&& f) {
       return f(Tag<std::int64_t>{});
     case PixelType::f32:
       return f(Tag<float>{});
+    case PixelType::c64:
+      return f(Tag<std::complex<float>>{});
+    case PixelType::c128:
+      return f(Tag<std::complex<double>>{});
     case PixelType::f64:
       break;
   }
   return f(Tag<double>{});
+}
+
+/// Refuses (a logic error: callers check io::is_complex first) to convert complex numbers of
+/// `from` to a real type `to`, where the imaginary part would be lost.
+[[noreturn]] void complex_to_real(PixelType from, PixelType to) {
+  throw std::logic_error(std::string("fftconv::io: ") + name(from) + " values cannot be " +
+                         name(to) + " (the imaginary part would be lost)");
+}
+
+/// s as T, where a complex s has a complex T (a real s gets the imaginary part 0); each part
+/// converted as static_cast does.
+template <class T, class S>
+T converted(const S& s) {
+  if constexpr (is_complex_v<T>) {
+    using P = part_t<T>;
+    if constexpr (is_complex_v<S>)
+      return T(static_cast<P>(s.real()), static_cast<P>(s.imag()));
+    else
+      return T(static_cast<P>(s));
+  } else {
+    static_assert(!is_complex_v<S>, "checked by the callers: see complex_to_real");
+    return static_cast<T>(s);
+  }
 }
 
 /// v rounded and clipped into integer type S's range. The limits are compared in double, where
@@ -69,7 +99,7 @@ S to_integer(T v, Conversion& report) {
 
 template <class T>
 const T* values_in_place(const Image& image) {
-  constexpr PixelType same = std::is_same_v<T, float> ? PixelType::f32 : PixelType::f64;
+  constexpr PixelType same = pixel_type_of<T>();
   if (image.type != same || image.bytes.size() != element_count(image.shape) * sizeof(T) ||
       reinterpret_cast<std::uintptr_t>(image.bytes.data()) % alignof(T) != 0)
     return nullptr;
@@ -87,11 +117,15 @@ std::vector<T> to_values(const Image& image) {
   std::vector<T> values(n);
   with_type(image.type, [&](auto tag) {
     using S = typename decltype(tag)::type;
-    const unsigned char* p = image.bytes.data();
-    for (std::size_t i = 0; i < n; ++i, p += sizeof(S)) {
-      S s;
-      std::memcpy(&s, p, sizeof(S));
-      values[i] = static_cast<T>(s);
+    if constexpr (is_complex_v<S> && !is_complex_v<T>) {
+      complex_to_real(image.type, pixel_type_of<T>());
+    } else {
+      const unsigned char* p = image.bytes.data();
+      for (std::size_t i = 0; i < n; ++i, p += sizeof(S)) {
+        S s;
+        std::memcpy(&s, p, sizeof(S));
+        values[i] = converted<T>(s);
+      }
     }
   });
   return values;
@@ -104,26 +138,32 @@ Image from_values(const Shape& shape, const T* values, PixelType type, Conversio
   image.bytes.resize(n * size_of(type));
   with_type(type, [&](auto tag) {
     using S = typename decltype(tag)::type;
-    unsigned char* p = image.bytes.data();
-    for (std::size_t i = 0; i < n; ++i, p += sizeof(S)) {
-      S s;
-      if constexpr (std::is_integral_v<S>)
-        s = to_integer<S>(values[i], report);
-      else
-        s = static_cast<S>(values[i]);
-      std::memcpy(p, &s, sizeof(S));
+    if constexpr (is_complex_v<T> && !is_complex_v<S>) {
+      complex_to_real(pixel_type_of<T>(), type);
+    } else {
+      unsigned char* p = image.bytes.data();
+      for (std::size_t i = 0; i < n; ++i, p += sizeof(S)) {
+        S s;
+        if constexpr (std::is_integral_v<S>)
+          s = to_integer<S>(values[i], report);
+        else
+          s = converted<S>(values[i]);
+        std::memcpy(p, &s, sizeof(S));
+      }
     }
   });
   return image;
 }
 
-template const float* values_in_place(const Image&);
-template const double* values_in_place(const Image&);
-template float* values_in_place(Image&);
-template double* values_in_place(Image&);
-template std::vector<float> to_values(const Image&);
-template std::vector<double> to_values(const Image&);
-template Image from_values(const Shape&, const float*, PixelType, Conversion&);
-template Image from_values(const Shape&, const double*, PixelType, Conversion&);
+#define FFTCONV_IO_CONVERT(T)                      \
+  template const T* values_in_place(const Image&); \
+  template T* values_in_place(Image&);             \
+  template std::vector<T> to_values(const Image&); \
+  template Image from_values(const Shape&, const T*, PixelType, Conversion&);
+FFTCONV_IO_CONVERT(float)
+FFTCONV_IO_CONVERT(double)
+FFTCONV_IO_CONVERT(std::complex<float>)
+FFTCONV_IO_CONVERT(std::complex<double>)
+#undef FFTCONV_IO_CONVERT
 
 }  // namespace fftconv::io

@@ -1,5 +1,8 @@
 #pragma once
-// Between an Image's stored pixels and the float/double numbers fftconv computes with.
+// Between an Image's stored pixels and the numbers fftconv computes with: float, double,
+// std::complex<float> or std::complex<double>. Real pixels convert to complex numbers (the
+// imaginary part 0); complex pixels never convert to real numbers (a std::logic_error: the
+// callers check io::is_complex first, and refuse such files with a message of their own).
 #include <cstddef>
 #include <vector>
 
@@ -7,13 +10,13 @@
 
 namespace fftconv::io {
 
-/// The pixels as T (float or double), C order. Integers convert exactly up to T's mantissa.
+/// The pixels as T, C order. Integers convert exactly up to T's mantissa.
 template <class T>
 std::vector<T> to_values(const Image& image);
 
 /// The pixels as T in place, without a copy, when they are stored as T (float32 for float,
-/// float64 for double); nullptr otherwise (convert with to_values). Image::bytes comes from
-/// operator new, aligned for any scalar type.
+/// float64 for double, complex64 and complex128 for the complex types); nullptr otherwise (convert
+/// with to_values). Image::bytes comes from operator new, aligned for any scalar type.
 template <class T>
 const T* values_in_place(const Image& image);
 template <class T>
@@ -26,7 +29,7 @@ struct Conversion {
 };
 
 /// Stores values as `type`: integers round to nearest (halves away from zero) and clip to the
-/// type's range, counted in `report`; float32 from double rounds to nearest.
+/// type's range, counted in `report`; float32 from double rounds to nearest (complex: each part).
 template <class T>
 Image from_values(const Shape& shape, const T* values, PixelType type, Conversion& report);
 

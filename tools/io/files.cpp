@@ -270,6 +270,7 @@ const char* name(Format format) {
 }
 
 bool can_store(Format format, PixelType type) {
+  if (is_complex(type)) return format == Format::npy;
   return format != Format::png || type == PixelType::u8 || type == PixelType::u16;
 }
 
@@ -375,16 +376,21 @@ OutputFile::~OutputFile() {
 
 void OutputFile::write(const Image& image) {
   if (fd_ < 0) fail(path_, "written already");
+  const Format format = format_of(path_);
+  // (The other refusals are the writers' own: PNG's types, TIFF's and PNG's ranks.)
+  if (is_complex(image.type) && !can_store(format, image.type))
+    fail(path_, std::string(name(format)) + " cannot hold " + name(image.type) +
+                    " pixels (complex data: .npy only)");
   // Through the descriptor of the file create_temporary made: its name is never opened again,
   // so a symlink planted there (in a directory others may write to) cannot redirect the data.
   try {
-    switch (format_of(path_)) {
+    switch (format) {
       case Format::npy:
         write_npy(image, fd_);
         break;
       case Format::fits:
       case Format::tiff:
-        codec(format_of(path_)).write(image, fd_, is_gzip_fits_name(path_));
+        codec(format).write(image, fd_, is_gzip_fits_name(path_));
         break;
       case Format::png:
         write_png(image, fd_);

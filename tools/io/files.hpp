@@ -17,7 +17,8 @@ enum class Format { npy, fits, tiff, png };
 /// throws IoError for anything else.
 Format format_of(const std::string& path);
 const char* name(Format format);
-/// Whether `format` can store pixels of `type` (PNG: uint8 and uint16 only).
+/// Whether `format` can store pixels of `type` (PNG: uint8 and uint16 only; complex types: npy
+/// only).
 bool can_store(Format format, PixelType type);
 /// Makes sure `format` can be read and written: in the fftconv program, FITS and TIFF support
 /// are modules loaded on first use (codec.hpp), and a missing one is an IoError saying so.
@@ -58,7 +59,8 @@ class OutputFile {
   OutputFile& operator=(const OutputFile&) = delete;
   ~OutputFile();
 
-  /// Writes `image` in the target's format to the temporary, then renames it into place.
+  /// Writes `image` in the target's format to the temporary, then renames it into place. Complex
+  /// pixels into a format other than npy are refused before anything is written.
   void write(const Image& image);
 
   const std::string& path() const { return path_; }

@@ -13,8 +13,9 @@
 
 namespace fftconv::io {
 
-/// .npy, versions 1 to 3: integer and float types of any byte order, C or Fortran order,
-/// rank 1 to 3 (bool reads as uint8). Writes version 1, little-endian, C order.
+/// .npy, versions 1 to 3: integer, float and complex (complex64, complex128) types of any byte
+/// order, C or Fortran order, rank 1 to 3 (bool reads as uint8). Writes version 1,
+/// little-endian, C order. (The only format that holds complex pixels.)
 Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
 void write_npy(const Image& image, int fd);
 /// decode_npy of a file mapped at `data` and open as `fd`: the pixels are read with pread

@@ -132,7 +132,7 @@ Image decode_isolated(const std::function<Image()>& decode, const ReadLimits& li
   if (!r.ok) throw IoError(r.message);
 
   Image image;
-  if (r.rank < 1 || r.rank > 3 || r.type < 0 || r.type > static_cast<int>(PixelType::f64))
+  if (r.rank < 1 || r.rank > 3 || r.type < 0 || r.type >= pixel_type_count)
     throw std::logic_error(std::string("the ") + what + " decoder returned a bad header");
   image.type = static_cast<PixelType>(r.type);
   for (int a = 0; a < r.rank; ++a)

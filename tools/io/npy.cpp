@@ -108,23 +108,36 @@ struct Header {
   std::vector<std::size_t> shape;
 };
 
-/// numpy's descr string ('<f8', '|u1', '>i4', '|b1') as a pixel type and byte order.
+/// numpy's type codes (descr without its byte-order character) of the pixel types, in the
+/// enum's order: the reader's and the writer's one table.
+constexpr const char* type_codes[] = {"u1", "i1", "u2", "i2", "u4", "i4",
+                                      "u8", "i8", "f4", "f8", "c8", "c16"};
+static_assert(sizeof type_codes / sizeof type_codes[0] ==
+                  static_cast<std::size_t>(pixel_type_count),
+              "one code per PixelType");
+
+/// How many bytes byte_swap reverses at a time: one number (a complex type's part).
+std::size_t swap_unit(PixelType type) {
+  return size_of(part_type(type));
+}
+
+/// numpy's descr string ('<f8', '|u1', '>i4', '|b1', '<c16') as a pixel type and byte order.
 void parse_descr(const std::string& descr, Header& h) {
   if (descr.size() < 3) throw IoError("unsupported .npy dtype '" + printable(descr) + "'");
-  const char order = descr[0], kind = descr[1];
-  const std::string size = descr.substr(2);
-  const char* const types[][3] = {{"u1", "uint8"},   {"i1", "int8"},   {"u2", "uint16"},
-                                  {"i2", "int16"},   {"u4", "uint32"}, {"i4", "int32"},
-                                  {"u8", "uint64"},  {"i8", "int64"},  {"f4", "float32"},
-                                  {"f8", "float64"}, {"b1", "uint8"}};
-  const std::string code = std::string(1, kind) + size;
-  bool known = false;
-  for (const auto& t : types)
-    if (code == t[0]) known = parse_pixel_type(t[1], h.type);
+  const char order = descr[0];
+  const std::string code = descr.substr(1);
+  bool known = code == "b1";  // (bool: as uint8)
+  if (known) h.type = PixelType::u8;
+  for (int t = 0; t < pixel_type_count; ++t)
+    if (code == type_codes[t]) {
+      h.type = static_cast<PixelType>(t);
+      known = true;
+    }
   if (!known || (order != '<' && order != '>' && order != '|' && order != '='))
     throw IoError("unsupported .npy dtype '" + printable(descr) +
-                  "' (supported: bool, int8..int64, uint8..uint64, float32, float64)");
-  h.byte_swapped = size_of(h.type) > 1 &&
+                  "' (supported: bool, int8..int64, uint8..uint64, float32, float64, complex64, "
+                  "complex128)");
+  h.byte_swapped = swap_unit(h.type) > 1 &&
                    ((order == '<' && !host_little_endian) || (order == '>' && host_little_endian));
 }
 
@@ -159,6 +172,7 @@ Header parse_header(const std::string& text) {
   return h;
 }
 
+/// Reverses the bytes of each of `count` numbers of `size` bytes.
 void byte_swap(unsigned char* p, std::size_t count, std::size_t size) {
   for (std::size_t i = 0; i < count; ++i, p += size)
     std::reverse(p, p + size);
@@ -231,7 +245,8 @@ Image decode_npy_with(const unsigned char* data, std::size_t size, const ReadLim
     copy(image.bytes.data(), offset, bytes);
   }
   if (h.byte_swapped)
-    byte_swap(image.bytes.data(), element_count(image.shape), size_of(image.type));
+    byte_swap(image.bytes.data(), image.bytes.size() / swap_unit(image.type),
+              swap_unit(image.type));
   return image;
 }
 
@@ -261,14 +276,14 @@ Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLi
 }
 
 void write_npy(const Image& image, int fd) {
-  const char* const descr[] = {"|u1", "|i1", "<u2", "<i2", "<u4",
-                               "<i4", "<u8", "<i8", "<f4", "<f8"};
   std::string shape;  // "3, 4" or "3," (Python's one-element tuple)
   for (std::size_t e : image.shape)
     shape += (shape.empty() ? "" : ", ") + std::to_string(e);
   if (image.shape.rank() == 1) shape += ',';
-  std::string header = "{'descr': '" + std::string(descr[static_cast<int>(image.type)]) +
-                       "', 'fortran_order': False, 'shape': (" + shape + "), }";
+  const std::string descr = (swap_unit(image.type) > 1 ? "<" : "|") +
+                            std::string(type_codes[static_cast<int>(image.type)]);
+  std::string header =
+      "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
   // Pad with spaces and a newline so the data starts at a multiple of 64 bytes.
   const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
   header.append(total - 10 - header.size() - 1, ' ');
@@ -279,9 +294,9 @@ void write_npy(const Image& image, int fd) {
                      static_cast<char>(header.size() >> 8)});
   PixelBytes swapped;
   const unsigned char* pixels = image.bytes.data();
-  if (!host_little_endian && size_of(image.type) > 1) {
+  if (!host_little_endian && swap_unit(image.type) > 1) {
     swapped = image.bytes;
-    byte_swap(swapped.data(), element_count(image.shape), size_of(image.type));
+    byte_swap(swapped.data(), image.bytes.size() / swap_unit(image.type), swap_unit(image.type));
     pixels = swapped.data();
   }
   if (!write_all(fd, header.data(), header.size(), 0) ||

@@ -1,8 +1,10 @@
 #include "pixel_type.hpp"
 
+#include <complex>
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <stdexcept>
 
 namespace fftconv::io {
 
@@ -14,18 +16,25 @@ struct Info {
   const char* short_name;
   std::size_t size;
   bool integer;
+  PixelType part;  ///< a complex type's part type; else the type itself
   double lowest, highest;
 };
 
 template <class T>
-constexpr Info info(PixelType type, const char* name, const char* short_name) {
+constexpr Info info(PixelType type, const char* name, const char* short_name, PixelType part) {
+  using P = part_t<T>;
   return {type,
           name,
           short_name,
           sizeof(T),
           std::numeric_limits<T>::is_integer,
-          static_cast<double>(std::numeric_limits<T>::lowest()),
-          static_cast<double>(std::numeric_limits<T>::max())};
+          part,
+          static_cast<double>(std::numeric_limits<P>::lowest()),
+          static_cast<double>(std::numeric_limits<P>::max())};
+}
+template <class T>
+constexpr Info info(PixelType type, const char* name, const char* short_name) {
+  return info<T>(type, name, short_name, type);
 }
 
 constexpr Info table[] = {
@@ -39,7 +48,11 @@ constexpr Info table[] = {
     info<std::int64_t>(PixelType::i64, "int64", "i64"),
     info<float>(PixelType::f32, "float32", "f32"),
     info<double>(PixelType::f64, "float64", "f64"),
+    info<std::complex<float>>(PixelType::c64, "complex64", "c64", PixelType::f32),
+    info<std::complex<double>>(PixelType::c128, "complex128", "c128", PixelType::f64),
 };
+static_assert(std::size(table) == static_cast<std::size_t>(pixel_type_count),
+              "one entry per PixelType");
 
 constexpr bool table_matches_enum() {
   for (int i = 0; i < static_cast<int>(std::size(table)); ++i)
@@ -72,6 +85,17 @@ std::size_t size_of(PixelType type) {
 }
 bool is_integer(PixelType type) {
   return lookup(type).integer;
+}
+bool is_complex(PixelType type) {
+  return lookup(type).part != type;
+}
+PixelType part_type(PixelType type) {
+  return lookup(type).part;
+}
+PixelType complex_type(PixelType type) {
+  for (const Info& i : table)
+    if (i.part == part_type(type) && i.part != i.type && !is_integer(type)) return i.type;
+  throw std::logic_error(std::string("no complex type has ") + name(type) + " parts");
 }
 double lowest(PixelType type) {
   return lookup(type).lowest;
