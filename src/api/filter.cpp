@@ -25,6 +25,7 @@ struct Engine {
   static const View<E>& validated(const View<E>& v) {
     return v;
   }
+  static void check(const detail::Call&) {}
   static type make(const detail::Call& call, const ConstView<T>& kernel) {
     return type(call, kernel);
   }
@@ -38,8 +39,10 @@ struct Engine<std::complex<T>> {
   using type = detail::ComplexPipeline<T>;
   static ConstView<T> validated(const ConstView<std::complex<T>>& v) { return detail::parts(v).re; }
   static View<T> validated(const View<std::complex<T>>& v) { return detail::parts(v).re; }
-  static type make(const detail::Call& call, const ConstView<std::complex<T>>& kernel) {
+  static void check(const detail::Call& call) {
     detail::check_complex_options(call.frame, constructor_name);
+  }
+  static type make(const detail::Call& call, const ConstView<std::complex<T>>& kernel) {
     return type(call, detail::parts(kernel), true);
   }
   static void apply(const type& e, const detail::Batch& b, const ConstView<std::complex<T>>& image,
@@ -67,6 +70,7 @@ Filter<T>::Filter(ConstView<T> kernel, const Shape& image_shape, Operation opera
   const detail::Call call =
       detail::validate_call_setup(Engine<T>::validated(kernel), image_shape, options,
                                   operation == Operation::correlate, constructor_name);
+  Engine<T>::check(call);  // (outside with_call_errors, which would name the Filter twice)
   detail::with_call_errors(constructor_name, [&] {
     impl_ = std::make_unique<const Impl>(
         Impl{operation, options.mode, kernel.shape(), call.batch, Engine<T>::make(call, kernel)});

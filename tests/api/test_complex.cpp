@@ -290,6 +290,13 @@ TEST_CASE("complex stacks on 2 threads, in place, and refusals") {
   clamp.nonnegative = true;
   CHECK_THROWS_WITH_AS(fftconv::convolve(stack.view(), kernel.view(), out.view(), clamp),
                        doctest::Contains("options.nonnegative is for real data"), fftconv::Error);
+  // (a Filter names itself once)
+  Options filter_clamp;
+  filter_clamp.nonnegative = true;
+  CHECK_THROWS_WITH_AS(fftconv::Filter<C>(kernel.view(), {8, 7}, Op::convolve, filter_clamp),
+                       "fftconv::Filter: options.nonnegative is for real data (complex numbers "
+                       "have no sign)",
+                       fftconv::Error);
   Options missing = options;
   missing.nan_policy = fftconv::NanPolicy::interpolate;
   CHECK_THROWS_WITH_AS(fftconv::convolve(stack.view(), kernel.view(), out.view(), missing),

@@ -295,7 +295,7 @@ int main(int argc, char** argv) {
   std::vector<int> axes;
   for (auto* sub : {convolve, correlate})
     sub->add_option("--axes", axes,
-                    "Axes to convolve along, comma-separated (e.g. 1,2 or -2,-1; at most 3; "
+                    "Axes to convolve along, comma-separated (e.g. 1,2 or -2,-1; "
                     "default every axis). The others are batch axes: a stack of frames, each "
                     "filtered on its own; the kernel's length there is 1 or the image's")
         ->delimiter(',')
