@@ -8,7 +8,9 @@
 //   complex:  complex128 1024 x 1024 with a 63 x 63 complex kernel
 //   mixed:    a real 1024 x 1024 image with a 63 x 63 complex kernel, and the same image
 //             promoted to complex128 (what the mixed path saves)
-//   volumes:  (16, 64, 64, 64) float32 with a 9^3 kernel along the last three axes
+//   volumes:  (16, 64, 64, 64) float32 with a 9^3 kernel along the last three axes, and with a
+//             5 x 9 x 9 x 9 kernel along all four (the tap sum: 5 taps x 16 positions of 3-D
+//             convolutions)
 // `same` mode, zero boundary, Method::automatic, FFTW_ESTIMATE.
 //
 //   bench_batches [--budget SECONDS] [--only stack|complex|mixed|volumes]
@@ -126,6 +128,19 @@ void volumes(double budget) {
              budget),
          fftconv::to_string(fftconv::chosen_method(
              fftconv::ConstView<float>(kernel.data(), {1, 9, 9, 9}), shape, o)));
+  const fftconv::Shape k4{5, 9, 9, 9};
+  const std::vector<float> kernel4 = random_values<float>(fftconv::element_count(k4), rng);
+  const fftconv::Options every_axis;
+  report("volumes", "convolve every axis 5x9x9x9", 1,
+         bench::time_it(
+             [&] {
+               fftconv::convolve(fftconv::ConstView<float>(image.data(), shape),
+                                 fftconv::ConstView<float>(kernel4.data(), k4),
+                                 fftconv::View<float>(out.data(), shape), every_axis);
+             },
+             budget),
+         fftconv::to_string(fftconv::chosen_method(fftconv::ConstView<float>(kernel4.data(), k4),
+                                                   shape, every_axis)));
 }
 
 }  // namespace
