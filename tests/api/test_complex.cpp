@@ -211,6 +211,61 @@ TEST_CASE_TEMPLATE("correlate(I, g) = convolve(I, conj(flip(g))) on complex data
   }
 }
 
+TEST_CASE_TEMPLATE("complex linearity (complex weights) and shift, every method", T, float,
+                   double) {
+  using C = std::complex<T>;
+  std::mt19937_64 rng(28);
+  // Content in the top-left corner, zeros around it, so a shift by (3, 5) loses nothing.
+  Array<C> i1({16, 18}), shifted({16, 18});
+  const Array<C> corner = random_array<C>({10, 12}, rng);
+  for (std::size_t y = 0; y < 10; ++y)
+    for (std::size_t x = 0; x < 12; ++x) {
+      i1.values[i1.index({y, x})] = corner.values[corner.index({y, x})];
+      shifted.values[shifted.index({y + 3, x + 5})] = corner.values[corner.index({y, x})];
+    }
+  const Array<C> i2 = random_array<C>({16, 18}, rng);
+  const Array<C> g = random_array<C>({4, 5}, rng);
+  const C alpha(T(0.75), T(-0.5)), beta(T(-1.25), T(0.25));
+  Array<C> mix(i1.shape);
+  for (std::size_t i = 0; i < mix.size(); ++i)
+    mix.values[i] = alpha * i1.values[i] + beta * i2.values[i];
+  for (Op op : {Op::convolve, Op::correlate})
+    for (Method method : {Method::direct, Method::fft, Method::overlap_save}) {
+      CAPTURE(testing::name(op));
+      CAPTURE(testing::name(method));
+      Options options;
+      options.mode = Mode::full;
+      options.method = method;
+      const Array<C> a = run<C, C, C>(op, i1, g, options), b = run<C, C, C>(op, i2, g, options);
+      const Array<C> m = run<C, C, C>(op, mix, g, options);
+      const Array<C> s = run<C, C, C>(op, shifted, g, options);
+      // Each result is within 2 tolerance(S) of its exact value (complex_reference's S: sums of
+      // moduli). The exact values satisfy m = alpha a + beta b; m's S is at most
+      // (|alpha| + |beta|) max(S1, S2) < 2.2 max(S1, S2), and a's and b's errors add with those
+      // weights: 2 * 2.2 + 2.2 * 2 = 8.8 tolerances, and the mixed image's own rounding (about
+      // u 2.2 S, far below one tolerance) makes it 9. For the shift both sides are the same
+      // exact values with the same S: 4 tolerances.
+      const ComplexReference r1 = complex_reference(i1, g, Mode::full, op == Op::correlate);
+      const ComplexReference r2 = complex_reference(i2, g, Mode::full, op == Op::correlate);
+      const long double t1 = testing::tolerance<T>(i1.shape, g.shape, r1.abs_sum_max);
+      const long double t2 = testing::tolerance<T>(i1.shape, g.shape, r2.abs_sum_max);
+      const long double tol = 9 * std::max(t1, t2);
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::complex<long double> expected =
+            wide(alpha) * wide(a.values[i]) + wide(beta) * wide(b.values[i]);
+        CHECK(std::fabs(wide(m.values[i]).real() - expected.real()) <= tol);
+        CHECK(std::fabs(wide(m.values[i]).imag() - expected.imag()) <= tol);
+      }
+      for (std::size_t y = 0; y + 3 < a.shape[0]; ++y)
+        for (std::size_t x = 0; x + 5 < a.shape[1]; ++x) {
+          const std::complex<long double> u = wide(a.values[a.index({y, x})]);
+          const std::complex<long double> v = wide(s.values[s.index({y + 3, x + 5})]);
+          CHECK(std::fabs(u.real() - v.real()) <= 4 * t1);
+          CHECK(std::fabs(u.imag() - v.imag()) <= 4 * t1);
+        }
+    }
+}
+
 TEST_CASE(
     "complex accuracy targets: double within 1e-15, float within 5e-7 (6e-8 computed in "
     "double), relative to the largest part of the reference") {

@@ -242,3 +242,46 @@ TEST_CASE("along 4 axes: refusals write nothing") {
   CHECK_THROWS_AS(fftconv::convolve(iv, kv, ov, options), fftconv::Error);
   CHECK(std::all_of(out.begin(), out.end(), [](double v) { return v == -7.0; }));
 }
+
+TEST_CASE("along 4 axes: linearity and shift (along an outer axis and an inner one)") {
+  std::mt19937_64 rng(45);
+  // Content in the low corner, zeros around it, so a shift by (2, 0, 1, 3) loses nothing.
+  Array<double> image({6, 4, 5, 7}), shifted({6, 4, 5, 7});
+  const Array<double> corner = testing::normal<double>({4, 4, 4, 4}, rng);
+  for (std::size_t l = 0; l < corner.size(); ++l) {
+    const testing::Index i = testing::unravel(l, corner.shape);
+    image.values[image.index(i)] = corner.values[l];
+    shifted.values[shifted.index({i[0] + 2, i[1], i[2] + 1, i[3] + 3})] = corner.values[l];
+  }
+  const Array<double> other = testing::normal<double>(image.shape, rng);
+  const Array<double> kernel = testing::normal<double>({3, 2, 2, 3}, rng);
+  const double alpha = 0.75, beta = -1.5;
+  Array<double> mix(image.shape);
+  for (std::size_t i = 0; i < mix.size(); ++i)
+    mix.values[i] = alpha * image.values[i] + beta * other.values[i];
+  Options options;
+  options.mode = Mode::full;
+  for (Op op : {Op::convolve, Op::correlate}) {
+    CAPTURE(testing::name(op));
+    const Array<double> a = testing::apply(op, image, kernel, options);
+    const Array<double> b = testing::apply(op, other, kernel, options);
+    const Array<double> m = testing::apply(op, mix, kernel, options);
+    const Array<double> s = testing::apply(op, shifted, kernel, options);
+    // As tests/accuracy/test_properties.cpp: each side within its reference tolerance of the same
+    // exact value; linearity scales the sums of |terms| by |alpha| + |beta| = 2.25.
+    const bool corr = op == Op::correlate;
+    const long double t = std::max(testing::reference(image, kernel, Mode::full, corr).abs_sum_max,
+                                   testing::reference(other, kernel, Mode::full, corr).abs_sum_max);
+    const long double tol = testing::tolerance<double>(image.shape, kernel.shape, t);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      CHECK(std::fabs(m.values[i] - (alpha * static_cast<long double>(a.values[i]) +
+                                     beta * static_cast<long double>(b.values[i]))) <=
+            2.25L * 2 * 2 * tol);
+    for (std::size_t l = 0; l < a.size(); ++l) {
+      const testing::Index i = testing::unravel(l, a.shape);
+      if (i[0] + 2 >= a.shape[0] || i[2] + 1 >= a.shape[2] || i[3] + 3 >= a.shape[3]) continue;
+      CHECK(std::fabs(a.values[l] - s.values[s.index({i[0] + 2, i[1], i[2] + 1, i[3] + 3})]) <=
+            2 * tol);
+    }
+  }
+}
