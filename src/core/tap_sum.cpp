@@ -78,10 +78,12 @@ TapSum<T>::TapSum(const Call& call, const ConstView<T>& kernel) {
   const std::vector<ConstView<T>> caller = kernel_frames(b, at_rank(kernel, b.rank));
   const bool normalize = call.frame.normalize_kernel;
   // The pipelines for every slab of every kernel frame in C, the arithmetic's type.
-  const auto prepare = [&](auto& pipelines, const auto& frames, std::size_t width) {
+  const auto prepare = [&](auto& pipelines, const auto& frames, bool widened) {
     using C = std::remove_const_t<std::remove_reference_t<decltype(frames.front().data()[0])>>;
     std::vector<std::optional<Plan<C>>> plans;
-    std::size_t bytes = 0, largest = 0;
+    // (the kernel copies made for normalization or widening, which the plans may read)
+    std::size_t bytes = kernel_copy_.size() * sizeof(T) + wide_kernel_.size() * sizeof(double);
+    std::size_t largest = 0;
     for (const auto& frame : frames)
       for (std::size_t tap = 0; tap < b.outer_taps; ++tap) {
         const ConstView<C> slab = slab_view(frame, outer_index(tap, b, OuterLengths::kernel));
@@ -98,7 +100,7 @@ TapSum<T>::TapSum(const Call& call, const ConstView<T>& kernel) {
       slab_image *= a.n;
     }
     const std::size_t per_item =
-        slab_out * (sizeof(double) + sizeof(C)) + (width ? slab_image * sizeof(double) : 0);
+        slab_out * (sizeof(double) + sizeof(C)) + (widened ? slab_image * sizeof(double) : 0);
     const auto concurrent = static_cast<std::size_t>(workers_ - 1);
     const std::size_t limit = p.max_memory_bytes;
     const bool fits = bytes <= limit && largest * concurrent <= limit - bytes &&
@@ -117,16 +119,16 @@ TapSum<T>::TapSum(const Call& call, const ConstView<T>& kernel) {
   };
   if (widens<T>(p)) {  // float data computed in double: the slabs' pipelines run in double
     p.compute_precision = Precision::native;
-    prepare(wide_, dense_frames<double>(caller, normalize, wide_kernel_), 1);
+    prepare(wide_, dense_frames<double>(caller, normalize, wide_kernel_), true);
   } else if (normalize) {
     if constexpr (std::is_same_v<T, float>)
-      prepare(narrow_, dense_frames<T>(caller, true, kernel_copy_), 0);
+      prepare(narrow_, dense_frames<T>(caller, true, kernel_copy_), false);
     else
-      prepare(wide_, dense_frames<T>(caller, true, kernel_copy_), 0);
+      prepare(wide_, dense_frames<T>(caller, true, kernel_copy_), false);
   } else if constexpr (std::is_same_v<T, float>) {
-    prepare(narrow_, caller, 0);
+    prepare(narrow_, caller, false);
   } else {
-    prepare(wide_, caller, 0);
+    prepare(wide_, caller, false);
   }
 }
 
