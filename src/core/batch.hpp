@@ -75,9 +75,11 @@ inline std::size_t items(const Batch& b) {
   return b.frames * b.outer_positions;
 }
 
-/// The threads that work on separate items at once: one per item, up to `threads`.
+/// The threads that work on separate items at once: one per item, up to `threads`, and at least
+/// one (a valid-mode output of length 0 along an outer axis has no items).
 inline int workers_for(std::size_t items, int threads) {
-  return static_cast<int>(std::min<std::size_t>(items, static_cast<std::size_t>(threads)));
+  return static_cast<int>(
+      std::max<std::size_t>(1, std::min<std::size_t>(items, static_cast<std::size_t>(threads))));
 }
 
 /// Runs f(i) for i in [0, count) on up to `workers` threads. f may throw: the first exception

@@ -285,3 +285,20 @@ TEST_CASE("along 4 axes: linearity and shift (along an outer axis and an inner o
     }
   }
 }
+
+TEST_CASE("along 4 axes, valid mode with an empty outer axis: nothing to do, no division by 0") {
+  // (found by fuzz_c_api: the slabs to compute, frames x outer positions, were 0 and the threads
+  // per slab divided by them)
+  std::vector<double> image(2 * 3 * 4 * 5, 1.0), kernel(3 * 2 * 2 * 2, 1.0);
+  const ConstView<double> iv(image.data(), {2, 3, 4, 5}), kv(kernel.data(), {3, 2, 2, 2});
+  Options options;
+  options.mode = Mode::valid;
+  options.threads = 2;
+  const Shape out_shape = fftconv::output_shape(iv.shape(), kv.shape(), options);
+  CHECK(out_shape == Shape{0, 2, 3, 4});
+  std::vector<double> out(1);
+  CHECK_NOTHROW(fftconv::convolve(iv, kv, View<double>(out.data(), out_shape), options));
+  CHECK(fftconv::error_bound(iv, kv, options) == 0);
+  CHECK_NOTHROW((void)fftconv::chosen_method(kv, iv.shape(), options));
+  CHECK_NOTHROW(fftconv::Filter<double>(kv, iv.shape(), Op::convolve, options));
+}
