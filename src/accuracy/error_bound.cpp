@@ -306,31 +306,31 @@ double tap_sum_bound(const detail::Batch& b, const detail::Problem& p, const Par
                      bool normalize, const SlabBound& slab_bound) {
   // (a normalized kernel: as the tap sum runs it, the whole frame divided by its sum; real only)
   std::vector<T> normalized;
-  const Parts3<T> k{detail::effective_kernel_any_rank(kernels[0], normalize, normalized),
-                    kernels[1]};
+  const Parts3<T> k{detail::effective_kernel(kernels[0], normalize, normalized), kernels[1]};
   std::size_t image_slabs = 1;
   for (int i = 0; i < b.outer.rank(); ++i)
     image_slabs *= b.outer_axes[static_cast<std::size_t>(i)].n;
+  const auto image_slab = [&](std::size_t s) {
+    const detail::OuterIndex at = detail::outer_index(s, b, detail::OuterLengths::image);
+    return Parts3<T>{detail::slab_view(images[0], at), detail::slab_view(images[1], at)};
+  };
   const double u = unit_roundoff<double>;
   const bool filled = p.boundary == Boundary::constant && p.fill_value != 0;
+  // max |value| of the extended image: every slab (and the fill value) whatever the tap
+  double image_max = filled ? std::fabs(p.fill_value) : 0, image_l1 = 0;
+  for (std::size_t s = 0; s < image_slabs; ++s)
+    part_norms(image_slab(s), image_complex, image_max, image_l1);
   double error = 0, magnitude = 0;
   for (std::size_t tap = 0; tap < b.outer_taps; ++tap) {
     const detail::OuterIndex g = detail::outer_index(tap, b, detail::OuterLengths::kernel);
     const Parts3<T> ks{detail::slab_view(k[0], g), detail::slab_view(k[1], g)};
     double k_max = 0, l1 = 0;
     part_norms(ks, kernel_complex, k_max, l1);
-    double worst = 0, image_max = 0;
-    for (std::size_t s = 0; s < image_slabs; ++s) {
-      const detail::OuterIndex at = detail::outer_index(s, b, detail::OuterLengths::image);
-      const Parts3<T> slab{detail::slab_view(images[0], at), detail::slab_view(images[1], at)};
-      worst = std::max(worst, slab_bound(slab, ks));
-      double l1_image = 0;
-      part_norms(slab, image_complex, image_max, l1_image);
-    }
-    if (filled) {  // fill * sum(kernel slab): a compensated sum, then one product
+    double worst = 0;
+    for (std::size_t s = 0; s < image_slabs; ++s)
+      worst = std::max(worst, slab_bound(image_slab(s), ks));
+    if (filled)  // fill * sum(kernel slab): a compensated sum, then one product
       worst = std::max(worst, gamma(2, u) * std::fabs(p.fill_value) * l1);
-      image_max = std::max(image_max, std::fabs(p.fill_value));
-    }
     const double taps = static_cast<double>(ks[0].size());
     error += worst;
     magnitude += image_max * l1 * (1 + gamma(taps + 1, u)) + worst;

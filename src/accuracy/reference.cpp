@@ -116,15 +116,12 @@ std::vector<detail::Axis> frame_axes(const detail::Batch& b, const detail::Probl
   return axes;
 }
 
-// Advances the multi-index `at` over `lengths` in C order, axes [0, last) only; false after the
-// last position.
-bool next_position(std::vector<std::size_t>& at, const std::vector<std::size_t>& lengths,
-                   std::size_t last) {
-  for (std::size_t a = last; a-- > 0;) {
-    if (++at[a] < lengths[a]) return true;
+// Advances the multi-index `at` over `lengths` in C order.
+void next_position(std::vector<std::size_t>& at, const std::vector<std::size_t>& lengths) {
+  for (std::size_t a = at.size(); a-- > 0;) {
+    if (++at[a] < lengths[a]) return;
     at[a] = 0;
   }
-  return false;
 }
 
 // The frame's image part extended along every axis: extended position t of an axis is position
@@ -154,7 +151,7 @@ std::vector<T> extended(const std::vector<detail::Axis>& axes, Boundary rule,
       offset += index * image.stride(static_cast<int>(a));
     }
     value = inside ? image.data()[offset] : fill;
-    next_position(at, lengths, r);
+    next_position(at, lengths);
   }
   return e;
 }
@@ -178,46 +175,40 @@ void reference_frame(const std::vector<detail::Axis>& axes, const detail::Proble
     if (taps[k].empty()) {
       // (the kernel normalization stage itself, not a plan: the reference shares no path's code)
       std::vector<T> normalized;
-      const ConstView<T> g =
-          detail::effective_kernel_any_rank(kernels[k], p.normalize_kernel, normalized);
+      const ConstView<T> g = detail::effective_kernel(kernels[k], p.normalize_kernel, normalized);
       taps[k] = detail::dense_converted<double>(p.correlate ? g : detail::flipped(g));
     }
   }
   // Offsets in the extended image of the kernel's rows (every axis but the last), and of the
-  // output rows.
-  std::vector<std::size_t> k_lengths(r), out_lengths(r);
+  // output rows there and in the output.
+  Shape k_shape, out_shape;
+  Strides ext_strides;
   for (std::size_t a = 0; a < r; ++a) {
-    k_lengths[a] = axes[a].k;
-    out_lengths[a] = axes[a].out;
+    k_shape.push_back(axes[a].k);
+    out_shape.push_back(axes[a].out);
+    ext_strides.push_back(static_cast<std::ptrdiff_t>(es[a]));
   }
-  const auto offsets = [&](const std::vector<std::size_t>& lengths) {
-    std::vector<std::size_t> result, at(r, 0);
-    do {
-      std::size_t offset = 0;
-      for (std::size_t a = 0; a + 1 < r; ++a)
-        offset += at[a] * es[a];
-      result.push_back(offset);
-    } while (next_position(at, lengths, r - 1));
-    return result;
-  };
-  const std::vector<std::size_t> k_rows = offsets(k_lengths), out_rows = offsets(out_lengths);
+  std::vector<std::ptrdiff_t> k_rows;
+  detail::for_each_row<1>(
+      k_shape, {&ext_strides},
+      [&](const std::array<std::ptrdiff_t, 1>& at, std::size_t) { k_rows.push_back(at[0]); });
+  std::vector<std::array<std::ptrdiff_t, 2>> out_rows;  // (extended image, output)
+  detail::for_each_row<2>(
+      out_shape, {&ext_strides, &o.strides()},
+      [&](const std::array<std::ptrdiff_t, 2>& at, std::size_t) { out_rows.push_back(at); });
   const std::size_t width = axes[r - 1].out, k_width = axes[r - 1].k;
   const int last = static_cast<int>(r) - 1;
   detail::parallel_for(
       out_rows.size(), p.threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-        std::vector<std::size_t> at(r, 0);
         for (std::size_t row = begin; row < end; ++row) {
-          std::ptrdiff_t out_offset = 0;  // the row's position: row in C order over out_lengths
-          for (std::size_t a = r - 1, rest = row; a-- > 0; rest /= out_lengths[a])
-            out_offset +=
-                static_cast<std::ptrdiff_t>(rest % out_lengths[a]) * o.stride(static_cast<int>(a));
-          T* out_row = o.data() + out_offset;
+          T* out_row = o.data() + out_rows[row][1];
           for (std::size_t x = 0; x < width; ++x) {
             Dot2 dot;
             for (const Term& t : terms) {
               const double* tap = taps[static_cast<std::size_t>(t.kernel)].data();
-              const T* image = ext[static_cast<std::size_t>(t.image)].data() + out_rows[row] + x;
-              for (std::size_t k_row : k_rows) {
+              const T* image = ext[static_cast<std::size_t>(t.image)].data() + out_rows[row][0] +
+                               static_cast<std::ptrdiff_t>(x);
+              for (std::ptrdiff_t k_row : k_rows) {
                 const T* src = image + k_row;
                 for (std::size_t m = 0; m < k_width; ++m)
                   dot.add(static_cast<double>(src[m]), t.sign * *tap++);  // (sign +-1: exact)

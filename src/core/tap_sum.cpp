@@ -54,8 +54,7 @@ std::vector<ConstView<C>> dense_frames(const std::vector<ConstView<T>>& frames, 
   std::vector<ConstView<C>> views;
   for (std::size_t f = 0; f < frames.size(); ++f) {
     std::vector<T> normalized;
-    const std::vector<T> values =
-        dense_copy(effective_kernel_any_rank(frames[f], normalize, normalized));
+    const std::vector<T> values = dense_copy(effective_kernel(frames[f], normalize, normalized));
     C* dst = storage.data() + f * count;
     std::transform(values.begin(), values.end(), dst, [](T x) { return static_cast<C>(x); });
     views.emplace_back(dst, frames[f].shape());

@@ -30,24 +30,15 @@ KernelSum kernel_sum(const ConstView<T>& kernel3);
 template <class T>
 std::vector<T> normalized_kernel(const ConstView<T>& kernel3, const KernelSum& raw);
 
-/// The kernel an operation runs: kernel3 itself, or with `normalize` its normalized copy, which
-/// is kept in `storage` (the view points into it).
+/// The kernel an operation runs: `kernel` (any rank: a frame convolved along more than 3 axes is
+/// normalized as a whole) itself, or with `normalize` its normalized copy, dense in C order and
+/// kept in `storage` (the view points into it). The stage runs on the values as one rank-3 row,
+/// in C order: the same sum and quotients as on the kernel's own shape.
 template <class T>
-ConstView<T> effective_kernel(const ConstView<T>& kernel3, bool normalize,
-                              std::vector<T>& storage) {
-  if (!normalize) return kernel3;
-  storage = normalized_kernel(kernel3, kernel_sum(kernel3));
-  return ConstView<T>(storage.data(), kernel3.shape());
-}
-
-/// effective_kernel for a kernel of any rank (a frame convolved along more than 3 axes): divided
-/// by the sum of all its values, the copy dense in C order.
-template <class T>
-ConstView<T> effective_kernel_any_rank(const ConstView<T>& kernel, bool normalize,
-                                       std::vector<T>& storage) {
+ConstView<T> effective_kernel(const ConstView<T>& kernel, bool normalize, std::vector<T>& storage) {
   if (!normalize) return kernel;
   const std::vector<T> values = dense_copy(kernel);
-  const ConstView<T> row(values.data(), Shape{1, 1, values.size()});  // (rank 3: the stage's)
+  const ConstView<T> row(values.data(), Shape{1, 1, values.size()});
   storage = normalized_kernel(row, kernel_sum(row));
   return ConstView<T>(storage.data(), kernel.shape());
 }
