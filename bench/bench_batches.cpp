@@ -5,7 +5,10 @@
 //
 //   stack:    1000 frames of 256 x 256 float32, one 15 x 15 kernel, axes {1, 2}, 1 and 2 threads
 //             (and the loop over frames with a Filter made for one frame, 1 thread)
-//   complex:  complex128 1024 x 1024 with a 63 x 63 complex kernel
+//   complex:  complex128 1024 x 1024 with a 63 x 63 complex kernel; beside it, at the padded
+//             shape of the whole image (fft_shape), the FFTW floors of complex data through
+//             complex transforms (c2c forward, product, c2c inverse) and through the real
+//             transforms of its two parts (fftconv's spectral form: twice r2c, product, c2r)
 //   mixed:    a real 1024 x 1024 image with a 63 x 63 complex kernel, and the same image
 //             promoted to complex128 (what the mixed path saves)
 //   volumes:  (16, 64, 64, 64) float32 with a 9^3 kernel along the last three axes, and with a
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "fftconv/fftconv.hpp"
+#include "fftw_floor.hpp"
 #include "timing.hpp"
 
 namespace {
@@ -160,8 +164,16 @@ int main(int argc, char** argv) {
   }
   const auto wanted = [&](const char* w) { return only.empty() || only == w; };
   if (wanted("stack")) stack(budget);
-  if (wanted("complex"))
+  if (wanted("complex")) {
     complex_case<std::complex<double>>("complex", "complex128 x complex128", budget);
+    const fftconv::Shape padded = fftconv::fft_shape({1024, 1024}, {63, 63}, fftconv::Mode::same);
+    report("complex", "fftw floor c2c", 1,
+           bench::fftw_c2c_floor<double>(padded, fftconv::Planning::estimate, budget),
+           fftconv::to_string(padded));
+    report("complex", "fftw floor 2 x r2c+c2r", 1,
+           bench::fftw_floor<double>(padded, fftconv::Planning::estimate, budget, 2),
+           fftconv::to_string(padded));
+  }
   if (wanted("mixed")) {
     complex_case<double>("mixed", "float64 x complex128", budget);
     complex_case<std::complex<double>>("mixed", "promoted complex128", budget);

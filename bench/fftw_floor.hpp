@@ -52,45 +52,99 @@ inline unsigned fftw_flags(fftconv::Planning p) {
                                            : FFTW_ESTIMATE;
 }
 
-/// The floor at `padded` (rank 1..3), planned with `effort`, single thread.
+/// A floor's buffers: x, transformed in place, and g, a cached spectrum of random values, `reals`
+/// each (FFTW's allocator), and the two plans over x, destroyed with them.
 template <class T>
-Timing fftw_floor(const fftconv::Shape& padded, fftconv::Planning effort, double budget) {
+struct FloorBuffers {
   using F = Fftw<T>;
+  explicit FloorBuffers(std::size_t count_of_reals)
+      : reals(count_of_reals),
+        x(static_cast<T*>(F::alloc(reals * sizeof(T)))),
+        g(static_cast<T*>(F::alloc(reals * sizeof(T)))) {
+    std::mt19937_64 rng(1);
+    std::uniform_real_distribution<double> u(0, 1);
+    for (std::size_t i = 0; i < reals; ++i)
+      g[i] = static_cast<T>(u(rng));
+  }
+  ~FloorBuffers() {
+    F::destroy(forward);
+    F::destroy(inverse);
+    F::free(x);
+    F::free(g);
+  }
+  FloorBuffers(const FloorBuffers&) = delete;
+  FloorBuffers& operator=(const FloorBuffers&) = delete;
+
+  typename F::cpx* spectrum() const { return reinterpret_cast<typename F::cpx*>(x); }
+  void clear() const { std::memset(x, 0, reals * sizeof(T)); }  // keeps values bounded
+  /// x *= g, interleaved complex.
+  void multiply() const {
+    for (std::size_t i = 0; i < reals / 2; ++i) {
+      const T a = x[2 * i], b = x[2 * i + 1], c = g[2 * i], d = g[2 * i + 1];
+      x[2 * i] = a * c - b * d;
+      x[2 * i + 1] = a * d + b * c;
+    }
+  }
+
+  std::size_t reals;
+  T* x;
+  T* g;
+  typename F::plan forward = nullptr, inverse = nullptr;
+};
+
+inline std::vector<int> fftw_lengths(const fftconv::Shape& padded) {
   std::vector<int> n;
   for (std::size_t e : padded)
     n.push_back(static_cast<int>(e));
-  const std::size_t half = padded[padded.rank() - 1] / 2 + 1;
-  std::size_t reals = 2 * half;
+  return n;
+}
+
+/// The floor at `padded` (rank 1..3), planned with `effort`, single thread. `parts`: real
+/// transforms per call (2: the real and imaginary parts of complex data, each transformed forward,
+/// multiplied and transformed back, the floor of fftconv's spectral form for complex data).
+template <class T>
+Timing fftw_floor(const fftconv::Shape& padded, fftconv::Planning effort, double budget,
+                  int parts = 1) {
+  using F = Fftw<T>;
+  const std::vector<int> n = fftw_lengths(padded);
+  std::size_t reals = 2 * (padded[padded.rank() - 1] / 2 + 1);
   for (int a = 0; a + 1 < padded.rank(); ++a)
     reals *= padded[a];
-  T* x = static_cast<T*>(F::alloc(reals * sizeof(T)));
-  T* g = static_cast<T*>(F::alloc(reals * sizeof(T)));
-  auto* xc = reinterpret_cast<typename F::cpx*>(x);
-  const unsigned flags = fftw_flags(effort);
-  typename F::plan fwd = F::r2c(padded.rank(), n.data(), x, xc, flags);
-  typename F::plan inv = F::c2r(padded.rank(), n.data(), xc, x, flags);
-  std::mt19937_64 rng(1);
-  std::uniform_real_distribution<double> u(0, 1);
-  for (std::size_t i = 0; i < reals; ++i)
-    g[i] = static_cast<T>(u(rng));
-  const std::size_t count = reals / 2;
-  const Timing t = time_it(
+  FloorBuffers<T> b(reals);
+  b.forward = F::r2c(padded.rank(), n.data(), b.x, b.spectrum(), fftw_flags(effort));
+  b.inverse = F::c2r(padded.rank(), n.data(), b.spectrum(), b.x, fftw_flags(effort));
+  return time_it(
       [&] {
-        std::memset(x, 0, reals * sizeof(T));  // keeps values bounded across repeats
-        F::exec_r2c(fwd, x, xc);
-        for (std::size_t i = 0; i < count; ++i) {
-          const T a = x[2 * i], b = x[2 * i + 1], c = g[2 * i], d = g[2 * i + 1];
-          x[2 * i] = a * c - b * d;
-          x[2 * i + 1] = a * d + b * c;
+        for (int part = 0; part < parts; ++part) {
+          b.clear();
+          F::exec_r2c(b.forward, b.x, b.spectrum());
+          b.multiply();
+          F::exec_c2r(b.inverse, b.spectrum(), b.x);
         }
-        F::exec_c2r(inv, xc, x);
       },
       budget);
-  F::destroy(fwd);
-  F::destroy(inv);
-  F::free(x);
-  F::free(g);
-  return t;
+}
+
+/// The complex-to-complex floor at `padded`: an in-place forward c2c of a complex buffer, the
+/// product with a cached complex spectrum, an in-place inverse c2c (what a convolution of complex
+/// data through complex transforms must at least do), planned with `effort`, single thread.
+template <class T>
+Timing fftw_c2c_floor(const fftconv::Shape& padded, fftconv::Planning effort, double budget) {
+  using F = Fftw<T>;
+  const std::vector<int> n = fftw_lengths(padded);
+  FloorBuffers<T> b(2 * fftconv::element_count(padded));
+  for (int sign : {FFTW_FORWARD, FFTW_BACKWARD})
+    (sign == FFTW_FORWARD ? b.forward : b.inverse) =
+        F::many_dft(padded.rank(), n.data(), 1, b.spectrum(), nullptr, 1, 0, b.spectrum(), nullptr,
+                    1, 0, sign, fftw_flags(effort));
+  return time_it(
+      [&] {
+        b.clear();
+        F::exec_dft(b.forward, b.spectrum(), b.spectrum());
+        b.multiply();
+        F::exec_dft(b.inverse, b.spectrum(), b.spectrum());
+      },
+      budget);
 }
 
 }  // namespace bench

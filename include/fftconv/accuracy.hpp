@@ -199,7 +199,8 @@ FFTCONV_API double error_bound(ConstView<double> image, ConstView<double> kernel
                                Guarantee guarantee = Guarantee::worst_case);
 /// Complex data (convolve.hpp's combinations): the largest error of a real or imaginary part of
 /// an output, each part being one or two real operations on the parts added with one rounding
-/// (bounded term by term with the real bounds and the terms' magnitudes).
+/// (bounded term by term with the real bounds and the terms' magnitudes; the FFT methods add the
+/// terms' spectra before one inverse transform, counted in each term's product rounding).
 FFTCONV_API double error_bound(ConstView<std::complex<float>> image,
                                ConstView<std::complex<float>> kernel,
                                const Options& options = Options{},

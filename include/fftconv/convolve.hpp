@@ -45,8 +45,10 @@ FFTCONV_API void correlate(ConstView<double> image, ConstView<double> kernel, Vi
 // Every method, mode, boundary rule (the fill value v extends the image as v + 0i), axes and
 // threads as for real data; compute_precision = double_precision computes complex<float> data in
 // double, rounded once. options.nonnegative and a nan_policy other than propagate are refused.
-// Strides count complex elements. Computed as real operations on the parts (real and imaginary
-// parts are strided views of the interleaved data): a complex x complex call runs four.
+// Strides count complex elements. Computed on the parts (real and imaginary parts are strided
+// views of the interleaved data): the FFT methods transform each image part and each output part
+// once with real transforms, combining the parts' spectra in between (README, "Complex data");
+// the direct methods run real operations on the parts (four for complex x complex).
 
 FFTCONV_API void convolve(ConstView<std::complex<float>> image,
                           ConstView<std::complex<float>> kernel, View<std::complex<float>> out,

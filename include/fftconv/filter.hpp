@@ -34,7 +34,8 @@ enum class Operation { convolve, correlate };
 /// buffer. convolve/correlate are the same computation with a Filter made and used once, so a
 /// Filter's results equal theirs. T is float or double, or std::complex<float> or
 /// std::complex<double> (a complex kernel applied to complex images: see convolve.hpp's complex
-/// functions; the real and imaginary parts of the kernel are each prepared once).
+/// functions; the real and imaginary parts of the kernel are each prepared once: for the FFT
+/// methods both spectra, for the direct ones both sets of taps).
 ///
 ///   fftconv::Filter<float> blur(psf_view, {2048, 2048}, fftconv::Operation::convolve);
 ///   for (auto& frame : frames) blur.apply(frame.view(), out.view());

@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -207,16 +208,20 @@ struct PartBound {
   double total(double u) const { return terms > 1 ? error + u * magnitude : error; }
 };
 
-/// Complex data on the real pipelines (core/complex_pipeline.hpp): the parts of image (images[1]
-/// present if image_complex) and kernel (kernels[1] if kernel_complex), canonical rank 3, in the
+/// Complex data (core/complex_pipeline.hpp): the parts of image (images[1] present if
+/// image_complex) and kernel (kernels[1] if kernel_complex), canonical rank 3, in the
 /// arithmetic's type C. Each term R(image part, kernel part) errs by at most its real bound and
 /// is at most max |extended image part| sum |kernel part| plus that in magnitude; two terms are
-/// added with one rounding. `to_float`: the parts are then rounded to float once.
+/// added with one rounding. `to_float`: the parts are then rounded to float once. `spectral`:
+/// the FFT method of the spectral form (fft/fft_kernel.hpp), whose terms are summed before one
+/// inverse transform per part: each term's bound is then its method's with the parts, whose
+/// product rounding counts that sum (fft/error_model.hpp), and the spatial sum's rounding stays
+/// counted (an upper bound).
 template <class C>
 double complex_terms_bound(const detail::Problem& p, const std::array<ConstView<C>, 2>& images,
                            bool image_complex, const std::array<ConstView<C>, 2>& kernels,
                            bool kernel_complex, const Options& options, Guarantee guarantee,
-                           bool to_float, double outputs) {
+                           bool to_float, double outputs, std::optional<Method> spectral) {
   // The problems the pipelines run (core/complex_pipeline.cpp, Terms): a pipeline that serves
   // both image parts keeps its kernel's spectrum (single_use false), which the memory-limited
   // method choice sees.
@@ -224,6 +229,12 @@ double complex_terms_bound(const detail::Problem& p, const std::array<ConstView<
   const auto term = [&](PartBound& part, std::size_t i, std::size_t k) {
     detail::Problem pi = p;
     if (image_complex && !zero_fill) pi.single_use = false;
+    if (spectral) {
+      pi.image_parts = image_complex ? 2 : 1;
+      pi.kernel_parts = kernel_complex ? 2 : 1;
+      pi.single_use = false;
+      pi.method = *spectral;
+    }
     if (i == 1) pi.fill_value = 0;  // the imaginary part of the fill value v + 0i
     const double e = frame_bound(pi, images[i], kernels[k], options, guarantee, outputs);
     double image_max = pi.extends_image() ? std::fabs(pi.fill_value) : 0;
@@ -260,10 +271,10 @@ template <class T>
 double complex_frame_bound(const detail::Problem& p, const std::array<ConstView<T>, 2>& images,
                            bool image_complex, const std::array<ConstView<T>, 2>& kernels,
                            bool kernel_complex, const Options& options, Guarantee guarantee,
-                           double outputs) {
+                           double outputs, std::optional<Method> spectral) {
   if (!detail::widens<T>(p))
     return complex_terms_bound<T>(p, images, image_complex, kernels, kernel_complex, options,
-                                  guarantee, false, outputs);
+                                  guarantee, false, outputs, spectral);
   detail::Problem wide = p;
   wide.compute_precision = Precision::native;
   std::array<std::vector<double>, 4> copies;
@@ -279,7 +290,7 @@ double complex_frame_bound(const detail::Problem& p, const std::array<ConstView<
     }
   }
   return complex_terms_bound<double>(wide, wide_images, image_complex, wide_kernels, kernel_complex,
-                                     options, guarantee, true, outputs);
+                                     options, guarantee, true, outputs, spectral);
 }
 
 template <class T>
@@ -371,11 +382,16 @@ double bound(const detail::Parts<const T>& image, const detail::Parts<const T>& 
     const double outputs = static_cast<double>(element_count(b.output)) * (complex ? 4 : 1);
     const ConstView<T> kr = detail::at_rank(kernel.re, b.rank);
     const ConstView<T> ki = kernel.is_complex ? detail::at_rank(kernel.im, b.rank) : kr;
+    // Complex data's spectral form, when the pipeline runs it (decided on the first kernel frame).
+    const std::optional<Method> spectral =
+        complex ? detail::spectral_method(call, kernel.re, image.is_complex, kernel.is_complex)
+                : std::nullopt;
     // The bound of one problem along the frame's last (at most 3) axes: canonical rank-3 views.
     const auto slab_bound = [&](const Parts3<T>& images, const Parts3<T>& kernels) {
-      return complex ? complex_frame_bound<T>(p, images, image.is_complex, kernels,
-                                              kernel.is_complex, options, guarantee, outputs)
-                     : frame_bound(p, images[0], kernels[0], options, guarantee, outputs);
+      return complex
+                 ? complex_frame_bound<T>(p, images, image.is_complex, kernels, kernel.is_complex,
+                                          options, guarantee, outputs, spectral)
+                 : frame_bound(p, images[0], kernels[0], options, guarantee, outputs);
     };
     for (std::size_t f = 0; f < b.frames; ++f) {
       const ConstView<T> image_re = detail::frame_view(image.re, b, f);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <type_traits>
 #include <vector>
 
 #include "util/check.hpp"
@@ -44,7 +45,8 @@ Problem frame_problem(const Call& call) {
 }
 
 template <class T>
-BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel) {
+BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel,
+                                    const ConstView<T>& kernel_im) {
   const Batch& b = call.batch;
   const Problem p = frame_problem(call);
   threads_ = call.frame.threads;
@@ -52,6 +54,7 @@ BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel
   workers_ = workers_for(b.frames, threads_);
   limit_ = p.max_memory_bytes;
   if (!b.outer.empty()) {  // more than core_rank convolved axes
+    FFTCONV_CHECK(p.output_parts() == 1, internal, "complex data's spectral form in a tap sum");
     tap_sum_.emplace(call, kernel);
     bytes_ = tap_sum_->bytes();
     return;
@@ -60,11 +63,13 @@ BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel
   // One plan per kernel frame, in kernel-frame order (the first output frame using each): every
   // method chosen and the memory counted before any kernel is prepared.
   std::vector<std::optional<Plan<T>>> plans(b.kernel_frames);
+  std::vector<std::size_t> first_frame(b.kernel_frames);  // (the output frame it was planned at)
   std::size_t count = 0;
   for (std::size_t f = 0; f < b.frames && count < b.kernel_frames; ++f) {
     std::optional<Plan<T>>& slot = plans[kernel_frame(b, f)];
     if (slot) continue;
     slot.emplace(make_plan(p, frame_view(k, b, f)));
+    first_frame[kernel_frame(b, f)] = f;
     ++count;
   }
   // Each plan's bytes count its stored kernel data and one application's buffers; the other
@@ -83,8 +88,12 @@ BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel
                 " (", bytes, " bytes for the pipelines, ", largest, " per further frame)");
   bytes_ = bytes + largest * concurrent;
   pipelines_.reserve(b.kernel_frames);
-  for (std::optional<Plan<T>>& plan : plans)
-    pipelines_.emplace_back(std::move(*plan));
+  const ConstView<T> k_im =
+      kernel_im.data() != nullptr ? at_rank(kernel_im, b.rank) : ConstView<T>();
+  for (std::size_t kf = 0; kf < b.kernel_frames; ++kf)
+    pipelines_.emplace_back(std::move(*plans[kf]), k_im.data() != nullptr
+                                                       ? frame_view(k_im, b, first_frame[kf])
+                                                       : ConstView<T>());
 }
 
 template <class T>
@@ -117,6 +126,22 @@ void BatchedPipeline<T>::apply(const Batch& b, const ConstView<T>& image,
       std::min(workers_, workers_for(b.frames, std::max(1, threads_ / frame_threads_)));
   for_each_frame(b, workers, [&](std::size_t f) {
     pipelines_[kernel_frame(b, f)].apply(frame_view(source, b, f), frame_view(out, b, f));
+  });
+}
+
+template <class T>
+void BatchedPipeline<T>::apply(const Batch& b, const Parts<const T>& image,
+                               const Parts<T>& out) const {
+  const auto frame = [&b](const auto& whole, std::size_t f) {
+    using V = std::decay_t<decltype(whole.re)>;
+    return Parts<typename V::element_type>{
+        frame_view(whole.re, b, f), whole.im.data() != nullptr ? frame_view(whole.im, b, f) : V(),
+        whole.is_complex};
+  };
+  const int workers =
+      std::min(workers_, workers_for(b.frames, std::max(1, threads_ / frame_threads_)));
+  for_each_frame(b, workers, [&](std::size_t f) {
+    pipelines_[kernel_frame(b, f)].apply(frame(image, f), frame(out, f));
   });
 }
 

@@ -24,12 +24,17 @@ class BatchedPipeline {
   /// Plans a pipeline for each kernel frame of `kernel` (the caller's view, of the call's kernel
   /// shape), then, if the plans and the buffers of the frames run at once fit
   /// options.max_memory_bytes (else out_of_memory, nothing allocated), prepares them.
-  /// fftconv::Error as make_plan.
-  BatchedPipeline(const Call& call, const ConstView<T>& kernel);
+  /// fftconv::Error as make_plan. kernel_im: a complex kernel's imaginary part, for complex
+  /// data's spectral form (the call's problem has its parts and requests fft or overlap_save;
+  /// no tap sum).
+  BatchedPipeline(const Call& call, const ConstView<T>& kernel,
+                  const ConstView<T>& kernel_im = ConstView<T>());
 
   /// Applies the call to `image` and `out` (validated views of b's shapes), b being the call's
   /// batch or stacked(call's batch, ...).
   void apply(const Batch& b, const ConstView<T>& image, const View<T>& out) const;
+  /// Complex data's spectral form: image and out with the problem's parts, sharing no memory.
+  void apply(const Batch& b, const Parts<const T>& image, const Parts<T>& out) const;
 
   const Problem& problem() const {
     return tap_sum_ ? tap_sum_->problem() : pipelines_.front().problem();

@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "stages/widening.hpp"
 #include "util/check.hpp"
 #include "util/checked_math.hpp"
 #include "util/copy.hpp"
@@ -12,17 +13,6 @@
 namespace fftconv::detail {
 
 namespace {
-
-template <class E, class Z>
-Parts<E> split(Z* data, const Shape& shape, const Strides& strides) {
-  Strides doubled;
-  for (std::ptrdiff_t s : strides)
-    doubled.push_back(2 * s);
-  E* re = reinterpret_cast<E*>(data);  // std::complex<T>: an array of two T ([complex.numbers])
-  // (a null complex view: null parts, which validation refuses by name)
-  return {View<E>(re, shape, doubled), View<E>(re == nullptr ? nullptr : re + 1, shape, doubled),
-          true};
-}
 
 // out = wx x + wy y (y may be null), rounded to T once; x and y dense in out's shape, C order.
 template <class T, class C>
@@ -43,15 +33,6 @@ void combine(const View<T>& out, const C* x, C wx, const C* y, C wy) {
 
 }  // namespace
 
-template <class T>
-Parts<const T> parts(const ConstView<std::complex<T>>& v) {
-  return split<const T>(v.data(), v.shape(), v.strides());
-}
-template <class T>
-Parts<T> parts(const View<std::complex<T>>& v) {
-  return split<T>(v.data(), v.shape(), v.strides());
-}
-
 void check_complex_options(const Problem& p, const char* what) {
   FFTCONV_CHECK(!p.nonnegative, invalid_argument, what,
                 ": options.nonnegative is for real data (complex numbers have no sign)");
@@ -63,19 +44,97 @@ void check_complex_options(const Problem& p, const char* what) {
                 to_string(p.nan_policy));
 }
 
-// The real pipelines in the arithmetic's type C, and the terms they combine.
+namespace {
+
+// What an application allocates besides the pipelines: the two output-sized term buffers in the
+// arithmetic's type (`terms`: the four-term form, or the spectral form's double outputs of float
+// data computed in double), and (`copies`: widened, or the image sharing memory with the output)
+// copies of the image's parts in it.
+std::size_t apply_bytes(const Batch& b, bool image_complex, bool copies, bool terms,
+                        std::size_t element) {
+  const char* what = "complex data's buffers";
+  std::size_t values = terms ? checked_mul(element_count(b.output), 2, what) : 0;
+  if (copies)
+    values =
+        checked_add(values, checked_mul(element_count(b.image), image_complex ? 2 : 1, what), what);
+  return checked_mul(values, element, what);
+}
+
+// What a pipeline's construction allocates besides the pipelines: widened, the kernel's double
+// copies while it is prepared.
+std::size_t kernel_copy_bytes(const Batch& b, bool widened) {
+  return widened
+             ? checked_mul(element_count(b.kernel), 2 * sizeof(double), "complex data's buffers")
+             : 0;
+}
+
+}  // namespace
+
+Call spectral_call(const Call& call, bool image_complex, bool kernel_complex, bool widened) {
+  Call s = call;
+  s.frame.image_parts = image_complex ? 2 : 1;
+  s.frame.kernel_parts = kernel_complex ? 2 : 1;
+  s.frame.single_use = false;
+  s.frame.compute_precision = Precision::native;
+  if (s.frame.max_memory_bytes != static_cast<std::size_t>(-1)) {
+    // Besides the spectral pipeline: widened, the double outputs and image copies of an
+    // application (the largest, for the call's own batch) and the kernel's copies; otherwise
+    // nothing (an image sharing memory with the output is copied at application, checked then).
+    const std::size_t besides =
+        widened ? checked_add(apply_bytes(call.batch, image_complex, true, true, sizeof(double)),
+                              kernel_copy_bytes(call.batch, true), "complex data's buffers")
+                : 0;
+    s.frame.max_memory_bytes =
+        besides <= s.frame.max_memory_bytes ? s.frame.max_memory_bytes - besides : 0;
+  }
+  return s;
+}
+
+template <class T>
+std::optional<Method> spectral_method(const Call& call, const ConstView<T>& kernel_re,
+                                      bool image_complex, bool kernel_complex) {
+  const Method requested = call.frame.method;
+  if (!call.batch.outer.empty() || requested == Method::direct || requested == Method::separable)
+    return std::nullopt;
+  const bool widened = widens<T>(call.frame);
+  const Call s = spectral_call(call, image_complex, kernel_complex, widened);
+  const Problem p = frame_problem(s);
+  const ConstView<T> first = frame_view(at_rank(kernel_re, call.batch.rank), call.batch, 0);
+  // (planned in the precision the pipeline runs in: float computed in double on double copies)
+  const std::vector<double> wide = widened ? dense_converted<double>(first) : std::vector<double>();
+  try {
+    const MethodChoice choice =
+        widened ? make_plan(p, ConstView<double>(wide.data(), first.shape())).choice
+                : make_plan(p, first).choice;
+    if (choice.method == Method::fft || choice.method == Method::overlap_save) return choice.method;
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::out_of_memory) throw;
+  }
+  return std::nullopt;
+}
+
+// The pipelines in the arithmetic's type C: the spectral form's one, or the four-term form's
+// real pipelines and the terms they combine.
 template <class T>
 template <class C>
 struct ComplexPipeline<T>::Terms {
   int sign;  ///< 1 for convolution, -1 for correlation (the kernel conjugated)
+  /// The spectral form (an FFT method): the output's parts straight from one pipeline.
+  std::optional<BatchedPipeline<C>> spectral;
   std::optional<BatchedPipeline<C>> re_kernel, im_kernel;  ///< applied to the real part
   /// Applied to the imaginary part when it is extended differently (constant boundary, non-zero
   /// fill value: the imaginary part of v + 0i is 0); otherwise the two above serve both parts.
   std::optional<BatchedPipeline<C>> re_kernel_zero, im_kernel_zero;
 
-  Terms(Call call, const Parts<const C>& kernel, bool image_complex)
+  /// call: the spectral form's (spectral_call, its method set) if `spectral_form`, else the
+  /// four-term form's.
+  Terms(Call call, const Parts<const C>& kernel, bool image_complex, bool spectral_form)
       : sign(call.frame.correlate ? -1 : 1) {
     call.frame.compute_precision = Precision::native;  // (C is the arithmetic's type)
+    if (spectral_form) {
+      spectral.emplace(call, kernel.re, kernel.is_complex ? kernel.im : ConstView<C>());
+      return;
+    }
     const bool zero_fill = imaginary_extended_apart(call.frame, image_complex);
     // A pipeline applied to both parts keeps the kernel's spectrum instead of redoing it.
     if (image_complex && !zero_fill) call.frame.single_use = false;
@@ -91,7 +150,8 @@ struct ComplexPipeline<T>::Terms {
   /// The working memory its pipelines counted.
   std::size_t bytes() const {
     std::size_t total = 0;
-    for (const auto* pipeline : {&re_kernel, &im_kernel, &re_kernel_zero, &im_kernel_zero})
+    for (const auto* pipeline :
+         {&spectral, &re_kernel, &im_kernel, &re_kernel_zero, &im_kernel_zero})
       if (*pipeline) total += (*pipeline)->bytes();
     return total;
   }
@@ -101,8 +161,24 @@ struct ComplexPipeline<T>::Terms {
     return zero ? *zero : *own;
   }
 
-  // image: parts in C (dense copies or the caller's views); out: the caller's parts.
+  const BatchedPipeline<C>& first() const { return spectral ? *spectral : *re_kernel; }
+
+  // image: parts in C (dense copies or the caller's views, sharing no memory with out); out: the
+  // caller's parts.
   void apply(const Batch& b, const Parts<const C>& image, const Parts<T>& out) const {
+    if (spectral) {
+      if constexpr (std::is_same_v<C, T>) {
+        spectral->apply(b, image, out);
+      } else {  // double outputs, rounded to T once
+        const std::size_t count = element_count(b.output);
+        std::vector<C> x(count), y(count);
+        spectral->apply(b, image,
+                        Parts<C>{View<C>(x.data(), b.output), View<C>(y.data(), b.output), true});
+        combine(out.re, x.data(), C(1), static_cast<const C*>(nullptr), C(0));
+        combine(out.im, y.data(), C(1), static_cast<const C*>(nullptr), C(0));
+      }
+      return;
+    }
     const std::size_t count = element_count(b.output);
     std::vector<C> x(count), y(count);
     const View<C> xv(x.data(), b.output), yv(y.data(), b.output);
@@ -122,22 +198,6 @@ struct ComplexPipeline<T>::Terms {
   }
 };
 
-namespace {
-
-// What an application allocates besides the real pipelines: the two output-sized term buffers in
-// the arithmetic's type, and (widened, or the image sharing memory with the output) copies of
-// the image's parts in it.
-std::size_t apply_bytes(const Batch& b, bool image_complex, bool copies, std::size_t element) {
-  const char* what = "complex data's buffers";
-  std::size_t values = checked_mul(element_count(b.output), 2, what);
-  if (copies)
-    values =
-        checked_add(values, checked_mul(element_count(b.image), image_complex ? 2 : 1, what), what);
-  return checked_mul(values, element, what);
-}
-
-}  // namespace
-
 template <class T>
 ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kernel,
                                     bool image_complex) {
@@ -145,15 +205,22 @@ ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kern
   const bool widened =
       std::is_same_v<T, float> && p.compute_precision == Precision::double_precision;
   const std::size_t element = widened ? sizeof(double) : sizeof(T);
-  // The buffers of an application (widened: with the image copies) and, widened, the kernel's
-  // double copies while it is prepared; what the limit leaves is shared equally by the real
-  // pipelines, so that together they stay within it.
-  std::size_t base = apply_bytes(call.batch, image_complex, widened, element);
-  if (widened)
-    base = checked_add(
-        base,
-        checked_mul(element_count(call.batch.kernel), 2 * sizeof(double), "complex data's buffers"),
-        "complex data's buffers");
+  limit_ = p.max_memory_bytes;
+  const std::optional<Method> spectral =
+      spectral_method(call, kernel.re, image_complex, kernel.is_complex);
+  if (spectral) {
+    spectral_form_ = true;
+    Call s = spectral_call(call, image_complex, kernel.is_complex, widened);
+    s.frame.method = *spectral;
+    make_terms(s, kernel, image_complex, widened, true);
+    return;
+  }
+  // The four-term form: the buffers of an application (widened: with the image copies) and,
+  // widened, the kernel's double copies while it is prepared; what the limit leaves is shared
+  // equally by the real pipelines, so that together they stay within it.
+  const std::size_t base =
+      checked_add(apply_bytes(call.batch, image_complex, widened, true, element),
+                  kernel_copy_bytes(call.batch, widened), "complex data's buffers");
   FFTCONV_CHECK(base <= p.max_memory_bytes, out_of_memory, "complex data needs ", base,
                 " bytes for the terms of its real and imaginary parts, more than "
                 "options.max_memory_bytes = ",
@@ -163,9 +230,8 @@ ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kern
   Call shared = call;
   if (p.max_memory_bytes != static_cast<std::size_t>(-1))
     shared.frame.max_memory_bytes = (p.max_memory_bytes - base) / pipelines;
-  limit_ = p.max_memory_bytes;
   try {
-    make_terms(shared, kernel, image_complex, widened);
+    make_terms(shared, kernel, image_complex, widened, false);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::out_of_memory) throw;
     fail(ErrorCode::out_of_memory, e.what(),
@@ -176,21 +242,21 @@ ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kern
 }
 
 template <class T>
-void ComplexPipeline<T>::make_terms(const Call& shared, const Parts<const T>& kernel,
-                                    bool image_complex, bool widened) {
+void ComplexPipeline<T>::make_terms(const Call& call, const Parts<const T>& kernel,
+                                    bool image_complex, bool widened, bool spectral_form) {
   if (widened) {
     const std::vector<double> re = dense_converted<double>(kernel.re);
     const std::vector<double> im =
         kernel.is_complex ? dense_converted<double>(kernel.im) : std::vector<double>();
     const Shape& shape = kernel.re.shape();
     widened_ = std::make_unique<const Terms<double>>(
-        shared,
+        call,
         Parts<const double>{ConstView<double>(re.data(), shape),
                             ConstView<double>(im.data(), shape), kernel.is_complex},
-        image_complex);
+        image_complex, spectral_form);
     pipeline_bytes_ = widened_->bytes();
   } else {
-    native_ = std::make_unique<const Terms<T>>(shared, kernel, image_complex);
+    native_ = std::make_unique<const Terms<T>>(call, kernel, image_complex, spectral_form);
     pipeline_bytes_ = native_->bytes();
   }
 }
@@ -207,11 +273,12 @@ void ComplexPipeline<T>::apply(const Batch& b, const Parts<const T>& image,
   // memory with it is read from a copy (widened: always, in double).
   const bool shared = parts_share_memory(image, out);
   const std::size_t element = widened_ ? sizeof(double) : sizeof(T);
-  const std::size_t needed = apply_bytes(b, image.is_complex, widened_ || shared, element);
+  const bool terms = !spectral_form_ || widened_;
+  const std::size_t needed = apply_bytes(b, image.is_complex, widened_ || shared, terms, element);
   FFTCONV_CHECK(needed <= limit_ - pipeline_bytes_, out_of_memory, "complex data needs ", needed,
-                " bytes for the terms of its parts", widened_ || shared ? " and image copies" : "",
-                ", beyond the ", limit_ - pipeline_bytes_,
-                " bytes options.max_memory_bytes = ", limit_, " leaves");
+                " bytes for ", terms ? "the terms of its parts" : "a copy of the image",
+                terms && (widened_ || shared) ? " and image copies" : "", ", beyond the ",
+                limit_ - pipeline_bytes_, " bytes options.max_memory_bytes = ", limit_, " leaves");
   if (widened_) {
     const std::vector<double> re = dense_converted<double>(image.re);
     const std::vector<double> im =
@@ -236,13 +303,11 @@ void ComplexPipeline<T>::apply(const Batch& b, const Parts<const T>& image,
 
 template <class T>
 Method ComplexPipeline<T>::method() const {
-  return native_ ? native_->re_kernel->method() : widened_->re_kernel->method();
+  return native_ ? native_->first().method() : widened_->first().method();
 }
 
-template Parts<const float> parts(const ConstView<std::complex<float>>&);
-template Parts<const double> parts(const ConstView<std::complex<double>>&);
-template Parts<float> parts(const View<std::complex<float>>&);
-template Parts<double> parts(const View<std::complex<double>>&);
+template std::optional<Method> spectral_method(const Call&, const ConstView<float>&, bool, bool);
+template std::optional<Method> spectral_method(const Call&, const ConstView<double>&, bool, bool);
 template class ComplexPipeline<float>;
 template class ComplexPipeline<double>;
 

@@ -8,30 +8,21 @@
 // data; the parts are strided views into the caller's interleaved memory (std::complex<T> is an
 // array of two T). The terms are combined in the arithmetic's precision and rounded to T once:
 // float data with compute_precision = double_precision runs on double copies of its parts.
+//
+// When an FFT method runs (fft or overlap_save, chosen with the transforms of the parts counted:
+// choose.cpp), the terms are not four pipelines but one, in the spectral form of
+// fft/fft_kernel.hpp: the parts' spectra are combined before the inverse transforms, so that
+// complex x complex costs two forward and two inverse real transforms (one complex transform
+// each way) instead of four and four, and the kernel's two spectra are made once.
 #include <complex>
 #include <memory>
+#include <optional>
 
 #include "core/batched_pipeline.hpp"
+#include "core/parts.hpp"
 #include "util/copy.hpp"
 
 namespace fftconv::detail {
-
-/// The real and imaginary parts of a view: for a complex view two strided views of T into its
-/// memory; for a real view the view itself and no imaginary part.
-template <class E>
-struct Parts {
-  View<E> re, im;
-  bool is_complex = false;
-};
-
-template <class T>
-Parts<const T> parts(const ConstView<std::complex<T>>& v);
-template <class T>
-Parts<T> parts(const View<std::complex<T>>& v);
-template <class E>
-Parts<E> parts(const View<E>& v) {
-  return {v, View<E>(), false};
-}
 
 /// Whether a complex image's imaginary part needs pipelines of its own: a constant boundary with a
 /// non-zero fill value v extends the image with v + 0i, the imaginary part with 0. Otherwise one
@@ -40,22 +31,24 @@ inline bool imaginary_extended_apart(const Problem& p, bool image_complex) {
   return image_complex && p.boundary == Boundary::constant && p.fill_value != 0;
 }
 
-/// Whether any part of `in` may share memory with a part of `out` (an output written part by part
-/// while the input's parts are still read).
-template <class T>
-bool parts_share_memory(const Parts<const T>& in, const Parts<T>& out) {
-  for (const ConstView<T>& i : {in.re, in.im}) {
-    if (i.data() == nullptr) continue;  // (a real input's absent part)
-    for (const View<T>& o : {out.re, out.im})
-      if (o.data() != nullptr && may_share_memory(i, o)) return true;
-  }
-  return false;
-}
-
 /// Refuses what complex data cannot do: options.nonnegative (no order on complex numbers),
 /// normalize_kernel (each part would be divided by its own sum) and a nan_policy other than
 /// propagate.
 void check_complex_options(const Problem& p, const char* what);
+
+/// The call complex data's spectral form runs: the parts set (Problem::image_parts,
+/// kernel_parts), the kernel's spectra stored (not single_use), options.max_memory_bytes less
+/// what ComplexPipeline allocates besides it (float computed in double: the double copies and
+/// outputs; compute_precision is then native, in double).
+Call spectral_call(const Call& call, bool image_complex, bool kernel_complex, bool widened);
+
+/// The FFT method complex data's spectral form runs for `call` (validated, no outer axes) and
+/// the kernel's real part (the caller's view, of the call's kernel shape), planned on its first
+/// kernel frame; nullopt when a spatial method is requested or chosen (the four real terms then
+/// run, each choosing its method) or nothing fits the memory limit. Every frame then runs it.
+template <class T>
+std::optional<Method> spectral_method(const Call& call, const ConstView<T>& kernel_re,
+                                      bool image_complex, bool kernel_complex);
 
 template <class T>
 class ComplexPipeline {
@@ -78,13 +71,18 @@ class ComplexPipeline {
   template <class C>
   struct Terms;
   void make_terms(const Call& shared, const Parts<const T>& kernel, bool image_complex,
-                  bool widened);
+                  bool widened, bool spectral_form);
   std::unique_ptr<const Terms<T>> native_;
   std::unique_ptr<const Terms<double>> widened_;  ///< float data computed in double
   std::size_t limit_ = 0;                         ///< options.max_memory_bytes
   std::size_t pipeline_bytes_ = 0;                ///< what the real pipelines counted
+  bool spectral_form_ = false;                    ///< one spectral pipeline (an FFT method)
 };
 
+extern template std::optional<Method> spectral_method(const Call&, const ConstView<float>&, bool,
+                                                      bool);
+extern template std::optional<Method> spectral_method(const Call&, const ConstView<double>&, bool,
+                                                      bool);
 extern template class ComplexPipeline<float>;
 extern template class ComplexPipeline<double>;
 

@@ -33,13 +33,15 @@ decltype(auto) naming_allocation_failure(const MethodChoice& choice, F&& f) {
 }  // namespace
 
 template <class T>
-Pipeline<T>::Pipeline(Plan<T> plan) : plan_(std::move(plan)) {
+Pipeline<T>::Pipeline(Plan<T> plan, const ConstView<T>& kernel_im) : plan_(std::move(plan)) {
+  FFTCONV_CHECK(kernel_im.data() == nullptr || !widens<T>(plan_.problem), internal,
+                "complex data's spectral form widened");
   naming_allocation_failure(plan_.choice, [&] {
     if (widens<T>(plan_.problem)) {
       std::vector<double> k = widened_copy(plan_.kernel.values());
       wide_path_.emplace(plan_, ConstView<double>(k.data(), plan_.kernel.values().shape()));
     } else {
-      path_.emplace(plan_, plan_.kernel.values());
+      path_.emplace(plan_, plan_.kernel.values(), kernel_im);
     }
   });
   plan_.kernel.drop_values();
@@ -70,6 +72,13 @@ void Pipeline<T>::apply(const ConstView<T>& image, const unsigned char* masked, 
     }
     if (plan_.problem.nonnegative) clamp_negative(out);
   });
+}
+
+template <class T>
+void Pipeline<T>::apply(const Parts<const T>& image, const Parts<T>& out) const {
+  FFTCONV_CHECK(path_.has_value(), internal, "complex data's spectral form widened");
+  naming_allocation_failure(
+      plan_.choice, [&] { path_->run(image, out, static_cast<T>(plan_.problem.fill_value)); });
 }
 
 template <class T>

@@ -5,6 +5,7 @@
 // calls build one and apply it once.
 #include <optional>
 
+#include "core/parts.hpp"
 #include "core/plan.hpp"
 #include "core/prepared_path.hpp"
 
@@ -14,7 +15,9 @@ template <class T>
 class Pipeline {
  public:
   /// Prepares the plan's method for its kernel (in double for float data computed in double).
-  explicit Pipeline(Plan<T> plan);
+  /// kernel_im: a complex kernel's imaginary part, for complex data's spectral form (the plan's
+  /// problem has its parts; its method is fft or overlap_save, native precision).
+  explicit Pipeline(Plan<T> plan, const ConstView<T>& kernel_im = ConstView<T>());
   ~Pipeline();
   Pipeline(Pipeline&&) noexcept;
 
@@ -26,6 +29,10 @@ class Pipeline {
   /// the weights conv(M, k) written to `weight` unless it is empty (see missing_pixels.hpp).
   void apply(const ConstView<T>& image, const unsigned char* masked, const View<T>& out,
              const View<T>& weight) const;
+
+  /// Complex data's spectral form: image and out with the problem's parts (core/parts.hpp), none
+  /// sharing memory with another; none of the stages around the path applies to complex data.
+  void apply(const Parts<const T>& image, const Parts<T>& out) const;
 
   const Plan<T>& plan() const { return plan_; }
   const Problem& problem() const { return plan_.problem; }

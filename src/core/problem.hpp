@@ -53,6 +53,11 @@ struct Problem {
   std::size_t max_memory_bytes = static_cast<std::size_t>(-1);
   /// Applications pass a mask and want the weights (convolve_masked): their buffers are counted.
   bool masked = false;
+  /// Complex data on the spectral path (core/complex_pipeline.hpp): the real parts of the image
+  /// and of the kernel (1 real, 2 complex) one FFT pipeline transforms, their spectra combined
+  /// before the inverse transforms. Every buffer and cost is counted for them.
+  int image_parts = 1;
+  int kernel_parts = 1;
 
   /// Element counts of the output, image and kernel (fftconv::Error if one overflows size_t).
   std::size_t output_count() const;
@@ -68,6 +73,8 @@ struct Problem {
   std::size_t min_transform_length(int axis) const;
   /// Whether values outside the image matter: a non-zero rule and a mode other than valid.
   bool extends_image() const;
+  /// The real parts of the output: 2 when the image or the kernel is complex.
+  int output_parts() const { return image_parts > 1 || kernel_parts > 1 ? 2 : 1; }
 };
 
 /// Validated problem (ranks equal and 1..core_rank, extents > 0); throws fftconv::Error

@@ -17,13 +17,28 @@ namespace {
 
 // The stored form of a kernel block's spectrum: the 1/N of the unnormalized inverse folded in
 // (pocketfft's explicit scale) and conjugated for correlation (conj(G) is the spectrum of the
-// flipped kernel, so nothing is flipped in space). `to` may be `from`.
+// flipped kernel, so nothing is flipped in space): the real components times re_scale, the
+// imaginary ones times im_scale (see kernel_scales). `to` may be `from`.
 template <class T>
-void finish_spectrum(const T* from, T* to, std::size_t complex_count, T scale, T sign) {
+void finish_spectrum(const T* from, T* to, std::size_t complex_count, T re_scale, T im_scale) {
   for (std::size_t i = 0; i < complex_count; ++i) {
-    to[2 * i] = from[2 * i] * scale;
-    to[2 * i + 1] = from[2 * i + 1] * sign * scale;
+    to[2 * i] = from[2 * i] * re_scale;
+    to[2 * i + 1] = from[2 * i + 1] * im_scale;
   }
+}
+
+// The scales finish_spectrum applies to a kernel part's spectrum G, 1/N folded in: G / N, or
+// for correlation conj(G) / N; a complex kernel's imaginary part's D / N, or for correlation
+// -conj(D) / N (the conjugate of the complex kernel C + iD is C - iD, so the product of the
+// parts' spectra stays (A + iB)(C' + iD') for both operations).
+template <class T>
+std::array<T, 2> kernel_scales(const FftLayout& l, bool correlate, bool imaginary_part) {
+  const T scale =
+      static_cast<T>(1.0 / (static_cast<double>(l.lengths[0]) * static_cast<double>(l.lengths[1]) *
+                            static_cast<double>(l.lengths[2])));
+  const T sign = correlate ? T(-1) : T(1);
+  return imaginary_part ? std::array<T, 2>{sign * scale, scale}
+                        : std::array<T, 2>{scale, sign * scale};
 }
 
 // x *= g, over interleaved complex values.
@@ -33,6 +48,28 @@ void multiply_spectra(T* __restrict x, const T* __restrict g, std::size_t comple
     const T a = x[2 * i], b = x[2 * i + 1], c = g[2 * i], d = g[2 * i + 1];
     x[2 * i] = a * c - b * d;
     x[2 * i + 1] = b * c + a * d;
+  }
+}
+
+// The spectral form's product (fft_kernel.hpp): x, y the image's parts' spectra (y unread for a
+// real image), g, h the kernel's (h null for a real kernel); afterwards x and y hold the
+// output's parts' spectra, x g - y h and x h + y g.
+template <class T>
+void multiply_parts(T* __restrict x, T* __restrict y, const T* __restrict g, const T* __restrict h,
+                    std::size_t complex_count, bool image_complex) {
+  if (h == nullptr) {  // a complex image, a real kernel
+    multiply_spectra(x, g, complex_count);
+    multiply_spectra(y, g, complex_count);
+    return;
+  }
+  for (std::size_t i = 0; i < complex_count; ++i) {
+    const T xr = x[2 * i], xi = x[2 * i + 1], gr = g[2 * i], gi = g[2 * i + 1];
+    const T hr = h[2 * i], hi = h[2 * i + 1];
+    const T yr = image_complex ? y[2 * i] : T(0), yi = image_complex ? y[2 * i + 1] : T(0);
+    x[2 * i] = (xr * gr - xi * gi) - (yr * hr - yi * hi);
+    x[2 * i + 1] = (xr * gi + xi * gr) - (yr * hi + yi * hr);
+    y[2 * i] = (xr * hr - xi * hi) + (yr * gr - yi * gi);
+    y[2 * i + 1] = (xr * hi + xi * hr) + (yr * gi + yi * gr);
   }
 }
 
@@ -64,22 +101,18 @@ void forward_rows_and_middle(T* work, const WorkShape& w, const FftLayout& l, co
                     scratch);
 }
 
-// 1 / N: the unnormalized inverse's scale, folded into the spectrum.
-template <class T>
-T spectrum_scale(const FftLayout& l) {
-  return static_cast<T>(1.0 /
-                        (static_cast<double>(l.lengths[0]) * static_cast<double>(l.lengths[1]) *
-                         static_cast<double>(l.lengths[2])));
-}
-
 }  // namespace
 
 template <class T>
-FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
+FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel, const ConstView<T>& kernel_im)
     : p_(p),
       layout_(fft_layout(p, sizeof(T))),
       geometry_(fft_geometry(p)),
-      spectrum_(p.single_use ? 0 : 2 * layout_.spectrum_complex) {
+      spectrum_(p.single_use ? 0 : 2 * layout_.spectrum_complex),
+      spectrum_im_(p.kernel_parts > 1 ? 2 * layout_.spectrum_complex : 0) {
+  FFTCONV_CHECK((p.kernel_parts > 1) == (kernel_im.data() != nullptr) &&
+                    !(p.single_use && p.output_parts() > 1),
+                internal, "the FFT path's kernel parts do not match its problem");
   const FftLayout& l = layout_;
   const std::size_t P_outer = l.lengths[static_cast<std::size_t>(l.outer)];
   // Plans are made on buffers of their own before anything is filled (planning may overwrite
@@ -110,6 +143,17 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
           fft::column_plan<T>(fft::Direction::inverse, P1, Bm, scratch.data(), p.planning);
     }
   }
+  transform_kernel(kernel, spectrum_, kernel_scales<T>(l, p.correlate, false));
+  if (p.kernel_parts > 1)
+    transform_kernel(kernel_im, spectrum_im_, kernel_scales<T>(l, p.correlate, true));
+}
+
+template <class T>
+void FftKernel<T>::transform_kernel(const ConstView<T>& kernel, AlignedBuffer<T>& spectrum,
+                                    const std::array<T, 2>& scales) {
+  const FftLayout& l = layout_;
+  const Problem& p = p_;
+  const std::size_t P_outer = l.lengths[static_cast<std::size_t>(l.outer)];
   const int threads = threads_for(p, l);
   const Extents in = kernel_extents(p, l);
   const WorkShape w = work_shape(l, in, in);
@@ -129,13 +173,12 @@ FftKernel<T>::FftKernel(const Problem& p, const ConstView<T>& kernel)
   // The outer pass writes the spectrum block by block (finish_spectrum).
   const ColumnPass c = outer_pass(l, w, in[static_cast<std::size_t>(l.outer)]);
   const std::size_t block_complex = P_outer * l.block;
-  const T scale = spectrum_scale<T>(l), sign = p.correlate ? T(-1) : T(1);
   for_each_block(work.data(), c, threads, scratch_arrays,
                  [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
                    load_block(data, c, col, width, scratch);
                    if (outer_forward_) fft::execute(*outer_forward_, scratch);
-                   finish_spectrum(scratch, spectrum_.data() + 2 * b * block_complex, block_complex,
-                                   scale, sign);
+                   finish_spectrum(scratch, spectrum.data() + 2 * b * block_complex, block_complex,
+                                   scales[0], scales[1]);
                  });
 }
 
@@ -160,38 +203,62 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill) 
 }
 
 template <class T>
+void FftKernel<T>::apply(const Parts<const T>& image, const Parts<T>& out, T fill) const {
+  Workspace workspace;
+  apply(image, out, fill, workspace);
+}
+
+template <class T>
 void FftKernel<T>::reserve(Workspace& ws) const {
   const FftLayout& l = layout_;
   const WorkShape w = work_shape(l, image_extents(p_), output_extents(p_));
   if (ws.work.size() < w.reals) ws.work = AlignedBuffer<T>(w.reals);
+  if (p_.output_parts() > 1 && ws.work_im.size() < w.reals) ws.work_im = AlignedBuffer<T>(w.reals);
   // One array per thread that runs (scratch_total), the first row_slots of them holding a row
   // too (grown first, so that none is allocated twice).
-  grow_scratch(ws.scratch, row_slots(p_, l), scratch_reals(l, p_.single_use, true));
-  grow_scratch(ws.scratch, thread_slots(p_, l), scratch_reals(l, p_.single_use, false));
+  grow_scratch(ws.scratch, row_slots(p_, l), scratch_reals(p_, l, true));
+  grow_scratch(ws.scratch, thread_slots(p_, l), scratch_reals(p_, l, false));
 }
 
 template <class T>
 void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill,
                          Workspace& ws) const {
+  apply(Parts<const T>{image, ConstView<T>(), false}, Parts<T>{out, View<T>(), false}, fill, ws);
+}
+
+template <class T>
+void FftKernel<T>::apply(const Parts<const T>& image, const Parts<T>& out, T fill,
+                         Workspace& ws) const {
+  const bool two = p_.output_parts() > 1;
+  FFTCONV_CHECK(image.is_complex == (p_.image_parts > 1) && (out.im.data() != nullptr) == two,
+                internal, "the FFT path's parts do not match its problem");
   reserve(ws);  // everything allocated before anything is written
   const FftLayout& l = layout_;
   const int threads = threads_for(p_, l);
   const Extents in = image_extents(p_);
   const Extents outn = output_extents(p_);
   const WorkShape w = work_shape(l, in, outn);
-  AlignedBuffer<T>& work = ws.work;
+  T* const work = ws.work.data();
+  T* const work_im = two ? ws.work_im.data() : nullptr;
   const auto& maps = geometry_.image_maps;  // (in[a] positions each)
   const MapRun row_map{maps[2].data(), maps[2].size()};
   const LastAxisRun run = last_axis_run(row_map);
-  const auto load_row = [&](std::size_t i0, std::size_t i1, const T*, T* real) {
-    extend_into(image, {MapRun{maps[0].data() + i0, 1}, MapRun{maps[1].data() + i1, 1}, row_map},
-                run, fill, real, w.strides);
+  // An image part's rows into a work array (the imaginary part extended with 0: fill + 0i).
+  const auto forward = [&](const ConstView<T>& part, T part_fill, T* to) {
+    forward_rows_and_middle(
+        to, w, l, in, *row_forward_, middle_forward_.get(), threads, ws.scratch,
+        [&](std::size_t i0, std::size_t i1, const T*, T* real) {
+          extend_into(part,
+                      {MapRun{maps[0].data() + i0, 1}, MapRun{maps[1].data() + i1, 1}, row_map},
+                      run, part_fill, real, w.strides);
+        });
   };
-  forward_rows_and_middle(work.data(), w, l, in, *row_forward_, middle_forward_.get(), threads,
-                          ws.scratch, load_row);
+  forward(image.re, fill, work);
+  if (image.is_complex) forward(image.im, T(0), work_im);
 
   // The outer axis: forward, product, inverse, block by block; the output's rows written back in
-  // output order (row j from circular position j + shift).
+  // output order (row j from circular position j + shift). Two parts: the second block of the
+  // thread's scratch array holds the imaginary part's.
   const std::size_t outer = static_cast<std::size_t>(l.outer);
   ColumnPass c = outer_pass(l, w, in[outer]);
   c.out_rows = outn[outer];
@@ -204,51 +271,70 @@ void FftKernel<T>::apply(const ConstView<T>& image, const View<T>& out, T fill,
     const Extents k = kernel_extents(p_, l);
     kc = outer_pass(l, work_shape(l, k, k), k[outer]);
   }
-  const T scale = spectrum_scale<T>(l), sign = p_.correlate ? T(-1) : T(1);
+  const std::array<T, 2> scales = kernel_scales<T>(l, p_.correlate, false);
   for_each_block(
-      work.data(), c, threads, ws.scratch,
+      work, c, threads, ws.scratch,
       [&](T* data, std::size_t b, std::size_t col, std::size_t width, T* scratch) {
+        T* second = scratch + 2 * block_complex;
         load_block(data, c, col, width, scratch);
         if (outer_forward_) fft::execute(*outer_forward_, scratch);
+        if (image.is_complex) {
+          load_block(work_im + (data - work), c, col, width, second);
+          if (outer_forward_) fft::execute(*outer_forward_, second);
+        }
         const T* g = spectrum_.data() + 2 * b * block_complex;
         if (streamed) {
-          T* kernel_block = scratch + 2 * block_complex;
-          load_block(kernel_rows_.data(), kc, col, width, kernel_block);
-          if (outer_forward_) fft::execute(*outer_forward_, kernel_block);
-          finish_spectrum(kernel_block, kernel_block, block_complex, scale, sign);
-          g = kernel_block;
+          load_block(kernel_rows_.data(), kc, col, width, second);
+          if (outer_forward_) fft::execute(*outer_forward_, second);
+          finish_spectrum(second, second, block_complex, scales[0], scales[1]);
+          g = second;
         }
-        multiply_spectra(scratch, g, block_complex);
+        if (two)
+          multiply_parts(
+              scratch, second, g,
+              p_.kernel_parts > 1 ? spectrum_im_.data() + 2 * b * block_complex : nullptr,
+              block_complex, image.is_complex);
+        else
+          multiply_spectra(scratch, g, block_complex);
         if (outer_inverse_) fft::execute(*outer_inverse_, scratch);
         store_block(scratch, c, col, width, data);
+        if (two) {
+          if (outer_inverse_) fft::execute(*outer_inverse_, second);
+          store_block(second, c, col, width, work_im + (data - work));
+        }
       },
-      streamed ? 2 : 1);
+      outer_blocks(p_));
 
-  if (middle_inverse_) {  // the planes of the output, their rows written back in output order
-    transform_columns(work.data(),
-                      middle_pass(l, w, outn[0], l.lengths[1], outn[1], geometry_.shifts[1]),
-                      *middle_inverse_, threads, ws.scratch);
-  }
-
-  // The last axis: the inverse of the output's rows only, each cropped as it is done. Output
-  // index j comes from circular index (j + shift) mod P; along the row that is at most two
-  // contiguous runs.
+  // Each output part: in 3-D the middle axis's inverse over the output's planes (their rows
+  // written back in output order), then the last axis's inverse of the output's rows only, each
+  // cropped as it is done. Output index j comes from circular index (j + shift) mod P; along
+  // the row that is at most two contiguous runs.
   const std::size_t P2 = l.lengths[2], shift2 = geometry_.shifts[2];
   const std::size_t n2 = outn[2];
   const std::size_t first_run = std::min(n2, P2 - shift2);
-  parallel_for(
-      outn[0] * outn[1], threads, [&](std::size_t slot, std::size_t begin, std::size_t end) {
-        T* real = ws.scratch[slot].data();  // (reserve: one per thread, at least a row)
-        for (std::size_t r = begin; r < end; ++r) {
-          const std::size_t i0 = r / outn[1], i1 = r % outn[1];
-          fft::execute(*row_inverse_, real, work.data() + i0 * w.strides[0] + i1 * w.strides[1]);
-          T* to = row_start(out, i0, i1);
-          store_row(real + shift2, first_run, to, out.stride(2));
-          if (n2 > first_run)  // (no pointer past the row is formed when there is no second run)
-            store_row(real, n2 - first_run,
-                      to + static_cast<std::ptrdiff_t>(first_run) * out.stride(2), out.stride(2));
-        }
-      });
+  const auto inverse = [&](T* from, const View<T>& to_view) {
+    if (middle_inverse_) {
+      transform_columns(from,
+                        middle_pass(l, w, outn[0], l.lengths[1], outn[1], geometry_.shifts[1]),
+                        *middle_inverse_, threads, ws.scratch);
+    }
+    parallel_for(
+        outn[0] * outn[1], threads, [&](std::size_t slot, std::size_t begin, std::size_t end) {
+          T* real = ws.scratch[slot].data();  // (reserve: one per thread, at least a row)
+          for (std::size_t r = begin; r < end; ++r) {
+            const std::size_t i0 = r / outn[1], i1 = r % outn[1];
+            fft::execute(*row_inverse_, real, from + i0 * w.strides[0] + i1 * w.strides[1]);
+            T* to = row_start(to_view, i0, i1);
+            store_row(real + shift2, first_run, to, to_view.stride(2));
+            if (n2 > first_run)  // (no pointer past the row is formed without a second run)
+              store_row(real, n2 - first_run,
+                        to + static_cast<std::ptrdiff_t>(first_run) * to_view.stride(2),
+                        to_view.stride(2));
+          }
+        });
+  };
+  inverse(work, out.re);
+  if (two) inverse(work_im, out.im);
 }
 
 template class FftKernel<float>;

@@ -72,10 +72,14 @@ Extents output_extents(const Problem& p) {
   return {p.axes[0].out, p.axes[1].out, p.axes[2].out};
 }
 
-std::size_t scratch_reals(const FftLayout& l, bool single_use, bool holds_row) {
+std::size_t outer_blocks(const Problem& p) {
+  return p.single_use || p.output_parts() > 1 ? 2 : 1;
+}
+
+std::size_t scratch_reals(const Problem& p, const FftLayout& l, bool holds_row) {
   const std::size_t outer = 2 * l.lengths[static_cast<std::size_t>(l.outer)] * l.block;
   return std::max(
-      {single_use ? 2 * outer : outer, 2 * l.lengths[1] * l.middle_block, holds_row ? l.pitch : 0});
+      {outer_blocks(p) * outer, 2 * l.lengths[1] * l.middle_block, holds_row ? l.pitch : 0});
 }
 
 std::size_t row_slots(const Problem& p, const FftLayout& l) {
@@ -99,10 +103,9 @@ namespace {
 std::size_t scratch_total(const Problem& p, const FftLayout& l) {
   const std::size_t with_row = row_slots(p, l);
   const std::size_t others = thread_slots(p, l) - with_row;
-  return checked_add(
-      checked_mul(scratch_reals(l, p.single_use, true), with_row, "fft scratch size"),
-      checked_mul(scratch_reals(l, p.single_use, false), others, "fft scratch size"),
-      "fft scratch size");
+  return checked_add(checked_mul(scratch_reals(p, l, true), with_row, "fft scratch size"),
+                     checked_mul(scratch_reals(p, l, false), others, "fft scratch size"),
+                     "fft scratch size");
 }
 }  // namespace
 
@@ -110,16 +113,21 @@ std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes) {
   // A Filter: the kernel's spectrum, and the larger of the kernel's work array (while it is
   // prepared) and the image's (during apply). A single-use kernel: its transformed rows, kept
   // during apply, and the image's work array. Then every thread's scratch array and the image
-  // index maps (one ptrdiff_t per buffer position and axis).
+  // index maps (one ptrdiff_t per buffer position and axis). Complex data on the spectral path:
+  // a spectrum per kernel part (transformed one after the other in one work array) and a work
+  // array per output part.
   const FftLayout l = fft_layout(p, element_bytes);
   const Extents k = kernel_extents(p, l);
-  const std::size_t image_work = work_shape(l, image_extents(p), output_extents(p)).reals;
+  const std::size_t image_work =
+      checked_mul(work_shape(l, image_extents(p), output_extents(p)).reals,
+                  static_cast<std::size_t>(p.output_parts()), "fft working memory");
   const std::size_t kernel_work = work_shape(l, k, k).reals;
+  const std::size_t spectra = checked_mul(
+      2 * l.spectrum_complex, static_cast<std::size_t>(p.kernel_parts), "fft working memory");
   const std::size_t scratch = scratch_total(p, l);
-  std::size_t reals = p.single_use
-                          ? checked_add(kernel_work, image_work, "fft working memory")
-                          : checked_add(2 * l.spectrum_complex, std::max(image_work, kernel_work),
-                                        "fft working memory");
+  std::size_t reals =
+      p.single_use ? checked_add(kernel_work, image_work, "fft working memory")
+                   : checked_add(spectra, std::max(image_work, kernel_work), "fft working memory");
   reals = checked_add(reals, scratch, "fft working memory");
   std::size_t map_entries = 0;
   for (std::size_t a = 0; a < 3; ++a)

@@ -67,10 +67,13 @@ Extents image_extents(const Problem& p);
 Extents kernel_extents(const Problem& p, const FftLayout& l);
 Extents output_extents(const Problem& p);
 
-/// Reals of one thread's scratch array: a block of the outer pass, two when the kernel's
-/// spectrum is made there (a single-use kernel), a block of the 3-D middle pass, or, for the
-/// threads that transform rows, a row, whichever is larger.
-std::size_t scratch_reals(const FftLayout& l, bool single_use, bool holds_row);
+/// Blocks of the outer pass each thread holds at once: two when the kernel's spectrum is made
+/// there (a single-use kernel) or when two parts of complex data are transformed together.
+std::size_t outer_blocks(const Problem& p);
+
+/// Reals of one thread's scratch array: outer_blocks blocks of the outer pass, a block of the 3-D
+/// middle pass, or, for the threads that transform rows, a row, whichever is larger.
+std::size_t scratch_reals(const Problem& p, const FftLayout& l, bool holds_row);
 
 /// The threads that transform rows: at most one per row of the image, the output or the kernel
 /// (a 1-D problem is one row, however many threads the outer pass has).

@@ -9,6 +9,7 @@
 #include "fft/memory.hpp"
 #include "fftconv/shape.hpp"
 #include "stages/boundary_extension.hpp"
+#include "util/check.hpp"
 #include "util/checked_math.hpp"
 #include "util/copy.hpp"
 #include "util/parallel.hpp"
@@ -65,6 +66,8 @@ Problem tile_problem(const Problem& p, const TileGrid& grid) {
   Problem t = make_problem(image, kernel, Mode::valid, p.correlate, "overlap-save tile");
   t.planning = p.planning;
   t.threads = 1;
+  t.image_parts = p.image_parts;
+  t.kernel_parts = p.kernel_parts;
   return t;
 }
 
@@ -80,21 +83,28 @@ std::size_t overlap_save_working_bytes(const Problem& p, std::size_t element_byt
   const TileGrid g = tile_grid(p);
   const Problem t = tile_problem(p, g);
   const std::size_t tile_values =
-      checked_add(t.image_count(), t.output_count(), "overlap-save tile size");
+      checked_add(checked_mul(t.image_count(), static_cast<std::size_t>(p.image_parts),
+                              "overlap-save tile size"),
+                  checked_mul(t.output_count(), static_cast<std::size_t>(p.output_parts()),
+                              "overlap-save tile size"),
+                  "overlap-save tile size");
   const std::size_t per_thread =
       checked_add(fft_working_bytes(t, element_bytes),
                   checked_mul(tile_values, element_bytes, "overlap-save tile bytes"),
                   "overlap-save working memory");
   std::size_t bytes = checked_mul(per_thread, static_cast<std::size_t>(tile_threads(p, g)),
                                   "overlap-save working memory");
-  bytes = checked_add(bytes, checked_mul(p.image_count(), element_bytes, "image copy"),
+  bytes = checked_add(bytes,
+                      checked_mul(checked_mul(p.image_count(), element_bytes, "image copy"),
+                                  static_cast<std::size_t>(p.image_parts), "image copy"),
                       "overlap-save working memory");
   return checked_add(bytes, extension_map_bytes(p), "overlap-save working memory");
 }
 
 template <class T>
-OverlapSaveKernel<T>::OverlapSaveKernel(const Problem& p, const ConstView<T>& kernel)
-    : p_(p), grid_(tile_grid(p)), tile_(tile_problem(p, grid_), kernel) {}
+OverlapSaveKernel<T>::OverlapSaveKernel(const Problem& p, const ConstView<T>& kernel,
+                                        const ConstView<T>& kernel_im)
+    : p_(p), grid_(tile_grid(p)), tile_(tile_problem(p, grid_), kernel, kernel_im) {}
 
 template <class T>
 void OverlapSaveKernel<T>::apply(const ConstView<T>& caller_image, const View<T>& out,
@@ -102,6 +112,15 @@ void OverlapSaveKernel<T>::apply(const ConstView<T>& caller_image, const View<T>
   // Tiles read the image while other tiles' outputs are written.
   AlignedBuffer<T> image_copy;
   const ConstView<T> image = unaliased(caller_image, out, image_copy);
+  apply(Parts<const T>{image, ConstView<T>(), false}, Parts<T>{out, View<T>(), false}, fill);
+}
+
+template <class T>
+void OverlapSaveKernel<T>::apply(const Parts<const T>& image, const Parts<T>& out, T fill) const {
+  FFTCONV_CHECK(!parts_share_memory(image, out) || !image.is_complex, internal,
+                "overlap-save's complex parts share memory with the output");
+  const int parts_in = image.is_complex ? 2 : 1;
+  const int parts_out = out.im.data() != nullptr ? 2 : 1;
   const auto maps = extension_maps(p_);
   const TileGrid& g = grid_;
   const Shape input_shape{g.input[0], g.input[1], g.input[2]};
@@ -111,19 +130,29 @@ void OverlapSaveKernel<T>::apply(const ConstView<T>& caller_image, const View<T>
   const DenseStrides input_strides{g.input[1] * g.input[2], g.input[2], 1};
   const DenseStrides output_strides{g.output[1] * g.output[2], g.output[2], 1};
   const int threads = tile_threads(p_, g);
-  // Everything allocated before any output is written: per thread a tile input, a tile output
-  // and the tile transforms' working memory (reused by every tile the thread takes).
+  // Everything allocated before any output is written: per thread a tile input and a tile output
+  // per part and the tile transforms' working memory (reused by every tile the thread takes).
+  const auto in_parts = static_cast<std::size_t>(parts_in);
+  const auto out_parts = static_cast<std::size_t>(parts_out);
   std::vector<AlignedBuffer<T>> inputs, outputs;
   std::vector<typename FftKernel<T>::Workspace> workspaces(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
-    inputs.emplace_back(input_count);
-    outputs.emplace_back(output_count);
+    inputs.emplace_back(input_count * in_parts);
+    outputs.emplace_back(output_count * out_parts);
     tile_.reserve(workspaces[static_cast<std::size_t>(t)]);
   }
+  const ConstView<T> image_views[2] = {image.re, image.im};
+  const View<T> out_views[2] = {out.re, out.im};
   parallel_for(g.tiles, threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-    T* in = inputs[chunk].data();
-    T* scratch = outputs[chunk].data();
+    T* const in = inputs[chunk].data();
+    T* const scratch = outputs[chunk].data();
     typename FftKernel<T>::Workspace& workspace = workspaces[chunk];
+    const auto view_in = [&](std::size_t part) {
+      return ConstView<T>(in + part * input_count, input_shape);
+    };
+    const auto scratch_out = [&](std::size_t part) {
+      return View<T>(scratch + part * output_count, output_shape);
+    };
     for (std::size_t tile = begin; tile < end; ++tile) {
       // Tile (i0, i1, i2): outputs from origin o, `valid` of them per axis; its input is extended
       // positions o .. o + L - 1, zeros past the extended image's end (read only by outputs past
@@ -140,25 +169,41 @@ void OverlapSaveKernel<T>::apply(const ConstView<T>& caller_image, const View<T>
         runs[a] = MapRun{maps[a].data() + origin[a], available};
         partial = partial || available < g.input[a] || valid[a] < g.output[a];
       }
-      if (partial) std::fill(in, in + input_count, T(0));
-      extend_into(image, runs, fill, in, input_strides);
-      T* at = out.data() + static_cast<std::ptrdiff_t>(origin[0]) * out.stride(0) +
-              static_cast<std::ptrdiff_t>(origin[1]) * out.stride(1) +
-              static_cast<std::ptrdiff_t>(origin[2]) * out.stride(2);
-      const ConstView<T> tile_in(in, input_shape);
+      if (partial) std::fill(in, in + input_count * in_parts, T(0));
+      for (std::size_t part = 0; part < in_parts; ++part)  // (the imaginary part: fill + 0i)
+        extend_into(image_views[part], runs, part == 0 ? fill : T(0), in + part * input_count,
+                    input_strides);
+      const Parts<const T> tile_in{view_in(0), in_parts > 1 ? view_in(1) : ConstView<T>(),
+                                   in_parts > 1};
+      const auto at = [&](const View<T>& o) {
+        return o.data() + static_cast<std::ptrdiff_t>(origin[0]) * o.stride(0) +
+               static_cast<std::ptrdiff_t>(origin[1]) * o.stride(1) +
+               static_cast<std::ptrdiff_t>(origin[2]) * o.stride(2);
+      };
       if (!partial) {  // straight into the output
-        tile_.apply(tile_in,
-                    View<T>(at, output_shape, Strides{out.stride(0), out.stride(1), out.stride(2)}),
-                    T(0), workspace);
+        const auto window = [&](const View<T>& o) {
+          return View<T>(at(o), output_shape, Strides{o.stride(0), o.stride(1), o.stride(2)});
+        };
+        tile_.apply(
+            tile_in,
+            Parts<T>{window(out.re), out_parts > 1 ? window(out.im) : View<T>(), out_parts > 1},
+            T(0), workspace);
         continue;
       }
-      tile_.apply(tile_in, View<T>(scratch, output_shape), T(0), workspace);
-      for (std::size_t j0 = 0; j0 < valid[0]; ++j0)
-        for (std::size_t j1 = 0; j1 < valid[1]; ++j1)
-          store_row(scratch + j0 * output_strides[0] + j1 * output_strides[1], valid[2],
-                    at + static_cast<std::ptrdiff_t>(j0) * out.stride(0) +
-                        static_cast<std::ptrdiff_t>(j1) * out.stride(1),
-                    out.stride(2));
+      tile_.apply(
+          tile_in,
+          Parts<T>{scratch_out(0), out_parts > 1 ? scratch_out(1) : View<T>(), out_parts > 1}, T(0),
+          workspace);
+      for (std::size_t part = 0; part < out_parts; ++part) {
+        const View<T>& o = out_views[part];
+        const T* from = scratch + part * output_count;
+        for (std::size_t j0 = 0; j0 < valid[0]; ++j0)
+          for (std::size_t j1 = 0; j1 < valid[1]; ++j1)
+            store_row(from + j0 * output_strides[0] + j1 * output_strides[1], valid[2],
+                      at(o) + static_cast<std::ptrdiff_t>(j0) * o.stride(0) +
+                          static_cast<std::ptrdiff_t>(j1) * o.stride(1),
+                      o.stride(2));
+      }
     }
   });
 }

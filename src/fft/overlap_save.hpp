@@ -30,22 +30,25 @@ constexpr std::size_t tile_points_limit = std::size_t{1} << 22;
 TileGrid tile_grid(const Problem& p);
 
 /// The problem one tile solves: image of the tile input lengths, the kernel, valid mode, zero
-/// boundary (the region comes already extended), one thread.
+/// boundary (the region comes already extended), one thread, p's parts.
 Problem tile_problem(const Problem& p, const TileGrid& grid);
 
 /// Bytes overlap-save allocates for problem p: per thread, the tile problem's fft working
 /// memory (its spectrum counted once per thread: an upper bound), a tile input and a tile
-/// output; the image's copy for an in-place call; the index maps.
+/// output per part (complex data); the image's copy for an in-place call; the index maps.
 std::size_t overlap_save_working_bytes(const Problem& p, std::size_t element_bytes);
 
 /// The kernel prepared for overlap-save: the tile problem's FftKernel (plans and spectrum).
 template <class T>
 class OverlapSaveKernel {
  public:
-  /// kernel is a canonical rank-3 view of the problem's kernel shape.
-  OverlapSaveKernel(const Problem& p, const ConstView<T>& kernel);
+  /// kernel (and kernel_im) as for FftKernel.
+  OverlapSaveKernel(const Problem& p, const ConstView<T>& kernel,
+                    const ConstView<T>& kernel_im = ConstView<T>());
   /// As FftKernel::apply.
   void apply(const ConstView<T>& image, const View<T>& out, T fill) const;
+  /// As FftKernel::apply for complex data's parts (the spectral form), each tile so.
+  void apply(const Parts<const T>& image, const Parts<T>& out, T fill) const;
 
  private:
   Problem p_;

@@ -125,6 +125,21 @@ Array<O> run(Op op, const Array<I>& image, const Array<K>& kernel, const Options
   return out;
 }
 
+// op(image, kernel) with `options` against the reference of the same problem: each part is at
+// most two real operations, each within testing::tolerance of its exact value (their S at most
+// the reference's S of moduli), then one addition: within twice the tolerance, and within
+// error_bound (the FFT methods' spectral form adds the two operations' spectra before one
+// inverse transform instead: the same two operations' worth of rounding).
+template <class I, class K, class O>
+void check_against_reference(Op op, const Array<I>& image, const Array<K>& kernel,
+                             const ComplexReference& ref, const Options& options) {
+  const Array<O> out = run<I, K, O>(op, image, kernel, options);
+  REQUIRE(out.shape == ref.values.shape);
+  const long double error = max_part_error(out, ref.values);
+  CHECK(error <= 2 * testing::tolerance<real_t<O>>(image.shape, kernel.shape, ref.abs_sum_max));
+  CHECK(error <= fftconv::error_bound(image.view(), kernel.view(), options, op));
+}
+
 // Every method, mode and boundary rule for one combination of element types.
 template <class I, class K, class O>
 void check_combination(std::mt19937_64& rng) {
@@ -146,10 +161,6 @@ void check_combination(std::mt19937_64& rng) {
           const Array<K> kernel = random_array<K>(kernel_shape, rng);
           const ComplexReference ref =
               complex_reference(image, kernel, mode, op == Op::correlate, rule, 0.75);
-          // Each part is at most two real operations, each within testing::tolerance of its exact
-          // value (their S at most this S of moduli), then one addition: twice the tolerance.
-          const long double tol =
-              2 * testing::tolerance<T>(image_shape, kernel_shape, ref.abs_sum_max);
           Options options;
           options.boundary = rule;
           options.fill_value = 0.75;
@@ -158,11 +169,7 @@ void check_combination(std::mt19937_64& rng) {
                {Method::direct, Method::fft, Method::overlap_save, Method::automatic}) {
             CAPTURE(testing::name(method));
             options.method = method;
-            const Array<O> out = run<I, K, O>(op, image, kernel, options);
-            REQUIRE(out.shape == ref.values.shape);
-            const long double error = max_part_error(out, ref.values);
-            CHECK(error <= tol);
-            CHECK(error <= fftconv::error_bound(image.view(), kernel.view(), options, op));
+            check_against_reference<I, K, O>(op, image, kernel, ref, options);
           }
           // The reference: each part one double-double sum rounded once (within an ulp of T).
           Array<O> exact(ref.values.shape);
@@ -187,6 +194,50 @@ TEST_CASE_TEMPLATE(
   check_combination<C, C, C>(rng);
   check_combination<T, C, C>(rng);
   check_combination<C, T, C>(rng);
+}
+
+// The FFT methods run complex data in the spectral form (the parts' spectra combined before the
+// inverse transforms): here on problems large enough for many overlap-save tiles (whole tiles
+// written straight to the output, partial ones through a scratch tile), several threads (rows,
+// column blocks and tiles split), and 3-D (the middle axis's passes over both parts), for every
+// combination, both operations, and a constant boundary whose fill value (v + 0i) reaches only
+// the real part.
+template <class I, class K, class O>
+void check_spectral_form(std::mt19937_64& rng) {
+  const std::pair<Shape, Shape> problems[] = {
+      {{300}, {7}}, {{70, 90}, {5, 4}}, {{12, 20, 18}, {3, 5, 4}}};
+  for (const auto& shapes : problems) {
+    const Array<I> image = random_array<I>(shapes.first, rng);
+    const Array<K> kernel = random_array<K>(shapes.second, rng);
+    CAPTURE(fftconv::to_string(image.shape));
+    for (Boundary rule : {Boundary::constant, Boundary::reflect})
+      for (Op op : {Op::convolve, Op::correlate}) {
+        const ComplexReference ref =
+            complex_reference(image, kernel, Mode::same, op == Op::correlate, rule, -1.5);
+        Options options;
+        options.boundary = rule;
+        options.fill_value = -1.5;
+        for (Method method : {Method::fft, Method::overlap_save})
+          for (int threads : {1, 3}) {
+            CAPTURE(testing::name(rule));
+            CAPTURE(testing::name(op));
+            CAPTURE(testing::name(method));
+            CAPTURE(threads);
+            options.method = method;
+            options.threads = threads;
+            check_against_reference<I, K, O>(op, image, kernel, ref, options);
+          }
+      }
+  }
+}
+
+TEST_CASE_TEMPLATE("the FFT methods' spectral form for complex data: tiles, threads, 3-D", T, float,
+                   double) {
+  std::mt19937_64 rng(29);
+  using C = std::complex<T>;
+  check_spectral_form<C, C, C>(rng);
+  check_spectral_form<T, C, C>(rng);
+  check_spectral_form<C, T, C>(rng);
 }
 
 TEST_CASE_TEMPLATE("correlate(I, g) = convolve(I, conj(flip(g))) on complex data", T, float,
@@ -453,9 +504,10 @@ TEST_CASE("max_memory_bytes bounds per-frame kernels and complex data together")
   const Array<C> kernel = random_array<C>({9, 9}, rng);
   Options options;
   options.method = Method::fft;
-  // The bytes one real fft pipeline of this problem counts: a complex call runs two (a complex
-  // kernel's parts) plus its term buffers, so that much is refused, twice as much is not enough
-  // for the buffers too, and the call fits when the limit covers everything.
+  // The bytes one real fft pipeline of this problem counts: a complex call's spectral form needs
+  // more (two spectra, two work arrays), and its four-term form two such pipelines (a complex
+  // kernel's parts) plus its term buffers, so that much is refused (by the four-term form, tried
+  // when the spectral form does not fit), and the call fits when the limit covers everything.
   const Array<double> real_kernel({9, 9});
   Options real = options;
   std::size_t one = 0;
