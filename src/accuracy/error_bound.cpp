@@ -384,8 +384,7 @@ double bound(const detail::Parts<const T>& image, const detail::Parts<const T>& 
     const ConstView<T> ki = kernel.is_complex ? detail::at_rank(kernel.im, b.rank) : kr;
     // Complex data's spectral form, when the pipeline runs it (decided on the first kernel frame).
     const std::optional<Method> spectral =
-        complex ? detail::spectral_method(call, kernel.re, image.is_complex, kernel.is_complex)
-                : std::nullopt;
+        complex ? detail::spectral_method(call, kernel, image.is_complex) : std::nullopt;
     // The bound of one problem along the frame's last (at most 3) axes: canonical rank-3 views.
     const auto slab_bound = [&](const Parts3<T>& images, const Parts3<T>& kernels) {
       return complex

@@ -45,6 +45,40 @@ Problem frame_problem(const Call& call) {
 }
 
 template <class T>
+FramePlans<T> plan_frames(const Call& call, const ConstView<T>& kernel) {
+  const Batch& b = call.batch;
+  const Problem p = frame_problem(call);
+  const ConstView<T> k = at_rank(kernel, b.rank);
+  FramePlans<T> r;
+  r.plans.resize(b.kernel_frames);
+  r.first_frame.resize(b.kernel_frames);
+  std::size_t count = 0;
+  for (std::size_t f = 0; f < b.frames && count < b.kernel_frames; ++f) {
+    std::optional<Plan<T>>& slot = r.plans[kernel_frame(b, f)];
+    if (slot) continue;
+    slot.emplace(make_plan(p, frame_view(k, b, f)));
+    r.first_frame[kernel_frame(b, f)] = f;
+    ++count;
+  }
+  // Each plan's bytes count its stored kernel data and one application's buffers; the other
+  // frames running at once need their own buffers (counted, conservatively, at the largest).
+  std::size_t bytes = 0, largest = 0;
+  for (const std::optional<Plan<T>>& plan : r.plans) {
+    bytes = checked_add(bytes, plan->choice.bytes, "working memory");
+    largest = std::max(largest, plan->choice.bytes);
+  }
+  const auto concurrent = static_cast<std::size_t>(workers_for(b.frames, call.frame.threads) - 1);
+  const bool fits =
+      bytes <= p.max_memory_bytes && largest * concurrent <= p.max_memory_bytes - bytes;
+  FFTCONV_CHECK(fits, out_of_memory, "the ", b.kernel_frames, " kernel frames' pipelines and ",
+                concurrent + 1,
+                " frames at once need more than options.max_memory_bytes = ", p.max_memory_bytes,
+                " (", bytes, " bytes for the pipelines, ", largest, " per further frame)");
+  r.bytes = bytes + largest * concurrent;
+  return r;
+}
+
+template <class T>
 BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel,
                                     const ConstView<T>& kernel_im) {
   const Batch& b = call.batch;
@@ -59,41 +93,15 @@ BatchedPipeline<T>::BatchedPipeline(const Call& call, const ConstView<T>& kernel
     bytes_ = tap_sum_->bytes();
     return;
   }
-  const ConstView<T> k = at_rank(kernel, b.rank);
-  // One plan per kernel frame, in kernel-frame order (the first output frame using each): every
-  // method chosen and the memory counted before any kernel is prepared.
-  std::vector<std::optional<Plan<T>>> plans(b.kernel_frames);
-  std::vector<std::size_t> first_frame(b.kernel_frames);  // (the output frame it was planned at)
-  std::size_t count = 0;
-  for (std::size_t f = 0; f < b.frames && count < b.kernel_frames; ++f) {
-    std::optional<Plan<T>>& slot = plans[kernel_frame(b, f)];
-    if (slot) continue;
-    slot.emplace(make_plan(p, frame_view(k, b, f)));
-    first_frame[kernel_frame(b, f)] = f;
-    ++count;
-  }
-  // Each plan's bytes count its stored kernel data and one application's buffers; the other
-  // frames running at once need their own buffers (counted, conservatively, at the largest).
-  std::size_t bytes = 0, largest = 0;
-  for (const std::optional<Plan<T>>& plan : plans) {
-    bytes = checked_add(bytes, plan->choice.bytes, "working memory");
-    largest = std::max(largest, plan->choice.bytes);
-  }
-  const auto concurrent = static_cast<std::size_t>(workers_ - 1);
-  const bool fits =
-      bytes <= p.max_memory_bytes && largest * concurrent <= p.max_memory_bytes - bytes;
-  FFTCONV_CHECK(fits, out_of_memory, "the ", b.kernel_frames, " kernel frames' pipelines and ",
-                concurrent + 1,
-                " frames at once need more than options.max_memory_bytes = ", p.max_memory_bytes,
-                " (", bytes, " bytes for the pipelines, ", largest, " per further frame)");
-  bytes_ = bytes + largest * concurrent;
+  FramePlans<T> planned = plan_frames(call, kernel);
+  bytes_ = planned.bytes;
   pipelines_.reserve(b.kernel_frames);
   const ConstView<T> k_im =
       kernel_im.data() != nullptr ? at_rank(kernel_im, b.rank) : ConstView<T>();
   for (std::size_t kf = 0; kf < b.kernel_frames; ++kf)
-    pipelines_.emplace_back(std::move(*plans[kf]), k_im.data() != nullptr
-                                                       ? frame_view(k_im, b, first_frame[kf])
-                                                       : ConstView<T>());
+    pipelines_.emplace_back(
+        std::move(*planned.plans[kf]),
+        k_im.data() != nullptr ? frame_view(k_im, b, planned.first_frame[kf]) : ConstView<T>());
 }
 
 template <class T>
@@ -145,6 +153,8 @@ void BatchedPipeline<T>::apply(const Batch& b, const Parts<const T>& image,
   });
 }
 
+template FramePlans<float> plan_frames(const Call&, const ConstView<float>&);
+template FramePlans<double> plan_frames(const Call&, const ConstView<double>&);
 template class BatchedPipeline<float>;
 template class BatchedPipeline<double>;
 

@@ -18,6 +18,20 @@ namespace fftconv::detail {
 /// frame serves one output frame; a tap sum's (outer axes) normalizes and clamps itself.
 Problem frame_problem(const Call& call);
 
+/// The plans of a call's kernel frames (the call has no outer axes): one per kernel frame, in
+/// kernel-frame order, with the output frame each was planned at, every method chosen and the
+/// memory counted before any kernel is prepared: the plans' bytes and the buffers of the other
+/// frames run at once. Throws fftconv::Error(out_of_memory) if that exceeds
+/// options.max_memory_bytes, and as make_plan.
+template <class T>
+struct FramePlans {
+  std::vector<std::optional<Plan<T>>> plans;
+  std::vector<std::size_t> first_frame;
+  std::size_t bytes = 0;
+};
+template <class T>
+FramePlans<T> plan_frames(const Call& call, const ConstView<T>& kernel);
+
 template <class T>
 class BatchedPipeline {
  public:
@@ -53,6 +67,8 @@ class BatchedPipeline {
   std::size_t limit_ = 0;  ///< options.max_memory_bytes
 };
 
+extern template FramePlans<float> plan_frames(const Call&, const ConstView<float>&);
+extern template FramePlans<double> plan_frames(const Call&, const ConstView<double>&);
 extern template class BatchedPipeline<float>;
 extern template class BatchedPipeline<double>;
 

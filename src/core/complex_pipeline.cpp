@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/choose.hpp"
 #include "stages/widening.hpp"
 #include "util/check.hpp"
 #include "util/checked_math.hpp"
@@ -90,27 +91,104 @@ Call spectral_call(const Call& call, bool image_complex, bool kernel_complex, bo
   return s;
 }
 
+namespace {
+
+// The four-term form's call (Terms): the arithmetic's type native; a pipeline applied to both
+// image parts keeps its kernel's spectrum instead of redoing it; options.max_memory_bytes less
+// the buffers of an application (widened: with the image copies) and, widened, the kernel's
+// double copies while it is prepared (`base`), shared equally by the `pipelines` real pipelines,
+// so that together they stay within it. nullopt if the buffers alone exceed the limit. `element`:
+// the size of the arithmetic's type.
+std::optional<Call> four_term_call(const Call& call, bool image_complex, bool kernel_complex,
+                                   bool widened, std::size_t element, std::size_t& base,
+                                   std::size_t& pipelines) {
+  const Problem& p = call.frame;
+  base = checked_add(apply_bytes(call.batch, image_complex, widened, true, element),
+                     kernel_copy_bytes(call.batch, widened), "complex data's buffers");
+  const bool zero_fill = imaginary_extended_apart(p, image_complex);
+  pipelines = (kernel_complex ? 2 : 1) * (zero_fill ? 2 : 1);
+  if (base > p.max_memory_bytes) return std::nullopt;
+  Call shared = call;
+  shared.frame.compute_precision = Precision::native;
+  if (image_complex && !zero_fill) shared.frame.single_use = false;
+  if (p.max_memory_bytes != static_cast<std::size_t>(-1))
+    shared.frame.max_memory_bytes = (p.max_memory_bytes - base) / pipelines;
+  return shared;
+}
+
+// Whether the four-term form's pipelines fit options.max_memory_bytes (planned, not prepared):
+// kernel in the arithmetic's type C.
+template <class C>
+bool four_term_fits(const Call& call, const Parts<const C>& kernel, bool image_complex,
+                    bool widened) {
+  std::size_t base = 0, pipelines = 0;
+  const std::optional<Call> shared =
+      four_term_call(call, image_complex, kernel.is_complex, widened, sizeof(C), base, pipelines);
+  if (!shared) return false;
+  try {
+    plan_frames(*shared, kernel.re);
+    if (kernel.is_complex) plan_frames(*shared, kernel.im);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::out_of_memory) throw;
+    return false;
+  }
+  return true;
+}
+
+// spectral_method with the kernel in the arithmetic's type C.
+template <class C>
+std::optional<Method> spectral_method_in(const Call& call, const Parts<const C>& kernel,
+                                         bool image_complex, bool widened) {
+  const Problem p = frame_problem(spectral_call(call, image_complex, kernel.is_complex, widened));
+  const ConstView<C> first = frame_view(at_rank(kernel.re, call.batch.rank), call.batch, 0);
+  // The spectral form's plan with method m, if it fits and is an FFT method: its method and
+  // estimated cost.
+  const auto planned = [&](Method m) -> std::optional<std::pair<Method, double>> {
+    Problem q = p;
+    q.method = m;
+    try {
+      const Plan<C> plan = make_plan(q, first);
+      const Method chosen = plan.choice.method;
+      if (chosen != Method::fft && chosen != Method::overlap_save) return std::nullopt;
+      const MethodCosts costs = estimate_costs(q, plan.kernel.taps(), sizeof(C));
+      return std::pair{chosen, chosen == Method::fft ? costs.fft_ns : costs.overlap_save_ns};
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::out_of_memory) throw;
+    }
+    return std::nullopt;
+  };
+  if (const auto chosen = planned(p.method)) return chosen->first;
+  // Automatic chose a spatial method (or none fits): the spatial methods run as the four-term
+  // form, with its term buffers; if that does not fit the memory limit, the cheaper FFT method
+  // that fits in the spectral form runs instead.
+  if (p.method != Method::automatic || four_term_fits(call, kernel, image_complex, widened))
+    return std::nullopt;
+  const auto fft = planned(Method::fft), tiles = planned(Method::overlap_save);
+  if (fft && tiles) return fft->second <= tiles->second ? fft->first : tiles->first;
+  if (fft) return fft->first;
+  if (tiles) return tiles->first;
+  return std::nullopt;
+}
+
+}  // namespace
+
 template <class T>
-std::optional<Method> spectral_method(const Call& call, const ConstView<T>& kernel_re,
-                                      bool image_complex, bool kernel_complex) {
+std::optional<Method> spectral_method(const Call& call, const Parts<const T>& kernel,
+                                      bool image_complex) {
   const Method requested = call.frame.method;
   if (!call.batch.outer.empty() || requested == Method::direct || requested == Method::separable)
     return std::nullopt;
-  const bool widened = widens<T>(call.frame);
-  const Call s = spectral_call(call, image_complex, kernel_complex, widened);
-  const Problem p = frame_problem(s);
-  const ConstView<T> first = frame_view(at_rank(kernel_re, call.batch.rank), call.batch, 0);
-  // (planned in the precision the pipeline runs in: float computed in double on double copies)
-  const std::vector<double> wide = widened ? dense_converted<double>(first) : std::vector<double>();
-  try {
-    const MethodChoice choice =
-        widened ? make_plan(p, ConstView<double>(wide.data(), first.shape())).choice
-                : make_plan(p, first).choice;
-    if (choice.method == Method::fft || choice.method == Method::overlap_save) return choice.method;
-  } catch (const Error& e) {
-    if (e.code() != ErrorCode::out_of_memory) throw;
-  }
-  return std::nullopt;
+  if (!widens<T>(call.frame)) return spectral_method_in(call, kernel, image_complex, false);
+  // (planned in the precision the pipelines run in: float computed in double on double copies)
+  const std::vector<double> re = dense_converted<double>(kernel.re);
+  const std::vector<double> im =
+      kernel.is_complex ? dense_converted<double>(kernel.im) : std::vector<double>();
+  const Shape& shape = kernel.re.shape();
+  return spectral_method_in(
+      call,
+      Parts<const double>{ConstView<double>(re.data(), shape), ConstView<double>(im.data(), shape),
+                          kernel.is_complex},
+      image_complex, true);
 }
 
 // The pipelines in the arithmetic's type C: the spectral form's one, or the four-term form's
@@ -127,17 +205,14 @@ struct ComplexPipeline<T>::Terms {
   std::optional<BatchedPipeline<C>> re_kernel_zero, im_kernel_zero;
 
   /// call: the spectral form's (spectral_call, its method set) if `spectral_form`, else the
-  /// four-term form's.
+  /// four-term form's (four_term_call).
   Terms(Call call, const Parts<const C>& kernel, bool image_complex, bool spectral_form)
       : sign(call.frame.correlate ? -1 : 1) {
-    call.frame.compute_precision = Precision::native;  // (C is the arithmetic's type)
     if (spectral_form) {
       spectral.emplace(call, kernel.re, kernel.is_complex ? kernel.im : ConstView<C>());
       return;
     }
     const bool zero_fill = imaginary_extended_apart(call.frame, image_complex);
-    // A pipeline applied to both parts keeps the kernel's spectrum instead of redoing it.
-    if (image_complex && !zero_fill) call.frame.single_use = false;
     re_kernel.emplace(call, kernel.re);
     if (kernel.is_complex) im_kernel.emplace(call, kernel.im);
     if (zero_fill) {
@@ -206,32 +281,29 @@ ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kern
       std::is_same_v<T, float> && p.compute_precision == Precision::double_precision;
   const std::size_t element = widened ? sizeof(double) : sizeof(T);
   limit_ = p.max_memory_bytes;
-  const std::optional<Method> spectral =
-      spectral_method(call, kernel.re, image_complex, kernel.is_complex);
+  const std::optional<Method> spectral = spectral_method(call, kernel, image_complex);
   if (spectral) {
     spectral_form_ = true;
     Call s = spectral_call(call, image_complex, kernel.is_complex, widened);
     s.frame.method = *spectral;
-    make_terms(s, kernel, image_complex, widened, true);
+    try {
+      make_terms(s, kernel, image_complex, widened, true);
+    } catch (const Error& e) {  // (planned on the first kernel frame; the others may not fit)
+      if (e.code() != ErrorCode::out_of_memory) throw;
+      fail(ErrorCode::out_of_memory, e.what(), " (complex data on the ", to_string(*spectral),
+           " method: the parts' two spectra and work arrays per kernel frame)");
+    }
     return;
   }
-  // The four-term form: the buffers of an application (widened: with the image copies) and,
-  // widened, the kernel's double copies while it is prepared; what the limit leaves is shared
-  // equally by the real pipelines, so that together they stay within it.
-  const std::size_t base =
-      checked_add(apply_bytes(call.batch, image_complex, widened, true, element),
-                  kernel_copy_bytes(call.batch, widened), "complex data's buffers");
-  FFTCONV_CHECK(base <= p.max_memory_bytes, out_of_memory, "complex data needs ", base,
+  std::size_t base = 0, pipelines = 0;
+  const std::optional<Call> shared =
+      four_term_call(call, image_complex, kernel.is_complex, widened, element, base, pipelines);
+  FFTCONV_CHECK(shared.has_value(), out_of_memory, "complex data needs ", base,
                 " bytes for the terms of its real and imaginary parts, more than "
                 "options.max_memory_bytes = ",
                 p.max_memory_bytes);
-  const bool zero_fill = imaginary_extended_apart(p, image_complex);
-  const std::size_t pipelines = (kernel.is_complex ? 2 : 1) * (zero_fill ? 2 : 1);
-  Call shared = call;
-  if (p.max_memory_bytes != static_cast<std::size_t>(-1))
-    shared.frame.max_memory_bytes = (p.max_memory_bytes - base) / pipelines;
   try {
-    make_terms(shared, kernel, image_complex, widened, false);
+    make_terms(*shared, kernel, image_complex, widened, false);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::out_of_memory) throw;
     fail(ErrorCode::out_of_memory, e.what(),
@@ -306,8 +378,8 @@ Method ComplexPipeline<T>::method() const {
   return native_ ? native_->first().method() : widened_->first().method();
 }
 
-template std::optional<Method> spectral_method(const Call&, const ConstView<float>&, bool, bool);
-template std::optional<Method> spectral_method(const Call&, const ConstView<double>&, bool, bool);
+template std::optional<Method> spectral_method(const Call&, const Parts<const float>&, bool);
+template std::optional<Method> spectral_method(const Call&, const Parts<const double>&, bool);
 template class ComplexPipeline<float>;
 template class ComplexPipeline<double>;
 

@@ -42,13 +42,14 @@ void check_complex_options(const Problem& p, const char* what);
 /// outputs; compute_precision is then native, in double).
 Call spectral_call(const Call& call, bool image_complex, bool kernel_complex, bool widened);
 
-/// The FFT method complex data's spectral form runs for `call` (validated, no outer axes) and
-/// the kernel's real part (the caller's view, of the call's kernel shape), planned on its first
-/// kernel frame; nullopt when a spatial method is requested or chosen (the four real terms then
-/// run, each choosing its method) or nothing fits the memory limit. Every frame then runs it.
+/// The FFT method complex data's spectral form runs for `call` (validated) and `kernel` (the
+/// caller's views, of the call's kernel shape), planned on its first kernel frame, every frame
+/// then running it; nullopt when the four real terms run instead (each choosing its method): a
+/// spatial method is requested, or chosen automatically and the four-term form fits the memory
+/// limit (else the cheaper FFT method that fits runs), a tap sum (outer axes), or nothing fits.
 template <class T>
-std::optional<Method> spectral_method(const Call& call, const ConstView<T>& kernel_re,
-                                      bool image_complex, bool kernel_complex);
+std::optional<Method> spectral_method(const Call& call, const Parts<const T>& kernel,
+                                      bool image_complex);
 
 template <class T>
 class ComplexPipeline {
@@ -79,9 +80,8 @@ class ComplexPipeline {
   bool spectral_form_ = false;                    ///< one spectral pipeline (an FFT method)
 };
 
-extern template std::optional<Method> spectral_method(const Call&, const ConstView<float>&, bool,
-                                                      bool);
-extern template std::optional<Method> spectral_method(const Call&, const ConstView<double>&, bool,
+extern template std::optional<Method> spectral_method(const Call&, const Parts<const float>&, bool);
+extern template std::optional<Method> spectral_method(const Call&, const Parts<const double>&,
                                                       bool);
 extern template class ComplexPipeline<float>;
 extern template class ComplexPipeline<double>;

@@ -100,8 +100,10 @@ double kernel_spectrum_max(const Problem& p, const ConstView<T>& kernel3) {
   const std::vector<double> k =
       dense_values<double>(kernel3, [](T x) { return static_cast<double>(x); });
   const Shape shape{kernel3.extent(0), kernel3.extent(1), kernel3.extent(2)};
-  Problem stored = p;  // (a spectrum to read: not single-use)
+  Problem stored = p;  // (a spectrum to read: not single-use; this one kernel part's)
   stored.single_use = false;
+  stored.image_parts = 1;
+  stored.kernel_parts = 1;
   return FftKernel<double>(stored, ConstView<double>(k.data(), shape)).spectrum_max() * (1 + 1e-12);
 }
 

@@ -53,7 +53,9 @@ void multiply_spectra(T* __restrict x, const T* __restrict g, std::size_t comple
 
 // The spectral form's product (fft_kernel.hpp): x, y the image's parts' spectra (y unread for a
 // real image), g, h the kernel's (h null for a real kernel); afterwards x and y hold the
-// output's parts' spectra, x g - y h and x h + y g.
+// output's parts' spectra, x g - y h and x h + y g. An absent part's terms are left out, not
+// multiplied by zero: a non-finite value in one part then reaches only the output parts it
+// would reach in the four real convolutions.
 template <class T>
 void multiply_parts(T* __restrict x, T* __restrict y, const T* __restrict g, const T* __restrict h,
                     std::size_t complex_count, bool image_complex) {
@@ -62,10 +64,18 @@ void multiply_parts(T* __restrict x, T* __restrict y, const T* __restrict g, con
     multiply_spectra(y, g, complex_count);
     return;
   }
+  if (!image_complex) {  // a real image, a complex kernel
+    for (std::size_t i = 0; i < complex_count; ++i) {
+      const T xr = x[2 * i], xi = x[2 * i + 1], hr = h[2 * i], hi = h[2 * i + 1];
+      y[2 * i] = xr * hr - xi * hi;
+      y[2 * i + 1] = xr * hi + xi * hr;
+    }
+    multiply_spectra(x, g, complex_count);
+    return;
+  }
   for (std::size_t i = 0; i < complex_count; ++i) {
     const T xr = x[2 * i], xi = x[2 * i + 1], gr = g[2 * i], gi = g[2 * i + 1];
-    const T hr = h[2 * i], hi = h[2 * i + 1];
-    const T yr = image_complex ? y[2 * i] : T(0), yi = image_complex ? y[2 * i + 1] : T(0);
+    const T yr = y[2 * i], yi = y[2 * i + 1], hr = h[2 * i], hi = h[2 * i + 1];
     x[2 * i] = (xr * gr - xi * gi) - (yr * hr - yi * hi);
     x[2 * i + 1] = (xr * gi + xi * gr) - (yr * hi + yi * hr);
     y[2 * i] = (xr * hr - xi * hi) + (yr * gr - yi * gi);

@@ -94,10 +94,11 @@ std::size_t overlap_save_working_bytes(const Problem& p, std::size_t element_byt
                   "overlap-save working memory");
   std::size_t bytes = checked_mul(per_thread, static_cast<std::size_t>(tile_threads(p, g)),
                                   "overlap-save working memory");
-  bytes = checked_add(bytes,
-                      checked_mul(checked_mul(p.image_count(), element_bytes, "image copy"),
-                                  static_cast<std::size_t>(p.image_parts), "image copy"),
-                      "overlap-save working memory");
+  // (complex data's parts are never copied here: ComplexPipeline copies an image that shares
+  // memory with the output, and counts it)
+  if (p.output_parts() == 1)
+    bytes = checked_add(bytes, checked_mul(p.image_count(), element_bytes, "image copy"),
+                        "overlap-save working memory");
   return checked_add(bytes, extension_map_bytes(p), "overlap-save working memory");
 }
 

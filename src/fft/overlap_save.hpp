@@ -35,7 +35,8 @@ Problem tile_problem(const Problem& p, const TileGrid& grid);
 
 /// Bytes overlap-save allocates for problem p: per thread, the tile problem's fft working
 /// memory (its spectrum counted once per thread: an upper bound), a tile input and a tile
-/// output per part (complex data); the image's copy for an in-place call; the index maps.
+/// output per part (complex data); the image's copy for an in-place call (real data); the index
+/// maps.
 std::size_t overlap_save_working_bytes(const Problem& p, std::size_t element_bytes);
 
 /// The kernel prepared for overlap-save: the tile problem's FftKernel (plans and spectrum).

@@ -137,7 +137,12 @@ void check_against_reference(Op op, const Array<I>& image, const Array<K>& kerne
   REQUIRE(out.shape == ref.values.shape);
   const long double error = max_part_error(out, ref.values);
   CHECK(error <= 2 * testing::tolerance<real_t<O>>(image.shape, kernel.shape, ref.abs_sum_max));
-  CHECK(error <= fftconv::error_bound(image.view(), kernel.view(), options, op));
+  const double worst = fftconv::error_bound(image.view(), kernel.view(), options, op);
+  const double probable = fftconv::error_bound(image.view(), kernel.view(), options, op,
+                                               fftconv::Guarantee::probabilistic);
+  CHECK(error <= worst);
+  CHECK(error <= probable);  // (random data: the model's assumption)
+  CHECK(probable <= worst);
 }
 
 // Every method, mode and boundary rule for one combination of element types.
@@ -198,14 +203,17 @@ TEST_CASE_TEMPLATE(
 
 // The FFT methods run complex data in the spectral form (the parts' spectra combined before the
 // inverse transforms): here on problems large enough for many overlap-save tiles (whole tiles
-// written straight to the output, partial ones through a scratch tile), several threads (rows,
-// column blocks and tiles split), and 3-D (the middle axis's passes over both parts), for every
-// combination, both operations, and a constant boundary whose fill value (v + 0i) reaches only
-// the real part.
+// written straight to the output, partial ones through a scratch tile), several threads (tiles
+// split; from 2^16 transform points, 300 x 280 and 48 x 40 x 44 here, rows and column blocks
+// too), and 3-D (the middle axis's passes over both parts), for every combination, both
+// operations, and a constant boundary whose fill value (v + 0i) reaches only the real part.
 template <class I, class K, class O>
 void check_spectral_form(std::mt19937_64& rng) {
-  const std::pair<Shape, Shape> problems[] = {
-      {{300}, {7}}, {{70, 90}, {5, 4}}, {{12, 20, 18}, {3, 5, 4}}};
+  const std::pair<Shape, Shape> problems[] = {{{300}, {7}},
+                                              {{70, 90}, {5, 4}},
+                                              {{12, 20, 18}, {3, 5, 4}},
+                                              {{300, 280}, {5, 4}},
+                                              {{48, 40, 44}, {3, 2, 3}}};
   for (const auto& shapes : problems) {
     const Array<I> image = random_array<I>(shapes.first, rng);
     const Array<K> kernel = random_array<K>(shapes.second, rng);
@@ -238,6 +246,70 @@ TEST_CASE_TEMPLATE("the FFT methods' spectral form for complex data: tiles, thre
   check_spectral_form<C, C, C>(rng);
   check_spectral_form<T, C, C>(rng);
   check_spectral_form<C, T, C>(rng);
+}
+
+// A non-finite value in one part of the data reaches only the output parts the four real
+// convolutions send it to: a real image with a NaN in the kernel's imaginary part keeps a finite
+// real part (R(a, c)); an infinity in a complex image's imaginary part with a real kernel leaves
+// the real part finite (R(a, c)) — on every method, the spectral form included.
+TEST_CASE("a non-finite part stays in the output parts it belongs to") {
+  using C = std::complex<double>;
+  std::mt19937_64 rng(31);
+  const Array<double> real_image = random_array<double>({16, 16}, rng);
+  Array<C> nan_kernel = random_array<C>({3, 3}, rng);
+  nan_kernel.values[4] = C(0.5, std::numeric_limits<double>::quiet_NaN());
+  Array<C> inf_image = random_array<C>({16, 16}, rng);
+  inf_image.values[40] = C(1, std::numeric_limits<double>::infinity());
+  const Array<double> real_kernel = random_array<double>({3, 3}, rng);
+  const auto finite_parts = [](const Array<C>& out, bool real_part) {
+    return std::all_of(out.values.begin(), out.values.end(),
+                       [&](C v) { return std::isfinite(real_part ? v.real() : v.imag()); });
+  };
+  for (Method method : {Method::direct, Method::fft, Method::overlap_save})
+    for (Op op : {Op::convolve, Op::correlate}) {
+      CAPTURE(testing::name(method));
+      CAPTURE(testing::name(op));
+      Options options;
+      options.method = method;
+      CHECK(finite_parts(run<double, C, C>(op, real_image, nan_kernel, options), true));
+      CHECK(finite_parts(run<C, double, C>(op, inf_image, real_kernel, options), true));
+    }
+}
+
+// Automatic picks a method that fits options.max_memory_bytes whenever one does: the spatial
+// methods run as four real operations with term buffers, the FFT methods in the spectral form,
+// so automatic may not settle for a spatial method the memory limit leaves no room for.
+TEST_CASE("complex data: automatic fits the memory limit whenever a method does") {
+  using C = std::complex<double>;
+  std::mt19937_64 rng(32);
+  const Array<C> image = random_array<C>({256, 256}, rng);
+  const Array<C> kernel = random_array<C>({5, 5}, rng);
+  const ComplexReference ref = complex_reference(image, kernel, Mode::same, false);
+  bool saw_rescue = false;  // automatic ran where the direct method did not fit
+  for (double limit = 1 << 16; limit < 1 << 24; limit *= 1.5) {
+    CAPTURE(limit);
+    Options options;
+    options.max_memory_bytes = static_cast<std::size_t>(limit);
+    bool any = false, direct = false;
+    for (Method method : {Method::direct, Method::fft, Method::overlap_save}) {
+      options.method = method;
+      try {
+        run<C, C, C>(Op::convolve, image, kernel, options);
+        any = true;
+        direct = direct || method == Method::direct;
+      } catch (const fftconv::Error& e) {
+        CHECK(e.code() == fftconv::ErrorCode::out_of_memory);
+      }
+    }
+    options.method = Method::automatic;
+    if (!any) {
+      CHECK_THROWS_AS((run<C, C, C>(Op::convolve, image, kernel, options)), fftconv::Error);
+      continue;
+    }
+    check_against_reference<C, C, C>(Op::convolve, image, kernel, ref, options);
+    saw_rescue = saw_rescue || !direct;
+  }
+  CHECK(saw_rescue);
 }
 
 TEST_CASE_TEMPLATE("correlate(I, g) = convolve(I, conj(flip(g))) on complex data", T, float,
