@@ -382,15 +382,23 @@ double bound(const detail::Parts<const T>& image, const detail::Parts<const T>& 
     const double outputs = static_cast<double>(element_count(b.output)) * (complex ? 4 : 1);
     const ConstView<T> kr = detail::at_rank(kernel.re, b.rank);
     const ConstView<T> ki = kernel.is_complex ? detail::at_rank(kernel.im, b.rank) : kr;
-    // Complex data's spectral form, when the pipeline runs it (decided on the first kernel frame).
-    const std::optional<Method> spectral =
-        complex ? detail::spectral_method(call, kernel, image.is_complex) : std::nullopt;
+    // Complex data: the form the pipeline runs (core/complex_pipeline.hpp), refused as the
+    // pipeline would be; the four-term form's real pipelines each choose their method within
+    // their share of the memory limit.
+    const detail::ComplexForm form =
+        complex ? detail::complex_form(call, kernel, image.is_complex) : detail::ComplexForm{};
+    FFTCONV_CHECK(form.fits, out_of_memory,
+                  "complex data fits neither as one spectral pipeline nor as four real ones "
+                  "within options.max_memory_bytes = ",
+                  call.frame.max_memory_bytes);
+    detail::Problem terms = p;
+    if (complex && !form.spectral) terms.max_memory_bytes = form.term_limit;
     // The bound of one problem along the frame's last (at most 3) axes: canonical rank-3 views.
     const auto slab_bound = [&](const Parts3<T>& images, const Parts3<T>& kernels) {
-      return complex
-                 ? complex_frame_bound<T>(p, images, image.is_complex, kernels, kernel.is_complex,
-                                          options, guarantee, outputs, spectral)
-                 : frame_bound(p, images[0], kernels[0], options, guarantee, outputs);
+      return complex ? complex_frame_bound<T>(terms, images, image.is_complex, kernels,
+                                              kernel.is_complex, options, guarantee, outputs,
+                                              form.spectral)
+                     : frame_bound(p, images[0], kernels[0], options, guarantee, outputs);
     };
     for (std::size_t f = 0; f < b.frames; ++f) {
       const ConstView<T> image_re = detail::frame_view(image.re, b, f);

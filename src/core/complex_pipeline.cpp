@@ -135,14 +135,20 @@ bool four_term_fits(const Call& call, const Parts<const C>& kernel, bool image_c
   return true;
 }
 
-// spectral_method with the kernel in the arithmetic's type C.
+// The spectral form's FFT method (spectral_method in complex_form), the kernel in the
+// arithmetic's type C.
 template <class C>
-std::optional<Method> spectral_method_in(const Call& call, const Parts<const C>& kernel,
-                                         bool image_complex, bool widened) {
-  const Problem p = frame_problem(spectral_call(call, image_complex, kernel.is_complex, widened));
+std::optional<Method> spectral_method(const Call& call, const Parts<const C>& kernel,
+                                      bool image_complex, bool widened) {
+  const Method requested = call.frame.method;
+  if (!call.batch.outer.empty() || requested == Method::direct || requested == Method::separable)
+    return std::nullopt;
+  const Call s = spectral_call(call, image_complex, kernel.is_complex, widened);
+  const Problem p = frame_problem(s);
   const ConstView<C> first = frame_view(at_rank(kernel.re, call.batch.rank), call.batch, 0);
-  // The spectral form's plan with method m, if it fits and is an FFT method: its method and
-  // estimated cost.
+  // The spectral form with method m (automatic: as planned for the first kernel frame), if that
+  // is an FFT method and every kernel frame's plan with it, and the frames run at once, fit the
+  // memory limit (plan_frames): the method and its estimated cost.
   const auto planned = [&](Method m) -> std::optional<std::pair<Method, double>> {
     Problem q = p;
     q.method = m;
@@ -150,6 +156,9 @@ std::optional<Method> spectral_method_in(const Call& call, const Parts<const C>&
       const Plan<C> plan = make_plan(q, first);
       const Method chosen = plan.choice.method;
       if (chosen != Method::fft && chosen != Method::overlap_save) return std::nullopt;
+      Call every_frame = s;
+      every_frame.frame.method = chosen;
+      plan_frames(every_frame, kernel.re);
       const MethodCosts costs = estimate_costs(q, plan.kernel.taps(), sizeof(C));
       return std::pair{chosen, chosen == Method::fft ? costs.fft_ns : costs.overlap_save_ns};
     } catch (const Error& e) {
@@ -157,11 +166,11 @@ std::optional<Method> spectral_method_in(const Call& call, const Parts<const C>&
     }
     return std::nullopt;
   };
-  if (const auto chosen = planned(p.method)) return chosen->first;
+  if (const auto chosen = planned(requested)) return chosen->first;
   // Automatic chose a spatial method (or none fits): the spatial methods run as the four-term
   // form, with its term buffers; if that does not fit the memory limit, the cheaper FFT method
   // that fits in the spectral form runs instead.
-  if (p.method != Method::automatic || four_term_fits(call, kernel, image_complex, widened))
+  if (requested != Method::automatic || four_term_fits(call, kernel, image_complex, widened))
     return std::nullopt;
   const auto fft = planned(Method::fft), tiles = planned(Method::overlap_save);
   if (fft && tiles) return fft->second <= tiles->second ? fft->first : tiles->first;
@@ -170,21 +179,34 @@ std::optional<Method> spectral_method_in(const Call& call, const Parts<const C>&
   return std::nullopt;
 }
 
+// complex_form with the kernel in the arithmetic's type C.
+template <class C>
+ComplexForm complex_form_in(const Call& call, const Parts<const C>& kernel, bool image_complex,
+                            bool widened) {
+  ComplexForm form;
+  form.spectral = spectral_method(call, kernel, image_complex, widened);
+  if (form.spectral) return form;
+  std::size_t base = 0, pipelines = 0;
+  const std::optional<Call> shared =
+      four_term_call(call, image_complex, kernel.is_complex, widened, sizeof(C), base, pipelines);
+  form.term_limit = shared ? shared->frame.max_memory_bytes : 0;
+  // (a tap sum counts its own memory as it is made)
+  form.fits =
+      shared && (!call.batch.outer.empty() || four_term_fits(call, kernel, image_complex, widened));
+  return form;
+}
+
 }  // namespace
 
 template <class T>
-std::optional<Method> spectral_method(const Call& call, const Parts<const T>& kernel,
-                                      bool image_complex) {
-  const Method requested = call.frame.method;
-  if (!call.batch.outer.empty() || requested == Method::direct || requested == Method::separable)
-    return std::nullopt;
-  if (!widens<T>(call.frame)) return spectral_method_in(call, kernel, image_complex, false);
+ComplexForm complex_form(const Call& call, const Parts<const T>& kernel, bool image_complex) {
+  if (!widens<T>(call.frame)) return complex_form_in(call, kernel, image_complex, false);
   // (planned in the precision the pipelines run in: float computed in double on double copies)
   const std::vector<double> re = dense_converted<double>(kernel.re);
   const std::vector<double> im =
       kernel.is_complex ? dense_converted<double>(kernel.im) : std::vector<double>();
   const Shape& shape = kernel.re.shape();
-  return spectral_method_in(
+  return complex_form_in(
       call,
       Parts<const double>{ConstView<double>(re.data(), shape), ConstView<double>(im.data(), shape),
                           kernel.is_complex},
@@ -281,7 +303,7 @@ ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kern
       std::is_same_v<T, float> && p.compute_precision == Precision::double_precision;
   const std::size_t element = widened ? sizeof(double) : sizeof(T);
   limit_ = p.max_memory_bytes;
-  const std::optional<Method> spectral = spectral_method(call, kernel, image_complex);
+  const std::optional<Method> spectral = complex_form(call, kernel, image_complex).spectral;
   if (spectral) {
     spectral_form_ = true;
     Call s = spectral_call(call, image_complex, kernel.is_complex, widened);
@@ -378,8 +400,8 @@ Method ComplexPipeline<T>::method() const {
   return native_ ? native_->first().method() : widened_->first().method();
 }
 
-template std::optional<Method> spectral_method(const Call&, const Parts<const float>&, bool);
-template std::optional<Method> spectral_method(const Call&, const Parts<const double>&, bool);
+template ComplexForm complex_form(const Call&, const Parts<const float>&, bool);
+template ComplexForm complex_form(const Call&, const Parts<const double>&, bool);
 template class ComplexPipeline<float>;
 template class ComplexPipeline<double>;
 

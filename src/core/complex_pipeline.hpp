@@ -42,14 +42,24 @@ void check_complex_options(const Problem& p, const char* what);
 /// outputs; compute_precision is then native, in double).
 Call spectral_call(const Call& call, bool image_complex, bool kernel_complex, bool widened);
 
-/// The FFT method complex data's spectral form runs for `call` (validated) and `kernel` (the
-/// caller's views, of the call's kernel shape), planned on its first kernel frame, every frame
-/// then running it; nullopt when the four real terms run instead (each choosing its method): a
-/// spatial method is requested, or chosen automatically and the four-term form fits the memory
-/// limit (else the cheaper FFT method that fits runs), a tap sum (outer axes), or nothing fits.
+/// How ComplexPipeline runs `call` (validated) on `kernel` (the caller's views, of the call's
+/// kernel shape), decided once for the constructor and error_bound alike.
+struct ComplexForm {
+  /// The spectral form's FFT method, which every frame then runs: the method requested, or for
+  /// automatic the one planned for the first kernel frame, when it is fft or overlap_save and
+  /// every kernel frame's plan and the frames run at once fit the memory limit; also, when
+  /// automatic plans a spatial method but the four-term form does not fit, the cheaper FFT
+  /// method that does. nullopt: the four real terms run (a spatial method, a tap sum, or no
+  /// spectral plan fits), each choosing its method.
+  std::optional<Method> spectral;
+  /// The four-term form: the memory limit each real pipeline gets (options.max_memory_bytes
+  /// less the term buffers, shared equally), and whether the pipelines fit it (planned, not
+  /// prepared; a tap sum counts its own as it is made).
+  std::size_t term_limit = 0;
+  bool fits = true;
+};
 template <class T>
-std::optional<Method> spectral_method(const Call& call, const Parts<const T>& kernel,
-                                      bool image_complex);
+ComplexForm complex_form(const Call& call, const Parts<const T>& kernel, bool image_complex);
 
 template <class T>
 class ComplexPipeline {
@@ -80,9 +90,8 @@ class ComplexPipeline {
   bool spectral_form_ = false;                    ///< one spectral pipeline (an FFT method)
 };
 
-extern template std::optional<Method> spectral_method(const Call&, const Parts<const float>&, bool);
-extern template std::optional<Method> spectral_method(const Call&, const Parts<const double>&,
-                                                      bool);
+extern template ComplexForm complex_form(const Call&, const Parts<const float>&, bool);
+extern template ComplexForm complex_form(const Call&, const Parts<const double>&, bool);
 extern template class ComplexPipeline<float>;
 extern template class ComplexPipeline<double>;
 
