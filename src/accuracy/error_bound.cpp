@@ -386,13 +386,15 @@ double bound(const detail::Parts<const T>& image, const detail::Parts<const T>& 
     // pipeline would be; the four-term form's real pipelines each choose their method within
     // their share of the memory limit.
     const detail::ComplexForm form =
-        complex ? detail::complex_form(call, kernel, image.is_complex) : detail::ComplexForm{};
+        complex ? detail::complex_form(call, kernel, image.is_complex, true)
+                : detail::ComplexForm{};
     FFTCONV_CHECK(form.fits, out_of_memory,
                   "complex data fits neither as one spectral pipeline nor as four real ones "
                   "within options.max_memory_bytes = ",
                   call.frame.max_memory_bytes);
     detail::Problem terms = p;
-    if (complex && !form.spectral) terms.max_memory_bytes = form.term_limit;
+    if (complex && !form.spectral && form.four_term)
+      terms.max_memory_bytes = form.four_term->frame.max_memory_bytes;
     // The bound of one problem along the frame's last (at most 3) axes: canonical rank-3 views.
     const auto slab_bound = [&](const Parts3<T>& images, const Parts3<T>& kernels) {
       return complex ? complex_frame_bound<T>(terms, images, image.is_complex, kernels,

@@ -32,6 +32,17 @@ void combine(const View<T>& out, const C* x, C wx, const C* y, C wy) {
                   });
 }
 
+// Dense C-order copies of the parts present, converted to C and kept in `copies`: views of
+// them in `shape` (float data computed in double, or an image read while the output is written).
+template <class C, class T>
+Parts<const C> dense_parts(const Parts<const T>& parts, const Shape& shape,
+                           std::array<std::vector<C>, 2>& copies) {
+  copies[0] = dense_converted<C>(parts.re);
+  if (parts.is_complex) copies[1] = dense_converted<C>(parts.im);
+  return {ConstView<C>(copies[0].data(), shape), ConstView<C>(copies[1].data(), shape),
+          parts.is_complex};
+}
+
 }  // namespace
 
 void check_complex_options(const Problem& p, const char* what) {
@@ -116,18 +127,13 @@ std::optional<Call> four_term_call(const Call& call, bool image_complex, bool ke
   return shared;
 }
 
-// Whether the four-term form's pipelines fit options.max_memory_bytes (planned, not prepared):
-// kernel in the arithmetic's type C.
+// Whether the four-term form's pipelines fit their share of options.max_memory_bytes (planned,
+// not prepared): `shared` its call (four_term_call), the kernel in the arithmetic's type C.
 template <class C>
-bool four_term_fits(const Call& call, const Parts<const C>& kernel, bool image_complex,
-                    bool widened) {
-  std::size_t base = 0, pipelines = 0;
-  const std::optional<Call> shared =
-      four_term_call(call, image_complex, kernel.is_complex, widened, sizeof(C), base, pipelines);
-  if (!shared) return false;
+bool four_term_fits(const Call& shared, const Parts<const C>& kernel) {
   try {
-    plan_frames(*shared, kernel.re);
-    if (kernel.is_complex) plan_frames(*shared, kernel.im);
+    plan_frames(shared, kernel.re);
+    if (kernel.is_complex) plan_frames(shared, kernel.im);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::out_of_memory) throw;
     return false;
@@ -135,11 +141,13 @@ bool four_term_fits(const Call& call, const Parts<const C>& kernel, bool image_c
   return true;
 }
 
-// The spectral form's FFT method (spectral_method in complex_form), the kernel in the
-// arithmetic's type C.
-template <class C>
+// The spectral form's FFT method (ComplexForm::spectral), the kernel in the arithmetic's type C;
+// four_term_fits() answers whether the four-term form fits (asked only when automatic plans a
+// spatial method).
+template <class C, class FourTermFits>
 std::optional<Method> spectral_method(const Call& call, const Parts<const C>& kernel,
-                                      bool image_complex, bool widened) {
+                                      bool image_complex, bool widened,
+                                      FourTermFits&& four_term_fits) {
   const Method requested = call.frame.method;
   if (!call.batch.outer.empty() || requested == Method::direct || requested == Method::separable)
     return std::nullopt;
@@ -170,8 +178,7 @@ std::optional<Method> spectral_method(const Call& call, const Parts<const C>& ke
   // Automatic chose a spatial method (or none fits): the spatial methods run as the four-term
   // form, with its term buffers; if that does not fit the memory limit, the cheaper FFT method
   // that fits in the spectral form runs instead.
-  if (requested != Method::automatic || four_term_fits(call, kernel, image_complex, widened))
-    return std::nullopt;
+  if (requested != Method::automatic || four_term_fits()) return std::nullopt;
   const auto fft = planned(Method::fft), tiles = planned(Method::overlap_save);
   if (fft && tiles) return fft->second <= tiles->second ? fft->first : tiles->first;
   if (fft) return fft->first;
@@ -182,35 +189,35 @@ std::optional<Method> spectral_method(const Call& call, const Parts<const C>& ke
 // complex_form with the kernel in the arithmetic's type C.
 template <class C>
 ComplexForm complex_form_in(const Call& call, const Parts<const C>& kernel, bool image_complex,
-                            bool widened) {
+                            bool widened, bool check_fits) {
   ComplexForm form;
-  form.spectral = spectral_method(call, kernel, image_complex, widened);
-  if (form.spectral) return form;
-  std::size_t base = 0, pipelines = 0;
-  const std::optional<Call> shared =
-      four_term_call(call, image_complex, kernel.is_complex, widened, sizeof(C), base, pipelines);
-  form.term_limit = shared ? shared->frame.max_memory_bytes : 0;
-  // (a tap sum counts its own memory as it is made)
-  form.fits =
-      shared && (!call.batch.outer.empty() || four_term_fits(call, kernel, image_complex, widened));
+  form.four_term = four_term_call(call, image_complex, kernel.is_complex, widened, sizeof(C),
+                                  form.base, form.pipelines);
+  // Whether the four-term form fits, planned at most once (a tap sum counts its own memory as
+  // it is made).
+  std::optional<bool> four_term_fit;
+  const auto four_term_fits_once = [&] {
+    if (!four_term_fit)
+      four_term_fit =
+          form.four_term && (!call.batch.outer.empty() || four_term_fits(*form.four_term, kernel));
+    return *four_term_fit;
+  };
+  form.spectral = spectral_method(call, kernel, image_complex, widened, four_term_fits_once);
+  form.fits = form.spectral || !check_fits || four_term_fits_once();
   return form;
 }
 
 }  // namespace
 
 template <class T>
-ComplexForm complex_form(const Call& call, const Parts<const T>& kernel, bool image_complex) {
-  if (!widens<T>(call.frame)) return complex_form_in(call, kernel, image_complex, false);
+ComplexForm complex_form(const Call& call, const Parts<const T>& kernel, bool image_complex,
+                         bool check_fits) {
+  if (!widens<T>(call.frame))
+    return complex_form_in(call, kernel, image_complex, false, check_fits);
   // (planned in the precision the pipelines run in: float computed in double on double copies)
-  const std::vector<double> re = dense_converted<double>(kernel.re);
-  const std::vector<double> im =
-      kernel.is_complex ? dense_converted<double>(kernel.im) : std::vector<double>();
-  const Shape& shape = kernel.re.shape();
-  return complex_form_in(
-      call,
-      Parts<const double>{ConstView<double>(re.data(), shape), ConstView<double>(im.data(), shape),
-                          kernel.is_complex},
-      image_complex, true);
+  std::array<std::vector<double>, 2> copies;
+  return complex_form_in(call, dense_parts<double>(kernel, kernel.re.shape(), copies),
+                         image_complex, true, check_fits);
 }
 
 // The pipelines in the arithmetic's type C: the spectral form's one, or the four-term form's
@@ -298,60 +305,58 @@ struct ComplexPipeline<T>::Terms {
 template <class T>
 ComplexPipeline<T>::ComplexPipeline(const Call& call, const Parts<const T>& kernel,
                                     bool image_complex) {
+  limit_ = call.frame.max_memory_bytes;
+  if (!widens<T>(call.frame)) {
+    make_terms(call, kernel, image_complex, false);
+    return;
+  }
+  // Float data computed in double: the pipelines are made from double copies of the kernel's
+  // parts, made once for the choice of form and the pipelines alike.
+  std::array<std::vector<double>, 2> copies;
+  make_terms(call, dense_parts<double>(kernel, kernel.re.shape(), copies), image_complex, true);
+}
+
+template <class T>
+template <class C>
+void ComplexPipeline<T>::make_terms(const Call& call, const Parts<const C>& kernel,
+                                    bool image_complex, bool widened) {
   const Problem& p = call.frame;
-  const bool widened =
-      std::is_same_v<T, float> && p.compute_precision == Precision::double_precision;
-  const std::size_t element = widened ? sizeof(double) : sizeof(T);
-  limit_ = p.max_memory_bytes;
-  const std::optional<Method> spectral = complex_form(call, kernel, image_complex).spectral;
-  if (spectral) {
+  const ComplexForm form = complex_form_in(call, kernel, image_complex, widened, false);
+  // The terms in the arithmetic's type C: T, or double for float data computed in double.
+  const auto make = [&](const Call& form_call, bool spectral_form) {
+    auto terms = std::make_unique<const Terms<C>>(form_call, kernel, image_complex, spectral_form);
+    pipeline_bytes_ = terms->bytes();
+    if constexpr (std::is_same_v<C, T>)
+      native_ = std::move(terms);
+    else
+      widened_ = std::move(terms);
+  };
+  if (const std::optional<Method>& spectral = form.spectral) {
     spectral_form_ = true;
     Call s = spectral_call(call, image_complex, kernel.is_complex, widened);
     s.frame.method = *spectral;
     try {
-      make_terms(s, kernel, image_complex, widened, true);
-    } catch (const Error& e) {  // (planned on the first kernel frame; the others may not fit)
+      make(s, true);
+    } catch (const Error& e) {  // (named: the real pipeline's message does not say complex)
       if (e.code() != ErrorCode::out_of_memory) throw;
       fail(ErrorCode::out_of_memory, e.what(), " (complex data on the ", to_string(*spectral),
            " method: the parts' two spectra and work arrays per kernel frame)");
     }
     return;
   }
-  std::size_t base = 0, pipelines = 0;
-  const std::optional<Call> shared =
-      four_term_call(call, image_complex, kernel.is_complex, widened, element, base, pipelines);
-  FFTCONV_CHECK(shared.has_value(), out_of_memory, "complex data needs ", base,
+  // The four-term form (its pipelines' fit is checked as they are made, with their messages).
+  FFTCONV_CHECK(form.four_term.has_value(), out_of_memory, "complex data needs ", form.base,
                 " bytes for the terms of its real and imaginary parts, more than "
                 "options.max_memory_bytes = ",
                 p.max_memory_bytes);
   try {
-    make_terms(*shared, kernel, image_complex, widened, false);
+    make(*form.four_term, false);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::out_of_memory) throw;
     fail(ErrorCode::out_of_memory, e.what(),
-         " (complex data: of options.max_memory_bytes = ", p.max_memory_bytes, ", ", base,
-         " bytes go to the terms' buffers and the rest is shared by ", pipelines,
+         " (complex data: of options.max_memory_bytes = ", p.max_memory_bytes, ", ", form.base,
+         " bytes go to the terms' buffers and the rest is shared by ", form.pipelines,
          " real pipelines)");
-  }
-}
-
-template <class T>
-void ComplexPipeline<T>::make_terms(const Call& call, const Parts<const T>& kernel,
-                                    bool image_complex, bool widened, bool spectral_form) {
-  if (widened) {
-    const std::vector<double> re = dense_converted<double>(kernel.re);
-    const std::vector<double> im =
-        kernel.is_complex ? dense_converted<double>(kernel.im) : std::vector<double>();
-    const Shape& shape = kernel.re.shape();
-    widened_ = std::make_unique<const Terms<double>>(
-        call,
-        Parts<const double>{ConstView<double>(re.data(), shape),
-                            ConstView<double>(im.data(), shape), kernel.is_complex},
-        image_complex, spectral_form);
-    pipeline_bytes_ = widened_->bytes();
-  } else {
-    native_ = std::make_unique<const Terms<T>>(call, kernel, image_complex, spectral_form);
-    pipeline_bytes_ = native_->bytes();
   }
 }
 
@@ -374,25 +379,16 @@ void ComplexPipeline<T>::apply(const Batch& b, const Parts<const T>& image,
                 terms && (widened_ || shared) ? " and image copies" : "", ", beyond the ",
                 limit_ - pipeline_bytes_, " bytes options.max_memory_bytes = ", limit_, " leaves");
   if (widened_) {
-    const std::vector<double> re = dense_converted<double>(image.re);
-    const std::vector<double> im =
-        image.is_complex ? dense_converted<double>(image.im) : std::vector<double>();
-    widened_->apply(b,
-                    Parts<const double>{ConstView<double>(re.data(), b.image),
-                                        ConstView<double>(im.data(), b.image), image.is_complex},
-                    out);
+    std::array<std::vector<double>, 2> copies;
+    widened_->apply(b, dense_parts<double>(image, b.image, copies), out);
     return;
   }
   if (!shared) {
     native_->apply(b, image, out);
     return;
   }
-  const std::vector<T> re = dense_copy(image.re);
-  const std::vector<T> im = image.is_complex ? dense_copy(image.im) : std::vector<T>();
-  native_->apply(b,
-                 Parts<const T>{ConstView<T>(re.data(), b.image), ConstView<T>(im.data(), b.image),
-                                image.is_complex},
-                 out);
+  std::array<std::vector<T>, 2> copies;
+  native_->apply(b, dense_parts<T>(image, b.image, copies), out);
 }
 
 template <class T>
@@ -400,8 +396,8 @@ Method ComplexPipeline<T>::method() const {
   return native_ ? native_->first().method() : widened_->first().method();
 }
 
-template ComplexForm complex_form(const Call&, const Parts<const float>&, bool);
-template ComplexForm complex_form(const Call&, const Parts<const double>&, bool);
+template ComplexForm complex_form(const Call&, const Parts<const float>&, bool, bool);
+template ComplexForm complex_form(const Call&, const Parts<const double>&, bool, bool);
 template class ComplexPipeline<float>;
 template class ComplexPipeline<double>;
 

@@ -52,14 +52,20 @@ struct ComplexForm {
   /// method that does. nullopt: the four real terms run (a spatial method, a tap sum, or no
   /// spectral plan fits), each choosing its method.
   std::optional<Method> spectral;
-  /// The four-term form: the memory limit each real pipeline gets (options.max_memory_bytes
-  /// less the term buffers, shared equally), and whether the pipelines fit it (planned, not
-  /// prepared; a tap sum counts its own as it is made).
-  std::size_t term_limit = 0;
+  /// The four-term form's call (four_term_call: each real pipeline's share of
+  /// options.max_memory_bytes, `base` bytes going to the term buffers, shared by `pipelines`
+  /// pipelines), or nullopt if the buffers alone exceed the limit.
+  std::optional<Call> four_term;
+  std::size_t base = 0, pipelines = 0;
+  /// Whether the chosen form fits the memory limit (planned, not prepared; a tap sum counts its
+  /// own as it is made), with `check_fits` (error_bound, which refuses what the pipeline
+  /// refuses); without it true (the pipeline's construction checks as it makes them). The
+  /// four-term form's pipelines are planned at most once either way.
   bool fits = true;
 };
 template <class T>
-ComplexForm complex_form(const Call& call, const Parts<const T>& kernel, bool image_complex);
+ComplexForm complex_form(const Call& call, const Parts<const T>& kernel, bool image_complex,
+                         bool check_fits);
 
 template <class T>
 class ComplexPipeline {
@@ -81,8 +87,10 @@ class ComplexPipeline {
  private:
   template <class C>
   struct Terms;
-  void make_terms(const Call& shared, const Parts<const T>& kernel, bool image_complex,
-                  bool widened, bool spectral_form);
+  /// Chooses the form (complex_form) and makes its pipelines from the kernel in the
+  /// arithmetic's type C (T, or double copies for float computed in double).
+  template <class C>
+  void make_terms(const Call& call, const Parts<const C>& kernel, bool image_complex, bool widened);
   std::unique_ptr<const Terms<T>> native_;
   std::unique_ptr<const Terms<double>> widened_;  ///< float data computed in double
   std::size_t limit_ = 0;                         ///< options.max_memory_bytes
@@ -90,8 +98,8 @@ class ComplexPipeline {
   bool spectral_form_ = false;                    ///< one spectral pipeline (an FFT method)
 };
 
-extern template ComplexForm complex_form(const Call&, const Parts<const float>&, bool);
-extern template ComplexForm complex_form(const Call&, const Parts<const double>&, bool);
+extern template ComplexForm complex_form(const Call&, const Parts<const float>&, bool, bool);
+extern template ComplexForm complex_form(const Call&, const Parts<const double>&, bool, bool);
 extern template class ComplexPipeline<float>;
 extern template class ComplexPipeline<double>;
 
