@@ -272,7 +272,7 @@ int main(void) {
       exact = exact && fo[i] == (float)conv_expected[i];
     check(exact, "compute_precision double: exact on small integers");
 
-    /* 0.3's layout is the first with struct_size; 0.3's and 0.4's sizes are accepted. A smaller
+    /* 0.3's layout is the first with struct_size; 0.3's, 0.4's and 0.5's sizes are accepted. A smaller
      * one (here: the bytes up to min_overlap, a layout never released) is refused naming it, as
      * is a larger one (a newer header than the library). */
     char message[200];
@@ -281,8 +281,9 @@ int main(void) {
     m.struct_size = smaller;
     snprintf(message, sizeof message,
              "fftconv_convolve_f64: options.struct_size is %zu, not the size of an "
-             "fftconv_options layout this library knows (%zu, %zu)",
-             smaller, offsetof(fftconv_options, axes_mask), sizeof(fftconv_options));
+             "fftconv_options layout this library knows (%zu, %zu, %zu)",
+             smaller, offsetof(fftconv_options, axes_mask), offsetof(fftconv_options, origin),
+             sizeof(fftconv_options));
     for (int i = 0; i < 9; ++i)
       o9[i] = -7;
     int untouched = 1;

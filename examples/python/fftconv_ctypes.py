@@ -47,7 +47,7 @@ class Options(ctypes.Structure):
                 ("preserve_nan", ctypes.c_int), ("normalize_kernel", ctypes.c_int),
                 ("min_overlap", ctypes.c_size_t), ("max_memory_bytes", ctypes.c_size_t),
                 ("compute_precision", ctypes.c_int), ("nonnegative", ctypes.c_int),
-                ("axes_mask", ctypes.c_uint)]
+                ("axes_mask", ctypes.c_uint), ("origin", ctypes.c_ssize_t * 8)]
 
 
 # The C API's two element types: numpy dtype -> (ctypes type, function name suffix).

@@ -60,6 +60,8 @@ using Shape = Dims<std::size_t>;
 using Strides = Dims<std::ptrdiff_t>;
 /// Axis numbers: 0 is the outermost, negative numbers count from the end (-1 is the last).
 using Axes = Dims<int>;
+/// Signed per-axis shifts (Options::origin).
+using Offsets = Dims<std::ptrdiff_t>;
 
 /// Number of elements of a shape (1 for rank 0). Does not check for overflow.
 constexpr std::size_t element_count(const Shape& shape) {

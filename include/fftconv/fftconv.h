@@ -67,17 +67,18 @@ enum { FFTCONV_PRECISION_NATIVE = 0, FFTCONV_PRECISION_DOUBLE = 1 };
  * (0 = all the threads the process can run at once, its CPU affinity and cgroup CPU quota
  * included, see fftconv/options.hpp; more is clamped to them), planning ESTIMATE,
  * nan_policy PROPAGATE, min_weight 1e-3, preserve_nan 0, normalize_kernel 0, min_overlap 0,
- * max_memory_bytes SIZE_MAX (no limit), compute_precision NATIVE, nonnegative 0, axes_mask 0.
+ * max_memory_bytes SIZE_MAX (no limit), compute_precision NATIVE, nonnegative 0, axes_mask 0,
+ * origin all 0.
  *
  * Extensible: struct_size, the first member, is the size of the layout the caller was compiled
  * with (fftconv_options_default sets it to sizeof(fftconv_options)). 0.3's layout (up to
- * nonnegative) is the first with struct_size; 0.4 appended axes_mask. Releases only ever append
- * fields, and each library accepts the size of every release's layout from 0.3 on: it reads the
- * fields the caller's struct_size covers and takes the defaults for the later ones, so a program
- * built against an older header keeps working with a newer library. Any
- * other struct_size (larger than the library's own fftconv_options: a newer header than the
- * library; or not the size of a released layout) is refused with FFTCONV_INVALID_ARGUMENT and a
- * message naming struct_size and the value. */
+ * nonnegative) is the first with struct_size; 0.4 appended axes_mask, 0.5 origin. Releases only
+ * ever append fields, and each library accepts the size of every release's layout from 0.3 on: it
+ * reads the fields the caller's struct_size covers and takes the defaults for the later ones, so a
+ * program built against an older header keeps working with a newer library. Any other struct_size
+ * (larger than the library's own fftconv_options: a newer header than the library; or not the size
+ * of a released layout) is refused with FFTCONV_INVALID_ARGUMENT and a message naming struct_size
+ * and the value. */
 typedef struct fftconv_options {
   size_t struct_size; /* sizeof(fftconv_options) as the caller knows it */
   int mode;
@@ -98,6 +99,11 @@ typedef struct fftconv_options {
    * other axes are batch axes: image and kernel lengths equal or 1 there, the output the larger
    * (C++ Options::axes; README, "Axes and stacks"). */
   unsigned axes_mask;
+  /* 0.5: the shift of the output window relative to mode SAME along image axis i (entries from
+   * the array's rank on must be 0); all 0 = no shift. Non-zero only in mode SAME, 0 along batch
+   * axes, and within [-(k-1)/2, k/2] for a kernel of length k (C++ Options::origin:
+   * out[i] = same[i + origin]). */
+  ptrdiff_t origin[8];
 } fftconv_options;
 
 /* The defaults for the first struct_size bytes of *options (the fields a struct of that size

@@ -142,7 +142,8 @@ struct Options {
   double min_weight = 1e-3;
   /// interpolate and fill: output pixels centred on a missing input pixel (non-finite, or
   /// masked in convolve_masked) are NaN again, so only the bad pixels' neighbours are repaired.
-  /// "Centred on", per axis: image pixel j is output j in `same` mode, j + (k - 1)/2 in `full`
+  /// "Centred on", per axis: image pixel j is output j - origin in `same` mode (Options::origin,
+  /// usually 0), j + (k - 1)/2 in `full`
   /// and j - k/2 in `valid` (integer division; the same mapping for convolve and correlate).
   bool preserve_nan = false;
   /// match_template with a template mask: windows where fewer than min_overlap template pixels
@@ -161,6 +162,21 @@ struct Options {
   /// convolved axes run as a sum of 3-D convolutions over the kernel's taps along the leading
   /// ones (nan_policy interpolate refused there). README, "Axes and stacks".
   Axes axes = Axes();
+  /// The shift of the output window relative to `same`, per image axis (empty, the default: no
+  /// shift). Along axis a, with k the kernel's length and out_same the `same` result extended
+  /// beyond its ends by the same formula (the image extended by the boundary rule):
+  ///     out[i] = out_same[i + origin[a]] = full[i + (k - 1) / 2 + origin[a]]
+  /// (full: the `full` result's index; integer division). So a positive origin moves the
+  /// kernel's footprint over the image towards higher indices: an impulse at image pixel j
+  /// convolved with a delta kernel at its centre tap lands at output j - origin[a]. It must lie in
+  /// [-(k - 1) / 2, k / 2], where output pixel i's image pixel i stays under the kernel, and be 0
+  /// along batch axes; non-zero only in Mode::same (refused in full and valid). Convolve and
+  /// correlate shift alike, so correlate(I, g) == convolve(I, flip(g)) holds for every origin.
+  /// scipy.ndimage's `origin` o is this with the opposite sign for correlate (origin = -o) and
+  /// origin = o + (1 if k is even) for convolve (its even kernels centre at k / 2): the Python
+  /// package's fftconv.ndimage maps them. Honoured by every function taking Options except
+  /// match_template, which ignores it.
+  Offsets origin = Offsets();
 };
 
 }  // namespace fftconv

@@ -93,10 +93,12 @@ fftconv::Shape to_shape(int rank, const size_t* shape, const char* what, const c
 }
 
 // The sizes of every released layout of fftconv_options, oldest first (fftconv.h): 0.3's, the
-// first with struct_size (up to nonnegative), 0.4's (axes_mask). A release that appends fields
-// adds its sizeof here.
+// first with struct_size (up to nonnegative), 0.4's (axes_mask), 0.5's (origin). A release that
+// appends fields adds its sizeof here.
 constexpr std::size_t options_sizes[] = {offsetof(fftconv_options, axes_mask),
+                                         offsetof(fftconv_options, origin),
                                          sizeof(fftconv_options)};
+static_assert(sizeof(fftconv_options::origin) / sizeof(ptrdiff_t) == fftconv::max_rank);
 
 // options_sizes as the messages list them: "88" or "88, 96".
 std::string known_options_sizes() {
@@ -140,6 +142,8 @@ fftconv_options default_options() {
   c.compute_precision = static_cast<int>(d.compute_precision);
   c.nonnegative = d.nonnegative;
   c.axes_mask = 0;  // every axis, as an empty d.axes
+  for (ptrdiff_t& o : c.origin)
+    o = 0;  // no shift, as an empty d.origin
   return c;
 }
 
@@ -169,7 +173,8 @@ bool read_flag(int value, const char* name, const char* what) {
 }
 
 // Enum values are passed through unchecked: the C++ validation refuses unknown ones by name.
-fftconv::Options to_options(const fftconv_options* options, const char* what) {
+// `rank`: the arrays' (origin's entries beyond it must be 0).
+fftconv::Options to_options(const fftconv_options* options, int rank, const char* what) {
   const fftconv_options c = read_options(options, what);
   fftconv::Options o;
   o.mode = static_cast<fftconv::Mode>(c.mode);
@@ -193,6 +198,16 @@ fftconv::Options to_options(const fftconv_options* options, const char* what) {
                   fftconv::max_rank - 1);
     o.axes.push_back(axis);
   }
+  bool shifted = false;
+  for (int axis = 0; axis < fftconv::max_rank; ++axis) {
+    const ptrdiff_t shift = c.origin[axis];
+    FFTCONV_CHECK(shift == 0 || axis < rank, invalid_argument, what, ": options.origin[", axis,
+                  "] is ", shift, " for rank-", rank,
+                  " arrays (entries from the rank on must be 0)");
+    shifted = shifted || shift != 0;
+  }
+  for (int axis = 0; shifted && axis < rank; ++axis)
+    o.origin.push_back(c.origin[axis]);
   return o;
 }
 
@@ -259,7 +274,7 @@ Call checked_call(int rank, const size_t* image_shape, const I* image, const siz
   c.kernel = to_shape(rank, kernel_shape, what, (std::string(kernel_name) + "_shape").c_str());
   check_pointer(image, what, "image");
   check_pointer(kernel, what, kernel_name);
-  c.options = to_options(options, what);
+  c.options = to_options(options, rank, what);
   fftconv::Options shape_options = c.options;
   if (mode) shape_options.mode = *mode;
   c.out = fftconv::output_shape(c.image, c.kernel, shape_options);
@@ -357,7 +372,7 @@ int create(fftconv_filter** filter, int rank, const size_t* image_shape, const s
     auto made = std::make_unique<fftconv_filter>(fftconv_filter{
         fftconv::Filter<T>(fftconv::ConstView<T>(cpp(kernel), ks), is,
                            correlate ? fftconv::Operation::correlate : fftconv::Operation::convolve,
-                           to_options(options, what))});
+                           to_options(options, rank, what))});
     *filter = made.release();
   });
 }

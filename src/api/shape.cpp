@@ -19,8 +19,11 @@ Shape output_shape(const Shape& image_shape, const Shape& kernel_shape, const Op
 }
 
 Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape, const Options& options) {
-  detail::Problem p =
-      detail::make_problem(image_shape, kernel_shape, options.mode, false, "fftconv::fft_shape");
+  const char* what = "fftconv::fft_shape";
+  const detail::Batch batch =
+      detail::make_batch(image_shape, kernel_shape, Axes(), options.mode, what, options.origin);
+  detail::Problem p = detail::make_problem(image_shape, kernel_shape, options.mode, false, what,
+                                           batch.frame_origin());
   p.boundary = options.boundary;
   const auto lengths = detail::transform_lengths(p);
   Shape shape;

@@ -10,10 +10,12 @@ namespace fftconv::detail {
 
 namespace {
 
-std::string axes_string(const Axes& axes) {
+// Options::axes or Options::origin as messages show them: "{1, -2}".
+template <class Int>
+std::string list_string(const Dims<Int>& list) {
   std::string s = "{";
-  for (int i = 0; i < axes.rank(); ++i)
-    s += (i ? ", " : "") + std::to_string(axes[i]);
+  for (int i = 0; i < list.rank(); ++i)
+    s += (i ? ", " : "") + std::to_string(list[i]);
   return s + "}";
 }
 
@@ -60,9 +62,46 @@ Shape Batch::frame_image() const {
 Shape Batch::frame_kernel() const {
   return along(kernel, convolved);
 }
+Offsets Batch::frame_origin() const {
+  Offsets r;
+  for (int a : convolved)
+    r.push_back(origin[a]);
+  return r;
+}
+
+namespace {
+
+// Options::origin at the image's rank (zeros when empty), checked against the batch's axes.
+Offsets checked_origin(const Batch& b, const Offsets& origin, Mode mode, const char* what) {
+  Offsets r;
+  for (int a = 0; a < b.rank; ++a)
+    r.push_back(0);
+  if (origin.empty()) return r;
+  FFTCONV_CHECK(origin.rank() == b.rank, invalid_argument, what, ": options.origin ",
+                list_string(origin), " has ", origin.rank(), " entries for a rank-", b.rank,
+                " image (one per image axis, or none)");
+  for (int a : b.batched)
+    FFTCONV_CHECK(origin[a] == 0, invalid_argument, what, ": options.origin ", list_string(origin),
+                  " shifts batch axis ", a, " (only convolved axes have a window to shift)");
+  for (int a = 0; a < b.rank; ++a) {
+    if (origin[a] == 0) continue;
+    FFTCONV_CHECK(mode == Mode::same, invalid_argument, what, ": options.origin ",
+                  list_string(origin), " shifts the window of mode ", to_string(mode),
+                  "; only mode same takes an origin");
+    const auto k = static_cast<std::ptrdiff_t>(b.kernel[a]);
+    FFTCONV_CHECK(origin[a] >= -((k - 1) / 2) && origin[a] <= k / 2, invalid_argument, what,
+                  ": options.origin[", a, "] is ", origin[a], "; with a kernel of length ", k,
+                  " along axis ", a, " it must be in [", -((k - 1) / 2), ", ", k / 2,
+                  "] (output pixel i's image pixel i stays under the kernel)");
+    r[a] = origin[a];
+  }
+  return r;
+}
+
+}  // namespace
 
 Batch make_batch(const Shape& image, const Shape& kernel, const Axes& axes, Mode mode,
-                 const char* what) {
+                 const char* what, const Offsets& origin) {
   const int rank = image.rank();
   FFTCONV_CHECK(rank >= 1, invalid_argument, what, ": image rank must be 1 to ", max_rank, ", got ",
                 rank);
@@ -92,14 +131,15 @@ Batch make_batch(const Shape& image, const Shape& kernel, const Axes& axes, Mode
   std::array<bool, max_rank> listed{};
   for (int axis : axes) {
     const int a = axis < 0 ? axis + rank : axis;
-    FFTCONV_CHECK(a >= 0 && a < rank, invalid_argument, what, ": options.axes ", axes_string(axes),
+    FFTCONV_CHECK(a >= 0 && a < rank, invalid_argument, what, ": options.axes ", list_string(axes),
                   " names axis ", axis, ", outside a rank-", rank, " image");
     FFTCONV_CHECK(!listed[static_cast<std::size_t>(a)], invalid_argument, what, ": options.axes ",
-                  axes_string(axes), " names axis ", a, " twice");
+                  list_string(axes), " names axis ", a, " twice");
     listed[static_cast<std::size_t>(a)] = true;
   }
   for (int a = 0; a < rank; ++a)
     (axes.empty() || listed[static_cast<std::size_t>(a)] ? b.convolved : b.batched).push_back(a);
+  b.origin = checked_origin(b, origin, mode, what);
   b.output = image;
   for (int a : b.convolved)
     b.output[a] = make_axis(image[a], b.kernel[a], mode).out;
@@ -109,7 +149,7 @@ Batch make_batch(const Shape& image, const Shape& kernel, const Axes& axes, Mode
       const int a = b.convolved[i];
       if (i < b.convolved.rank() - core_rank) {
         b.outer_axes[static_cast<std::size_t>(b.outer.rank())] =
-            make_axis(image[a], b.kernel[a], mode);
+            make_axis(image[a], b.kernel[a], mode, b.origin[a]);
         b.outer.push_back(a);
       } else {
         frame.push_back(a);
@@ -122,7 +162,7 @@ Batch make_batch(const Shape& image, const Shape& kernel, const Axes& axes, Mode
     FFTCONV_CHECK(n == k || n == 1 || k == 1, invalid_argument, what, ": along batch axis ", a,
                   " the image has length ", n, " and the kernel ", k,
                   "; they must be equal or one of them 1 (image shape ", to_string(image),
-                  ", kernel shape ", to_string(b.kernel), ", options.axes ", axes_string(axes),
+                  ", kernel shape ", to_string(b.kernel), ", options.axes ", list_string(axes),
                   ")");
     b.output[a] = n > k ? n : k;
   }
@@ -152,6 +192,7 @@ Batch stacked(const Batch& b, const Shape& image, const char* what) {
     s.batched.push_back(a);
     s.kernel.push_back(1);
     s.output.push_back(image[a]);
+    s.origin.push_back(0);
   }
   for (int a : b.batched)
     s.batched.push_back(a + extra);
@@ -165,6 +206,7 @@ Batch stacked(const Batch& b, const Shape& image, const char* what) {
   for (int i = 0; i < b.rank; ++i) {
     s.kernel.push_back(b.kernel[i]);
     s.output.push_back(b.output[i]);
+    s.origin.push_back(b.origin[i]);
   }
   (void)element_count_checked(s.output, "output element count");
   (void)element_count_checked(s.image, "image element count");

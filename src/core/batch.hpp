@@ -30,6 +30,7 @@ struct Batch {
   Shape image;     ///< the image's shape
   Shape kernel;    ///< the kernel's shape at the image's rank (leading axes of length 1 added)
   Shape output;    ///< along a batch axis the larger of image and kernel length
+  Offsets origin;  ///< Options::origin at the image's rank (0 where not given)
   std::size_t frames = 1;         ///< output frames: the product of the output's batch lengths
   std::size_t kernel_frames = 1;  ///< distinct kernels: the product of the kernel's batch lengths
   std::size_t image_frames = 1;   ///< distinct image frames
@@ -41,14 +42,18 @@ struct Batch {
   /// The frame's image and kernel shapes: their lengths along the convolved axes.
   Shape frame_image() const;
   Shape frame_kernel() const;
+  /// The frame's window shifts (Options::origin along the convolved axes).
+  Offsets frame_origin() const;
 };
 
 /// The batch of an image of `image` shape and a kernel of `kernel` shape convolved along `axes`
-/// (empty: every axis) in `mode`, or fftconv::Error naming the bad argument (`what` names the
-/// caller): ranks 1..max_rank, extents > 0, axes in range and distinct, a lower-rank kernel only
-/// with explicit axes, batch lengths that broadcast.
+/// (empty: every axis) in `mode` with the window shifted by `origin` (Options::origin), or
+/// fftconv::Error naming the bad argument (`what` names the caller): ranks 1..max_rank, extents
+/// > 0, axes in range and distinct, a lower-rank kernel only with explicit axes, batch lengths
+/// that broadcast, an origin of the image's rank (or empty) that is 0 along batch axes and in
+/// every mode but same, and within [-(k-1)/2, k/2] along the convolved axes.
 Batch make_batch(const Shape& image, const Shape& kernel, const Axes& axes, Mode mode,
-                 const char* what);
+                 const char* what, const Offsets& origin = Offsets());
 
 /// The batch of `b`'s frame problem applied to images of `image` shape, which ends with b.image
 /// and has extra leading axes (a Filter applied to a stack): the extra axes are batch axes with

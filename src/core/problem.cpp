@@ -7,7 +7,7 @@
 
 namespace fftconv::detail {
 
-Axis make_axis(std::size_t n, std::size_t k, Mode mode) {
+Axis make_axis(std::size_t n, std::size_t k, Mode mode, std::ptrdiff_t origin) {
   Axis a;
   a.n = n;
   a.k = k;
@@ -19,7 +19,8 @@ Axis make_axis(std::size_t n, std::size_t k, Mode mode) {
       break;
     case Mode::same:
       a.out = n;
-      a.start = (k - 1) / 2;
+      // (origin >= -(k - 1) / 2: the start stays >= 0)
+      a.start = static_cast<std::size_t>(static_cast<std::ptrdiff_t>((k - 1) / 2) + origin);
       break;
     case Mode::valid:
       a.out = n >= k ? n - k + 1 : 0;
@@ -88,7 +89,7 @@ bool Problem::extends_image() const {
 }
 
 Problem make_problem(const Shape& image, const Shape& kernel, Mode mode, bool correlate,
-                     const char* what) {
+                     const char* what, const Offsets& origin) {
   FFTCONV_CHECK(image.rank() >= 1 && image.rank() <= core_rank, invalid_argument, what,
                 ": image rank must be 1 to ", core_rank, ", got ", image.rank());
   FFTCONV_CHECK(kernel.rank() == image.rank(), invalid_argument, what, ": kernel rank ",
@@ -103,7 +104,8 @@ Problem make_problem(const Shape& image, const Shape& kernel, Mode mode, bool co
                   " (shape ", to_string(image), ")");
     FFTCONV_CHECK(kernel[i] > 0, invalid_argument, what, ": kernel has extent 0 in axis ", i,
                   " (shape ", to_string(kernel), ")");
-    p.axes[static_cast<std::size_t>(lead + i)] = make_axis(image[i], kernel[i], mode);
+    p.axes[static_cast<std::size_t>(lead + i)] =
+        make_axis(image[i], kernel[i], mode, origin.empty() ? 0 : origin[i]);
   }
   return p;
 }

@@ -21,8 +21,10 @@ struct Axis {
   std::size_t start = 0;  ///< offset of the output window in the full result
 };
 
-/// Window of `mode` on one axis (scipy.signal semantics; see Mode). n, k > 0.
-Axis make_axis(std::size_t n, std::size_t k, Mode mode);
+/// Window of `mode` on one axis (scipy.signal semantics; see Mode), shifted by `origin`
+/// (Options::origin; validated by make_batch: 0 unless mode is same, within [-(k-1)/2, k/2]).
+/// n, k > 0.
+Axis make_axis(std::size_t n, std::size_t k, Mode mode, std::ptrdiff_t origin = 0);
 
 /// The rank every path works in: a problem has at most this many convolved axes.
 inline constexpr int core_rank = 3;
@@ -78,10 +80,10 @@ struct Problem {
 };
 
 /// Validated problem (ranks equal and 1..core_rank, extents > 0); throws fftconv::Error
-/// otherwise.
+/// otherwise. `origin`: empty, or the window's shift per axis (validated by make_batch).
 /// `what` names the calling function in messages.
 Problem make_problem(const Shape& image, const Shape& kernel, Mode mode, bool correlate,
-                     const char* what);
+                     const char* what, const Offsets& origin = Offsets());
 
 /// The view at a higher rank: leading axes of extent 1 (stride 0) prepended up to `rank`.
 template <class T>

@@ -61,8 +61,10 @@ Call validate_call_setup(const ConstView<T>& kernel, const Shape& image_shape,
   const Mode mode = options.mode;
   FFTCONV_CHECK(is_enumerator(mode), invalid_argument, what, ": options.mode has unknown value ",
                 static_cast<int>(mode));
-  const Batch batch = make_batch(image_shape, kernel.shape(), options.axes, mode, what);
-  Problem p = make_problem(batch.frame_image(), batch.frame_kernel(), mode, correlate, what);
+  const Batch batch =
+      make_batch(image_shape, kernel.shape(), options.axes, mode, what, options.origin);
+  Problem p = make_problem(batch.frame_image(), batch.frame_kernel(), mode, correlate, what,
+                           batch.frame_origin());
   check_strides(kernel, "kernel", what);
   FFTCONV_CHECK(kernel.data() != nullptr, invalid_argument, what, ": kernel data is null (shape ",
                 to_string(kernel.shape()), ")");

@@ -261,6 +261,7 @@ void run(const ConstView<T>& image, const ConstView<T>& templ, const ConstView<M
   valid.min_weight = Options{}.min_weight;
   valid.preserve_nan = false;
   valid.nonnegative = false;
+  valid.origin = Offsets();
   const detail::Problem p = detail::validate_setup(templ, image.shape(), valid, true, match_name);
   detail::validate_image(p, image, match_name);
   detail::validate_output(p, score, "score", match_name);

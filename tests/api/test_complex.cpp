@@ -63,11 +63,11 @@ struct ComplexReference {
 };
 
 // sum_m ext(I)[n -+ m] g'[m], g' = g (convolution) or conj(g) (correlation), in long double;
-// the image extended by `rule` with fill + 0i.
+// the image extended by `rule` with fill + 0i; `origin` shifts the same window (Options::origin).
 template <class I, class K>
 ComplexReference complex_reference(const Array<I>& image, const Array<K>& kernel, Mode mode,
-                                   bool correlate, Boundary rule = Boundary::zero,
-                                   double fill = 0) {
+                                   bool correlate, Boundary rule = Boundary::zero, double fill = 0,
+                                   const fftconv::Offsets& origin = fftconv::Offsets()) {
   ComplexReference r;
   const auto at = [&](Mode m, const testing::Index& o, long double* abs) {
     std::complex<long double> sum = 0;
@@ -75,7 +75,8 @@ ComplexReference complex_reference(const Array<I>& image, const Array<K>& kernel
     for (std::size_t km = 0; km < kernel.size(); ++km) {
       testing::Index source{};
       const bool inside = testing::tap_source(image.shape, kernel.shape, m, correlate, o,
-                                              testing::unravel(km, kernel.shape), rule, source);
+                                              testing::unravel(km, kernel.shape), rule, source,
+                                              m == mode ? origin : fftconv::Offsets());
       const std::complex<long double> x =
           inside ? wide(image.values[image.index(source)])
                  : std::complex<long double>(rule == Boundary::constant ? fill : 0, 0);
@@ -631,4 +632,40 @@ TEST_CASE("max_memory_bytes bounds per-frame kernels and complex data together")
   batch.max_memory_bytes = 2 * one;
   CHECK_THROWS_WITH_AS(fftconv::Filter<double>(kernels.view(), {8, 64, 64}, Op::convolve, batch),
                        doctest::Contains("kernel frames' pipelines"), fftconv::Error);
+}
+
+// Options::origin on complex data: every shift of the window a (5, 4) kernel allows, on every
+// method (the spectral form's FFT paths and the four real terms of direct), for both operations,
+// against the reference's shifted window, and within error_bound.
+template <class I, class K, class O>
+void check_origin(std::mt19937_64& rng) {
+  const Array<I> image = random_array<I>({13, 11}, rng);
+  const Array<K> kernel = random_array<K>({5, 4}, rng);
+  for (std::ptrdiff_t o0 = -2; o0 <= 2; ++o0)
+    for (std::ptrdiff_t o1 = -1; o1 <= 2; ++o1)
+      for (Op op : {Op::convolve, Op::correlate}) {
+        CAPTURE(o0);
+        CAPTURE(o1);
+        CAPTURE(testing::name(op));
+        const fftconv::Offsets origin{o0, o1};
+        const ComplexReference ref = complex_reference(
+            image, kernel, Mode::same, op == Op::correlate, Boundary::reflect, 0, origin);
+        Options options;
+        options.boundary = Boundary::reflect;
+        options.origin = origin;
+        for (Method method : {Method::direct, Method::fft, Method::overlap_save}) {
+          CAPTURE(testing::name(method));
+          options.method = method;
+          check_against_reference<I, K, O>(op, image, kernel, ref, options);
+        }
+      }
+}
+
+TEST_CASE_TEMPLATE("complex data with Options::origin: every allowed shift and method", T, float,
+                   double) {
+  std::mt19937_64 rng(23);
+  using C = std::complex<T>;
+  check_origin<C, C, C>(rng);
+  check_origin<T, C, C>(rng);
+  check_origin<C, T, C>(rng);
 }

@@ -67,13 +67,28 @@ void run(Bytes& in) {
       (extra & 64) ? std::size_t{1} << (extra % 24) : std::numeric_limits<std::size_t>::max();
   if (extra & 128) {
     const std::size_t up_to_min_overlap = offsetof(fftconv_options, max_memory_bytes);
-    const std::size_t sizes[] = {up_to_min_overlap, up_to_min_overlap - 4,
-                                 sizeof(fftconv_options) + 8, 3,
-                                 offsetof(fftconv_options, axes_mask)};
-    o.struct_size = sizes[(extra / 9) % 5];
+    const std::size_t sizes[] = {up_to_min_overlap,
+                                 up_to_min_overlap - 4,
+                                 sizeof(fftconv_options) + 8,
+                                 3,
+                                 offsetof(fftconv_options, axes_mask),
+                                 offsetof(fftconv_options, origin)};
+    o.struct_size = sizes[(extra / 9) % 6];
   }
+  // 0.5's origin: shifts of -1..2 along the first three axes (valid or refused by the C++
+  // rules), and sometimes one beyond the rank (refused by the C API).
+  const std::uint8_t shift = in.byte();
+  if (shift & 1)
+    for (int a = 0; a < 3; ++a)
+      o.origin[a] = ((shift >> (1 + 2 * a)) & 3) - 1;
+  if (shift & 128) o.origin[r] = 1;
+  const bool reads_origin = o.struct_size == sizeof(fftconv_options);
+  bool origin_in_rank = true;
+  for (int a = r; a < 8; ++a)
+    origin_in_rank = origin_in_rank && o.origin[a] == 0;
   const bool known_size = o.struct_size == sizeof(fftconv_options) ||
-                          o.struct_size == offsetof(fftconv_options, axes_mask);
+                          o.struct_size == offsetof(fftconv_options, axes_mask) ||
+                          o.struct_size == offsetof(fftconv_options, origin);
   const bool new_fields_valid = o.compute_precision < 2 && o.nonnegative < 2;
   const fftconv_options* options = (flags & 1) ? nullptr : &o;
 
@@ -159,7 +174,8 @@ void run(Bytes& in) {
     return;
   }
   if (!valid_shapes || !is_ptr || !image_ptr) fail("an invalid call was accepted");
-  if (options && (!known_size || !new_fields_valid)) fail("invalid options were accepted");
+  if (options && (!known_size || !new_fields_valid || (reads_origin && !origin_in_rank)))
+    fail("invalid options were accepted");
   // The same call through the C++ API must give the same bits.
   fftconv::Shape is, ks;
   for (int a = 0; a < r; ++a) {
@@ -177,6 +193,11 @@ void run(Bytes& in) {
     cpp.compute_precision = static_cast<fftconv::Precision>(o.compute_precision);
     cpp.nonnegative = o.nonnegative == 1;
     cpp.max_memory_bytes = o.max_memory_bytes;
+    bool shifted = false;
+    for (int a = 0; a < r; ++a)
+      shifted = shifted || o.origin[a] != 0;
+    for (int a = 0; reads_origin && shifted && a < r; ++a)
+      cpp.origin.push_back(o.origin[a]);
   }
   const fftconv::Shape os = fftconv::output_shape(is, ks, cpp.mode);
   if (correlate)

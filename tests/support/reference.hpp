@@ -5,7 +5,8 @@
 //   correlate(I, g)[n] = sum_m I[n + m] g[m]
 // The output window per axis (image n, kernel k), as scipy.signal: full starts at full-result
 // index 0 with n + k - 1 values, same at (k - 1) / 2 with n values, valid at k - 1 with
-// max(n - k + 1, 0) values. Correlation's full result at index f is the lag f - (k - 1).
+// max(n - k + 1, 0) values; Options::origin o moves same's start to (k - 1) / 2 + o.
+// Correlation's full result at index f is the lag f - (k - 1).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -19,12 +20,12 @@ struct Window {
   std::size_t start, count;
 };
 
-inline Window window(std::size_t n, std::size_t k, fftconv::Mode mode) {
+inline Window window(std::size_t n, std::size_t k, fftconv::Mode mode, std::ptrdiff_t origin = 0) {
   switch (mode) {
     case fftconv::Mode::full:
       return {0, n + k - 1};
     case fftconv::Mode::same:
-      return {(k - 1) / 2, n};
+      return {static_cast<std::size_t>(static_cast<std::ptrdiff_t>((k - 1) / 2) + origin), n};
     case fftconv::Mode::valid:
       return {k - 1, n >= k ? n - k + 1 : 0};
   }
@@ -71,17 +72,18 @@ inline long long extended_index(fftconv::Boundary rule, long long i, long long n
 }
 
 /// Where kernel element km of output o (multi-indices) reads the image extended by `rule`: the
-/// image's multi-index, or false for the fill value.
+/// image's multi-index, or false for the fill value. `origin`: empty or per axis.
 inline bool tap_source(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_shape,
                        fftconv::Mode mode, bool correlate, const Index& o, const Index& km,
-                       fftconv::Boundary rule, Index& source) {
+                       fftconv::Boundary rule, Index& source,
+                       const fftconv::Offsets& origin = fftconv::Offsets()) {
   bool inside = true;
   for (int a = 0; a < image_shape.rank(); ++a) {
     const auto A = static_cast<std::size_t>(a);
     const auto n = static_cast<long long>(image_shape[a]);
     const auto k = static_cast<long long>(kernel_shape[a]);
-    const long long f =
-        static_cast<long long>(window(image_shape[a], kernel_shape[a], mode).start + o[A]);
+    const long long f = static_cast<long long>(
+        window(image_shape[a], kernel_shape[a], mode, origin.empty() ? 0 : origin[a]).start + o[A]);
     const long long i = correlate ? (f - (k - 1)) + static_cast<long long>(km[A])
                                   : f - static_cast<long long>(km[A]);
     const long long e = extended_index(rule, i, n);
@@ -96,12 +98,13 @@ inline bool tap_source(const fftconv::Shape& image_shape, const fftconv::Shape& 
 template <class T>
 long double reference_at(const Array<T>& image, const Array<T>& kernel, fftconv::Mode mode,
                          bool correlate, const Index& o, long double* abs_sum,
-                         fftconv::Boundary rule = fftconv::Boundary::zero, double fill = 0) {
+                         fftconv::Boundary rule = fftconv::Boundary::zero, double fill = 0,
+                         const fftconv::Offsets& origin = fftconv::Offsets()) {
   long double sum = 0, abs = 0;
   for (std::size_t m = 0; m < kernel.size(); ++m) {
     Index ii{};
     const bool inside = tap_source(image.shape, kernel.shape, mode, correlate, o,
-                                   unravel(m, kernel.shape), rule, ii);
+                                   unravel(m, kernel.shape), rule, ii, origin);
     const long double outside = rule == fftconv::Boundary::constant ? fill : 0;
     const long double value =
         inside ? static_cast<long double>(image.values[image.index(ii)]) : outside;
@@ -125,12 +128,12 @@ fftconv::Shape reference_shape(const fftconv::Shape& image, const fftconv::Shape
 template <class T>
 Reference reference(const Array<T>& image, const Array<T>& kernel, fftconv::Mode mode,
                     bool correlate, fftconv::Boundary rule = fftconv::Boundary::zero,
-                    double fill = 0) {
+                    double fill = 0, const fftconv::Offsets& origin = fftconv::Offsets()) {
   Reference ref;
   ref.values = Array<long double>(reference_shape<T>(image.shape, kernel.shape, mode));
   for (std::size_t l = 0; l < ref.values.size(); ++l)
     ref.values.values[l] = reference_at(image, kernel, mode, correlate,
-                                        unravel(l, ref.values.shape), nullptr, rule, fill);
+                                        unravel(l, ref.values.shape), nullptr, rule, fill, origin);
   // S over the full result under the rule, not only the window: an FFT carries every product
   // of the (extended) image with the kernel through its transforms, and its rounding is relative
   // to the largest of them even where the window keeps a single small term (a one-pixel image
