@@ -12,8 +12,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# (the Python package: pybind11 and Python's headers to build it; pytest, hypothesis, scipy and
+# astropy for its tests, which compare it with scipy.signal, scipy.ndimage and astropy)
 packages=(make pkg-config libfftw3-dev libeigen3-dev doctest-dev
-          libcli11-dev libcfitsio-dev libtiff-dev libpng-dev python3-numpy)
+          libcli11-dev libcfitsio-dev libtiff-dev libpng-dev
+          pybind11-dev python3-dev python3-numpy python3-pytest python3-hypothesis python3-scipy
+          python3-astropy)
 check_packages=(clang libclang-rt-14-dev valgrind)
 
 install_missing() {
@@ -49,7 +53,7 @@ sanitizer_build() {
     -DCMAKE_C_FLAGS="$flags -fno-omit-frame-pointer" \
     -DCMAKE_CXX_FLAGS="$flags -fno-omit-frame-pointer" -DFFTCONV_WERROR="$(werror)" \
     -DFFTCONV_BUILD_TESTS=ON -DFFTCONV_BUILD_BENCH=OFF -DFFTCONV_BUILD_EXAMPLES=OFF \
-    -DFFTCONV_PYTHON_TESTS=OFF "$@"
+    -DFFTCONV_BUILD_PYTHON=OFF "$@"
 }
 
 checks() {
@@ -98,6 +102,15 @@ checks() {
   # ... and its FITS and TIFF modules (LIBDIR/fftconv, found relative to bin/).
   env -u LD_LIBRARY_PATH build-install/prefix/bin/fftconv blur tests/fuzz/corpus/fits/i16_2d.fits \
     --sigma 1 -o build-install/blurred.tif
+  # The Python package: importable from the installed tree (the extension finds the installed
+  # library relative to itself), and the default prefix's directory is on /usr/bin/python3's path.
+  local pydir
+  pydir=$(sed -n 's/^FFTCONV_INSTALL_PYTHONDIR:STRING=//p' build/CMakeCache.txt)
+  (cd build-install && env -u LD_LIBRARY_PATH PYTHONPATH="$PWD/prefix/$pydir" /usr/bin/python3 -c \
+    "import fftconv, numpy; print('installed fftconv', fftconv.__version__, fftconv.__file__);
+assert fftconv.convolve(numpy.ones(3), numpy.ones(2)).tolist() == [1, 2, 2, 1]")
+  /usr/bin/python3 -c "import site, sys; d = '/usr/local/' + sys.argv[1]
+assert d in site.getsitepackages(), d + ' is not on the path'" "$pydir"
 
   echo "== valgrind memcheck: a subset of the Release suite"
   local vg=(valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect

@@ -1,0 +1,123 @@
+"""Arrays and dtypes as the extension takes them, and the options every function shares.
+
+The library computes on float32, float64, complex64 and complex128 arrays of any strides, read in
+place. An input that already is one of those (in native byte order, aligned, with strides that
+are multiples of its item size) is passed as it is: C or Fortran order, slices, negative and zero
+(broadcast) strides cost no copy. Anything else is converted once: other dtypes to the type the
+computation runs in, and non-native byte order to native, since FFTW needs native data.
+"""
+
+import operator
+
+import numpy as np
+
+from . import _fftconv
+
+COMPUTED = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.complex64),
+            np.dtype(np.complex128))
+
+
+def check_numeric(a, name):
+    """TypeError unless `a`'s dtype is bool, integer, float or complex of a supported size."""
+    kind = a.dtype.kind
+    if kind not in "biufc":
+        raise TypeError(f"{name}: dtype {a.dtype} is not supported; fftconv takes bool, integer, "
+                        "float and complex arrays")
+    if (kind == "f" and a.dtype.itemsize > 8) or (kind == "c" and a.dtype.itemsize > 16):
+        raise TypeError(f"{name}: dtype {a.dtype} (extended precision) is not supported: the "
+                        "library computes in float32 or float64; convert with .astype()")
+
+
+def as_array(a, name):
+    """`a` as a numpy array (no copy for an array), refusing unsupported dtypes."""
+    a = np.asarray(a)
+    check_numeric(a, name)
+    return a
+
+
+def readable(a, dtype):
+    """`a` as an array of `dtype` (one of COMPUTED) that the library reads in place: `a` itself
+    when it qualifies, else a copy (converted, native byte order)."""
+    if (a.dtype == dtype and a.flags.aligned
+            and all(s % dtype.itemsize == 0 for s in a.strides)):
+        return a
+    return np.asarray(a, dtype=dtype)
+
+
+def real_of(dtype):
+    """The real type of a float or complex dtype."""
+    return np.dtype(np.float32) if dtype in (np.float32, np.complex64) else np.dtype(np.float64)
+
+
+def complex_of(dtype):
+    """The complex type of a float or complex dtype's precision."""
+    return np.dtype(np.complex64) if real_of(dtype) == np.float32 else np.dtype(np.complex128)
+
+
+def operand(a, compute):
+    """Input `a` for a computation in dtype `compute`: complex data as compute's complex type,
+    real data as its real type (the library combines real and complex operands itself)."""
+    return readable(a, complex_of(compute) if a.dtype.kind == "c" else real_of(compute))
+
+
+def output_for(out, shape, dtype, name="out"):
+    """`out` checked as a destination of `shape` (ValueError otherwise), or a new C-order array
+    of `dtype`."""
+    if out is None:
+        return np.empty(shape, dtype)
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{name}: must be a numpy.ndarray, got {type(out).__name__}")
+    if out.shape != tuple(shape):
+        raise ValueError(f"{name}: has shape {out.shape}, the result has shape {tuple(shape)}")
+    if not out.flags.writeable:
+        raise ValueError(f"{name}: the array is read-only")
+    return out
+
+
+def writable(out, dtype):
+    """True when the library can write `out` directly as `dtype` (else compute into a temporary
+    and copy)."""
+    return (out.dtype == dtype and out.flags.aligned
+            and all(s % dtype.itemsize == 0 for s in out.strides))
+
+
+_METHODS = {"auto": "automatic", "automatic": "automatic", "direct": "direct", "fft": "fft",
+            "separable": "separable", "overlap_save": "overlap_save",
+            "overlap-save": "overlap_save"}
+_PRECISIONS = {"native": "native", "double": "double_precision",
+               "double_precision": "double_precision"}
+
+
+def options(mode="same", method="auto", axes=None, boundary="zero", fill_value=0.0, threads=1,
+            precision="native", normalize_kernel=False, nonnegative=False, max_memory=None,
+            planning="estimate", origin=None, nan_policy="propagate", min_weight=1e-3,
+            preserve_nan=False):
+    """The library's Options from the package's argument names (ValueError for unknown names:
+    the library's message lists the valid ones)."""
+    o = _fftconv.Options()
+    o.mode = mode
+    if method not in _METHODS:
+        raise ValueError(f"method: {method!r} is not one of 'auto', 'direct', 'fft', "
+                         "'separable', 'overlap_save'")
+    o.method = _METHODS[method]
+    o.boundary = boundary
+    o.fill_value = float(fill_value)
+    o.threads = operator.index(threads)
+    if precision not in _PRECISIONS:
+        raise ValueError(f"precision: {precision!r} is not 'native' or 'double'")
+    o.compute_precision = _PRECISIONS[precision]
+    o.normalize_kernel = bool(normalize_kernel)
+    o.nonnegative = bool(nonnegative)
+    if max_memory is not None:
+        if operator.index(max_memory) < 0:
+            raise ValueError(f"max_memory: {max_memory} is negative")
+        o.max_memory_bytes = operator.index(max_memory)
+    o.planning = planning
+    if axes is not None:
+        o.axes = [operator.index(a) for a in ([axes] if np.ndim(axes) == 0 else axes)]
+    if origin is not None:
+        o.origin = [operator.index(v) for v in origin]
+    o.nan_policy = nan_policy
+    o.min_weight = float(min_weight)
+    o.preserve_nan = bool(preserve_nan)
+    return o
