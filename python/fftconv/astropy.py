@@ -152,12 +152,21 @@ def convolve_fft(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="
     else:
         factor = kernel_sum
     missing = masked | ~np.isfinite(data)
+    if nan_treatment == "fill":
+        # Missing pixels take fill_value first (astropy: before any padding, whose value may
+        # differ); a NaN fill value for NaN data is refused, as astropy does.
+        if np.isnan(fill_value) and missing.any():
+            raise ValueError("Encountered NaNs in convolve.  This is disallowed.")
+        data = np.where(missing, fill_value, data)
+        masked = np.zeros(shape, bool)
     offsets = [0] * data.ndim
     if boundary == "wrap":
         # Periodic over max(n, k) per axis: the array padded with zeros (valid data) to it.
         pads = [(0, max(k - n, 0)) for n, k in zip(shape, kernel.shape)]
         data, masked = np.pad(data, pads), np.pad(masked, pads)
         rule, fill = "wrap", 0.0
+    elif np.isnan(fill_value) and nan_treatment == "fill":
+        rule, fill = "zero", 0.0  # (astropy: clean data and a NaN fill value pad with zeros)
     elif np.isnan(fill_value):
         # Missing pixels all around: padded explicitly (the library's fill value is a number).
         pads = [(k, k) for k in kernel.shape]
@@ -170,12 +179,16 @@ def convolve_fft(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="
     origin = [int(k % 2 == 0) for k in kernel.shape]  # (astropy centres even kernels at k // 2)
     if nan_treatment == "interpolate":
         # The weighted mean does not depend on the kernel's scale (a negative sum is flipped:
-        # the library's weights must be positive); astropy gives 0 where there is no weight.
-        signed = -kernel if kernel_sum < 0 else kernel
-        values, _ = _masked(data, masked, signed, "same", rule, fill, origin, "interpolate")
-        result = np.where(np.isnan(values), 0.0, values) * factor
+        # the library's weights must be positive). astropy's weight is conv(valid, k / s), s
+        # the kernel's sum (or f(kernel) for a callable); it gives 0 where that is below 10 eps.
+        sign = -1.0 if kernel_sum < 0 else 1.0
+        values, weight = _masked(data, masked, sign * kernel, "same", rule, fill, origin,
+                                 "interpolate")
+        s = normalize_kernel(kernel) if callable(normalize_kernel) else kernel_sum
+        astropy_weight = weight * sign / s
+        result = np.where(astropy_weight < 10 * np.finfo(np.float64).eps, 0.0, values) * factor
     else:
-        values, _ = _masked(data, masked, kernel, "same", rule, fill, origin, "fill",
+        values, _ = _masked(data, masked, kernel, "same", rule, fill, origin, "propagate",
                             normalize=normalize_kernel is True)
         result = values
     result = result[_window(shape, offsets)]
@@ -241,7 +254,8 @@ def convolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="inte
     data = np.where(masked, np.nan, data)
     was_nan = np.isnan(data)
     shape = data.shape
-    nan_interpolate = nan_treatment == "interpolate" and bool(np.isnan(data.sum()))
+    with np.errstate(invalid="ignore"):  # (astropy's test: inf - inf counts as a NaN too)
+        nan_interpolate = nan_treatment == "interpolate" and bool(np.isnan(data.sum()))
     kernel_sum = kernel.sum()
     if (normalize_kernel or nan_interpolate) and (
             kernel_sum < 1.0 / _MAX_NORMALIZATION
@@ -264,9 +278,10 @@ def convolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="inte
     # (NaN is missing only when interpolating; infinities always enter the sum, as in astropy,
     # and need the direct sum to stay local)
     method = "auto" if np.isfinite(data[~np.isnan(data)]).all() else "direct"
-    if nan_interpolate and method == "direct":
-        # Infinities are data to astropy's convolve, not missing as to the library's
-        # interpolation: its sum over the non-NaN pixels, divided by their kernel weight.
+    if nan_interpolate and (method == "direct" or (kernel < 0).any()):
+        # astropy's sum over the non-NaN pixels divided by their kernel weight, as two sums:
+        # infinities are data to it (missing to the library's interpolation), and with negative
+        # taps its weight may be negative (no output to the library's).
         values, _ = _masked(np.where(np.isnan(data), 0.0, data), no_mask, kernel, mode, rule,
                             fill, None, "propagate", method="direct")
         weight, _ = _masked((~np.isnan(data)).astype(np.float64), no_mask, kernel, mode, rule,

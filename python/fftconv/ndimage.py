@@ -7,7 +7,9 @@ Differences from scipy 1.10 (README, "Python"): results agree to rounding, not b
 element; float16 is computed in float32 where scipy refuses it.
 """
 
+import numbers
 import operator
+import warnings
 
 import numpy as np
 
@@ -38,10 +40,12 @@ def _per_axis(value, ndim, name):
 
 
 def _output(output, input, complex_result=False):
-    """scipy.ndimage's output rule: None -> the input's dtype (complex: promoted with
-    complex64); a dtype -> a new array of it; an array -> itself (its shape checked)."""
+    """scipy.ndimage's output rule: None -> the input's dtype in native byte order (complex:
+    promoted with complex64); a dtype -> a new array of it (promoted to complex, with a
+    warning, for a complex result); a dtype's name -> the same, refused for a complex result;
+    an array -> itself (its shape checked)."""
     if output is None:
-        dtype = input.dtype
+        dtype = np.dtype(input.dtype.name)
         if complex_result:
             dtype = np.promote_types(dtype, np.complex64)
         return np.empty(input.shape, dtype)
@@ -53,18 +57,29 @@ def _output(output, input, complex_result=False):
         return output
     dtype = np.dtype(output)
     if complex_result and dtype.kind != "c":
-        raise RuntimeError("output must have complex dtype")
+        if isinstance(output, str):
+            raise RuntimeError("output must have complex dtype")
+        warnings.warn("promoting specified output dtype to complex")
+        dtype = np.promote_types(dtype, np.complex64)
     return np.empty(input.shape, dtype)
+
+
+def _truncating(dtype):
+    """Whether results stored in `dtype` are truncated toward zero (integers, and bool, which
+    scipy's C code reaches through an integer): then a value a hair from an integer must be
+    the direct sum's, as scipy's, not an FFT's."""
+    return np.dtype(dtype).kind in "biu"
 
 
 def _store(target, values):
     """Writes values computed in floating point to `target` as scipy's C cast does: integers
-    truncated toward zero (wrapping beyond their range), bool true where non-zero."""
-    if target.dtype.kind in "iu":
+    truncated toward zero (wrapping beyond their range), bool true where the truncated value is
+    non-zero."""
+    if _truncating(target.dtype):
         values = np.trunc(values)
         values = np.where(np.isfinite(values), values, 0).astype(np.int64)
-    elif target.dtype.kind == "b":
-        values = values != 0
+        if target.dtype.kind == "b":
+            values = values != 0
     np.copyto(target, values, casting="unsafe")
     return target
 
@@ -97,7 +112,8 @@ def _filter(input, weights, output, mode, cval, origin, convolution):
     if input.size == 0:
         return target
     dtype = _compute_dtype(input, weights)
-    o = options(mode="same", boundary=boundary, fill_value=float(np.real(cval)), origin=shifts)
+    o = options(mode="same", boundary=boundary, fill_value=float(np.real(cval)), origin=shifts,
+                method="direct" if _truncating(target.dtype) else "auto")
     image = readable(input, dtype if input.dtype.kind == "c" else np.dtype(np.float64))
     kernel = readable(weights, dtype if weights.dtype.kind == "c" else np.dtype(np.float64))
     if target.dtype == dtype and target.flags.aligned:
@@ -156,7 +172,7 @@ def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0):
     return _filter(input, weights, output, mode, cval, origin, True)
 
 
-def _line_pass(values, weights1d, axis, mode, cval, origin, convolution, dtype):
+def _line_pass(values, weights1d, axis, mode, cval, origin, convolution, dtype, method):
     """One 1-D filter pass along `axis` of `values` (computed in `dtype`), as scipy's
     correlate1d / convolve1d."""
     shape = [1] * values.ndim
@@ -166,7 +182,7 @@ def _line_pass(values, weights1d, axis, mode, cval, origin, convolution, dtype):
     shifts = [0] * values.ndim
     shifts[axis] = shift
     o = options(mode="same", boundary=_boundary(mode), fill_value=float(np.real(cval)),
-                origin=shifts)
+                origin=shifts, method=method)
     out = np.empty(values.shape, dtype)
     _fftconv.convolve(readable(values, dtype), weights1d.reshape(shape), out, o, not convolution)
     return out
@@ -190,9 +206,10 @@ def _gaussian_weights(sigma, order, radius):
     return (x[:, None] ** np.arange(order + 1)).dot(q) * phi
 
 
-def _separable(input, output, axes_weights, modes, cval, origins, convolution):
+def _separable(input, output, axes_weights, modes, cval, origins, convolution, divisors=None):
     """Sequential 1-D passes (axes with weights None skipped), each stored in the output's
-    dtype as scipy's does."""
+    dtype as scipy's does; pass results divided by `divisors` (per axis) when given (the box
+    filter: the window's sum, then one division, as scipy's running sum: exact for integers)."""
     input = as_array(input, "input")
     complex_result = input.dtype.kind == "c"
     target = _output(output, input, complex_result)
@@ -202,9 +219,12 @@ def _separable(input, output, axes_weights, modes, cval, origins, convolution):
     if not passes or input.size == 0:
         np.copyto(target, input, casting="unsafe")
         return target
+    method = "direct" if _truncating(target.dtype) else "auto"
     for axis in passes:
-        values = _line_pass(current, axes_weights[axis], axis, modes[axis], cval, origins[axis],
-                            convolution, dtype)
+        values = _line_pass(current, axes_weights[axis], axis, modes[axis], cval,
+                            origins[axis], convolution, dtype, method)
+        if divisors is not None:
+            values /= divisors[axis]
         if target.dtype == dtype:
             current = values
         else:
@@ -252,9 +272,9 @@ def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0
             continue
         if m < 0:
             raise ValueError("order must be non-negative")
-        r = int(truncate * float(s) + 0.5) if r is None else operator.index(r)
-        if r < 0:
+        if r is not None and (not isinstance(r, numbers.Integral) or r < 0):
             raise ValueError("Radius must be a nonnegative integer.")
+        r = int(truncate * float(s) + 0.5) if r is None else int(r)
         # (scipy correlates with the reversed weights: a convolution with them)
         weights.append(_gaussian_weights(float(s), m, r))
     return _separable(input, output, weights, modes, cval, [0] * ndim, True)
@@ -263,8 +283,8 @@ def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0
 def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=0):
     """Multidimensional uniform (box) filter (scipy.ndimage.uniform_filter).
 
-    Per axis with ``size > 1``: ``out[i] = (1 / size) sum_{j < size} E[i + j - size // 2 -
-    origin]``, each pass stored in the output's dtype.
+    Per axis with ``size > 1``: ``out[i] = (sum_{j < size} E[i + j - size // 2 - origin]) /
+    size``, each pass stored in the output's dtype (axes with ``size <= 1`` are skipped).
 
     Parameters
     ----------
@@ -287,9 +307,11 @@ def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=
     modes = _per_axis(mode, ndim, "mode") if not isinstance(mode, str) else [mode] * ndim
     weights = []
     for s, o in zip(sizes, origins):
-        if s < 1:
-            raise RuntimeError("incorrect filter size")
+        if s <= 1:  # (skipped, its origin unchecked, as scipy)
+            weights.append(None)
+            continue
         if not 0 <= s // 2 + o < s:
             raise ValueError("invalid origin")
-        weights.append(np.full(s, 1.0 / s) if s > 1 else None)
-    return _separable(input, output, weights, modes, cval, origins, False)
+        weights.append(np.ones(s))
+    return _separable(input, output, weights, modes, cval, origins, False,
+                      divisors=[float(s) for s in sizes])
