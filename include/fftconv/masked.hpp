@@ -8,6 +8,11 @@
 //            and unmasked, 0 elsewhere. With a kernel summing to 1, the fraction of the kernel's
 //            weight that fell on valid data (astropy computes this and throws it away).
 //
+// With NanPolicy::interpolate the values are the weighted mean whatever Options::normalize_kernel
+// says (scaling the kernel cancels in the ratio). astropy's convolve and convolve_fft with
+// normalize_kernel=False return that mean times sum(k) instead; the Python package's
+// fftconv.astropy multiplies it back to match them.
+//
 // The mask has the image's shape; a non-zero (true) element marks a pixel as bad, the numpy.ma
 // and astropy convention. Masks of bool, or of the image's type holding only 0 and 1.
 // See options.hpp (NanPolicy, min_weight, preserve_nan) and README, "Bad pixels and masks".

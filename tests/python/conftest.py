@@ -9,6 +9,12 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# No example database in the source tree (CI runs on a clean clone; failures print their
+# reproducing example), and no per-example deadline on a shared, noisy machine.
+settings.register_profile("fftconv", database=None, deadline=None)
+settings.load_profile("fftconv")
 
 
 @pytest.fixture
