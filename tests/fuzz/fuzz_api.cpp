@@ -66,13 +66,18 @@ T at(const fftconv::View<T>& v, std::size_t linear) {
   return v.data()[off];
 }
 
+// Options::origin along axis a (empty: 0).
+long long shift(const fftconv::Offsets& origin, int a) {
+  return origin.empty() ? 0 : static_cast<long long>(origin[a]);
+}
+
 // Long double direct sum at output `o` (multi-index as a linear C-order index of out), plus S,
 // the image extended by `rule` (testing::extended_index, the tests' own rule arithmetic).
 template <class T>
 long double reference(const fftconv::View<T>& image, const fftconv::View<T>& kernel,
                       const fftconv::Shape& out_shape, fftconv::Mode mode, bool correlate,
-                      fftconv::Boundary rule, long double fill, std::size_t o,
-                      long double* abs_sum) {
+                      fftconv::Boundary rule, long double fill, const fftconv::Offsets& origin,
+                      std::size_t o, long double* abs_sum) {
   const int r = image.rank();
   std::size_t oi[3] = {0, 0, 0};
   for (int a = r - 1; a >= 0; --a) {
@@ -92,7 +97,7 @@ long double reference(const fftconv::View<T>& image, const fftconv::View<T>& ker
       const auto n = static_cast<long long>(image.extent(a));
       const auto k = static_cast<long long>(kernel.extent(a));
       const long long start = mode == fftconv::Mode::full   ? 0
-                              : mode == fftconv::Mode::same ? (k - 1) / 2
+                              : mode == fftconv::Mode::same ? (k - 1) / 2 + shift(origin, a)
                                                             : k - 1;
       const long long f = start + static_cast<long long>(oi[a]);
       const long long i = correlate ? f - (k - 1) + static_cast<long long>(mi[a])
@@ -114,14 +119,15 @@ long double reference(const fftconv::View<T>& image, const fftconv::View<T>& ker
 // Sum of |extended image| over the region the output window of `mode` reads.
 template <class T>
 long double extended_l1(const fftconv::View<T>& image, const fftconv::Shape& kernel_shape,
-                        fftconv::Mode mode, fftconv::Boundary rule, double fill) {
+                        fftconv::Mode mode, fftconv::Boundary rule, double fill,
+                        const fftconv::Offsets& origin) {
   const int r = image.rank();
   long long lo[3] = {0, 0, 0}, count[3] = {1, 1, 1};
   for (int a = 0; a < r; ++a) {
     const auto n = static_cast<long long>(image.extent(a));
     const auto k = static_cast<long long>(kernel_shape[a]);
     const long long start = mode == fftconv::Mode::full   ? 0
-                            : mode == fftconv::Mode::same ? (k - 1) / 2
+                            : mode == fftconv::Mode::same ? (k - 1) / 2 + shift(origin, a)
                                                           : k - 1;
     const long long out = mode == fftconv::Mode::full   ? n + k - 1
                           : mode == fftconv::Mode::same ? n
@@ -178,11 +184,13 @@ void check_batched(const fftconv::View<T>& image, const fftconv::View<T>& kernel
     dense_kernel[i] = at(kernel, i);
   fftconv::Shape is{2}, ks{1}, os{2};
   fftconv::Options batched = options;
+  if (!options.origin.empty()) batched.origin = fftconv::Offsets{0};  // (the batch axis: 0)
   for (int a = 0; a < image.rank(); ++a) {
     is.push_back(image.extent(a));
     ks.push_back(kernel.extent(a));
     os.push_back(out_shape[a]);
     batched.axes.push_back(a + 1);
+    if (!options.origin.empty()) batched.origin.push_back(options.origin[a]);
   }
   try {
     call(fftconv::ConstView<T>(stack.data(), is), fftconv::ConstView<T>(dense_kernel.data(), ks),
@@ -292,6 +300,12 @@ void run(Bytes& in) {
   const bool nonnegative = flags & 32;
   options.nonnegative = nonnegative;
   if (nonnegative) options.fill_value = std::fabs(options.fill_value);
+  // Options::origin: shifts of -1..2 per axis (out of range for short kernels, or in modes
+  // other than same: refused).
+  const std::uint8_t shifts = in.byte();
+  if (shifts & 1)
+    for (int a = 0; a < image_shape.rank(); ++a)
+      options.origin.push_back(((shifts >> (1 + 2 * a)) & 3) - 1);
 
   fftconv::Shape out_shape;
   bool shapes_valid = true;
@@ -354,8 +368,8 @@ void run(Bytes& in) {
   // The 1-norm of what the FFT transforms: the image extended by the rule (fill values
   // included) over the region the output window reads, per axis [start - (k - 1), start + out).
   long double kernel_l1 = 0;
-  const long double image_l1 =
-      extended_l1(image.view, kernel_shape, mode, options.boundary, options.fill_value);
+  const long double image_l1 = extended_l1(image.view, kernel_shape, mode, options.boundary,
+                                           options.fill_value, options.origin);
   for (std::size_t i = 0; i < kernel.view.size(); ++i)
     kernel_l1 += std::fabs(at(kernel.view, i));
   if (!std::isfinite(image_l1) || !std::isfinite(kernel_l1)) return;
@@ -369,7 +383,7 @@ void run(Bytes& in) {
   long double S = 0;
   for (std::size_t o = 0; o < out.view.size(); ++o) {
     ref[o] = reference(image.view, kernel.view, out_shape, mode, correlate, options.boundary,
-                       options.fill_value, o, &sums[o]);
+                       options.fill_value, options.origin, o, &sums[o]);
     S = std::max(S, sums[o]);
   }
   // The tests' tolerance 16 eps log2(2P) S models typical data (and bounds the direct path's
