@@ -7,6 +7,7 @@ are multiples of its item size) is passed as it is: C or Fortran order, slices, 
 computation runs in, and non-native byte order to native, since FFTW needs native data.
 """
 
+import functools
 import operator
 
 import numpy as np
@@ -38,26 +39,34 @@ def as_array(a, name):
 def readable(a, dtype):
     """`a` as an array of `dtype` (one of COMPUTED) that the library reads in place: `a` itself
     when it qualifies, else a copy (converted, native byte order)."""
-    if (a.dtype == dtype and a.flags.aligned
-            and all(s % dtype.itemsize == 0 for s in a.strides)):
+    # (numpy's aligned flag means strides that are multiples of the type's alignment: the item
+    # size for float32 and float64, half of it for complex types, whose strides are checked)
+    if a.dtype == dtype and a.flags.aligned and (
+            dtype.kind != "c" or all(s % dtype.itemsize == 0 for s in a.strides)):
         return a
     return np.asarray(a, dtype=dtype)
 
 
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+_C64, _C128 = np.dtype(np.complex64), np.dtype(np.complex128)
+_REAL = {_F32: _F32, _C64: _F32, _F64: _F64, _C128: _F64}
+_COMPLEX = {_F32: _C64, _C64: _C64, _F64: _C128, _C128: _C128}
+
+
 def real_of(dtype):
     """The real type of a float or complex dtype."""
-    return np.dtype(np.float32) if dtype in (np.float32, np.complex64) else np.dtype(np.float64)
+    return _REAL[dtype]
 
 
 def complex_of(dtype):
     """The complex type of a float or complex dtype's precision."""
-    return np.dtype(np.complex64) if real_of(dtype) == np.float32 else np.dtype(np.complex128)
+    return _COMPLEX[dtype]
 
 
 def operand(a, compute):
     """Input `a` for a computation in dtype `compute`: complex data as compute's complex type,
     real data as its real type (the library combines real and complex operands itself)."""
-    return readable(a, complex_of(compute) if a.dtype.kind == "c" else real_of(compute))
+    return readable(a, _COMPLEX[compute] if a.dtype.kind == "c" else _REAL[compute])
 
 
 def output_for(out, shape, dtype, name="out"):
@@ -91,9 +100,25 @@ _PRECISIONS = {"native": "native", "double": "double_precision",
 def options(mode="same", method="auto", axes=None, boundary="zero", fill_value=0.0, threads=1,
             precision="native", normalize_kernel=False, nonnegative=False, max_memory=None,
             planning="estimate", origin=None, nan_policy="propagate", min_weight=1e-3,
-            preserve_nan=False):
+            preserve_nan=False, min_overlap=0):
     """The library's Options from the package's argument names (ValueError for unknown names:
-    the library's message lists the valid ones)."""
+    the library's message lists the valid ones). Made once per distinct set of arguments and
+    shared: callers must not modify the object returned."""
+    if axes is not None:
+        axes = tuple(operator.index(a) for a in ([axes] if np.ndim(axes) == 0 else axes))
+    if origin is not None:
+        origin = tuple(operator.index(v) for v in origin)
+    return _options(mode, method, axes, boundary, float(fill_value), operator.index(threads),
+                    precision, bool(normalize_kernel), bool(nonnegative),
+                    None if max_memory is None else operator.index(max_memory), planning, origin,
+                    nan_policy, float(min_weight), bool(preserve_nan),
+                    operator.index(min_overlap))
+
+
+@functools.lru_cache(maxsize=512)
+def _options(mode, method, axes, boundary, fill_value, threads, precision, normalize_kernel,
+             nonnegative, max_memory, planning, origin, nan_policy, min_weight, preserve_nan,
+             min_overlap):
     o = _fftconv.Options()
     o.mode = mode
     if method not in _METHODS:
@@ -101,23 +126,26 @@ def options(mode="same", method="auto", axes=None, boundary="zero", fill_value=0
                          "'separable', 'overlap_save'")
     o.method = _METHODS[method]
     o.boundary = boundary
-    o.fill_value = float(fill_value)
-    o.threads = operator.index(threads)
+    o.fill_value = fill_value
+    o.threads = threads
     if precision not in _PRECISIONS:
         raise ValueError(f"precision: {precision!r} is not 'native' or 'double'")
     o.compute_precision = _PRECISIONS[precision]
-    o.normalize_kernel = bool(normalize_kernel)
-    o.nonnegative = bool(nonnegative)
+    o.normalize_kernel = normalize_kernel
+    o.nonnegative = nonnegative
     if max_memory is not None:
-        if operator.index(max_memory) < 0:
+        if max_memory < 0:
             raise ValueError(f"max_memory: {max_memory} is negative")
-        o.max_memory_bytes = operator.index(max_memory)
+        o.max_memory_bytes = max_memory
     o.planning = planning
     if axes is not None:
-        o.axes = [operator.index(a) for a in ([axes] if np.ndim(axes) == 0 else axes)]
+        o.axes = list(axes)
     if origin is not None:
-        o.origin = [operator.index(v) for v in origin]
+        o.origin = list(origin)
     o.nan_policy = nan_policy
-    o.min_weight = float(min_weight)
-    o.preserve_nan = bool(preserve_nan)
+    o.min_weight = min_weight
+    o.preserve_nan = preserve_nan
+    if min_overlap < 0:
+        raise ValueError(f"min_overlap: {min_overlap} is negative")
+    o.min_overlap = min_overlap
     return o

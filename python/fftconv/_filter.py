@@ -63,6 +63,8 @@ class Filter:
         self._dtype = dtype
         self._filter = _fftconv.Filter(readable(kernel, dtype), [int(n) for n in shape],
                                        bool(correlate), o)
+        self._shape = self._filter.image_shape
+        self._output_shape = self._filter.output_shape
 
     @property
     def method(self):
@@ -70,11 +72,11 @@ class Filter:
 
     @property
     def shape(self):
-        return self._filter.image_shape
+        return self._shape
 
     @property
     def output_shape(self):
-        return self._filter.output_shape
+        return self._output_shape
 
     @property
     def dtype(self):
@@ -96,8 +98,8 @@ class Filter:
             The result, of the Filter's dtype (or `out`).
         """
         image = readable(as_array(image, "image"), self._dtype)
-        extra = image.shape[:image.ndim - len(self.shape)] if image.ndim >= len(self.shape) else ()
-        shape = tuple(extra) + tuple(self.output_shape)
+        extra = image.ndim - len(self._shape)
+        shape = image.shape[:extra] + self._output_shape if extra > 0 else self._output_shape
         if out is not None:
             target = output_for(out, shape, self._dtype)
             if writable(target, self._dtype):

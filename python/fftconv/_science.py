@@ -100,9 +100,7 @@ def match_template(image, template, *, mask=None, min_overlap=None, threads=1):
     image = as_array(image, "image")
     template = as_array(template, "template")
     dtype = _real_dtype(image, template)
-    o = options(threads=threads)
-    if min_overlap is not None:
-        o.min_overlap = operator.index(min_overlap)
+    o = options(threads=threads, min_overlap=0 if min_overlap is None else min_overlap)
     valid = options(mode="valid")
     score = np.empty(_fftconv.output_shape(image.shape, template.shape, valid), dtype)
     m = None

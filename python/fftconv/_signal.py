@@ -1,6 +1,7 @@
 """convolve, correlate, fftconvolve, oaconvolve, choose_conv_method, next_fast_len: the
 scipy.signal functions of those names, computed by fftconv."""
 
+import functools
 import operator
 import time
 
@@ -30,14 +31,15 @@ def _fft_promoted(dtype):
     return dtype
 
 
-def _dtypes(in1, in2, fft_rule):
+@functools.lru_cache(maxsize=256)
+def _dtypes(dtype1, dtype2, fft_rule):
     """(result dtype, computation dtype) as scipy.signal.convolve (fft_rule False: numpy's
     result_type; integers and bool keep their type) or fftconvolve (each input promoted on its
     own: integers and bool to float64, float16 to float32) defines them."""
     if fft_rule:
-        result = np.result_type(_fft_promoted(in1.dtype), _fft_promoted(in2.dtype))
+        result = np.result_type(_fft_promoted(dtype1), _fft_promoted(dtype2))
     else:
-        result = np.result_type(in1.dtype, in2.dtype)
+        result = np.result_type(dtype1, dtype2)
     if result.kind in "biu":
         compute = np.dtype(np.float64)
     elif result == np.float16:
@@ -105,11 +107,10 @@ def _run(in1, in2, mode, method, correlate, out, axes, fft_rule, extras, name):
         raise ValueError("in1 and in2 should have the same dimensionality")
     if in1.size == 0 or in2.size == 0:
         return np.array([])
-    result_dtype, compute = _dtypes(in1, in2, fft_rule)
-    conv_axes = _convolved_axes(in1.ndim, axes)
+    result_dtype, compute = _dtypes(in1.dtype, in2.dtype, fft_rule)
     image, kernel = in1, in2
-    if mode == "valid" and in1.ndim == in2.ndim and _swap_for_valid(in1.shape, in2.shape,
-                                                                     conv_axes):
+    if mode == "valid" and in1.ndim == in2.ndim and _swap_for_valid(
+            in1.shape, in2.shape, conv_axes := _convolved_axes(in1.ndim, axes)):
         # scipy's valid result for a larger in2: the same window of the full result (starting
         # at the smaller length - 1). Convolution commutes; correlate(a, g) is
         # convolve(a, conj(flip(g))) = convolve(conj(flip(g)), a).
@@ -138,7 +139,7 @@ def _run(in1, in2, mode, method, correlate, out, axes, fft_rule, extras, name):
         # FFT's error bound does not promise that; a requested FFT is rounded as scipy does.
         if method in ("auto", "automatic") and _fftconv.error_bound(
                 image_c, kernel_c, o, correlate, False) >= 0.5:
-            o.method = "direct"
+            o = options(mode=mode, method="direct", axes=axes, **extras)
     shape = _fftconv.output_shape(image.shape, kernel.shape, o)
     out_dtype = compute  # (complex exactly when an operand is)
     if out is not None and result_dtype == out_dtype:
@@ -370,7 +371,7 @@ def choose_conv_method(in1, in2, mode="full", measure=False):
         return min(times, key=times.get), times
     if a.ndim != k.ndim or a.size == 0 or k.size == 0 or a.ndim == 0:
         return "direct"
-    result_dtype, compute = _dtypes(a, k, False)
+    result_dtype, compute = _dtypes(a.dtype, k.dtype, False)
     if result_dtype.kind in "iu":
         if _max_abs(a) * _max_abs(k) * min(a.size, k.size) >= _EXACT_IN_DOUBLE:
             return "direct"
