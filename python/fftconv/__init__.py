@@ -21,6 +21,17 @@ Error.__doc__ = """An argument the library refuses (a ValueError): the message n
 and its value; ``.code`` is the C++ ErrorCode's name: 'invalid_argument', 'out_of_memory' (a
 call needing more than max_memory, or an allocation that failed) or 'internal'."""
 
+
+
+def __getattr__(name):
+    """fftconv.ndimage and fftconv.astropy on first use, as scipy's submodules after
+    `import scipy` (astropy's module imports astropy when it is installed)."""
+    if name in ("ndimage", "astropy"):
+        import importlib
+        return importlib.import_module(f"fftconv.{name}")
+    raise AttributeError(f"module 'fftconv' has no attribute {name!r}")
+
+
 __all__ = ["Error", "ErrorStats", "Filter", "Peak", "choose_conv_method", "compare", "convolve",
            "convolve_masked", "correlate", "error_bound", "fftconvolve", "find_peaks",
            "gaussian_kernel", "match_template", "next_fast_len", "oaconvolve",

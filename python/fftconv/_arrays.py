@@ -44,7 +44,7 @@ def readable(a, dtype):
     if a.dtype == dtype and a.flags.aligned and (
             dtype.kind != "c" or all(s % dtype.itemsize == 0 for s in a.strides)):
         return a
-    return np.asarray(a, dtype=dtype)
+    return np.array(a, dtype=dtype, copy=True)  # (asarray would keep a misaligned array)
 
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
@@ -104,11 +104,16 @@ def options(mode="same", method="auto", axes=None, boundary="zero", fill_value=0
     """The library's Options from the package's argument names (ValueError for unknown names:
     the library's message lists the valid ones). Made once per distinct set of arguments and
     shared: callers must not modify the object returned."""
+    threads = operator.index(threads)
+    if not -2**31 <= threads < 2**31:
+        raise ValueError(f"threads: {threads} is out of range")
+    if max_memory is not None and not 0 <= operator.index(max_memory) < 2**64:
+        raise ValueError(f"max_memory: {max_memory} is out of range (0 to 2**64 - 1 bytes)")
     if axes is not None:
         axes = tuple(operator.index(a) for a in ([axes] if np.ndim(axes) == 0 else axes))
     if origin is not None:
         origin = tuple(operator.index(v) for v in origin)
-    return _options(mode, method, axes, boundary, float(fill_value), operator.index(threads),
+    return _options(mode, method, axes, boundary, float(fill_value), threads,
                     precision, bool(normalize_kernel), bool(nonnegative),
                     None if max_memory is None else operator.index(max_memory), planning, origin,
                     nan_policy, float(min_weight), bool(preserve_nan),

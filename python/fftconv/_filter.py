@@ -1,5 +1,7 @@
 """Filter: one kernel prepared once (its spectrum, or its taps) and applied to many images."""
 
+import operator
+
 import numpy as np
 
 from . import _fftconv
@@ -61,8 +63,10 @@ class Filter:
                     normalize_kernel=normalize_kernel, nonnegative=nonnegative,
                     max_memory=max_memory, planning=planning)
         self._dtype = dtype
-        self._filter = _fftconv.Filter(readable(kernel, dtype), [int(n) for n in shape],
-                                       bool(correlate), o)
+        shape = [operator.index(n) for n in shape]
+        if any(n < 0 for n in shape):
+            raise ValueError(f"shape: {tuple(shape)} has a negative length")
+        self._filter = _fftconv.Filter(readable(kernel, dtype), shape, bool(correlate), o)
         self._shape = self._filter.image_shape
         self._output_shape = self._filter.output_shape
 

@@ -136,6 +136,8 @@ def find_peaks(score, threshold=None, min_distance=1, max_peaks=None):
     """
     score = as_array(score, "score")
     dtype = _real_dtype(score)
+    if operator.index(min_distance) < 0:
+        raise ValueError(f"min_distance: {min_distance} is negative")
     peaks = _fftconv.find_peaks(readable(score, dtype),
                                 -np.inf if threshold is None else float(threshold),
                                 operator.index(min_distance))

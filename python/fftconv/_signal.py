@@ -102,11 +102,11 @@ def _run(in1, in2, mode, method, correlate, out, axes, fft_rule, extras, name):
     if mode not in _MODES:
         raise ValueError("acceptable mode flags are 'valid', 'same', or 'full'")
     if in1.ndim == 0 and in2.ndim == 0:
-        return in1 * (np.conj(in2) if correlate else in2)
+        return _deliver(np.asarray(in1 * (np.conj(in2) if correlate else in2)), out)
     if axes is None and in1.ndim != in2.ndim:
         raise ValueError("in1 and in2 should have the same dimensionality")
     if in1.size == 0 or in2.size == 0:
-        return np.array([])
+        return _deliver(np.array([]), out)
     result_dtype, compute = _dtypes(in1.dtype, in2.dtype, fft_rule)
     image, kernel = in1, in2
     if mode == "valid" and in1.ndim == in2.ndim and _swap_for_valid(
@@ -304,13 +304,20 @@ def fftconvolve(in1, in2, mode="full", axes=None):
     """
     a = as_array(in1, "in1")
     k = as_array(in2, "in2")
-    if a.ndim == k.ndim and a.ndim > 0 and a.size and k.size:
-        if all(a.shape[x] == 1 or k.shape[x] == 1 for x in _convolved_axes(a.ndim, axes)):
-            # scipy drops the axes where an input has length 1 (they broadcast); with none left
-            # the result is the product, in numpy's dtype.
-            return a * k
-    method = _fft_method(a, k, mode, axes)
-    return _run(a, k, mode, method, False, None, axes, True, {}, "fftconvolve")
+    if a.ndim != k.ndim or a.ndim == 0 or a.size == 0 or k.size == 0 or mode not in _MODES:
+        return _run(a, k, mode, "fft", False, None, axes, True, {}, "fftconvolve")  # (refusals)
+    # scipy convolves only along the listed axes where neither input has length 1 (the others
+    # broadcast), and its 'same' then centres every axis on in1's length.
+    kept = [x for x in _convolved_axes(a.ndim, axes) if a.shape[x] != 1 and k.shape[x] != 1]
+    if not kept:
+        result = a * k  # (scipy's product, in numpy's dtype)
+    else:
+        result = _run(a, k, mode, _fft_method(a, k, mode, kept), False, None, kept, True, {},
+                      "fftconvolve")
+    if mode == "same" and result.shape != a.shape:
+        result = result[tuple(slice((m - n) // 2, (m - n) // 2 + n)
+                              for m, n in zip(result.shape, a.shape))].copy()
+    return result
 
 
 def oaconvolve(in1, in2, mode="full", axes=None):

@@ -68,14 +68,14 @@ def _inputs(array, kernel, mask):
 
 
 def _masked(data, masked, kernel, mode, rule, fill, origin, nan_policy, normalize=False,
-            method="auto"):
+            method="auto", with_weight=False):
     """The library's masked convolution (NaN and infinite pixels of `data` and `masked` pixels
     missing): values and the coverage weight."""
     o = options(mode=mode, boundary=rule, fill_value=fill, origin=origin, method=method,
                 nan_policy=nan_policy, min_weight=0.0, normalize_kernel=normalize)
     shape = _fftconv.output_shape(data.shape, kernel.shape, o)
     values = np.empty(shape)
-    weight = np.empty(shape)
+    weight = np.empty(shape) if with_weight else None
     bad = masked if masked.any() else np.broadcast_to(np.False_, data.shape)
     _fftconv.convolve_masked(data, bad, kernel, values, weight, o)
     return values, weight
@@ -183,7 +183,7 @@ def convolve_fft(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="
         # the kernel's sum (or f(kernel) for a callable); it gives 0 where that is below 10 eps.
         sign = -1.0 if kernel_sum < 0 else 1.0
         values, weight = _masked(data, masked, sign * kernel, "same", rule, fill, origin,
-                                 "interpolate")
+                                 "interpolate", with_weight=True)
         s = normalize_kernel(kernel) if callable(normalize_kernel) else kernel_sum
         astropy_weight = weight * sign / s
         result = np.where(astropy_weight < 10 * np.finfo(np.float64).eps, 0.0, values) * factor
@@ -251,8 +251,9 @@ def convolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="inte
     if boundary is None and any(n <= 2 * (k // 2) for n, k in zip(data.shape, kernel.shape)):
         raise KernelSizeError("Kernel is larger than the array (boundary=None needs the "
                               "array larger than the kernel along every axis)")
-    data = np.where(masked, np.nan, data)
-    was_nan = np.isnan(data)
+    if masked.any():
+        data = np.where(masked, np.nan, data)
+    nans = np.isnan(data)
     shape = data.shape
     with np.errstate(invalid="ignore"):  # (astropy's test: inf - inf counts as a NaN too)
         nan_interpolate = nan_treatment == "interpolate" and bool(np.isnan(data.sum()))
@@ -261,14 +262,14 @@ def convolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="inte
             kernel_sum < 1.0 / _MAX_NORMALIZATION
             or np.isclose(kernel_sum, 0, atol=normalization_zero_tol)):
         raise ValueError(_NOT_NORMALIZABLE)
-    no_mask = np.zeros(data.shape, bool)
+    no_mask = np.broadcast_to(np.False_, data.shape)
     offsets = [0] * data.ndim
     if boundary is None:
         mode, rule, fill = "valid", "zero", 0.0
     elif boundary == "fill" and np.isnan(fill_value):
         pads = [(k, k) for k in kernel.shape]
         data = np.pad(data, pads, constant_values=np.nan)
-        no_mask = np.zeros(data.shape, bool)
+        no_mask = np.broadcast_to(np.False_, data.shape)
         offsets = list(kernel.shape)
         mode, rule, fill = "same", "zero", 0.0
     else:
@@ -277,7 +278,9 @@ def convolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="inte
         fill = float(fill_value) if boundary == "fill" else 0.0
     # (NaN is missing only when interpolating; infinities always enter the sum, as in astropy,
     # and need the direct sum to stay local)
-    method = "auto" if np.isfinite(data[~np.isnan(data)]).all() else "direct"
+    # (infinities, in the data or around it, need the direct sum to stay where the kernel
+    # reaches them)
+    method = "direct" if np.isinf(fill).any() or np.isinf(data).any() else "auto"
     if nan_interpolate and (method == "direct" or (kernel < 0).any()):
         # astropy's sum over the non-NaN pixels divided by their kernel weight, as two sums:
         # infinities are data to it (missing to the library's interpolation), and with negative
@@ -290,7 +293,7 @@ def convolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="inte
             values = np.where(weight == 0, np.nan, values / weight)
     elif nan_interpolate:
         values, weight = _masked(data, no_mask, kernel, mode, rule, fill, None, "interpolate",
-                                 method=method)
+                                 method=method, with_weight=True)
     if nan_interpolate:
         # No weight: astropy takes the (extended) input value under the kernel's centre.
         empty = np.isnan(values) & (weight == 0)
@@ -305,8 +308,10 @@ def convolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="inte
         if not normalize_kernel:
             values = values * kernel_sum
     else:
-        filled = np.where(np.isnan(data), fill_value if nan_treatment == "fill" else np.nan,
-                          data)
+        filled = data
+        if nans.any():
+            filled = np.where(np.isnan(data), fill_value if nan_treatment == "fill" else np.nan,
+                              data)
         values, _ = _masked(filled, no_mask, kernel, mode, rule, fill, None, "propagate",
                             normalize=bool(normalize_kernel),
                             method="direct" if np.isnan(filled).any() else method)
@@ -317,5 +322,5 @@ def convolve(array, kernel, boundary="fill", fill_value=0.0, nan_treatment="inte
     else:
         result = values[_window(shape, offsets)]
     if preserve_nan:
-        result[was_nan] = np.nan
+        result[nans] = np.nan
     return result.astype(out_dtype, copy=False)

@@ -4,7 +4,8 @@ gaussian_filter and uniform_filter with scipy.ndimage's arguments, modes, origin
 Differences from scipy 1.10 (README, "Python"): results agree to rounding, not bit for bit
 (fftconv may sum by FFT); a kernel reaching 4 or more image lengths beyond the edge in mode
 'reflect' follows the documented extension where scipy 1.10's correlate/convolve read the wrong
-element; float16 is computed in float32 where scipy refuses it.
+element; float16 is computed in double where scipy refuses it; uniform_filter gives NaN only where
+the window holds one (scipy's running sum keeps a NaN for the rest of the line).
 """
 
 import numbers
@@ -13,8 +14,8 @@ import warnings
 
 import numpy as np
 
-from . import _fftconv
-from ._arrays import as_array, options, readable
+from . import _fftconv, _ndimage_order
+from ._arrays import as_array, options, readable, writable
 
 # scipy.ndimage's mode names -> fftconv's boundary rules (the grid-* names are aliases for these
 # filters).
@@ -65,23 +66,43 @@ def _output(output, input, complex_result=False):
 
 
 def _truncating(dtype):
-    """Whether results stored in `dtype` are truncated toward zero (integers, and bool, which
-    scipy's C code reaches through an integer): then a value a hair from an integer must be
-    the direct sum's, as scipy's, not an FFT's."""
+    """Whether results stored in `dtype` are truncated toward zero (integers, and bool, a byte
+    to scipy's C code): then a sum a hair from an integer decides the value, and it is computed
+    in scipy's order (_ndimage_order)."""
     return np.dtype(dtype).kind in "biu"
 
 
 def _store(target, values):
-    """Writes values computed in floating point to `target` as scipy's C cast does: integers
-    truncated toward zero (wrapping beyond their range), bool true where the truncated value is
-    non-zero."""
+    """Writes values computed in floating point to `target` as scipy's C casts do."""
     if _truncating(target.dtype):
-        values = np.trunc(values)
-        values = np.where(np.isfinite(values), values, 0).astype(np.int64)
-        if target.dtype.kind == "b":
-            values = values != 0
+        return _ndimage_order.store(target, values)
     np.copyto(target, values, casting="unsafe")
     return target
+
+
+def _same(values, weights, shifts, rule, cval, correlate, dtype, out=None):
+    """The library's 'same' correlation or convolution of `values` (computed in `dtype`) with
+    the window shifted by `shifts`, as ndimage's direct sums would give it: the direct method
+    where a value or cval is not finite (an FFT would spread it everywhere), and a NaN cval
+    (a number to the library) written out around the data."""
+    values = readable(values, dtype if values.dtype.kind == "c" else np.dtype(np.float64))
+    finite = bool(np.isfinite(cval)) and bool(np.isfinite(values).all())
+    pads = None
+    if rule == "constant" and np.isnan(cval):
+        pads = [(k, k) for k in weights.shape]
+        values = np.pad(values, pads, constant_values=np.nan)
+        rule, cval = "zero", 0.0
+    o = options(mode="same", boundary=rule, fill_value=float(np.real(cval)), origin=shifts,
+                method="auto" if finite else "direct")
+    if out is None or pads is not None or not writable(out, dtype):
+        result = np.empty(values.shape, dtype)
+    else:
+        result = out
+    _fftconv.convolve(values, weights, result, o, correlate)
+    if pads is not None:
+        result = result[tuple(slice(k, k + n) for (k, _), n in zip(
+            pads, np.subtract(values.shape, 2 * np.array(weights.shape))))]
+    return result
 
 
 def _compute_dtype(input, weights):
@@ -112,16 +133,16 @@ def _filter(input, weights, output, mode, cval, origin, convolution):
     if input.size == 0:
         return target
     dtype = _compute_dtype(input, weights)
-    o = options(mode="same", boundary=boundary, fill_value=float(np.real(cval)), origin=shifts,
-                method="direct" if _truncating(target.dtype) else "auto")
-    image = readable(input, dtype if input.dtype.kind == "c" else np.dtype(np.float64))
+    if _truncating(target.dtype):
+        # scipy's correlation of the flipped weights, its origin mirrored, for a convolution
+        if convolution:
+            weights = weights[(slice(None, None, -1),) * weights.ndim]
+            origins = [-o - (k % 2 == 0) for k, o in zip(weights.shape, origins)]
+        return _store(target, _ndimage_order.correlate(input, np.asarray(weights, np.float64),
+                                                       boundary, float(np.real(cval)), origins))
     kernel = readable(weights, dtype if weights.dtype.kind == "c" else np.dtype(np.float64))
-    if target.dtype == dtype and target.flags.aligned:
-        _fftconv.convolve(image, kernel, target, o, not convolution)
-        return target
-    values = np.empty(input.shape, dtype)
-    _fftconv.convolve(image, kernel, values, o, not convolution)
-    return _store(target, values)
+    values = _same(input, kernel, shifts, boundary, cval, not convolution, dtype, out=target)
+    return target if values is target else _store(target, values)
 
 
 def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0):
@@ -172,20 +193,21 @@ def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0):
     return _filter(input, weights, output, mode, cval, origin, True)
 
 
-def _line_pass(values, weights1d, axis, mode, cval, origin, convolution, dtype, method):
+def _line_pass(values, weights1d, axis, mode, cval, origin, convolution, dtype, in_order):
     """One 1-D filter pass along `axis` of `values` (computed in `dtype`), as scipy's
-    correlate1d / convolve1d."""
-    shape = [1] * values.ndim
-    shape[axis] = weights1d.size
+    correlate1d / convolve1d (in scipy's order of additions with `in_order`)."""
     k = weights1d.size
-    shift = origin + (k % 2 == 0) if convolution else -origin
+    if in_order:
+        if convolution:
+            weights1d, origin = weights1d[::-1], -origin - (k % 2 == 0)
+        return _ndimage_order.correlate1d(values, weights1d, axis, _boundary(mode),
+                                          float(np.real(cval)), origin)
+    shape = [1] * values.ndim
+    shape[axis] = k
     shifts = [0] * values.ndim
-    shifts[axis] = shift
-    o = options(mode="same", boundary=_boundary(mode), fill_value=float(np.real(cval)),
-                origin=shifts, method=method)
-    out = np.empty(values.shape, dtype)
-    _fftconv.convolve(readable(values, dtype), weights1d.reshape(shape), out, o, not convolution)
-    return out
+    shifts[axis] = origin + (k % 2 == 0) if convolution else -origin
+    return _same(values, weights1d.reshape(shape), shifts, _boundary(mode), cval,
+                 not convolution, dtype)
 
 
 def _gaussian_weights(sigma, order, radius):
@@ -219,10 +241,11 @@ def _separable(input, output, axes_weights, modes, cval, origins, convolution, d
     if not passes or input.size == 0:
         np.copyto(target, input, casting="unsafe")
         return target
-    method = "direct" if _truncating(target.dtype) else "auto"
+    # (box filters sum integers exactly in any order: only the weighted passes need scipy's)
+    in_order = _truncating(target.dtype) and divisors is None
     for axis in passes:
         values = _line_pass(current, axes_weights[axis], axis, modes[axis], cval,
-                            origins[axis], convolution, dtype, method)
+                            origins[axis], convolution, dtype, in_order)
         if divisors is not None:
             values /= divisors[axis]
         if target.dtype == dtype:

@@ -54,10 +54,14 @@ decltype(auto) with_element(Element e, F&& f) {
   return std::forward<F>(f)(std::complex<double>{});
 }
 
-/// The array's shape and element strides. Its dtype must be T's (element_of), its data aligned
-/// and native: the Python layer guarantees both, and ValueError says so otherwise.
+/// The array's shape and element strides. Its dtype must be T's (TypeError otherwise: never
+/// read memory as another type), its data aligned and native: the Python layer guarantees
+/// both, and ValueError says so otherwise.
 template <class T>
 std::pair<fftconv::Shape, fftconv::Strides> geometry(const py::array& a, const char* name) {
+  if (!a.dtype().equal(py::dtype::of<T>()))
+    throw py::type_error(std::string(name) + ": dtype " + dtype_name(a.dtype()) +
+                         " where this call computes on " + dtype_name(py::dtype::of<T>()));
   if (a.ndim() > fftconv::max_rank)
     throw py::value_error(std::string(name) + ": rank " + std::to_string(a.ndim()) +
                           " is more than the library's " + std::to_string(fftconv::max_rank));

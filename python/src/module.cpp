@@ -356,6 +356,7 @@ void bind_functions(py::module_& m) {
         return with_real(kernel, "kernel", [&](auto t) {
           using T = std::decay_t<decltype(t)>;
           const auto kv = input_view<T>(kernel, "kernel");
+          py::gil_scoped_release nogil;  // (validation reads the whole kernel)
           return std::string(fftconv::to_string(fftconv::chosen_method(kv, shape, options)));
         });
       },

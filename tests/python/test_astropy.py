@@ -616,3 +616,13 @@ def test_property_convolve_fft_matches_astropy(data, ndim, nan_fraction, boundar
     k = positive_kernel(gen, kshape)
     compare_fft(x, k, boundary=boundary, fill_value=fill_value,
                 normalize_kernel=normalize_kernel, preserve_nan=nan_fraction > 0.2)
+
+
+def test_convolve_infinite_fill_value_stays_at_the_border():
+    """convolve with fill_value=inf: infinite where the kernel reaches outside, finite inside
+    (the direct sum; an FFT would spread the infinity everywhere)."""
+    x = np.random.default_rng(11).random((60, 60))
+    k = np.ones((11, 11))
+    got = fa.convolve(x, k, fill_value=np.inf)
+    expected = ap_convolve(x, k, fill_value=np.inf)
+    np.testing.assert_array_equal(np.isinf(got), np.isinf(expected))

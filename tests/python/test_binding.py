@@ -174,3 +174,38 @@ def test_filter_on_random_stacks(data, ndim, leading, dtype):
         expected = fftconv.convolve(stack[index], kernel, "same")
         np.testing.assert_allclose(got[index], expected, rtol=0,
                                    atol=tolerance(stack[index], kernel, dtype))
+
+
+def test_the_extension_refuses_a_dtype_it_was_not_asked_for():
+    """The extension never reads an array as another type: a float32 array where the call
+    computes in double is a TypeError (the package converts before; direct callers are
+    protected too)."""
+    from fftconv import _fftconv
+    from fftconv._arrays import options
+    with pytest.raises(TypeError, match="float32"):
+        _fftconv.convolve_masked(np.random.rand(50), np.zeros(50, bool),
+                                 np.ones(3, np.float32), np.empty(50), None,
+                                 options(nan_policy="interpolate"))
+    with pytest.raises(TypeError):
+        _fftconv.match_template(np.random.rand(20), np.random.rand(5), None,
+                                np.empty(16, np.float32), options())
+
+
+def test_out_of_range_numbers_are_value_errors():
+    """Numbers the library cannot represent raise ValueError naming the argument, not
+    pybind11's argument-type error."""
+    a = np.ones(8)
+    with pytest.raises(ValueError, match="threads"):
+        fftconv.convolve(a, a, threads=2**40)
+    with pytest.raises(ValueError, match="max_memory"):
+        fftconv.convolve(a, a, max_memory=2**70)
+    with pytest.raises(ValueError, match="min_distance"):
+        fftconv.find_peaks(a, min_distance=-1)
+    with pytest.raises(ValueError, match="shape"):
+        fftconv.Filter(np.ones(3), (-5,))
+
+
+def test_submodules_on_first_use():
+    """fftconv.ndimage and fftconv.astropy are reachable after `import fftconv`."""
+    assert callable(fftconv.ndimage.convolve)
+    assert callable(fftconv.astropy.convolve_fft)

@@ -303,3 +303,34 @@ def test_errors_carry_the_library_message_and_code():
     for bad in (np.array(["a", "b"]), np.array([object(), 1]), np.ones(3, np.longdouble)):
         with pytest.raises(TypeError):
             fftconv.convolve(bad, np.ones(2))
+
+
+def test_fftconvolve_length_one_axes_as_scipy(rng):
+    """fftconvolve drops axes where an input has length 1 (they broadcast) and centres every
+    axis on in1 in 'same', as scipy: shapes and values for the awkward cases."""
+    cases = [((1,), (6,)), ((5, 1), (1, 3)), ((1, 8), (3, 5)), ((1, 4), (5, 3)),
+             ((4, 1, 6), (1, 3, 2)), ((3,), (1,))]
+    for (s1, s2), mode in itertools.product(cases, MODES):
+        for axes in (None, [len(s1) - 1]):
+            a = rng.standard_normal(s1)
+            k = rng.standard_normal(s2)
+            try:
+                expected = scipy.signal.fftconvolve(a, k, mode, axes=axes)
+            except ValueError:
+                with pytest.raises(ValueError):
+                    fftconv.fftconvolve(a, k, mode, axes=axes)
+                continue
+            check_close(fftconv.fftconvolve(a, k, mode, axes=axes), expected, a, k, np.float64)
+
+
+def test_misaligned_and_odd_stride_inputs_are_copied():
+    """A field of a packed structured array (misaligned, stride 9 bytes) is copied, not
+    refused."""
+    r = np.zeros(10, [("t", "i1"), ("v", "f8")])
+    r["v"] = np.arange(10.0)
+    np.testing.assert_allclose(fftconv.convolve(r["v"], [1.0, 1, 1], "same"),
+                               np.convolve(np.arange(10.0), [1.0, 1, 1], "same"))
+    c = np.zeros(6, [("t", "f8"), ("z", "c16")])
+    c["z"] = np.arange(6) * (1 + 1j)
+    np.testing.assert_allclose(fftconv.convolve(c["z"], [1.0, 2.0]),
+                               np.convolve(np.arange(6) * (1 + 1j), [1.0, 2.0]), atol=1e-14)
