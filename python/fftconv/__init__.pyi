@@ -4,6 +4,9 @@ from typing import Any, Literal, NamedTuple, Optional, Sequence, Tuple, Union, o
 import numpy as np
 import numpy.typing as npt
 
+from . import astropy as astropy  # (loaded on first use: fftconv.astropy, fftconv.ndimage)
+from . import ndimage as ndimage
+
 __version__: str
 
 _Mode = Literal["full", "same", "valid"]
