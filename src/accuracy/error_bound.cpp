@@ -82,6 +82,10 @@ double abs_sum_max(const detail::Problem& p, const ConstView<T>& image3,
   o.boundary = options.boundary;
   o.fill_value = std::fabs(p.fill_value);
   o.threads = p.threads;
+  if (o.mode == Mode::same)  // the window as the call has it (Options::origin, canonical rank)
+    for (const detail::Axis& a : p.axes)
+      o.origin.push_back(static_cast<std::ptrdiff_t>(a.start) -
+                         static_cast<std::ptrdiff_t>((a.k - 1) / 2));
   const ConstView<double> iv(image.data(), in_shape), kv(kernel.data(), k_shape);
   // direct or the whole-problem fft, whose errors the return value covers (norms: the fft
   // buffer's, or the extended image's, which is at least as large)

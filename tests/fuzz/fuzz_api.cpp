@@ -66,6 +66,14 @@ T at(const fftconv::View<T>& v, std::size_t linear) {
   return v.data()[off];
 }
 
+// Options::origin as messages show it ("-" when empty).
+std::string origin_string(const fftconv::Offsets& origin) {
+  std::string s;
+  for (std::ptrdiff_t v : origin)
+    s += (s.empty() ? "" : ",") + std::to_string(v);
+  return s.empty() ? "-" : s;
+}
+
 // Options::origin along axis a (empty: 0).
 long long shift(const fftconv::Offsets& origin, int a) {
   return origin.empty() ? 0 : static_cast<long long>(origin[a]);
@@ -432,14 +440,17 @@ void run(Bytes& in) {
     const long double error = std::fabs(static_cast<long double>(at(out.view, o)) - ref[o]);
     if (!(error <= static_cast<long double>(bound) + reference_error)) {
       std::fprintf(stderr,
-                   "%s %s image %s kernel %s mode %d method %d boundary %d fill %g compute %d "
-                   "nonnegative %d, S %.3Lg\noutput %zu: got %.17Lg, reference %.17Lg, error "
-                   "%.3Lg, error_bound %.3g\n",
+                   "%s %s image %s kernel %s mode %d method %d (ran %s) boundary %d fill %g "
+                   "compute %d nonnegative %d origin %s, S %.3Lg\noutput %zu: got %.17Lg, "
+                   "reference %.17Lg, error %.3Lg, error_bound %.3g\n",
                    sizeof(T) == 4 ? "float" : "double", correlate ? "correlate" : "convolve",
                    fftconv::to_string(image_shape).c_str(),
                    fftconv::to_string(kernel_shape).c_str(), static_cast<int>(mode),
-                   static_cast<int>(method), static_cast<int>(options.boundary), options.fill_value,
-                   static_cast<int>(options.compute_precision), nonnegative, S, o,
+                   static_cast<int>(method),
+                   fftconv::to_string(fftconv::chosen_method(kernel.view, image_shape, options)),
+                   static_cast<int>(options.boundary), options.fill_value,
+                   static_cast<int>(options.compute_precision), nonnegative,
+                   origin_string(options.origin).c_str(), S, o,
                    static_cast<long double>(at(out.view, o)), ref[o], error, bound);
       fail("error_bound was exceeded");
     }
