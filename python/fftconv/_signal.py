@@ -22,6 +22,11 @@ def _max_abs(a):
     return max(abs(int(a.max())), abs(int(a.min()))) if a.size else 0
 
 
+def _beyond_double(a, k):
+    """Whether integer sums of a and k may reach 2**53 (scipy's test for its direct path)."""
+    return _max_abs(a) * _max_abs(k) * min(a.size, k.size) >= _EXACT_IN_DOUBLE
+
+
 def _fft_promoted(dtype):
     """The dtype scipy's FFT functions transform an input in: each input on its own."""
     if dtype.kind in "biu":
@@ -122,8 +127,7 @@ def _run(in1, in2, mode, method, correlate, out, axes, fft_rule, extras, name):
         kernel = in1
 
     if result_dtype.kind in "iu":
-        bound = _max_abs(in1) * _max_abs(in2) * min(in1.size, in2.size)
-        if bound >= _EXACT_IN_DOUBLE:
+        if _beyond_double(in1, in2):
             if axes is not None or extras.get("boundary", "zero") != "zero":
                 raise ValueError(f"{name}: integer inputs whose products reach 2**53 are summed "
                                  "exactly only with the default axes and boundary")
@@ -380,7 +384,7 @@ def choose_conv_method(in1, in2, mode="full", measure=False):
         return "direct"
     result_dtype, compute = _dtypes(a.dtype, k.dtype, False)
     if result_dtype.kind in "iu":
-        if _max_abs(a) * _max_abs(k) * min(a.size, k.size) >= _EXACT_IN_DOUBLE:
+        if _beyond_double(a, k):
             return "direct"
     image, kernel = a, k
     if mode == "valid" and _swap_for_valid(a.shape, k.shape, range(a.ndim)):

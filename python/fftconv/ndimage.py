@@ -286,7 +286,7 @@ def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0
     ndim = input.ndim
     sigmas = _per_axis(sigma, ndim, "sigma")
     orders = [operator.index(v) for v in _per_axis(order, ndim, "order")]
-    modes = _per_axis(mode, ndim, "mode") if not isinstance(mode, str) else [mode] * ndim
+    modes = _per_axis(mode, ndim, "mode")  # (a name is a scalar to numpy: repeated)
     radii = _per_axis(radius, ndim, "radius")
     weights = []
     for s, m, r in zip(sigmas, orders, radii):
@@ -327,7 +327,7 @@ def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=
     ndim = input.ndim
     sizes = [operator.index(s) for s in _per_axis(size, ndim, "size")]
     origins = [operator.index(o) for o in _per_axis(origin, ndim, "origin")]
-    modes = _per_axis(mode, ndim, "mode") if not isinstance(mode, str) else [mode] * ndim
+    modes = _per_axis(mode, ndim, "mode")  # (a name is a scalar to numpy: repeated)
     weights = []
     for s, o in zip(sizes, origins):
         if s <= 1:  # (skipped, its origin unchecked, as scipy)

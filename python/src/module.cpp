@@ -36,21 +36,34 @@ void enum_field(py::class_<Options>& c, const char* name, E Options::*field) {
       [field](Options& o, const std::string& text) { o.*field = fftconv::parse<E>(text); });
 }
 
+// ---- Per-axis lists (Shape, Axes, Offsets) to and from Python ----------------------------------
+
+template <class Int>
+py::tuple dims_tuple(const fftconv::Dims<Int>& d) {
+  py::tuple t(static_cast<std::size_t>(d.rank()));
+  for (int i = 0; i < d.rank(); ++i)
+    t[static_cast<std::size_t>(i)] = d[i];
+  return t;
+}
+
+/// ValueError naming the argument for more than max_rank values.
+template <class Int>
+fftconv::Dims<Int> dims_of(const std::vector<Int>& values, const char* name) {
+  if (values.size() > static_cast<std::size_t>(fftconv::max_rank))
+    throw py::value_error(std::string(name) + ": rank " + std::to_string(values.size()) +
+                          " is more than the library's " + std::to_string(fftconv::max_rank));
+  fftconv::Dims<Int> d;
+  for (Int v : values)
+    d.push_back(v);
+  return d;
+}
+
 template <class Int>
 void list_field(py::class_<Options>& c, const char* name, fftconv::Dims<Int> Options::*field) {
   c.def_property(
-      name,
-      [field](const Options& o) {
-        py::tuple t((o.*field).rank());
-        for (int i = 0; i < (o.*field).rank(); ++i)
-          t[static_cast<std::size_t>(i)] = (o.*field)[i];
-        return t;
-      },
-      [field](Options& o, const std::vector<Int>& values) {
-        fftconv::Dims<Int> d;
-        for (Int v : values)
-          d.push_back(v);
-        o.*field = d;
+      name, [field](const Options& o) { return dims_tuple(o.*field); },
+      [field, name](Options& o, const std::vector<Int>& values) {
+        o.*field = dims_of(values, name);
       });
 }
 
@@ -135,23 +148,6 @@ fftconv::Operation operation(bool correlate) {
   return correlate ? fftconv::Operation::correlate : fftconv::Operation::convolve;
 }
 
-py::tuple shape_tuple(const fftconv::Shape& s) {
-  py::tuple t(static_cast<std::size_t>(s.rank()));
-  for (int i = 0; i < s.rank(); ++i)
-    t[static_cast<std::size_t>(i)] = s[i];
-  return t;
-}
-
-fftconv::Shape shape_of(const std::vector<std::size_t>& extents, const char* name) {
-  if (extents.size() > static_cast<std::size_t>(fftconv::max_rank))
-    throw py::value_error(std::string(name) + ": rank " + std::to_string(extents.size()) +
-                          " is more than the library's " + std::to_string(fftconv::max_rank));
-  fftconv::Shape s;
-  for (std::size_t e : extents)
-    s.push_back(e);
-  return s;
-}
-
 // ---- Filter: one of the four element types ------------------------------------------------------
 
 class PyFilter {
@@ -161,7 +157,7 @@ class PyFilter {
       : filter_(with_element(element_of(kernel, "kernel"), [&](auto t) -> Any {
           using T = std::decay_t<decltype(t)>;
           const auto kv = input_view<T>(kernel, "kernel");
-          const fftconv::Shape shape = shape_of(image_shape, "image_shape");
+          const fftconv::Shape shape = dims_of(image_shape, "image_shape");
           py::gil_scoped_release nogil;
           return Any(std::in_place_type<Held<T>>,
                      fftconv::Filter<T>(kv, shape, operation(correlate), options));
@@ -171,8 +167,7 @@ class PyFilter {
     std::visit(
         [&](const auto& f) {
           using T = typename std::decay_t<decltype(f)>::element_type;
-          check_dtype<T>(image, "image");
-          check_dtype<T>(out, "out");
+          // (the views refuse another dtype than the filter's with TypeError)
           const auto iv = input_view<T>(image, "image");
           const auto ov = output_view<T>(out, "out");
           py::gil_scoped_release nogil;  // (apply is const and thread-safe)
@@ -186,10 +181,10 @@ class PyFilter {
                       filter_);
   }
   py::tuple image_shape() const {
-    return std::visit([](const auto& f) { return shape_tuple(f.filter.image_shape()); }, filter_);
+    return std::visit([](const auto& f) { return dims_tuple(f.filter.image_shape()); }, filter_);
   }
   py::tuple output_shape() const {
-    return std::visit([](const auto& f) { return shape_tuple(f.filter.output_shape()); }, filter_);
+    return std::visit([](const auto& f) { return dims_tuple(f.filter.output_shape()); }, filter_);
   }
 
  private:
@@ -201,13 +196,6 @@ class PyFilter {
   };
   using Any = std::variant<Held<float>, Held<double>, Held<std::complex<float>>,
                            Held<std::complex<double>>>;
-
-  template <class T>
-  static void check_dtype(const py::array& a, const char* name) {
-    if (!a.dtype().is(py::dtype::of<T>()) && !a.dtype().equal(py::dtype::of<T>()))
-      throw py::type_error(std::string(name) + ": dtype " + dtype_name(a.dtype()) +
-                           " does not match the filter's " + dtype_name(py::dtype::of<T>()));
-  }
 
   Any filter_;
 };
@@ -276,7 +264,7 @@ void bind_functions(py::module_& m) {
         d["rms"] = s.rms;
         d["max_ulp"] = s.max_ulp;
         d["median_ulp"] = s.median_ulp;
-        d["worst_position"] = shape_tuple(s.worst_position);
+        d["worst_position"] = dims_tuple(s.worst_position);
         d["count_over"] = s.count_over;
         return d;
       },
@@ -352,7 +340,7 @@ void bind_functions(py::module_& m) {
       "chosen_method",
       [](const py::array& kernel, const std::vector<std::size_t>& image_shape,
          const Options& options) {
-        const fftconv::Shape shape = shape_of(image_shape, "image_shape");
+        const fftconv::Shape shape = dims_of(image_shape, "image_shape");
         return with_real(kernel, "kernel", [&](auto t) {
           using T = std::decay_t<decltype(t)>;
           const auto kv = input_view<T>(kernel, "kernel");
@@ -365,16 +353,16 @@ void bind_functions(py::module_& m) {
       "output_shape",
       [](const std::vector<std::size_t>& image, const std::vector<std::size_t>& kernel,
          const Options& options) {
-        return shape_tuple(fftconv::output_shape(shape_of(image, "image_shape"),
-                                                 shape_of(kernel, "kernel_shape"), options));
+        return dims_tuple(fftconv::output_shape(dims_of(image, "image_shape"),
+                                                dims_of(kernel, "kernel_shape"), options));
       },
       py::arg("image_shape"), py::arg("kernel_shape"), py::arg("options"));
   m.def(
       "fft_shape",
       [](const std::vector<std::size_t>& image, const std::vector<std::size_t>& kernel,
          const Options& options) {
-        return shape_tuple(fftconv::fft_shape(shape_of(image, "image_shape"),
-                                              shape_of(kernel, "kernel_shape"), options));
+        return dims_tuple(fftconv::fft_shape(dims_of(image, "image_shape"),
+                                             dims_of(kernel, "kernel_shape"), options));
       },
       py::arg("image_shape"), py::arg("kernel_shape"), py::arg("options"));
   m.def("next_fast_size", &fftconv::next_fast_size, py::arg("n"));
