@@ -122,7 +122,8 @@ FFTCONV_C_API int fftconv_options_default(fftconv_options* options);
 FFTCONV_C_API const char* fftconv_last_error(void);
 
 /* The names of the enum fields of fftconv_options (`field`: "mode", "boundary", "method",
- * "planning", "nan_policy" or "compute_precision"), the C++ enumerators' (fftconv/names.hpp):
+ * "planning", "nan_policy" or "compute_precision"; fftconv_deconvolution_options' "edges",
+ * "acceleration", and fftconv_wiener's "regularizer"), the C++ enumerators' (fftconv/names.hpp):
  * "same", "reflect", "overlap_save", "double_precision", ... fftconv_option_name sets *name to
  * the value's name, a static string (never freed); fftconv_option_value sets *value to the value
  * named `name` (exactly, lower case). An unknown field, value or name is refused with
@@ -284,6 +285,76 @@ FFTCONV_C_API int fftconv_match_template_f32(int rank, const size_t* image_shape
 FFTCONV_C_API int fftconv_find_peaks_f64(int rank, const size_t* shape, const double* score,
                                          double threshold, size_t min_distance, size_t max_peaks,
                                          double* positions, double* values, size_t* count);
+
+/* ---- Deconvolution (fftconv/deconvolve.hpp; README, "Deconvolution and frequency filters") ----
+ * image, psf and out are contiguous C-order arrays of rank 1 to 3; the PSF has the image's rank;
+ * out has the image's shape. */
+enum { FFTCONV_EDGES_ZERO = 0, FFTCONV_EDGES_PERIODIC = 1, FFTCONV_EDGES_EXTENDED = 2 };
+enum { FFTCONV_ACCELERATION_NONE = 0, FFTCONV_ACCELERATION_BIGGS_ANDREWS = 1 };
+enum { FFTCONV_REGULARIZER_LAPLACIAN = 0, FFTCONV_REGULARIZER_IDENTITY = 1 };
+
+/* Called after each iteration with its number (1, 2, ...) and the relative change of the
+ * estimate; return 0 to stop there (out then holds that iteration's estimate), non-zero to go
+ * on. */
+typedef int (*fftconv_progress_fn)(void* user_data, int iteration, double relative_change);
+
+/* The options of fftconv_richardson_lucy_* and fftconv_landweber_*, the C++
+ * RichardsonLucyOptions and LandweberOptions field by field. Start from
+ * fftconv_deconvolution_options_default (or pass NULL): iterations 50, acceleration NONE,
+ * edges ZERO, filter_epsilon 0, clip 0, tv_regularization 0, mask NULL, start_from_out 0,
+ * threads 1, planning ESTIMATE, method AUTOMATIC, max_memory_bytes SIZE_MAX, progress NULL,
+ * alpha 1, positivity 1. struct_size as fftconv_options' (releases only append fields). */
+typedef struct fftconv_deconvolution_options {
+  size_t struct_size;
+  int iterations;
+  int acceleration;        /* richardson_lucy: FFTCONV_ACCELERATION_ */
+  int edges;               /* FFTCONV_EDGES_ */
+  double filter_epsilon;   /* richardson_lucy: scikit-image's (0 = off) */
+  int clip;                /* 0 or 1: the result clipped to [-1, 1] */
+  double tv_regularization; /* richardson_lucy: 0 <= lambda < 1 / (2 rank) */
+  const unsigned char* mask; /* NULL, or the image's shape: non-zero = bad pixel */
+  int start_from_out;      /* 0 or 1: start from the values out holds */
+  int threads;
+  int planning;
+  int method;              /* FFTCONV_METHOD_ of the convolutions */
+  size_t max_memory_bytes;
+  fftconv_progress_fn progress; /* NULL: none */
+  void* progress_data;     /* passed to progress */
+  double alpha;            /* landweber: the relative step, 0 < alpha < 2 */
+  int positivity;          /* landweber: 0 or 1 */
+} fftconv_deconvolution_options;
+
+FFTCONV_C_API int fftconv_deconvolution_options_init(fftconv_deconvolution_options* options,
+                                                     size_t struct_size);
+#define fftconv_deconvolution_options_default(options) \
+  fftconv_deconvolution_options_init((options), sizeof(fftconv_deconvolution_options))
+
+/* Richardson-Lucy deconvolution (fftconv::richardson_lucy). */
+FFTCONV_C_API int fftconv_richardson_lucy_f64(int rank, const size_t* image_shape,
+                                              const double* image, const size_t* psf_shape,
+                                              const double* psf, double* out,
+                                              const fftconv_deconvolution_options* options);
+FFTCONV_C_API int fftconv_richardson_lucy_f32(int rank, const size_t* image_shape,
+                                              const float* image, const size_t* psf_shape,
+                                              const float* psf, float* out,
+                                              const fftconv_deconvolution_options* options);
+/* Projected Landweber iteration (fftconv::landweber). */
+FFTCONV_C_API int fftconv_landweber_f64(int rank, const size_t* image_shape, const double* image,
+                                        const size_t* psf_shape, const double* psf, double* out,
+                                        const fftconv_deconvolution_options* options);
+FFTCONV_C_API int fftconv_landweber_f32(int rank, const size_t* image_shape, const float* image,
+                                        const size_t* psf_shape, const float* psf, float* out,
+                                        const fftconv_deconvolution_options* options);
+/* Wiener-Hunt deconvolution (fftconv::wiener): balance >= 0, regularizer FFTCONV_REGULARIZER_,
+ * edges FFTCONV_EDGES_ (PERIODIC is scikit-image's), clip 0 or 1, threads as fftconv_options'. */
+FFTCONV_C_API int fftconv_wiener_f64(int rank, const size_t* image_shape, const double* image,
+                                     const size_t* psf_shape, const double* psf, double* out,
+                                     double balance, int regularizer, int edges, int clip,
+                                     int threads);
+FFTCONV_C_API int fftconv_wiener_f32(int rank, const size_t* image_shape, const float* image,
+                                     const size_t* psf_shape, const float* psf, float* out,
+                                     double balance, int regularizer, int edges, int clip,
+                                     int threads);
 
 #ifdef __cplusplus
 }

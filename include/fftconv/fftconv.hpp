@@ -2,8 +2,10 @@
 // Umbrella header: everything a user of fftconv may include.
 #include "fftconv/accuracy.hpp"
 #include "fftconv/convolve.hpp"
+#include "fftconv/deconvolve.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
+#include "fftconv/frequency.hpp"
 #include "fftconv/masked.hpp"
 #include "fftconv/match.hpp"
 #include "fftconv/names.hpp"

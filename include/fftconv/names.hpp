@@ -20,7 +20,7 @@ namespace fftconv {
 
 // The enums, defined and documented where they are used (options.hpp: Mode, Method, Boundary,
 // Planning, Precision, NanPolicy; filter.hpp: Operation; accuracy.hpp: Guarantee; error.hpp:
-// ErrorCode). Declared here too so that this header stands on its own.
+// ErrorCode; deconvolve.hpp: DeconvolutionEdges, Acceleration, Regularizer). Declared here too so that this header stands on its own.
 enum class Mode;
 enum class Method;
 enum class Boundary;
@@ -30,6 +30,9 @@ enum class NanPolicy;
 enum class Operation;
 enum class Guarantee;
 enum class ErrorCode;
+enum class DeconvolutionEdges;
+enum class Acceleration;
+enum class Regularizer;
 
 /// The enumerator's name, a static string; "unknown" for a value outside the enumeration (never
 /// null). The Method names are also what the fftconv program's --method takes.
@@ -42,6 +45,9 @@ FFTCONV_API const char* to_string(NanPolicy value) noexcept;
 FFTCONV_API const char* to_string(Operation value) noexcept;
 FFTCONV_API const char* to_string(Guarantee value) noexcept;
 FFTCONV_API const char* to_string(ErrorCode value) noexcept;
+FFTCONV_API const char* to_string(DeconvolutionEdges value) noexcept;
+FFTCONV_API const char* to_string(Acceleration value) noexcept;
+FFTCONV_API const char* to_string(Regularizer value) noexcept;
 
 /// One enumerator and its name.
 template <class E>

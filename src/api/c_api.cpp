@@ -18,7 +18,9 @@
 #include <variant>
 #include <vector>
 
+#include "api/c_api_support.hpp"
 #include "core/enumerators.hpp"
+#include "fftconv/deconvolve.hpp"
 #include "fftconv/filter.hpp"
 #include "fftconv/masked.hpp"
 #include "fftconv/match.hpp"
@@ -27,6 +29,12 @@
 #include "util/check.hpp"
 #include "util/checked_math.hpp"
 
+using fftconv::detail::c_api::check_pointer;
+using fftconv::detail::c_api::guarded;
+using fftconv::detail::c_api::last_error;
+using fftconv::detail::c_api::set_error;
+using fftconv::detail::c_api::to_shape;
+
 struct fftconv_filter {
   std::variant<fftconv::Filter<float>, fftconv::Filter<double>,
                fftconv::Filter<std::complex<float>>, fftconv::Filter<std::complex<double>>>
@@ -34,63 +42,6 @@ struct fftconv_filter {
 };
 
 namespace {
-
-// The message of this thread's last call: a fixed buffer, so storing it never allocates or throws
-// (a bad_alloc while reporting a bad_alloc must not escape the noexcept boundary).
-thread_local char last_error[512] = "";
-
-void set_error(const char* message) noexcept {
-  std::snprintf(last_error, sizeof last_error, "%s", message);
-}
-
-// Runs f; returns FFTCONV_OK, or the status of the exception it threw with its message kept.
-template <class F>
-int guarded(F&& f) noexcept {
-  try {
-    f();
-    last_error[0] = '\0';
-    return FFTCONV_OK;
-  } catch (const fftconv::Error& e) {
-    set_error(e.what());
-    switch (e.code()) {
-      case fftconv::ErrorCode::invalid_argument:
-        return FFTCONV_INVALID_ARGUMENT;
-      case fftconv::ErrorCode::out_of_memory:
-        return FFTCONV_OUT_OF_MEMORY;
-      case fftconv::ErrorCode::internal:
-        break;
-    }
-    return FFTCONV_INTERNAL_ERROR;
-  } catch (const std::bad_alloc&) {
-    set_error("out of memory");
-    return FFTCONV_OUT_OF_MEMORY;
-  } catch (const std::exception& e) {
-    std::snprintf(last_error, sizeof last_error, "internal error: %s", e.what());
-    return FFTCONV_INTERNAL_ERROR;
-  } catch (...) {
-    set_error("internal error: unknown exception");
-    return FFTCONV_INTERNAL_ERROR;
-  }
-}
-
-void check_pointer(const void* p, const char* what, const char* name) {
-  FFTCONV_CHECK(p != nullptr, invalid_argument, what, ": ", name, " is NULL");
-}
-
-fftconv::Shape to_shape(int rank, const size_t* shape, const char* what, const char* name) {
-  FFTCONV_CHECK(rank >= 1 && rank <= fftconv::max_rank, invalid_argument, what,
-                ": rank must be 1 to ", fftconv::max_rank, ", got ", rank);
-  check_pointer(shape, what, name);
-  fftconv::Shape s;
-  std::size_t count = 1;
-  for (int i = 0; i < rank; ++i) {
-    s.push_back(shape[i]);
-    count = fftconv::detail::checked_mul(count, shape[i], name);  // names the shape on overflow
-  }
-  FFTCONV_CHECK(count <= static_cast<std::size_t>(PTRDIFF_MAX), invalid_argument, what, ": ", name,
-                " has ", count, " elements, more than an array can index");
-  return s;
-}
 
 // The sizes of every released layout of fftconv_options, oldest first (fftconv.h): 0.3's, the
 // first with struct_size (up to nonnegative), 0.4's (axes_mask), 0.5's (origin). A release that
@@ -244,7 +195,10 @@ constexpr EnumField enum_fields[] = {enum_field<fftconv::Mode>("mode"),
                                      enum_field<fftconv::Method>("method"),
                                      enum_field<fftconv::Planning>("planning"),
                                      enum_field<fftconv::NanPolicy>("nan_policy"),
-                                     enum_field<fftconv::Precision>("compute_precision")};
+                                     enum_field<fftconv::Precision>("compute_precision"),
+                                     enum_field<fftconv::DeconvolutionEdges>("edges"),
+                                     enum_field<fftconv::Acceleration>("acceleration"),
+                                     enum_field<fftconv::Regularizer>("regularizer")};
 
 const EnumField& find_enum_field(const char* field, const char* what) {
   check_pointer(field, what, "field");
@@ -254,7 +208,7 @@ const EnumField& find_enum_field(const char* field, const char* what) {
     known += (known.empty() ? "" : ", ") + std::string(f.field);
   }
   fftconv::detail::fail(fftconv::ErrorCode::invalid_argument, what, ": field \"", field,
-                        "\" is not an enum field of fftconv_options (", known, ")");
+                        "\" is not an enum field of fftconv_options or fftconv_deconvolution_options (", known, ")");
 }
 
 /// What every array call checks first: the shapes, the input pointers and the options, and the

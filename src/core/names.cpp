@@ -8,6 +8,7 @@
 
 #include "core/enumerators.hpp"
 #include "fftconv/accuracy.hpp"
+#include "fftconv/deconvolve.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/filter.hpp"
 #include "fftconv/options.hpp"
@@ -82,6 +83,26 @@ struct Table<ErrorCode> {
                                                   {ErrorCode::out_of_memory, "out_of_memory"},
                                                   {ErrorCode::internal, "internal"}};
 };
+template <>
+struct Table<DeconvolutionEdges> {
+  static constexpr const char* type = "DeconvolutionEdges";
+  static constexpr EnumName<DeconvolutionEdges> names[] = {
+      {DeconvolutionEdges::zero, "zero"},
+      {DeconvolutionEdges::periodic, "periodic"},
+      {DeconvolutionEdges::extended, "extended"}};
+};
+template <>
+struct Table<Acceleration> {
+  static constexpr const char* type = "Acceleration";
+  static constexpr EnumName<Acceleration> names[] = {{Acceleration::none, "none"},
+                                                     {Acceleration::biggs_andrews, "biggs_andrews"}};
+};
+template <>
+struct Table<Regularizer> {
+  static constexpr const char* type = "Regularizer";
+  static constexpr EnumName<Regularizer> names[] = {{Regularizer::laplacian, "laplacian"},
+                                                    {Regularizer::identity, "identity"}};
+};
 
 }  // namespace
 
@@ -127,6 +148,9 @@ FFTCONV_NAMED_ENUM(NanPolicy)
 FFTCONV_NAMED_ENUM(Operation)
 FFTCONV_NAMED_ENUM(Guarantee)
 FFTCONV_NAMED_ENUM(ErrorCode)
+FFTCONV_NAMED_ENUM(DeconvolutionEdges)
+FFTCONV_NAMED_ENUM(Acceleration)
+FFTCONV_NAMED_ENUM(Regularizer)
 #undef FFTCONV_NAMED_ENUM
 
 }  // namespace fftconv

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <complex>
 #include <cstdlib>
 #include <limits>
 #include <utility>
@@ -34,6 +35,32 @@ bool overlaps_itself(const Shape& shape, const Strides& strides) {
   }
   return false;
 }
+
+int resolved_threads(int threads, const char* what) {
+  FFTCONV_CHECK(threads >= 0, invalid_argument, what, ": options.threads is ", threads,
+                "; use 1 (the default) for one thread, 0 for all hardware threads");
+  return usable_threads(threads);
+}
+
+template <class T>
+double rounded_fill_value(double fill_value, bool used, const char* what) {
+  FFTCONV_CHECK(!std::isnan(fill_value), invalid_argument, what, ": options.fill_value is NaN");
+  if (!used) return 0;
+  // The fill value in the data's precision, as every path uses it (float data: rounded to float
+  // once, here, so the widened double core, the reference and error_bound agree with the float
+  // paths).
+  // (Infinities are kept; a finite value that would round to infinity in T is refused.)
+  const double largest = static_cast<double>(std::numeric_limits<T>::max());
+  const double half_ulp =
+      (largest - static_cast<double>(std::nextafter(std::numeric_limits<T>::max(), T(0)))) / 2;
+  FFTCONV_CHECK(std::isinf(fill_value) || std::fabs(fill_value) < largest + half_ulp,
+                invalid_argument, what, ": options.fill_value ", fill_value,
+                " is outside the range of the data's type (largest ", largest, ")");
+  return static_cast<double>(static_cast<T>(fill_value));  // (in range: checked above)
+}
+
+template double rounded_fill_value<float>(double, bool, const char*);
+template double rounded_fill_value<double>(double, bool, const char*);
 
 namespace {
 
@@ -74,25 +101,14 @@ Call validate_call_setup(const ConstView<T>& kernel, const Shape& image_shape,
   const Boundary boundary = options.boundary;
   FFTCONV_CHECK(is_enumerator(boundary), invalid_argument, what,
                 ": options.boundary has unknown value ", static_cast<int>(boundary));
-  FFTCONV_CHECK(!std::isnan(options.fill_value), invalid_argument, what,
-                ": options.fill_value is NaN");
   const Planning planning = options.planning;
   FFTCONV_CHECK(is_enumerator(planning), invalid_argument, what,
                 ": options.planning has unknown value ", static_cast<int>(planning));
   FFTCONV_CHECK(is_enumerator(options.compute_precision), invalid_argument, what,
                 ": options.compute_precision has unknown value ",
                 static_cast<int>(options.compute_precision));
-  FFTCONV_CHECK(options.threads >= 0, invalid_argument, what, ": options.threads is ",
-                options.threads,
-                "; use 1 (the default) for one thread, 0 for all hardware threads");
+  const int threads = resolved_threads(options.threads, what);
   p.boundary = boundary;
-  // The fill value in the data's precision, as every path uses it (float data: rounded to float
-  // once, here, so the widened double core, the reference and error_bound agree with the float
-  // paths).
-  // (Infinities are kept; a finite value that would round to infinity in T is refused.)
-  const double largest = static_cast<double>(std::numeric_limits<T>::max());
-  const double half_ulp =
-      (largest - static_cast<double>(std::nextafter(std::numeric_limits<T>::max(), T(0)))) / 2;
   const NanPolicy nan_policy = options.nan_policy;
   FFTCONV_CHECK(is_enumerator(nan_policy), invalid_argument, what,
                 ": options.nan_policy has unknown value ", static_cast<int>(nan_policy));
@@ -100,12 +116,7 @@ Call validate_call_setup(const ConstView<T>& kernel, const Shape& image_shape,
                 what, ": options.min_weight is ", options.min_weight,
                 "; it must be finite and >= 0 (a fraction of the kernel's sum)");
   const bool fill_used = boundary == Boundary::constant || nan_policy == NanPolicy::fill;
-  FFTCONV_CHECK(!fill_used || std::isinf(options.fill_value) ||
-                    std::fabs(options.fill_value) < largest + half_ulp,
-                invalid_argument, what, ": options.fill_value ", options.fill_value,
-                " is outside the range of the data's type (largest ", largest, ")");
-  const double rounded_fill =  // (only converted where checked: beyond T's range it is UB)
-      fill_used ? static_cast<double>(static_cast<T>(options.fill_value)) : 0;
+  const double rounded_fill = rounded_fill_value<T>(options.fill_value, fill_used, what);
   p.fill_value = boundary == Boundary::constant ? rounded_fill : 0;  // zero means 0
   // (interpolate divides by conv(M, k) along every convolved axis: not a sum of slab terms)
   FFTCONV_CHECK(batch.outer.empty() || nan_policy != NanPolicy::interpolate, invalid_argument, what,
@@ -117,7 +128,7 @@ Call validate_call_setup(const ConstView<T>& kernel, const Shape& image_shape,
   p.min_weight = options.min_weight;
   p.preserve_nan = options.preserve_nan;
   p.planning = planning;
-  p.threads = usable_threads(options.threads);
+  p.threads = threads;
   p.method = method;
   p.compute_precision = options.compute_precision;
   p.normalize_kernel = options.normalize_kernel;
@@ -148,6 +159,14 @@ void check_image(const Shape& expected, const ConstView<T>& image, const char* w
                 to_string(image.shape()), ")");
 }
 
+// An output written element by element must not have two elements at one address.
+template <class T>
+void check_not_overlapping(const View<T>& out, const char* name, const char* what) {
+  FFTCONV_CHECK(!overlaps_itself(out.shape(), out.strides()), invalid_argument, what, ": ", name,
+                " strides (", strides_string(out.strides()), ") make elements of its shape ",
+                to_string(out.shape()), " share memory");
+}
+
 template <class T>
 void check_output(const Shape& expected, const Shape& image, const Shape& kernel,
                   const View<T>& out, const char* name, const char* what) {
@@ -158,9 +177,7 @@ void check_output(const Shape& expected, const Shape& image, const Shape& kernel
   if (element_count(expected) == 0) return;  // valid mode, kernel longer than the image
   FFTCONV_CHECK(out.data() != nullptr, invalid_argument, what, ": ", name, " data is null (shape ",
                 to_string(out.shape()), ")");
-  FFTCONV_CHECK(!overlaps_itself(out.shape(), out.strides()), invalid_argument, what, ": ", name,
-                " strides (", strides_string(out.strides()), ") make elements of its shape ",
-                to_string(out.shape()), " share memory");
+  check_not_overlapping(out, name, what);
 }
 
 }  // namespace
@@ -188,6 +205,13 @@ void validate_companion(const ConstView<M>& v, const Shape& shape, const char* n
                 to_string(v.shape()), ", expected the ", owner, "'s ", to_string(shape));
   check_strides(v, name, what);
   FFTCONV_CHECK(v.data() != nullptr, invalid_argument, what, ": ", name, " data is null");
+}
+
+template <class T>
+void validate_same_shape(const ConstView<T>& image, const View<T>& out, const char* what) {
+  check_image(image.shape(), image, what);
+  validate_companion(ConstView<T>(out), image.shape(), "out", "image", what);
+  check_not_overlapping(out, "out", what);
 }
 
 template <class T>
@@ -220,6 +244,15 @@ template void validate_companion<float>(const ConstView<float>&, const Shape&, c
                                         const char*, const char*);
 template void validate_companion<double>(const ConstView<double>&, const Shape&, const char*,
                                          const char*, const char*);
+template void validate_companion<std::complex<float>>(const ConstView<std::complex<float>>&,
+                                                      const Shape&, const char*, const char*,
+                                                      const char*);
+template void validate_companion<std::complex<double>>(const ConstView<std::complex<double>>&,
+                                                       const Shape&, const char*, const char*,
+                                                       const char*);
+template void validate_same_shape<float>(const ConstView<float>&, const View<float>&, const char*);
+template void validate_same_shape<double>(const ConstView<double>&, const View<double>&,
+                                          const char*);
 template void validate_apply<float>(const Batch&, const ConstView<float>&, const View<float>&,
                                     const char*);
 template void validate_apply<double>(const Batch&, const ConstView<double>&, const View<double>&,

@@ -47,6 +47,23 @@ template <class M>
 void validate_companion(const ConstView<M>& v, const Shape& shape, const char* name,
                         const char* owner, const char* what);
 
+/// Checks the views of a whole-image operation whose output has the image's shape (frequency
+/// filters, deconvolution): strides for every axis and non-null data for both, the output of the
+/// image's shape and not overlapping itself (it may alias the image). Ranks and extents are the
+/// caller's to check.
+template <class T>
+void validate_same_shape(const ConstView<T>& image, const View<T>& out, const char* what);
+
+/// options.threads (or a field like it, named so in messages) checked (>= 0) and resolved:
+/// usable_threads.
+int resolved_threads(int threads, const char* what);
+
+/// options.fill_value (or a field like it) checked and rounded to T as every path uses it: NaN
+/// refused; where it is `used`, a finite value beyond T's range refused (infinities are kept).
+/// The rounded value where used, else 0.
+template <class T>
+double rounded_fill_value(double fill_value, bool used, const char* what);
+
 /// Checks the image and output views of one application of batch b: the image's shape, strides
 /// and data, the output's shape, strides, data and that it does not overlap itself.
 template <class T>

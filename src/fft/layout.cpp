@@ -16,10 +16,14 @@ namespace {
 constexpr std::size_t row_alignment = 16;
 }  // namespace
 
+int threads_for(double points, int threads) {
+  return points >= 65536 ? threads : 1;
+}
+
 int threads_for(const Problem& p, const FftLayout& l) {
-  const double points = static_cast<double>(l.lengths[0]) * static_cast<double>(l.lengths[1]) *
-                        static_cast<double>(l.lengths[2]);
-  return points >= 65536 ? p.threads : 1;
+  return threads_for(static_cast<double>(l.lengths[0]) * static_cast<double>(l.lengths[1]) *
+                         static_cast<double>(l.lengths[2]),
+                     p.threads);
 }
 
 WorkShape work_shape(const FftLayout& l, const Extents& in, const Extents& out) {

@@ -45,7 +45,9 @@ FftLayout fft_layout(const Problem& p, std::size_t element_bytes);
 std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes);
 
 /// Threads are made per parallel region (parallel.hpp), tens of microseconds each: only worth it
-/// for transforms of some size (p.threads from 2^16 points, else 1).
+/// for transforms of some size (`threads` from 2^16 points, else 1).
+int threads_for(double points, int threads);
+/// threads_for the problem's transform lengths and p.threads.
 int threads_for(const Problem& p, const FftLayout& l);
 
 /// The rows of real data a transform input holds along each axis: the image's buffer positions

@@ -3,12 +3,15 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cassert>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "fftconv/planning.hpp"
+#include "fftconv/shape.hpp"
 #include "util/check.hpp"
 
 namespace fftconv::detail::fft {
@@ -56,9 +59,9 @@ struct fftw_traits<float> {
 std::atomic<std::size_t> plan_count{0};  // plans made, for fftconv::fft_plans_created
 namespace {
 
-// What a plan transforms: a real row out of place (r2c / c2r) or the columns of a complex block
-// in place (the kind fixes the placement).
-enum class Kind { real, columns };
+// What a plan transforms: a real row out of place (r2c / c2r), the columns of a complex block
+// in place, or a real grid of rank 1..3 in place (r2c / c2r; the kind fixes the placement).
+enum class Kind { real, columns, grid };
 
 template <class T>
 class TypedPlan final : public Plan {
@@ -74,10 +77,15 @@ class TypedPlan final : public Plan {
   TypedPlan& operator=(const TypedPlan&) = delete;
 
   void execute(T* data) const {
-    assert(kind_ == Kind::columns);
+    assert(kind_ == Kind::columns || kind_ == Kind::grid);
     assert(fftw_alignment_of(reinterpret_cast<double*>(data)) == 0);
     auto* spectrum = reinterpret_cast<typename traits::complex_type*>(data);
-    traits::execute_dft(plan_, spectrum, spectrum);
+    if (kind_ == Kind::columns)
+      traits::execute_dft(plan_, spectrum, spectrum);
+    else if (direction_ == Direction::forward)
+      traits::execute_r2c(plan_, data, spectrum);
+    else
+      traits::execute_c2r(plan_, spectrum, data);
   }
   void execute(T* real, T* spectrum_data) const {
     assert(kind_ == Kind::real);
@@ -102,17 +110,30 @@ struct PlanKey {
   std::size_t precision = 0;  // sizeof(T)
   Kind kind = Kind::real;
   Direction direction = Direction::forward;
-  int length = 0;      // the transform length: a row's, or each column's of a block
-  int width = 0;       // columns: the block width (transforms per batch)
+  int length = 0;  // the transform length: a row's, or each column's of a block
+  int width = 0;   // columns: the block width (transforms per batch)
+  int rank = 1;    // grid: its axes, whose lengths are `grid`
+  std::array<int, 3> grid{};
   unsigned flags = 0;  // planning effort
   int threads = 1;
   int alignment = 0;  // fftw_alignment_of the buffers: 0 for fftw_malloc's, ours throughout
   friend bool operator==(const PlanKey& a, const PlanKey& b) {
     return a.precision == b.precision && a.kind == b.kind && a.direction == b.direction &&
-           a.length == b.length && a.width == b.width && a.flags == b.flags &&
-           a.threads == b.threads && a.alignment == b.alignment;
+           a.length == b.length && a.width == b.width && a.rank == b.rank && a.grid == b.grid &&
+           a.flags == b.flags && a.threads == b.threads && a.alignment == b.alignment;
   }
 };
+
+// "real transform of length 12", "real grid transform of lengths 4x5x6": for messages.
+std::string describe(const PlanKey& key) {
+  if (key.kind != Kind::grid)
+    return concat(key.kind == Kind::columns ? "column" : "real", " transform of length ",
+                  key.length);
+  Shape lengths;
+  for (int a = 0; a < key.rank; ++a)
+    lengths.push_back(static_cast<std::size_t>(key.grid[static_cast<std::size_t>(a)]));
+  return "real grid transform of lengths " + to_string(lengths);
+}
 
 // Bounded LRU of shared plans (pocketfft/ducc style): built outside the cache lock, checked
 // again before insert. Eviction only drops the cache's reference; a plan in use lives on.
@@ -168,15 +189,17 @@ class PlanCache {
         p = traits::plan_many_dft(
             1, n, key.width, spectrum, nullptr, 1, key.length, spectrum, nullptr, 1, key.length,
             key.direction == Direction::forward ? FFTW_FORWARD : FFTW_BACKWARD, key.flags);
+      else if (key.kind == Kind::grid)
+        p = key.direction == Direction::forward
+                ? traits::plan_r2c(key.rank, key.grid.data(), buffer, spectrum, key.flags)
+                : traits::plan_c2r(key.rank, key.grid.data(), spectrum, buffer, key.flags);
       else
         p = key.direction == Direction::forward
                 ? traits::plan_r2c(1, n, buffer, spectrum, key.flags)
                 : traits::plan_c2r(1, n, spectrum, buffer, key.flags);
       traits::plan_with_nthreads(1);  // leave FFTW's global setting as we found it
     }
-    FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a ",
-                  key.kind == Kind::columns ? "column" : "real", " transform of length ",
-                  key.length);
+    FFTCONV_CHECK(p != nullptr, internal, "FFTW could not plan a ", describe(key));
     ++plan_count;
     return std::make_shared<TypedPlan<T>>(p, key.kind, key.direction);
   }
@@ -250,6 +273,22 @@ std::shared_ptr<const Plan> row_plan(Direction direction, int n, T* real, T* spe
 }
 
 template <class T>
+std::shared_ptr<const Plan> grid_plan(Direction direction, int rank, const int* lengths, T* buffer,
+                                      Planning effort, int threads) {
+  assert(rank >= 1 && rank <= 3);
+  PlanKey key;
+  key.precision = sizeof(T);
+  key.kind = Kind::grid;
+  key.direction = direction;
+  key.rank = rank;
+  std::copy(lengths, lengths + rank, key.grid.begin());
+  key.flags = fftw_flags(effort);
+  key.threads = threads;
+  key.alignment = 0;
+  return cache().get<T>(key, buffer);
+}
+
+template <class T>
 void execute(const Plan& plan, T* data) {
   static_cast<const TypedPlan<T>&>(plan).execute(data);
 }
@@ -264,6 +303,10 @@ template std::shared_ptr<const Plan> column_plan<double>(Direction, int, int, do
 template std::shared_ptr<const Plan> row_plan<float>(Direction, int, float*, float*, Planning, int);
 template std::shared_ptr<const Plan> row_plan<double>(Direction, int, double*, double*, Planning,
                                                       int);
+template std::shared_ptr<const Plan> grid_plan<float>(Direction, int, const int*, float*, Planning,
+                                                      int);
+template std::shared_ptr<const Plan> grid_plan<double>(Direction, int, const int*, double*,
+                                                       Planning, int);
 template void execute<float>(const Plan&, float*);
 template void execute<double>(const Plan&, double*);
 template void execute<float>(const Plan&, float*, float*);

@@ -43,7 +43,18 @@ template <class T>
 std::shared_ptr<const Plan> row_plan(Direction direction, int n, T* real, T* spectrum,
                                      Planning effort, int threads);
 
-/// Runs a plan from column_plan<T> in place on `data` (an aligned buffer of the plan's layout).
+/// The cached in-place plan for a real transform over a whole grid of `rank` (1..3) axes of
+/// `lengths` (C order, the last axis fastest), stored as FFTW's in-place real layout: rows along
+/// the last axis padded to 2 (n / 2 + 1) reals. forward (r2c) turns the real samples into the
+/// half spectrum (n / 2 + 1 complex values per row, FFTW's sign -1) in the same buffer; inverse
+/// (c2r) the other way, unnormalized, overwriting the spectrum. Made like column_plan, on
+/// `buffer` (threads > 1: FFTW's threads split the transform).
+template <class T>
+std::shared_ptr<const Plan> grid_plan(Direction direction, int rank, const int* lengths, T* buffer,
+                                      Planning effort, int threads);
+
+/// Runs a plan from column_plan<T> or grid_plan<T> in place on `data` (an aligned buffer of the
+/// plan's layout).
 template <class T>
 void execute(const Plan& plan, T* data);
 

@@ -25,15 +25,6 @@ long double pair_tolerance(const Array<T>& image, const Array<T>& kernel, Mode m
 }
 
 template <class T>
-long double max_difference(const Array<T>& a, const Array<T>& b) {
-  REQUIRE(a.shape == b.shape);
-  long double d = 0;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    d = std::max(d, std::fabs(static_cast<long double>(a.values[i]) - b.values[i]));
-  return d;
-}
-
-template <class T>
 Array<T> from_rows(std::initializer_list<std::initializer_list<T>> rows) {
   Array<T> a({rows.size(), rows.begin()->size()});
   std::size_t i = 0;

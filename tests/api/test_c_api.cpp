@@ -244,8 +244,9 @@ TEST_CASE("C API option names: unknown fields, values and names refused with a m
   CHECK(std::string(name) == "untouched");
   CHECK(fftconv_option_name("threads", 0, &name) == FFTCONV_INVALID_ARGUMENT);
   CHECK(std::string(fftconv_last_error()) ==
-        "fftconv_option_name: field \"threads\" is not an enum field of fftconv_options (mode, "
-        "boundary, method, planning, nan_policy, compute_precision)");
+        "fftconv_option_name: field \"threads\" is not an enum field of fftconv_options or "
+        "fftconv_deconvolution_options (mode, boundary, method, planning, nan_policy, "
+        "compute_precision, edges, acceleration, regularizer)");
   CHECK(fftconv_option_value("Mode", "same", &value) == FFTCONV_INVALID_ARGUMENT);
   CHECK(fftconv_option_value(nullptr, "same", &value) == FFTCONV_INVALID_ARGUMENT);
   CHECK(std::string(fftconv_last_error()) == "fftconv_option_value: field is NULL");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fftconv/fftconv.hpp"
+#include "support/expect_error.hpp"
 
 using fftconv::ConstView;
 using fftconv::Error;
@@ -16,30 +17,8 @@ using fftconv::Mode;
 using fftconv::Options;
 using fftconv::View;
 
-namespace {
-
-// Runs f, expects an Error with `code` whose message contains every fragment.
-template <class F>
-void expect_error(ErrorCode code, F&& f, std::initializer_list<std::string> fragments) {
-  try {
-    f();
-    FAIL("no exception");
-  } catch (const Error& e) {
-    CHECK(e.code() == code);
-    const std::string message = e.what();
-    for (const std::string& fragment : fragments) {
-      CAPTURE(message);
-      CHECK(message.find(fragment) != std::string::npos);
-    }
-  }
-}
-
-template <class F>
-void expect_invalid(F&& f, std::initializer_list<std::string> fragments) {
-  expect_error(ErrorCode::invalid_argument, std::forward<F>(f), fragments);
-}
-
-}  // namespace
+using testing::expect_error;
+using testing::expect_invalid;
 
 TEST_CASE("bad input is refused with a message naming the argument, out untouched") {
   std::vector<double> image(20, 1.0), kernel(6, 1.0);

@@ -163,6 +163,16 @@ long double tolerance(const fftconv::Shape& image, const fftconv::Shape& kernel,
   return 16 * static_cast<long double>(std::numeric_limits<T>::epsilon()) * std::log2(2 * P) * S;
 }
 
+/// Largest |a - b| of two arrays of one shape (infinity if their shapes differ).
+template <class T>
+long double max_difference(const Array<T>& a, const Array<T>& b) {
+  if (a.shape != b.shape) return std::numeric_limits<long double>::infinity();
+  long double d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    d = std::max(d, std::fabs(static_cast<long double>(a.values[i]) - b.values[i]));
+  return d;
+}
+
 /// Largest |result - reference|.
 template <class T>
 long double max_abs_error(const Array<T>& result, const Array<long double>& ref) {
