@@ -24,9 +24,10 @@ call needing more than max_memory, or an allocation that failed) or 'internal'."
 
 
 def __getattr__(name):
-    """fftconv.ndimage and fftconv.astropy on first use, as scipy's submodules after
-    `import scipy` (astropy's module imports astropy when it is installed)."""
-    if name in ("ndimage", "astropy"):
+    """fftconv.ndimage, fftconv.astropy, fftconv.restoration and fftconv.filters on first use,
+    as scipy's submodules after `import scipy` (astropy's module imports astropy when it is
+    installed)."""
+    if name in ("ndimage", "astropy", "restoration", "filters"):
         import importlib
         return importlib.import_module(f"fftconv.{name}")
     raise AttributeError(f"module 'fftconv' has no attribute {name!r}")

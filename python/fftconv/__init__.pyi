@@ -4,8 +4,10 @@ from typing import Any, Literal, NamedTuple, Optional, Sequence, Tuple, Union, o
 import numpy as np
 import numpy.typing as npt
 
-from . import astropy as astropy  # (loaded on first use: fftconv.astropy, fftconv.ndimage)
+from . import astropy as astropy  # (loaded on first use: fftconv.astropy, fftconv.ndimage, ...)
 from . import ndimage as ndimage
+from . import filters as filters
+from . import restoration as restoration
 
 __version__: str
 

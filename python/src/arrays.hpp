@@ -99,4 +99,16 @@ fftconv::View<T> output_view(py::array& a, const char* name) {
   return fftconv::View<T>(static_cast<T*>(a.mutable_data()), shape, strides);
 }
 
+/// Calls f(T{}) for a real array's element type (float32 or float64), else TypeError.
+template <class F>
+decltype(auto) with_real(const py::array& a, const char* name, F&& f) {
+  const Element e = element_of(a, name);
+  if (e == Element::f32) return std::forward<F>(f)(float{});
+  if (e == Element::f64) return std::forward<F>(f)(double{});
+  throw py::type_error(std::string(name) +
+                       ": this function takes real data (float32 or float64), "
+                       "got " +
+                       dtype_name(a.dtype()));
+}
+
 }  // namespace fftconv_python

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "arrays.hpp"
+#include "bindings.hpp"
 #include "fftconv/fftconv.hpp"
 
 namespace py = pybind11;
@@ -24,6 +25,7 @@ using fftconv_python::element_of;
 using fftconv_python::input_view;
 using fftconv_python::output_view;
 using fftconv_python::with_element;
+using fftconv_python::with_real;
 
 namespace {
 
@@ -200,18 +202,6 @@ class PyFilter {
   Any filter_;
 };
 
-/// Calls f(T{}) for a real array's element type (float32 or float64), else TypeError.
-template <class F>
-decltype(auto) with_real(const py::array& a, const char* name, F&& f) {
-  const Element e = element_of(a, name);
-  if (e == Element::f32) return std::forward<F>(f)(float{});
-  if (e == Element::f64) return std::forward<F>(f)(double{});
-  throw py::type_error(std::string(name) +
-                       ": this function takes real data (float32 or float64), "
-                       "got " +
-                       dtype_name(a.dtype()));
-}
-
 void bind_functions(py::module_& m) {
   m.def(
       "convolve",
@@ -380,6 +370,8 @@ void bind_functions(py::module_& m) {
 
 PYBIND11_MODULE(_fftconv, m) {
   m.doc() = "fftconv's C++ API for the fftconv Python package (use the package, not this module)";
+  fftconv_python::bind_restoration(m);
+  fftconv_python::bind_frequency(m);
   m.attr("version") = std::to_string(fftconv::version_major) + "." +
                       std::to_string(fftconv::version_minor) + "." +
                       std::to_string(fftconv::version_patch);
