@@ -9,7 +9,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -26,7 +25,6 @@
 #include "input_files.hpp"
 #include "io/convert.hpp"
 #include "io/files.hpp"
-#include "io/fits_names.hpp"
 #include "output_files.hpp"
 #include "pixel_values.hpp"
 #include "progress.hpp"
@@ -38,14 +36,6 @@ namespace {
 
 using io::Image;
 using io::PixelType;
-
-/// Refuses an image the output format cannot hold, before the work.
-void check_rank_fits(const std::string& out, io::Format format, const Shape& shape) {
-  if ((format == io::Format::png && shape.rank() != 2) ||
-      (format == io::Format::tiff && shape.rank() < 2))
-    throw UsageError(out + ": " + io::name(format) + " cannot hold a " +
-                     std::to_string(shape.rank()) + "-D result (PNG: 2-D; TIFF: 2-D or 3-D)");
-}
 
 /// One value per axis from a list of one value (all axes) or `rank` values.
 template <class V>
@@ -83,71 +73,6 @@ Kernel blur_kernel(const Job& job, const Shape& image_shape, const std::string& 
   Kernel k;
   k.values = gaussian_kernel(sigma, sizes, k.shape);
   return k;
-}
-
-/// Refuses an output pixel type (--dtype's, or a complex result's) that the output's format
-/// cannot store (PNG: uint8/uint16; complex types: npy only).
-void check_storable(const std::string& out, io::Format format, PixelType type) {
-  if (!io::can_store(format, type))
-    throw UsageError(
-        out + ": " + io::name(format) + " cannot store " + io::name(type) + " pixels (" +
-        (io::is_complex(type) ? "complex data: .npy only" : "--dtype; PNG: uint8 or uint16") + ")");
-}
-
-/// The output pixel type: --dtype (same: the image's own), else the image's type when it is
-/// floating point, else (an integer image) float32, except that PNG stores uint8/uint16 only.
-/// A complex result (of a complex image or kernel) takes the complex type of that choice
-/// (complex64 for float32, complex128 for float64), or a complex --dtype.
-PixelType output_type(const Job& job, PixelType image_type, bool complex_result, io::Format format,
-                      const std::string& out) {
-  if (job.type) {
-    const PixelType t = job.type->for_image(image_type);
-    if (complex_result && !io::is_complex(t))
-      throw UsageError(out + ": the result is complex, and --dtype " +
-                       (job.type->same_as_input ? std::string("same (") + io::name(t) + ")"
-                                                : std::string(io::name(t))) +
-                       " is not (complex64 or complex128 hold it)");
-    check_storable(out, format, t);
-    return t;
-  }
-  PixelType t = io::is_integer(image_type) ? PixelType::f32 : image_type;
-  if (complex_result) {
-    t = io::complex_type(t);
-    check_storable(out, format, t);
-    return t;
-  }
-  if (!io::can_store(format, t))
-    t = io::can_store(format, image_type) ? image_type : PixelType::u16;
-  return t;
-}
-
-/// Where each image's result goes: -o itself for one image (unless it names a directory), else
-/// DIR/<image name>, with the extension replaced by --format when given (both of .fits.gz).
-/// (run_filter creates DIR once every output has passed its checks.)
-std::vector<std::string> output_paths(const Job& job) {
-  namespace fs = std::filesystem;
-  const bool directory = job.images.size() > 1 || fs::is_directory(job.output) ||
-                         (!job.output.empty() && job.output.back() == '/');
-  if (!directory) {
-    if (!job.format.empty())
-      throw UsageError("--format applies to -o DIR (several images); the extension of -o " +
-                       job.output + " chooses the format");
-    return {job.output};
-  }
-  std::vector<std::string> paths;
-  std::set<std::string> seen;
-  for (const std::string& image : job.images) {
-    fs::path name = fs::path(io::split_hdu_selector(image).file).filename();  // ("a.fits[SCI]")
-    if (!job.format.empty()) {
-      if (io::is_gzip_fits_name(name.string())) name.replace_extension();  // (a.fits.gz -> a)
-      name.replace_extension(job.format);
-    }
-    const std::string path = (fs::path(job.output) / name).string();
-    if (!seen.insert(path).second)
-      throw UsageError("two images would both be written to " + path + " (same file name)");
-    paths.push_back(path);
-  }
-  return paths;
 }
 
 /// Filters by image shape and scalar (float, double, complex of them): every image of one shape
@@ -345,16 +270,6 @@ Filtered filter_image(Filters& filters, const Job& job, const Kernel& kernel, co
   }
 }
 
-/// The shape of one (frame, channel) volume of an image whose planes split into several
-/// (io::Layout: ImageJ hyperstack channels and frames, RGB(A) channels); else the image's.
-Shape volume_shape(const Image& image) {
-  const io::Layout& layout = image.metadata.layout;
-  if (!layout.split() || image.shape.rank() != 3) return image.shape;
-  const std::size_t slices = image.shape[0] / (layout.channels * layout.frames);
-  return slices == 1 ? Shape{image.shape[1], image.shape[2]}
-                     : Shape{slices, image.shape[1], image.shape[2]};
-}
-
 /// filter_image on each (frame, channel) volume on its own, never mixing channels or frames;
 /// an alpha channel is carried over unfiltered. The results are stacked in the input's layout.
 /// The progress bar counts the planes across the volumes, or (volumes filtered whole) the
@@ -438,22 +353,6 @@ Filtered with_scalars(bool in_double, bool image_complex, bool kernel_complex, F
     return kernel_complex ? f(Tag<T>{}, Tag<C>{}) : f(Tag<T>{}, Tag<T>{});
   };
   return in_double ? in(Tag<double>{}) : in(Tag<float>{});
-}
-
-void warn_conversion(Progress& progress, const Job& job, const std::string& path, PixelType type,
-                     const io::Conversion& report) {
-  if (job.quiet || (report.clipped == 0 && report.nonfinite == 0)) return;
-  char range[96];
-  std::snprintf(range, sizeof range, "[%.17g, %.17g]", io::lowest(type), io::highest(type));
-  std::string line = "fftconv: warning: " + path + ": ";
-  if (report.clipped)
-    line += std::to_string(report.clipped) + " pixels outside the " + io::name(type) + " range " +
-            range + " were clipped";
-  if (report.clipped && report.nonfinite) line += "; ";
-  if (report.nonfinite)
-    line += std::to_string(report.nonfinite) + " NaN/Inf pixels were written as 0 (NaN) or " +
-            "the range's end (Inf)";
-  progress.print(line);
 }
 
 /// --nan propagate lets a few bad pixels spoil much of the output (with the fft method, all

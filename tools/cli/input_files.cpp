@@ -101,6 +101,14 @@ template std::vector<double> kernel_values(const Kernel&);
 template std::vector<std::complex<float>> kernel_values(const Kernel&);
 template std::vector<std::complex<double>> kernel_values(const Kernel&);
 
+Shape volume_shape(const Image& image) {
+  const io::Layout& layout = image.metadata.layout;
+  if (!layout.split() || image.shape.rank() != 3) return image.shape;
+  const std::size_t slices = image.shape[0] / (layout.channels * layout.frames);
+  return slices == 1 ? Shape{image.shape[1], image.shape[2]}
+                     : Shape{slices, image.shape[1], image.shape[2]};
+}
+
 Shape promote(const Shape& kernel, const Shape& image, const std::string& kernel_name,
               const std::string& image_name) {
   if (kernel.rank() > image.rank())

@@ -54,6 +54,10 @@ Kernel read_kernel(const std::string& path, const Job& job);
 template <class K>
 std::vector<K> kernel_values(const Kernel& kernel);
 
+/// The shape of one (frame, channel) volume of an image whose planes split into several
+/// (io::Layout: ImageJ hyperstack channels and frames, RGB(A) channels); else the image's.
+Shape volume_shape(const io::Image& image);
+
 /// The kernel's shape with leading unit axes up to the image's rank: a 2-D kernel filters every
 /// plane of a 3-D stack.
 Shape promote(const Shape& kernel, const Shape& image, const std::string& kernel_name,

@@ -6,13 +6,37 @@
 #include <string>
 #include <vector>
 
+#include "fftconv/deconvolve.hpp"
 #include "fftconv/filter.hpp"
 #include "fftconv/options.hpp"
 #include "io/pixel_type.hpp"
 
 namespace fftconv::cli {
 
-enum class Command { convolve, correlate, blur, compare, match };
+enum class Command { convolve, correlate, blur, compare, match, deconvolve };
+
+/// deconvolve --method: fftconv::richardson_lucy, landweber or wiener.
+enum class DeconvolutionMethod { richardson_lucy, landweber, wiener };
+
+/// The method's name on the command line: "rl", "landweber", "wiener".
+inline const char* method_name(DeconvolutionMethod method) {
+  return method == DeconvolutionMethod::wiener      ? "wiener"
+         : method == DeconvolutionMethod::landweber ? "landweber"
+                                                    : "rl";
+}
+
+/// deconvolve's settings (main.cpp refuses those the chosen method does not take).
+struct Deconvolution {
+  DeconvolutionMethod method = DeconvolutionMethod::richardson_lucy;
+  int iterations = 50;                                      // rl, landweber
+  Acceleration acceleration = Acceleration::none;           // rl
+  double tv = 0;                                            // rl: tv_regularization
+  double alpha = 1;                                         // landweber: the step
+  DeconvolutionEdges edges = DeconvolutionEdges::extended;  // all three
+  double balance = 0;                                       // wiener (required)
+  Regularizer regularizer = Regularizer::laplacian;         // wiener
+  bool clip = false;                                        // all three: to [-1, 1]
+};
 
 /// The precision the computation runs in: `automatic` is float for float32 images and double
 /// for everything else (float64 and integer images).
@@ -28,13 +52,14 @@ struct OutputType {
 struct Job {
   Command command = Command::convolve;
   std::vector<std::string> images;
-  std::string kernel;             // convolve, correlate, compare
+  std::string kernel;             // convolve, correlate, compare; deconvolve: --psf
   std::vector<double> sigma;      // blur: one value, or one per image axis
   std::vector<std::size_t> size;  // blur: kernel length, one value or one per axis
   double truncate = 4.0;          // blur: radius int(truncate * sigma + 0.5) when no --size
   std::string output;             // -o: a file, or a directory for several images
   std::string format;             // --format: the extension of files written into -o DIR
   std::string mask;               // --mask: bad pixels (non-zero), the images' shape
+  Deconvolution deconvolution;    // deconvolve
   std::string weight_out;         // --weight-out: the coverage map conv(M, k) (one image)
   std::string template_mask;      // match --template-mask: non-zero = part of the template
   std::size_t peaks = 5;          // match --peaks: how many positions to print

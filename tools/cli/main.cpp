@@ -1,6 +1,6 @@
-// fftconv: convolve, correlate and blur image files, and compare the FFT path with the direct
-// sum, from the command line. Exit codes: 0 success, 1 a file or computation problem (one line
-// on stderr naming the file), 2 a usage error.
+// fftconv: convolve, correlate, blur and deconvolve image files, and compare the FFT path with
+// the direct sum, from the command line. Exit codes: 0 success, 1 a file or computation problem
+// (one line on stderr naming the file), 2 a usage error.
 #include <CLI/CLI.hpp>
 
 #include <cctype>
@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "fftconv/deconvolve.hpp"
 #include "fftconv/error.hpp"
 #include "fftconv/names.hpp"
 #include "fftconv/version.hpp"
@@ -23,6 +24,7 @@
 namespace {
 
 using fftconv::cli::Command;
+using fftconv::cli::DeconvolutionMethod;
 using fftconv::cli::Job;
 using fftconv::cli::Precision;
 
@@ -72,6 +74,24 @@ CLI::Validator number_in(double lo, double hi, const std::string& what) {
       "NUMBER");
 }
 
+/// A finite number >= 0.
+CLI::Validator non_negative(const std::string& what) {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        double v = 0;
+        std::size_t used = 0;
+        try {
+          v = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != text.size() || !(v >= 0 && v <= std::numeric_limits<double>::max()))
+          return what + " " + text + " is not a finite number >= 0";
+        return "";
+      },
+      "NUMBER");
+}
+
 /// --threads: 0 (all hardware threads) or a positive count; a bad value is echoed as given
 /// (CLI11 prefixes the option's name).
 CLI::Validator thread_count() {
@@ -116,14 +136,11 @@ std::string method_help() {
   return help;
 }
 
-/// The options every subcommand takes, mirroring fftconv::Options. `default_boundary` names the
-/// subcommand's default --boundary in its help.
+void add_run_options(CLI::App* sub, Job& job);
+
+/// The options every filtering subcommand takes, mirroring fftconv::Options. `default_boundary`
+/// names the subcommand's default --boundary in its help.
 void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
-  // (--precision is the program's own choice, not fftconv::Precision: float, double, or by
-  // the image's type.)
-  const std::map<std::string, Precision> precisions{{"auto", Precision::automatic},
-                                                    {"float", Precision::single},
-                                                    {"double", Precision::double_precision}};
   sub->add_option("--mode", job.options.mode,
                   "Output size: full (n+k-1), same (n, the default), valid (n-k+1)")
       ->transform(one_of(names_of<fftconv::Mode>()));
@@ -137,6 +154,20 @@ void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
                   "The value outside the image for --boundary constant (implies it); with --nan "
                   "fill, the value bad pixels get instead (the boundary is then unchanged)");
   sub->add_option("--method", job.options.method, method_help())->transform(one_of(method_names()));
+  add_run_options(sub, job);
+  sub->add_flag("--normalize-kernel", job.options.normalize_kernel,
+                "Divide the kernel by its sum (refused if it sums to zero)");
+  sub->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
+}
+
+/// --threads, --planning, --wisdom and --precision: the subcommands that compute on images with
+/// FFTW plans (all but match).
+void add_run_options(CLI::App* sub, Job& job) {
+  // (--precision is the program's own choice, not fftconv::Precision: float, double, or by
+  // the image's type.)
+  const std::map<std::string, Precision> precisions{{"auto", Precision::automatic},
+                                                    {"float", Precision::single},
+                                                    {"double", Precision::double_precision}};
   sub->add_option("--threads", job.options.threads, "Threads per image (0 = all; default 1)")
       ->check(thread_count());
   sub->add_option("--planning", job.options.planning,
@@ -151,9 +182,6 @@ void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
                   "Compute in float or double; auto (default): float for float32 and complex64 "
                   "images, double otherwise")
       ->transform(one_of(precisions));
-  sub->add_flag("--normalize-kernel", job.options.normalize_kernel,
-                "Divide the kernel by its sum (refused if it sums to zero)");
-  sub->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
 }
 
 /// --nan, --mask and --weight-out: the subcommands that filter images.
@@ -196,6 +224,106 @@ void add_output_options(CLI::App* sub, Job& job, std::string& type) {
                   "default: each image's own)");
 }
 
+/// deconvolve's options that only some methods take, and which.
+struct MethodOption {
+  const char* name;
+  bool rl, landweber, wiener;
+  const char* taken_by;
+};
+const MethodOption method_options[] = {
+    {"--iterations", true, true, false, "rl and landweber"},
+    {"--acceleration", true, false, false, "rl only"},
+    {"--tv", true, false, false, "rl only"},
+    {"--mask", true, true, false, "rl and landweber"},
+    {"--alpha", false, true, false, "landweber only"},
+    {"--balance", false, false, true, "wiener only"},
+    {"--regularizer", false, false, true, "wiener only"},
+};
+
+/// deconvolve's options and their defaults.
+void add_deconvolve_options(CLI::App* sub, Job& job) {
+  fftconv::cli::Deconvolution& d = job.deconvolution;
+  const std::map<std::string, DeconvolutionMethod> methods{
+      {"rl", DeconvolutionMethod::richardson_lucy},
+      {"richardson-lucy", DeconvolutionMethod::richardson_lucy},
+      {"richardson_lucy", DeconvolutionMethod::richardson_lucy},
+      {"landweber", DeconvolutionMethod::landweber},
+      {"wiener", DeconvolutionMethod::wiener}};
+  sub->add_option("--psf", job.kernel,
+                  "The point-spread function, the blur to undo (required; the same formats as "
+                  "the images; need not sum to 1; a PSF of lower rank applies to every plane of "
+                  "a stack)")
+      ->required();
+  sub->add_option("--method", d.method,
+                  "rl (default, also richardson-lucy: Richardson-Lucy, the maximum-likelihood "
+                  "object under Poisson noise; data must be >= 0), landweber (projected "
+                  "gradient steps on the squared residual, result >= 0), wiener (a regularized "
+                  "inverse filter in one step; needs --balance)")
+      ->transform(one_of(methods));
+  sub->add_option("--iterations", d.iterations,
+                  "rl, landweber: iterations (default 50; 0 returns the starting estimate)")
+      ->check(CLI::Range(0, 100000000));
+  sub->add_option("--acceleration", d.acceleration,
+                  "rl: none (default) or biggs-andrews (vector extrapolation, Biggs & Andrews "
+                  "1997: typically 3 to 4 times fewer iterations for the same result)")
+      ->transform(one_of(names_of<fftconv::Acceleration>(
+          {{"biggs-andrews", fftconv::Acceleration::biggs_andrews}})));
+  sub->add_option("--tv", d.tv,
+                  "rl: total-variation regularization weight lambda (default 0: none; below "
+                  "1/(2 ndim); typical 1e-4 to 1e-2)")
+      ->check(number_in(0, 1, "--tv"));
+  sub->add_option("--alpha", d.alpha,
+                  "landweber: the step relative to the largest stable one, in (0, 2) (default 1)")
+      ->check(number_in(0, 2, "--alpha"));
+  sub->add_option("--edges", d.edges,
+                  "What lies outside the image: extended (the default, every method: the object "
+                  "is reconstructed beyond the edges, no ringing there; wiener pads with the "
+                  "image's mirror image), zero (a dark surround, scikit-image's richardson_lucy), "
+                  "periodic (the image is one period, scikit-image's wiener)")
+      ->transform(one_of(names_of<fftconv::DeconvolutionEdges>()));
+  sub->add_option("--balance", d.balance,
+                  "wiener (required there): the regularization weight, the noise-to-signal power "
+                  "ratio (e.g. 0.01; larger: smoother, less noise; 0: the plain inverse filter)")
+      ->check(non_negative("--balance"));
+  sub->add_option("--regularizer", d.regularizer,
+                  "wiener: laplacian (default, scikit-image's: smooth results) or identity "
+                  "(Tikhonov)")
+      ->transform(one_of(names_of<fftconv::Regularizer>()));
+  sub->add_option("--mask", job.mask,
+                  "rl, landweber: bad-pixel mask with the images' shape: non-zero pixels are left "
+                  "out of the fit (their values are not read; NaN there is fine) and "
+                  "reconstructed from their neighbours");
+  sub->add_flag("--clip", d.clip,
+                "Clip the result to [-1, 1], as scikit-image's clip=True for data in [0, 1] "
+                "(default: not clipped)");
+  add_run_options(sub, job);
+  sub->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
+}
+
+/// deconvolve: the options the chosen method does not take, and --balance that wiener needs,
+/// as a usage error's message (empty when the combination is fine).
+std::string deconvolve_usage(const CLI::App* sub, const Job& job) {
+  const DeconvolutionMethod method = job.deconvolution.method;
+  std::string refused;
+  for (const MethodOption& o : method_options) {
+    const bool takes = method == DeconvolutionMethod::wiener      ? o.wiener
+                       : method == DeconvolutionMethod::landweber ? o.landweber
+                                                                  : o.rl;
+    if (!takes && sub->count(o.name))
+      refused += (refused.empty() ? "" : ", ") + std::string(o.name) + " (" + o.taken_by + ")";
+  }
+  const std::string name = fftconv::cli::method_name(method);
+  if (!refused.empty()) return "deconvolve --method " + name + " does not take " + refused;
+  if (method == DeconvolutionMethod::wiener && !sub->count("--balance"))
+    return "deconvolve --method wiener needs --balance B, the regularization weight (e.g. 0.01; "
+           "0: the plain inverse filter)";
+  const double alpha = job.deconvolution.alpha;
+  if (!(alpha > 0 && alpha < 2))
+    return "--alpha " + CLI::detail::to_string(alpha) +
+           " is not in (0, 2): landweber diverges with steps of 2 or more";
+  return "";
+}
+
 std::string one_line(std::string s) {
   while (!s.empty() && s.back() == '\n')
     s.pop_back();
@@ -209,8 +337,8 @@ int main(int argc, char** argv) {
   std::string type;
   std::vector<std::string> files;
   CLI::App app{
-      "fftconv: FFT convolution, correlation and blurring of images and volumes (.npy, .fits, "
-      ".tif, .png)",
+      "fftconv: FFT convolution, correlation, blurring and deconvolution of images and volumes "
+      "(.npy, .fits, .tif, .png)",
       "fftconv"};
   app.set_version_flag("--version", "fftconv " + std::to_string(fftconv::version_major) + "." +
                                         std::to_string(fftconv::version_minor) + "." +
@@ -292,6 +420,14 @@ int main(int argc, char** argv) {
                    " on a terminal without --yes, asks before running (default 5)")
       ->check(number_in(0, 1e9, "--confirm-above"));
   add_options(compare, job, "zero, as scipy.signal");
+
+  auto* deconvolve = app.add_subcommand(
+      "deconvolve",
+      "Undo a known blur: Richardson-Lucy (default), Landweber or Wiener deconvolution with the "
+      "PSF of --psf: IMAGE... --psf PSF -o OUT");
+  deconvolve->add_option("files", files, "One or more images (real numbers)")->required();
+  add_deconvolve_options(deconvolve, job);
+  add_output_options(deconvolve, job, type);
   std::vector<int> axes;
   for (auto* sub : {convolve, correlate})
     sub->add_option("--axes", axes,
@@ -301,7 +437,7 @@ int main(int argc, char** argv) {
         ->delimiter(',')
         ->type_name("A,B,...");
   std::string max_memory;
-  for (auto* sub : {convolve, correlate, blur, match, compare})
+  for (auto* sub : {convolve, correlate, blur, match, compare, deconvolve})
     sub->add_option("--max-memory", max_memory,
                     "Memory the run may use: BYTES (suffix K, M, G or T: powers of 1024) or N% "
                     "of physical memory (default 50%). A file declaring a larger image is "
@@ -331,14 +467,19 @@ int main(int argc, char** argv) {
     files.pop_back();
   }
   job.images = files;
-  job.command = chosen == convolve    ? Command::convolve
-                : chosen == correlate ? Command::correlate
-                : chosen == blur      ? Command::blur
-                : chosen == match     ? Command::match
-                                      : Command::compare;
+  job.command = chosen == convolve     ? Command::convolve
+                : chosen == correlate  ? Command::correlate
+                : chosen == blur       ? Command::blur
+                : chosen == match      ? Command::match
+                : chosen == deconvolve ? Command::deconvolve
+                                       : Command::compare;
   if (chosen == blur && !chosen->count("--boundary"))
     job.options.boundary = fftconv::Boundary::reflect;  // (--fill below may make it constant)
-  if (chosen != match && chosen->count("--fill") &&
+  if (chosen == deconvolve) {
+    const std::string problem = deconvolve_usage(deconvolve, job);
+    if (!problem.empty()) return usage(problem);
+  }
+  if (chosen != match && chosen != deconvolve && chosen->count("--fill") &&
       job.options.nan_policy != fftconv::NanPolicy::fill) {
     if (chosen->count("--boundary") && job.options.boundary != fftconv::Boundary::constant)
       return usage("--fill is the value outside the image for --boundary constant");

@@ -61,6 +61,7 @@ void Progress::update(std::size_t done, std::size_t total, std::string what) {
   done_ = done;
   total_ = total == 0 ? 1 : total;
   steps_done_ = steps_ = 0;
+  step_text_.clear();
   what_ = std::move(what);
   if (due_locked()) draw_locked();
 }
@@ -70,6 +71,15 @@ void Progress::step(std::size_t done, std::size_t total, const char* unit) {
   steps_done_ = done;
   steps_ = total;
   unit_ = unit;
+  step_text_.clear();
+  if (due_locked()) draw_locked();
+}
+
+void Progress::step(std::size_t done, std::size_t total, std::string text) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  steps_done_ = done;
+  steps_ = total;
+  step_text_ = std::move(text);
   if (due_locked()) draw_locked();
 }
 
@@ -100,7 +110,9 @@ void Progress::draw_locked() {
   std::string line = "[" + bar + "] ";
   if (total_ > 1) line += std::to_string(done_ + 1) + "/" + std::to_string(total_) + " ";
   line += what_;
-  if (steps_)
+  if (!step_text_.empty())
+    line += ", " + step_text_;
+  else if (steps_)
     line += ", " + std::string(unit_) + " " + std::to_string(steps_done_) + "/" +
             std::to_string(steps_);
   line += "  " + duration_text(elapsed) + " elapsed";

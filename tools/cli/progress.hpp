@@ -4,10 +4,10 @@
 // every step, erased when done. Warnings go through it so they never interleave with the bar.
 //
 // The work is counted in files and, within a file, in the steps the program can observe: the
-// planes of a stack that is filtered plane by plane. The bar shows the fraction done, the time
-// elapsed and, once a step is done, the time left estimated from the rate so far (elapsed x
-// remaining / done). A file filtered in one library call is one step: its bar shows the phase
-// (reading, filtering, writing) and the elapsed time only.
+// planes of a stack that is filtered plane by plane, the iterations of a deconvolution. The bar
+// shows the fraction done, the time elapsed and, once a step is done, the time left estimated from
+// the rate so far (elapsed x remaining / done). A file filtered in one library call is one step:
+// its bar shows the phase (reading, filtering, writing) and the elapsed time only.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -29,6 +29,9 @@ class Progress {
   void update(std::size_t done, std::size_t total, std::string what);
   /// Within the current item: `done` of `total` steps ("plane" 3 of 40) finished.
   void step(std::size_t done, std::size_t total, const char* unit);
+  /// As step, shown as `text` instead of "unit done/total" (deconvolve: "iteration 7/50,
+  /// change 3.1e-03").
+  void step(std::size_t done, std::size_t total, std::string text);
   /// Prints a line (a warning) above the bar.
   void print(const std::string& line);
 
@@ -47,6 +50,7 @@ class Progress {
   std::size_t done_ = 0, total_ = 1;        // items (files)
   std::size_t steps_done_ = 0, steps_ = 0;  // within the item; steps_ 0: not counted
   const char* unit_ = "";
+  std::string step_text_;  // shown instead of "unit done/total" when not empty
   std::string what_;
   std::chrono::steady_clock::duration delay_;  // before the bar appears
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();

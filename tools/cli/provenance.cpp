@@ -23,6 +23,8 @@ const char* command_name(Command c) {
       return "compare";
     case Command::match:
       return "match";
+    case Command::deconvolve:
+      return "deconvolve";
     case Command::convolve:
       break;
   }
@@ -68,12 +70,31 @@ std::string shifted(const std::string& card, double shift) {
   return out;
 }
 
+/// deconvolve's settings: the method's, and the mask.
+std::string deconvolution_settings(const Job& job) {
+  const Deconvolution& d = job.deconvolution;
+  std::string line = " psf=" + card_text(job.kernel) + " method=" + method_name(d.method);
+  if (d.method == DeconvolutionMethod::wiener)
+    line += " balance=" + number(d.balance) + " regularizer=" + to_string(d.regularizer);
+  else
+    line += " iterations=" + std::to_string(d.iterations);
+  if (d.method == DeconvolutionMethod::richardson_lucy && d.acceleration != Acceleration::none)
+    line += " acceleration=biggs-andrews";
+  if (d.method == DeconvolutionMethod::richardson_lucy && d.tv > 0) line += " tv=" + number(d.tv);
+  if (d.method == DeconvolutionMethod::landweber) line += " alpha=" + number(d.alpha);
+  line += std::string(" edges=") + to_string(d.edges);
+  if (!job.mask.empty()) line += " mask=" + card_text(job.mask);
+  if (d.clip) line += " clip";
+  return line;
+}
+
 }  // namespace
 
 std::string history_line(const Job& job) {
   std::string line = "fftconv " + std::to_string(version_major) + "." +
                      std::to_string(version_minor) + "." + std::to_string(version_patch) + " " +
                      command_name(job.command);
+  if (job.command == Command::deconvolve) return line + deconvolution_settings(job);
   if (job.command == Command::blur) {
     line += " sigma=";
     for (std::size_t i = 0; i < job.sigma.size(); ++i)

@@ -20,6 +20,9 @@ int run(const Job& job) {
     case Command::match:
       code = run_match(job);
       break;
+    case Command::deconvolve:
+      code = run_deconvolve(job);
+      break;
     default:
       code = run_filter(job);
   }
