@@ -64,7 +64,13 @@ checks() {
   sanitizer_build asan "-fsanitize=address,undefined -fno-sanitize-recover=all"
   cmake --build build-asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs"
+    ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs" -E "^tools:"
+  # The fftconv program's tests without LeakSanitizer: on Debian 12 (GCC 12's libasan, glibc
+  # 2.36) its tracer reads a garbage dynamic-TLS range ("DTLS 9 at 0x1033-0x2100002135") in the
+  # program, which dlopens its codec modules, and crashes ("Tracer caught signal 11") at exit.
+  # AddressSanitizer and UBSan still check every run; the library's leaks are checked above.
+  ASAN_OPTIONS=detect_leaks=0:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs" -R "^tools:"
 
   echo "== ThreadSanitizer: the concurrency tests"
   sanitizer_build tsan "-fsanitize=thread"

@@ -31,9 +31,15 @@
 
 using fftconv::detail::c_api::check_pointer;
 using fftconv::detail::c_api::guarded;
-using fftconv::detail::c_api::last_error;
 using fftconv::detail::c_api::set_error;
 using fftconv::detail::c_api::to_shape;
+
+namespace fftconv::detail::c_api {
+char* last_error_buffer() noexcept {
+  static thread_local char buffer[last_error_size] = "";
+  return buffer;
+}
+}  // namespace fftconv::detail::c_api
 
 struct fftconv_filter {
   std::variant<fftconv::Filter<float>, fftconv::Filter<double>,
@@ -375,7 +381,7 @@ int(fftconv_options_default)(fftconv_options* options) {
 }
 
 const char* fftconv_last_error(void) {
-  return last_error;
+  return fftconv::detail::c_api::last_error_buffer();
 }
 
 int fftconv_option_name(const char* field, int value, const char** name) {

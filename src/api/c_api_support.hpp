@@ -16,10 +16,12 @@ namespace fftconv::detail::c_api {
 
 // The message of this thread's last call: a fixed buffer, so storing it never allocates or throws
 // (a bad_alloc while reporting a bad_alloc must not escape the noexcept boundary).
-inline thread_local char last_error[512] = "";
+// (The buffer is a function-local thread_local of c_api.cpp: one definition, internal linkage.)
+char* last_error_buffer() noexcept;
+constexpr std::size_t last_error_size = 512;
 
 inline void set_error(const char* message) noexcept {
-  std::snprintf(last_error, sizeof last_error, "%s", message);
+  std::snprintf(last_error_buffer(), last_error_size, "%s", message);
 }
 
 // Runs f; returns FFTCONV_OK, or the status of the exception it threw with its message kept.
@@ -27,7 +29,7 @@ template <class F>
 int guarded(F&& f) noexcept {
   try {
     f();
-    last_error[0] = '\0';
+    last_error_buffer()[0] = '\0';
     return FFTCONV_OK;
   } catch (const fftconv::Error& e) {
     set_error(e.what());
@@ -44,7 +46,7 @@ int guarded(F&& f) noexcept {
     set_error("out of memory");
     return FFTCONV_OUT_OF_MEMORY;
   } catch (const std::exception& e) {
-    std::snprintf(last_error, sizeof last_error, "internal error: %s", e.what());
+    std::snprintf(last_error_buffer(), last_error_size, "internal error: %s", e.what());
     return FFTCONV_INTERNAL_ERROR;
   } catch (...) {
     set_error("internal error: unknown exception");
