@@ -154,3 +154,12 @@ def _options(mode, method, axes, boundary, fill_value, threads, precision, norma
         raise ValueError(f"min_overlap: {min_overlap} is negative")
     o.min_overlap = min_overlap
     return o
+
+
+def skimage_float_type(dtype):
+    """scikit-image's ``_supported_float_type``: float16, float32 (and complex64) compute in
+    float32, every other type (integers, bool, float64, longdouble, complex128) in float64."""
+    dtype = np.dtype(dtype)
+    if dtype in (np.float16, np.float32, np.complex64):
+        return _F32
+    return _F64

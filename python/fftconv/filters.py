@@ -12,7 +12,7 @@ the library computes. README, "Deconvolution and frequency filters".
 import numpy as np
 
 from . import _fftconv
-from ._arrays import check_numeric
+from ._arrays import check_numeric, skimage_float_type
 
 __all__ = ["butterworth", "frequency_filter", "frequency_grid_shape", "gaussian_lowpass",
            "band_pass", "fourier_shift"]
@@ -20,21 +20,12 @@ __all__ = ["butterworth", "frequency_filter", "frequency_grid_shape", "gaussian_
 _BOUNDARIES = ("zero", "constant", "reflect", "mirror", "nearest", "wrap")
 
 
-def _float_type(dtype):
-    """scikit-image's float rule: float16 and float32 compute in float32, other reals in float64;
-    complex data keeps its precision (float32 for complex64)."""
-    dtype = np.dtype(dtype)
-    if dtype in (np.float16, np.float32, np.complex64):
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
-
-
 def _per_part(image, name, run):
     """run(real array) -> real array over the image's real type; complex images are filtered
     part by part (the filters are linear, and real on real data) and returned complex."""
     image = np.asarray(image)
     check_numeric(image, name)
-    real = _float_type(image.dtype)
+    real = skimage_float_type(image.dtype)
     if image.dtype.kind == "c":
         re = run(np.ascontiguousarray(image.real, dtype=real))
         im = run(np.ascontiguousarray(image.imag, dtype=real))

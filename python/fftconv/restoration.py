@@ -17,7 +17,7 @@ Differences from scikit-image (README, "Deconvolution and frequency filters"):
 import numpy as np
 
 from . import _fftconv
-from ._arrays import check_numeric
+from ._arrays import check_numeric, skimage_float_type
 
 __all__ = ["richardson_lucy", "wiener", "landweber"]
 
@@ -25,14 +25,11 @@ _EDGES = ("zero", "periodic", "extended")
 
 
 def _float_type(dtype):
-    """scikit-image's ``_supported_float_type``: float32 and float16 compute in float32, every
-    other real type (integers, bool, float64, longdouble) in float64; complex is refused."""
-    dtype = np.dtype(dtype)
-    if dtype.kind == "c":
+    """scikit-image's float type for real data (``skimage_float_type``); complex is refused, as
+    scikit-image's restoration functions do."""
+    if np.dtype(dtype).kind == "c":
         raise ValueError("complex valued input is not supported")
-    if dtype in (np.float16, np.float32):
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
+    return skimage_float_type(dtype)
 
 
 def _input(a, name, dtype=None):

@@ -24,9 +24,7 @@ void run_rl(const ConstView<T>& image, const ConstView<T>& psf, const View<T>& o
   detail::DeconvolutionArguments<T> a{image, psf, out, o.mask, o.edges, o.start_from_out};
   a.nonnegative_psf = true;
   a.nonnegative_data = true;
-  detail::check_deconvolution(a, what);
-  FFTCONV_CHECK(o.iterations >= 0, invalid_argument, what, ": iterations is ", o.iterations,
-                ", must be >= 0");
+  const long double psf_sum = detail::check_deconvolution(a, what);
   FFTCONV_CHECK(detail::is_enumerator(o.acceleration), invalid_argument, what,
                 ": acceleration has unknown value ", static_cast<int>(o.acceleration));
   FFTCONV_CHECK(std::isfinite(o.filter_epsilon) && o.filter_epsilon >= 0, invalid_argument, what,
@@ -35,8 +33,9 @@ void run_rl(const ConstView<T>& image, const ConstView<T>& psf, const View<T>& o
   FFTCONV_CHECK(o.tv_regularization >= 0 && o.tv_regularization < tv_limit, invalid_argument, what,
                 ": tv_regularization is ", o.tv_regularization, ", must be in [0, ", tv_limit,
                 ") for rank ", image.rank(), " (1 / (2 rank) keeps the update's divisor positive)");
-  detail::check_iteration_setup(o.threads, o.planning, o.method, what);
-  detail::with_call_errors(what, [&] { detail::run_richardson_lucy(image, psf, out, o, what); });
+  detail::check_iteration_setup(o.iterations, o.threads, o.planning, o.method, what);
+  detail::with_call_errors(what,
+                           [&] { detail::run_richardson_lucy(image, psf, psf_sum, out, o, what); });
 }
 
 template <class T>
@@ -45,13 +44,11 @@ void run_lw(const ConstView<T>& image, const ConstView<T>& psf, const View<T>& o
   constexpr const char* what = "fftconv::landweber";
   detail::DeconvolutionArguments<T> a{image, psf, out, o.mask, o.edges, o.start_from_out};
   a.nonnegative_psf = true;
-  detail::check_deconvolution(a, what);
-  FFTCONV_CHECK(o.iterations >= 0, invalid_argument, what, ": iterations is ", o.iterations,
-                ", must be >= 0");
+  const long double psf_sum = detail::check_deconvolution(a, what);
   FFTCONV_CHECK(o.alpha > 0 && o.alpha < 2, invalid_argument, what, ": alpha is ", o.alpha,
                 ", must be in (0, 2) (the step relative to the largest stable one)");
-  detail::check_iteration_setup(o.threads, o.planning, o.method, what);
-  detail::with_call_errors(what, [&] { detail::run_landweber(image, psf, out, o, what); });
+  detail::check_iteration_setup(o.iterations, o.threads, o.planning, o.method, what);
+  detail::with_call_errors(what, [&] { detail::run_landweber(image, psf, psf_sum, out, o, what); });
 }
 
 template <class T>
@@ -71,7 +68,7 @@ void run_wi(const ConstView<T>& image, const ConstView<T>& psf, const View<T>& o
     detail::validate_companion(r, r.shape(), "regularizer_kernel", "regularizer_kernel", what);
     detail::check_finite(r, "regularizer_kernel", what);
   }
-  detail::check_iteration_setup(o.threads, o.planning, Method::automatic, what);
+  detail::check_iteration_setup(0, o.threads, o.planning, Method::automatic, what);  // (one step)
   detail::run_wiener(image, psf, out, balance, o, what);
 }
 

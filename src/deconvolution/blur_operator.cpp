@@ -30,7 +30,6 @@ Options pipeline_options(const BlurSetup& s, std::size_t limit) {
   o.planning = s.planning;
   o.threads = s.threads;
   o.max_memory_bytes = limit;
-  o.nonnegative = s.nonnegative;
   if (s.edges == DeconvolutionEdges::periodic) o.boundary = Boundary::wrap;
   return o;
 }
@@ -59,6 +58,14 @@ Call back_call(const ConstView<T>& psf, const Shape& image, const BlurSetup& s, 
   return validate_call_setup(psf, image, o, true, what);
 }
 
+// The memory limit less what the blur's pipeline takes (out_of_memory when it takes it all).
+template <class T>
+std::size_t memory_left(const BatchedPipeline<T>& blur, const BlurSetup& s, const char* what) {
+  FFTCONV_CHECK(blur.bytes() <= s.max_memory_bytes, out_of_memory, what, ": the blur needs ",
+                blur.bytes(), " bytes, over the memory left (", s.max_memory_bytes, ")");
+  return s.max_memory_bytes - blur.bytes();
+}
+
 }  // namespace
 
 template <class T>
@@ -69,17 +76,10 @@ BlurOperator<T>::BlurOperator(const ConstView<T>& psf, const Shape& image_shape,
       image_(grid_of(image_shape_)),
       domain_(grid_of(domain_shape_)),
       blur_call_(blur_call(psf, domain_shape_, setup, what)),
-      back_call_(back_call(psf, image_shape_, setup, setup.max_memory_bytes, what)),
       blur_(blur_call_, psf),
-      back_([&] {
-        // B gets what H left of the limit (validated again with it: the same call otherwise).
-        FFTCONV_CHECK(blur_.bytes() <= setup.max_memory_bytes, out_of_memory, what,
-                      ": the blur needs ", blur_.bytes(), " bytes, over the memory left (",
-                      setup.max_memory_bytes, ")");
-        back_call_ =
-            back_call(psf, image_shape_, setup, setup.max_memory_bytes - blur_.bytes(), what);
-        return BatchedPipeline<T>(back_call_, psf);
-      }()) {
+      // B gets what H left of the limit.
+      back_call_(back_call(psf, image_shape_, setup, memory_left(blur_, setup, what), what)),
+      back_(back_call_, psf) {
   if (setup.edges == DeconvolutionEdges::extended) {
     const Grid k = grid_of(psf.shape());
     for (std::size_t a = 0; a < 3; ++a)

@@ -34,7 +34,6 @@ Shape deconvolution_domain(const Shape& image, const Shape& psf, DeconvolutionEd
 struct BlurSetup {
   DeconvolutionEdges edges = DeconvolutionEdges::zero;
   bool skimage_back_projection = false;  ///< zero edges: correlate's unshifted window
-  bool nonnegative = false;              ///< every operand is >= 0 (clamp rounding noise)
   int threads = 1;
   Planning planning = Planning::estimate;
   Method method = Method::automatic;
@@ -69,8 +68,11 @@ class BlurOperator {
   Shape image_shape_, domain_shape_;
   Grid image_, domain_;
   std::array<std::size_t, 3> offset_{};
-  Call blur_call_, back_call_;
-  BatchedPipeline<T> blur_, back_;
+  // (In this order: B's memory limit is what H's pipeline leaves.)
+  Call blur_call_;
+  BatchedPipeline<T> blur_;
+  Call back_call_;
+  BatchedPipeline<T> back_;
 };
 
 extern template class BlurOperator<float>;

@@ -56,7 +56,7 @@ bool overlap(const View<A>& a, const View<B>& b) {
 }  // namespace
 
 template <class T>
-void check_deconvolution(const DeconvolutionArguments<T>& a, const char* what) {
+long double check_deconvolution(const DeconvolutionArguments<T>& a, const char* what) {
   const int rank = a.image.rank();
   FFTCONV_CHECK(rank >= 1 && rank <= 3, invalid_argument, what, ": image has rank ", rank,
                 ", must be 1, 2 or 3");
@@ -116,6 +116,7 @@ void check_deconvolution(const DeconvolutionArguments<T>& a, const char* what) {
                                        : ", the start must be finite");
     });
   }
+  return sum;
 }
 
 template <class V>
@@ -126,7 +127,10 @@ void check_finite(const ConstView<V>& v, const char* name, const char* what) {
   });
 }
 
-void check_iteration_setup(int threads, Planning planning, Method method, const char* what) {
+void check_iteration_setup(int iterations, int threads, Planning planning, Method method,
+                           const char* what) {
+  FFTCONV_CHECK(iterations >= 0, invalid_argument, what, ": iterations is ", iterations,
+                ", must be >= 0");
   FFTCONV_CHECK(threads >= 0, invalid_argument, what, ": threads is ", threads, ", must be >= 0");
   FFTCONV_CHECK(is_enumerator(planning), invalid_argument, what, ": planning has unknown value ",
                 static_cast<int>(planning));
@@ -134,8 +138,8 @@ void check_iteration_setup(int threads, Planning planning, Method method, const 
                 static_cast<int>(method));
 }
 
-template void check_deconvolution(const DeconvolutionArguments<float>&, const char*);
-template void check_deconvolution(const DeconvolutionArguments<double>&, const char*);
+template long double check_deconvolution(const DeconvolutionArguments<float>&, const char*);
+template long double check_deconvolution(const DeconvolutionArguments<double>&, const char*);
 template void check_finite(const ConstView<double>&, const char*, const char*);
 
 }  // namespace fftconv::detail

@@ -22,19 +22,20 @@ struct DeconvolutionArguments {
 /// image's shape, not overlapping itself (and, with start_from_out, sharing no memory with the
 /// image, PSF or mask; finite, non-negative values); the mask of the image's shape; the data
 /// finite (non-negative) outside the mask; a known edge rule, and with `periodic` a PSF no
-/// longer than the image along any axis.
+/// longer than the image along any axis. Returns the PSF's sum (long double).
 template <class T>
-void check_deconvolution(const DeconvolutionArguments<T>& a, const char* what);
+long double check_deconvolution(const DeconvolutionArguments<T>& a, const char* what);
 
 /// Every value of v finite (v called `name` in the message).
 template <class V>
 void check_finite(const ConstView<V>& v, const char* name, const char* what);
 
-/// Threads >= 0, known planning and method enumerators.
-void check_iteration_setup(int threads, Planning planning, Method method, const char* what);
+/// Iterations >= 0, threads >= 0, known planning and method enumerators.
+void check_iteration_setup(int iterations, int threads, Planning planning, Method method,
+                           const char* what);
 
-extern template void check_deconvolution(const DeconvolutionArguments<float>&, const char*);
-extern template void check_deconvolution(const DeconvolutionArguments<double>&, const char*);
+extern template long double check_deconvolution(const DeconvolutionArguments<float>&, const char*);
+extern template long double check_deconvolution(const DeconvolutionArguments<double>&, const char*);
 extern template void check_finite(const ConstView<double>&, const char*, const char*);
 
 }  // namespace fftconv::detail

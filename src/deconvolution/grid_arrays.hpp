@@ -10,6 +10,7 @@
 
 #include "core/problem.hpp"
 #include "deconvolution/blur_operator.hpp"
+#include "util/copy.hpp"
 #include "util/parallel.hpp"
 
 namespace fftconv::detail {
@@ -77,19 +78,9 @@ void extract(const T* from, const Grid& domain, const std::array<std::size_t, 3>
 
 /// The bad-pixel mask (true = bad) as one flag per image pixel in C order (empty: no mask).
 inline std::vector<unsigned char> mask_flags(const ConstView<bool>& mask) {
-  std::vector<unsigned char> flags;
-  if (mask.data() == nullptr) return flags;
-  const ConstView<bool> m = to_rank3(mask);
-  flags.reserve(m.size());
-  for (std::size_t i0 = 0; i0 < m.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < m.extent(1); ++i1)
-      for (std::size_t i2 = 0; i2 < m.extent(2); ++i2)
-        flags.push_back(m.data()[static_cast<std::ptrdiff_t>(i0) * m.stride(0) +
-                                 static_cast<std::ptrdiff_t>(i1) * m.stride(1) +
-                                 static_cast<std::ptrdiff_t>(i2) * m.stride(2)]
-                            ? 1
-                            : 0);
-  return flags;
+  if (mask.data() == nullptr) return {};
+  return dense_values<unsigned char>(to_rank3(mask),
+                                     [](bool bad) { return static_cast<unsigned char>(bad); });
 }
 
 }  // namespace fftconv::detail

@@ -27,18 +27,6 @@ constexpr double blur_epsilon = 1e-12;
 // no data: they are fixed to 0 rather than divided by noise.
 constexpr double weight_floor = 1e-6;
 
-template <class T>
-long double psf_sum(const ConstView<T>& psf) {
-  long double s = 0;
-  const ConstView<T> v = to_rank3(psf);
-  for (std::size_t i0 = 0; i0 < v.extent(0); ++i0)
-    for (std::size_t i1 = 0; i1 < v.extent(1); ++i1)
-      for (std::size_t i2 = 0; i2 < v.extent(2); ++i2)
-        s += v.data()[std::ptrdiff_t(i0) * v.stride(0) + std::ptrdiff_t(i1) * v.stride(1) +
-                      std::ptrdiff_t(i2) * v.stride(2)];
-  return s;
-}
-
 // Bytes of `count` domain-or-image arrays of T, with overflow refused.
 std::size_t array_bytes(std::size_t elements, std::size_t count, std::size_t element_size) {
   return checked_mul(checked_mul(elements, count, "the iterations' arrays"), element_size,
@@ -47,31 +35,18 @@ std::size_t array_bytes(std::size_t elements, std::size_t count, std::size_t ele
 
 // The operator pair within what `buffer_bytes` leaves of `limit` (out_of_memory otherwise).
 template <class T>
-BlurSetup blur_setup(DeconvolutionEdges edges, bool skimage, bool nonnegative, int threads,
-                     Planning planning, Method method, std::size_t limit, std::size_t buffer_bytes,
-                     const char* what) {
+BlurSetup blur_setup(DeconvolutionEdges edges, bool skimage, int threads, Planning planning,
+                     Method method, std::size_t limit, std::size_t buffer_bytes, const char* what) {
   FFTCONV_CHECK(buffer_bytes <= limit, out_of_memory, what, ": the iterations' arrays need ",
                 buffer_bytes, " bytes, over max_memory_bytes = ", limit);
   BlurSetup s;
   s.edges = edges;
   s.skimage_back_projection = skimage;
-  s.nonnegative = nonnegative;
   s.threads = threads;
   s.planning = planning;
   s.method = method;
   s.max_memory_bytes = limit - buffer_bytes;
   return s;
-}
-
-// The data, dense, with masked pixels set to 0 (their values are never read again).
-template <class T>
-AlignedBuffer<T> dense_data(const ConstView<T>& image, const std::vector<unsigned char>& bad) {
-  const Grid g = grid_of(image.shape());
-  AlignedBuffer<T> data(g.size());
-  embed(image, g, {0, 0, 0}, data.data());
-  for (std::size_t i = 0; i < bad.size(); ++i)
-    if (bad[i]) data[i] = 0;
-  return data;
 }
 
 // The mean of the data over its good pixels (0 if none).
@@ -85,6 +60,19 @@ double good_mean(const AlignedBuffer<T>& data, const std::vector<unsigned char>&
       ++n;
     }
   return n ? s / static_cast<double>(n) : 0.0;
+}
+
+// The data, dense, with the masked pixels (whose values the iterations never read) set to the
+// mean of the others: 0 is as good for RL, Landweber starts from these values.
+template <class T>
+AlignedBuffer<T> dense_data(const ConstView<T>& image, const std::vector<unsigned char>& bad) {
+  const Grid g = grid_of(image.shape());
+  AlignedBuffer<T> data(g.size());
+  embed(image, g, {0, 0, 0}, data.data());
+  const T mean = static_cast<T>(good_mean(data, bad));
+  for (std::size_t i = 0; i < bad.size(); ++i)
+    if (bad[i]) data[i] = mean;
+  return data;
 }
 
 // The start: `out` on entry, or the constant `value`, over the domain (beyond the image: the
@@ -158,8 +146,8 @@ double dot(const T* a, const T* b, std::size_t n, int threads) {
 }  // namespace
 
 template <class T>
-void run_richardson_lucy(const ConstView<T>& image, const ConstView<T>& psf, const View<T>& out,
-                         const RichardsonLucyOptions& o, const char* what) {
+void run_richardson_lucy(const ConstView<T>& image, const ConstView<T>& psf, long double psf_sum,
+                         const View<T>& out, const RichardsonLucyOptions& o, const char* what) {
   const bool extended = o.edges == DeconvolutionEdges::extended;
   const bool accelerated = o.acceleration == Acceleration::biggs_andrews;
   const std::vector<unsigned char> bad = mask_flags(o.mask);
@@ -174,15 +162,14 @@ void run_richardson_lucy(const ConstView<T>& image, const ConstView<T>& psf, con
   const int threads = usable_threads(o.threads);
   const BlurOperator<T> op(
       psf, image.shape(),
-      blur_setup<T>(o.edges, o.edges == DeconvolutionEdges::zero, false, o.threads, o.planning,
-                    o.method, o.max_memory_bytes, buffer_bytes, what),
+      blur_setup<T>(o.edges, o.edges == DeconvolutionEdges::zero, o.threads, o.planning, o.method,
+                    o.max_memory_bytes, buffer_bytes, what),
       what);
   const AlignedBuffer<T> data = dense_data(image, bad);
-  const long double s = psf_sum(psf);
   AlignedBuffer<T> f(D), b(D), blurred(S), w(weighted ? D : 0);
   AlignedBuffer<T> x_prev(accelerated ? D : 0), y(accelerated ? D : 0);
   AlignedBuffer<T> g1(accelerated ? D : 0), g2(accelerated ? D : 0);
-  if (weighted) normalization(op, bad, s, extended, blurred.data(), w.data());
+  if (weighted) normalization(op, bad, psf_sum, extended, blurred.data(), w.data());
   start(op, out, o.start_from_out, T(0.5), f.data());
   if (accelerated) std::copy(f.data(), f.data() + D, x_prev.data());
   if (weighted)  // (pixels without data stay 0)
@@ -273,8 +260,8 @@ void run_richardson_lucy(const ConstView<T>& image, const ConstView<T>& psf, con
 }
 
 template <class T>
-void run_landweber(const ConstView<T>& image, const ConstView<T>& psf, const View<T>& out,
-                   const LandweberOptions& o, const char* what) {
+void run_landweber(const ConstView<T>& image, const ConstView<T>& psf, long double psf_sum,
+                   const View<T>& out, const LandweberOptions& o, const char* what) {
   const std::vector<unsigned char> bad = mask_flags(o.mask);
   const std::size_t S = element_count(image.shape());
   const std::size_t D = element_count(deconvolution_domain(image.shape(), psf.shape(), o.edges));
@@ -283,22 +270,16 @@ void run_landweber(const ConstView<T>& image, const ConstView<T>& psf, const Vie
                   checked_add(array_bytes(S, 2, sizeof(T)), bad.size(), what), what);
   const int threads = usable_threads(o.threads);
   const BlurOperator<T> op(psf, image.shape(),
-                           blur_setup<T>(o.edges, false, false, o.threads, o.planning, o.method,
+                           blur_setup<T>(o.edges, false, o.threads, o.planning, o.method,
                                          o.max_memory_bytes, buffer_bytes, what),
                            what);
   const AlignedBuffer<T> data = dense_data(image, bad);
-  const long double s = psf_sum(psf);
-  const T step = static_cast<T>(o.alpha / static_cast<double>(s * s));
+  const T step = static_cast<T>(o.alpha / static_cast<double>(psf_sum * psf_sum));
   AlignedBuffer<T> f(D), b(D), residual(S);
-  if (o.start_from_out) {
+  if (o.start_from_out)
     start(op, out, true, T(0), f.data());
-  } else {  // the data, its masked pixels at the mean of the others
-    AlignedBuffer<T> filled(S);
-    const T mean = static_cast<T>(good_mean(data, bad));
-    for (std::size_t i = 0; i < S; ++i)
-      filled[i] = !bad.empty() && bad[i] ? mean : data[i];
-    embed(ConstView<T>(filled.data(), image.shape()), op.domain(), op.offset(), f.data());
-  }
+  else  // the data (its masked pixels at the mean of the others)
+    embed(ConstView<T>(data.data(), image.shape()), op.domain(), op.offset(), f.data());
   for (int k = 1; k <= o.iterations; ++k) {
     op.blur(f.data(), residual.data());
     for_ranges(S, threads, [&](std::size_t begin, std::size_t end) {
@@ -319,13 +300,13 @@ void run_landweber(const ConstView<T>& image, const ConstView<T>& psf, const Vie
   extract(f.data(), op.domain(), op.offset(), o.clip, out);
 }
 
-template void run_richardson_lucy(const ConstView<float>&, const ConstView<float>&,
+template void run_richardson_lucy(const ConstView<float>&, const ConstView<float>&, long double,
                                   const View<float>&, const RichardsonLucyOptions&, const char*);
-template void run_richardson_lucy(const ConstView<double>&, const ConstView<double>&,
+template void run_richardson_lucy(const ConstView<double>&, const ConstView<double>&, long double,
                                   const View<double>&, const RichardsonLucyOptions&, const char*);
-template void run_landweber(const ConstView<float>&, const ConstView<float>&, const View<float>&,
-                            const LandweberOptions&, const char*);
-template void run_landweber(const ConstView<double>&, const ConstView<double>&, const View<double>&,
-                            const LandweberOptions&, const char*);
+template void run_landweber(const ConstView<float>&, const ConstView<float>&, long double,
+                            const View<float>&, const LandweberOptions&, const char*);
+template void run_landweber(const ConstView<double>&, const ConstView<double>&, long double,
+                            const View<double>&, const LandweberOptions&, const char*);
 
 }  // namespace fftconv::detail

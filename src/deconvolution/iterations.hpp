@@ -6,12 +6,14 @@
 
 namespace fftconv::detail {
 
+/// psf_sum: the PSF's sum as validation computed it (check_deconvolution).
 template <class T>
-void run_richardson_lucy(const ConstView<T>& image, const ConstView<T>& psf, const View<T>& out,
-                         const RichardsonLucyOptions& options, const char* what);
+void run_richardson_lucy(const ConstView<T>& image, const ConstView<T>& psf, long double psf_sum,
+                         const View<T>& out, const RichardsonLucyOptions& options,
+                         const char* what);
 
 template <class T>
-void run_landweber(const ConstView<T>& image, const ConstView<T>& psf, const View<T>& out,
-                   const LandweberOptions& options, const char* what);
+void run_landweber(const ConstView<T>& image, const ConstView<T>& psf, long double psf_sum,
+                   const View<T>& out, const LandweberOptions& options, const char* what);
 
 }  // namespace fftconv::detail

@@ -11,6 +11,7 @@
 #include "frequency/spectrum_product.hpp"
 #include "util/check.hpp"
 #include "util/checked_math.hpp"
+#include "util/copy.hpp"
 
 namespace fftconv::detail {
 
@@ -45,10 +46,7 @@ void transfer_of(const ConstView<V>& v, fft::RealGrid<T>& grid) {
     s[std::size_t(3 - r + a)] = grid.strides()[a];
   }
   T* x = grid.data();
-  for (std::size_t i0 = 0; i0 < L[0]; ++i0)
-    for (std::size_t i1 = 0; i1 < L[1]; ++i1)
-      for (std::size_t i2 = 0; i2 < L[2]; ++i2)
-        x[std::ptrdiff_t(i0) * s[0] + std::ptrdiff_t(i1) * s[1] + std::ptrdiff_t(i2) * s[2]] = 0;
+  std::fill(x, x + grid.lengths()[0] * static_cast<std::size_t>(grid.strides()[0]), T(0));
   for (std::size_t m0 = 0; m0 < k.extent(0); ++m0)
     for (std::size_t m1 = 0; m1 < k.extent(1); ++m1)
       for (std::size_t m2 = 0; m2 < k.extent(2); ++m2) {
@@ -131,16 +129,7 @@ void run_wiener(const ConstView<T>& image, const ConstView<T>& psf, const View<T
         TransferForm::half);
     x.inverse();
     store_window(call, x, out);
-    if (o.clip) {
-      const View<T> w = to_rank3(out);
-      for (std::size_t i0 = 0; i0 < w.extent(0); ++i0)
-        for (std::size_t i1 = 0; i1 < w.extent(1); ++i1)
-          for (std::size_t i2 = 0; i2 < w.extent(2); ++i2) {
-            T& v = w.data()[std::ptrdiff_t(i0) * w.stride(0) + std::ptrdiff_t(i1) * w.stride(1) +
-                            std::ptrdiff_t(i2) * w.stride(2)];
-            v = std::clamp(v, T(-1), T(1));
-          }
-    }
+    if (o.clip) for_each_element(to_rank3(out), [](T& v) { v = std::clamp(v, T(-1), T(1)); });
   });
 }
 
