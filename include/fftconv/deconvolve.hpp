@@ -181,6 +181,12 @@ FFTCONV_API void landweber(ConstView<double> image, ConstView<double> psf, View<
 /// balance is finite and >= 0 (0: the inverse filter, where T has zeros: non-finite values).
 /// scikit-image 0.19 fails or transforms only the last two axes for 3-D data; this is
 /// scikit-image 0.20's N-D Wiener.
+/// Work: the transform grid (frequency.hpp: its lengths L, the image's for `periodic`, else
+/// next_fast_size(n + 2 max(k)) per axis), which first transforms the PSF (only its k rows along
+/// the last axis) and then filters the image in one sweep, and the PSF's transfer function kept
+/// in the grid's column-block order (prod(L) / 2 complex values, a little more; the
+/// regularizer_kernel's too when given). Working memory: the grid's (frequency.hpp, "Common
+/// rules") plus those spectra, counted against max_memory_bytes before anything is allocated.
 FFTCONV_API void wiener(ConstView<float> image, ConstView<float> psf, View<float> out,
                         double balance, const WienerOptions& options = WienerOptions{});
 FFTCONV_API void wiener(ConstView<double> image, ConstView<double> psf, View<double> out,

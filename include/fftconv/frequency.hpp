@@ -49,10 +49,15 @@
 // throws fftconv::Error(invalid_argument) naming it and its value, and a call whose working
 // memory exceeds options.max_memory_bytes throws fftconv::Error(out_of_memory) naming the bytes
 // it needs. On any error out is untouched.
-// Working memory: the grid, prod(L0 .. L(r-2)) x 2 (L(r-1) / 2 + 1) values of the image's type
-// (FFTW's in-place layout), plus one index (8 bytes) per grid position along each axis.
-// Threads: options.threads as Options::threads (0 = all, negative refused); they split FFTW's
-// transforms of grids from 2^16 points; transfer functions are evaluated on the calling thread.
+// Working memory: the grid, prod(L0 .. L(r-2)) x P values of the image's type, P = 2 (L(r-1) / 2
+// + 1) rounded up to 16 bytes (FFTW's in-place layout), one scratch array per thread of
+// 2 L_a x (8 double or 16 float columns, fewer for short grids or above 512 KiB) values for the
+// longest other axis a (none in 1-D), and one index (8 bytes) per grid position along each axis.
+// Threads: options.threads as Options::threads (0 = all, negative refused), used by grids from
+// 2^16 points: in 2-D and 3-D they split the rows and column blocks of the transforms (the
+// results do not depend on the count, bit for bit), in 1-D FFTW's threads split its one
+// transform. The built-in transfer functions and arrays are applied on those threads; a
+// callable transfer is evaluated on the calling thread.
 // FFTW plans are cached (fft_plans_created) and made under fftconv's planner lock.
 
 #include <Eigen/Core>

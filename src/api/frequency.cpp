@@ -108,14 +108,17 @@ TransferForm check_transfer_array(const ConstView<std::complex<T>>& transfer, co
 }
 
 // Runs a call whose transfer function is transfer(f) of the frequency vector f (of the image's
-// rank), given on the full grid or on the half spectrum (`form`).
+// rank), given on the full grid or on the half spectrum (`form`); `concurrent`: transfer is
+// called from the call's threads (built-ins), else on the calling thread (a user's function,
+// which may throw).
 template <class T, class Transfer>
 void filter_with(const ConstView<T>& image, const View<T>& out, const FrequencyOptions& options,
-                 const char* what, TransferForm form, Transfer&& transfer) {
+                 const char* what, TransferForm form, bool concurrent, Transfer&& transfer) {
   const FrequencyCall call = validate(image, out, options, what);
   detail::run_frequency_filter(
-      call, image, out, [&](const std::size_t*, const double* f) { return transfer(f); }, form,
-      what);
+      call, image, out,
+      [&](const std::size_t*, const double* f, std::size_t) { return transfer(f); }, form,
+      concurrent, what);
 }
 
 template <class T>
@@ -125,7 +128,7 @@ void filter_callable(const ConstView<T>& image, const View<T>& out,
   FFTCONV_CHECK(static_cast<bool>(transfer), invalid_argument, what,
                 ": transfer is an empty std::function");
   const int rank = image.rank();
-  filter_with(image, out, options, what, TransferForm::full, [&](const double* f) {
+  filter_with(image, out, options, what, TransferForm::full, false, [&](const double* f) {
     const std::complex<double> h = transfer(f, rank);
     FFTCONV_CHECK(finite(h), invalid_argument, "transfer returned ", h, " at frequency ",
                   frequency_string(f, rank), "; transfer values must be finite");
@@ -143,13 +146,13 @@ void filter_array(const ConstView<T>& image, const View<T>& out,
   const int rank = image.rank();
   detail::run_frequency_filter(
       call, image, out,
-      [&](const std::size_t* bin, const double*) {
+      [&](const std::size_t* bin, const double*, std::size_t) {
         std::ptrdiff_t at = 0;
         for (int a = 0; a < rank; ++a)
           at += static_cast<std::ptrdiff_t>(bin[a]) * transfer.stride(a);
         return std::complex<double>(transfer.data()[at]);
       },
-      form, what);
+      form, true, what);
 }
 
 // A real transfer function of |f|^2 alone, gain(|f|^2): even in f (|f| is the same at a bin and
@@ -158,7 +161,7 @@ template <class T, class Gain>
 void filter_radial(const ConstView<T>& image, const View<T>& out, const FrequencyOptions& options,
                    const char* what, Gain&& gain) {
   const int rank = image.rank();
-  filter_with(image, out, options, what, TransferForm::half, [&](const double* f) {
+  filter_with(image, out, options, what, TransferForm::half, true, [&](const double* f) {
     return std::complex<double>(gain(detail::squared_norm(f, rank)));
   });
 }
@@ -211,7 +214,7 @@ void shift_filter(const ConstView<T>& image, const View<T>& out, const std::vect
                   "; it must be finite");
   const int rank = image.rank();
   // Not Hermitian at Nyquist bins (exp(i pi s) there): the full form applies its Hermitian part.
-  filter_with(image, out, options, what, TransferForm::full,
+  filter_with(image, out, options, what, TransferForm::full, true,
               [&](const double* f) { return detail::shift_factor(f, shift.data(), rank); });
 }
 

@@ -1,11 +1,13 @@
 #include "deconvolution/wiener.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <optional>
+#include <complex>
 #include <vector>
 
 #include "core/problem.hpp"
+#include "fft/memory.hpp"
 #include "fft/real_grid.hpp"
 #include "frequency/grid.hpp"
 #include "frequency/spectrum_product.hpp"
@@ -32,45 +34,54 @@ FrequencyOptions grid_options(const WienerOptions& o, const Shape& psf) {
   return f;
 }
 
-// The kernel v (of the grid's rank) placed with its tap k / 2 at the origin, wrapped modulo the
-// grid's lengths (scikit-image's ir2tf), then transformed: grid's half spectrum is its transfer
-// function. v's values are read as double.
+// The kernel v (of the grid's rank) placed with its first tap at the origin, then transformed:
+// `blocks` gets its half spectrum in block order (RealGrid::forward_to_blocks), which only reads
+// and transforms the rows the kernel occupies. Placed with its tap k / 2 at the origin
+// (scikit-image's ir2tf) its transfer function would be this one times exp(2 pi i f.(k / 2)):
+// the same magnitude, so the regularizer's is right as it is, and the PSF's phase is made up by
+// rotating the image by k / 2 (run_wiener).
 template <class T, class V>
-void transfer_of(const ConstView<V>& v, fft::RealGrid<T>& grid) {
-  const int r = grid.rank();
+void transfer_of(const ConstView<V>& v, fft::RealGrid<T>& grid,
+                 AlignedBuffer<std::complex<T>>& blocks) {
   const ConstView<V> k = at_rank(v, 3);
-  std::array<std::size_t, 3> L{1, 1, 1};
+  const auto lead = std::size_t(3 - grid.rank());
   std::array<std::ptrdiff_t, 3> s{0, 0, 0};
-  for (int a = 0; a < r; ++a) {
-    L[std::size_t(3 - r + a)] = grid.lengths()[a];
-    s[std::size_t(3 - r + a)] = grid.strides()[a];
-  }
+  for (int a = 0; a < grid.rank(); ++a)
+    s[lead + std::size_t(a)] = grid.strides()[a];
   T* x = grid.data();
-  std::fill(x, x + grid.lengths()[0] * static_cast<std::size_t>(grid.strides()[0]), T(0));
   for (std::size_t m0 = 0; m0 < k.extent(0); ++m0)
-    for (std::size_t m1 = 0; m1 < k.extent(1); ++m1)
-      for (std::size_t m2 = 0; m2 < k.extent(2); ++m2) {
-        const std::array<std::size_t, 3> m{m0, m1, m2};
-        std::ptrdiff_t at = 0;
-        for (std::size_t a = 0; a < 3; ++a) {
-          const std::size_t c = k.extent(int(a)) / 2;
-          at += std::ptrdiff_t((m[a] + L[a] - c % L[a]) % L[a]) * s[a];
-        }
-        x[at] += static_cast<T>(
+    for (std::size_t m1 = 0; m1 < k.extent(1); ++m1) {
+      T* row = x + std::ptrdiff_t(m0) * s[0] + std::ptrdiff_t(m1) * s[1];
+      std::fill(row, row + grid.pitch(), T(0));
+      for (std::size_t m2 = 0; m2 < k.extent(2); ++m2)
+        row[m2] = static_cast<T>(
             k.data()[std::ptrdiff_t(m0) * k.stride(0) + std::ptrdiff_t(m1) * k.stride(1) +
                      std::ptrdiff_t(m2) * k.stride(2)]);
-      }
-  grid.forward();
+    }
+  grid.forward_to_blocks(v.shape(), blocks);
 }
 
-// The half spectrum's value at bin (grid axes), C order over spectrum_shape.
-template <class T>
-std::complex<double> at_bin(const fft::RealGrid<T>& grid, const std::size_t* bin) {
-  std::ptrdiff_t at = 0;
-  for (int a = 0; a < grid.rank(); ++a)
-    at += std::ptrdiff_t(bin[a]) * grid.spectrum_strides()[a];
-  return std::complex<double>(grid.spectrum()[at]);
-}
+// The Laplacian's squared transfer function on the grid, R(f)^2 with R(f) = sum_a (2 - 2 cos(2 pi
+// f_a)) (2 rank at the centre, -1 at the face neighbours: real), from one table per axis.
+class LaplacianSquared {
+ public:
+  explicit LaplacianSquared(const Shape& lengths) {
+    for (int a = 0; a < lengths.rank(); ++a) {
+      std::vector<double>& t = terms_[std::size_t(a)];
+      for (std::size_t k = 0; k < lengths[a]; ++k)
+        t.push_back(2 - 2 * std::cos(2 * M_PI * fftfreq(k, lengths[a])));
+    }
+  }
+  double operator()(const std::size_t* bin, int rank) const {
+    double l = 0;
+    for (int a = 0; a < rank; ++a)
+      l += terms_[std::size_t(a)][bin[a]];
+    return l * l;
+  }
+
+ private:
+  std::array<std::vector<double>, 3> terms_;
+};
 
 }  // namespace
 
@@ -90,44 +101,38 @@ void run_wiener(const ConstView<T>& image, const ConstView<T>& psf, const View<T
                     ": regularizer_kernel shape ", to_string(o.regularizer_kernel.shape()),
                     " is longer than the transform grid ", to_string(call.lengths), " along axis ",
                     a);
-  // The data's grid (counted by resolve_frequency_call) and the PSF's (and regularizer's).
-  const std::size_t grid_bytes = fft::RealGrid<T>::bytes(call.lengths);
-  const std::size_t extra = checked_mul(grid_bytes, custom ? 2 : 1, what);
+  // The data's grid (counted by resolve_frequency_call), which first transforms the PSF (and the
+  // regularizer), and their transfer functions in block order.
+  const std::size_t spectrum_bytes =
+      checked_mul(fft::RealGrid<T>::block_order_size(call.lengths), sizeof(std::complex<T>), what);
+  const std::size_t extra = checked_mul(spectrum_bytes, custom ? 2 : 1, what);
   const std::size_t base = frequency_working_bytes<T>(call);
   FFTCONV_CHECK(extra <= o.max_memory_bytes && base <= o.max_memory_bytes - extra, out_of_memory,
                 what, ": needs ", base + extra,
                 " bytes, over max_memory_bytes = ", o.max_memory_bytes);
   with_call_errors(what, [&] {
-    fft::RealGrid<T> h(call.lengths, call.threads, call.planning);
-    std::optional<fft::RealGrid<T>> reg;
-    if (custom) {
-      reg.emplace(call.lengths, call.threads, call.planning);
-      transfer_of(o.regularizer_kernel, *reg);
-    }
+    AlignedBuffer<std::complex<T>> h, reg;
     fft::RealGrid<T> x(call.lengths, call.threads, call.planning);
-    transfer_of(psf, h);
-    load_grid(call, image, x);
-    x.forward();
+    if (custom) transfer_of(o.regularizer_kernel, x, reg);
+    transfer_of(psf, x, h);
+    std::array<std::size_t, 3> centre{0, 0, 0};  // the PSF's tap k / 2 (see transfer_of)
+    for (int a = 0; a < psf.rank(); ++a)
+      centre[std::size_t(a)] = psf.extent(a) / 2;
+    load_grid(call, image, x, centre);
     const int r = image.rank();
-    multiply_spectrum(
+    const LaplacianSquared laplacian(call.lengths);
+    filter_spectrum(
         x,
-        [&](const std::size_t* bin, const double* f) {
+        [&](const std::size_t* bin, const double*, std::size_t slot) {
           double r2 = 1;
-          if (custom) {
-            r2 = std::norm(at_bin(*reg, bin));
-          } else if (o.regularizer == Regularizer::laplacian) {
-            // The Laplacian (2 rank at the centre, -1 at the face neighbours):
-            // R(f) = sum_a (2 - 2 cos(2 pi f_a)), real.
-            double l = 0;
-            for (int a = 0; a < r; ++a)
-              l += 2 - 2 * std::cos(2 * M_PI * f[a]);
-            r2 = l * l;
-          }
-          const std::complex<double> t = at_bin(h, bin);
+          if (custom)
+            r2 = std::norm(std::complex<double>(reg[slot]));
+          else if (o.regularizer == Regularizer::laplacian)
+            r2 = laplacian(bin, r);
+          const std::complex<double> t(h[slot]);
           return std::conj(t) / (std::norm(t) + balance * r2);
         },
-        TransferForm::half);
-    x.inverse();
+        TransferForm::half, true);
     store_window(call, x, out);
     if (o.clip) for_each_element(to_rank3(out), [](T& v) { v = std::clamp(v, T(-1), T(1)); });
   });

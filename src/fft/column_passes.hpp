@@ -1,14 +1,13 @@
 #pragma once
-// The FFT path's column passes (layout.hpp has the why): complex transforms down the columns of
-// its work array, a block of columns at a time copied into a small scratch array, split over
-// threads, each with a scratch array of its own. They are the FFT path's inner loops, for
-// fft_kernel.cpp only: in an unnamed namespace (internal linkage, as when they were written in
-// that file), so that the compiler inlines each into its one caller there as it did then.
+// Column passes (layout.hpp has the why): complex transforms down the columns of an array of
+// rows, a block of columns at a time copied into a small scratch array, split over threads, each
+// with a scratch array of its own. The inner loops of the FFT path (fft_kernel.cpp) and of the
+// whole-grid transforms (real_grid.cpp): in an unnamed namespace (internal linkage), so that the
+// compiler inlines each into its callers in those files.
 #include <algorithm>
 #include <cstddef>
 #include <vector>
 
-#include "fft/layout.hpp"
 #include "fft/memory.hpp"
 #include "fft/plans.hpp"
 #include "util/parallel.hpp"
@@ -108,34 +107,6 @@ void transform_columns(T* data, const ColumnPass& c, const fft::Plan& plan, int 
                    fft::execute(plan, scratch);
                    store_block(scratch, c, col, width, plane);
                  });
-}
-
-// The 3-D middle axis's pass over the first `planes` planes of the work array: `in_rows` rows
-// read, `out_rows` written back from circular position (j + shift) mod P1.
-ColumnPass middle_pass(const FftLayout& l, const WorkShape& w, std::size_t planes,
-                       std::size_t in_rows, std::size_t out_rows, std::size_t shift) {
-  ColumnPass c;
-  c.length = l.lengths[1];
-  c.columns = l.pitch / 2;
-  c.row_stride = l.pitch / 2;
-  c.in_rows = in_rows;
-  c.out_rows = out_rows;
-  c.shift = shift;
-  c.planes = planes;
-  c.plane_stride = w.strides[0] / 2;
-  c.block = l.middle_block;
-  return c;
-}
-
-// The outer axis's pass, reading the work array's first `in_rows` outer positions.
-ColumnPass outer_pass(const FftLayout& l, const WorkShape& w, std::size_t in_rows) {
-  ColumnPass c;
-  c.length = l.lengths[static_cast<std::size_t>(l.outer)];
-  c.columns = l.columns;
-  c.row_stride = w.strides[static_cast<std::size_t>(l.outer)] / 2;
-  c.in_rows = in_rows;
-  c.block = l.block;
-  return c;
 }
 
 }  // namespace

@@ -15,6 +15,34 @@ namespace fftconv::detail {
 
 namespace {
 
+// The 3-D middle axis's pass over the first `planes` planes of the work array: `in_rows` rows
+// read, `out_rows` written back from circular position (j + shift) mod P1.
+ColumnPass middle_pass(const FftLayout& l, const WorkShape& w, std::size_t planes,
+                       std::size_t in_rows, std::size_t out_rows, std::size_t shift) {
+  ColumnPass c;
+  c.length = l.lengths[1];
+  c.columns = l.pitch / 2;
+  c.row_stride = l.pitch / 2;
+  c.in_rows = in_rows;
+  c.out_rows = out_rows;
+  c.shift = shift;
+  c.planes = planes;
+  c.plane_stride = w.strides[0] / 2;
+  c.block = l.middle_block;
+  return c;
+}
+
+// The outer axis's pass, reading the work array's first `in_rows` outer positions.
+ColumnPass outer_pass(const FftLayout& l, const WorkShape& w, std::size_t in_rows) {
+  ColumnPass c;
+  c.length = l.lengths[static_cast<std::size_t>(l.outer)];
+  c.columns = l.columns;
+  c.row_stride = w.strides[static_cast<std::size_t>(l.outer)] / 2;
+  c.in_rows = in_rows;
+  c.block = l.block;
+  return c;
+}
+
 // The stored form of a kernel block's spectrum: the 1/N of the unnormalized inverse folded in
 // (pocketfft's explicit scale) and conjugated for correlation (conj(G) is the spectrum of the
 // flipped kernel, so nothing is flipped in space): the real components times re_scale, the

@@ -10,11 +10,13 @@
 
 namespace fftconv::detail {
 
-namespace {
-// FFTW's new-array execute needs arrays as aligned (modulo 16 bytes: fftw_alignment_of) as the
-// ones planned on: rows a multiple of 16 bytes apart start as aligned as the array.
-constexpr std::size_t row_alignment = 16;
-}  // namespace
+std::size_t row_pitch(std::size_t half, std::size_t element_bytes) {
+  // FFTW's new-array execute needs arrays as aligned (modulo 16 bytes: fftw_alignment_of) as the
+  // ones planned on: rows a multiple of 16 bytes apart start as aligned as the array.
+  constexpr std::size_t row_alignment = 16;
+  const std::size_t unit = row_alignment / element_bytes;
+  return checked_add(2 * half, unit - 1, "transform row size") / unit * unit;
+}
 
 int threads_for(double points, int threads) {
   return points >= 65536 ? threads : 1;
@@ -47,8 +49,7 @@ FftLayout fft_layout(const Problem& p, std::size_t element_bytes) {
                   invalid_argument, "transform length ", l.lengths[static_cast<std::size_t>(a)],
                   " in axis ", a - (3 - p.rank), " exceeds FFTW's limit ", INT_MAX);
   l.half = l.lengths[2] / 2 + 1;
-  const std::size_t unit = row_alignment / element_bytes;
-  l.pitch = checked_add(2 * l.half, unit - 1, "transform row size") / unit * unit;
+  l.pitch = row_pitch(l.half, element_bytes);
   l.outer = l.lengths[0] > 1 ? 0 : 1;
   // The outer pass's columns: in 3-D whole planes (a row's padding, zeroed, included), else one
   // row's complex values.

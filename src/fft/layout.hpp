@@ -44,6 +44,11 @@ FftLayout fft_layout(const Problem& p, std::size_t element_bytes);
 /// work array and one scratch block per thread for each apply, the image index maps.
 std::size_t fft_working_bytes(const Problem& p, std::size_t element_bytes);
 
+/// Reals per transform row holding `half` complex values of `element_bytes` parts: 2 half rounded
+/// up to a multiple of 16 bytes, so that every row starts as aligned as the array (FFTW's plans
+/// made on one row then run on all). Throws fftconv::Error(invalid_argument) on overflow.
+std::size_t row_pitch(std::size_t half, std::size_t element_bytes);
+
 /// Threads are made per parallel region (parallel.hpp), tens of microseconds each: only worth it
 /// for transforms of some size (`threads` from 2^16 points, else 1).
 int threads_for(double points, int threads);

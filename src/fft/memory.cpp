@@ -2,6 +2,8 @@
 
 #include <fftw3.h>
 
+#include <complex>
+
 #include "util/check.hpp"
 #include "util/checked_math.hpp"
 
@@ -24,5 +26,7 @@ AlignedBuffer<T>::AlignedBuffer(std::size_t count)
 
 template class AlignedBuffer<float>;
 template class AlignedBuffer<double>;
+template class AlignedBuffer<std::complex<float>>;  // (spectra in block order: real_grid)
+template class AlignedBuffer<std::complex<double>>;
 
 }  // namespace fftconv::detail

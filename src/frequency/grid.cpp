@@ -1,5 +1,6 @@
 #include "frequency/grid.hpp"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -32,7 +33,7 @@ Shape frequency_grid_lengths(const Shape& image, Boundary boundary, std::size_t 
               ? image[a]  // circular over the image itself
               : next_fast_size(checked_add(image[a], checked_mul(2, padding, "options.padding x 2"),
                                            "image extent + 2 options.padding")));
-    (void)fft::RealGrid<double>::bytes(lengths);  // (refuses lengths beyond FFTW's int)
+    (void)fft::RealGrid<double>::bytes(lengths, 1);  // (refuses lengths beyond FFTW's int)
   });
   return lengths;
 }
@@ -64,7 +65,7 @@ std::size_t frequency_working_bytes(const FrequencyCall& call) {
   std::size_t positions = 0;
   for (std::size_t l : call.lengths)
     positions = checked_add(positions, l, "index map entries");
-  return checked_add(fft::RealGrid<T>::bytes(call.lengths),
+  return checked_add(fft::RealGrid<T>::bytes(call.lengths, call.threads),
                      checked_mul(positions, sizeof(std::ptrdiff_t), "index map bytes"),
                      "working memory");
 }
@@ -95,12 +96,18 @@ CanonicalGrid canonical(const FrequencyCall& call, const fft::RealGrid<T>& grid)
 }  // namespace
 
 template <class T>
-void load_grid(const FrequencyCall& call, const ConstView<T>& image, const fft::RealGrid<T>& grid) {
+void load_grid(const FrequencyCall& call, const ConstView<T>& image, const fft::RealGrid<T>& grid,
+               const std::array<std::size_t, 3>& rotation) {
   const CanonicalGrid c = canonical(call, grid);
+  const auto lead = static_cast<std::size_t>(core_rank - call.image.rank());
   std::array<std::vector<std::ptrdiff_t>, 3> maps;
-  for (std::size_t a = 0; a < 3; ++a)
+  for (std::size_t a = 0; a < 3; ++a) {
     maps[a] = boundary_map(call.boundary, -static_cast<std::ptrdiff_t>(c.offset[a]), c.lengths[a],
                            c.extents[a]);
+    // position t takes what t - s would have: the map rotated right by s
+    const std::size_t s = a < lead ? 0 : rotation[a - lead] % c.lengths[a];
+    std::rotate(maps[a].begin(), maps[a].end() - static_cast<std::ptrdiff_t>(s), maps[a].end());
+  }
   extend_into(to_rank3(image), maps, static_cast<T>(call.fill_value), grid.data(), c.strides);
 }
 
@@ -123,9 +130,9 @@ template FrequencyCall resolve_frequency_call<float>(const Shape&, const Frequen
 template FrequencyCall resolve_frequency_call<double>(const Shape&, const FrequencyOptions&,
                                                       const char*);
 template void load_grid<float>(const FrequencyCall&, const ConstView<float>&,
-                               const fft::RealGrid<float>&);
+                               const fft::RealGrid<float>&, const std::array<std::size_t, 3>&);
 template void load_grid<double>(const FrequencyCall&, const ConstView<double>&,
-                                const fft::RealGrid<double>&);
+                                const fft::RealGrid<double>&, const std::array<std::size_t, 3>&);
 template void store_window<float>(const FrequencyCall&, const fft::RealGrid<float>&,
                                   const View<float>&);
 template void store_window<double>(const FrequencyCall&, const fft::RealGrid<double>&,

@@ -2,6 +2,7 @@
 // The transform grid of a frequency-domain filter call (fftconv/frequency.hpp, "The transform
 // grid"): its lengths, where the image sits in it, the options resolved; filling it from the
 // image by the boundary rule (stages/boundary_extension) and cutting the image's window out.
+#include <array>
 #include <cstddef>
 
 #include "fft/real_grid.hpp"
@@ -40,9 +41,11 @@ template <class T>
 std::size_t frequency_working_bytes(const FrequencyCall& call);
 
 /// Fills the grid's real samples from the image: grid position t (per axis) gets the extended
-/// image's position t - call.offset under call.boundary.
+/// image's position t - call.offset under call.boundary, or with a `rotation` (per grid axis),
+/// the grid rotated by it: position t gets what (t - rotation) mod L would have.
 template <class T>
-void load_grid(const FrequencyCall& call, const ConstView<T>& image, const fft::RealGrid<T>& grid);
+void load_grid(const FrequencyCall& call, const ConstView<T>& image, const fft::RealGrid<T>& grid,
+               const std::array<std::size_t, 3>& rotation = {0, 0, 0});
 
 /// Writes the image's window of the grid's real samples (positions offset .. offset + n - 1)
 /// to out (the image's shape, any strides).

@@ -126,6 +126,43 @@ TEST_CASE_TEMPLATE("wiener in 3-D equals its definition over every axis", T, flo
         1e2 * 16 * double(std::numeric_limits<T>::epsilon()) * std::log2(2.0 * N));
 }
 
+// Only the rows a PSF occupies go through the row transforms (RealGrid's pruned forward): a PSF
+// given as the whole grid, zero but for the same taps placed by hand (tap k / 2 at the origin, as
+// wiener places it), is transformed in full and must give the same result to rounding. 3-D, odd
+// PSF lengths whose taps wrap around the grid's end, above 2^16 points: any thread count gives
+// the same bits.
+TEST_CASE_TEMPLATE("wiener: the pruned PSF transform, and threads", T, float, double) {
+  const Shape shape{40, 42, 45};
+  const std::size_t N = 40 * 42 * 45;
+  std::mt19937_64 rng(4);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<T> image(N), psf(5 * 3 * 7), whole(N, T(0));
+  for (T& v : image)
+    v = T(u(rng));
+  for (T& v : psf)
+    v = T(u(rng));
+  for (std::size_t m0 = 0; m0 < 5; ++m0)
+    for (std::size_t m1 = 0; m1 < 3; ++m1)
+      for (std::size_t m2 = 0; m2 < 7; ++m2) {
+        // whole is centred at its own 20, 21, 22: tap m at (m - k / 2 + whole / 2) there
+        const std::size_t at = ((m0 + 20 - 2) * 42 + (m1 + 21 - 1)) * 45 + (m2 + 22 - 3);
+        whole[at] = psf[(m0 * 3 + m1) * 7 + m2];
+      }
+  const auto pruned = wiener(image, shape, psf, {5, 3, 7}, 0.05);
+  const auto full = wiener(image, shape, whole, shape, 0.05);
+  T worst = 0, most = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    worst = std::max(worst, std::abs(pruned[i] - full[i]));
+    most = std::max(most, std::abs(full[i]));
+  }
+  // Each side within the 3-D definition test's bound of the exact result.
+  CHECK(double(worst / most) <=
+        2 * 1e2 * 16 * double(std::numeric_limits<T>::epsilon()) * std::log2(2.0 * double(N)));
+  fftconv::WienerOptions o;
+  o.threads = 3;
+  CHECK(wiener(image, shape, psf, {5, 3, 7}, 0.05, o) == pruned);
+}
+
 TEST_CASE("wiener: padded edges recover a blurred scene better near its border") {
   // A ramp (not periodic) blurred with zero... the extended edge continues it by reflection.
   const std::size_t n = 48;

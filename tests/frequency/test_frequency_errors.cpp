@@ -131,15 +131,17 @@ TEST_CASE("frequency filters refuse bad arguments and leave out untouched") {
   }
   SUBCASE("max_memory_bytes") {
     FrequencyOptions o;
-    o.max_memory_bytes = 1000;
-    // 6 x 2 (8 / 2 + 1) doubles = 480 bytes of grid + (6 + 8) 8-byte indices = 592: fits.
+    o.max_memory_bytes = 1100;
+    // 6 x 8: the grid, 6 rows of 2 (8 / 2 + 1) doubles = 480 bytes, + a scratch block of the
+    // 5 columns down axis 0, 2 x 6 x 5 doubles = 480, + (6 + 8) 8-byte indices = 1072: fits.
     fftconv::butterworth(img, dst, 0.2, false, 2, o);
     out = untouched;
     o.boundary = Boundary::reflect;
-    o.padding = 4;  // 14 x 16: 14 x 18 doubles = 2016 bytes + (14 + 16) x 8 = 2256
+    o.padding = 4;  // 14 x 16: 14 x 18 doubles = 2016 bytes + 8 of the 9 columns in a scratch
+                    // block, 2 x 14 x 8 doubles = 1792, + (14 + 16) x 8 = 4048
     expect_error(ErrorCode::out_of_memory,
                  [&] { fftconv::butterworth(img, dst, 0.2, false, 2, o); },
-                 {"fftconv::butterworth", "2256 bytes", "options.max_memory_bytes = 1000"});
+                 {"fftconv::butterworth", "4048 bytes", "options.max_memory_bytes = 1100"});
   }
   SUBCASE("butterworth, gaussian_lowpass and band_pass parameters") {
     for (double c : {0.0, -0.1, not_a_number, infinity})
