@@ -307,21 +307,21 @@ typedef int (*fftconv_progress_fn)(void* user_data, int iteration, double relati
 typedef struct fftconv_deconvolution_options {
   size_t struct_size;
   int iterations;
-  int acceleration;        /* richardson_lucy: FFTCONV_ACCELERATION_ */
-  int edges;               /* FFTCONV_EDGES_ */
-  double filter_epsilon;   /* richardson_lucy: scikit-image's (0 = off) */
-  int clip;                /* 0 or 1: the result clipped to [-1, 1] */
-  double tv_regularization; /* richardson_lucy: 0 <= lambda < 1 / (2 rank) */
+  int acceleration;          /* richardson_lucy: FFTCONV_ACCELERATION_ */
+  int edges;                 /* FFTCONV_EDGES_ */
+  double filter_epsilon;     /* richardson_lucy: scikit-image's (0 = off) */
+  int clip;                  /* 0 or 1: the result clipped to [-1, 1] */
+  double tv_regularization;  /* richardson_lucy: 0 <= lambda < 1 / (2 rank) */
   const unsigned char* mask; /* NULL, or the image's shape: non-zero = bad pixel */
-  int start_from_out;      /* 0 or 1: start from the values out holds */
+  int start_from_out;        /* 0 or 1: start from the values out holds */
   int threads;
   int planning;
-  int method;              /* FFTCONV_METHOD_ of the convolutions */
+  int method; /* FFTCONV_METHOD_ of the convolutions */
   size_t max_memory_bytes;
   fftconv_progress_fn progress; /* NULL: none */
-  void* progress_data;     /* passed to progress */
-  double alpha;            /* landweber: the relative step, 0 < alpha < 2 */
-  int positivity;          /* landweber: 0 or 1 */
+  void* progress_data;          /* passed to progress */
+  double alpha;                 /* landweber: the relative step, 0 < alpha < 2 */
+  int positivity;               /* landweber: 0 or 1 */
 } fftconv_deconvolution_options;
 
 FFTCONV_C_API int fftconv_deconvolution_options_init(fftconv_deconvolution_options* options,
@@ -355,6 +355,103 @@ FFTCONV_C_API int fftconv_wiener_f32(int rank, const size_t* image_shape, const 
                                      const size_t* psf_shape, const float* psf, float* out,
                                      double balance, int regularizer, int edges, int clip,
                                      int threads);
+
+/* ---- Frequency filters (fftconv/frequency.hpp; README, "Deconvolution and frequency filters")
+ * ---- The image's spectrum multiplied by a transfer function H (fftconv::frequency_filter,
+ * butterworth, gaussian_lowpass, band_pass, fourier_shift), with the C++ functions' semantics,
+ * checks and messages. image and out are contiguous C-order arrays of rank 1 to 3 and the same
+ * `shape`, of float (_f32) or double (_f64); out may be the same array as image (the image is
+ * read whole first). Frequencies are in cycles per sample, numpy.fft.fftfreq's convention, axis 0
+ * first. On failure out is untouched. */
+
+/* The options of the frequency filters, the C++ FrequencyOptions field by field. Start from
+ * fftconv_frequency_options_default (or pass NULL): boundary WRAP with padding 0 (circular
+ * filtering over the image itself, as numpy and scikit-image), fill_value 0, threads 1,
+ * planning ESTIMATE, max_memory_bytes SIZE_MAX. struct_size as fftconv_options' (releases only
+ * append fields; 0.6's layout is the first). */
+typedef struct fftconv_frequency_options {
+  size_t struct_size;
+  int boundary;            /* FFTCONV_BOUNDARY_: how the image is extended before the transform */
+  size_t padding;          /* samples added at each end of every axis (0 with WRAP: none) */
+  double fill_value;       /* FFTCONV_BOUNDARY_CONSTANT's value */
+  int threads;             /* as fftconv_options' (0 = all) */
+  int planning;            /* FFTCONV_PLANNING_ */
+  size_t max_memory_bytes; /* working memory limit of one call (out of memory status beyond) */
+} fftconv_frequency_options;
+
+FFTCONV_C_API int fftconv_frequency_options_init(fftconv_frequency_options* options,
+                                                 size_t struct_size);
+#define fftconv_frequency_options_default(options) \
+  fftconv_frequency_options_init((options), sizeof(fftconv_frequency_options))
+
+/* grid_shape[0 .. rank) = the transform grid's length per axis for an image of `shape`
+ * (fftconv::frequency_grid_shape): the shape itself for WRAP with padding 0, else
+ * next_fast_size(n + 2 padding). Reads options' boundary and padding only. */
+FFTCONV_C_API int fftconv_frequency_grid_shape(int rank, const size_t* shape,
+                                               const fftconv_frequency_options* options,
+                                               size_t* grid_shape);
+
+/* scikit-image's filters.butterworth: H = 1 / (1 + (|f| / cutoff_frequency_ratio)^(2 order)),
+ * high_pass (0 or 1) 1 - H; cutoff_frequency_ratio finite and > 0, order finite and >= 0. */
+FFTCONV_C_API int fftconv_butterworth_f64(int rank, const size_t* shape, const double* image,
+                                          double* out, double cutoff_frequency_ratio, int high_pass,
+                                          double order, const fftconv_frequency_options* options);
+FFTCONV_C_API int fftconv_butterworth_f32(int rank, const size_t* shape, const float* image,
+                                          float* out, double cutoff_frequency_ratio, int high_pass,
+                                          double order, const fftconv_frequency_options* options);
+/* H = exp(-|f|^2 / (2 sigma_frequency^2)), sigma_frequency finite and > 0. */
+FFTCONV_C_API int fftconv_gaussian_lowpass_f64(int rank, const size_t* shape, const double* image,
+                                               double* out, double sigma_frequency,
+                                               const fftconv_frequency_options* options);
+FFTCONV_C_API int fftconv_gaussian_lowpass_f32(int rank, const size_t* shape, const float* image,
+                                               float* out, double sigma_frequency,
+                                               const fftconv_frequency_options* options);
+/* The Butterworth low-pass at high_cutoff minus the one at low_cutoff (0 < low < high). */
+FFTCONV_C_API int fftconv_band_pass_f64(int rank, const size_t* shape, const double* image,
+                                        double* out, double low_cutoff, double high_cutoff,
+                                        double order, const fftconv_frequency_options* options);
+FFTCONV_C_API int fftconv_band_pass_f32(int rank, const size_t* shape, const float* image,
+                                        float* out, double low_cutoff, double high_cutoff,
+                                        double order, const fftconv_frequency_options* options);
+/* out[x] = image[x - shift] by band-limited interpolation, H = exp(-2 pi i f . shift); shift
+ * holds `rank` finite values (samples, axis 0 first). */
+FFTCONV_C_API int fftconv_fourier_shift_f64(int rank, const size_t* shape, const double* image,
+                                            double* out, const double* shift,
+                                            const fftconv_frequency_options* options);
+FFTCONV_C_API int fftconv_fourier_shift_f32(int rank, const size_t* shape, const float* image,
+                                            float* out, const double* shift,
+                                            const fftconv_frequency_options* options);
+/* H given as an array over the grid's bins (fftconv_frequency_grid_shape: L), C order, of the
+ * image's precision (_f64: fftconv_c128, _f32: fftconv_c64), of `rank` axes: transfer_shape L
+ * (the full spectrum, numpy.fft.fftn's layout; its Hermitian part is applied) or L with the last
+ * axis L / 2 + 1 (the half spectrum, numpy.fft.rfftn's layout, used as irfftn reads it). Any
+ * other shape, and non-finite values, are refused naming them. */
+FFTCONV_C_API int fftconv_frequency_filter_f64(int rank, const size_t* shape, const double* image,
+                                               double* out, const size_t* transfer_shape,
+                                               const fftconv_c128* transfer,
+                                               const fftconv_frequency_options* options);
+FFTCONV_C_API int fftconv_frequency_filter_f32(int rank, const size_t* shape, const float* image,
+                                               float* out, const size_t* transfer_shape,
+                                               const fftconv_c64* transfer,
+                                               const fftconv_frequency_options* options);
+
+/* A transfer function: sets *re and *im (0 on entry) to H at the frequency vector `frequency`
+ * (`rank` values) and returns 0; a non-zero return is failure. */
+typedef int (*fftconv_transfer_fn)(void* user_data, const double* frequency, int rank, double* re,
+                                   double* im);
+/* H computed by `transfer` (with user_data), called on the calling thread once per bin of the
+ * full grid, in no specified order, after the argument checks; its Hermitian part is applied
+ * (the result is numpy.fft.ifftn(H * fftn(grid)).real, windowed). A non-zero return, or a
+ * non-finite *re or *im, stops the call with FFTCONV_INVALID_ARGUMENT and a message naming the
+ * callback, the frequency and the value. */
+FFTCONV_C_API int fftconv_frequency_filter_fn_f64(int rank, const size_t* shape,
+                                                  const double* image, double* out,
+                                                  fftconv_transfer_fn transfer, void* user_data,
+                                                  const fftconv_frequency_options* options);
+FFTCONV_C_API int fftconv_frequency_filter_fn_f32(int rank, const size_t* shape, const float* image,
+                                                  float* out, fftconv_transfer_fn transfer,
+                                                  void* user_data,
+                                                  const fftconv_frequency_options* options);
 
 #ifdef __cplusplus
 }

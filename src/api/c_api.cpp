@@ -30,7 +30,12 @@
 #include "util/checked_math.hpp"
 
 using fftconv::detail::c_api::check_pointer;
+using fftconv::detail::c_api::cpp;
+using fftconv::detail::c_api::cpp_t;
 using fftconv::detail::c_api::guarded;
+using fftconv::detail::c_api::init_struct;
+using fftconv::detail::c_api::read_flag;
+using fftconv::detail::c_api::read_struct;
 using fftconv::detail::c_api::set_error;
 using fftconv::detail::c_api::to_shape;
 
@@ -57,28 +62,6 @@ constexpr std::size_t options_sizes[] = {offsetof(fftconv_options, axes_mask),
                                          sizeof(fftconv_options)};
 static_assert(sizeof(fftconv_options::origin) / sizeof(ptrdiff_t) == fftconv::max_rank);
 
-// options_sizes as the messages list them: "88" or "88, 96".
-std::string known_options_sizes() {
-  std::string list;
-  for (std::size_t size : options_sizes)
-    list += (list.empty() ? "" : ", ") + std::to_string(size);
-  return list;
-}
-
-// Refuses a struct_size that is no released layout's, naming it (`name`: how the caller passed
-// it). A size beyond this library's struct is a newer header's and says so.
-void check_options_size(std::size_t size, const char* what, const char* name) {
-  FFTCONV_CHECK(size <= sizeof(fftconv_options), invalid_argument, what, ": ", name, " is ", size,
-                ", larger than the ", sizeof(fftconv_options),
-                " bytes of the fftconv_options this library knows (a program built against a "
-                "newer fftconv.h needs a library at least as new)");
-  FFTCONV_CHECK(std::find(std::begin(options_sizes), std::end(options_sizes), size) !=
-                    std::end(options_sizes),
-                invalid_argument, what, ": ", name, " is ", size,
-                ", not the size of an fftconv_options layout this library knows (",
-                known_options_sizes(), "): set it with fftconv_options_default");
-}
-
 // This library's fftconv_options with the C++ Options defaults (struct_size its own).
 fftconv_options default_options() {
   const fftconv::Options d;
@@ -104,29 +87,15 @@ fftconv_options default_options() {
   return c;
 }
 
-// The caller's options in this library's layout: the fields the caller's struct_size covers, the
-// defaults after them. A size that is no released layout's is refused, naming it.
+// The caller's options in this library's layout (c_api_support.hpp's read_struct).
 fftconv_options read_options(const fftconv_options* options, const char* what) {
-  fftconv_options c = default_options();
-  if (!options) return c;
-  const std::size_t size = options->struct_size;
-  check_options_size(size, what, "options.struct_size");
-  std::memcpy(&c, options, size);
-  c.struct_size = sizeof c;
-  return c;
+  return read_struct(options, default_options(), options_sizes, "fftconv_options", what);
 }
 
 std::string hex(unsigned value) {
   char text[2 * sizeof value + 1];
   std::snprintf(text, sizeof text, "%x", value);
   return text;
-}
-
-// A 0/1 flag of the C struct as a bool, refusing other values.
-bool read_flag(int value, const char* name, const char* what) {
-  FFTCONV_CHECK(value == 0 || value == 1, invalid_argument, what, ": options.", name,
-                " must be 0 or 1, got ", value);
-  return value == 1;
 }
 
 // Enum values are passed through unchecked: the C++ validation refuses unknown ones by name.
@@ -142,12 +111,12 @@ fftconv::Options to_options(const fftconv_options* options, int rank, const char
   o.planning = static_cast<fftconv::Planning>(c.planning);
   o.nan_policy = static_cast<fftconv::NanPolicy>(c.nan_policy);
   o.min_weight = c.min_weight;
-  o.preserve_nan = read_flag(c.preserve_nan, "preserve_nan", what);
-  o.normalize_kernel = read_flag(c.normalize_kernel, "normalize_kernel", what);
+  o.preserve_nan = read_flag(c.preserve_nan, what, "options.preserve_nan");
+  o.normalize_kernel = read_flag(c.normalize_kernel, what, "options.normalize_kernel");
   o.min_overlap = c.min_overlap;
   o.max_memory_bytes = c.max_memory_bytes;
   o.compute_precision = static_cast<fftconv::Precision>(c.compute_precision);
-  o.nonnegative = read_flag(c.nonnegative, "nonnegative", what);
+  o.nonnegative = read_flag(c.nonnegative, what, "options.nonnegative");
   for (int axis = 0; axis < static_cast<int>(sizeof c.axes_mask * CHAR_BIT); ++axis) {
     if (!(c.axes_mask >> axis & 1u)) continue;
     FFTCONV_CHECK(axis < fftconv::max_rank, invalid_argument, what, ": options.axes_mask 0x",
@@ -213,8 +182,9 @@ const EnumField& find_enum_field(const char* field, const char* what) {
     if (std::strcmp(f.field, field) == 0) return f;
     known += (known.empty() ? "" : ", ") + std::string(f.field);
   }
-  fftconv::detail::fail(fftconv::ErrorCode::invalid_argument, what, ": field \"", field,
-                        "\" is not an enum field of fftconv_options or fftconv_deconvolution_options (", known, ")");
+  fftconv::detail::fail(
+      fftconv::ErrorCode::invalid_argument, what, ": field \"", field,
+      "\" is not an enum field of fftconv_options or fftconv_deconvolution_options (", known, ")");
 }
 
 /// What every array call checks first: the shapes, the input pointers and the options, and the
@@ -272,33 +242,6 @@ int match(int rank, const size_t* image_shape, const T* image, const size_t* tem
         fftconv::ConstView<T>(image, c.image), fftconv::ConstView<T>(templ, c.kernel),
         templ_mask ? &m : nullptr, fftconv::View<T>(score, c.out), c.options);
   });
-}
-
-// The C++ element type of a C one: fftconv_c64 / _c128 are layout-compatible with
-// std::complex<float> / <double> (two members of the real type; std::complex is an array of two).
-template <class C>
-struct cpp_element {
-  using type = C;
-};
-template <>
-struct cpp_element<fftconv_c64> {
-  using type = std::complex<float>;
-};
-template <>
-struct cpp_element<fftconv_c128> {
-  using type = std::complex<double>;
-};
-static_assert(sizeof(fftconv_c64) == sizeof(std::complex<float>) &&
-              sizeof(fftconv_c128) == sizeof(std::complex<double>));
-template <class C>
-using cpp_t = typename cpp_element<C>::type;
-template <class C>
-const cpp_t<C>* cpp(const C* p) {
-  return reinterpret_cast<const cpp_t<C>*>(p);
-}
-template <class C>
-cpp_t<C>* cpp(C* p) {
-  return reinterpret_cast<cpp_t<C>*>(p);
 }
 
 template <class I, class K, class O>
@@ -366,12 +309,7 @@ extern "C" {
 int fftconv_options_init(fftconv_options* options, size_t struct_size) {
   const char* what = "fftconv_options_init";
   return guarded([&] {
-    check_pointer(options, what, "options");
-    check_options_size(struct_size, what, "struct_size");
-    fftconv_options c = default_options();
-    c.struct_size = struct_size;
-    // Only the caller's bytes: a struct of an older layout is smaller than this one.
-    std::memcpy(options, &c, struct_size);
+    init_struct(options, struct_size, default_options(), options_sizes, "fftconv_options", what);
   });
 }
 

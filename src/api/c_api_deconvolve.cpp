@@ -13,6 +13,9 @@ namespace {
 
 using fftconv::detail::c_api::check_pointer;
 using fftconv::detail::c_api::guarded;
+using fftconv::detail::c_api::init_struct;
+using fftconv::detail::c_api::read_flag;
+using fftconv::detail::c_api::read_struct;
 using fftconv::detail::c_api::to_shape;
 
 // Every released layout of fftconv_deconvolution_options, oldest first (0.6: the first).
@@ -33,28 +36,9 @@ fftconv_deconvolution_options defaults() {
   return o;
 }
 
-void check_size(std::size_t size, const char* what) {
-  FFTCONV_CHECK(std::find(std::begin(deconvolution_sizes), std::end(deconvolution_sizes), size) !=
-                    std::end(deconvolution_sizes),
-                invalid_argument, what, ": struct_size is ", size,
-                ", not the size of a released fftconv_deconvolution_options (",
-                sizeof(fftconv_deconvolution_options), ")");
-}
-
 // The caller's options over the defaults (NULL: the defaults).
 fftconv_deconvolution_options read(const fftconv_deconvolution_options* o, const char* what) {
-  fftconv_deconvolution_options r = defaults();
-  if (o == nullptr) return r;
-  check_size(o->struct_size, what);
-  std::memcpy(&r, o, o->struct_size);
-  return r;
-}
-
-// A C flag (0 or 1) as a bool, or the error naming the field.
-bool flag(int v, const char* what, const char* name) {
-  FFTCONV_CHECK(v == 0 || v == 1, invalid_argument, what, ": ", name, " is ", v,
-                ", must be 0 or 1");
-  return v == 1;
+  return read_struct(o, defaults(), deconvolution_sizes, "fftconv_deconvolution_options", what);
 }
 
 // The fields both iterative methods share, into a C++ options struct O.
@@ -62,8 +46,8 @@ template <class O>
 void common(const fftconv_deconvolution_options& c, O& o, const char* what) {
   o.iterations = c.iterations;
   o.edges = static_cast<fftconv::DeconvolutionEdges>(c.edges);
-  o.clip = flag(c.clip, what, "clip");
-  o.start_from_out = flag(c.start_from_out, what, "start_from_out");
+  o.clip = read_flag(c.clip, what, "options.clip");
+  o.start_from_out = read_flag(c.start_from_out, what, "options.start_from_out");
   o.threads = c.threads;
   o.planning = static_cast<fftconv::Planning>(c.planning);
   o.method = static_cast<fftconv::Method>(c.method);
@@ -128,7 +112,7 @@ int lw(int rank, const size_t* image_shape, const T* image, const size_t* psf_sh
                       fftconv::LandweberOptions l;
                       common(c, l, what);
                       l.alpha = c.alpha;
-                      l.positivity = flag(c.positivity, what, "positivity");
+                      l.positivity = read_flag(c.positivity, what, "options.positivity");
                       l.mask = m;
                       fftconv::landweber(i, p, o, l);
                     });
@@ -143,7 +127,7 @@ int wi(int rank, const size_t* image_shape, const T* image, const size_t* psf_sh
                       fftconv::WienerOptions w;
                       w.regularizer = static_cast<fftconv::Regularizer>(regularizer);
                       w.edges = static_cast<fftconv::DeconvolutionEdges>(edges);
-                      w.clip = flag(clip, what, "clip");
+                      w.clip = read_flag(clip, what, "clip");
                       w.threads = threads;
                       fftconv::wiener(i, p, o, balance, w);
                     });
@@ -156,11 +140,8 @@ extern "C" {
 int fftconv_deconvolution_options_init(fftconv_deconvolution_options* options, size_t struct_size) {
   constexpr const char* what = "fftconv_deconvolution_options_init";
   return guarded([&] {
-    check_pointer(options, what, "options");
-    check_size(struct_size, what);
-    const fftconv_deconvolution_options d = defaults();
-    std::memcpy(options, &d, struct_size);
-    options->struct_size = struct_size;
+    init_struct(options, struct_size, defaults(), deconvolution_sizes,
+                "fftconv_deconvolution_options", what);
   });
 }
 

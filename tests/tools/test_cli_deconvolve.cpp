@@ -27,8 +27,12 @@ using fftconv::Shape;
 using fftconv::View;
 using fftconv::io::Image;
 using fftconv::io::PixelType;
+using fftconv::test::contains;
+using fftconv::test::fits_history;
+using fftconv::test::joined;
 using fftconv::test::on_terminal;
 using fftconv::test::random_image;
+using fftconv::test::relative_difference;
 using fftconv::test::run_fftconv;
 using fftconv::test::TempDir;
 
@@ -60,49 +64,12 @@ std::vector<T> library(const Image& image, const Image& psf, const Call<T>& call
   return out;
 }
 
-/// The largest |got - want| relative to the largest |want|.
-template <class T>
-double relative_difference(const Image& got, const std::vector<T>& want) {
-  const std::vector<double> g = fftconv::io::to_values<double>(got);
-  REQUIRE(g.size() == want.size());
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    diff = std::max(diff, std::abs(g[i] - static_cast<double>(want[i])));
-    scale = std::max(scale, std::abs(static_cast<double>(want[i])));
-  }
-  return diff / std::max(scale, std::numeric_limits<double>::min());
-}
-
-/// The contents of an output FITS file's HISTORY cards, joined (cfitsio continues a long line
-/// on the next card).
-std::string fits_history(const std::string& path) {
-  const std::vector<unsigned char> bytes = fftconv::test::read_bytes(path);
-  std::string history;
-  for (std::size_t at = 0; at + 80 <= bytes.size(); at += 80) {
-    const std::string card(bytes.begin() + static_cast<std::ptrdiff_t>(at),
-                           bytes.begin() + static_cast<std::ptrdiff_t>(at + 80));
-    if (card.compare(0, 3, "END") == 0 && card.find_first_not_of(' ', 3) == std::string::npos)
-      break;
-    if (card.compare(0, 8, "HISTORY ") == 0) history += card.substr(8);
-  }
-  return history;
-}
-
 /// A positive 24 x 20 float64 image (im.npy) and the PSFs p5.npy (5 x 5) and p4x6.npy (even
 /// lengths), positive, in `dir`.
 void write_inputs(const TempDir& dir) {
   fftconv::io::write_image(dir / "im.npy", random_image(Shape{24, 20}, PixelType::f64, 1, 1, 100));
   fftconv::io::write_image(dir / "p5.npy", random_image(Shape{5, 5}, PixelType::f64, 2, 0.1, 1));
   fftconv::io::write_image(dir / "p4x6.npy", random_image(Shape{4, 6}, PixelType::f64, 3, 0.1, 1));
-}
-
-std::vector<std::string> joined(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 }  // namespace

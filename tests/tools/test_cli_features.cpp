@@ -23,16 +23,13 @@ using fftconv::Method;
 using fftconv::Shape;
 using fftconv::io::Image;
 using fftconv::io::PixelType;
+using fftconv::test::contains;
 using fftconv::test::run_fftconv;
 using fftconv::test::stdin_from;
 using fftconv::test::TempDir;
 using fftconv::test::write_image_and_kernel;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 /// An Image of float64 values.
 Image f64_image(const Shape& shape, const std::vector<double>& values) {

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -160,6 +161,30 @@ inline std::vector<T> library_result(const io::Image& image, const io::Image& ke
   return out;
 }
 
+/// The largest |got - want| relative to the largest |want| (got: a file's values read as double).
+template <class T>
+inline double relative_difference(const io::Image& got, const std::vector<T>& want) {
+  const std::vector<double> g = io::to_values<double>(got);
+  if (g.size() != want.size()) return std::numeric_limits<double>::infinity();
+  double diff = 0, scale = 0;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    diff = std::max(diff, std::abs(g[i] - static_cast<double>(want[i])));
+    scale = std::max(scale, std::abs(static_cast<double>(want[i])));
+  }
+  return diff / std::max(scale, std::numeric_limits<double>::min());
+}
+
+/// a's strings followed by b's (a command line and its extra arguments).
+inline std::vector<std::string> joined(std::vector<std::string> a,
+                                       const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 inline std::string read_text(const std::string& path) {
   std::ifstream f(path);
   std::stringstream s;
@@ -170,6 +195,21 @@ inline std::string read_text(const std::string& path) {
 inline std::vector<unsigned char> read_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+/// The contents of a FITS file's HISTORY cards, joined (cfitsio continues a long line on the
+/// next card).
+inline std::string fits_history(const std::string& path) {
+  const std::vector<unsigned char> bytes = read_bytes(path);
+  std::string history;
+  for (std::size_t at = 0; at + 80 <= bytes.size(); at += 80) {
+    const std::string card(bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                           bytes.begin() + static_cast<std::ptrdiff_t>(at + 80));
+    if (card.compare(0, 3, "END") == 0 && card.find_first_not_of(' ', 3) == std::string::npos)
+      break;
+    if (card.compare(0, 8, "HISTORY ") == 0) history += card.substr(8);
+  }
+  return history;
 }
 
 inline void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {

@@ -14,6 +14,7 @@
 #include "failures.hpp"
 #include "fftconv/deconvolve.hpp"
 #include "fftconv/error.hpp"
+#include "image_volumes.hpp"
 #include "input_files.hpp"
 #include "io/convert.hpp"
 #include "io/files.hpp"
@@ -37,12 +38,6 @@ const std::string& blamed_file(const Error& e, const Job& job, const std::string
   if (!job.mask.empty() && message.find(": mask ") != std::string::npos) return job.mask;
   return image_name;
 }
-
-/// Which volume of an image is being deconvolved (`index` of `count`: the channel and frame
-/// volumes of a split image, else 0 of 1), so the progress bar counts across them.
-struct VolumeSteps {
-  std::size_t index = 0, count = 1;
-};
 
 /// The iteration callback: a step of the progress bar, "iteration 7/50, change 3.1e-03" (with
 /// "volume 2/3, " before it for a split image).
@@ -68,10 +63,7 @@ O library_options(const Job& job) {
   O o;
   o.edges = job.deconvolution.edges;
   o.clip = job.deconvolution.clip;
-  o.threads = job.options.threads;
-  o.planning = job.options.planning;
-  o.max_memory_bytes = job.options.max_memory_bytes;
-  return o;
+  return with_run_settings(job, o);
 }
 
 /// One image or volume of `shape` deconvolved with the job's method, from `in` into `out`.
@@ -113,63 +105,6 @@ void deconvolve_volume(const Job& job, const T* in, const Shape& shape, const st
   }
 }
 
-/// Deconvolves `image` (each channel/frame volume of a split image on its own, an alpha channel
-/// copied) in T, into an image of `type`.
-template <class T>
-Image deconvolve_image(const Job& job, const Image& image, const std::string& image_name,
-                       const Kernel& psf, const Shape& psf_shape, const Mask& mask, PixelType type,
-                       io::Conversion& report, Progress& progress) {
-  const io::Layout& layout = image.metadata.layout;
-  const Shape shape = volume_shape(image);
-  const std::size_t volumes = layout.split() ? layout.channels * layout.frames : 1;
-  const std::size_t count = element_count(shape), all = element_count(image.shape);
-  Allocating allocating;
-  try {
-    // The pixels in place when they are stored as T (a float32 image computed in float).
-    std::vector<T> converted;
-    const T* in = io::values_in_place<T>(image);
-    if (!in) {
-      allocating(described("pixels", image.shape, pixel_type_of<T>()), all * sizeof(T));
-      converted = io::to_values<T>(image);
-      in = converted.data();
-    }
-    const std::vector<T> psf_values = kernel_values<T>(psf);
-    // The result computed into the output image's bytes when it stores T, else into `scratch`.
-    Image result{image.shape, type, {}};
-    std::vector<T> scratch;
-    T* out = nullptr;
-    allocating(described("result", image.shape, pixel_type_of<T>()), all * sizeof(T));
-    if (type == pixel_type_of<T>()) {
-      result.bytes.resize(all * sizeof(T));
-      out = io::values_in_place<T>(result);
-    }
-    if (!out) {
-      scratch.resize(all);
-      out = scratch.data();
-    }
-    for (std::size_t v = 0; v < volumes; ++v) {
-      const T* from = in + v * count;
-      T* to = out + v * count;
-      if (layout.alpha && v % layout.channels == layout.channels - 1) {
-        std::copy(from, from + count, to);
-        continue;
-      }
-      allocating("deconvolving");  // (the library's working memory)
-      try {
-        deconvolve_volume<T>(job, from, shape, psf_values, psf_shape, mask, to, progress,
-                             VolumeSteps{v, volumes});
-      } catch (const Error& e) {
-        rethrow_for(blamed_file(e, job, image_name), e);
-      }
-    }
-    allocating(described("result", image.shape, type), all * io::size_of(type));
-    if (!scratch.empty()) result = io::from_values(image.shape, scratch.data(), type, report);
-    return result;
-  } catch (const std::bad_alloc&) {
-    allocating.fail(image_name);
-  }
-}
-
 /// --tv below 1 / (2 rank), which keeps the regularized update's divisor positive.
 void check_tv(const Job& job, const Shape& shape, const std::string& image_name) {
   const double limit = 1.0 / (2.0 * shape.rank());
@@ -191,55 +126,44 @@ int run_deconvolve(const Job& job) {
   std::vector<std::string> inputs = job.images;
   inputs.push_back(job.kernel);
   if (!job.mask.empty()) inputs.push_back(job.mask);
-  std::vector<io::Format> formats;
-  std::vector<NamedOutput> named;
-  for (const std::string& out : outputs) {
-    formats.push_back(output_format(out));
-    // (Before the work when one type is given; `same` is checked per image, once read.)
-    if (job.type && !job.type->same_as_input) check_storable(out, formats.back(), job.type->pixel);
-    named.push_back({"-o", out});
-  }
-  check_distinct_files(named, inputs);
-  if (outputs.size() > 1 || outputs.front() != job.output) {  // -o DIR
-    std::error_code ec;
-    std::filesystem::create_directories(job.output, ec);
-    if (ec) throw io::IoError(job.output + ": cannot create the directory: " + ec.message());
-  }
+  const std::vector<io::Format> formats = prepare_outputs(job, outputs, inputs);
 
   Progress progress(job.progress);
   progress.update(0, job.images.size(), "reading " + base_name(job.kernel));
   const Kernel psf = read_kernel(job.kernel, job);
   require_real(psf.type, job.kernel, "deconvolve");
   const Mask mask = read_mask(job.mask, job);
-  for (std::size_t i = 0; i < job.images.size(); ++i) {
-    const std::string& image_name = job.images[i];
-    io::OutputFile output(outputs[i]);  // an unwritable target fails before the work
-    progress.update(i, job.images.size(), "reading " + base_name(image_name));
-    const Image image = read(image_name, job);
-    require_real(image.type, image_name, "deconvolve");
-    check_rank_fits(outputs[i], formats[i], image.shape);
-    // Hyperstack channels and frames, RGB channels: each volume is deconvolved on its own.
-    const Shape shape = volume_shape(image);
-    const Shape psf_shape = promote(psf.shape, shape, job.kernel, image_name);
-    check_tv(job, shape, image_name);
-    // One mask for every channel/frame volume alike.
-    if (mask.nonzero && mask.shape != shape)
-      throw io::IoError(mask.name + ": the mask is " + to_string(mask.shape) + " but " +
-                        (image.metadata.layout.split() ? "each channel/frame volume of " : "") +
-                        image_name + " is " + to_string(shape));
-    const PixelType type = output_type(job, image.type, false, formats[i], outputs[i]);
-    progress.update(i, job.images.size(), "deconvolving " + base_name(image_name));
-    io::Conversion report;
-    Image result = computes_in_double(job.precision, image.type)
-                       ? deconvolve_image<double>(job, image, image_name, psf, psf_shape, mask,
-                                                  type, report, progress)
-                       : deconvolve_image<float>(job, image, image_name, psf, psf_shape, mask, type,
-                                                 report, progress);
-    result.metadata = output_metadata(job, image.metadata, psf_shape);
-    progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));
-    output.write(result);
-    warn_conversion(progress, job, outputs[i], type, report);
-  }
+  write_each_image(
+      job, outputs, formats, progress, "deconvolve", "deconvolving",
+      [&](const Image& image, const std::string& image_name, PixelType type,
+          io::Conversion& report) {
+        // Hyperstack channels and frames, RGB channels: each volume is deconvolved on its own.
+        const Shape shape = volume_shape(image);
+        const Shape psf_shape = promote(psf.shape, shape, job.kernel, image_name);
+        check_tv(job, shape, image_name);
+        // One mask for every channel/frame volume alike.
+        if (mask.nonzero && mask.shape != shape)
+          throw io::IoError(mask.name + ": the mask is " + to_string(mask.shape) + " but " +
+                            (image.metadata.layout.split() ? "each channel/frame volume of " : "") +
+                            image_name + " is " + to_string(shape));
+        const auto blamed = [&](const Error& e) -> const std::string& {
+          return blamed_file(e, job, image_name);
+        };
+        const auto in = [&](auto scalar) {
+          using T = decltype(scalar);
+          const std::vector<T> psf_values = kernel_values<T>(psf);
+          return compute_volumes<T>(
+              image, image_name, type, report,
+              [&](const T* from, T* to, VolumeSteps volume) {
+                deconvolve_volume<T>(job, from, shape, psf_values, psf_shape, mask, to, progress,
+                                     volume);
+              },
+              blamed);
+        };
+        Image result = computes_in_double(job.precision, image.type) ? in(0.0) : in(0.0f);
+        result.metadata = output_metadata(job, image.metadata, psf_shape);
+        return result;
+      });
   return 0;
 }
 

@@ -388,22 +388,9 @@ int run_filter(const Job& job) {
       throw UsageError(job.weight_out + ": " + io::name(format) +
                        " cannot store the float coverage map (use .npy, .fits or .tif)");
   }
-  std::vector<io::Format> formats;
-  for (const std::string& out : outputs) {
-    formats.push_back(output_format(out));
-    // (Before the work when one type is given; `same` is checked per image, once read.)
-    if (job.type && !job.type->same_as_input) check_storable(out, formats.back(), job.type->pixel);
-  }
-  std::vector<NamedOutput> named;
-  for (const std::string& out : outputs)
-    named.push_back({"-o", out});
-  if (!job.weight_out.empty()) named.push_back({"--weight-out", job.weight_out});
-  check_distinct_files(named, inputs);
-  if (outputs.size() > 1 || outputs.front() != job.output) {  // -o DIR
-    std::error_code ec;
-    std::filesystem::create_directories(job.output, ec);
-    if (ec) throw io::IoError(job.output + ": cannot create the directory: " + ec.message());
-  }
+  std::vector<NamedOutput> extra;
+  if (!job.weight_out.empty()) extra.push_back({"--weight-out", job.weight_out});
+  const std::vector<io::Format> formats = prepare_outputs(job, outputs, inputs, extra);
 
   // (convolve_masked is real: complex files are refused with --mask and --weight-out)
   const bool masked = !job.mask.empty() || !job.weight_out.empty();

@@ -13,7 +13,7 @@
 
 namespace fftconv::cli {
 
-enum class Command { convolve, correlate, blur, compare, match, deconvolve };
+enum class Command { convolve, correlate, blur, compare, match, deconvolve, frequency };
 
 /// deconvolve --method: fftconv::richardson_lucy, landweber or wiener.
 enum class DeconvolutionMethod { richardson_lucy, landweber, wiener };
@@ -38,6 +38,41 @@ struct Deconvolution {
   bool clip = false;                                        // all three: to [-1, 1]
 };
 
+/// frequency --filter: fftconv::butterworth, gaussian_lowpass, band_pass, fourier_shift, or
+/// frequency_filter with the array of a file.
+enum class FrequencyFilter { butterworth, gaussian, band_pass, shift, transfer };
+
+/// The filter's name on the command line: "butterworth", "gaussian", "band-pass", "shift",
+/// "transfer".
+inline const char* filter_name(FrequencyFilter filter) {
+  switch (filter) {
+    case FrequencyFilter::gaussian:
+      return "gaussian";
+    case FrequencyFilter::band_pass:
+      return "band-pass";
+    case FrequencyFilter::shift:
+      return "shift";
+    case FrequencyFilter::transfer:
+      return "transfer";
+    case FrequencyFilter::butterworth:
+      break;
+  }
+  return "butterworth";
+}
+
+/// frequency's settings (main.cpp refuses those the chosen filter does not take; the transfer
+/// file is Job::kernel, the boundary rule and the fill value Job::options').
+struct Frequency {
+  FrequencyFilter filter = FrequencyFilter::butterworth;
+  double cutoff = 0.005;       // butterworth: cutoff_frequency_ratio (scikit-image's default)
+  bool high_pass = true;       // butterworth (scikit-image's default; --low-pass: false)
+  double order = 2;            // butterworth, band-pass
+  double sigma_frequency = 0;  // gaussian (required)
+  double low = 0, high = 0;    // band-pass: the cutoffs (required)
+  std::vector<double> shift;   // shift: samples, one per axis (required)
+  std::size_t padding = 0;     // all: FrequencyOptions::padding
+};
+
 /// The precision the computation runs in: `automatic` is float for float32 images and double
 /// for everything else (float64 and integer images).
 enum class Precision { automatic, single, double_precision };
@@ -52,7 +87,7 @@ struct OutputType {
 struct Job {
   Command command = Command::convolve;
   std::vector<std::string> images;
-  std::string kernel;             // convolve, correlate, compare; deconvolve: --psf
+  std::string kernel;             // convolve, correlate, compare; --psf, frequency's --transfer
   std::vector<double> sigma;      // blur: one value, or one per image axis
   std::vector<std::size_t> size;  // blur: kernel length, one value or one per axis
   double truncate = 4.0;          // blur: radius int(truncate * sigma + 0.5) when no --size
@@ -60,6 +95,7 @@ struct Job {
   std::string format;             // --format: the extension of files written into -o DIR
   std::string mask;               // --mask: bad pixels (non-zero), the images' shape
   Deconvolution deconvolution;    // deconvolve
+  Frequency frequency;            // frequency
   std::string weight_out;         // --weight-out: the coverage map conv(M, k) (one image)
   std::string template_mask;      // match --template-mask: non-zero = part of the template
   std::size_t peaks = 5;          // match --peaks: how many positions to print

@@ -1,6 +1,6 @@
-// fftconv: convolve, correlate, blur and deconvolve image files, and compare the FFT path with
-// the direct sum, from the command line. Exit codes: 0 success, 1 a file or computation problem
-// (one line on stderr naming the file), 2 a usage error.
+// fftconv: convolve, correlate, blur, deconvolve and frequency-filter image files, and compare the
+// FFT path with the direct sum, from the command line. Exit codes: 0 success, 1 a file or
+// computation problem (one line on stderr naming the file), 2 a usage error.
 #include <CLI/CLI.hpp>
 
 #include <cctype>
@@ -25,6 +25,7 @@ namespace {
 
 using fftconv::cli::Command;
 using fftconv::cli::DeconvolutionMethod;
+using fftconv::cli::FrequencyFilter;
 using fftconv::cli::Job;
 using fftconv::cli::Precision;
 
@@ -74,10 +75,13 @@ CLI::Validator number_in(double lo, double hi, const std::string& what) {
       "NUMBER");
 }
 
-/// A finite number >= 0.
-CLI::Validator non_negative(const std::string& what) {
+/// What finite_number accepts besides finiteness.
+enum class Sign { any, non_negative, positive };
+
+/// A finite number (>= 0, > 0 or of either sign).
+CLI::Validator finite_number(const std::string& what, Sign sign = Sign::non_negative) {
   return CLI::Validator(
-      [what](std::string& text) -> std::string {
+      [what, sign](std::string& text) -> std::string {
         double v = 0;
         std::size_t used = 0;
         try {
@@ -85,8 +89,15 @@ CLI::Validator non_negative(const std::string& what) {
         } catch (const std::exception&) {
           used = 0;
         }
-        if (used != text.size() || !(v >= 0 && v <= std::numeric_limits<double>::max()))
-          return what + " " + text + " is not a finite number >= 0";
+        const double max = std::numeric_limits<double>::max();
+        const bool fits = sign == Sign::any        ? v >= -max && v <= max
+                          : sign == Sign::positive ? v > 0 && v <= max
+                                                   : v >= 0 && v <= max;
+        if (used != text.size() || !fits)
+          return what + " " + text + " is not a finite number" +
+                 (sign == Sign::any        ? ""
+                  : sign == Sign::positive ? " > 0"
+                                           : " >= 0");
         return "";
       },
       "NUMBER");
@@ -138,12 +149,10 @@ std::string method_help() {
 
 void add_run_options(CLI::App* sub, Job& job);
 
-/// The options every filtering subcommand takes, mirroring fftconv::Options. `default_boundary`
-/// names the subcommand's default --boundary in its help.
-void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
-  sub->add_option("--mode", job.options.mode,
-                  "Output size: full (n+k-1), same (n, the default), valid (n-k+1)")
-      ->transform(one_of(names_of<fftconv::Mode>()));
+/// --boundary and --fill. `default_boundary` names the subcommand's default --boundary in its
+/// help, `fill_more` ends --fill's.
+void add_boundary_options(CLI::App* sub, Job& job, const std::string& default_boundary,
+                          const std::string& fill_more = "") {
   sub->add_option("--boundary", job.options.boundary,
                   "Values outside the image (default: " + default_boundary +
                       "): zero, constant (--fill), reflect (c b a | a b c d | d c b, "
@@ -151,8 +160,18 @@ void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
                       "'mirror'), nearest, wrap")
       ->transform(one_of(names_of<fftconv::Boundary>()));
   sub->add_option("--fill", job.options.fill_value,
-                  "The value outside the image for --boundary constant (implies it); with --nan "
-                  "fill, the value bad pixels get instead (the boundary is then unchanged)");
+                  "The value outside the image for --boundary constant (implies it)" + fill_more);
+}
+
+/// The options every filtering subcommand takes, mirroring fftconv::Options. `default_boundary`
+/// names the subcommand's default --boundary in its help.
+void add_options(CLI::App* sub, Job& job, const std::string& default_boundary) {
+  sub->add_option("--mode", job.options.mode,
+                  "Output size: full (n+k-1), same (n, the default), valid (n-k+1)")
+      ->transform(one_of(names_of<fftconv::Mode>()));
+  add_boundary_options(sub, job, default_boundary,
+                       "; with --nan fill, the value bad pixels get instead (the boundary is then "
+                       "unchanged)");
   sub->add_option("--method", job.options.method, method_help())->transform(one_of(method_names()));
   add_run_options(sub, job);
   sub->add_flag("--normalize-kernel", job.options.normalize_kernel,
@@ -224,6 +243,18 @@ void add_output_options(CLI::App* sub, Job& job, std::string& type) {
                   "default: each image's own)");
 }
 
+/// The options of `options` (each with its `name` and `taken_by`: which choices take it) given
+/// on the command line that the subcommand's chosen method or filter does not take (`takes`):
+/// "--alpha (landweber only), --regularizer (wiener only)"; empty when there are none.
+template <class Option, std::size_t N, class Takes>
+std::string refused_options(const CLI::App* sub, const Option (&options)[N], Takes&& takes) {
+  std::string refused;
+  for (const Option& o : options)
+    if (!takes(o) && sub->count(o.name))
+      refused += (refused.empty() ? "" : ", ") + std::string(o.name) + " (" + o.taken_by + ")";
+  return refused;
+}
+
 /// deconvolve's options that only some methods take, and which.
 struct MethodOption {
   const char* name;
@@ -284,7 +315,7 @@ void add_deconvolve_options(CLI::App* sub, Job& job) {
   sub->add_option("--balance", d.balance,
                   "wiener (required there): the regularization weight, the noise-to-signal power "
                   "ratio (e.g. 0.01; larger: smoother, less noise; 0: the plain inverse filter)")
-      ->check(non_negative("--balance"));
+      ->check(finite_number("--balance"));
   sub->add_option("--regularizer", d.regularizer,
                   "wiener: laplacian (default, scikit-image's: smooth results) or identity "
                   "(Tikhonov)")
@@ -304,14 +335,11 @@ void add_deconvolve_options(CLI::App* sub, Job& job) {
 /// as a usage error's message (empty when the combination is fine).
 std::string deconvolve_usage(const CLI::App* sub, const Job& job) {
   const DeconvolutionMethod method = job.deconvolution.method;
-  std::string refused;
-  for (const MethodOption& o : method_options) {
-    const bool takes = method == DeconvolutionMethod::wiener      ? o.wiener
-                       : method == DeconvolutionMethod::landweber ? o.landweber
-                                                                  : o.rl;
-    if (!takes && sub->count(o.name))
-      refused += (refused.empty() ? "" : ", ") + std::string(o.name) + " (" + o.taken_by + ")";
-  }
+  const std::string refused = refused_options(sub, method_options, [method](const MethodOption& o) {
+    return method == DeconvolutionMethod::wiener      ? o.wiener
+           : method == DeconvolutionMethod::landweber ? o.landweber
+                                                      : o.rl;
+  });
   const std::string name = fftconv::cli::method_name(method);
   if (!refused.empty()) return "deconvolve --method " + name + " does not take " + refused;
   if (method == DeconvolutionMethod::wiener && !sub->count("--balance"))
@@ -321,6 +349,123 @@ std::string deconvolve_usage(const CLI::App* sub, const Job& job) {
   if (!(alpha > 0 && alpha < 2))
     return "--alpha " + CLI::detail::to_string(alpha) +
            " is not in (0, 2): landweber diverges with steps of 2 or more";
+  return "";
+}
+
+/// frequency's options that only some filters take: which (FilterBit flags), and the message's
+/// words.
+enum FilterBit : unsigned {
+  butterworth_bit = 1u << static_cast<unsigned>(FrequencyFilter::butterworth),
+  gaussian_bit = 1u << static_cast<unsigned>(FrequencyFilter::gaussian),
+  band_pass_bit = 1u << static_cast<unsigned>(FrequencyFilter::band_pass),
+  shift_bit = 1u << static_cast<unsigned>(FrequencyFilter::shift),
+  transfer_bit = 1u << static_cast<unsigned>(FrequencyFilter::transfer),
+};
+struct FilterOption {
+  const char* name;
+  unsigned filters;
+  const char* taken_by;
+};
+const FilterOption filter_options[] = {
+    {"--cutoff", butterworth_bit, "butterworth only"},
+    {"--high-pass", butterworth_bit, "butterworth only"},
+    {"--low-pass", butterworth_bit, "butterworth only"},
+    {"--order", butterworth_bit | band_pass_bit, "butterworth and band-pass"},
+    {"--sigma-frequency", gaussian_bit, "gaussian only"},
+    {"--low", band_pass_bit, "band-pass only"},
+    {"--high", band_pass_bit, "band-pass only"},
+    {"--shift", shift_bit, "shift only"},
+    {"--transfer", transfer_bit, "transfer only"},
+};
+
+/// frequency's options and their defaults.
+void add_frequency_options(CLI::App* sub, Job& job) {
+  fftconv::cli::Frequency& f = job.frequency;
+  const std::map<std::string, FrequencyFilter> filters{
+      {"butterworth", FrequencyFilter::butterworth},
+      {"gaussian", FrequencyFilter::gaussian},
+      {"band-pass", FrequencyFilter::band_pass},
+      {"band_pass", FrequencyFilter::band_pass},
+      {"shift", FrequencyFilter::shift},
+      {"transfer", FrequencyFilter::transfer}};
+  sub->add_option("--filter", f.filter,
+                  "The transfer function H(f), f the frequency in cycles per sample (numpy.fft."
+                  "fftfreq's): butterworth (scikit-image's filters.butterworth: 1 / (1 + (|f| / "
+                  "cutoff)^(2 order)), --high-pass 1 minus that), gaussian (exp(-|f|^2 / (2 "
+                  "sigma^2)), --sigma-frequency required), band-pass (the butterworth low-pass at "
+                  "--high minus the one at --low, both required), shift (exp(-2 pi i f . shift): "
+                  "a sub-pixel shift, out[x] = image[x - shift]; --shift required), transfer (H "
+                  "from the file of --transfer)")
+      ->required()
+      ->transform(one_of(filters));
+  sub->add_option("--cutoff", f.cutoff,
+                  "butterworth: the cutoff frequency ratio, cycles per sample (default 0.005, "
+                  "scikit-image's)")
+      ->check(finite_number("--cutoff", Sign::positive));
+  sub->add_flag("--high-pass",
+                "butterworth: pass the high frequencies (the default, "
+                "scikit-image's)");
+  sub->add_flag("--low-pass", "butterworth: pass the low frequencies instead");
+  sub->add_option("--order", f.order, "butterworth, band-pass: the filter order (default 2)")
+      ->check(finite_number("--order"));
+  sub->add_option("--sigma-frequency", f.sigma_frequency,
+                  "gaussian (required there): the Gaussian's standard deviation in cycles per "
+                  "sample (a blur of 1 / (2 pi S) pixels)")
+      ->check(finite_number("--sigma-frequency", Sign::positive));
+  sub->add_option("--low", f.low, "band-pass (required there): the lower cutoff, cycles per sample")
+      ->check(finite_number("--low", Sign::positive));
+  sub->add_option("--high", f.high,
+                  "band-pass (required there): the upper cutoff, cycles per sample (above --low)")
+      ->check(finite_number("--high", Sign::positive));
+  sub->add_option("--shift", f.shift,
+                  "shift (required there): the shift in pixels, one value per axis, axis 0 "
+                  "first (e.g. 0.5,-1.25)")
+      ->delimiter(',')
+      ->check(finite_number("--shift", Sign::any))
+      ->type_name("S0,S1[,S2]");
+  sub->add_option("--transfer", job.kernel,
+                  "transfer (required there): H over the transform grid's frequency bins, a "
+                  "complex64/complex128 .npy (a real file: imaginary part 0) of the grid's full "
+                  "spectrum (numpy.fft.fftn's layout, not fftshifted; its Hermitian part is "
+                  "applied) or half spectrum (numpy.fft.rfftn's, the last axis L/2+1). The grid is "
+                  "the image itself with the default --boundary wrap and --padding 0, else each "
+                  "axis n + 2 padding rounded up to a fast FFT length (fftconv::"
+                  "frequency_grid_shape)")
+      ->type_name("FILE");
+  sub->add_option("--padding", f.padding,
+                  "Samples added at each end of every axis by the --boundary rule before the "
+                  "transform (default 0: with wrap, circular filtering over the image itself; "
+                  "with another rule and a padding of the filter's reach, no wrap-around)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30));
+  add_boundary_options(sub, job, "wrap, circular as scikit-image");
+  add_run_options(sub, job);
+  sub->add_flag("-q,--quiet", job.quiet, "No progress bar, no warnings");
+}
+
+/// frequency: the options the chosen filter does not take, and those it needs, as a usage
+/// error's message (empty when the combination is fine).
+std::string frequency_usage(const CLI::App* sub, Job& job) {
+  fftconv::cli::Frequency& f = job.frequency;
+  const unsigned bit = 1u << static_cast<unsigned>(f.filter);
+  const std::string refused = refused_options(
+      sub, filter_options, [bit](const FilterOption& o) { return (o.filters & bit) != 0; });
+  const std::string name = fftconv::cli::filter_name(f.filter);
+  if (!refused.empty()) return "frequency --filter " + name + " does not take " + refused;
+  if (sub->count("--high-pass") && sub->count("--low-pass"))
+    return "--high-pass and --low-pass both given: give one";
+  f.high_pass = !sub->count("--low-pass");
+  const std::pair<FrequencyFilter, const char*> needs[] = {
+      {FrequencyFilter::gaussian, "--sigma-frequency"},
+      {FrequencyFilter::band_pass, "--low"},
+      {FrequencyFilter::band_pass, "--high"},
+      {FrequencyFilter::shift, "--shift"},
+      {FrequencyFilter::transfer, "--transfer"}};
+  for (const auto& [filter, option] : needs)
+    if (filter == f.filter && !sub->count(option))
+      return "frequency --filter " + name + " needs " + option;
+  if (f.filter == FrequencyFilter::band_pass && !(f.low < f.high))
+    return "--low " + CLI::detail::to_string(f.low) + " must be below --high " +
+           CLI::detail::to_string(f.high);
   return "";
 }
 
@@ -337,8 +482,8 @@ int main(int argc, char** argv) {
   std::string type;
   std::vector<std::string> files;
   CLI::App app{
-      "fftconv: FFT convolution, correlation, blurring and deconvolution of images and volumes "
-      "(.npy, .fits, .tif, .png)",
+      "fftconv: FFT convolution, correlation, blurring, deconvolution and frequency-domain "
+      "filtering of images and volumes (.npy, .fits, .tif, .png)",
       "fftconv"};
   app.set_version_flag("--version", "fftconv " + std::to_string(fftconv::version_major) + "." +
                                         std::to_string(fftconv::version_minor) + "." +
@@ -428,6 +573,15 @@ int main(int argc, char** argv) {
   deconvolve->add_option("files", files, "One or more images (real numbers)")->required();
   add_deconvolve_options(deconvolve, job);
   add_output_options(deconvolve, job, type);
+
+  auto* frequency = app.add_subcommand(
+      "frequency",
+      "Frequency-domain filters: Butterworth (scikit-image's filters.butterworth), Gaussian "
+      "low-pass, band-pass, sub-pixel shift, or any transfer function from a file; circular "
+      "(--boundary wrap) by default: IMAGE... --filter F -o OUT");
+  frequency->add_option("files", files, "One or more images (real numbers)")->required();
+  add_frequency_options(frequency, job);
+  add_output_options(frequency, job, type);
   std::vector<int> axes;
   for (auto* sub : {convolve, correlate})
     sub->add_option("--axes", axes,
@@ -437,7 +591,7 @@ int main(int argc, char** argv) {
         ->delimiter(',')
         ->type_name("A,B,...");
   std::string max_memory;
-  for (auto* sub : {convolve, correlate, blur, match, compare, deconvolve})
+  for (auto* sub : {convolve, correlate, blur, match, compare, deconvolve, frequency})
     sub->add_option("--max-memory", max_memory,
                     "Memory the run may use: BYTES (suffix K, M, G or T: powers of 1024) or N% "
                     "of physical memory (default 50%). A file declaring a larger image is "
@@ -472,12 +626,19 @@ int main(int argc, char** argv) {
                 : chosen == blur       ? Command::blur
                 : chosen == match      ? Command::match
                 : chosen == deconvolve ? Command::deconvolve
+                : chosen == frequency  ? Command::frequency
                                        : Command::compare;
   if (chosen == blur && !chosen->count("--boundary"))
     job.options.boundary = fftconv::Boundary::reflect;  // (--fill below may make it constant)
   if (chosen == deconvolve) {
     const std::string problem = deconvolve_usage(deconvolve, job);
     if (!problem.empty()) return usage(problem);
+  }
+  if (chosen == frequency) {
+    const std::string problem = frequency_usage(frequency, job);
+    if (!problem.empty()) return usage(problem);
+    if (!chosen->count("--boundary"))
+      job.options.boundary = fftconv::Boundary::wrap;  // (--fill below may make it constant)
   }
   if (chosen != match && chosen != deconvolve && chosen->count("--fill") &&
       job.options.nan_policy != fftconv::NanPolicy::fill) {

@@ -108,6 +108,27 @@ std::vector<std::string> output_paths(const Job& job) {
   return paths;
 }
 
+std::vector<io::Format> prepare_outputs(const Job& job, const std::vector<std::string>& outputs,
+                                        const std::vector<std::string>& inputs,
+                                        const std::vector<NamedOutput>& extra) {
+  std::vector<io::Format> formats;
+  std::vector<NamedOutput> named;
+  for (const std::string& out : outputs) {
+    formats.push_back(output_format(out));
+    // (Before the work when one type is given; `same` is checked per image, once read.)
+    if (job.type && !job.type->same_as_input) check_storable(out, formats.back(), job.type->pixel);
+    named.push_back({"-o", out});
+  }
+  named.insert(named.end(), extra.begin(), extra.end());
+  check_distinct_files(named, inputs);
+  if (outputs.size() > 1 || outputs.front() != job.output) {  // -o DIR
+    std::error_code ec;
+    std::filesystem::create_directories(job.output, ec);
+    if (ec) throw io::IoError(job.output + ": cannot create the directory: " + ec.message());
+  }
+  return formats;
+}
+
 void warn_conversion(Progress& progress, const Job& job, const std::string& path,
                      io::PixelType type, const io::Conversion& report) {
   if (job.quiet || (report.clipped == 0 && report.nonfinite == 0)) return;

@@ -2,7 +2,8 @@
 // Checks on the files a command writes, before the work: a format it can write, and no output
 // that is an input or another output; where each result goes, its pixel type, and the warning
 // when storing it clipped values. (Shared by the subcommands that write images: convolve,
-// correlate and blur in command_filter.cpp, deconvolve in command_deconvolve.cpp.)
+// correlate and blur in command_filter.cpp, deconvolve in command_deconvolve.cpp, frequency in
+// command_frequency.cpp.)
 #include <string>
 #include <vector>
 
@@ -48,6 +49,14 @@ io::PixelType output_type(const Job& job, io::PixelType image_type, bool complex
 /// DIR/<image name>, with the extension replaced by --format when given (both of .fits.gz).
 /// (The caller creates DIR once every output has passed its checks.)
 std::vector<std::string> output_paths(const Job& job);
+
+/// The checks before the work of a command writing `outputs` (output_paths: one per image), and
+/// `extra` outputs (--weight-out): each output's format (with one --dtype for all, that it can
+/// store it), no output naming one of the `inputs` or another output; -o DIR created. Returns
+/// the outputs' formats.
+std::vector<io::Format> prepare_outputs(const Job& job, const std::vector<std::string>& outputs,
+                                        const std::vector<std::string>& inputs,
+                                        const std::vector<NamedOutput>& extra = {});
 
 /// The warning (unless --quiet) that storing a result as `type` in `path` clipped values to the
 /// type's range or wrote NaN/Inf as numbers.

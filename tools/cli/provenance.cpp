@@ -25,6 +25,8 @@ const char* command_name(Command c) {
       return "match";
     case Command::deconvolve:
       return "deconvolve";
+    case Command::frequency:
+      return "frequency";
     case Command::convolve:
       break;
   }
@@ -88,6 +90,36 @@ std::string deconvolution_settings(const Job& job) {
   return line;
 }
 
+/// frequency's settings: the filter's, then the grid's (boundary, padding, fill value).
+std::string frequency_settings(const Job& job) {
+  const Frequency& f = job.frequency;
+  std::string line = std::string(" filter=") + filter_name(f.filter);
+  switch (f.filter) {
+    case FrequencyFilter::butterworth:
+      line += " cutoff=" + number(f.cutoff) + (f.high_pass ? " high-pass" : " low-pass") +
+              " order=" + number(f.order);
+      break;
+    case FrequencyFilter::gaussian:
+      line += " sigma-frequency=" + number(f.sigma_frequency);
+      break;
+    case FrequencyFilter::band_pass:
+      line += " low=" + number(f.low) + " high=" + number(f.high) + " order=" + number(f.order);
+      break;
+    case FrequencyFilter::shift:
+      line += " shift=";
+      for (std::size_t i = 0; i < f.shift.size(); ++i)
+        line += (i ? "," : "") + number(f.shift[i]);
+      break;
+    case FrequencyFilter::transfer:
+      line += " transfer=" + card_text(job.kernel);
+      break;
+  }
+  line += std::string(" boundary=") + to_string(job.options.boundary);
+  if (f.padding) line += " padding=" + std::to_string(f.padding);
+  if (job.options.boundary == Boundary::constant) line += " fill=" + number(job.options.fill_value);
+  return line;
+}
+
 }  // namespace
 
 std::string history_line(const Job& job) {
@@ -95,6 +127,7 @@ std::string history_line(const Job& job) {
                      std::to_string(version_minor) + "." + std::to_string(version_patch) + " " +
                      command_name(job.command);
   if (job.command == Command::deconvolve) return line + deconvolution_settings(job);
+  if (job.command == Command::frequency) return line + frequency_settings(job);
   if (job.command == Command::blur) {
     line += " sigma=";
     for (std::size_t i = 0; i < job.sigma.size(); ++i)

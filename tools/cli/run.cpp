@@ -23,6 +23,9 @@ int run(const Job& job) {
     case Command::deconvolve:
       code = run_deconvolve(job);
       break;
+    case Command::frequency:
+      code = run_frequency(job);
+      break;
     default:
       code = run_filter(job);
   }
