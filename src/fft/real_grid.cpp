@@ -133,8 +133,9 @@ RealGrid<T>::RealGrid(const Shape& lengths, int threads, Planning planning)
   for (int a = 0; a < last; ++a) {
     const ColumnPass c = grid_pass(lengths_, pitch_, a, sizeof(T));
     const int length = static_cast<int>(c.length), width = static_cast<int>(c.block);
-    columns_forward_[a] = column_plan(Direction::forward, length, width, scratch, planning);
-    columns_inverse_[a] = column_plan(Direction::inverse, length, width, scratch, planning);
+    const auto axis = static_cast<std::size_t>(a);
+    columns_forward_[axis] = column_plan(Direction::forward, length, width, scratch, planning);
+    columns_inverse_[axis] = column_plan(Direction::inverse, length, width, scratch, planning);
   }
 }
 
