@@ -1,12 +1,13 @@
 #pragma once
-// SIMD-aligned buffers from fftw_malloc (FFTW's new-array execute needs the same alignment as at
-// planning time; every transform buffer comes from here). No fftw3.h in this header.
+// SIMD-aligned buffers (64 bytes; huge-page aligned from 4 MiB: memory.cpp). FFTW's new-array
+// execute needs the same alignment as at planning time; every transform buffer comes from here.
 #include <cstddef>
 #include <utility>
 
 namespace fftconv::detail {
 
-/// fftw_malloc'ed bytes; throws fftconv::Error(out_of_memory) naming the size on failure.
+/// Aligned bytes, freed by aligned_free; throws fftconv::Error(out_of_memory) naming the size
+/// on failure.
 void* aligned_allocate(std::size_t bytes);
 void aligned_free(void* p) noexcept;
 

@@ -116,7 +116,7 @@ struct PlanKey {
   std::array<int, 3> grid{};
   unsigned flags = 0;  // planning effort
   int threads = 1;
-  int alignment = 0;  // fftw_alignment_of the buffers: 0 for fftw_malloc's, ours throughout
+  int alignment = 0;  // fftw_alignment_of the buffers: 0 for fft/memory's, ours throughout
   friend bool operator==(const PlanKey& a, const PlanKey& b) {
     return a.precision == b.precision && a.kind == b.kind && a.direction == b.direction &&
            a.length == b.length && a.width == b.width && a.rank == b.rank && a.grid == b.grid &&

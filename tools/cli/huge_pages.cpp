@@ -8,10 +8,10 @@
 // GLIBC_TUNABLES=glibc.malloc.hugetlb=1, which must be set before the process starts. So the
 // program replaces the global operator new with malloc plus madvise(MADV_HUGEPAGE) for blocks of
 // 2 MiB or more, and operator delete with free: the program's pixel vectors (the readers', the
-// conversions', the result) are covered. Not covered: the library's FFT working memory (padded
-// images, spectra, scratch: fftw_malloc, not operator new), and the aligned operator new
-// (std::align_val_t), which is not replaced. Nothing changes where huge pages are off ("never")
-// or the advice fails: it is advice.
+// conversions', the result) are covered. The library's FFT working memory (padded images,
+// spectra, scratch: not operator new) is advised by the library itself (src/fft/memory.cpp). Not
+// covered: the aligned operator new (std::align_val_t), which is not replaced. Nothing changes
+// where huge pages are off ("never") or the advice fails: it is advice.
 //
 // Not in sanitizer builds: their runtimes replace operator new themselves.
 #include <sys/mman.h>
