@@ -14,11 +14,11 @@ cd "$(dirname "$0")"
 
 # (the Python package: pybind11 and Python's headers to build it; pytest, hypothesis, scipy and
 # astropy and scikit-image for its tests, which compare it with scipy.signal, scipy.ndimage,
-# astropy and skimage.restoration / skimage.filters)
+# astropy and skimage.restoration / skimage.filters; dask and distributed for fftconv.dask's)
 packages=(make pkg-config libfftw3-dev libeigen3-dev doctest-dev
           libcli11-dev libcfitsio-dev libtiff-dev libpng-dev
           pybind11-dev python3-dev python3-numpy python3-pytest python3-hypothesis python3-scipy
-          python3-astropy python3-skimage)
+          python3-astropy python3-skimage python3-dask python3-distributed)
 check_packages=(clang libclang-rt-14-dev valgrind)
 
 install_missing() {

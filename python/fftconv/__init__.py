@@ -24,10 +24,10 @@ call needing more than max_memory, or an allocation that failed) or 'internal'."
 
 
 def __getattr__(name):
-    """fftconv.ndimage, fftconv.astropy, fftconv.restoration and fftconv.filters on first use,
-    as scipy's submodules after `import scipy` (astropy's module imports astropy when it is
-    installed)."""
-    if name in ("ndimage", "astropy", "restoration", "filters"):
+    """fftconv.ndimage, fftconv.astropy, fftconv.restoration, fftconv.filters and fftconv.dask
+    on first use, as scipy's submodules after `import scipy` (astropy's module imports astropy
+    when it is installed; fftconv.dask imports dask when a function is called)."""
+    if name in ("ndimage", "astropy", "restoration", "filters", "dask"):
         import importlib
         return importlib.import_module(f"fftconv.{name}")
     raise AttributeError(f"module 'fftconv' has no attribute {name!r}")

@@ -8,6 +8,7 @@ from . import astropy as astropy  # (loaded on first use: fftconv.astropy, fftco
 from . import ndimage as ndimage
 from . import filters as filters
 from . import restoration as restoration
+from . import dask as dask
 
 __version__: str
 
