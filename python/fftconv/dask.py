@@ -113,11 +113,12 @@ def convolve_masked(x, kernel, mask=None, mode="same", *, nan_policy="interpolat
         The lazy result. (``return_weight`` is not offered: compute the weight as
         ``convolve(~mask, kernel)``.)
     """
+    from ._science import _real_dtype
     from ._science import convolve_masked as whole
 
     x = _as_dask(x)
-    dtype = np.dtype(np.float32) if x.dtype == np.float32 else np.dtype(np.float64)
     kernel = np.asarray(kernel)
+    dtype = _real_dtype(x, kernel)  # (fftconv.convolve_masked's rule: image and kernel)
     # (preserve_nan is applied to the whole result below: in a block with its halo, a bad
     # pixel of the extension, mirrored or wrapped, would count as a centre)
     settings = dict(nan_policy=nan_policy, min_weight=min_weight, preserve_nan=False,
@@ -125,9 +126,10 @@ def convolve_masked(x, kernel, mask=None, mode="same", *, nan_policy="interpolat
                     threads=threads)
     plan = _Plan(x, kernel, mode, False, boundary, fill_value, None, method, {}, dtype=dtype,
                  block_function=_MaskedBlocks(kernel, settings))
-    # the library's refusals now, not in a worker: one small call with every setting
-    whole(np.zeros((1,) * x.ndim, dtype), np.ones((1,) * x.ndim), None, mode="same",
-          boundary=boundary, **dict(settings, preserve_nan=preserve_nan))
+    # the library's refusals now, not in a worker: one call with every setting and the kernel
+    # itself on a kernel-sized image (a zero-sum kernel with normalize_kernel, say)
+    whole(np.zeros(kernel.shape, dtype), kernel, None, mode="same", boundary=boundary,
+          **dict(settings, preserve_nan=preserve_nan))
     import dask.array as da
 
     bad = ~da.isfinite(x)
@@ -140,7 +142,7 @@ def convolve_masked(x, kernel, mask=None, mode="same", *, nan_policy="interpolat
         mask = mask.astype(bool).rechunk(x.chunks)
         result = plan.apply(x, mask)
         bad = bad | mask
-    if not preserve_nan:
+    if not preserve_nan or nan_policy == "propagate":  # (the library's rule: propagate keeps all)
         return result
     # Output o is centred on image sample o + start - (k - 1) // 2, `start` the window's first
     # sample of the full convolution (k - 1 less the extension before the image).
@@ -153,7 +155,7 @@ def convolve_masked(x, kernel, mask=None, mode="same", *, nan_policy="interpolat
         index = [slice(None)] * x.ndim
         index[a] = slice(max(offset, 0), max(offset, 0) + length)
         bad = bad[tuple(index)]
-    return da.where(bad.rechunk(result.chunks), np.nan, result).astype(result.dtype)
+    return da.where(bad.rechunk(result.chunks), dtype.type(np.nan), result)
 
 
 def richardson_lucy(image, psf, num_iter=50, clip=True, filter_epsilon=None, *, edges="zero",
@@ -182,6 +184,14 @@ def richardson_lucy(image, psf, num_iter=50, clip=True, filter_epsilon=None, *, 
         each); the two operators' Filters are made once per block shape and process and shared
         by every iteration. Equal to fftconv.restoration on the computed arrays to rounding
         (blocks may use other transform sizes; the iterations carry the differences along).
+
+    Raises
+    ------
+    ValueError
+        For bad `edges`, `num_iter` or PSF (negative, non-finite, zero sum, another rank). The
+        image is not read until computed: negative or non-finite data is not refused as
+        fftconv.restoration refuses it (RL needs counts >= 0; check ``(image < 0).any()`` first
+        when in doubt).
     """
     import dask.array as da
 
@@ -200,6 +210,9 @@ def richardson_lucy(image, psf, num_iter=50, clip=True, filter_epsilon=None, *, 
         raise ValueError(f"psf: rank {psf.ndim}, the image's {image.ndim} (1 to 3 needed)")
     if not np.all(np.isfinite(psf)) or np.any(psf < 0) or not psf.sum() > 0:
         raise ValueError("psf: must be finite and >= 0 with a positive sum")
+    if edges == "periodic" and any(k > n for k, n in zip(psf.shape, image.shape)):
+        raise ValueError(f"psf: {psf.shape} is larger than the image {image.shape}: periodic "
+                         f"edges need the PSF within one period")
     boundary = "wrap" if edges == "periodic" else "zero"
     options = dict(threads=threads)
     blur = _Plan(image, psf, "same", False, boundary, 0.0, None, method, options)
@@ -234,7 +247,9 @@ class _Plan:
         x = _as_dask(x)
         kernel = np.asarray(kernel)
         conv_axes = _axes(axes, x.ndim)
-        full_kernel = _kernel_over_image_axes(kernel, x.ndim, conv_axes)
+        if x.ndim == 0:
+            raise ValueError("x: must have at least one dimension")
+        full_kernel = _kernel_over_image_axes(kernel, x.ndim, conv_axes, axes is not None)
         self.dtype = dtype or _computed_dtype(x.dtype, kernel.dtype)
         self.boundary, self.fill_value = boundary, fill_value
         origin = origin or [0] * x.ndim
@@ -262,7 +277,7 @@ class _Plan:
         if block_function is None:
             # (the boundary and fill value go to the Filters too: 'valid' ignores them, but the
             # library checks them, e.g. a NaN fill value, exactly as fftconv.convolve does)
-            block_function = _BlockFilter(full_kernel if axes is None else kernel, self.dtype,
+            block_function = _BlockFilter(full_kernel, self.dtype,
                                           correlate, axes, method,
                                           dict(options, boundary=boundary, fill_value=fill_value))
             # every first block has k - 1 samples more than its output (its halo, or its own
@@ -311,7 +326,19 @@ class _BlockFilter:
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
+    def __dask_tokenize__(self):
+        # (what makes two block functions compute the same: dask need not pickle the kernel)
+        import hashlib
+
+        digest = hashlib.sha1(np.ascontiguousarray(self.kernel).tobytes()).hexdigest()
+        return (type(self).__name__, digest, self.kernel.shape, str(self.kernel.dtype),
+                str(self.dtype), self.correlate, self.axes, self.method,
+                sorted(self.options.items(), key=lambda item: item[0]))
+
     def filter_for(self, shape):
+        f = self._filters.get(shape)  # (a built Filter needs no lock: dict reads are atomic)
+        if f is not None:
+            return f
         with self._lock:
             f = self._filters.get(shape)
             if f is None:
@@ -384,19 +411,16 @@ def _axes(axes, ndim):
     return sorted(normal)
 
 
-def _kernel_over_image_axes(kernel, ndim, conv_axes):
-    """The kernel with one axis per image axis (length 1 where it broadcasts)."""
+def _kernel_over_image_axes(kernel, ndim, conv_axes, axes_given):
+    """The kernel with one axis per image axis: a kernel of lower rank (with `axes`) lines up
+    with the image's last axes, as in numpy broadcasting and fftconv.convolve."""
     if kernel.ndim == ndim:
         full = kernel
-    elif kernel.ndim == len(conv_axes):
-        shape = [1] * ndim
-        for a, n in zip(conv_axes, kernel.shape):
-            shape[a] = n
-        full = kernel.reshape(shape)
+    elif axes_given and 1 <= kernel.ndim < ndim:
+        full = kernel.reshape((1,) * (ndim - kernel.ndim) + kernel.shape)
     else:
-        raise ValueError(f"kernel: rank {kernel.ndim}, the image's is {ndim}"
-                         + (f" and {len(conv_axes)} axes are convolved" if
-                            len(conv_axes) != ndim else ""))
+        raise ValueError(f"kernel: rank {kernel.ndim}, the image's is {ndim} (a lower rank "
+                         f"needs `axes`)")
     for a in range(ndim):
         if a not in conv_axes and full.shape[a] != 1:
             raise ValueError(f"kernel: has length {full.shape[a]} along axis {a}, which is not "
@@ -422,7 +446,7 @@ def _output_chunks(chunks, length, halo):
     """The output's chunks along one axis: the input's, the last one adjusted to the output's
     `length`, and merged until every chunk after the first can give its predecessor `halo`
     samples (map_overlap takes the halo from the next chunk only)."""
-    sizes = list(chunks)
+    sizes = [c for c in chunks if c > 0] or [0]  # (empty chunks hold nothing to convolve)
     sizes[-1] += length - sum(sizes)
     while len(sizes) > 1 and sizes[-1] <= 0:
         last = sizes.pop()

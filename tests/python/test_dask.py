@@ -219,3 +219,34 @@ def test_richardson_lucy_float32_and_refusals():
         fd.richardson_lucy(image, psf, num_iter=-1)
     with pytest.raises(ValueError, match="psf"):
         fd.richardson_lucy(image, -psf)
+
+
+def test_review_cases():
+    """Cases a review found: a lower-rank kernel lines up with the last axes; convolve_masked's
+    dtype from image and kernel; preserve_nan leaves 'propagate' alone; empty chunks; a
+    periodic PSF longer than the image."""
+    x = np.arange(24.).reshape(8, 3)
+    got = fd.convolve(da.from_array(x, chunks=4), np.array([1., 2., 3.]), axes=1)
+    assert got.shape == (8, 3)
+    np.testing.assert_array_equal(got.compute(),
+                                  fftconv.convolve(x, np.array([1., 2., 3.]), "same", axes=1))
+    with pytest.raises(ValueError, match="not convolved"):  # (it would line up with axis 1)
+        fd.convolve(da.from_array(x, chunks=4), np.array([1., 2., 3.]), axes=0)
+    x32 = np.random.default_rng(3).random((8, 8)).astype(np.float32)
+    masked = fd.convolve_masked(da.from_array(x32, chunks=4), np.ones((3, 3)))
+    assert masked.dtype == masked.compute().dtype == np.float64
+    np.testing.assert_array_equal(masked.compute(), fftconv.convolve_masked(x32, np.ones((3, 3))))
+    inf = np.zeros(7)
+    inf[3] = np.inf
+    got = fd.convolve_masked(da.from_array(inf, chunks=3), np.ones(3), nan_policy="propagate",
+                             preserve_nan=True).compute()
+    np.testing.assert_array_equal(got, fftconv.convolve_masked(inf, np.ones(3),
+                                                               nan_policy="propagate",
+                                                               preserve_nan=True))
+    np.testing.assert_array_equal(
+        fd.convolve(da.from_array(np.arange(10.), chunks=((6, 0, 4),)), np.ones(1)).compute(),
+        np.arange(10.))
+    with pytest.raises(ValueError, match="psf"):
+        fd.richardson_lucy(np.ones(10), np.ones(13) / 13, edges="periodic")
+    with pytest.raises(ValueError, match="kernel"):  # (with a lower rank and every axis too)
+        fd.convolve(da.zeros((6, 6), chunks=3), np.ones(3))
