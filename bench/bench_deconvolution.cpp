@@ -188,38 +188,6 @@ struct Disagreement {
   std::string what;
 };
 
-// ---- floors --------------------------------------------------------------------------------------
-
-template <class T>
-std::size_t half_spectrum_reals(const fftconv::Shape& padded) {
-  std::size_t reals = 2 * (padded[padded.rank() - 1] / 2 + 1);
-  for (int a = 0; a + 1 < padded.rank(); ++a)
-    reals *= padded[a];
-  return reals;
-}
-
-/// FloorBuffers at `padded` with FFTW_ESTIMATE plans (one thread: FFTW's default, which fftconv
-/// restores after planning on threads).
-template <class T>
-std::unique_ptr<bench::FloorBuffers<T>> floor_buffers(const fftconv::Shape& padded) {
-  using F = bench::Fftw<T>;
-  auto b = std::make_unique<bench::FloorBuffers<T>>(half_spectrum_reals<T>(padded));
-  const std::vector<int> n = bench::fftw_lengths(padded);
-  b->forward = F::r2c(padded.rank(), n.data(), b->x, b->spectrum(), FFTW_ESTIMATE);
-  b->inverse = F::c2r(padded.rank(), n.data(), b->spectrum(), b->x, FFTW_ESTIMATE);
-  return b;
-}
-
-/// One convolution's floor: zero, r2c, product with the cached spectrum, c2r (fftw_floor's).
-template <class T>
-void convolution_floor(const bench::FloorBuffers<T>& b) {
-  using F = bench::Fftw<T>;
-  b.clear();
-  F::exec_r2c(b.forward, b.x, b.spectrum());
-  b.multiply();
-  F::exec_c2r(b.inverse, b.spectrum(), b.x);
-}
-
 // ---- reporting -----------------------------------------------------------------------------------
 
 struct Report {
@@ -276,8 +244,8 @@ void bench_rl(const std::string& target, const fftconv::Shape& image_shape,
   fftconv::Options same;
   same.mode = fftconv::Mode::same;
   const fftconv::Shape library = fftconv::fft_shape(image_shape, psf_shape, same);
-  const auto floor_linear = floor_buffers<T>(linear);
-  const auto floor_library = floor_buffers<T>(library);
+  const auto floor_linear = bench::floor_buffers<T>(linear, fftconv::Planning::estimate);
+  const auto floor_library = bench::floor_buffers<T>(library, fftconv::Planning::estimate);
   const fftconv::Method chosen = fftconv::chosen_method(psf_v, image_shape, same);
 
   struct Variant {
@@ -308,14 +276,14 @@ void bench_rl(const std::string& target, const fftconv::Shape& image_shape,
   const auto* fb = floor_library.get();
   cs.emplace_back("floor: 4 transforms x iterations at next_fast_size(n + k - 1)", [fl, iterations] {
                   for (int i = 0; i < iterations; ++i) {
-                    convolution_floor(*fl);
-                    convolution_floor(*fl);
+                    bench::convolution_floor(*fl);
+                    bench::convolution_floor(*fl);
                   }
                 });
   cs.emplace_back("floor: 4 transforms x iterations at fft_shape(same)", [fb, iterations] {
                   for (int i = 0; i < iterations; ++i) {
-                    convolution_floor(*fb);
-                    convolution_floor(*fb);
+                    bench::convolution_floor(*fb);
+                    bench::convolution_floor(*fb);
                   }
                 });
   std::fprintf(stderr, "%s: warm-ups...\n", target.c_str());
@@ -390,8 +358,8 @@ void bench_wiener(const fftconv::Shape& image_shape, const fftconv::Shape& psf_s
     if (fftconv::next_fast_size(image_shape[a]) != image_shape[a])
       std::fprintf(stderr, "wiener: %s is not FFT-friendly: the floor is not the call's grid\n",
                    image_name.c_str());
-  const auto image_grid = floor_buffers<T>(image_shape);
-  const auto psf_grid = floor_buffers<T>(image_shape);
+  const auto image_grid = bench::floor_buffers<T>(image_shape, fftconv::Planning::estimate);
+  const auto psf_grid = bench::floor_buffers<T>(image_shape, fftconv::Planning::estimate);
 
   struct Variant {
     std::string name;
@@ -418,7 +386,7 @@ void bench_wiener(const fftconv::Shape& image_shape, const fftconv::Shape& psf_s
                   using F = bench::Fftw<T>;
                   pg->clear();
                   F::exec_r2c(pg->forward, pg->x, pg->spectrum());
-                  convolution_floor(*ig);
+                  bench::convolution_floor(*ig);
                 });
   std::fprintf(stderr, "wiener %s: warm-ups...\n", dtype.c_str());
   for (Contender& c : cs)

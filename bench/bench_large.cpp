@@ -42,13 +42,6 @@ std::vector<float> random_values(std::size_t count, unsigned seed) {
   return v;
 }
 
-std::string joined(const fftconv::Shape& s) {
-  std::string out;
-  for (std::size_t e : s)
-    out += (out.empty() ? "" : "x") + std::to_string(e);
-  return out;
-}
-
 void workload(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_shape, int threads,
               double budget) {
   constexpr std::size_t limit = std::size_t{4} << 30;
@@ -70,11 +63,11 @@ void workload(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_sh
     floor_shape[a] = fftconv::next_fast_size(image_shape[a] + kernel_shape[a] - 1);
 
   std::printf("\n### %s float32, %s kernel, same, zero boundary, max_memory_bytes 4 GiB\n\n",
-              joined(image_shape).c_str(), joined(kernel_shape).c_str());
+              fftconv::to_string(image_shape).c_str(), fftconv::to_string(kernel_shape).c_str());
   std::printf(
       "Method chosen under the limit: %s. Floor: r2c + product + c2r at %s "
       "(next_fast_size(n + k - 1)), FFTW_ESTIMATE, 1 thread.\n\n",
-      fftconv::to_string(chosen), joined(floor_shape).c_str());
+      fftconv::to_string(chosen), fftconv::to_string(floor_shape).c_str());
   std::fflush(stdout);
 
   using bench::Timing;
@@ -84,20 +77,8 @@ void workload(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_sh
   };
   // The floor's own buffers and plans, made once and kept across the rounds (as the kernel's
   // spectrum would be), so the rounds time only the transforms and the product.
-  using F = bench::Fftw<float>;
-  std::size_t reals = 2 * (floor_shape[floor_shape.rank() - 1] / 2 + 1);
-  for (int a = 0; a + 1 < floor_shape.rank(); ++a)
-    reals *= floor_shape[a];
-  bench::FloorBuffers<float> floor(reals);
-  const std::vector<int> n = bench::fftw_lengths(floor_shape);
-  floor.forward = F::r2c(floor_shape.rank(), n.data(), floor.x, floor.spectrum(), FFTW_ESTIMATE);
-  floor.inverse = F::c2r(floor_shape.rank(), n.data(), floor.spectrum(), floor.x, FFTW_ESTIMATE);
-  calls.push_back([&] {
-    floor.clear();
-    F::exec_r2c(floor.forward, floor.x, floor.spectrum());
-    floor.multiply();
-    F::exec_c2r(floor.inverse, floor.spectrum(), floor.x);
-  });
+  const auto floor = bench::floor_buffers<float>(floor_shape, fftconv::Planning::estimate);
+  calls.push_back([&] { bench::convolution_floor(*floor); });
   const std::vector<Timing> t = bench::time_interleaved(calls, budget);
   const double floor_s = t[2].median;
   std::printf("| contender | median, s | best, s | / floor |\n|---|---|---|---|\n");
@@ -106,7 +87,7 @@ void workload(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_sh
   std::printf("| fftconv::convolve, %d threads | %.2f | %.2f | %.2f |\n", threads, t[1].median,
               t[1].best, t[1].median / floor_s);
   std::printf("| floor (r2c + product + c2r at %s) | %.2f | %.2f | 1.00 |\n\n",
-              joined(floor_shape).c_str(), floor_s, t[2].best);
+              fftconv::to_string(floor_shape).c_str(), floor_s, t[2].best);
   const double gib = 1024.0 * 1024.0 * 1024.0;
   std::printf(
       "Rounds: %d. Peak resident memory of the process so far: %.2f GiB (image %.2f + "
@@ -114,7 +95,7 @@ void workload(const fftconv::Shape& image_shape, const fftconv::Shape& kernel_sh
       "memory, limited to 4 GiB).\n",
       t[0].repeats, peak_gib(), static_cast<double>(image.size() * 4) / gib,
       static_cast<double>(out.size() * 4) / gib,
-      static_cast<double>(2 * reals * sizeof(float)) / gib);
+      static_cast<double>(2 * floor->reals * sizeof(float)) / gib);
   std::fflush(stdout);
 }
 

@@ -6,6 +6,7 @@
 #include <fftw3.h>
 
 #include <cstring>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -99,28 +100,48 @@ inline std::vector<int> fftw_lengths(const fftconv::Shape& padded) {
   return n;
 }
 
+/// Reals of an in-place r2c buffer at `padded`: the last axis as n / 2 + 1 complex values.
+inline std::size_t half_spectrum_reals(const fftconv::Shape& padded) {
+  std::size_t reals = 2 * (padded[padded.rank() - 1] / 2 + 1);
+  for (int a = 0; a + 1 < padded.rank(); ++a)
+    reals *= padded[a];
+  return reals;
+}
+
+/// FloorBuffers at `padded` (rank 1..3) with in-place r2c/c2r plans made with `effort`, single
+/// thread (FFTW's default, which fftconv restores after planning on threads).
+template <class T>
+std::unique_ptr<FloorBuffers<T>> floor_buffers(const fftconv::Shape& padded,
+                                               fftconv::Planning effort) {
+  using F = Fftw<T>;
+  auto b = std::make_unique<FloorBuffers<T>>(half_spectrum_reals(padded));
+  const std::vector<int> n = fftw_lengths(padded);
+  b->forward = F::r2c(padded.rank(), n.data(), b->x, b->spectrum(), fftw_flags(effort));
+  b->inverse = F::c2r(padded.rank(), n.data(), b->spectrum(), b->x, fftw_flags(effort));
+  return b;
+}
+
+/// One convolution's floor on `b`: zero, r2c, product with the cached spectrum, c2r.
+template <class T>
+void convolution_floor(const FloorBuffers<T>& b) {
+  using F = Fftw<T>;
+  b.clear();
+  F::exec_r2c(b.forward, b.x, b.spectrum());
+  b.multiply();
+  F::exec_c2r(b.inverse, b.spectrum(), b.x);
+}
+
 /// The floor at `padded` (rank 1..3), planned with `effort`, single thread. `parts`: real
 /// transforms per call (2: the real and imaginary parts of complex data, each transformed forward,
 /// multiplied and transformed back, the floor of fftconv's spectral form for complex data).
 template <class T>
 Timing fftw_floor(const fftconv::Shape& padded, fftconv::Planning effort, double budget,
                   int parts = 1) {
-  using F = Fftw<T>;
-  const std::vector<int> n = fftw_lengths(padded);
-  std::size_t reals = 2 * (padded[padded.rank() - 1] / 2 + 1);
-  for (int a = 0; a + 1 < padded.rank(); ++a)
-    reals *= padded[a];
-  FloorBuffers<T> b(reals);
-  b.forward = F::r2c(padded.rank(), n.data(), b.x, b.spectrum(), fftw_flags(effort));
-  b.inverse = F::c2r(padded.rank(), n.data(), b.spectrum(), b.x, fftw_flags(effort));
+  const auto b = floor_buffers<T>(padded, effort);
   return time_it(
       [&] {
-        for (int part = 0; part < parts; ++part) {
-          b.clear();
-          F::exec_r2c(b.forward, b.x, b.spectrum());
-          b.multiply();
-          F::exec_c2r(b.inverse, b.spectrum(), b.x);
-        }
+        for (int part = 0; part < parts; ++part)
+          convolution_floor(*b);
       },
       budget);
 }
