@@ -27,8 +27,8 @@ import threading
 
 import numpy as np
 
-from ._arrays import COMPUTED
 from ._filter import Filter
+from ._signal import _convolved_axes, _dtypes
 
 #: numpy.pad's mode for each fftconv boundary rule (README, "Values outside the image").
 BOUNDARY_PAD_MODE = {"zero": "constant", "constant": "constant", "reflect": "symmetric",
@@ -74,6 +74,7 @@ def convolve(x, kernel, mode="same", *, boundary="zero", fill_value=0.0, axes=No
         than the kernel; fftconv.Error for what the library refuses (when the graph is built:
         the first block's Filter is made then).
     """
+    x = _as_dask(x)
     return _Plan(x, kernel, mode, False, boundary, fill_value, axes, method, options).apply(x)
 
 
@@ -84,6 +85,7 @@ def correlate(x, kernel, mode="same", *, boundary="zero", fill_value=0.0, axes=N
 
     The parameters, result and exceptions are `convolve`'s.
     """
+    x = _as_dask(x)
     return _Plan(x, kernel, mode, True, boundary, fill_value, axes, method, options).apply(x)
 
 
@@ -195,21 +197,21 @@ def richardson_lucy(image, psf, num_iter=50, clip=True, filter_epsilon=None, *, 
     """
     import dask.array as da
 
-    from .restoration import _float_type
+    from . import restoration
+    from .restoration import _float_type, _rank
 
     if edges not in ("zero", "periodic"):
         raise ValueError(f"edges: must be 'zero' or 'periodic' here, got {edges!r}")
     num_iter = int(num_iter)
-    if num_iter < 0:
-        raise ValueError(f"num_iter: must be >= 0, got {num_iter}")
     image = _as_dask(image)
     dtype = _float_type(image.dtype)
     image = image.astype(dtype)
     psf = np.asarray(psf, dtype=dtype)
-    if psf.ndim != image.ndim or not 1 <= image.ndim <= 3:
-        raise ValueError(f"psf: rank {psf.ndim}, the image's {image.ndim} (1 to 3 needed)")
-    if not np.all(np.isfinite(psf)) or np.any(psf < 0) or not psf.sum() > 0:
-        raise ValueError("psf: must be finite and >= 0 with a positive sum")
+    _rank(image, psf)
+    # the library's refusals of the PSF and of the iteration count, now: on a PSF-sized image,
+    # with no iterations
+    restoration.richardson_lucy(np.ones(psf.shape, dtype), psf, num_iter=min(num_iter, 0),
+                                edges=edges)
     if edges == "periodic" and any(k > n for k, n in zip(psf.shape, image.shape)):
         raise ValueError(f"psf: {psf.shape} is larger than the image {image.shape}: periodic "
                          f"edges need the PSF within one period")
@@ -246,11 +248,13 @@ class _Plan:
                              f"got {boundary!r}")
         x = _as_dask(x)
         kernel = np.asarray(kernel)
-        conv_axes = _axes(axes, x.ndim)
         if x.ndim == 0:
             raise ValueError("x: must have at least one dimension")
+        conv_axes = _axes(axes, x.ndim)
         full_kernel = _kernel_over_image_axes(kernel, x.ndim, conv_axes, axes is not None)
-        self.dtype = dtype or _computed_dtype(x.dtype, kernel.dtype)
+        # (fftconv.convolve's computation dtype; one the library cannot compute in is refused by
+        # the first Filter, below)
+        self.dtype = dtype or _dtypes(x.dtype, kernel.dtype, False)[1]
         self.boundary, self.fill_value = boundary, fill_value
         origin = origin or [0] * x.ndim
         # Per axis: the image's extension before and after (the boundary rule) so that a
@@ -397,18 +401,16 @@ def _extend(x, pad, boundary, value):
 
 
 def _axes(axes, ndim):
-    if axes is None:
-        return list(range(ndim))
-    axes = [axes] if np.ndim(axes) == 0 else list(axes)
-    normal = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < ndim:
-            raise ValueError(f"axes: {a} is out of range for an array of rank {ndim}")
-        normal.append(a % ndim)
-    if len(set(normal)) != len(normal):
-        raise ValueError(f"axes: {axes} repeats an axis")
-    return sorted(normal)
+    """The convolved axes as fftconv.convolve reads them (`_convolved_axes`), checked here: the
+    halo is computed from them before any Filter could refuse them."""
+    conv_axes = _convolved_axes(ndim, axes)
+    if axes is not None:
+        for a in [axes] if np.ndim(axes) == 0 else axes:
+            if not -ndim <= int(a) < ndim:
+                raise ValueError(f"axes: {a} is out of range for an array of rank {ndim}")
+        if len(set(conv_axes)) != len(conv_axes):
+            raise ValueError(f"axes: {axes} repeats an axis")
+    return conv_axes
 
 
 def _kernel_over_image_axes(kernel, ndim, conv_axes, axes_given):
@@ -428,18 +430,6 @@ def _kernel_over_image_axes(kernel, ndim, conv_axes, axes_given):
         if full.shape[a] == 0:
             raise ValueError(f"kernel: is empty along axis {a}")
     return full
-
-
-def _computed_dtype(image, kernel):
-    dtype = np.result_type(image, kernel)
-    if dtype.kind in "biu":
-        dtype = np.dtype(np.float64)
-    elif dtype == np.float16:
-        dtype = np.dtype(np.float32)
-    if dtype not in COMPUTED:
-        raise TypeError(f"x: {dtype} data is not supported (float32, float64, complex64, "
-                        f"complex128 and types that convert to them exactly)")
-    return dtype
 
 
 def _output_chunks(chunks, length, halo):
