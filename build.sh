@@ -14,11 +14,13 @@ cd "$(dirname "$0")"
 
 # (the Python package: pybind11 and Python's headers to build it; pytest, hypothesis, scipy and
 # astropy and scikit-image for its tests, which compare it with scipy.signal, scipy.ndimage,
-# astropy and skimage.restoration / skimage.filters; dask and distributed for fftconv.dask's)
+# astropy and skimage.restoration / skimage.filters; dask and distributed for fftconv.dask's;
+# OpenMPI and FFTW's MPI libraries for libfftconv_mpi and fftconv-mpi)
 packages=(make pkg-config libfftw3-dev libeigen3-dev doctest-dev
           libcli11-dev libcfitsio-dev libtiff-dev libpng-dev
           pybind11-dev python3-dev python3-numpy python3-pytest python3-hypothesis python3-scipy
-          python3-astropy python3-skimage python3-dask python3-distributed)
+          python3-astropy python3-skimage python3-dask python3-distributed
+          libopenmpi-dev openmpi-bin libfftw3-mpi-dev)
 check_packages=(clang libclang-rt-14-dev valgrind)
 
 install_missing() {
@@ -64,13 +66,15 @@ checks() {
   sanitizer_build asan "-fsanitize=address,undefined -fno-sanitize-recover=all"
   cmake --build build-asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs" -E "^tools:"
+    ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs" -E "^(tools|mpi):"
   # The fftconv program's tests without LeakSanitizer: on Debian 12 (GCC 12's libasan, glibc
   # 2.36) its tracer reads a garbage dynamic-TLS range ("DTLS 9 at 0x1033-0x2100002135") in the
   # program, which dlopens its codec modules, and crashes ("Tracer caught signal 11") at exit.
-  # AddressSanitizer and UBSan still check every run; the library's leaks are checked above.
+  # The MPI tests likewise: OpenMPI keeps its own allocations to the end of the process by
+  # design. AddressSanitizer and UBSan still check every run; the library's leaks are checked
+  # above.
   ASAN_OPTIONS=detect_leaks=0:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs" -R "^tools:"
+    ctest --test-dir build-asan --output-on-failure --no-tests=error -j "$jobs" -R "^(tools|mpi):"
 
   echo "== ThreadSanitizer: the concurrency tests"
   sanitizer_build tsan "-fsanitize=thread"

@@ -4,6 +4,7 @@
 #   FFTW3::fftw3f          single precision
 #   FFTW3::fftw3_threads   FFTW's threads library for double (if installed)
 #   FFTW3::fftw3f_threads  FFTW's threads library for float  (if installed)
+#   FFTW3::fftw3_mpi, FFTW3::fftw3f_mpi  FFTW's MPI libraries (if installed: libfftw3-mpi-dev)
 # Result variables: FFTW3_FOUND, FFTW3_VERSION.
 find_package(PkgConfig QUIET)
 if(PKG_CONFIG_FOUND)
@@ -16,6 +17,9 @@ find_library(FFTW3_LIBRARY fftw3 HINTS ${PC_FFTW3_LIBRARY_DIRS})
 find_library(FFTW3F_LIBRARY fftw3f HINTS ${PC_FFTW3F_LIBRARY_DIRS} ${PC_FFTW3_LIBRARY_DIRS})
 find_library(FFTW3_THREADS_LIBRARY fftw3_threads HINTS ${PC_FFTW3_LIBRARY_DIRS})
 find_library(FFTW3F_THREADS_LIBRARY fftw3f_threads HINTS ${PC_FFTW3F_LIBRARY_DIRS} ${PC_FFTW3_LIBRARY_DIRS})
+find_library(FFTW3_MPI_LIBRARY fftw3_mpi HINTS ${PC_FFTW3_LIBRARY_DIRS})
+find_library(FFTW3F_MPI_LIBRARY fftw3f_mpi HINTS ${PC_FFTW3F_LIBRARY_DIRS} ${PC_FFTW3_LIBRARY_DIRS})
+find_path(FFTW3_MPI_INCLUDE_DIR fftw3-mpi.h HINTS ${PC_FFTW3_INCLUDE_DIRS})
 set(FFTW3_VERSION ${PC_FFTW3_VERSION})
 
 include(FindPackageHandleStandardArgs)
@@ -24,7 +28,7 @@ find_package_handle_standard_args(FFTW3
   VERSION_VAR FFTW3_VERSION)
 
 if(FFTW3_FOUND)
-  foreach(lib IN ITEMS fftw3 fftw3f fftw3_threads fftw3f_threads)
+  foreach(lib IN ITEMS fftw3 fftw3f fftw3_threads fftw3f_threads fftw3_mpi fftw3f_mpi)
     string(TOUPPER "${lib}" var)
     set(path "${${var}_LIBRARY}")
     if(path AND NOT TARGET FFTW3::${lib})
@@ -36,4 +40,4 @@ if(FFTW3_FOUND)
   endforeach()
 endif()
 mark_as_advanced(FFTW3_INCLUDE_DIR FFTW3_LIBRARY FFTW3F_LIBRARY FFTW3_THREADS_LIBRARY
-                 FFTW3F_THREADS_LIBRARY)
+                 FFTW3F_THREADS_LIBRARY FFTW3_MPI_LIBRARY FFTW3F_MPI_LIBRARY FFTW3_MPI_INCLUDE_DIR)

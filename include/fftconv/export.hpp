@@ -12,3 +12,16 @@
 #else
 #define FFTCONV_API __attribute__((visibility("default")))
 #endif
+
+// The same for libfftconv_mpi (fftconv/mpi.hpp), built with FFTCONV_MPI_BUILDING.
+#if defined(FFTCONV_STATIC)
+#define FFTCONV_MPI_API
+#elif defined(_WIN32)
+#if defined(FFTCONV_MPI_BUILDING)
+#define FFTCONV_MPI_API __declspec(dllexport)
+#else
+#define FFTCONV_MPI_API __declspec(dllimport)
+#endif
+#else
+#define FFTCONV_MPI_API __attribute__((visibility("default")))
+#endif

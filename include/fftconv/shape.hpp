@@ -46,4 +46,26 @@ inline Shape fft_shape(const Shape& image_shape, const Shape& kernel_shape, Mode
 /// next_fast_size(0) == 1. Throws fftconv::Error if no such size fits in std::size_t.
 FFTCONV_API std::size_t next_fast_size(std::size_t n);
 
+/// The image index that position i (any integer) of an axis of length n >= 1 takes its value
+/// from when the image is extended by `rule` (the table at Boundary), or -1 where the rule gives
+/// the fill value (zero, constant). The rule convolve and correlate apply, exposed for code that
+/// extends pieces of an image itself (the CLI's streaming, fftconv::mpi's halo exchange).
+/// Throws fftconv::Error for n == 0.
+FFTCONV_API std::ptrdiff_t boundary_index(Boundary rule, std::ptrdiff_t i, std::size_t n);
+
+/// The positions of the extended image that one axis of a result reads: positions
+/// [first, first + count) (first may be negative or beyond n), so that the result along this axis
+/// is the `valid` convolution (or correlation) of that window of the extended image with the
+/// kernel. full: first = -(k - 1); same: first = (k - 1) / 2 + origin - (k - 1); valid: 0; count
+/// = output length + k - 1 (k - 1 for an empty valid result).
+struct ExtendedWindow {
+  std::ptrdiff_t first = 0;
+  std::size_t count = 0;
+};
+/// extended_window for an axis of image length n and kernel length k (both >= 1) in `mode`,
+/// shifted by `origin` (Options::origin's rule: same mode only, in [-(k - 1) / 2, k / 2]).
+/// Throws fftconv::Error naming the bad argument otherwise.
+FFTCONV_API ExtendedWindow extended_window(std::size_t n, std::size_t k, Mode mode,
+                                           std::ptrdiff_t origin = 0);
+
 }  // namespace fftconv

@@ -62,13 +62,14 @@ void execute(const Plan& plan, T* data);
 template <class T>
 void execute(const Plan& plan, T* real, T* spectrum);
 
-/// The lock every FFTW planner, wisdom and plan-destroy call in fftconv holds.
-std::mutex& planner_mutex();
+/// The lock every FFTW planner, wisdom and plan-destroy call in fftconv holds (exported, with
+/// initialize_fftw_threads, for libfftconv_mpi, whose fftw3-mpi plans take the same lock).
+FFTCONV_API std::mutex& planner_mutex();
 
 /// FFTW's threads library for both precisions, set up once. FFTW requires fftw_init_threads
 /// before any other FFTW call (exported wisdom names threaded solvers, so importing it needs
 /// them). Call with planner_mutex() held.
-void initialize_fftw_threads();
+FFTCONV_API void initialize_fftw_threads();
 
 /// Plans made so far (fftconv::fft_plans_created).
 extern std::atomic<std::size_t> plan_count;

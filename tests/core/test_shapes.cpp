@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "fftconv/fftconv.hpp"
 
@@ -87,4 +89,50 @@ TEST_CASE("fft_shape: an FFT-friendly length from the shortest exact circular le
   check_padded_length(s3[1], 36);
   check_padded_length(s3[2], 28);
   CHECK(fftconv::fft_shape({1000000}, {3}, Mode::full) == Shape{fftconv::next_fast_size(1000002)});
+}
+
+TEST_CASE("boundary_index follows the Boundary table, repeated past the image") {
+  using fftconv::Boundary;
+  // a b c d = 0 1 2 3; positions -3..6 (the table's columns), -1 for the fill value.
+  const std::ptrdiff_t first = -3;
+  const std::vector<std::pair<Boundary, std::vector<std::ptrdiff_t>>> table = {
+      {Boundary::zero, {-1, -1, -1, 0, 1, 2, 3, -1, -1, -1}},
+      {Boundary::constant, {-1, -1, -1, 0, 1, 2, 3, -1, -1, -1}},
+      {Boundary::reflect, {2, 1, 0, 0, 1, 2, 3, 3, 2, 1}},
+      {Boundary::mirror, {3, 2, 1, 0, 1, 2, 3, 2, 1, 0}},
+      {Boundary::nearest, {0, 0, 0, 0, 1, 2, 3, 3, 3, 3}},
+      {Boundary::wrap, {1, 2, 3, 0, 1, 2, 3, 0, 1, 2}}};
+  for (const auto& [rule, expected] : table)
+    for (std::size_t t = 0; t < expected.size(); ++t) {
+      INFO(fftconv::to_string(rule), " position ", first + static_cast<std::ptrdiff_t>(t));
+      CHECK(fftconv::boundary_index(rule, first + static_cast<std::ptrdiff_t>(t), 4) ==
+            expected[t]);
+    }
+  // Far past the image: reflect has period 2n, mirror 2n - 2, wrap n.
+  CHECK(fftconv::boundary_index(Boundary::reflect, 4 + 8 * 5, 4) == 3);
+  CHECK(fftconv::boundary_index(Boundary::mirror, -6 * 7, 4) == 0);
+  CHECK(fftconv::boundary_index(Boundary::mirror, 9, 1) == 0);
+  CHECK(fftconv::boundary_index(Boundary::wrap, -9, 4) == 3);
+  CHECK_THROWS_AS(fftconv::boundary_index(Boundary::wrap, 0, 0), fftconv::Error);
+  CHECK_THROWS_AS(fftconv::boundary_index(static_cast<Boundary>(17), 0, 3), fftconv::Error);
+}
+
+TEST_CASE("extended_window: the positions whose valid convolution is the result") {
+  // n = 10, k = 4: full reads -3..12, same -2..10 ((k - 1) / 2 = 1 from full's start), valid 0..9.
+  const auto full = fftconv::extended_window(10, 4, Mode::full);
+  CHECK(full.first == -3);
+  CHECK(full.count == 16);
+  const auto same = fftconv::extended_window(10, 4, Mode::same);
+  CHECK(same.first == -2);
+  CHECK(same.count == 13);
+  const auto shifted = fftconv::extended_window(10, 4, Mode::same, 2);
+  CHECK(shifted.first == 0);
+  const auto valid = fftconv::extended_window(10, 4, Mode::valid);
+  CHECK(valid.first == 0);
+  CHECK(valid.count == 10);
+  CHECK(fftconv::extended_window(3, 5, Mode::valid).count == 4);  // empty result
+  CHECK_THROWS_AS(fftconv::extended_window(10, 4, Mode::same, 3), fftconv::Error);
+  CHECK_THROWS_AS(fftconv::extended_window(10, 4, Mode::same, -2), fftconv::Error);
+  CHECK_THROWS_AS(fftconv::extended_window(10, 4, Mode::valid, 1), fftconv::Error);
+  CHECK_THROWS_AS(fftconv::extended_window(0, 4, Mode::same), fftconv::Error);
 }

@@ -1,0 +1,73 @@
+#include "mpi/cost_model.hpp"
+
+#include <cstdlib>
+#include <limits>
+
+#include "fftconv/predict.hpp"
+#include "mpi/agreement.hpp"
+#include "mpi/distributed_fft.hpp"
+#include "mpi/extended_rows.hpp"
+#include "mpi/halo_exchange.hpp"
+
+namespace fftconv::detail::mpi {
+
+double network_bandwidth() {
+  if (const char* text = std::getenv("FFTCONV_MPI_BANDWIDTH")) {
+    char* end = nullptr;
+    const double b = std::strtod(text, &end);
+    if (end != text && *end == '\0' && b > 0) return b;
+  }
+  return 12.5e9;
+}
+
+template <class T>
+StrategyCosts strategy_costs(const DistributedProblem& p, ConstView<T> kernel, int ranks) {
+  StrategyCosts costs;
+  const double bandwidth = network_bandwidth();
+  const double row_bytes = static_cast<double>(p.image_row_values() * sizeof(T));
+  // Halo exchange: this rank's band with the method the library would pick for it, and the
+  // band's rows it does not hold.
+  if (p.output_rows.rows > 0) {
+    const ExtendedWindow band = p.band(p.output_rows);
+    const Shape band_shape = p.band_shape(band.count);
+    const Options o = band_options(p.options);
+    const Method method = chosen_method(kernel, band_shape, o);
+    const RowSources s = row_sources(p.options.boundary, band.first, band.count, p.n[0]);
+    std::size_t foreign = 0;
+    for (std::size_t row : s.wanted)
+      if (row < p.image_rows.first_row || row - p.image_rows.first_row >= p.image_rows.rows)
+        ++foreign;
+    costs.halo_exchange = predicted_seconds(method, kernel, band_shape, o) +
+                          static_cast<double>(foreign) * row_bytes / bandwidth;
+  }
+  // Distributed transform: the whole window's FFT shared evenly, two all-to-all transposes of
+  // the spectrum and the rows moved in and out.
+  if (distributed_fft_refusal(p) != nullptr) {
+    costs.distributed_fft = std::numeric_limits<double>::infinity();
+  } else {
+    const Shape window_shape = p.band_shape(p.window[0].count);
+    Options o = band_options(p.options);
+    o.method = Method::fft;
+    double spectrum_bytes = 2.0 * sizeof(T);
+    for (std::size_t l : distributed_fft_lengths(p))
+      spectrum_bytes *= static_cast<double>(l);
+    spectrum_bytes /= 2;  // the half spectrum
+    const double share = 1.0 / ranks;
+    costs.distributed_fft = predicted_seconds(Method::fft, kernel, window_shape, o) * share +
+                            2 * spectrum_bytes * share * (1 - share) / bandwidth +
+                            2 * static_cast<double>(p.image_rows.rows) * row_bytes / bandwidth;
+  }
+  return costs;
+}
+
+fftconv::mpi::Strategy choose_strategy(MPI_Comm comm, StrategyCosts mine) {
+  double costs[2] = {mine.halo_exchange, mine.distributed_fft};
+  check_mpi(MPI_Allreduce(MPI_IN_PLACE, costs, 2, MPI_DOUBLE, MPI_MAX, comm), "MPI_Allreduce");
+  return costs[1] < costs[0] ? fftconv::mpi::Strategy::distributed_fft
+                             : fftconv::mpi::Strategy::halo_exchange;
+}
+
+template StrategyCosts strategy_costs<float>(const DistributedProblem&, ConstView<float>, int);
+template StrategyCosts strategy_costs<double>(const DistributedProblem&, ConstView<double>, int);
+
+}  // namespace fftconv::detail::mpi
