@@ -139,4 +139,23 @@ FFTCONV_MPI_API void correlate(MPI_Comm comm, ConstView<double> local_image,
                                const Options& options = Options{},
                                Strategy strategy = Strategy::automatic);
 
+/// Richardson-Lucy deconvolution of a distributed image (fftconv::richardson_lucy with
+/// DeconvolutionEdges::zero and the other RichardsonLucyOptions at their defaults: start 0.5,
+/// no acceleration, clip off): each iteration is the blur H = convolve(f, psf, same, zero) and
+/// the back-projection B = correlate(r, psf, same, zero) (scikit-image's, as the library's zero
+/// edges), two distributed Filters prepared once, and the update f <- max(f B(g / (max(H f, 0) +
+/// 1e-12)), 0) on each rank's rows. local_out gets this rank's rows (the image's). options:
+/// method, threads, planning, max_memory_bytes (mode, boundary and origin are the iteration's
+/// own and refused if set). iterations >= 0. Collective.
+FFTCONV_MPI_API void richardson_lucy(MPI_Comm comm, ConstView<float> local_image,
+                                     const Shape& global_shape, std::size_t first_row,
+                                     ConstView<float> psf, View<float> local_out, int iterations,
+                                     const Options& options = Options{},
+                                     Strategy strategy = Strategy::automatic);
+FFTCONV_MPI_API void richardson_lucy(MPI_Comm comm, ConstView<double> local_image,
+                                     const Shape& global_shape, std::size_t first_row,
+                                     ConstView<double> psf, View<double> local_out, int iterations,
+                                     const Options& options = Options{},
+                                     Strategy strategy = Strategy::automatic);
+
 }  // namespace fftconv::mpi

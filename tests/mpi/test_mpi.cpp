@@ -254,6 +254,47 @@ TEST_CASE("mpi: a bad argument on one rank is refused on every rank, nothing wri
                   fftconv::Error);
 }
 
+TEST_CASE("mpi: Richardson-Lucy equals the single-process iteration") {
+  for (const Case& c : {Case{{15, 12}, {5, 4}}, Case{{9, 7, 6}, {3, 4, 3}}})
+    for (Strategy strategy : {Strategy::halo_exchange, Strategy::distributed_fft})
+      for (Split split : {Split::balanced, Split::uneven}) {
+        std::mt19937_64 rng(11);
+        const auto image = testing::uniform<double>(c.image, rng, 0, 1);
+        const auto psf = testing::uniform<double>(c.kernel, rng, 0, 1);
+        const int iterations = 10;
+        testing::Array<double> expected(c.image);
+        fftconv::RichardsonLucyOptions ro;
+        ro.iterations = iterations;
+        ro.method = fftconv::Method::fft;
+        fftconv::richardson_lucy(image.view(), psf.view(), expected.view(), ro);
+        const RowRange mine = split_rows(split, c.image[0]);
+        Shape local = c.image;
+        local[0] = mine.rows;
+        testing::Array<double> got(local);
+        fftconv::Options o;
+        o.method = fftconv::Method::fft;
+        fftconv::mpi::richardson_lucy(MPI_COMM_WORLD, rows_of(image, mine), c.image, mine.first_row,
+                                      psf.view(), got.view(), iterations, o, strategy);
+        // Each iteration's two FFT convolutions round at 4 eps log2(points) of the values
+        // (the estimate stays of the order of the data): iterations times that, relative.
+        double points = 1, top = 0;
+        for (int a = 0; a < c.image.rank(); ++a)
+          points *= static_cast<double>(fftconv::next_fast_size(c.image[a] + 2 * c.kernel[a]));
+        for (double v : expected.values)
+          top = std::max(top, std::abs(v));
+        const double tolerance =
+            iterations * 4 * std::numeric_limits<double>::epsilon() * std::log2(points) * top;
+        double worst = 0;
+        const std::size_t w = image.size() / c.image[0];
+        for (std::size_t i = 0; i < got.size(); ++i)
+          worst =
+              std::max(worst, std::abs(got.values[i] - expected.values[mine.first_row * w + i]));
+        INFO(fftconv::to_string(c.image), " ", fftconv::mpi::to_string(strategy), " rank ",
+             world_rank());
+        CHECK(worst <= tolerance);
+      }
+}
+
 TEST_CASE("mpi: balanced_rows and output_rows") {
   const RowRange r = fftconv::mpi::balanced_rows(MPI_COMM_WORLD, {10, 3});
   std::size_t total = r.rows, first = r.first_row;
