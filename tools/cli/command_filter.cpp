@@ -29,6 +29,7 @@
 #include "pixel_values.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
+#include "streaming.hpp"
 
 namespace fftconv::cli {
 
@@ -357,16 +358,17 @@ Filtered with_scalars(bool in_double, bool image_complex, bool kernel_complex, F
 
 /// --nan propagate lets a few bad pixels spoil much of the output (with the fft method, all
 /// of it): say how much, and what repairs it.
+/// (`nonfinite_in` bad input pixels made `nonfinite_out` of `outputs` bad.)
 void warn_nan_spread(Progress& progress, const Job& job, const std::string& image_name,
-                     const Filtered& result) {
-  if (job.quiet || result.nonfinite_in == 0) return;
+                     std::size_t nonfinite_in, std::size_t nonfinite_out, std::size_t outputs) {
+  if (job.quiet || nonfinite_in == 0) return;
   char share[32];
   std::snprintf(share, sizeof share, "%.3g%%",
-                100.0 * static_cast<double>(result.nonfinite_out) /
-                    static_cast<double>(std::max<std::size_t>(result.outputs, 1)));
-  progress.print("fftconv: warning: " + image_name + ": " + std::to_string(result.nonfinite_in) +
-                 " NaN/Inf input pixels made " + std::to_string(result.nonfinite_out) + " of " +
-                 std::to_string(result.outputs) + " output pixels (" + share +
+                100.0 * static_cast<double>(nonfinite_out) /
+                    static_cast<double>(std::max<std::size_t>(outputs, 1)));
+  progress.print("fftconv: warning: " + image_name + ": " + std::to_string(nonfinite_in) +
+                 " NaN/Inf input pixels made " + std::to_string(nonfinite_out) + " of " +
+                 std::to_string(outputs) + " output pixels (" + share +
                  ") NaN/Inf; --nan interpolate fills them from their valid neighbours (--nan "
                  "fill: with --fill)");
 }
@@ -406,7 +408,17 @@ int run_filter(const Job& job) {
   Filters filters(job, operation);
   for (std::size_t i = 0; i < job.images.size(); ++i) {
     const std::string& image_name = job.images[i];
-    io::OutputFile output(outputs[i]);  // an unwritable target fails before the work
+    io::OutputFile output(outputs[i]);   // an unwritable target fails before the work
+    if (job.command != Command::blur) {  // (an image larger than the budget: a band at a time)
+      progress.update(i, job.images.size(), "filtering " + base_name(image_name));
+      if (const std::optional<Streamed> streamed =
+              stream_if_too_large(job, file_kernel, image_name, output, formats[i], progress)) {
+        warn_nan_spread(progress, job, image_name, streamed->nonfinite_in, streamed->nonfinite_out,
+                        streamed->outputs);
+        warn_conversion(progress, job, outputs[i], streamed->type, streamed->report);
+        continue;
+      }
+    }
     progress.update(i, job.images.size(), "reading " + base_name(image_name));
     const Image image = read(image_name, job);
     if (masked) require_real(image.type, image_name, masked_use);
@@ -451,7 +463,8 @@ int run_filter(const Job& job) {
     progress.update(i, job.images.size(), "writing " + base_name(outputs[i]));
     output.write(result.values);
     if (weight_file) weight_file->write(result.weight);  // (after the values it belongs to)
-    warn_nan_spread(progress, job, image_name, result);
+    warn_nan_spread(progress, job, image_name, result.nonfinite_in, result.nonfinite_out,
+                    result.outputs);
     warn_conversion(progress, job, outputs[i], type, report);
   }
   return 0;

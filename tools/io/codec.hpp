@@ -6,10 +6,12 @@
 // the tests, fuzzers and benchmarks link them (codecs_linked.cpp). files.cpp reaches both
 // formats only through codec(): which of the two definitions it gets is decided at link time.
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "fftconv/version.hpp"
 #include "image.hpp"
+#include "rows.hpp"
 
 namespace fftconv::io {
 
@@ -21,6 +23,14 @@ struct Codec {
                   const std::string& selector);
   /// The image to the open, empty file `fd`; `gzip`: gzip-compressed (FITS only).
   void (*write)(const Image& image, int fd, bool gzip);
+  /// Streaming (rows.hpp): the rows of the image file open as `fd` (`selector` as decode's),
+  /// its header read, not its pixels; the caller keeps `fd` open while the reader lives.
+  /// nullptr in a codec whose format does not stream (TIFF).
+  std::unique_ptr<RowReader> (*open_rows)(int fd, const ReadLimits& limits,
+                                          const std::string& selector);
+  /// Streaming: a writer of `header`'s image into the open, empty file `fd` (as `write` with
+  /// gzip false); nullptr where the format does not stream.
+  std::unique_ptr<RowWriter> (*create_rows)(const ImageHeader& header, int fd);
 };
 
 /// The codecs of the formats above (defined by fits.cpp and tiff.cpp).

@@ -112,37 +112,39 @@ T* values_in_place(Image& image) {
 }
 
 template <class T>
-std::vector<T> to_values(const Image& image) {
-  const std::size_t n = element_count(image.shape);
-  std::vector<T> values(n);
-  with_type(image.type, [&](auto tag) {
+void to_values(const unsigned char* bytes, PixelType type, std::size_t count, T* out) {
+  with_type(type, [&](auto tag) {
     using S = typename decltype(tag)::type;
     if constexpr (is_complex_v<S> && !is_complex_v<T>) {
-      complex_to_real(image.type, pixel_type_of<T>());
+      complex_to_real(type, pixel_type_of<T>());
     } else {
-      const unsigned char* p = image.bytes.data();
-      for (std::size_t i = 0; i < n; ++i, p += sizeof(S)) {
+      const unsigned char* p = bytes;
+      for (std::size_t i = 0; i < count; ++i, p += sizeof(S)) {
         S s;
         std::memcpy(&s, p, sizeof(S));
-        values[i] = converted<T>(s);
+        out[i] = converted<T>(s);
       }
     }
   });
+}
+
+template <class T>
+std::vector<T> to_values(const Image& image) {
+  std::vector<T> values(element_count(image.shape));
+  to_values(image.bytes.data(), image.type, values.size(), values.data());
   return values;
 }
 
 template <class T>
-Image from_values(const Shape& shape, const T* values, PixelType type, Conversion& report) {
-  Image image{shape, type, {}};
-  const std::size_t n = element_count(shape);
-  image.bytes.resize(n * size_of(type));
+void from_values(const T* values, std::size_t count, PixelType type, unsigned char* out,
+                 Conversion& report) {
   with_type(type, [&](auto tag) {
     using S = typename decltype(tag)::type;
     if constexpr (is_complex_v<T> && !is_complex_v<S>) {
       complex_to_real(pixel_type_of<T>(), type);
     } else {
-      unsigned char* p = image.bytes.data();
-      for (std::size_t i = 0; i < n; ++i, p += sizeof(S)) {
+      unsigned char* p = out;
+      for (std::size_t i = 0; i < count; ++i, p += sizeof(S)) {
         S s;
         if constexpr (std::is_integral_v<S>)
           s = to_integer<S>(values[i], report);
@@ -152,14 +154,24 @@ Image from_values(const Shape& shape, const T* values, PixelType type, Conversio
       }
     }
   });
+}
+
+template <class T>
+Image from_values(const Shape& shape, const T* values, PixelType type, Conversion& report) {
+  Image image{shape, type, {}};
+  const std::size_t n = element_count(shape);
+  image.bytes.resize(n * size_of(type));
+  from_values(values, n, type, image.bytes.data(), report);
   return image;
 }
 
-#define FFTCONV_IO_CONVERT(T)                      \
-  template const T* values_in_place(const Image&); \
-  template T* values_in_place(Image&);             \
-  template std::vector<T> to_values(const Image&); \
-  template Image from_values(const Shape&, const T*, PixelType, Conversion&);
+#define FFTCONV_IO_CONVERT(T)                                                 \
+  template const T* values_in_place(const Image&);                            \
+  template T* values_in_place(Image&);                                        \
+  template std::vector<T> to_values(const Image&);                            \
+  template void to_values(const unsigned char*, PixelType, std::size_t, T*);  \
+  template Image from_values(const Shape&, const T*, PixelType, Conversion&); \
+  template void from_values(const T*, std::size_t, PixelType, unsigned char*, Conversion&);
 FFTCONV_IO_CONVERT(float)
 FFTCONV_IO_CONVERT(double)
 FFTCONV_IO_CONVERT(std::complex<float>)

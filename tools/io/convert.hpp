@@ -14,6 +14,11 @@ namespace fftconv::io {
 template <class T>
 std::vector<T> to_values(const Image& image);
 
+/// `count` pixels of `type` at `bytes` (host byte order) as T into `out`: to_values on a part of
+/// an image (a band of rows).
+template <class T>
+void to_values(const unsigned char* bytes, PixelType type, std::size_t count, T* out);
+
 /// The pixels as T in place, without a copy, when they are stored as T (float32 for float,
 /// float64 for double, complex64 and complex128 for the complex types); nullptr otherwise (convert
 /// with to_values). Image::bytes comes from operator new, aligned for any scalar type.
@@ -32,5 +37,9 @@ struct Conversion {
 /// type's range, counted in `report`; float32 from double rounds to nearest (complex: each part).
 template <class T>
 Image from_values(const Shape& shape, const T* values, PixelType type, Conversion& report);
+/// from_values of `count` values into `out` (count * size_of(type) bytes).
+template <class T>
+void from_values(const T* values, std::size_t count, PixelType type, unsigned char* out,
+                 Conversion& report);
 
 }  // namespace fftconv::io

@@ -13,7 +13,9 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -52,30 +54,35 @@ const char* file_kind(mode_t mode) {
   return "a special file";
 }
 
+/// Opens the regular file at `path` for reading (anything else is refused without blocking
+/// on it: opening a FIFO waits for a writer otherwise, forever); its size in `size`.
+int open_regular_file(const std::string& path, std::size_t& size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) fail(path, std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int stat_errno = errno;
+    ::close(fd);
+    fail(path, std::strerror(stat_errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fail(path, std::string("not a regular file (") + file_kind(st.st_mode) + ")");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  size = static_cast<std::size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    fail(path, "empty file");
+  }
+  return fd;
+}
+
 /// A read-only memory map of a whole file.
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path) {
-    // Opened non-blocking: opening a FIFO waits for a writer otherwise (forever), and
-    // nothing but a regular file is read.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) fail(path, std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-      const int stat_errno = errno;
-      ::close(fd);
-      fail(path, std::strerror(stat_errno));
-    }
-    if (!S_ISREG(st.st_mode)) {
-      ::close(fd);
-      fail(path, std::string("not a regular file (") + file_kind(st.st_mode) + ")");
-    }
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    size_ = static_cast<std::size_t>(st.st_size);
-    if (size_ == 0) {
-      ::close(fd);
-      fail(path, "empty file");
-    }
+    const int fd = open_regular_file(path, size_);
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
     const int map_errno = errno;
     if (p == MAP_FAILED) {
@@ -243,6 +250,58 @@ int create_temporary(const std::string& dir, const std::string& base, mode_t mod
   return -1;
 }
 
+/// A format's RowReader that owns its open file and names it in its errors.
+class FileRows final : public RowReader {
+ public:
+  FileRows(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  FileRows(const FileRows&) = delete;
+  FileRows& operator=(const FileRows&) = delete;
+  ~FileRows() override {
+    rows_.reset();  // (before the file it reads is closed)
+    ::close(fd_);
+  }
+  int fd() const { return fd_; }
+  void open(std::unique_ptr<RowReader> rows) { rows_ = std::move(rows); }
+  const ImageHeader& header() const override { return rows_->header(); }
+  void read(std::size_t first, std::size_t count, unsigned char* out) override {
+    try {
+      rows_->read(first, count, out);
+    } catch (const IoError& e) {
+      fail(path_, e.what());
+    }
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+  std::unique_ptr<RowReader> rows_;
+};
+
+/// A format's RowWriter whose errors name the file written.
+class NamedRowWriter final : public RowWriter {
+ public:
+  NamedRowWriter(std::string path, std::unique_ptr<RowWriter> rows)
+      : path_(std::move(path)), rows_(std::move(rows)) {}
+  void write(std::size_t first, std::size_t count, const unsigned char* rows) override {
+    try {
+      rows_->write(first, count, rows);
+    } catch (const IoError& e) {
+      fail(path_, e.what());
+    }
+  }
+  void finish() override {
+    try {
+      rows_->finish();
+    } catch (const IoError& e) {
+      fail(path_, e.what());
+    }
+  }
+
+ private:
+  std::string path_;
+  std::unique_ptr<RowWriter> rows_;
+};
+
 }  // namespace
 
 Format format_of(const std::string& path) {
@@ -308,6 +367,28 @@ Image read_image(const std::string& path, const ReadLimits& limits) {
   }
 }
 
+std::unique_ptr<RowReader> open_image_rows(const std::string& path) {
+  const InputPath input = split_hdu_selector(path);  // "a.fits[SCI]": a.fits, HDU SCI
+  const Format format = format_of(input.file);
+  if (format != Format::npy && format != Format::fits) return nullptr;
+  std::size_t size = 0;
+  auto rows = std::make_unique<FileRows>(path, open_regular_file(input.file, size));
+  try {
+    if (format == Format::npy)
+      rows->open(open_npy_rows(rows->fd(), size));
+    else
+      rows->open(codec(format).open_rows(rows->fd(), ReadLimits{}, input.hdu));
+  } catch (const IoError& e) {
+    fail(path, e.what());
+  }
+  return rows;
+}
+
+bool writes_rows(const std::string& path) {
+  const Format format = format_of(path);
+  return format == Format::npy || (format == Format::fits && !is_gzip_fits_name(path));
+}
+
 std::string write_target(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -368,6 +449,7 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
 }
 
 OutputFile::~OutputFile() {
+  rows_.reset();  // (a writer left unfinished, before its file is closed and removed)
   if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(temporary_.c_str());
   set_pending(slot_, "");
@@ -401,6 +483,32 @@ void OutputFile::write(const Image& image) {
   } catch (const std::bad_alloc&) {
     fail(path_, "out of memory while writing");
   }
+  commit();
+}
+
+RowWriter& OutputFile::start_rows(const ImageHeader& header) {
+  if (fd_ < 0 || rows_) fail(path_, "written already");
+  if (!writes_rows(path_))
+    throw std::logic_error("fftconv::io: " + path_ + " is not written by rows");
+  std::unique_ptr<RowWriter> rows;
+  try {
+    rows = format_of(path_) == Format::npy ? create_npy_rows(header, fd_)
+                                           : codec(Format::fits).create_rows(header, fd_);
+  } catch (const IoError& e) {
+    fail(path_, e.what());
+  }
+  rows_ = std::make_unique<NamedRowWriter>(path_, std::move(rows));
+  return *rows_;
+}
+
+void OutputFile::finish_rows() {
+  if (!rows_) throw std::logic_error("fftconv::io: finish_rows without start_rows");
+  rows_->finish();
+  rows_.reset();
+  commit();
+}
+
+void OutputFile::commit() {
   if (replaces_) {
     // The group first (changing it may clear set-id bits); a group the process may not give is
     // left as is.

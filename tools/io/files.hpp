@@ -5,9 +5,11 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "image.hpp"
+#include "rows.hpp"
 
 namespace fftconv::io {
 
@@ -31,6 +33,16 @@ Image decode(Format format, const unsigned char* data, std::size_t size,
 
 /// Reads a regular file (anything else, a FIFO included, is refused without blocking on it).
 Image read_image(const std::string& path, const ReadLimits& limits = {});
+
+/// The rows of the image file at `path`, for reading it a band at a time (rows.hpp): its header
+/// read, its pixels not; the reader holds the file open and its errors name the file. nullptr
+/// for a format that does not stream (TIFF, PNG). A file that does not stream or whose header
+/// is refused has its reason in header().rows_refused (read_image then gives the error).
+std::unique_ptr<RowReader> open_image_rows(const std::string& path);
+
+/// Whether an output to `path` can be written row by row (OutputFile::start_rows): .npy and
+/// FITS files, except gzip-compressed ones.
+bool writes_rows(const std::string& path);
 
 /// The file `path` names when written to: absolute and normalized, with every symlink followed,
 /// a dangling one too (its target is the file written). Throws IoError on a symlink loop.
@@ -63,9 +75,19 @@ class OutputFile {
   /// pixels into a format other than npy are refused before anything is written.
   void write(const Image& image);
 
+  /// Instead of write(): starts writing an image of `header` row by row (writes_rows(path())
+  /// must hold): the temporary is created at its final size; the writer's errors name the file.
+  /// finish_rows() completes it and renames it into place once every row is written.
+  RowWriter& start_rows(const ImageHeader& header);
+  void finish_rows();
+
   const std::string& path() const { return path_; }
 
  private:
+  /// Gives the written temporary the target's mode and group, closes it and renames it over
+  /// the target.
+  void commit();
+
   std::string path_, target_, temporary_;  // target_: write_target(path_)
   int slot_ = -1;                          // in the list of temporaries a signal removes
   int fd_ = -1;                            // the temporary, open until write() finishes
@@ -73,6 +95,7 @@ class OutputFile {
   mode_t mode_ = 0;
   gid_t group_ = 0;
   bool committed_ = false;
+  std::unique_ptr<RowWriter> rows_;  // start_rows's writer, until finish_rows
 };
 
 /// Writes `image` to `path` (an OutputFile for one image).

@@ -1,6 +1,7 @@
 // FITS through cfitsio, read from memory (fits_open_memfile) so a file and a fuzzer's bytes take
 // the same path.
 #include <fitsio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -14,7 +15,9 @@
 #include <cstring>
 #include <initializer_list>
 #include <limits>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "codec.hpp"
@@ -385,6 +388,122 @@ void check_compressed(fitsfile* f, const std::vector<LONGLONG>& axes, std::size_
   }
 }
 
+/// The current image HDU's shape (C order: NAXIS1 last; degenerate axes beyond the third
+/// dropped), and every axis as the header declares it (`all_axes`, FITS order).
+Shape image_shape(fitsfile* f, std::vector<LONGLONG>& all_axes) {
+  int naxis = 0, status = 0;
+  if (fits_get_img_dim(f, &naxis, &status)) throw_fits_error(status, "reading the image header");
+  std::vector<LONGLONG> axes(static_cast<std::size_t>(naxis));
+  if (fits_get_img_sizell(f, naxis, axes.data(), &status))
+    throw_fits_error(status, "reading the image size");
+  for (LONGLONG n : axes)
+    if (n < 0) throw IoError("FITS image has a negative axis length");
+  all_axes = axes;
+  // Degenerate trailing axes (NAXIS4 = 1 in radio cubes) carry no data.
+  while (naxis > 3 && axes[static_cast<std::size_t>(naxis) - 1] == 1)
+    --naxis;
+  if (naxis > 3)
+    throw IoError("FITS image has " + std::to_string(naxis) + " axes; fftconv reads 1 to 3");
+  Shape shape;
+  for (int a = naxis - 1; a >= 0; --a)  // NAXIS1 varies fastest: the last C-order axis
+    shape.push_back(static_cast<std::size_t>(axes[static_cast<std::size_t>(a)]));
+  return shape;
+}
+
+/// How the current image HDU's pixels are stored and read: `type`, the physical values'
+/// pixel type, and what reading them as that type takes.
+struct StoredPixels {
+  int raw_bitpix = 0;            ///< BITPIX: the stored numbers' width and kind
+  const TypeMap* map = nullptr;  ///< the type read as (`type`)
+  PixelType type = PixelType::f64;
+  bool has_blank = false;      ///< integer data with BLANK: read as floats, NaN at blanks
+  bool uint64_offset = false;  ///< BZERO 2^63: read raw, the offset applied by read_pixels
+};
+
+StoredPixels stored_pixels(fitsfile* f) {
+  StoredPixels s;
+  int equiv_bitpix = 0, status = 0;
+  fits_get_img_type(f, &s.raw_bitpix, &status);
+  fits_get_img_equivtype(f, &equiv_bitpix, &status);
+  if (status) throw_fits_error(status, "reading the image header");
+  // Integer data with BLANK pixels read as floats, the blanks as NaN.
+  LONGLONG blank = 0;
+  if (s.raw_bitpix > 0) {
+    int key_status = 0;
+    s.has_blank = fits_read_key(f, TLONGLONG, "BLANK", &blank, nullptr, &key_status) == 0;
+    fits_clear_errmsg();
+  }
+  // cfitsio (4.2) reports every scaling of 64-bit data as int64: BZERO = 2^63 is the uint64
+  // convention (read raw, the offset applied below: cfitsio overflows when the card does not
+  // spell 2^63 exactly), any other BSCALE/BZERO gives float64 physical values.
+  if (s.raw_bitpix == LONGLONG_IMG) {
+    double bzero = 0, bscale = 1;
+    int key_status = 0;
+    fits_read_key(f, TDOUBLE, "BZERO", &bzero, nullptr, &key_status);
+    key_status = 0;
+    fits_read_key(f, TDOUBLE, "BSCALE", &bscale, nullptr, &key_status);
+    fits_clear_errmsg();
+    s.uint64_offset = bscale == 1 && bzero == 9223372036854775808.0 && !s.has_blank;
+    if (s.uint64_offset)
+      equiv_bitpix = ULONGLONG_IMG;
+    else if (bscale != 1 || bzero != 0)
+      equiv_bitpix = DOUBLE_IMG;
+  }
+  s.map = by_image_type(equiv_bitpix);
+  if (!s.map) throw IoError("unsupported FITS BITPIX " + std::to_string(equiv_bitpix));
+  if (s.has_blank && is_integer(s.map->type))
+    s.map = &by_pixel_type(s.raw_bitpix <= 16 ? PixelType::f32 : PixelType::f64);
+  s.type = s.map->type;
+  return s;
+}
+
+/// Pixels [first, first + count) (0-based, in file order) of the current image HDU into `out`,
+/// as `s.type`.
+void read_pixels(fitsfile* f, const StoredPixels& s, std::size_t first, std::size_t count,
+                 unsigned char* out) {
+  double nan_double = std::numeric_limits<double>::quiet_NaN();
+  float nan_float = std::numeric_limits<float>::quiet_NaN();
+  void* null_value = nullptr;
+  if (s.has_blank)
+    null_value =
+        s.type == PixelType::f32 ? static_cast<void*>(&nan_float) : static_cast<void*>(&nan_double);
+  int any_null = 0, status = 0;
+  if (s.uint64_offset) fits_set_bscale(f, 1.0, 0.0, &status);
+  if (fits_read_img(f, s.uint64_offset ? TLONGLONG : s.map->datatype,
+                    static_cast<LONGLONG>(first) + 1, static_cast<LONGLONG>(count), null_value, out,
+                    &any_null, &status))
+    throw_fits_error(status, "reading the pixels");
+  if (s.uint64_offset)  // raw + 2^63 as uint64: the top bit flipped
+    for (std::size_t i = 0; i < count * 8; i += 8) {
+      std::uint64_t v = 0;
+      std::memcpy(&v, &out[i], 8);
+      v ^= std::uint64_t{1} << 63;
+      std::memcpy(&out[i], &v, 8);
+    }
+}
+
+/// An uncompressed image's stored data must be in the file (`size` bytes; it is raw_bitpix
+/// wide, not the physical type's).
+void check_data_in_file(fitsfile* f, const Shape& shape, int raw_bitpix, std::size_t size) {
+  LONGLONG head_start = 0, data_start = 0, data_end = 0;
+  int status = 0;
+  if (fits_get_hduaddrll(f, &head_start, &data_start, &data_end, &status))
+    throw_fits_error(status, "locating the data");
+  const auto needed = static_cast<long double>(element_count(shape)) *
+                          static_cast<long double>(std::abs(raw_bitpix) / 8) +
+                      static_cast<long double>(data_start);
+  if (data_start < 0 || needed > static_cast<long double>(size))
+    throw_truncated(static_cast<std::size_t>(std::min<long double>(needed, 1e18L)), size);
+}
+
+/// Moves to the HDU `hdu` selects (decode_fits's rule: "" the first image with data).
+void move_to_hdu(fitsfile* f, const std::string& hdu) {
+  if (hdu.empty())
+    move_to_image(f);
+  else
+    move_to_selected(f, hdu);
+}
+
 /// The decoder itself, run in a child process by decode_fits.
 Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLimits& limits,
                        const std::string& hdu) {
@@ -422,129 +541,177 @@ Image decode_fits_here(const unsigned char* data, std::size_t size, const ReadLi
   };
   if (fits_open_memfile(&file.f, "fits", READONLY, &buffer, &buffer_size, 0, no_growth, &status))
     throw_fits_error(status, "opening");
-  if (hdu.empty())
-    move_to_image(file.f);
-  else
-    move_to_selected(file.f, hdu);
+  move_to_hdu(file.f, hdu);
 
-  int naxis = 0, raw_bitpix = 0, equiv_bitpix = 0;
-  fits_get_img_dim(file.f, &naxis, &status);
-  fits_get_img_type(file.f, &raw_bitpix, &status);
-  fits_get_img_equivtype(file.f, &equiv_bitpix, &status);
-  if (status) throw_fits_error(status, "reading the image header");
-  std::vector<LONGLONG> axes(static_cast<std::size_t>(naxis));
-  if (fits_get_img_sizell(file.f, naxis, axes.data(), &status))
-    throw_fits_error(status, "reading the image size");
-  for (LONGLONG n : axes)
-    if (n < 0) throw IoError("FITS image has a negative axis length");
-  const std::vector<LONGLONG> all_axes = axes;
-  // Degenerate trailing axes (NAXIS4 = 1 in radio cubes) carry no data.
-  while (naxis > 3 && axes[static_cast<std::size_t>(naxis) - 1] == 1)
-    --naxis;
-  if (naxis > 3)
-    throw IoError("FITS image has " + std::to_string(naxis) + " axes; fftconv reads 1 to 3");
-
+  std::vector<LONGLONG> all_axes;
   Image image;
-  for (int a = naxis - 1; a >= 0; --a)  // NAXIS1 varies fastest: the last C-order axis
-    image.shape.push_back(static_cast<std::size_t>(axes[static_cast<std::size_t>(a)]));
-
-  // Integer data with BLANK pixels read as floats, the blanks as NaN.
-  LONGLONG blank = 0;
-  bool has_blank = false;
-  if (raw_bitpix > 0) {
-    int key_status = 0;
-    has_blank = fits_read_key(file.f, TLONGLONG, "BLANK", &blank, nullptr, &key_status) == 0;
-    fits_clear_errmsg();
-  }
-  // cfitsio (4.2) reports every scaling of 64-bit data as int64: BZERO = 2^63 is the uint64
-  // convention (read raw, the offset applied below: cfitsio overflows when the card does not
-  // spell 2^63 exactly), any other BSCALE/BZERO gives float64 physical values.
-  bool uint64_offset = false;
-  if (raw_bitpix == LONGLONG_IMG) {
-    double bzero = 0, bscale = 1;
-    int key_status = 0;
-    fits_read_key(file.f, TDOUBLE, "BZERO", &bzero, nullptr, &key_status);
-    key_status = 0;
-    fits_read_key(file.f, TDOUBLE, "BSCALE", &bscale, nullptr, &key_status);
-    fits_clear_errmsg();
-    uint64_offset = bscale == 1 && bzero == 9223372036854775808.0 && !has_blank;
-    if (uint64_offset)
-      equiv_bitpix = ULONGLONG_IMG;
-    else if (bscale != 1 || bzero != 0)
-      equiv_bitpix = DOUBLE_IMG;
-  }
-  const TypeMap* map = by_image_type(equiv_bitpix);
-  if (!map) throw IoError("unsupported FITS BITPIX " + std::to_string(equiv_bitpix));
-  if (has_blank && is_integer(map->type))
-    map = &by_pixel_type(raw_bitpix <= 16 ? PixelType::f32 : PixelType::f64);
-  image.type = map->type;
+  image.shape = image_shape(file.f, all_axes);
+  const StoredPixels stored = stored_pixels(file.f);
+  image.type = stored.type;
 
   checked_image_bytes(image.shape, image.type, ReadLimits{});
   const bool compressed = fits_is_compressed_image(file.f, &status) != 0;
-  if (!compressed) {
-    // The stored data must be in the file (it is raw_bitpix wide, not the equivalent type's).
-    LONGLONG head_start = 0, data_start = 0, data_end = 0;
-    if (fits_get_hduaddrll(file.f, &head_start, &data_start, &data_end, &status))
-      throw_fits_error(status, "locating the data");
-    const auto needed = static_cast<long double>(element_count(image.shape)) *
-                            static_cast<long double>(std::abs(raw_bitpix) / 8) +
-                        static_cast<long double>(data_start);
-    if (data_start < 0 || needed > static_cast<long double>(size))
-      throw_truncated(static_cast<std::size_t>(std::min<long double>(needed, 1e18L)), size);
-  }
+  if (!compressed) check_data_in_file(file.f, image.shape, stored.raw_bitpix, size);
   const std::size_t bytes = checked_image_bytes(image.shape, image.type, limits);
   if (compressed) check_compressed(file.f, all_axes, size, limits);
   image.metadata.fits_cards = kept_cards(file.f, compressed);
-  double nan_double = std::numeric_limits<double>::quiet_NaN();
-  float nan_float = std::numeric_limits<float>::quiet_NaN();
-  void* null_value = nullptr;
-  if (has_blank)
-    null_value = image.type == PixelType::f32 ? static_cast<void*>(&nan_float)
-                                              : static_cast<void*>(&nan_double);
   allocate_pixels(image, bytes, NewPixels::zero);
-  int any_null = 0;
-  if (uint64_offset) fits_set_bscale(file.f, 1.0, 0.0, &status);
-  if (fits_read_img(file.f, uint64_offset ? TLONGLONG : map->datatype, 1,
-                    static_cast<LONGLONG>(element_count(image.shape)), null_value,
-                    image.bytes.data(), &any_null, &status))
-    throw_fits_error(status, "reading the pixels");
-  if (uint64_offset)  // raw + 2^63 as uint64: the top bit flipped
-    for (std::size_t i = 0; i < bytes; i += 8) {
-      std::uint64_t v = 0;
-      std::memcpy(&v, &image.bytes[i], 8);
-      v ^= std::uint64_t{1} << 63;
-      std::memcpy(&image.bytes[i], &v, 8);
-    }
+  read_pixels(file.f, stored, 0, element_count(image.shape), image.bytes.data());
   return image;
 }
 
-/// Writes `image` as a primary HDU to the open, empty file `f`.
-void write_hdu(fitsfile* f, const Image& image) {
-  const TypeMap& map = by_pixel_type(image.type);
+/// Starts a primary HDU of `shape` and `type` in the open, empty file `f`: its header with
+/// `metadata`'s cards and HISTORY lines (or "written by fftconv X.Y.Z"); status as cfitsio's.
+void create_hdu(fitsfile* f, const Shape& shape, PixelType type, const Metadata& metadata,
+                int& status) {
+  const TypeMap& map = by_pixel_type(type);
   std::vector<LONGLONG> axes;
-  for (int a = image.shape.rank() - 1; a >= 0; --a)
-    axes.push_back(static_cast<LONGLONG>(image.shape[a]));
-  int status = 0;
-  fits_create_imgll(f, map.image_type, image.shape.rank(), axes.data(), &status);
+  for (int a = shape.rank() - 1; a >= 0; --a)
+    axes.push_back(static_cast<LONGLONG>(shape[a]));
+  fits_create_imgll(f, map.image_type, shape.rank(), axes.data(), &status);
   // A kept card cfitsio refuses to write (a keyword with an embedded space or an illegal
   // character: its checks are the writer's own, so they are asked here, card by card) is left
   // out rather than failing the output; a refused card writes nothing.
-  for (const std::string& card : image.metadata.fits_cards) {
+  for (const std::string& card : metadata.fits_cards) {
     if (status != 0) break;
     int card_status = 0;
     fits_write_record(f, card.c_str(), &card_status);
     if (card_status != 0) fits_clear_errmsg();
   }
-  std::vector<std::string> history = image.metadata.history;
+  std::vector<std::string> history = metadata.history;
   if (history.empty())
     history.push_back("written by fftconv " + std::to_string(version_major) + "." +
                       std::to_string(version_minor) + "." + std::to_string(version_patch));
   for (const std::string& line : history)  // (cfitsio continues a long line on more cards)
     fits_write_history(f, line.c_str(), &status);
-  fits_write_img(f, map.datatype, 1, static_cast<LONGLONG>(element_count(image.shape)),
+}
+
+/// Writes `image` as a primary HDU to the open, empty file `f`.
+void write_hdu(fitsfile* f, const Image& image) {
+  int status = 0;
+  create_hdu(f, image.shape, image.type, image.metadata, status);
+  fits_write_img(f, by_pixel_type(image.type).datatype, 1,
+                 static_cast<LONGLONG>(element_count(image.shape)),
                  const_cast<unsigned char*>(image.bytes.data()), &status);
   if (status) throw_fits_error(status, "writing");
 }
+
+/// cfitsio's name for the file open as `fd` (cfitsio opens files by name only; this one names
+/// the open file itself, so the name cannot be redirected to another).
+std::string descriptor_name(int fd) {
+  return "/proc/self/fd/" + std::to_string(fd);
+}
+
+/// A cfitsio memory file's buffer (grown by std::realloc), freed however the writer leaves:
+/// declared before the FitsFile using it, so that the file is closed first.
+struct MemoryBuffer {
+  void* data = nullptr;
+  std::size_t size = 0;
+  MemoryBuffer() = default;
+  MemoryBuffer(const MemoryBuffer&) = delete;
+  MemoryBuffer& operator=(const MemoryBuffer&) = delete;
+  ~MemoryBuffer() { std::free(data); }
+};
+
+/// The header write_hdu would write for an image of `header` (padded to whole 2880-byte
+/// records), made without its data: in a memory file the image is declared one pixel per axis
+/// while cards are written (cfitsio would otherwise allocate the whole data unit when it closes
+/// the file), the real axes only for the copy taken.
+std::string fits_header_text(const ImageHeader& header) {
+  MemoryBuffer memory;
+  FitsFile file;
+  int status = 0;
+  if (fits_create_memfile(&file.f, &memory.data, &memory.size, 64 * 2880, std::realloc, &status))
+    throw_fits_error(status, "creating the header");
+  Shape ones;
+  for (int a = 0; a < header.shape.rank(); ++a)
+    ones.push_back(1);
+  create_hdu(file.f, ones, header.type, header.metadata, status);
+  const auto set_axes = [&file](const Shape& shape, int& set_status) {
+    for (int a = 0; a < shape.rank(); ++a) {
+      LONGLONG n = static_cast<LONGLONG>(shape[shape.rank() - 1 - a]);
+      fits_update_key(file.f, TLONGLONG, ("NAXIS" + std::to_string(a + 1)).c_str(), &n, nullptr,
+                      &set_status);
+    }
+  };
+  set_axes(header.shape, status);
+  char* cards = nullptr;
+  int count = 0;
+  fits_hdr2str(file.f, 0, nullptr, 0, &cards, &count, &status);
+  const std::string copied = status == 0 ? cards : "";  // (ends with the END card)
+  int restore_status = 0;
+  if (cards) fits_free_memory(cards, &restore_status);
+  set_axes(ones, restore_status);  // (before any throw: the file closes with one pixel)
+  if (status || restore_status)
+    throw_fits_error(status ? status : restore_status, "creating the header");
+  std::string text = copied;
+  constexpr std::size_t record = 2880;
+  text.resize((text.size() + record - 1) / record * record, ' ');
+  return text;
+}
+
+/// A FITS image HDU's rows, read by cfitsio from the open file (its header checked by a child
+/// process first: see open_fits_rows).
+class FitsRows final : public RowReader {
+ public:
+  FitsRows(int fd, ImageHeader header, const std::string& hdu) : header_(std::move(header)) {
+    if (!header_.rows_refused.empty()) return;
+    int status = 0;
+    if (fits_open_diskfile(&file_.f, descriptor_name(fd).c_str(), READONLY, &status))
+      throw_fits_error(status, "opening");
+    move_to_hdu(file_.f, hdu);
+    stored_ = stored_pixels(file_.f);
+  }
+  const ImageHeader& header() const override { return header_; }
+  void read(std::size_t first, std::size_t count, unsigned char* out) override {
+    if (!header_.rows_refused.empty()) throw IoError(header_.rows_refused);
+    const std::size_t row = row_bytes(header_) / size_of(header_.type);
+    read_pixels(file_.f, stored_, first * row, count * row, out);
+  }
+
+ private:
+  ImageHeader header_;
+  FitsFile file_;
+  StoredPixels stored_;
+};
+
+/// A FITS file written row by row: write_hdu's header, the file sized to the whole data unit
+/// (zeros: also the padding of its last record), then the rows by cfitsio.
+class FitsRowWriter final : public RowWriter {
+ public:
+  FitsRowWriter(const ImageHeader& header, int fd)
+      : row_(row_bytes(header) / size_of(header.type)),
+        datatype_(by_pixel_type(header.type).datatype) {
+    const std::string text = fits_header_text(header);
+    constexpr std::size_t record = 2880;
+    const std::size_t data = checked_image_bytes(header.shape, header.type, ReadLimits{});
+    if (!write_all(fd, text.data(), text.size(), 0) ||
+        ::ftruncate(fd, static_cast<off_t>(text.size() + (data + record - 1) / record * record)) !=
+            0)
+      throw IoError(std::string("write failed: ") + std::strerror(errno));
+    int status = 0;
+    if (fits_open_diskfile(&file_.f, descriptor_name(fd).c_str(), READWRITE, &status))
+      throw_fits_error(status, "opening the written file");
+  }
+  void write(std::size_t first, std::size_t count, const unsigned char* rows) override {
+    int status = 0;
+    if (fits_write_img(file_.f, datatype_, static_cast<LONGLONG>(first * row_) + 1,
+                       static_cast<LONGLONG>(count * row_), const_cast<unsigned char*>(rows),
+                       &status))
+      throw_fits_error(status, "writing");
+  }
+  void finish() override {
+    int status = 0;
+    fits_close_file(file_.f, &status);
+    file_.f = nullptr;
+    if (status) throw_fits_error(status, "closing");
+  }
+
+ private:
+  std::size_t row_;  // pixels a row
+  int datatype_;
+  FitsFile file_;
+};
 
 /// Writes `bytes` gzip-compressed to `fd`.
 void write_gzip(const unsigned char* bytes, std::size_t size, int fd) {
@@ -575,18 +742,13 @@ Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits&
 void write_fits(const Image& image, int fd, bool gzip) {
   by_pixel_type(image.type);  // (an unknown type fails before anything is written)
   // Made in memory (cfitsio creates a disk file only by name), then written through `fd`.
-  void* memory = nullptr;
-  std::size_t memory_size = 0;
-  struct Free {
-    void*& p;
-    ~Free() { std::free(p); }
-  } free_memory{memory};
+  MemoryBuffer memory;
   int status = 0;
   {
     FitsFile file;
     // Grown by about the whole file at once, not a 2880-byte block at a time.
     const std::size_t growth = image.bytes.size() + 64 * 2880;
-    if (fits_create_memfile(&file.f, &memory, &memory_size, growth, std::realloc, &status))
+    if (fits_create_memfile(&file.f, &memory.data, &memory.size, growth, std::realloc, &status))
       throw_fits_error(status, "creating");
     write_hdu(file.f, image);
     fits_close_file(file.f, &status);
@@ -597,7 +759,8 @@ void write_fits(const Image& image, int fd, bool gzip) {
   LONGLONG used = 0;
   {
     FitsFile file;
-    if (fits_open_memfile(&file.f, "fits", READONLY, &memory, &memory_size, 0, nullptr, &status))
+    if (fits_open_memfile(&file.f, "fits", READONLY, &memory.data, &memory.size, 0, nullptr,
+                          &status))
       throw_fits_error(status, "re-reading");
     int count = 0;
     LONGLONG head = 0, data = 0;
@@ -606,15 +769,63 @@ void write_fits(const Image& image, int fd, bool gzip) {
     fits_get_hduaddrll(file.f, &head, &data, &used, &status);
     if (status) throw_fits_error(status, "re-reading");
   }
-  const auto* bytes = static_cast<const unsigned char*>(memory);
+  const auto* bytes = static_cast<const unsigned char*>(memory.data);
   if (gzip) return write_gzip(bytes, static_cast<std::size_t>(used), fd);
   if (!write_all(fd, bytes, static_cast<std::size_t>(used), 0))
     throw IoError(std::string("write failed: ") + std::strerror(errno));
 }
 
+std::unique_ptr<RowReader> open_fits_rows(int fd, const ReadLimits& limits,
+                                          const std::string& hdu) {
+  ImageHeader header;
+  unsigned char start[2] = {};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw IoError(std::string("cannot read: ") + std::strerror(errno));
+  const auto size = static_cast<std::size_t>(st.st_size);
+  read_exactly(fd, start, std::min<std::size_t>(size, 2), 0);
+  if (size >= 2 && start[0] == 0x1f && start[1] == 0x8b) {
+    header.rows_refused = "a gzip-compressed FITS file is read whole, not a band of rows at a time";
+    return std::make_unique<FitsRows>(fd, std::move(header), hdu);
+  }
+  // The header is read as decode_fits reads it, in a child (cfitsio crashes on some corrupt
+  // headers); an uncompressed image's rows are then plain reads within the file.
+  const auto probe = [&]() -> Image {
+    FitsFile file;
+    int status = 0;
+    if (fits_open_diskfile(&file.f, descriptor_name(fd).c_str(), READONLY, &status))
+      throw_fits_error(status, "opening");
+    move_to_hdu(file.f, hdu);
+    Image image;
+    std::vector<LONGLONG> all_axes;
+    image.shape = image_shape(file.f, all_axes);
+    const StoredPixels stored = stored_pixels(file.f);
+    image.type = stored.type;
+    checked_image_bytes(image.shape, image.type, ReadLimits{});
+    if (fits_is_compressed_image(file.f, &status))
+      throw IoError("a tile-compressed FITS image is read whole, not a band of rows at a time");
+    check_data_in_file(file.f, image.shape, stored.raw_bitpix, size);
+    image.metadata.fits_cards = kept_cards(file.f, false);
+    return image;
+  };
+  try {
+    Image image = decode_isolated(probe, limits, "cfitsio", false);
+    header.shape = image.shape;
+    header.type = image.type;
+    header.metadata = std::move(image.metadata);
+  } catch (const IoError& e) {
+    header.rows_refused = e.what();  // (decode_fits, reading the file whole, says it again)
+  }
+  return std::make_unique<FitsRows>(fd, std::move(header), hdu);
+}
+
+std::unique_ptr<RowWriter> create_fits_rows(const ImageHeader& header, int fd) {
+  return std::make_unique<FitsRowWriter>(header, fd);
+}
+
 const Codec& fits_codec() {
   static const Codec codec{
-      decode_fits, [](const Image& image, int fd, bool gzip) { write_fits(image, fd, gzip); }};
+      decode_fits, [](const Image& image, int fd, bool gzip) { write_fits(image, fd, gzip); },
+      open_fits_rows, create_fits_rows};
   return codec;
 }
 

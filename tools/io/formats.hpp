@@ -9,7 +9,10 @@
 #include <cstddef>
 #include <string>
 
+#include <memory>
+
 #include "image.hpp"
+#include "rows.hpp"
 
 namespace fftconv::io {
 
@@ -21,6 +24,12 @@ void write_npy(const Image& image, int fd);
 /// decode_npy of a file mapped at `data` and open as `fd`: the pixels are read with pread
 /// straight into the image (cheaper than copying them out of the mapping).
 Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLimits& limits = {});
+
+/// The rows of the .npy file open as `fd` (`size` bytes), its header read (refused as decode_npy
+/// refuses it; a Fortran-order file's rows_refused says why it does not stream).
+std::unique_ptr<RowReader> open_npy_rows(int fd, std::size_t size);
+/// A writer of `header`'s image as .npy (write_npy's layout) into the empty file `fd`.
+std::unique_ptr<RowWriter> create_npy_rows(const ImageHeader& header, int fd);
 
 /// FITS (cfitsio): the first image HDU with data (tile-compressed ones included), or the one
 /// `hdu` selects as cfitsio's "file.fits[hdu]" does ("1": the first extension, "0": the
@@ -42,6 +51,14 @@ Image decode_fits(const unsigned char* data, std::size_t size, const ReadLimits&
 /// (or "written by fftconv X.Y.Z"); `gzip`: the file gzip-compressed (.fits.gz). The file is
 /// made in memory first (cfitsio creates files only by name): peak memory is the image twice.
 void write_fits(const Image& image, int fd, bool gzip = false);
+/// The rows of the FITS file open as `fd` (`hdu` as decode_fits'), its header read in a child
+/// process as decode_fits reads it (the same refusals), the rows then by cfitsio in this one.
+/// rows_refused: a gzip-compressed file or a tile-compressed image (decoded whole), or the
+/// header's problem (shape then empty: decode_fits reports it).
+std::unique_ptr<RowReader> open_fits_rows(int fd, const ReadLimits& limits, const std::string& hdu);
+/// A writer of `header`'s image as write_fits writes it (not gzip-compressed) into the empty
+/// file `fd`: the header, the file sized, then the rows by cfitsio.
+std::unique_ptr<RowWriter> create_fits_rows(const ImageHeader& header, int fd);
 
 /// TIFF (libtiff): greyscale (MinIsBlack, 1 sample) and RGB(A) (3 or 4 samples, PlanarConfig
 /// contiguous or separate) pages of 8/16/32/64-bit signed or unsigned integers or 32/64-bit

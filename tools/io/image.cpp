@@ -64,6 +64,19 @@ bool write_all(int fd, const void* data, std::size_t n, off_t offset) {
   return true;
 }
 
+void read_exactly(int fd, void* data, std::size_t n, off_t offset) {
+  auto* p = static_cast<unsigned char*>(data);
+  while (n > 0) {
+    const ssize_t moved = ::pread(fd, p, n, offset);
+    if (moved < 0 && errno == EINTR) continue;
+    if (moved < 0) throw IoError(std::string("read failed: ") + std::strerror(errno));
+    if (moved == 0) throw IoError("the file became shorter while read");
+    p += moved;
+    n -= static_cast<std::size_t>(moved);
+    offset += moved;
+  }
+}
+
 int duplicate_descriptor(int fd) {
   const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0)

@@ -87,6 +87,10 @@ void allocate_pixels(Image& image, std::size_t bytes, NewPixels initial);
 /// an interrupting signal); false on an error, with errno set.
 bool write_all(int fd, const void* data, std::size_t n, off_t offset);
 
+/// Reads all `n` bytes at `offset` of `fd` into `data` (pread, repeated after a short read or an
+/// interrupting signal); IoError on an error or when the file ends first.
+void read_exactly(int fd, void* data, std::size_t n, off_t offset);
+
 /// A second, close-on-exec descriptor of `fd`'s open file (same offset), for a writer whose
 /// library closes the file it wrote (libtiff, libpng's stdio, zlib); IoError if none is left.
 int duplicate_descriptor(int fd);

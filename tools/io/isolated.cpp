@@ -91,7 +91,7 @@ struct Fd {
 }  // namespace
 
 Image decode_isolated(const std::function<Image()>& decode, const ReadLimits& limits,
-                      const char* what) {
+                      const char* what, bool pixels) {
   const Fd file{::memfd_create("fftconv-decode", MFD_CLOEXEC)};
   if (file.fd < 0) throw IoError("cannot create a memory file for the decoder");
   // The child must be waited for: an ignored SIGCHLD (inherited from a shell, or SA_NOCLDWAIT)
@@ -137,11 +137,11 @@ Image decode_isolated(const std::function<Image()>& decode, const ReadLimits& li
   image.type = static_cast<PixelType>(r.type);
   for (int a = 0; a < r.rank; ++a)
     image.shape.push_back(static_cast<std::size_t>(r.extent[a]));
-  const std::size_t bytes = checked_image_bytes(image.shape, image.type, limits);
+  const std::size_t bytes = pixels ? checked_image_bytes(image.shape, image.type, limits) : 0;
   if (bytes != r.bytes)
     throw std::logic_error(std::string("the ") + what + " decoder returned a bad size");
   allocate_pixels(image, bytes, NewPixels::unset);
-  if (!read_all(file.fd, image.bytes.data(), bytes, sizeof r))
+  if (bytes > 0 && !read_all(file.fd, image.bytes.data(), bytes, sizeof r))
     throw std::logic_error(std::string("the ") + what + " decoder returned too few bytes");
   // (The cards came from the file's header, which is smaller than the file.)
   if (r.cards > limits.max_bytes / 80)

@@ -15,7 +15,9 @@ namespace fftconv::io {
 /// times the image (the child's copy, the memory file, the parent's copy). Another failure in the
 /// child (an exception other than IoError/bad_alloc, a sanitizer report) is a std::logic_error: a
 /// bug, not bad input. `what` names the decoder in messages ("cfitsio").
+/// `pixels` false: decode() returns only the header (shape, type, cards; no bytes), and so does
+/// decode_isolated.
 Image decode_isolated(const std::function<Image()>& decode, const ReadLimits& limits,
-                      const char* what);
+                      const char* what, bool pixels = true);
 
 }  // namespace fftconv::io

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "formats.hpp"
@@ -198,40 +199,58 @@ void to_c_order(const unsigned char* src, const Shape& shape, std::size_t size,
 
 namespace {
 
-/// decode_npy, with the pixel bytes copied by `copy(destination, file offset, count)` when they
-/// need no reordering (C order or rank 1).
-template <class CopyPixels>
-Image decode_npy_with(const unsigned char* data, std::size_t size, const ReadLimits& limits,
-                      CopyPixels copy) {
+/// Where the header dict starts and how long it is, from the magic, version and length field at
+/// the start of a file (`size` bytes of it at `data`; 12 are enough for every version).
+struct Preamble {
+  std::size_t dict_offset = 0, dict_length = 0;
+};
+
+Preamble parse_preamble(const unsigned char* data, std::size_t size) {
   if (size < 10 || std::memcmp(data, magic, sizeof magic) != 0)
     throw IoError("not a .npy file (no \\x93NUMPY magic)");
   const unsigned major = data[6];
   if (major < 1 || major > 3)
     throw IoError("unsupported .npy version " + std::to_string(major) + "." +
                   std::to_string(data[7]));
-  std::size_t header_len, offset;
+  Preamble p;
   if (major == 1) {
-    header_len = data[8] | static_cast<std::size_t>(data[9]) << 8;
-    offset = 10;
+    p.dict_length = data[8] | static_cast<std::size_t>(data[9]) << 8;
+    p.dict_offset = 10;
   } else {
     if (size < 12) throw IoError("truncated .npy header");
-    header_len = 0;
     for (int b = 3; b >= 0; --b)
-      header_len = header_len << 8 | data[8 + b];
-    offset = 12;
+      p.dict_length = p.dict_length << 8 | data[8 + b];
+    p.dict_offset = 12;
   }
-  if (header_len > size - offset) throw IoError("truncated .npy header");
-  const Header h =
-      parse_header(std::string(reinterpret_cast<const char*>(data + offset), header_len));
-  offset += header_len;
+  return p;
+}
 
+/// The image's shape from the header (rank 1 to 3).
+Shape shape_of(const Header& h) {
   if (h.shape.empty() || h.shape.size() > 3)
     throw IoError(".npy array has rank " + std::to_string(h.shape.size()) +
                   "; fftconv reads rank 1 to 3");
+  Shape shape;
+  for (std::size_t e : h.shape)
+    shape.push_back(e);
+  return shape;
+}
+
+/// decode_npy, with the pixel bytes copied by `copy(destination, file offset, count)` when they
+/// need no reordering (C order or rank 1).
+template <class CopyPixels>
+Image decode_npy_with(const unsigned char* data, std::size_t size, const ReadLimits& limits,
+                      CopyPixels copy) {
+  const Preamble preamble = parse_preamble(data, size);
+  std::size_t offset = preamble.dict_offset;
+  if (preamble.dict_length > size - offset) throw IoError("truncated .npy header");
+  const Header h =
+      parse_header(std::string(reinterpret_cast<const char*>(data + offset), preamble.dict_length));
+  offset += preamble.dict_length;
+
   Image image;
   image.type = h.type;
-  for (std::size_t e : h.shape)
-    image.shape.push_back(e);
+  image.shape = shape_of(h);
   // The budget first: a header declaring more than it is refused as such, truncated or not.
   const std::size_t bytes = checked_image_bytes(image.shape, image.type, limits);
   if (bytes > size - offset)
@@ -250,6 +269,87 @@ Image decode_npy_with(const unsigned char* data, std::size_t size, const ReadLim
   return image;
 }
 
+/// The header of a .npy file of `shape` and `type` (version 1, little-endian, C order), padded
+/// so that the data starts at a multiple of 64 bytes.
+std::string npy_header(const Shape& shape, PixelType type) {
+  std::string extents;  // "3, 4" or "3," (Python's one-element tuple)
+  for (std::size_t e : shape)
+    extents += (extents.empty() ? "" : ", ") + std::to_string(e);
+  if (shape.rank() == 1) extents += ',';
+  const std::string descr =
+      (swap_unit(type) > 1 ? "<" : "|") + std::string(type_codes[static_cast<int>(type)]);
+  std::string header =
+      "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + extents + "), }";
+  const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
+  header.append(total - 10 - header.size() - 1, ' ');
+  header += '\n';
+  if (header.size() > 0xffff) throw IoError(".npy header too long");
+  header.insert(
+      0, std::string{'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<char>(header.size() & 0xff),
+                     static_cast<char>(header.size() >> 8)});
+  return header;
+}
+
+/// `count` pixels of `type` at `pixels` as the file stores them (little-endian): the pixels
+/// themselves on a little-endian host, else a byte-swapped copy in `swapped`.
+const unsigned char* little_endian(const unsigned char* pixels, std::size_t bytes, PixelType type,
+                                   PixelBytes& swapped) {
+  if (host_little_endian || swap_unit(type) == 1) return pixels;
+  swapped.assign(pixels, pixels + bytes);
+  byte_swap(swapped.data(), bytes / swap_unit(type), swap_unit(type));
+  return swapped.data();
+}
+
+/// A C-order .npy file's rows, read with pread at their offsets.
+class NpyRows final : public RowReader {
+ public:
+  NpyRows(int fd, ImageHeader header, std::size_t data_offset, bool byte_swapped)
+      : fd_(fd),
+        header_(std::move(header)),
+        data_offset_(data_offset),
+        byte_swapped_(byte_swapped) {}
+  const ImageHeader& header() const override { return header_; }
+  void read(std::size_t first, std::size_t count, unsigned char* out) override {
+    if (!header_.rows_refused.empty()) throw IoError(header_.rows_refused);
+    const std::size_t row = row_bytes(header_);
+    read_exactly(fd_, out, count * row, static_cast<off_t>(data_offset_ + first * row));
+    if (byte_swapped_)
+      byte_swap(out, count * row / swap_unit(header_.type), swap_unit(header_.type));
+  }
+
+ private:
+  int fd_;
+  ImageHeader header_;
+  std::size_t data_offset_;
+  bool byte_swapped_;
+};
+
+/// A .npy file written row by row: the header, then the data at their offsets (pre-sized).
+class NpyRowWriter final : public RowWriter {
+ public:
+  NpyRowWriter(const ImageHeader& header, int fd) : fd_(fd), header_(header) {
+    const std::string text = npy_header(header.shape, header.type);
+    data_offset_ = text.size();
+    const std::size_t bytes = checked_image_bytes(header.shape, header.type, ReadLimits{});
+    if (!write_all(fd, text.data(), text.size(), 0) ||
+        ::ftruncate(fd, static_cast<off_t>(data_offset_ + bytes)) != 0)
+      throw IoError(std::string("write failed: ") + std::strerror(errno));
+  }
+  void write(std::size_t first, std::size_t count, const unsigned char* rows) override {
+    const std::size_t row = row_bytes(header_);
+    PixelBytes swapped;
+    const unsigned char* pixels = little_endian(rows, count * row, header_.type, swapped);
+    if (!write_all(fd_, pixels, count * row, static_cast<off_t>(data_offset_ + first * row)))
+      throw IoError(std::string("write failed: ") + std::strerror(errno));
+  }
+  void finish() override {}
+
+ private:
+  int fd_;
+  ImageHeader header_;
+  std::size_t data_offset_ = 0;
+};
+
 }  // namespace
 
 Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
@@ -262,43 +362,40 @@ Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& 
 Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLimits& limits) {
   return decode_npy_with(data, size, limits,
                          [fd](unsigned char* to, std::size_t offset, std::size_t count) {
-                           while (count > 0) {
-                             const ssize_t n = ::pread(fd, to, count, static_cast<off_t>(offset));
-                             if (n < 0 && errno == EINTR) continue;
-                             if (n < 0)
-                               throw IoError(std::string("read failed: ") + std::strerror(errno));
-                             if (n == 0) throw IoError("the file became shorter while read");
-                             to += n;
-                             offset += static_cast<std::size_t>(n);
-                             count -= static_cast<std::size_t>(n);
-                           }
+                           read_exactly(fd, to, count, static_cast<off_t>(offset));
                          });
 }
 
+std::unique_ptr<RowReader> open_npy_rows(int fd, std::size_t size) {
+  unsigned char start[12] = {};
+  read_exactly(fd, start, std::min<std::size_t>(size, sizeof start), 0);
+  const Preamble preamble = parse_preamble(start, std::min<std::size_t>(size, sizeof start));
+  if (preamble.dict_length > size - preamble.dict_offset) throw IoError("truncated .npy header");
+  std::string dict(preamble.dict_length, ' ');
+  read_exactly(fd, dict.data(), dict.size(), static_cast<off_t>(preamble.dict_offset));
+  const Header h = parse_header(dict);
+  ImageHeader header;
+  header.shape = shape_of(h);
+  header.type = h.type;
+  const std::size_t offset = preamble.dict_offset + preamble.dict_length;
+  const std::size_t bytes = checked_image_bytes(header.shape, header.type, ReadLimits{});
+  if (bytes > size - offset)
+    throw IoError("truncated .npy data (" + std::to_string(size - offset) + " of " +
+                  std::to_string(bytes) + " bytes)");
+  if (h.fortran_order && header.shape.rank() > 1)
+    header.rows_refused = "a Fortran-order .npy file is read whole, not a band of rows at a time";
+  return std::make_unique<NpyRows>(fd, std::move(header), offset, h.byte_swapped);
+}
+
+std::unique_ptr<RowWriter> create_npy_rows(const ImageHeader& header, int fd) {
+  return std::make_unique<NpyRowWriter>(header, fd);
+}
+
 void write_npy(const Image& image, int fd) {
-  std::string shape;  // "3, 4" or "3," (Python's one-element tuple)
-  for (std::size_t e : image.shape)
-    shape += (shape.empty() ? "" : ", ") + std::to_string(e);
-  if (image.shape.rank() == 1) shape += ',';
-  const std::string descr = (swap_unit(image.type) > 1 ? "<" : "|") +
-                            std::string(type_codes[static_cast<int>(image.type)]);
-  std::string header =
-      "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
-  // Pad with spaces and a newline so the data starts at a multiple of 64 bytes.
-  const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
-  header.append(total - 10 - header.size() - 1, ' ');
-  header += '\n';
-  if (header.size() > 0xffff) throw IoError(".npy header too long");
-  header.insert(
-      0, std::string{'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<char>(header.size() & 0xff),
-                     static_cast<char>(header.size() >> 8)});
+  const std::string header = npy_header(image.shape, image.type);
   PixelBytes swapped;
-  const unsigned char* pixels = image.bytes.data();
-  if (!host_little_endian && swap_unit(image.type) > 1) {
-    swapped = image.bytes;
-    byte_swap(swapped.data(), image.bytes.size() / swap_unit(image.type), swap_unit(image.type));
-    pixels = swapped.data();
-  }
+  const unsigned char* pixels =
+      little_endian(image.bytes.data(), image.bytes.size(), image.type, swapped);
   if (!write_all(fd, header.data(), header.size(), 0) ||
       !write_all(fd, pixels, image.bytes.size(), static_cast<off_t>(header.size())))
     throw IoError(std::string("write failed: ") + std::strerror(errno));
