@@ -106,6 +106,10 @@ checks() {
   rm -rf build-install && cmake --install build --prefix "$PWD/build-install/prefix" > /dev/null
   # (CMake and pkg-config, the README's commands verbatim, without LD_LIBRARY_PATH.)
   examples/consumer/build_and_run.sh build-install/prefix build-install/consumer
+  # ... and libfftconv_mpi through find_package(fftconv COMPONENTS mpi) and pkg-config
+  # fftconv-mpi, run on two ranks; the installed fftconv-mpi finds its libraries.
+  examples/consumer_mpi/build_and_run.sh build-install/prefix build-install/consumer_mpi
+  env -u LD_LIBRARY_PATH build-install/prefix/bin/fftconv-mpi --help > /dev/null
   # The installed program finds the installed library (RPATH relative to bin/).
   env -u LD_LIBRARY_PATH build-install/prefix/bin/fftconv --version
   env -u LD_LIBRARY_PATH build-install/prefix/bin/fftconv blur tests/fuzz/corpus/png/u8.png \

@@ -33,6 +33,10 @@ void agree(MPI_Comm comm, const std::function<void()>& work) {
     failed = true;
     code = ErrorCode::out_of_memory;
     message = "out of memory";
+  } catch (const std::exception& e) {  // (the program's file errors)
+    failed = true;
+    code = ErrorCode::invalid_argument;
+    message = e.what();
   }
   // The lowest failing rank speaks for all (INT_MAX: nobody failed).
   int first_failed = failed ? rank : INT_MAX;
