@@ -110,7 +110,9 @@ extern template class Filter<float>;
 extern template class Filter<double>;
 
 /// The strategy Strategy::automatic picks for this problem (collective: it agrees on the slowest
-/// rank's cost). Throws fftconv::Error as the Filter constructor would.
+/// rank's cost) for a dense kernel of kernel_shape (neither separable nor low-rank: a separable
+/// kernel, cheap on the band, may tip a Filter towards halo_exchange). Throws fftconv::Error as
+/// the Filter constructor would.
 FFTCONV_MPI_API Strategy chosen_strategy(MPI_Comm comm, const Shape& kernel_shape,
                                          const Shape& global_shape, RowRange image_rows,
                                          const Options& options = Options{});

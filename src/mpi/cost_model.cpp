@@ -11,6 +11,15 @@
 
 namespace fftconv::detail::mpi {
 
+namespace {
+// A transpose's local passes over a rank's share of the spectrum, at this memory bandwidth
+// (bytes/s). Fitted to bench/bench_mpi on the development VM: fftw3-mpi's transposed transforms
+// on 2 ranks took 41-54 ms more than half the 1-rank time on 4096^2 images with 65^2 and 1025^2
+// kernels (69 and 105 MB of spectrum), 3 passes at 5 GB/s.
+constexpr double transpose_passes = 3;
+constexpr double memory_bandwidth = 5e9;
+}  // namespace
+
 double network_bandwidth() {
   if (const char* text = std::getenv("FFTCONV_MPI_BANDWIDTH")) {
     char* end = nullptr;
@@ -40,8 +49,10 @@ StrategyCosts strategy_costs(const DistributedProblem& p, ConstView<T> kernel, i
     costs.halo_exchange = predicted_seconds(method, kernel, band_shape, o) +
                           static_cast<double>(foreign) * row_bytes / bandwidth;
   }
-  // Distributed transform: the whole window's FFT shared evenly, two all-to-all transposes of
-  // the spectrum and the rows moved in and out.
+  // Distributed transform: the whole window's FFT shared evenly, plus its two transposes of the
+  // half spectrum: each rank's share goes through memory about three times (pack, the transfer,
+  // unpack) even on one node, and its (1 - 1/P) part leaving the node over the network; plus the
+  // rows moved in and out.
   if (distributed_fft_refusal(p) != nullptr) {
     costs.distributed_fft = std::numeric_limits<double>::infinity();
   } else {
@@ -54,7 +65,8 @@ StrategyCosts strategy_costs(const DistributedProblem& p, ConstView<T> kernel, i
     spectrum_bytes /= 2;  // the half spectrum
     const double share = 1.0 / ranks;
     costs.distributed_fft = predicted_seconds(Method::fft, kernel, window_shape, o) * share +
-                            2 * spectrum_bytes * share * (1 - share) / bandwidth +
+                            2 * spectrum_bytes * share *
+                                (transpose_passes / memory_bandwidth + (1 - share) / bandwidth) +
                             2 * static_cast<double>(p.image_rows.rows) * row_bytes / bandwidth;
   }
   return costs;

@@ -52,6 +52,7 @@ DistributedFft<T>::DistributedFft(MPI_Comm comm, const DistributedProblem& p, Co
   // The kernel (flipped for correlation: correlate is convolve with flip(kernel)) in this rank's
   // rows of the grid, scaled by 1 / (grid size), transformed.
   kernel_spectrum_ = grid_.allocate();
+  buffer_ = grid_.allocate();
   const ConstView<T> k = kernel;
   const int rank = k.rank();
   const bool flip = p.operation == Operation::correlate;
@@ -90,35 +91,37 @@ template <class T>
 void DistributedFft<T>::apply(const DistributedProblem& p, ConstView<T> local_image,
                               View<T> local_out) const {
   const std::size_t row_values = p.image_row_values();
-  std::vector<T> received(sources_.wanted.size() * row_values);
+  received_.resize(sources_.wanted.size() * row_values);
   input_.run<T>(
       row_values, [&](std::size_t r, T* dst) { copy_slab_row(local_image, r, dst); },
-      received.data());
-  auto buffer = grid_.allocate();  // zeroed: the padding and rows past the window stay 0
+      received_.data());
+  // The padding and the rows past the window are 0.
+  T* buffer = buffer_.get();
+  std::fill(buffer, buffer + grid_.buffer_values(), T(0));
   const T outside =
       static_cast<T>(p.options.boundary == Boundary::constant ? p.options.fill_value : 0);
   const T replacement = static_cast<T>(p.options.fill_value);
   const T* nonfinite = p.options.nan_policy == NanPolicy::fill ? &replacement : nullptr;
   for (std::size_t t = 0; t < sources_.slot.size(); ++t) {
     const std::ptrdiff_t s = sources_.slot[t];
-    plane_.extend<T>(s < 0 ? nullptr : received.data() + static_cast<std::size_t>(s) * row_values,
-                     outside, nonfinite, buffer.get() + t * grid_.row_pitch(), grid_.last_pitch());
+    plane_.extend<T>(s < 0 ? nullptr : received_.data() + static_cast<std::size_t>(s) * row_values,
+                     outside, nonfinite, buffer + t * grid_.row_pitch(), grid_.last_pitch());
   }
-  received = std::vector<T>();
-  grid_.forward(buffer.get());
-  auto* spectrum = reinterpret_cast<std::complex<T>*>(buffer.get());
+  grid_.forward(buffer);
+  auto* spectrum = reinterpret_cast<std::complex<T>*>(buffer);
   const auto* kernel = reinterpret_cast<const std::complex<T>*>(kernel_spectrum_.get());
   for (std::size_t i = 0; i < grid_.spectrum_values(); ++i)
     spectrum[i] *= kernel[i];
-  grid_.backward(buffer.get());
+  grid_.backward(buffer);
 
   // The valid part's rows to their owners, cropped to the output's extents.
   const std::size_t out_values = p.output_row_values();
-  std::vector<T> rows(p.output_rows.rows * out_values);
+  rows_.resize(p.output_rows.rows * out_values);
+  std::vector<T>& rows = rows_;
   output_.run<T>(
       out_values,
       [&](std::size_t r, T* dst) {
-        const T* row = buffer.get() + r * grid_.row_pitch();
+        const T* row = buffer + r * grid_.row_pitch();
         for (std::size_t i = 0; i < p.out[1]; ++i) {
           const T* src = row + (i + p.k[1] - 1) * grid_.last_pitch() + (p.k[2] - 1);
           std::copy(src, src + p.out[2], dst + i * p.out[2]);

@@ -36,6 +36,9 @@ class DistributedFft {
   RowSources sources_;  // image rows of this rank's grid rows inside the window
   PlaneExtension plane_;
   RowExchange input_, output_;
+  // Kept between applies (a collective call, one at a time): fresh pages fault on every call.
+  typename fft::MpiGrid<T>::Buffer buffer_;
+  mutable std::vector<T> received_, rows_;
 };
 
 extern template class DistributedFft<float>;

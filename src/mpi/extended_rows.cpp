@@ -41,6 +41,15 @@ PlaneExtension::PlaneExtension(Boundary rule, std::size_t n1, std::size_t n2, Ex
     map1_[i] = boundary_index(rule, w1.first + static_cast<std::ptrdiff_t>(i), n1);
   for (std::size_t j = 0; j < w2.count; ++j)
     map2_[j] = boundary_index(rule, w2.first + static_cast<std::ptrdiff_t>(j), n2);
+  // The longest stretch mapping to consecutive image columns from the first inside position.
+  while (interior_begin_ < map2_.size() && map2_[interior_begin_] < 0)
+    ++interior_begin_;
+  interior_end_ = interior_begin_;
+  while (interior_end_ < map2_.size() &&
+         map2_[interior_end_] ==
+             map2_[interior_begin_] + static_cast<std::ptrdiff_t>(interior_end_ - interior_begin_))
+    ++interior_end_;
+  if (interior_begin_ == map2_.size()) interior_begin_ = interior_end_ = 0;  // none inside
 }
 
 template <class T>
@@ -53,9 +62,19 @@ void PlaneExtension::extend(const T* row, T outside, const T* nonfinite_replacem
       continue;
     }
     const T* in = row + static_cast<std::size_t>(map1_[i]) * n2_;
+    if (nonfinite_replacement == nullptr) {  // the interior as one block, the margins mapped
+      for (std::size_t j = 0; j < interior_begin_; ++j)
+        out[j] = map2_[j] < 0 ? outside : in[map2_[j]];
+      if (interior_end_ > interior_begin_)
+        std::copy_n(in + map2_[interior_begin_], interior_end_ - interior_begin_,
+                    out + interior_begin_);
+      for (std::size_t j = interior_end_; j < map2_.size(); ++j)
+        out[j] = map2_[j] < 0 ? outside : in[map2_[j]];
+      continue;
+    }
     for (std::size_t j = 0; j < map2_.size(); ++j) {
       const T v = map2_[j] < 0 ? outside : in[map2_[j]];
-      out[j] = nonfinite_replacement != nullptr && !std::isfinite(v) ? *nonfinite_replacement : v;
+      out[j] = !std::isfinite(v) ? *nonfinite_replacement : v;
     }
   }
 }

@@ -44,6 +44,7 @@ class PlaneExtension {
  private:
   std::size_t n1_, n2_;
   std::vector<std::ptrdiff_t> map1_, map2_;
+  std::size_t interior_begin_ = 0, interior_end_ = 0;  // map2_[j] consecutive over [begin, end)
 };
 
 }  // namespace fftconv::detail::mpi

@@ -1,5 +1,6 @@
 // fftconv::mpi's public functions: the distributed Filter (checks agreed on by every rank, the
 // strategy chosen, its set-up), convolve / correlate as a Filter used once, the row splits.
+#include <cstdint>
 #include <optional>
 
 #include "fftconv/mpi.hpp"
@@ -203,10 +204,15 @@ template class Filter<double>;
 
 Strategy chosen_strategy(MPI_Comm comm, const Shape& kernel_shape, const Shape& global_shape,
                          RowRange image_rows, const Options& options) {
-  // The cost model needs kernel values only to find the band's method: a kernel of ones of the
-  // given shape stands in (separable, as the method choice treats a dense kernel).
-  std::vector<double> ones(element_count(kernel_shape), 1.0);
-  const ConstView<double> kernel(ones.data(), kernel_shape);
+  // The cost model needs kernel values only to find the band's method: a dense kernel of the
+  // given shape that is neither separable nor low-rank (pseudo-random values) stands in.
+  std::vector<double> stand_in(element_count(kernel_shape));
+  std::uint64_t state = 1;
+  for (double& v : stand_in) {
+    state = state * 6364136223846793005u + 1442695040888963407u;  // (Knuth's MMIX LCG)
+    v = 0.5 + static_cast<double>(state >> 11) * 0x1p-54;
+  }
+  const ConstView<double> kernel(stand_in.data(), kernel_shape);
   const auto p = agreed_problem(comm, kernel, global_shape, image_rows, Operation::convolve,
                                 options, Strategy::automatic, "fftconv::mpi::chosen_strategy");
   return resolved_strategy(comm, p, kernel, Strategy::automatic);

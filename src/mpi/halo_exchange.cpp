@@ -68,30 +68,54 @@ void copy_slab_row(const ConstView<T>& slab, std::size_t local_row, T* dst) {
 }
 
 template <class T>
+bool is_dense(const ConstView<T>& view) {
+  std::ptrdiff_t step = 1;
+  for (int a = view.rank() - 1; a >= 0; --a) {
+    if (view.extent(a) > 1 && view.stride(a) != step) return false;
+    step *= static_cast<std::ptrdiff_t>(view.extent(a));
+  }
+  return true;
+}
+
+template <class T>
 void HaloExchange<T>::apply(const DistributedProblem& p, ConstView<T> local_image,
                             View<T> local_out) const {
-  std::vector<T> received(sources_.wanted.size() * image_row_values_);
+  // A dense slab's own rows are read where they are; only the others are received.
+  const bool in_place = is_dense(local_image);
+  const std::size_t received_values = sources_.wanted.size() * image_row_values_;
+  if (received_values_ < received_values) {
+    received_.reset(new T[received_values]);  // (untouched pages: own rows never fault in)
+    received_values_ = received_values;
+  }
   exchange_.run<T>(
       image_row_values_,
       [&](std::size_t local_row, T* dst) { copy_slab_row(local_image, local_row, dst); },
-      received.data());
+      received_.get(), !in_place);
   if (!filter_) return;
   const T fill =
       static_cast<T>(p.options.boundary == Boundary::constant ? p.options.fill_value : 0);
   const std::size_t plane_values = plane_.rows() * plane_.columns();
-  std::vector<T> band(sources_.slot.size() * plane_values);
+  band_.resize(sources_.slot.size() * plane_values);
+  const RowRange own = p.image_rows;
   for (std::size_t t = 0; t < sources_.slot.size(); ++t) {
     const std::ptrdiff_t s = sources_.slot[t];
-    plane_.extend<T>(
-        s < 0 ? nullptr : received.data() + static_cast<std::size_t>(s) * image_row_values_, fill,
-        nullptr, band.data() + t * plane_values, plane_.columns());
+    const T* row = nullptr;
+    if (s >= 0) {
+      const std::size_t r = sources_.wanted[static_cast<std::size_t>(s)];
+      row = in_place && r >= own.first_row && r - own.first_row < own.rows
+                ? local_image.data() + (r - own.first_row) * image_row_values_
+                : received_.get() + static_cast<std::size_t>(s) * image_row_values_;
+    }
+    plane_.extend<T>(row, fill, nullptr, band_.data() + t * plane_values, plane_.columns());
   }
-  filter_->apply(ConstView<T>(band.data(), band_shape_), local_out);
+  filter_->apply(ConstView<T>(band_.data(), band_shape_), local_out);
 }
 
 template class HaloExchange<float>;
 template class HaloExchange<double>;
 template void copy_slab_row<float>(const ConstView<float>&, std::size_t, float*);
 template void copy_slab_row<double>(const ConstView<double>&, std::size_t, double*);
+template bool is_dense<float>(const ConstView<float>&);
+template bool is_dense<double>(const ConstView<double>&);
 
 }  // namespace fftconv::detail::mpi

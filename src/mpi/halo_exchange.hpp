@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "fftconv/filter.hpp"
 #include "mpi/extended_rows.hpp"
@@ -39,12 +40,20 @@ class HaloExchange {
   std::optional<Filter<T>> filter_;
   RowExchange exchange_;
   std::size_t image_row_values_ = 0;
+  // Kept between applies (a collective call, one at a time): fresh pages fault on every call.
+  mutable std::unique_ptr<T[]> received_;
+  mutable std::size_t received_values_ = 0;
+  mutable std::vector<T> band_;
 };
 
 /// Copies row `local_row` of a rank's slab (rows x the other axes, any strides) to dst in C
 /// order: the pack function of the exchanges that send image rows.
 template <class T>
 void copy_slab_row(const ConstView<T>& slab, std::size_t local_row, T* dst);
+
+/// Whether a view is dense C order (its rows can be read in place).
+template <class T>
+bool is_dense(const ConstView<T>& view);
 
 /// The band's own Options: the caller's with mode valid and nothing outside the band.
 Options band_options(const Options& options);

@@ -72,11 +72,16 @@ RowExchange::RowExchange(MPI_Comm comm, const std::vector<RowRange>& sources,
   // Requests grouped by owner, in wanted order within each group.
   std::vector<std::vector<std::uint64_t>> requests(size);
   std::vector<std::vector<std::size_t>> positions(size);
+  const RowRange own = sources[static_cast<std::size_t>(rank)];
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     const auto owner = static_cast<std::size_t>(owner_of(sources, wanted[i]));
+    if (owner == static_cast<std::size_t>(rank)) {  // copied locally, never through MPI
+      own_rows_.push_back({wanted[i] - own.first_row, i});
+      continue;
+    }
     requests[owner].push_back(wanted[i]);
     positions[owner].push_back(i);
-    if (owner != static_cast<std::size_t>(rank)) ++rows_from_others_;
+    ++rows_from_others_;
   }
   receive_counts_.resize(size);
   std::vector<std::uint64_t> flat_requests;
@@ -96,7 +101,6 @@ RowExchange::RowExchange(MPI_Comm comm, const std::vector<RowRange>& sources,
                           MPI_UINT64_T, asked.data(), send_counts_.data(), send_offsets_.data(),
                           MPI_UINT64_T, comm),
             "MPI_Alltoallv");
-  const RowRange own = sources[static_cast<std::size_t>(rank)];
   send_rows_.resize(asked.size());
   for (std::size_t i = 0; i < asked.size(); ++i)
     send_rows_[i] = static_cast<std::size_t>(asked[i]) - own.first_row;
@@ -104,29 +108,37 @@ RowExchange::RowExchange(MPI_Comm comm, const std::vector<RowRange>& sources,
 
 template <class T>
 void RowExchange::run(std::size_t row_values, const std::function<void(std::size_t, T*)>& pack,
-                      T* received) const {
-  std::vector<T> outgoing(send_rows_.size() * row_values);
+                      T* received, bool copy_own_rows) const {
+  if (copy_own_rows)
+    for (const OwnRow& r : own_rows_)
+      pack(r.local_row, received + r.position * row_values);
+  // (Kept between runs: fresh pages cost a fault each, which on a VM is most of a copy.)
+  const std::size_t out_values = send_rows_.size() * row_values;
+  const std::size_t in_values = receive_order_.size() * row_values;
+  if (scratch_.size() < (out_values + in_values) * sizeof(T))
+    scratch_.resize((out_values + in_values) * sizeof(T));
+  T* outgoing = reinterpret_cast<T*>(scratch_.data());
+  T* incoming = outgoing + out_values;
   for (std::size_t i = 0; i < send_rows_.size(); ++i)
-    pack(send_rows_[i], outgoing.data() + i * row_values);
-  std::vector<T> incoming(receive_order_.size() * row_values);
+    pack(send_rows_[i], outgoing + i * row_values);
   MPI_Datatype row;
   check_mpi(MPI_Type_contiguous(to_int(row_values, "values per row"), mpi_type<T>(), &row),
             "MPI_Type_contiguous");
   check_mpi(MPI_Type_commit(&row), "MPI_Type_commit");
   const int status =
-      MPI_Alltoallv(outgoing.data(), send_counts_.data(), send_offsets_.data(), row,
-                    incoming.data(), receive_counts_.data(), receive_offsets_.data(), row, comm_);
+      MPI_Alltoallv(outgoing, send_counts_.data(), send_offsets_.data(), row, incoming,
+                    receive_counts_.data(), receive_offsets_.data(), row, comm_);
   MPI_Type_free(&row);
   check_mpi(status, "MPI_Alltoallv");
   for (std::size_t s = 0; s < receive_order_.size(); ++s)
-    std::memcpy(received + receive_order_[s] * row_values, incoming.data() + s * row_values,
+    std::memcpy(received + receive_order_[s] * row_values, incoming + s * row_values,
                 row_values * sizeof(T));
 }
 
 template void RowExchange::run<float>(std::size_t, const std::function<void(std::size_t, float*)>&,
-                                      float*) const;
+                                      float*, bool) const;
 template void RowExchange::run<double>(std::size_t,
-                                       const std::function<void(std::size_t, double*)>&,
-                                       double*) const;
+                                       const std::function<void(std::size_t, double*)>&, double*,
+                                       bool) const;
 
 }  // namespace fftconv::detail::mpi

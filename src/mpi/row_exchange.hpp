@@ -31,10 +31,12 @@ class RowExchange {
 
   /// Collective. pack(local_row, dst) writes row `local_row` of this rank's part (an index
   /// into its own range) as row_values values at dst; the wanted rows arrive at `received`,
-  /// row_values apart, in `wanted`'s order.
+  /// row_values apart, in `wanted`'s order. Rows this rank holds itself are packed there
+  /// directly (or, without copy_own_rows, left for the caller to read where they are). Not
+  /// for two threads at once (its send and receive buffers are kept between runs).
   template <class T>
-  void run(std::size_t row_values, const std::function<void(std::size_t, T*)>& pack,
-           T* received) const;
+  void run(std::size_t row_values, const std::function<void(std::size_t, T*)>& pack, T* received,
+           bool copy_own_rows = true) const;
 
   std::size_t rows_sent() const { return send_rows_.size(); }
   /// Rows received from other ranks (not counting this rank's own).
@@ -46,7 +48,12 @@ class RowExchange {
   std::vector<int> send_counts_, send_offsets_, receive_counts_, receive_offsets_;
   // receive slot s of the Alltoallv (grouped by source) is wanted row receive_order_[s]
   std::vector<std::size_t> receive_order_;
+  struct OwnRow {
+    std::size_t local_row, position;  // this rank's row, and where in `wanted` it goes
+  };
+  std::vector<OwnRow> own_rows_;
   std::size_t rows_from_others_ = 0;
+  mutable std::vector<unsigned char> scratch_;  // run's send and receive buffers
 };
 
 }  // namespace fftconv::detail::mpi
