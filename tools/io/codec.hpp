@@ -31,6 +31,11 @@ struct Codec {
   /// Streaming: a writer of `header`'s image into the open, empty file `fd` (as `write` with
   /// gzip false); nullptr where the format does not stream.
   std::unique_ptr<RowWriter> (*create_rows)(const ImageHeader& header, int fd);
+  /// Streaming from several processes: a writer into the file `fd` that create_rows made (in
+  /// this process or another) for this same `header`, writing each row's bytes in place and
+  /// nothing else, so processes may write different rows of one file at once; nullptr where the
+  /// format does not stream.
+  std::unique_ptr<RowWriter> (*resume_rows)(const ImageHeader& header, int fd);
 };
 
 /// The codecs of the formats above (defined by fits.cpp and tiff.cpp).

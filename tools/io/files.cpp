@@ -277,11 +277,18 @@ class FileRows final : public RowReader {
   std::unique_ptr<RowReader> rows_;
 };
 
-/// A format's RowWriter whose errors name the file written.
+/// A format's RowWriter whose errors name the file written (and which closes `owned_fd`, the
+/// file it writes, when it has opened it itself).
 class NamedRowWriter final : public RowWriter {
  public:
-  NamedRowWriter(std::string path, std::unique_ptr<RowWriter> rows)
-      : path_(std::move(path)), rows_(std::move(rows)) {}
+  NamedRowWriter(std::string path, std::unique_ptr<RowWriter> rows, int owned_fd = -1)
+      : path_(std::move(path)), rows_(std::move(rows)), owned_fd_(owned_fd) {}
+  NamedRowWriter(const NamedRowWriter&) = delete;
+  NamedRowWriter& operator=(const NamedRowWriter&) = delete;
+  ~NamedRowWriter() override {
+    rows_.reset();  // (before the file it writes is closed)
+    if (owned_fd_ >= 0) ::close(owned_fd_);
+  }
   void write(std::size_t first, std::size_t count, const unsigned char* rows) override {
     try {
       rows_->write(first, count, rows);
@@ -300,6 +307,7 @@ class NamedRowWriter final : public RowWriter {
  private:
   std::string path_;
   std::unique_ptr<RowWriter> rows_;
+  int owned_fd_;
 };
 
 }  // namespace
@@ -382,6 +390,23 @@ std::unique_ptr<RowReader> open_image_rows(const std::string& path) {
     fail(path, e.what());
   }
   return rows;
+}
+
+std::unique_ptr<RowWriter> resume_image_rows(const std::string& path, const std::string& file,
+                                             const ImageHeader& header) {
+  if (!writes_rows(path))
+    throw std::logic_error("fftconv::io: " + path + " is not written by rows");
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail(path, std::strerror(errno));
+  std::unique_ptr<RowWriter> rows;
+  try {
+    rows = format_of(path) == Format::npy ? resume_npy_rows(header, fd)
+                                          : codec(Format::fits).resume_rows(header, fd);
+  } catch (const IoError& e) {
+    ::close(fd);
+    fail(path, e.what());
+  }
+  return std::make_unique<NamedRowWriter>(path, std::move(rows), fd);
 }
 
 bool writes_rows(const std::string& path) {

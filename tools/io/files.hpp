@@ -40,6 +40,14 @@ Image read_image(const std::string& path, const ReadLimits& limits = {});
 /// is refused has its reason in header().rows_refused (read_image then gives the error).
 std::unique_ptr<RowReader> open_image_rows(const std::string& path);
 
+/// A writer of rows in place into `file`, the temporary of an OutputFile to `path`
+/// (writes_rows(path) must hold; OutputFile::temporary_path() names it to other processes)
+/// whose start_rows had this same `header`: each write puts exactly its rows' bytes, so several
+/// processes may write different rows at once (fftconv-mpi). Errors name `path`; the writer
+/// closes the file.
+std::unique_ptr<RowWriter> resume_image_rows(const std::string& path, const std::string& file,
+                                             const ImageHeader& header);
+
 /// Whether an output to `path` can be written row by row (OutputFile::start_rows): .npy and
 /// FITS files, except gzip-compressed ones.
 bool writes_rows(const std::string& path);
@@ -82,6 +90,8 @@ class OutputFile {
   void finish_rows();
 
   const std::string& path() const { return path_; }
+  /// The temporary written until it is renamed over the target.
+  const std::string& temporary_path() const { return temporary_; }
 
  private:
   /// Gives the written temporary the target's mode and group, closes it and renames it over

@@ -30,6 +30,8 @@ Image read_npy(int fd, const unsigned char* data, std::size_t size, const ReadLi
 std::unique_ptr<RowReader> open_npy_rows(int fd, std::size_t size);
 /// A writer of `header`'s image as .npy (write_npy's layout) into the empty file `fd`.
 std::unique_ptr<RowWriter> create_npy_rows(const ImageHeader& header, int fd);
+/// A writer of rows in place into a file create_npy_rows made for `header` (Codec::resume_rows).
+std::unique_ptr<RowWriter> resume_npy_rows(const ImageHeader& header, int fd);
 
 /// FITS (cfitsio): the first image HDU with data (tile-compressed ones included), or the one
 /// `hdu` selects as cfitsio's "file.fits[hdu]" does ("1": the first extension, "0": the
@@ -59,6 +61,10 @@ std::unique_ptr<RowReader> open_fits_rows(int fd, const ReadLimits& limits, cons
 /// A writer of `header`'s image as write_fits writes it (not gzip-compressed) into the empty
 /// file `fd`: the header, the file sized, then the rows by cfitsio.
 std::unique_ptr<RowWriter> create_fits_rows(const ImageHeader& header, int fd);
+/// A writer of rows in place into a file create_fits_rows made for `header`: exact byte ranges
+/// (big-endian), not cfitsio's whole records (Codec::resume_rows); types FITS stores with an
+/// offset (BZERO: unsigned 16-64-bit, signed 8-bit) are refused.
+std::unique_ptr<RowWriter> resume_fits_rows(const ImageHeader& header, int fd);
 
 /// TIFF (libtiff): greyscale (MinIsBlack, 1 sample) and RGB(A) (3 or 4 samples, PlanarConfig
 /// contiguous or separate) pages of 8/16/32/64-bit signed or unsigned integers or 32/64-bit

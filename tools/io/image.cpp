@@ -3,12 +3,28 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
 #include <new>
 
 namespace fftconv::io {
+
+void byte_swap(unsigned char* p, std::size_t count, std::size_t size) {
+  for (std::size_t i = 0; i < count; ++i, p += size)
+    std::reverse(p, p + size);
+}
+
+const unsigned char* in_byte_order(const unsigned char* pixels, std::size_t bytes, PixelType type,
+                                   bool little_endian, PixelBytes& swapped) {
+  constexpr bool host_little_endian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+  const std::size_t unit = size_of(part_type(type));  // (a complex number's parts swap alone)
+  if (little_endian == host_little_endian || unit == 1) return pixels;
+  swapped.assign(pixels, pixels + bytes);
+  byte_swap(swapped.data(), bytes / unit, unit);
+  return swapped.data();
+}
 
 std::string more_than(const ReadLimits& limits) {
   return std::string("more than ") + limits.name + " of " + std::to_string(limits.max_bytes) +

@@ -83,6 +83,15 @@ enum class NewPixels {
 /// memory is an IoError naming the image and the bytes it needs, not a bare std::bad_alloc.
 void allocate_pixels(Image& image, std::size_t bytes, NewPixels initial);
 
+/// `bytes` of pixels of `type` (host byte order) in little- or big-endian order: the pixels
+/// themselves when the host's order is that already (or the type has one-byte numbers), else a
+/// byte-swapped copy in `swapped` (each number, each part of a complex one, reversed).
+const unsigned char* in_byte_order(const unsigned char* pixels, std::size_t bytes, PixelType type,
+                                   bool little_endian, PixelBytes& swapped);
+
+/// Reverses the bytes of each of `count` numbers of `size` bytes.
+void byte_swap(unsigned char* p, std::size_t count, std::size_t size);
+
 /// Writes all `n` bytes of `data` at `offset` in `fd` (pwrite, repeated after a short write or
 /// an interrupting signal); false on an error, with errno set.
 bool write_all(int fd, const void* data, std::size_t n, off_t offset);

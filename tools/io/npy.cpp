@@ -173,12 +173,6 @@ Header parse_header(const std::string& text) {
   return h;
 }
 
-/// Reverses the bytes of each of `count` numbers of `size` bytes.
-void byte_swap(unsigned char* p, std::size_t count, std::size_t size) {
-  for (std::size_t i = 0; i < count; ++i, p += size)
-    std::reverse(p, p + size);
-}
-
 /// Fortran-order pixels (axis 0 fastest) to C order, into `dst` (element_count(shape) * size
 /// bytes).
 void to_c_order(const unsigned char* src, const Shape& shape, std::size_t size,
@@ -290,14 +284,10 @@ std::string npy_header(const Shape& shape, PixelType type) {
   return header;
 }
 
-/// `count` pixels of `type` at `pixels` as the file stores them (little-endian): the pixels
-/// themselves on a little-endian host, else a byte-swapped copy in `swapped`.
+/// `count` pixels of `type` at `pixels` as the file stores them (little-endian).
 const unsigned char* little_endian(const unsigned char* pixels, std::size_t bytes, PixelType type,
                                    PixelBytes& swapped) {
-  if (host_little_endian || swap_unit(type) == 1) return pixels;
-  swapped.assign(pixels, pixels + bytes);
-  byte_swap(swapped.data(), bytes / swap_unit(type), swap_unit(type));
-  return swapped.data();
+  return in_byte_order(pixels, bytes, type, true, swapped);
 }
 
 /// A C-order .npy file's rows, read with pread at their offsets.
@@ -324,17 +314,12 @@ class NpyRows final : public RowReader {
   bool byte_swapped_;
 };
 
-/// A .npy file written row by row: the header, then the data at their offsets (pre-sized).
+/// A .npy file's rows written in place at their offsets (pwrite of exactly their bytes, so
+/// several processes may write different rows of one file at once).
 class NpyRowWriter final : public RowWriter {
  public:
-  NpyRowWriter(const ImageHeader& header, int fd) : fd_(fd), header_(header) {
-    const std::string text = npy_header(header.shape, header.type);
-    data_offset_ = text.size();
-    const std::size_t bytes = checked_image_bytes(header.shape, header.type, ReadLimits{});
-    if (!write_all(fd, text.data(), text.size(), 0) ||
-        ::ftruncate(fd, static_cast<off_t>(data_offset_ + bytes)) != 0)
-      throw IoError(std::string("write failed: ") + std::strerror(errno));
-  }
+  NpyRowWriter(const ImageHeader& header, int fd)
+      : fd_(fd), header_(header), data_offset_(npy_header(header.shape, header.type).size()) {}
   void write(std::size_t first, std::size_t count, const unsigned char* rows) override {
     const std::size_t row = row_bytes(header_);
     PixelBytes swapped;
@@ -347,7 +332,7 @@ class NpyRowWriter final : public RowWriter {
  private:
   int fd_;
   ImageHeader header_;
-  std::size_t data_offset_ = 0;
+  std::size_t data_offset_;
 };
 
 }  // namespace
@@ -388,6 +373,16 @@ std::unique_ptr<RowReader> open_npy_rows(int fd, std::size_t size) {
 }
 
 std::unique_ptr<RowWriter> create_npy_rows(const ImageHeader& header, int fd) {
+  // The header, then the file sized to its data (zeros until the rows are written).
+  const std::string text = npy_header(header.shape, header.type);
+  const std::size_t bytes = checked_image_bytes(header.shape, header.type, ReadLimits{});
+  if (!write_all(fd, text.data(), text.size(), 0) ||
+      ::ftruncate(fd, static_cast<off_t>(text.size() + bytes)) != 0)
+    throw IoError(std::string("write failed: ") + std::strerror(errno));
+  return std::make_unique<NpyRowWriter>(header, fd);
+}
+
+std::unique_ptr<RowWriter> resume_npy_rows(const ImageHeader& header, int fd) {
   return std::make_unique<NpyRowWriter>(header, fd);
 }
 

@@ -488,7 +488,7 @@ const Codec& tiff_codec() {
   static const Codec codec{[](const unsigned char* data, std::size_t size, const ReadLimits& limits,
                               const std::string&) { return decode_tiff(data, size, limits); },
                            [](const Image& image, int fd, bool) { write_tiff(image, fd); }, nullptr,
-                           nullptr};  // (TIFF does not stream)
+                           nullptr, nullptr};  // (TIFF does not stream)
   return codec;
 }
 

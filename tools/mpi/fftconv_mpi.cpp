@@ -1,9 +1,9 @@
 // fftconv-mpi: the fftconv program's convolve, correlate and deconvolve on an image split over
 // MPI ranks (libfftconv_mpi). Each rank reads only its own rows of the image (npy by offsets,
-// FITS by row ranges: tools/io/rows.hpp) and the whole kernel; the result's rows go to rank 0,
-// one rank at a time in bands of at most 64 MiB, which writes the output row by row into a
-// temporary renamed into place (as fftconv does). Errors on any rank stop every rank with the
-// first failing rank's message.
+// FITS by row ranges: tools/io/rows.hpp) and the whole kernel, and writes only its own rows of
+// the result, in place into the output's temporary, which rank 0 created at its final size and
+// renames into place once every rank has written (as fftconv does). Errors on any rank stop
+// every rank with the first failing rank's message; no file is left.
 //
 //   mpirun -n 4 fftconv-mpi convolve image.fits psf.fits -o out.fits [--mode same|valid]
 //       [--boundary RULE] [--fill V] [--method M] [--strategy S] [--threads N]
@@ -38,9 +38,6 @@ struct Job {
   int iterations = 50;
 };
 
-// Rows of at most this many bytes travel to rank 0 at once.
-constexpr std::size_t band_bytes = std::size_t{64} << 20;
-
 template <class E>
 std::map<std::string, E> names_of() {
   std::map<std::string, E> m;
@@ -57,39 +54,13 @@ std::map<std::string, fftconv::mpi::Strategy> strategy_names() {
   return m;
 }
 
-/// The result's rows from every rank to rank 0's writer, rank by rank, in bands.
-void gather_into(MPI_Comm comm, const fftconv::io::ImageHeader& header, RowRange mine,
-                 const std::vector<unsigned char>& my_bytes, fftconv::io::RowWriter* writer) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  const std::size_t row = fftconv::io::row_bytes(header);
-  const std::size_t band_rows =
-      std::max<std::size_t>(1, band_bytes / std::max<std::size_t>(row, 1));
-  std::vector<RowRange> ranges(static_cast<std::size_t>(size));
-  unsigned long long local[2] = {mine.first_row, mine.rows};
-  std::vector<unsigned long long> all(2 * static_cast<std::size_t>(size));
-  MPI_Allgather(local, 2, MPI_UNSIGNED_LONG_LONG, all.data(), 2, MPI_UNSIGNED_LONG_LONG, comm);
-  std::vector<unsigned char> band;
-  for (int r = 0; r < size; ++r) {
-    const std::size_t first = all[2 * static_cast<std::size_t>(r)];
-    const std::size_t rows = all[2 * static_cast<std::size_t>(r) + 1];
-    for (std::size_t done = 0; done < rows; done += band_rows) {
-      const std::size_t count = std::min(band_rows, rows - done);
-      const int bytes = static_cast<int>(count * row);
-      if (rank == 0) {
-        const unsigned char* data = my_bytes.data() + done * row;
-        if (r != 0) {
-          band.resize(count * row);
-          MPI_Recv(band.data(), bytes, MPI_BYTE, r, 0, comm, MPI_STATUS_IGNORE);
-          data = band.data();
-        }
-        writer->write(first + done, count, data);
-      } else if (rank == r) {
-        MPI_Send(my_bytes.data() + done * row, bytes, MPI_BYTE, 0, 0, comm);
-      }
-    }
-  }
+/// Rank 0's string on every rank.
+std::string broadcast(MPI_Comm comm, std::string text) {
+  unsigned long long size = text.size();
+  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
+  text.resize(size);
+  MPI_Bcast(text.data(), static_cast<int>(size), MPI_CHAR, 0, comm);
+  return text;
 }
 
 template <class T>
@@ -103,7 +74,6 @@ void run(MPI_Comm comm, const Job& job, const fftconv::io::ImageHeader& in_heade
   fftconv::Shape kernel_shape, out_shape, local_in = shape, local_out;
   fftconv::io::ImageHeader out_header;
   std::unique_ptr<fftconv::io::OutputFile> file;
-  fftconv::io::RowWriter* writer = nullptr;
   fftconv::detail::mpi::agree(comm, [&] {
     std::vector<unsigned char> bytes(mine.rows * fftconv::io::row_bytes(in_header));
     reader.read(mine.first_row, mine.rows, bytes.data());
@@ -119,11 +89,12 @@ void run(MPI_Comm comm, const Job& job, const fftconv::io::ImageHeader& in_heade
     out_header.shape = out_shape;
     out_header.type = sizeof(T) == 4 ? fftconv::io::PixelType::f32 : fftconv::io::PixelType::f64;
     out_header.metadata.history.push_back("fftconv-mpi " + job.command);
-    if (rank == 0) {
+    if (rank == 0) {  // the temporary, its header written and its size set
       file = std::make_unique<fftconv::io::OutputFile>(job.output);
-      writer = &file->start_rows(out_header);
+      file->start_rows(out_header);
     }
   });
+  const std::string temporary = broadcast(comm, rank == 0 ? file->temporary_path() : "");
   const fftconv::ConstView<T> k(kernel.data(), kernel_shape);
   const fftconv::ConstView<T> in(image.data(), local_in);
   RowRange out_rows = mine;
@@ -149,15 +120,14 @@ void run(MPI_Comm comm, const Job& job, const fftconv::io::ImageHeader& in_heade
   fftconv::io::Conversion report;
   fftconv::io::from_values(out.data(), out.size(), out_header.type, out_bytes.data(), report);
   out = std::vector<T>();
-  // Rank 0's write errors are held until every rank has sent its rows, then agreed on.
-  std::exception_ptr failure;
-  try {
-    gather_into(comm, out_header, out_rows, out_bytes, writer);
-  } catch (...) {
-    failure = std::current_exception();
-  }
+  // Every rank writes its own rows into the temporary (exact byte ranges, at once); rank 0
+  // renames it into place when all have.
   fftconv::detail::mpi::agree(comm, [&] {
-    if (failure) std::rethrow_exception(failure);
+    const auto writer = fftconv::io::resume_image_rows(job.output, temporary, out_header);
+    writer->write(out_rows.first_row, out_rows.rows, out_bytes.data());
+    writer->finish();
+  });
+  fftconv::detail::mpi::agree(comm, [&] {
     if (rank == 0) file->finish_rows();
   });
 }
