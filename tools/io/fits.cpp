@@ -24,6 +24,7 @@
 #include "fftconv/version.hpp"
 #include "formats.hpp"
 #include "isolated.hpp"
+#include "placed_rows.hpp"
 #include "printable.hpp"
 
 namespace fftconv::io {
@@ -713,36 +714,6 @@ class FitsRowWriter final : public RowWriter {
   FitsFile file_;
 };
 
-/// A FITS file's rows written in place by exact byte ranges (big-endian, at the data unit's
-/// offset, which the header `create_fits_rows` wrote for this same ImageHeader fixes), without
-/// cfitsio: its buffered I/O rewrites whole 2880-byte records, which would lose rows another
-/// process wrote into the same record meanwhile. Types stored as themselves only (no BZERO).
-class FitsRowPlacer final : public RowWriter {
- public:
-  FitsRowPlacer(const ImageHeader& header, int fd)
-      : fd_(fd), header_(header), data_offset_(fits_header_text(header).size()) {
-    const int image_type = by_pixel_type(header.type).image_type;
-    if (image_type != BYTE_IMG && image_type != SHORT_IMG && image_type != LONG_IMG &&
-        image_type != LONGLONG_IMG && image_type != FLOAT_IMG && image_type != DOUBLE_IMG)
-      throw IoError(std::string("FITS stores ") + name(header.type) +
-                    " with an offset (BZERO): its rows are not written in place by several "
-                    "processes");
-  }
-  void write(std::size_t first, std::size_t count, const unsigned char* rows) override {
-    const std::size_t row = row_bytes(header_);
-    PixelBytes swapped;
-    const unsigned char* pixels = in_byte_order(rows, count * row, header_.type, false, swapped);
-    if (!write_all(fd_, pixels, count * row, static_cast<off_t>(data_offset_ + first * row)))
-      throw IoError(std::string("write failed: ") + std::strerror(errno));
-  }
-  void finish() override {}
-
- private:
-  int fd_;
-  ImageHeader header_;
-  std::size_t data_offset_;
-};
-
 /// Writes `bytes` gzip-compressed to `fd`.
 void write_gzip(const unsigned char* bytes, std::size_t size, int fd) {
   const int copy = duplicate_descriptor(fd);  // (gzclose closes it)
@@ -853,7 +824,17 @@ std::unique_ptr<RowWriter> create_fits_rows(const ImageHeader& header, int fd) {
 }
 
 std::unique_ptr<RowWriter> resume_fits_rows(const ImageHeader& header, int fd) {
-  return std::make_unique<FitsRowPlacer>(header, fd);
+  // Exact byte ranges (big-endian) at the data unit's offset, which the header create_fits_rows
+  // wrote for this same ImageHeader fixes; not cfitsio, whose buffered I/O rewrites whole
+  // 2880-byte records and would lose rows another process wrote into the same record. Types
+  // stored as themselves only (no BZERO).
+  const int image_type = by_pixel_type(header.type).image_type;
+  if (image_type != BYTE_IMG && image_type != SHORT_IMG && image_type != LONG_IMG &&
+      image_type != LONGLONG_IMG && image_type != FLOAT_IMG && image_type != DOUBLE_IMG)
+    throw IoError(std::string("FITS stores ") + name(header.type) +
+                  " with an offset (BZERO): its rows are not written in place by several "
+                  "processes");
+  return placed_rows(header, fd, fits_header_text(header).size(), false);
 }
 
 const Codec& fits_codec() {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "formats.hpp"
+#include "placed_rows.hpp"
 #include "printable.hpp"
 
 namespace fftconv::io {
@@ -314,27 +315,6 @@ class NpyRows final : public RowReader {
   bool byte_swapped_;
 };
 
-/// A .npy file's rows written in place at their offsets (pwrite of exactly their bytes, so
-/// several processes may write different rows of one file at once).
-class NpyRowWriter final : public RowWriter {
- public:
-  NpyRowWriter(const ImageHeader& header, int fd)
-      : fd_(fd), header_(header), data_offset_(npy_header(header.shape, header.type).size()) {}
-  void write(std::size_t first, std::size_t count, const unsigned char* rows) override {
-    const std::size_t row = row_bytes(header_);
-    PixelBytes swapped;
-    const unsigned char* pixels = little_endian(rows, count * row, header_.type, swapped);
-    if (!write_all(fd_, pixels, count * row, static_cast<off_t>(data_offset_ + first * row)))
-      throw IoError(std::string("write failed: ") + std::strerror(errno));
-  }
-  void finish() override {}
-
- private:
-  int fd_;
-  ImageHeader header_;
-  std::size_t data_offset_;
-};
-
 }  // namespace
 
 Image decode_npy(const unsigned char* data, std::size_t size, const ReadLimits& limits) {
@@ -379,11 +359,11 @@ std::unique_ptr<RowWriter> create_npy_rows(const ImageHeader& header, int fd) {
   if (!write_all(fd, text.data(), text.size(), 0) ||
       ::ftruncate(fd, static_cast<off_t>(text.size() + bytes)) != 0)
     throw IoError(std::string("write failed: ") + std::strerror(errno));
-  return std::make_unique<NpyRowWriter>(header, fd);
+  return resume_npy_rows(header, fd);
 }
 
 std::unique_ptr<RowWriter> resume_npy_rows(const ImageHeader& header, int fd) {
-  return std::make_unique<NpyRowWriter>(header, fd);
+  return placed_rows(header, fd, npy_header(header.shape, header.type).size(), true);
 }
 
 void write_npy(const Image& image, int fd) {
