@@ -1,7 +1,7 @@
 #pragma once
 // The one place the version number lives; CMake parses these three lines.
 #define FFTCONV_VERSION_MAJOR 0
-#define FFTCONV_VERSION_MINOR 6
+#define FFTCONV_VERSION_MINOR 7
 #define FFTCONV_VERSION_PATCH 0
 
 namespace fftconv {

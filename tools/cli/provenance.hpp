@@ -11,9 +11,9 @@
 namespace fftconv::cli {
 
 /// "fftconv 0.3.0 convolve kernel=psf.fits mode=same boundary=reflect" (blur: sigma=... instead
-/// of the kernel; non-default NaN handling and a mask are named too); "fftconv 0.6.0 deconvolve
+/// of the kernel; non-default NaN handling and a mask are named too); "fftconv 0.7.0 deconvolve
 /// psf=psf.fits method=rl iterations=50 edges=extended" with the method's other settings;
-/// "fftconv 0.6.0 frequency filter=butterworth cutoff=0.005 high-pass order=2 boundary=wrap".
+/// "fftconv 0.7.0 frequency filter=butterworth cutoff=0.005 high-pass order=2 boundary=wrap".
 std::string history_line(const Job& job);
 
 /// `input`'s cards and layout with the history line added; CRPIXn (and the alternate CRPIXna) moved
