@@ -102,12 +102,14 @@ TEST_CASE("boundary_index follows the Boundary table, repeated past the image") 
       {Boundary::mirror, {3, 2, 1, 0, 1, 2, 3, 2, 1, 0}},
       {Boundary::nearest, {0, 0, 0, 0, 1, 2, 3, 3, 3, 3}},
       {Boundary::wrap, {1, 2, 3, 0, 1, 2, 3, 0, 1, 2}}};
-  for (const auto& [rule, expected] : table)
-    for (std::size_t t = 0; t < expected.size(); ++t) {
+  for (const auto& entry : table) {  // (not a structured binding: INFO captures it)
+    const Boundary rule = entry.first;
+    for (std::size_t t = 0; t < entry.second.size(); ++t) {
       INFO(fftconv::to_string(rule), " position ", first + static_cast<std::ptrdiff_t>(t));
       CHECK(fftconv::boundary_index(rule, first + static_cast<std::ptrdiff_t>(t), 4) ==
-            expected[t]);
+            entry.second[t]);
     }
+  }
   // Far past the image: reflect has period 2n, mirror 2n - 2, wrap n.
   CHECK(fftconv::boundary_index(Boundary::reflect, 4 + 8 * 5, 4) == 3);
   CHECK(fftconv::boundary_index(Boundary::mirror, -6 * 7, 4) == 0);
