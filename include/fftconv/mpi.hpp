@@ -59,9 +59,10 @@ FFTCONV_MPI_API RowRange output_rows(const Shape& global_shape, const Shape& ker
 ///                    fftw3-mpi (real-to-complex, FFTW_MPI_TRANSPOSED_OUT, product with the
 ///                    kernel's spectrum in the same transposed layout, FFTW_MPI_TRANSPOSED_IN
 ///                    back), the rows redistributed to their ranks. Ranks 2 and 3, real data,
-///                    options.method automatic or fft, nan_policy propagate or fill, native
-///                    precision; one thread per rank. Agrees with the single-process result to
-///                    rounding (the FFT's: about eps log2(points) of the largest values).
+///                    options.method automatic or fft, nan_policy propagate or fill (no
+///                    preserve_nan), native precision, no normalize_kernel; one thread per
+///                    rank. Agrees with the single-process result to rounding (the FFT's:
+///                    about eps log2(points) of the largest values).
 enum class Strategy { automatic, halo_exchange, distributed_fft };
 
 /// "automatic", "halo_exchange", "distributed_fft" ("unknown" otherwise).
@@ -75,7 +76,13 @@ FFTCONV_MPI_API const char* to_string(Strategy strategy) noexcept;
 /// Supported: real float or double data, ranks 1 to 3 (distributed_fft: 2 and 3), modes same
 /// and valid, every boundary rule, and the Options the single-machine library takes except
 /// axes (refused) and a mode of full (refused). options.max_memory_bytes bounds each rank's
-/// working memory (band, exchange buffers and the local library's).
+/// working memory (band, exchange buffers and the local library's; for distributed_fft its
+/// grid and spectrum), and automatic skips a strategy that does not fit. Every rank must pass
+/// the same kernel, shapes, operation, options (threads and max_memory_bytes may differ) and
+/// strategy: a mismatch is refused on every rank. Unlike fftconv::Filter, apply is not for
+/// two threads at once (it keeps its exchange buffers between calls), and a process should
+/// build distributed Filters from one thread at a time (fftw3-mpi plans collectively under
+/// fftconv's planner lock). `comm` must outlive the Filter (it is used, not duplicated).
 template <class T>
 class FFTCONV_MPI_API Filter {
  public:
@@ -103,6 +110,7 @@ class FFTCONV_MPI_API Filter {
 
  private:
   struct Impl;
+  const Impl& impl() const;  // (throws on a moved-from Filter)
   std::unique_ptr<const Impl> impl_;
 };
 
@@ -148,7 +156,9 @@ FFTCONV_MPI_API void correlate(MPI_Comm comm, ConstView<double> local_image,
 /// edges), two distributed Filters prepared once, and the update f <- max(f B(g / (max(H f, 0) +
 /// 1e-12)), 0) on each rank's rows. local_out gets this rank's rows (the image's). options:
 /// method, threads, planning, max_memory_bytes (mode, boundary and origin are the iteration's
-/// own and refused if set). iterations >= 0. Collective.
+/// own, and the options that would change it are refused if set: nonnegative,
+/// normalize_kernel, nan_policy, preserve_nan, compute_precision). The image must be finite and
+/// non-negative, the PSF too with a positive sum. iterations >= 0. Collective.
 FFTCONV_MPI_API void richardson_lucy(MPI_Comm comm, ConstView<float> local_image,
                                      const Shape& global_shape, std::size_t first_row,
                                      ConstView<float> psf, View<float> local_out, int iterations,

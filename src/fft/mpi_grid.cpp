@@ -57,23 +57,26 @@ unsigned planner_flags(Planning planning) {
 }  // namespace
 
 template <class T>
-MpiGrid<T>::MpiGrid(MPI_Comm comm, const std::vector<std::size_t>& lengths, Planning planning) {
+MpiGrid<T>::MpiGrid(MPI_Comm comm, const std::vector<std::size_t>& lengths)
+    : comm_(comm), lengths_(lengths) {
   using M = MpiTraits<T>;
   const int rank = static_cast<int>(lengths.size());
   FFTCONV_CHECK(rank == 2 || rank == 3, internal, "MpiGrid: rank ", rank);
-  std::vector<ptrdiff_t> real(lengths.begin(), lengths.end());
-  std::vector<ptrdiff_t> half = real;
-  half.back() = real.back() / 2 + 1;
-  std::lock_guard<std::mutex> lock(planner_mutex());
-  initialize_fftw_threads();      // FFTW wants its threads set up before fftw_mpi_init
-  static bool mpi_ready = false;  // guarded by planner_mutex()
-  if (!mpi_ready) {
-    fftw_mpi_init();
-    fftwf_mpi_init();
-    mpi_ready = true;
+  std::vector<ptrdiff_t> half(lengths.begin(), lengths.end());
+  half.back() = half.back() / 2 + 1;
+  ptrdiff_t n0 = 0, start0 = 0, n1 = 0, start1 = 0, alloc = 0;
+  {
+    std::lock_guard<std::mutex> lock(planner_mutex());
+    initialize_fftw_threads();      // FFTW wants its threads set up before fftw_mpi_init
+    static bool mpi_ready = false;  // guarded by planner_mutex()
+    if (!mpi_ready) {
+      fftw_mpi_init();
+      fftwf_mpi_init();
+      mpi_ready = true;
+    }
+    // (Arithmetic on the sizes only: no communication.)
+    alloc = M::local_size(rank, half.data(), comm, &n0, &start0, &n1, &start1);
   }
-  ptrdiff_t n0 = 0, start0 = 0, n1 = 0, start1 = 0;
-  const ptrdiff_t alloc = M::local_size(rank, half.data(), comm, &n0, &start0, &n1, &start1);
   first_row_ = static_cast<std::size_t>(start0);
   rows_ = static_cast<std::size_t>(n0);
   last_pitch_ = 2 * static_cast<std::size_t>(half.back());
@@ -81,13 +84,20 @@ MpiGrid<T>::MpiGrid(MPI_Comm comm, const std::vector<std::size_t>& lengths, Plan
   spectrum_values_ = static_cast<std::size_t>(n1) * lengths[0] *
                      (rank == 3 ? static_cast<std::size_t>(half[2]) : 1);
   buffer_values_ = std::max<std::size_t>(2 * static_cast<std::size_t>(alloc), 1);
-  Buffer scratch = allocate();
+}
+
+template <class T>
+void MpiGrid<T>::plan(Planning planning, T* scratch) {
+  using M = MpiTraits<T>;
+  const int rank = static_cast<int>(lengths_.size());
+  std::vector<ptrdiff_t> real(lengths_.begin(), lengths_.end());
   const unsigned flags = planner_flags(planning);
-  auto* complex = reinterpret_cast<typename M::complex*>(scratch.get());
+  auto* complex = reinterpret_cast<typename M::complex*>(scratch);
+  std::lock_guard<std::mutex> lock(planner_mutex());
   forward_plan_ =
-      M::plan_r2c(rank, real.data(), scratch.get(), complex, comm, flags | FFTW_MPI_TRANSPOSED_OUT);
+      M::plan_r2c(rank, real.data(), scratch, complex, comm_, flags | FFTW_MPI_TRANSPOSED_OUT);
   backward_plan_ =
-      M::plan_c2r(rank, real.data(), complex, scratch.get(), comm, flags | FFTW_MPI_TRANSPOSED_IN);
+      M::plan_c2r(rank, real.data(), complex, scratch, comm_, flags | FFTW_MPI_TRANSPOSED_IN);
   FFTCONV_CHECK(forward_plan_ != nullptr && backward_plan_ != nullptr, internal,
                 "fftw3-mpi could not plan the distributed transform");
 }
@@ -100,6 +110,8 @@ MpiGrid<T>::MpiGrid(MpiGrid&& other) noexcept
       last_pitch_(other.last_pitch_),
       spectrum_values_(other.spectrum_values_),
       buffer_values_(other.buffer_values_),
+      comm_(other.comm_),
+      lengths_(std::move(other.lengths_)),
       forward_plan_(std::exchange(other.forward_plan_, nullptr)),
       backward_plan_(std::exchange(other.backward_plan_, nullptr)) {}
 

@@ -19,8 +19,8 @@ namespace fftconv::detail::fft {
 template <class T>
 class MpiGrid {
  public:
-  /// Collective (plans). lengths: the real grid, rank 2 or 3.
-  MpiGrid(MPI_Comm comm, const std::vector<std::size_t>& lengths, Planning planning);
+  /// This rank's share of the grid (lengths: the real grid, rank 2 or 3): local, no plans yet.
+  MpiGrid(MPI_Comm comm, const std::vector<std::size_t>& lengths);
   MpiGrid(MpiGrid&&) noexcept;
   ~MpiGrid();
 
@@ -43,6 +43,11 @@ class MpiGrid {
   using Buffer = std::unique_ptr<T[], Free>;
   Buffer allocate() const;
 
+  /// Collective: the plans, made on `scratch` (a buffer from allocate(); overwritten by
+  /// measure and patient planning). Holds fftconv's planner lock meanwhile: build grids from
+  /// one thread of a process at a time.
+  void plan(Planning planning, T* scratch);
+
   /// Collective, in place on a buffer from allocate(): the real slab to its transposed spectrum,
   /// and back (unnormalized: forward then backward multiplies by the grid's size).
   void forward(T* buffer) const;
@@ -51,6 +56,8 @@ class MpiGrid {
  private:
   std::size_t first_row_ = 0, rows_ = 0, row_pitch_ = 0, last_pitch_ = 0;
   std::size_t spectrum_values_ = 0, buffer_values_ = 0;
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  std::vector<std::size_t> lengths_;
   void* forward_plan_ = nullptr;
   void* backward_plan_ = nullptr;
 };

@@ -14,13 +14,15 @@ namespace fftconv::detail::mpi {
 /// Bytes per second a rank sends or receives: FFTCONV_MPI_BANDWIDTH, default 12.5e9 (100 Gb/s).
 double network_bandwidth();
 
-/// This rank's predicted seconds for each strategy (+infinity where it cannot run). Local.
+/// This rank's predicted seconds for each strategy (+infinity where it cannot run or does not
+/// fit options.max_memory_bytes). Local (no communication).
 struct StrategyCosts {
   double halo_exchange = 0;
   double distributed_fft = 0;
 };
 template <class T>
-StrategyCosts strategy_costs(const DistributedProblem& p, ConstView<T> kernel, int ranks);
+StrategyCosts strategy_costs(MPI_Comm comm, const DistributedProblem& p, ConstView<T> kernel,
+                             int ranks);
 
 /// Collective: the slowest rank's costs decide.
 fftconv::mpi::Strategy choose_strategy(MPI_Comm comm, StrategyCosts mine);

@@ -1,6 +1,7 @@
 #include "mpi/distributed_fft.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <complex>
 #include <cstring>
 
@@ -17,6 +18,7 @@ const char* distributed_fft_refusal(const DistributedProblem& p) {
   if (o.nan_policy == NanPolicy::interpolate) return "options.nan_policy = interpolate";
   if (o.compute_precision != Precision::native) return "options.compute_precision is not native";
   if (o.normalize_kernel) return "options.normalize_kernel is set";
+  if (o.preserve_nan) return "options.preserve_nan is set";
   return nullptr;
 }
 
@@ -42,17 +44,58 @@ RowRange window_rows(const fft::MpiGrid<T>& grid, const DistributedProblem& p) {
   return {grid.first_row(), end > grid.first_row() ? end - grid.first_row() : 0};
 }
 
+/// This rank's memory: the grid's buffer and the kernel's spectrum, the image rows received
+/// (and about as many sent: the rank's own) and the output rows (each once more in the
+/// exchanges' buffers).
+template <class T>
+std::size_t working_bytes(const fft::MpiGrid<T>& grid, const RowSources& sources,
+                          const DistributedProblem& p) {
+  const std::size_t received = sources.wanted.size() * p.image_row_values();
+  const std::size_t sent = p.image_rows.rows * p.image_row_values();
+  const std::size_t out = p.output_rows.rows * p.output_row_values();
+  return (2 * grid.buffer_values() + 2 * received + sent + 3 * out) * sizeof(T);
+}
+
+/// The image rows this rank's grid rows inside the window read.
+template <class T>
+RowSources grid_sources(const fft::MpiGrid<T>& grid, const DistributedProblem& p) {
+  const RowRange inside = window_rows(grid, p);
+  return row_sources(p.options.boundary,
+                     p.window[0].first + static_cast<std::ptrdiff_t>(inside.first_row), inside.rows,
+                     p.n[0]);
+}
+
 }  // namespace
 
 template <class T>
-DistributedFft<T>::DistributedFft(MPI_Comm comm, const DistributedProblem& p, ConstView<T> kernel)
-    : grid_(comm, distributed_fft_lengths(p), p.options.planning),
+std::size_t distributed_fft_bytes(MPI_Comm comm, const DistributedProblem& p) {
+  const fft::MpiGrid<T> grid(comm, distributed_fft_lengths(p));
+  return working_bytes(grid, grid_sources(grid, p), p);
+}
+
+template <class T>
+DistributedFft<T>::DistributedFft(MPI_Comm comm, const DistributedProblem& p)
+    : grid_(comm, distributed_fft_lengths(p)),
       plane_(p.options.boundary, p.n[1], p.n[2], p.window[1], p.window[2]) {
+  sources_ = grid_sources(grid_, p);
+  const std::size_t bytes = working_bytes(grid_, sources_, p);
+  FFTCONV_CHECK(
+      bytes <= p.options.max_memory_bytes, out_of_memory,
+      "fftconv::mpi: the distributed transform needs ", bytes,
+      " bytes on this rank, over options.max_memory_bytes = ", p.options.max_memory_bytes);
+  FFTCONV_CHECK(sources_.wanted.size() <= static_cast<std::size_t>(INT_MAX) &&
+                    p.image_row_values() <= static_cast<std::size_t>(INT_MAX),
+                invalid_argument, "fftconv::mpi: rows beyond what MPI messages can count");
+  kernel_spectrum_ = grid_.allocate();
+  buffer_ = grid_.allocate();
+}
+
+template <class T>
+void DistributedFft<T>::prepare(MPI_Comm comm, const DistributedProblem& p, ConstView<T> kernel) {
+  grid_.plan(p.options.planning, buffer_.get());
   const std::vector<std::size_t> lengths = distributed_fft_lengths(p);
   // The kernel (flipped for correlation: correlate is convolve with flip(kernel)) in this rank's
   // rows of the grid, scaled by 1 / (grid size), transformed.
-  kernel_spectrum_ = grid_.allocate();
-  buffer_ = grid_.allocate();
   const ConstView<T> k = kernel;
   const int rank = k.rank();
   const bool flip = p.operation == Operation::correlate;
@@ -75,10 +118,6 @@ DistributedFft<T>::DistributedFft(MPI_Comm comm, const DistributedProblem& p, Co
   }
   grid_.forward(kernel_spectrum_.get());
 
-  const RowRange inside = window_rows(grid_, p);
-  sources_ = row_sources(p.options.boundary,
-                         p.window[0].first + static_cast<std::ptrdiff_t>(inside.first_row),
-                         inside.rows, p.n[0]);
   input_ = RowExchange(comm, p.image_ranges, sources_.wanted);
   // Output row o is grid row o + k0 - 1 (the valid part of the window's convolution).
   std::vector<std::size_t> wanted(p.output_rows.rows);
@@ -141,6 +180,8 @@ void DistributedFft<T>::apply(const DistributedProblem& p, ConstView<T> local_im
       }
 }
 
+template std::size_t distributed_fft_bytes<float>(MPI_Comm, const DistributedProblem&);
+template std::size_t distributed_fft_bytes<double>(MPI_Comm, const DistributedProblem&);
 template class DistributedFft<float>;
 template class DistributedFft<double>;
 

@@ -16,17 +16,25 @@
 namespace fftconv::detail::mpi {
 
 /// Why distributed_fft cannot run this problem, or null: it supports ranks 2 and 3, options.method
-/// automatic or fft, nan_policy propagate or fill, native precision, no normalize_kernel.
+/// automatic or fft, nan_policy propagate or fill, native precision, no normalize_kernel, no
+/// preserve_nan.
 const char* distributed_fft_refusal(const DistributedProblem& p);
 
 /// The transform lengths: next_fast_size of each axis's window.
 std::vector<std::size_t> distributed_fft_lengths(const DistributedProblem& p);
 
+/// The bytes a DistributedFft of this problem holds on this rank (local: no communication).
+template <class T>
+std::size_t distributed_fft_bytes(MPI_Comm comm, const DistributedProblem& p);
+
 template <class T>
 class DistributedFft {
  public:
-  /// Collective: plans, the kernel's spectrum, both exchanges.
-  DistributedFft(MPI_Comm comm, const DistributedProblem& p, ConstView<T> kernel);
+  /// Local (called inside agree()): this rank's share of the grid, its memory counted against
+  /// options.max_memory_bytes, its buffers.
+  DistributedFft(MPI_Comm comm, const DistributedProblem& p);
+  /// Collective: the plans, the kernel's spectrum, both exchanges.
+  void prepare(MPI_Comm comm, const DistributedProblem& p, ConstView<T> kernel);
   /// Collective.
   void apply(const DistributedProblem& p, ConstView<T> local_image, View<T> local_out) const;
 

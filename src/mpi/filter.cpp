@@ -1,6 +1,7 @@
 // fftconv::mpi's public functions: the distributed Filter (checks agreed on by every rank, the
 // strategy chosen, its set-up), convolve / correlate as a Filter used once, the row splits.
 #include <cstdint>
+#include <limits>
 #include <optional>
 
 #include "fftconv/mpi.hpp"
@@ -69,6 +70,53 @@ int communicator_size(MPI_Comm comm) {
   return size;
 }
 
+/// FNV-1a over the bytes of a value.
+template <class V>
+void mix(std::uint64_t& h, const V& value) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&value);
+  for (std::size_t i = 0; i < sizeof value; ++i)
+    h = (h ^ bytes[i]) * 1099511628211u;
+}
+
+/// What every rank must agree on, as one number.
+template <class T>
+std::uint64_t problem_digest(ConstView<T> kernel, const Shape& global_shape, Operation operation,
+                             const Options& o, Strategy strategy) {
+  std::uint64_t h = 14695981039346656037u;
+  for (std::size_t n : global_shape)
+    mix(h, n);
+  for (std::size_t n : kernel.shape())
+    mix(h, n);
+  std::vector<std::size_t> index(static_cast<std::size_t>(kernel.rank()), 0);
+  for (std::size_t i = 0; i < kernel.size(); ++i) {  // the values, in C order
+    std::ptrdiff_t at = 0;
+    for (int a = 0; a < kernel.rank(); ++a)
+      at += static_cast<std::ptrdiff_t>(index[static_cast<std::size_t>(a)]) * kernel.stride(a);
+    mix(h, kernel.data()[at]);
+    for (int a = kernel.rank() - 1; a >= 0; --a) {
+      auto& j = index[static_cast<std::size_t>(a)];
+      if (++j < kernel.extent(a)) break;
+      j = 0;
+    }
+  }
+  mix(h, operation);
+  mix(h, strategy);
+  mix(h, o.mode);
+  mix(h, o.method);
+  mix(h, o.boundary);
+  mix(h, o.fill_value);
+  mix(h, o.planning);
+  mix(h, o.compute_precision);
+  mix(h, o.nonnegative);
+  mix(h, o.normalize_kernel);
+  mix(h, o.nan_policy);
+  mix(h, o.min_weight);
+  mix(h, o.preserve_nan);
+  for (std::ptrdiff_t v : o.origin)
+    mix(h, v);
+  return h;
+}
+
 /// Local checks and the problem; the verdict agreed by every rank.
 template <class T>
 detail::mpi::DistributedProblem agreed_problem(MPI_Comm comm, ConstView<T> kernel,
@@ -90,9 +138,24 @@ detail::mpi::DistributedProblem agreed_problem(MPI_Comm comm, ConstView<T> kerne
       if (const char* why = detail::mpi::distributed_fft_refusal(p))
         detail::fail(ErrorCode::invalid_argument, what,
                      ": strategy distributed_fft refused: ", why);
-    // The kernel's values and the options, as the single-machine library checks them.
-    chosen_method(kernel, p.band_shape(p.window[0].count), detail::mpi::band_options(options));
+    // The kernel's values and the options (fill_value with the caller's boundary, origin), as
+    // the single-machine library checks them on the whole image; memory is each rank's own,
+    // checked on its part later.
+    Options unbounded = options;
+    unbounded.max_memory_bytes = std::numeric_limits<std::size_t>::max();
+    chosen_method(kernel, global_shape, unbounded);
   });
+  // Every rank must pass the same problem: a rank with other options or another strategy would
+  // wait in other collectives (or compute something else) than the rest.
+  std::uint64_t digest[2];
+  digest[0] = digest[1] = problem_digest(kernel, global_shape, operation, options, strategy);
+  check_mpi(MPI_Allreduce(MPI_IN_PLACE, &digest[0], 1, MPI_UINT64_T, MPI_MIN, comm),
+            "MPI_Allreduce");
+  check_mpi(MPI_Allreduce(MPI_IN_PLACE, &digest[1], 1, MPI_UINT64_T, MPI_MAX, comm),
+            "MPI_Allreduce");
+  FFTCONV_CHECK(digest[0] == digest[1], invalid_argument, what,
+                ": the ranks passed different kernels, shapes, operations, options or "
+                "strategies (every rank must pass the same; only the image rows differ)");
   return p;
 }
 
@@ -101,7 +164,8 @@ Strategy resolved_strategy(MPI_Comm comm, const detail::mpi::DistributedProblem&
                            ConstView<T> kernel, Strategy strategy) {
   if (strategy != Strategy::automatic) return strategy;
   detail::mpi::StrategyCosts costs;
-  agree(comm, [&] { costs = detail::mpi::strategy_costs(p, kernel, communicator_size(comm)); });
+  agree(comm,
+        [&] { costs = detail::mpi::strategy_costs(comm, p, kernel, communicator_size(comm)); });
   return detail::mpi::choose_strategy(comm, costs);
 }
 
@@ -127,11 +191,14 @@ Filter<T>::Filter(MPI_Comm comm, ConstView<T> kernel, const Shape& global_shape,
       agreed_problem(comm, kernel, global_shape, image_rows, operation, options, strategy, what);
   const detail::mpi::DistributedProblem& p = impl->problem;
   impl->strategy = resolved_strategy(comm, p, kernel, strategy);
+  // Local set-up (allocation, the band's Filter) agreed on before the collective part.
   if (impl->strategy == Strategy::halo_exchange) {
-    agree(comm, [&] { impl->halo.emplace(p, kernel); });
+    impl->halo.emplace(p);
     impl->halo->plan(comm, p);
+    agree(comm, [&] { impl->halo->prepare(p, kernel); });
   } else {
-    impl->distributed.emplace(comm, p, kernel);
+    agree(comm, [&] { impl->distributed.emplace(comm, p); });
+    impl->distributed->prepare(comm, p, kernel);
   }
   impl_ = std::move(impl);
 }
@@ -145,8 +212,7 @@ Filter<T>::~Filter() = default;
 
 template <class T>
 void Filter<T>::apply(ConstView<T> local_image, View<T> local_out) const {
-  FFTCONV_CHECK(impl_ != nullptr, invalid_argument, "fftconv::mpi::Filter: used after a move");
-  const Impl& m = *impl_;
+  const Impl& m = impl();
   const char* what = "fftconv::mpi::Filter::apply";
   agree(m.comm, [&] {
     FFTCONV_CHECK(local_image.shape() == local_image_shape(), invalid_argument, what,
@@ -167,35 +233,40 @@ void Filter<T>::apply(ConstView<T> local_image, View<T> local_out) const {
 }
 
 template <class T>
+const typename Filter<T>::Impl& Filter<T>::impl() const {
+  FFTCONV_CHECK(impl_ != nullptr, invalid_argument, "fftconv::mpi::Filter: used after a move");
+  return *impl_;
+}
+template <class T>
 Strategy Filter<T>::strategy() const {
-  return impl_->strategy;
+  return impl().strategy;
 }
 template <class T>
 RowRange Filter<T>::image_rows() const {
-  return impl_->problem.image_rows;
+  return impl().problem.image_rows;
 }
 template <class T>
 RowRange Filter<T>::output_rows() const {
-  return impl_->problem.output_rows;
+  return impl().problem.output_rows;
 }
 template <class T>
 const Shape& Filter<T>::global_shape() const {
-  return impl_->problem.global;
+  return impl().problem.global;
 }
 template <class T>
 const Shape& Filter<T>::global_output_shape() const {
-  return impl_->problem.global_out;
+  return impl().problem.global_out;
 }
 template <class T>
 Shape Filter<T>::local_image_shape() const {
-  Shape s = impl_->problem.global;
-  s[0] = impl_->problem.image_rows.rows;
+  Shape s = impl().problem.global;
+  s[0] = impl().problem.image_rows.rows;
   return s;
 }
 template <class T>
 Shape Filter<T>::local_output_shape() const {
-  Shape s = impl_->problem.global_out;
-  s[0] = impl_->problem.output_rows.rows;
+  Shape s = impl().problem.global_out;
+  s[0] = impl().problem.output_rows.rows;
   return s;
 }
 

@@ -19,10 +19,13 @@ namespace fftconv::detail::mpi {
 template <class T>
 class HaloExchange {
  public:
-  /// Local set-up only (the band's Filter): may throw, called inside agree().
-  HaloExchange(const DistributedProblem& p, ConstView<T> kernel);
+  /// Which rows the band reads (local, cheap).
+  explicit HaloExchange(const DistributedProblem& p);
   /// Collective: plans the exchange.
   void plan(MPI_Comm comm, const DistributedProblem& p);
+  /// Local, after plan (called inside agree(): may throw): the memory counted against
+  /// options.max_memory_bytes, the band's Filter made.
+  void prepare(const DistributedProblem& p, ConstView<T> kernel);
   /// Collective.
   void apply(const DistributedProblem& p, ConstView<T> local_image, View<T> local_out) const;
 
@@ -34,16 +37,20 @@ class HaloExchange {
   std::optional<Method> method() const;
 
  private:
+  /// preserve_nan over the band's output: NaN where the centre is a non-finite image pixel.
+  void restore_missing(const DistributedProblem& p, View<T> local_out) const;
+
   RowSources sources_;
   PlaneExtension plane_;
   Shape band_shape_;
   std::optional<Filter<T>> filter_;
   RowExchange exchange_;
   std::size_t image_row_values_ = 0;
+  bool preserve_nan_ = false;
+  std::vector<std::size_t> foreign_;          // the rows other ranks send, in receiving order
+  std::vector<std::ptrdiff_t> foreign_slot_;  // per wanted row: its index in foreign_, or -1
   // Kept between applies (a collective call, one at a time): fresh pages fault on every call.
-  mutable std::unique_ptr<T[]> received_;
-  mutable std::size_t received_values_ = 0;
-  mutable std::vector<T> band_;
+  mutable std::vector<T> received_, band_, row_scratch_;
 };
 
 /// Copies row `local_row` of a rank's slab (rows x the other axes, any strides) to dst in C
@@ -57,6 +64,12 @@ bool is_dense(const ConstView<T>& view);
 
 /// The band's own Options: the caller's with mode valid and nothing outside the band.
 Options band_options(const Options& options);
+
+/// Bytes halo exchange holds besides its band's Filter: the band, the rows other ranks send
+/// (and the exchange's send and receive buffers), one row of scratch.
+std::size_t halo_exchange_bytes(const DistributedProblem& p, const Shape& band_shape,
+                                std::size_t value_bytes, std::size_t rows_sent,
+                                std::size_t rows_from_others);
 
 extern template class HaloExchange<float>;
 extern template class HaloExchange<double>;

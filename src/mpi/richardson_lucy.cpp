@@ -54,8 +54,9 @@ void run_richardson_lucy(MPI_Comm comm, ConstView<T> local_image, const Shape& g
     // The library's refusals: data and PSF non-negative and finite, the PSF's sum positive.
     const std::vector<std::ptrdiff_t> in = element_offsets(local_image);
     for (std::ptrdiff_t at : in)
-      FFTCONV_CHECK(local_image.data()[at] >= 0, invalid_argument, what,
-                    ": the image has a negative or NaN value ", local_image.data()[at]);
+      FFTCONV_CHECK(local_image.data()[at] >= 0 && std::isfinite(local_image.data()[at]),
+                    invalid_argument, what, ": the image has a negative or non-finite value ",
+                    local_image.data()[at]);
     double psf_sum = 0;
     for (std::ptrdiff_t at : element_offsets(psf)) {
       const T v = psf.data()[at];

@@ -108,10 +108,9 @@ RowExchange::RowExchange(MPI_Comm comm, const std::vector<RowRange>& sources,
 
 template <class T>
 void RowExchange::run(std::size_t row_values, const std::function<void(std::size_t, T*)>& pack,
-                      T* received, bool copy_own_rows) const {
-  if (copy_own_rows)
-    for (const OwnRow& r : own_rows_)
-      pack(r.local_row, received + r.position * row_values);
+                      T* received) const {
+  for (const OwnRow& r : own_rows_)
+    pack(r.local_row, received + r.position * row_values);
   // (Kept between runs: fresh pages cost a fault each, which on a VM is most of a copy.)
   const std::size_t out_values = send_rows_.size() * row_values;
   const std::size_t in_values = receive_order_.size() * row_values;
@@ -136,9 +135,9 @@ void RowExchange::run(std::size_t row_values, const std::function<void(std::size
 }
 
 template void RowExchange::run<float>(std::size_t, const std::function<void(std::size_t, float*)>&,
-                                      float*, bool) const;
+                                      float*) const;
 template void RowExchange::run<double>(std::size_t,
-                                       const std::function<void(std::size_t, double*)>&, double*,
-                                       bool) const;
+                                       const std::function<void(std::size_t, double*)>&,
+                                       double*) const;
 
 }  // namespace fftconv::detail::mpi

@@ -32,11 +32,11 @@ class RowExchange {
   /// Collective. pack(local_row, dst) writes row `local_row` of this rank's part (an index
   /// into its own range) as row_values values at dst; the wanted rows arrive at `received`,
   /// row_values apart, in `wanted`'s order. Rows this rank holds itself are packed there
-  /// directly (or, without copy_own_rows, left for the caller to read where they are). Not
-  /// for two threads at once (its send and receive buffers are kept between runs).
+  /// directly, not through MPI. Not for two threads at once (its send and receive buffers are
+  /// kept between runs).
   template <class T>
-  void run(std::size_t row_values, const std::function<void(std::size_t, T*)>& pack, T* received,
-           bool copy_own_rows = true) const;
+  void run(std::size_t row_values, const std::function<void(std::size_t, T*)>& pack,
+           T* received) const;
 
   std::size_t rows_sent() const { return send_rows_.size(); }
   /// Rows received from other ranks (not counting this rank's own).

@@ -219,6 +219,77 @@ TEST_CASE("mpi: the options the band takes and the distributed transform's own")
     }
 }
 
+TEST_CASE("mpi: preserve_nan with an origin and reflecting or periodic edges, bit for bit") {
+  // The band's copies of a NaN beyond the image's edge are not image pixels: only outputs
+  // centred on the image's own NaN become NaN again (1-D, a NaN near each end, origin +-1).
+  for (Boundary b : {Boundary::reflect, Boundary::mirror, Boundary::wrap, Boundary::nearest})
+    for (std::ptrdiff_t origin : {-1, 1, 2})
+      for (fftconv::NanPolicy policy :
+           {fftconv::NanPolicy::fill, fftconv::NanPolicy::interpolate}) {
+        std::vector<double> image{1, std::nan(""), 3, 4, 5, 6, 7, std::nan(""), 9};
+        const std::vector<double> kernel{1, 2, 3, 4};
+        fftconv::Options o;
+        o.boundary = b;
+        o.nan_policy = policy;
+        o.preserve_nan = true;
+        o.origin = {origin};
+        o.method = fftconv::Method::direct;
+        std::vector<double> expected(9);
+        fftconv::convolve(fftconv::ConstView<double>(image.data(), {9}),
+                          fftconv::ConstView<double>(kernel.data(), {4}),
+                          fftconv::View<double>(expected.data(), {9}), o);
+        const RowRange mine = split_rows(Split::uneven, 9);
+        std::vector<double> got(mine.rows);
+        fftconv::mpi::convolve(MPI_COMM_WORLD, {image.data() + mine.first_row, {mine.rows}}, {9},
+                               mine.first_row, {kernel.data(), {4}}, {got.data(), {mine.rows}}, o,
+                               Strategy::halo_exchange);
+        for (std::size_t i = 0; i < got.size(); ++i) {
+          const double e = expected[mine.first_row + i];
+          INFO(fftconv::to_string(b), " origin ", origin, " ", fftconv::to_string(policy),
+               " output ", mine.first_row + i, ": ", e, " vs ", got[i]);
+          CHECK((std::isnan(e) ? std::isnan(got[i]) : e == got[i]));
+        }
+      }
+}
+
+TEST_CASE("mpi: each rank's memory is its own") {
+  // max_memory_bytes bounds each rank's working memory: the band (extended by the kernel's
+  // reach), the rows exchanged, and the band's direct method (which extends its input once more).
+  // For 256 x 64 doubles with a 9 x 9 kernel the single process needs 152592 bytes; a rank of
+  // 3 needs 140088, of 4 115728 (1 rank: 326160, 2: 183824). 145000 is accepted from 3 ranks on,
+  // with the single process's result, and refused before on every rank.
+  std::mt19937_64 rng(3);
+  const Shape shape{256, 64};
+  const auto image = testing::uniform<double>(shape, rng, 0, 1);
+  const auto kernel = testing::uniform<double>({9, 9}, rng, 0, 1);
+  const RowRange mine = fftconv::mpi::balanced_rows(MPI_COMM_WORLD, shape);
+  fftconv::Options o;
+  o.method = fftconv::Method::direct;
+  testing::Array<double> expected(shape);
+  fftconv::convolve(image.view(), kernel.view(), expected.view(), o);
+  o.max_memory_bytes = 145000;
+  if (world_size() >= 3) {
+    const fftconv::mpi::Filter<double> f(MPI_COMM_WORLD, kernel.view(), shape, mine,
+                                         Operation::convolve, o);
+    CHECK(f.strategy() == Strategy::halo_exchange);
+    testing::Array<double> got(f.local_output_shape());
+    f.apply(rows_of(image, mine), got.view());
+    CHECK(std::equal(got.values.begin(), got.values.end(),
+                     expected.values.begin() + static_cast<std::ptrdiff_t>(mine.first_row * 64)));
+  } else {
+    CHECK_THROWS_WITH_AS(fftconv::mpi::Filter<double>(MPI_COMM_WORLD, kernel.view(), shape, mine,
+                                                      Operation::convolve, o),
+                         doctest::Contains("max_memory_bytes"), fftconv::Error);
+  }
+  // The distributed transform counts its grid and spectrum.
+  fftconv::Options small;
+  small.max_memory_bytes = 20000;
+  CHECK_THROWS_WITH_AS(
+      fftconv::mpi::Filter<double>(MPI_COMM_WORLD, kernel.view(), shape, mine, Operation::convolve,
+                                   small, Strategy::distributed_fft),
+      doctest::Contains("max_memory_bytes"), fftconv::Error);
+}
+
 TEST_CASE("mpi: a bad argument on one rank is refused on every rank, nothing written") {
   const Shape shape{8, 8};
   std::vector<double> image(64, 1.0), kernel(9, 1.0);
@@ -247,6 +318,51 @@ TEST_CASE("mpi: a bad argument on one rank is refused on every rank, nothing wri
     if (world_size() > 1) CHECK(std::string(e.what()).find("tile") != std::string::npos);
   }
   CHECK(threw == (world_size() > 1));
+  // Ranks disagreeing on the strategy or the options: refused on every rank, not a hang.
+  fftconv::Options mine_options;
+  mine_options.boundary = world_rank() == 0 ? Boundary::zero : Boundary::wrap;
+  if (world_size() > 1) {
+    CHECK_THROWS_WITH_AS(
+        fftconv::mpi::Filter<double>(
+            MPI_COMM_WORLD, {kernel.data(), {3, 3}}, shape, mine, Operation::convolve, {},
+            world_rank() == 0 ? Strategy::halo_exchange : Strategy::distributed_fft),
+        doctest::Contains("different"), fftconv::Error);
+    CHECK_THROWS_WITH_AS(
+        fftconv::mpi::Filter<double>(MPI_COMM_WORLD, {kernel.data(), {3, 3}}, shape, mine,
+                                     Operation::convolve, mine_options),
+        doctest::Contains("different"), fftconv::Error);
+  }
+  // The library's own checks of values, with the caller's boundary: a fill value beyond float.
+  std::vector<float> image32(64, 1.0f), kernel32(9, 1.0f), out32(mine.rows * 8);
+  fftconv::Options huge_fill;
+  huge_fill.boundary = Boundary::constant;
+  huge_fill.fill_value = 1e40;
+  CHECK_THROWS_AS(
+      fftconv::mpi::convolve(MPI_COMM_WORLD, {image32.data(), local}, shape, mine.first_row,
+                             {kernel32.data(), {3, 3}}, {out32.data(), local}, huge_fill),
+      fftconv::Error);
+  // distributed_fft does not restore NaNs: preserve_nan refused there.
+  fftconv::Options preserve;
+  preserve.nan_policy = fftconv::NanPolicy::fill;
+  preserve.preserve_nan = true;
+  CHECK_THROWS_WITH_AS(
+      fftconv::mpi::Filter<double>(MPI_COMM_WORLD, {kernel.data(), {3, 3}}, shape, mine,
+                                   Operation::convolve, preserve, Strategy::distributed_fft),
+      doctest::Contains("preserve_nan"), fftconv::Error);
+  // A moved-from Filter refuses every use.
+  fftconv::mpi::Filter<double> a(MPI_COMM_WORLD, {kernel.data(), {3, 3}}, shape, mine,
+                                 Operation::convolve);
+  const fftconv::mpi::Filter<double> b(std::move(a));
+  CHECK(b.strategy() == Strategy::halo_exchange);
+  CHECK_THROWS_AS((void)a.strategy(), fftconv::Error);  // NOLINT(bugprone-use-after-move)
+  CHECK_THROWS_AS((void)a.local_output_shape(), fftconv::Error);
+  // Richardson-Lucy refuses what the single process refuses: an infinite pixel.
+  std::vector<double> bright(mine.rows * 8, 1.0), rl_out(mine.rows * 8);
+  if (!bright.empty() && world_rank() == world_size() - 1) bright[0] = INFINITY;
+  CHECK_THROWS_WITH_AS(
+      fftconv::mpi::richardson_lucy(MPI_COMM_WORLD, {bright.data(), local}, shape, mine.first_row,
+                                    {kernel.data(), {3, 3}}, {rl_out.data(), local}, 3),
+      doctest::Contains("non-finite"), fftconv::Error);
   // full mode and batch axes are refused, distributed_fft for a 1-D image.
   fftconv::Options full;
   full.mode = Mode::full;

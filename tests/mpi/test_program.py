@@ -69,8 +69,9 @@ def test_every_boundary_and_mode_float32(tmp_path, boundary, mode):
     kernel = rng.random((5, 2, 3)).astype(np.float32)
     np.save(tmp_path / "image.npy", image)
     np.save(tmp_path / "kernel.npy", kernel)
+    fill = ["--fill", 0.5] if boundary == "constant" else []
     done = run(3, "convolve", tmp_path / "image.npy", tmp_path / "kernel.npy", "-o",
-               tmp_path / "out.npy", "--boundary", boundary, "--fill", 0.5, "--mode", mode,
+               tmp_path / "out.npy", "--boundary", boundary, *fill, "--mode", mode,
                "--method", "direct")
     assert done.returncode == 0, done.stderr
     expected = fftconv.convolve(image, kernel, mode=mode, boundary=boundary, fill_value=0.5,
@@ -78,6 +79,24 @@ def test_every_boundary_and_mode_float32(tmp_path, boundary, mode):
     got = np.load(tmp_path / "out.npy")
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got, expected)  # halo exchange, direct: bit for bit
+
+
+def test_fill_implies_a_constant_boundary_as_in_fftconv(tmp_path):
+    rng = np.random.default_rng(3)
+    image = rng.random((12, 9))
+    np.save(tmp_path / "image.npy", image)
+    np.save(tmp_path / "kernel.npy", np.ones((5, 3)))
+    done = run(2, "convolve", tmp_path / "image.npy", tmp_path / "kernel.npy", "-o",
+               tmp_path / "out.npy", "--fill", 3, "--method", "direct")
+    assert done.returncode == 0, done.stderr
+    expected = fftconv.convolve(image, np.ones((5, 3)), mode="same", boundary="constant",
+                                fill_value=3, method="direct")
+    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), expected)
+    contradiction = run(2, "convolve", tmp_path / "image.npy", tmp_path / "kernel.npy", "-o",
+                        tmp_path / "other.npy", "--fill", 3, "--boundary", "wrap")
+    assert contradiction.returncode != 0
+    assert "--boundary constant" in contradiction.stderr
+    assert not (tmp_path / "other.npy").exists()
 
 
 def test_deconvolve_equals_single_process(tmp_path):

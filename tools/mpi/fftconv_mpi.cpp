@@ -160,7 +160,8 @@ int main(int argc, char** argv) {
         ->transform(CLI::CheckedTransformer(names_of<fftconv::Mode>()));
     sub->add_option("--boundary", job.options.boundary, "Boundary rule (default zero)")
         ->transform(CLI::CheckedTransformer(names_of<fftconv::Boundary>()));
-    sub->add_option("--fill", job.options.fill_value, "The value outside for --boundary constant");
+    sub->add_option("--fill", job.options.fill_value,
+                    "The value outside the image for --boundary constant (implies it)");
     add_common(sub);
   }
   auto* deconvolve = app.add_subcommand("deconvolve", "Richardson-Lucy, zero edges");
@@ -171,8 +172,16 @@ int main(int argc, char** argv) {
   int status = 0;
   try {
     app.parse(argc, argv);
-    for (auto* sub : app.get_subcommands())
+    for (auto* sub : app.get_subcommands()) {
       job.command = sub->get_name();
+      // As fftconv: --fill implies --boundary constant, and contradicts any other rule.
+      if (sub->get_name() != "deconvolve" && sub->count("--fill")) {
+        if (sub->count("--boundary") && job.options.boundary != fftconv::Boundary::constant)
+          throw fftconv::Error(fftconv::ErrorCode::invalid_argument,
+                               "--fill is the value outside the image for --boundary constant");
+        job.options.boundary = fftconv::Boundary::constant;
+      }
+    }
     std::unique_ptr<fftconv::io::RowReader> reader;
     fftconv::detail::mpi::agree(MPI_COMM_WORLD, [&] {
       reader = fftconv::io::open_image_rows(job.image);
