@@ -7,6 +7,7 @@
 
 #include "mpi/halo_exchange.hpp"
 #include "util/check.hpp"
+#include "util/copy.hpp"
 
 namespace fftconv::detail::mpi {
 
@@ -167,17 +168,10 @@ void DistributedFft<T>::apply(const DistributedProblem& p, ConstView<T> local_im
         }
       },
       rows.data());
-  const bool clamp = p.options.nonnegative;
-  const int rank = local_out.rank();
-  for (std::size_t r = 0; r < p.output_rows.rows; ++r)
-    for (std::size_t i = 0; i < p.out[1]; ++i)
-      for (std::size_t j = 0; j < p.out[2]; ++j) {
-        const T v = rows[(r * p.out[1] + i) * p.out[2] + j];
-        std::ptrdiff_t at = static_cast<std::ptrdiff_t>(r) * local_out.stride(0);
-        if (rank >= 2) at += static_cast<std::ptrdiff_t>(j) * local_out.stride(rank - 1);
-        if (rank == 3) at += static_cast<std::ptrdiff_t>(i) * local_out.stride(1);
-        local_out.data()[at] = clamp ? std::max(v, T(0)) : v;
-      }
+  if (p.options.nonnegative)  // (NaN stays NaN)
+    for (T& v : rows)
+      v = std::max(v, T(0));
+  store_dense(rows.data(), local_out);  // (rows: local_out's values in C order)
 }
 
 template std::size_t distributed_fft_bytes<float>(MPI_Comm, const DistributedProblem&);

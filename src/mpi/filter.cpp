@@ -12,6 +12,7 @@
 #include "mpi/problem.hpp"
 #include "mpi/row_exchange.hpp"
 #include "util/check.hpp"
+#include "util/copy.hpp"
 
 namespace fftconv::mpi {
 
@@ -87,18 +88,8 @@ std::uint64_t problem_digest(ConstView<T> kernel, const Shape& global_shape, Ope
     mix(h, n);
   for (std::size_t n : kernel.shape())
     mix(h, n);
-  std::vector<std::size_t> index(static_cast<std::size_t>(kernel.rank()), 0);
-  for (std::size_t i = 0; i < kernel.size(); ++i) {  // the values, in C order
-    std::ptrdiff_t at = 0;
-    for (int a = 0; a < kernel.rank(); ++a)
-      at += static_cast<std::ptrdiff_t>(index[static_cast<std::size_t>(a)]) * kernel.stride(a);
-    mix(h, kernel.data()[at]);
-    for (int a = kernel.rank() - 1; a >= 0; --a) {
-      auto& j = index[static_cast<std::size_t>(a)];
-      if (++j < kernel.extent(a)) break;
-      j = 0;
-    }
-  }
+  for (const T v : detail::dense_copy(kernel))  // the values, in C order
+    mix(h, v);
   mix(h, operation);
   mix(h, strategy);
   mix(h, o.mode);

@@ -7,6 +7,7 @@
 #include "fftconv/mpi.hpp"
 #include "mpi/agreement.hpp"
 #include "util/check.hpp"
+#include "util/copy.hpp"
 
 namespace fftconv::mpi {
 
@@ -15,31 +16,13 @@ namespace {
 // scikit-image's guard against 0 / 0 in the ratio data / blur (iterations.cpp's blur_epsilon).
 constexpr double blur_epsilon = 1e-12;
 
-/// The element offsets of a view in C order of its shape (to read or write it densely).
-template <class V>
-std::vector<std::ptrdiff_t> element_offsets(const V& view) {
-  const Shape& shape = view.shape();
-  std::vector<std::ptrdiff_t> offsets(element_count(shape));
-  std::vector<std::size_t> index(static_cast<std::size_t>(shape.rank()), 0);
-  for (auto& at : offsets) {
-    at = 0;
-    for (int a = 0; a < shape.rank(); ++a)
-      at += static_cast<std::ptrdiff_t>(index[static_cast<std::size_t>(a)]) * view.stride(a);
-    for (int a = shape.rank() - 1; a >= 0; --a) {
-      auto& j = index[static_cast<std::size_t>(a)];
-      if (++j < shape[a]) break;
-      j = 0;
-    }
-  }
-  return offsets;
-}
-
 template <class T>
 void run_richardson_lucy(MPI_Comm comm, ConstView<T> local_image, const Shape& global_shape,
                          std::size_t first_row, ConstView<T> psf, View<T> local_out, int iterations,
                          const Options& options, Strategy strategy) {
   const char* what = "fftconv::mpi::richardson_lucy";
   const Options& blur = options;  // H and B alike: same, zero (B = correlate, scikit-image's)
+  std::vector<T> data;            // the image, dense
   detail::mpi::agree(comm, [&] {
     FFTCONV_CHECK(iterations >= 0, invalid_argument, what, ": iterations = ", iterations,
                   " is negative");
@@ -52,14 +35,12 @@ void run_richardson_lucy(MPI_Comm comm, ConstView<T> local_image, const Shape& g
                   ": local_out has shape ", to_string(local_out.shape()), ", local_image ",
                   to_string(local_image.shape()));
     // The library's refusals: data and PSF non-negative and finite, the PSF's sum positive.
-    const std::vector<std::ptrdiff_t> in = element_offsets(local_image);
-    for (std::ptrdiff_t at : in)
-      FFTCONV_CHECK(local_image.data()[at] >= 0 && std::isfinite(local_image.data()[at]),
-                    invalid_argument, what, ": the image has a negative or non-finite value ",
-                    local_image.data()[at]);
+    data = detail::dense_copy(local_image);
+    for (const T v : data)
+      FFTCONV_CHECK(v >= 0 && std::isfinite(v), invalid_argument, what,
+                    ": the image has a negative or non-finite value ", v);
     double psf_sum = 0;
-    for (std::ptrdiff_t at : element_offsets(psf)) {
-      const T v = psf.data()[at];
+    for (const T v : detail::dense_copy(psf)) {
       FFTCONV_CHECK(v >= 0 && std::isfinite(v), invalid_argument, what,
                     ": the PSF has a negative or non-finite value ", v);
       psf_sum += static_cast<double>(v);
@@ -71,10 +52,7 @@ void run_richardson_lucy(MPI_Comm comm, ConstView<T> local_image, const Shape& g
   const Filter<T> b(comm, psf, global_shape, rows, Operation::correlate, blur, strategy);
   const Shape local = h.local_image_shape();
   const std::size_t n = element_count(local);
-  std::vector<T> data(n), f(n, T(0.5)), blurred(n), correction(n);
-  const std::vector<std::ptrdiff_t> in = element_offsets(local_image);
-  for (std::size_t i = 0; i < n; ++i)
-    data[i] = local_image.data()[in[i]];
+  std::vector<T> f(n, T(0.5)), blurred(n), correction(n);
   const T eps = static_cast<T>(blur_epsilon);
   for (int k = 0; k < iterations; ++k) {
     h.apply(ConstView<T>(f.data(), local), View<T>(blurred.data(), local));
@@ -84,9 +62,7 @@ void run_richardson_lucy(MPI_Comm comm, ConstView<T> local_image, const Shape& g
     for (std::size_t i = 0; i < n; ++i)
       f[i] = std::max(f[i] * correction[i], T(0));
   }
-  const std::vector<std::ptrdiff_t> out = element_offsets(local_out);
-  for (std::size_t i = 0; i < n; ++i)
-    local_out.data()[out[i]] = f[i];
+  detail::store_dense(f.data(), local_out);
 }
 
 }  // namespace

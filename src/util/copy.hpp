@@ -171,4 +171,16 @@ void store_rounded(const std::vector<double>& from, const View<T>& to) {
   for_each_element(to, [&](T& x) { x = rounded_to<T>(*src++); });
 }
 
+/// Writes `dense` (C order, out's shape) into the view `out`, whatever its strides: dense_copy
+/// the other way.
+template <class T>
+void store_dense(const T* dense, const View<T>& out) {
+  const std::size_t width = out.rank() == 0 ? 1 : out.extent(out.rank() - 1);
+  const std::ptrdiff_t step = out.rank() == 0 ? 0 : out.stride(out.rank() - 1);
+  for_each_row<1>(out.shape(), {&out.strides()},
+                  [&](const std::array<std::ptrdiff_t, 1>& at, std::size_t row) {
+                    store_row(dense + row * width, width, out.data() + at[0], step);
+                  });
+}
+
 }  // namespace fftconv::detail
