@@ -27,7 +27,9 @@ region() {
 # Every marked code block: "LINE<TAB>MARKER" for each marker line followed by a fence.
 markers=$(awk '/^<!-- .* -->$/ { marker = $0; line = NR; next }
   /^```/ && marker != "" { print line "\t" marker } { marker = "" }' "$readme")
-shown=()
+# The regions shown, as a set: a lookup, not "printf | grep -q", whose early exit under pipefail
+# fails the pipeline with SIGPIPE whenever grep matches before printf has finished writing.
+declare -A shown=()
 while IFS=$'\t' read -r line marker; do
   [[ -n $line ]] || continue
   target=${marker#<!-- }
@@ -40,7 +42,7 @@ while IFS=$'\t' read -r line marker; do
     NR > start + 1 { print }' "$readme")
   if [[ -n $name ]]; then
     want=$(region "$path" "$name") || { fail "README line $line: no region '$name' in $path"; continue; }
-    shown+=("$path: $name")
+    shown["$path: $name"]=1
   else
     want=$(cat "$path")
   fi
@@ -54,7 +56,7 @@ done <<< "$markers"
 while IFS= read -r file; do
   while IFS= read -r name; do
     [[ -n $name ]] || continue
-    printf '%s\n' "${shown[@]}" | grep -qxF "$file: $name" ||
+    [[ -n ${shown["$file: $name"]+x} ]] ||
       fail "$file: region '$name' is not shown in the README (<!-- $file: $name -->)"
   done < <(sed -n 's/^# README: \(.*\)$/\1/p' "$file" | grep -vx end || true)
 done < <(grep -rl '^# README: ' examples || true)
