@@ -26,7 +26,9 @@ check_packages=(clang libclang-rt-14-dev valgrind)
 install_missing() {
   local missing=() p
   for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    # (a comparison, not "| grep -q": grep's early exit can kill the writer with SIGPIPE, which
+    # pipefail would count as a failure)
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] || missing+=("$p")
   done
   if ((${#missing[@]})); then
     echo "build.sh: installing ${missing[*]}"
