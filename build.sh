@@ -26,9 +26,10 @@ check_packages=(clang libclang-rt-14-dev valgrind)
 install_missing() {
   local missing=() p
   for p in "$@"; do
-    # (a comparison, not "| grep -q": grep's early exit can kill the writer with SIGPIPE, which
-    # pipefail would count as a failure)
-    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] || missing+=("$p")
+    # (a match, not "| grep -q": grep's early exit can kill a writer with SIGPIPE, which pipefail
+    # counts as a failure; "contains", as grep did, since a package installed for two architectures
+    # prints one status per architecture)
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *"install ok installed"* ]] || missing+=("$p")
   done
   if ((${#missing[@]})); then
     echo "build.sh: installing ${missing[*]}"
